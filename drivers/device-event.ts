@@ -1,0 +1,63 @@
+// What every driver emits (DESIGN §4). Drivers never import the gateway core; the core imports this.
+
+export const STEAM_PHASES = ['conditioning', 'heating', 'sterilizing', 'exhaust', 'drying', 'aeration', 'complete', 'fault'] as const;
+export const WASHER_PHASES = ['prewash', 'wash', 'neutralize', 'rinse', 'disinfect', 'drying', 'complete', 'fault'] as const;
+export const TEST_PHASES = ['leak-stabilize', 'leak-measure'] as const;
+export type SteamPhase = (typeof STEAM_PHASES)[number];
+export type WasherPhase = (typeof WASHER_PHASES)[number];
+export type TestPhase = (typeof TEST_PHASES)[number];
+export type Phase = SteamPhase | WasherPhase | TestPhase;
+export const ALL_PHASES: readonly Phase[] = [...new Set<Phase>([...STEAM_PHASES, ...WASHER_PHASES, ...TEST_PHASES])];
+export function isPhase(x: unknown): x is Phase {
+  return typeof x === 'string' && (ALL_PHASES as readonly string[]).includes(x);
+}
+
+export type CycleEndStatus = 'ok' | 'aborted' | 'fault';
+
+/** One measurement. `ts` is the acquisition time in ms since the epoch: the device's own clock when it
+ * reports one (ticket line time, Modbus clock registers), else the gateway's receive time. */
+export interface SampleEvent {
+  kind: 'sample';
+  deviceId: string;
+  ts: number;
+  temp_c: number | null;
+  temp2_c?: number | null;
+  pressure_kpa?: number | null;
+  phase?: Phase;
+  /** Device clock in ms since the epoch when the device reports one. */
+  deviceTime?: number;
+}
+export interface CycleStartEvent {
+  kind: 'cycle-start';
+  deviceId: string;
+  ts: number;
+  /** Device program number as printed or read (mapped to a program id by the gateway). */
+  programNo?: number;
+  /** Program id when the device names it directly. */
+  program?: string;
+  cycleNo?: number;
+  /** Extra header facts the device printed (operator, load id, device serial ...). */
+  info?: Record<string, string>;
+}
+export interface PhaseEvent { kind: 'phase'; deviceId: string; ts: number; phase: Phase; label?: string }
+export interface CycleEndEvent { kind: 'cycle-end'; deviceId: string; ts: number; status: CycleEndStatus; code?: string; text?: string }
+export interface AlarmEvent { kind: 'alarm'; deviceId: string; ts: number; code: string; text: string }
+export interface ScanEvent { kind: 'scan'; deviceId: string; ts: number; raw: string }
+export interface BiResultEvent {
+  kind: 'bi-result'; deviceId: string; ts: number;
+  well: string; lot: string; vial?: string; result: 'negative' | 'positive' | 'invalid'; readAt: number; incubationMin: number;
+  control?: boolean; caution?: string;
+}
+export interface LinkEvent { kind: 'link'; deviceId: string; ts: number; connected: boolean; error?: string }
+export interface ParseErrorEvent { kind: 'parse-error'; deviceId: string; ts: number; raw: string; reason: string }
+/** The raw device text, line by line, kept with the cycle record. */
+export interface RawLineEvent { kind: 'raw'; deviceId: string; ts: number; line: string }
+
+export type DeviceEvent =
+  | SampleEvent | CycleStartEvent | PhaseEvent | CycleEndEvent | AlarmEvent | ScanEvent
+  | BiResultEvent | LinkEvent | ParseErrorEvent | RawLineEvent;
+
+/** Truncate raw device text before it goes into an event or a log line. */
+export function truncateRaw(s: string, max = 200): string {
+  return s.length <= max ? s : `${s.slice(0, max)}…(+${s.length - max})`;
+}
