@@ -1,0 +1,44 @@
+// Turns schema issues and cross-field checks into the lines `check-config` prints:
+// `path.to.field: expected …, found …`.
+import type { z } from 'zod';
+
+export interface ConfigProblem { path: string; message: string }
+
+export function pathString(path: readonly PropertyKey[]): string {
+  if (!path.length) return '(top level)';
+  return path.map((p, i) => (typeof p === 'number' ? `[${p}]` : `${i ? '.' : ''}${String(p)}`)).join('');
+}
+
+function shown(v: unknown): string {
+  if (v === undefined) return 'nothing';
+  if (v === null) return 'null';
+  if (typeof v === 'string') return JSON.stringify(v.length > 60 ? `${v.slice(0, 60)}…` : v);
+  if (Array.isArray(v)) return 'a list';
+  if (typeof v === 'object') return 'a mapping';
+  return String(v);
+}
+
+export function problemFromIssue(issue: z.core.$ZodIssue): ConfigProblem {
+  const path = pathString(issue.path);
+  const found = 'input' in issue ? shown(issue.input) : 'nothing';
+  switch (issue.code) {
+    case 'unrecognized_keys':
+      return { path: issue.keys.length === 1 ? pathString([...issue.path, issue.keys[0] as string]) : path, message: `unknown key${issue.keys.length > 1 ? `s ${issue.keys.join(', ')}` : ''} (check the spelling; see config/examples/site.example.yaml)` };
+    case 'invalid_type':
+      return { path, message: `expected ${issue.expected}, found ${found}` };
+    case 'invalid_value':
+      return { path, message: `expected one of ${issue.values.map((v) => JSON.stringify(v)).join(', ')}, found ${found}` };
+    case 'invalid_format':
+      return { path, message: `expected ${issue.message.replace(/^Invalid string: /, '')}, found ${found}` };
+    case 'too_small':
+      return { path, message: `expected ${issue.origin === 'string' ? `at least ${String(issue.minimum)} characters` : `>= ${String(issue.minimum)}`}, found ${found}` };
+    case 'too_big':
+      return { path, message: `expected <= ${String(issue.maximum)}, found ${found}` };
+    default:
+      return { path, message: `${issue.message}, found ${found}` };
+  }
+}
+
+export function formatProblems(problems: readonly ConfigProblem[]): string {
+  return problems.map((p) => `${p.path}: ${p.message}`).join('\n');
+}

@@ -1,0 +1,128 @@
+// Reads the YAML file, applies environment overrides, validates with the schema and the cross-field
+// rules, and reports every problem at once. Relative paths in the file are relative to the file.
+import fs from 'node:fs';
+import path from 'node:path';
+import { parseDocument } from 'yaml';
+import { configSchema, type GatewayConfig } from './schema.js';
+import { type ConfigProblem, formatProblems, problemFromIssue } from './config-problem.js';
+
+export class ConfigError extends Error {
+  readonly problems: ConfigProblem[];
+  constructor(file: string, problems: ConfigProblem[]) {
+    super(`${file}: ${problems.length} problem${problems.length === 1 ? '' : 's'}\n${formatProblems(problems)}`);
+    this.name = 'ConfigError';
+    this.problems = problems;
+  }
+}
+
+export interface LoadOptions {
+  env?: NodeJS.ProcessEnv;
+  /** Program ids the gateway knows (presets); a device naming another one is a problem. */
+  knownPrograms?: ReadonlySet<string>;
+}
+
+/** The validated config plus what came from outside the file (never logged). */
+export interface LoadedConfig {
+  config: GatewayConfig;
+  file: string;
+  mqttPassword?: string;
+}
+
+const LOOPBACK = /^(localhost|127(?:\.\d+){3}|\[?::1\]?)$/;
+
+export function loadConfigFile(file: string, opts: LoadOptions = {}): LoadedConfig {
+  let text: string;
+  try {
+    text = fs.readFileSync(file, 'utf8');
+  } catch (e) {
+    throw new ConfigError(file, [{ path: '(file)', message: `cannot read: ${(e as Error).message}` }]);
+  }
+  return parseConfigText(text, file, opts);
+}
+
+export function parseConfigText(text: string, file: string, opts: LoadOptions = {}): LoadedConfig {
+  const env = opts.env ?? process.env;
+  const doc = parseDocument(text, { prettyErrors: true });
+  if (doc.errors.length) {
+    throw new ConfigError(file, doc.errors.map((e) => ({ path: `(YAML line ${e.linePos?.[0]?.line ?? '?'})`, message: e.message.split('\n')[0] ?? e.message })));
+  }
+  const raw: unknown = doc.toJS() ?? {};
+  if (raw && typeof raw === 'object' && !Array.isArray(raw)) applyEnvOverrides(raw as Record<string, unknown>, env);
+  const parsed = configSchema.safeParse(raw, { reportInput: true });
+  if (!parsed.success) throw new ConfigError(file, parsed.error.issues.map(problemFromIssue));
+  const config = resolvePaths(parsed.data, path.dirname(path.resolve(file)));
+  const problems = crossFieldProblems(config, opts.knownPrograms);
+  let mqttPassword: string | undefined = env.STERILINK_MQTT_PASSWORD || undefined;
+  if (!mqttPassword && config.mqtt.passwordFile) {
+    try {
+      mqttPassword = fs.readFileSync(config.mqtt.passwordFile, 'utf8').trim();
+    } catch (e) {
+      problems.push({ path: 'mqtt.passwordFile', message: `expected a readable file, found ${(e as NodeJS.ErrnoException).code ?? 'an error'}` });
+    }
+  }
+  if (mqttPassword && !config.mqtt.allowInsecure && /^(mqtt|ws|tcp):\/\//.test(config.mqtt.url)) {
+    const host = safeHost(config.mqtt.url);
+    if (!LOOPBACK.test(host)) {
+      problems.push({ path: 'mqtt.url', message: `expected mqtts:// (or wss://) when a password is set, found ${config.mqtt.url}; set mqtt.allowInsecure: true to send it in plaintext anyway` });
+    }
+  }
+  if (problems.length) throw new ConfigError(file, problems);
+  return mqttPassword === undefined ? { config, file } : { config, file, mqttPassword };
+}
+
+function safeHost(url: string): string {
+  try {
+    return new URL(url).hostname;
+  } catch {
+    return '';
+  }
+}
+
+function applyEnvOverrides(raw: Record<string, unknown>, env: NodeJS.ProcessEnv): void {
+  if (env.STERILINK_DATA_DIR) raw.dataDir = env.STERILINK_DATA_DIR;
+  if (env.STERILINK_MQTT_URL) {
+    const mqtt = (raw.mqtt && typeof raw.mqtt === 'object' ? raw.mqtt : {}) as Record<string, unknown>;
+    mqtt.url = env.STERILINK_MQTT_URL;
+    raw.mqtt = mqtt;
+  }
+}
+
+function resolvePaths(c: GatewayConfig, base: string): GatewayConfig {
+  const r = (p: string | undefined) => (p === undefined ? undefined : path.resolve(base, p));
+  const tls = c.mqtt.tls ? { ...c.mqtt.tls, ca: r(c.mqtt.tls.ca), cert: r(c.mqtt.tls.cert), key: r(c.mqtt.tls.key) } : undefined;
+  return { ...c, dataDir: path.resolve(base, c.dataDir), mqtt: { ...c.mqtt, tls, passwordFile: r(c.mqtt.passwordFile) } };
+}
+
+function crossFieldProblems(c: GatewayConfig, known: ReadonlySet<string> | undefined): ConfigProblem[] {
+  const problems: ConfigProblem[] = [];
+  const ids = new Map<string, number>();
+  const ports = new Map<string, number>();
+  c.devices.forEach((d, i) => {
+    const at = `devices[${i}]`;
+    const seen = ids.get(d.id);
+    if (seen !== undefined) problems.push({ path: `${at}.id`, message: `expected a unique device id, found "${d.id}" again (also devices[${seen}])` });
+    else ids.set(d.id, i);
+    if (d.driver === 'printer-line') {
+      if (!!d.serial === !!d.tcp) problems.push({ path: at, message: `expected exactly one of serial or tcp for driver printer-line, found ${d.serial && d.tcp ? 'both' : 'neither'}` });
+    }
+    if (d.driver === 'modbus' && !d.modbus) problems.push({ path: `${at}.modbus`, message: 'expected a modbus section for driver modbus, found nothing' });
+    if (d.modbus) {
+      const m = d.modbus;
+      if (m.mode === 'rtu' && !m.path) problems.push({ path: `${at}.modbus.path`, message: 'expected a serial path for mode rtu, found nothing' });
+      if (m.mode !== 'rtu' && (!m.host || !m.port)) problems.push({ path: `${at}.modbus`, message: `expected host and port for mode ${m.mode}, found ${m.host ? 'no port' : 'no host'}` });
+    }
+    const port = d.serial ? `serial ${d.serial.path}` : d.tcp ? `tcp ${d.tcp.host}:${d.tcp.port}` : undefined;
+    if (port) {
+      const other = ports.get(port);
+      if (other !== undefined) problems.push({ path: at, message: `expected its own line, found ${port} already used by devices[${other}]` });
+      else ports.set(port, i);
+    }
+    if (known) {
+      if (d.program && !known.has(d.program)) problems.push({ path: `${at}.program`, message: `expected one of ${[...known].join(', ')}, found "${d.program}"` });
+      for (const [no, prog] of Object.entries(d.programMap ?? {})) {
+        if (!known.has(prog)) problems.push({ path: `${at}.programMap.${no}`, message: `expected one of ${[...known].join(', ')}, found "${prog}"` });
+      }
+    }
+  });
+  return problems;
+}

@@ -1,0 +1,84 @@
+// The configuration contract (DESIGN §5): one zod schema gives the types, the defaults and the
+// validation. Unknown keys are errors, so a typo ("baudrate") is reported instead of ignored.
+import { z } from 'zod';
+
+const name = z.string().regex(/^[A-Za-z0-9_-]+$/, 'letters, digits, "_" or "-"');
+
+export const serialSchema = z.strictObject({
+  path: z.string().min(1),
+  baudRate: z.number().int().positive().default(9600),
+  dataBits: z.union([z.literal(5), z.literal(6), z.literal(7), z.literal(8)]).default(8),
+  parity: z.enum(['none', 'even', 'odd', 'mark', 'space']).default('none'),
+  stopBits: z.union([z.literal(1), z.literal(1.5), z.literal(2)]).default(1),
+});
+
+export const tcpSchema = z.strictObject({
+  host: z.string().min(1),
+  port: z.number().int().min(1).max(65535),
+});
+
+export const modbusSchema = z.strictObject({
+  mode: z.enum(['tcp', 'rtu', 'rtu-over-tcp']),
+  host: z.string().min(1).optional(),
+  port: z.number().int().min(1).max(65535).optional(),
+  path: z.string().min(1).optional(),
+  baudRate: z.number().int().positive().default(9600),
+  unitId: z.number().int().min(0).max(255).default(1),
+  pollMs: z.number().int().min(10).default(1000),
+  timeoutMs: z.number().int().min(10).default(1000),
+  map: z.unknown().optional(),
+});
+
+export const DEVICE_TYPES = ['steam-sterilizer', 'washer-disinfector', 'scanner', 'bi-reader'] as const;
+export const DRIVERS = ['printer-line', 'modbus'] as const;
+
+export const deviceSchema = z.strictObject({
+  id: name,
+  type: z.enum(DEVICE_TYPES),
+  driver: z.enum(DRIVERS),
+  profile: z.string().min(1).optional(),
+  serial: serialSchema.optional(),
+  tcp: tcpSchema.optional(),
+  modbus: modbusSchema.optional(),
+  /** Program used when the device does not report one. */
+  program: z.string().min(1).optional(),
+  /** Device program number -> program id. */
+  programMap: z.record(z.string().regex(/^\d+$/, 'a program number'), z.string().min(1)).optional(),
+  chamberLitres: z.number().positive().optional(),
+  /** Local mean barometric pressure, for gauge pressure readings. */
+  atmosphericKpa: z.number().min(50).max(120).default(101.325),
+  /** A cycle is closed after this many seconds of silence on the line (gateway clock). */
+  idleTimeoutS: z.number().positive().default(1800),
+  /** Text encoding of the device's output. */
+  encoding: z.string().min(1).default('utf-8'),
+  maxLineBytes: z.number().int().min(64).default(4096),
+});
+
+export const mqttSchema = z.strictObject({
+  url: z.string().regex(/^(embedded|(mqtts?|wss?|tcp|ssl):\/\/.+)$/, 'mqtt://host:port, mqtts://host:port or "embedded"'),
+  clientId: z.string().min(1).optional(),
+  username: z.string().min(1).optional(),
+  /** File holding the broker password; STERILINK_MQTT_PASSWORD overrides it. */
+  passwordFile: z.string().min(1).optional(),
+  tls: z
+    .strictObject({ ca: z.string().min(1).optional(), cert: z.string().min(1).optional(), key: z.string().min(1).optional() })
+    .optional(),
+  protocolVersion: z.union([z.literal(5), z.literal(4)]).default(5),
+  /** Allow a password over an unencrypted connection to a non-loopback broker. */
+  allowInsecure: z.boolean().default(false),
+  /** Maximum QoS 1 records in flight. */
+  window: z.number().int().min(1).max(10_000).default(64),
+});
+
+export const configSchema = z.strictObject({
+  version: z.literal(1).default(1),
+  site: name,
+  gateway: name,
+  dataDir: z.string().min(1).default('./data'),
+  mqtt: mqttSchema,
+  devices: z.array(deviceSchema).default([]),
+});
+
+export type GatewayConfig = z.output<typeof configSchema>;
+export type DeviceConfig = z.output<typeof deviceSchema>;
+export type MqttConfig = z.output<typeof mqttSchema>;

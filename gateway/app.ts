@@ -1,0 +1,103 @@
+// Wiring from config: store -> publisher -> device sessions, started in dependency order and stopped in
+// reverse. One device failing to start is logged and isolated; the others run.
+import type { GatewayConfig } from '../config/schema.js';
+import { startEmbeddedBroker, type BrokerHandle } from './broker/embedded-broker.js';
+import { DeviceSession, type CycleSummary } from './device/device-session.js';
+import { errorMessage } from './errors.js';
+import type { Logger } from './logger.js';
+import { MqttPublisher } from './publish/mqtt-publisher.js';
+import { Store } from './store/index.js';
+import { VERSION } from './version.js';
+
+export interface AppContext {
+  config: GatewayConfig;
+  mqttPassword?: string;
+  logger: Logger;
+  now?: () => number;
+  onCycle?: (summary: CycleSummary) => void;
+}
+
+export class GatewayApp {
+  private readonly ctx: AppContext;
+  private readonly now: () => number;
+  private store: Store | null = null;
+  private publisher: MqttPublisher | null = null;
+  private broker: BrokerHandle | null = null;
+  private sessions: DeviceSession[] = [];
+  private stopping: Promise<void> | null = null;
+  readonly startedAt: number;
+
+  constructor(ctx: AppContext) {
+    this.ctx = ctx;
+    this.now = ctx.now ?? Date.now;
+    this.startedAt = this.now();
+  }
+
+  async start(): Promise<void> {
+    const { config, logger } = this.ctx;
+    const store = new Store({ dataDir: config.dataDir, site: config.site, gateway: config.gateway, logger, now: this.now });
+    store.start();
+    this.store = store;
+    const key = store.publicKeyInfo();
+    logger.info({ dataDir: config.dataDir, keyId: key.keyId, records: store.records.count(), pending: store.records.pendingCount() }, 'store open');
+
+    let url = config.mqtt.url;
+    if (url === 'embedded') {
+      this.broker = await startEmbeddedBroker({ logger });
+      url = this.broker.url;
+    }
+    const startedAt = new Date(this.startedAt).toISOString();
+    this.publisher = new MqttPublisher({
+      url,
+      ...(config.mqtt.clientId ? { clientId: config.mqtt.clientId } : {}),
+      ...(config.mqtt.username ? { username: config.mqtt.username } : {}),
+      ...(this.ctx.mqttPassword ? { password: this.ctx.mqttPassword } : {}),
+      ...(config.mqtt.tls ? { tls: config.mqtt.tls } : {}),
+      protocolVersion: config.mqtt.protocolVersion,
+      allowInsecure: config.mqtt.allowInsecure,
+      site: config.site,
+      gateway: config.gateway,
+      logger,
+      outbox: store.records,
+      status: () => ({ version: VERSION, startedAt, keyId: key.keyId, publicKey: key.publicKey }),
+      window: config.mqtt.window,
+    });
+    await this.publisher.start();
+
+    for (const device of config.devices) {
+      const session = new DeviceSession({
+        device, store, output: this.publisher, logger, now: this.now,
+        ...(this.ctx.onCycle ? { onCycle: this.ctx.onCycle } : {}),
+      });
+      try {
+        await session.start();
+        this.sessions.push(session);
+      } catch (e) {
+        logger.error({ deviceId: device.id, err: errorMessage(e) }, 'device could not start; the other devices run on');
+        await session.stop();
+      }
+    }
+    logger.info({ devices: this.sessions.map((s) => s.id), mqtt: url }, 'gateway running');
+  }
+
+  /** Idempotent: devices, then the publisher (status offline), then the store (flushes), then the broker. */
+  stop(): Promise<void> {
+    this.stopping ??= this.doStop();
+    return this.stopping;
+  }
+
+  private async doStop(): Promise<void> {
+    const { logger } = this.ctx;
+    for (const s of [...this.sessions].reverse()) {
+      await s.stop().catch((e: unknown) => logger.error({ deviceId: s.id, err: errorMessage(e) }, 'device stop failed'));
+    }
+    await this.publisher?.stop().catch((e: unknown) => logger.error({ err: errorMessage(e) }, 'publisher stop failed'));
+    try {
+      this.store?.close();
+    } catch (e) {
+      logger.error({ err: errorMessage(e) }, 'store close failed');
+    }
+    await this.broker?.stop();
+    logger.info('gateway stopped');
+  }
+}

@@ -1,0 +1,87 @@
+#!/usr/bin/env node
+// The `sterilink` command. The only module of gateway/ that may import simulators/ (for `simulate`
+// and `demo`); every verb lives in gateway/commands/ and is loaded on demand, so `--help` and
+// `verify-trace` start fast on a Raspberry Pi.
+import { type Command, type CommandIo, println, UsageError } from './commands/command.js';
+import { errorMessage, isGatewayError } from './errors.js';
+
+const HELP = `sterilink — CSSD edge gateway: sterilizer and washer data to verified, signed load records on MQTT
+
+Usage: sterilink <command> [options]
+
+  run --config FILE [--log-level L]     run the gateway
+  demo [--speed N] [--cycles N] [--data-dir DIR]
+                                        gateway + simulated sterilizers + embedded MQTT broker
+  simulate autoclave (--serial PATH | --tcp PORT) [--program ID] [--speed N] [--cycles N]
+                     [--fault NAME] [--replay TRACE.csv] [--name NAME]
+                                        a simulated sterilizer speaking the default printer ticket
+  verify-trace TRACE.csv --program ID [--json] [--volume-l N]
+                                        verify a cycle trace: exit 0 pass, 1 fail, 2 bad input
+  check-config FILE                     validate a config: exit 0, or 2 listing every problem
+  db verify [--data-dir DIR]            recompute every hash chain and signature: exit 0 intact, 1 tampered
+  db export [--data-dir DIR] [--type T] [--since ISO] [--format jsonl|csv]
+                                        export records (csv: cycle traces in the verify-trace format)
+  keys show|rotate [--data-dir DIR]     the gateway's Ed25519 public key and key id
+  programs                              list the verification programs and their limits
+
+Options: --help, --version. Logs are JSON lines (pretty on a terminal); --log-level debug|info|warn|error.
+`;
+
+type Loader = () => Promise<Command>;
+
+const VERBS: Record<string, Loader> = {
+  run: async () => (await import('./commands/run.js')).runCommand,
+  demo: async () => {
+    const [{ demoCommand }, sims] = await Promise.all([import('./commands/demo.js'), import('../simulators/index.js')]);
+    return (io) => demoCommand(io, sims);
+  },
+  simulate: async () => {
+    const [{ simulateCommand }, sims] = await Promise.all([import('./commands/simulate.js'), import('../simulators/index.js')]);
+    return (io) => simulateCommand(io, sims);
+  },
+  'verify-trace': async () => (await import('./commands/verify-trace.js')).verifyTraceCommand,
+  'check-config': async () => (await import('./commands/check-config.js')).checkConfigCommand,
+  db: async () => (await import('./commands/db.js')).dbCommand,
+  keys: async () => (await import('./commands/keys.js')).keysCommand,
+  programs: async () => (await import('./commands/programs.js')).programsCommand,
+};
+
+async function main(argv: string[]): Promise<number> {
+  const io: CommandIo = { argv: argv.slice(1), stdout: process.stdout, stderr: process.stderr, env: process.env };
+  const verb = argv[0];
+  if (!verb || verb === '--help' || verb === '-h' || verb === 'help') {
+    println(io.stdout, HELP);
+    return verb ? 0 : 2;
+  }
+  if (verb === '--version' || verb === '-v') {
+    const { VERSION } = await import('./version.js');
+    println(io.stdout, VERSION);
+    return 0;
+  }
+  const load = VERBS[verb];
+  if (!load) {
+    println(io.stderr, `sterilink: unknown command "${verb}"\n\n${HELP}`);
+    return 2;
+  }
+  try {
+    const command = await load();
+    return await command(io);
+  } catch (e) {
+    if (e instanceof UsageError) {
+      println(io.stderr, e.message);
+      return 2;
+    }
+    println(io.stderr, `sterilink ${verb}: ${isGatewayError(e) ? `${e.code}: ` : ''}${errorMessage(e)}`);
+    return 2;
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (e: unknown) => {
+    process.stderr.write(`sterilink: ${errorMessage(e)}\n`);
+    process.exitCode = 2;
+  },
+);

@@ -1,0 +1,22 @@
+// What every CLI verb gets: its arguments and the process' streams, and what it returns: an exit code.
+// Exit codes: 0 ok, 1 a negative finding (verification failed, tampering found), 2 bad input or error.
+
+export interface CommandIo {
+  argv: string[];
+  stdout: NodeJS.WritableStream;
+  stderr: NodeJS.WritableStream;
+  env: NodeJS.ProcessEnv;
+}
+
+export type Command = (io: CommandIo) => Promise<number>;
+
+export class UsageError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'UsageError';
+  }
+}
+
+export function println(stream: NodeJS.WritableStream, text = ''): void {
+  stream.write(`${text}\n`);
+}

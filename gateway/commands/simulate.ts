@@ -1,0 +1,61 @@
+// `sterilink simulate autoclave ...`: a simulated device on a serial line (PTY) or a TCP port.
+import { parseArgs } from 'node:util';
+import { type CommandIo, println, UsageError } from './command.js';
+import type { SimulatorKit } from './simulator-kit.js';
+
+const USAGE = `usage: sterilink simulate autoclave (--serial PATH | --tcp PORT) [--program ID] [--speed N] [--cycles N]
+                          [--fault NAME] [--replay TRACE.csv] [--name NAME] [--seed N] [--baud N]`;
+
+function num(name: string, v: string | undefined, fallback: number, min: number): number {
+  if (v === undefined) return fallback;
+  const n = Number(v);
+  if (!Number.isFinite(n) || n < min) throw new UsageError(`--${name}: expected a number >= ${min}, found "${v}"`);
+  return n;
+}
+
+export async function simulateCommand(io: CommandIo, kit: SimulatorKit): Promise<number> {
+  const [kind, ...rest] = io.argv;
+  const { values } = parseArgs({
+    args: rest, strict: true,
+    options: {
+      serial: { type: 'string' }, tcp: { type: 'string' }, program: { type: 'string', default: 'steam-134-4' },
+      speed: { type: 'string' }, cycles: { type: 'string' }, fault: { type: 'string' }, replay: { type: 'string' },
+      name: { type: 'string' }, seed: { type: 'string' }, baud: { type: 'string' }, profile: { type: 'string' },
+    },
+  });
+  if (kind !== 'autoclave') {
+    throw new UsageError(kind ? `simulate: "${kind}" is not available in this version (available: autoclave)\n${USAGE}` : USAGE);
+  }
+  if (!values.serial && values.tcp === undefined) throw new UsageError(`simulate autoclave: give --serial PATH or --tcp PORT\n${USAGE}`);
+  if (values.profile !== undefined && values.profile !== 'prevac-ticket') throw new UsageError(`--profile: the autoclave simulator speaks prevac-ticket, found "${values.profile}"`);
+  const ac = new AbortController();
+  const stop = () => ac.abort();
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+  const cycles = num('cycles', values.cycles, 0, 0);
+  try {
+    await kit.runAutoclaveSimulator({
+      ...(values.serial ? { serial: values.serial } : {}),
+      ...(values.tcp !== undefined ? { tcpPort: num('tcp', values.tcp, 0, 0) } : {}),
+      baudRate: num('baud', values.baud, 9600, 1),
+      program: values.program as string,
+      speed: num('speed', values.speed, 1, 0.001),
+      cycles,
+      ...(values.fault ? { fault: values.fault } : {}),
+      ...(values.replay ? { replay: values.replay } : {}),
+      ...(values.name ? { name: values.name } : {}),
+      ...(values.seed !== undefined ? { seed: num('seed', values.seed, 1, 0) } : {}),
+      log: (line) => println(io.stderr, line),
+      signal: ac.signal,
+      onReady: (info) => println(io.stderr, `simulated autoclave (${values.program}${values.fault ? `, fault ${values.fault}` : ''}) writing to ${info.outputs.join(', ')}`),
+    });
+  } catch (e) {
+    if (e instanceof UsageError) throw e;
+    println(io.stderr, `simulate autoclave: ${(e as Error).message}`);
+    return 2;
+  } finally {
+    process.off('SIGINT', stop);
+    process.off('SIGTERM', stop);
+  }
+  return 0;
+}

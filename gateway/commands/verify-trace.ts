@@ -1,0 +1,54 @@
+// `sterilink verify-trace TRACE.csv --program ID [--json] [--volume-l N]`: exit 0 pass, 1 fail, 2 bad input.
+import fs from 'node:fs';
+import { parseArgs } from 'node:util';
+import { PRESETS, TraceFormatError, formatVerificationTable, getProgram, parseTraceCsv, verifyCycle, type CycleTrace } from '../verify/index.js';
+import { type CommandIo, println, UsageError } from './command.js';
+
+const USAGE = 'usage: sterilink verify-trace TRACE.csv --program ID [--json] [--volume-l N]';
+
+export async function verifyTraceCommand(io: CommandIo): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: io.argv, allowPositionals: true, strict: true,
+    options: { program: { type: 'string', short: 'p' }, json: { type: 'boolean' }, 'volume-l': { type: 'string' } },
+  });
+  const file = positionals[0];
+  if (!file || !values.program) throw new UsageError(USAGE);
+  const program = getProgram(values.program);
+  if (!program) {
+    println(io.stderr, `unknown program "${values.program}"; known programs: ${Object.keys(PRESETS).join(', ')}`);
+    return 2;
+  }
+  let text: string;
+  try {
+    text = fs.readFileSync(file, 'utf8');
+  } catch (e) {
+    println(io.stderr, `cannot read ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+    return 2;
+  }
+  let trace: CycleTrace;
+  try {
+    trace = { samples: parseTraceCsv(text) };
+  } catch (e) {
+    if (e instanceof TraceFormatError) {
+      println(io.stderr, `${file}: ${e.message}`);
+      return 2;
+    }
+    throw e;
+  }
+  if (values['volume-l'] !== undefined) {
+    const v = Number(values['volume-l']);
+    if (!(v > 0)) {
+      println(io.stderr, `--volume-l: expected a chamber volume in litres > 0, found "${values['volume-l']}"`);
+      return 2;
+    }
+    trace.chamberLitres = v;
+  }
+  const result = verifyCycle(trace, program);
+  if (values.json) println(io.stdout, JSON.stringify(result, null, 2));
+  else {
+    println(io.stdout, `${file}: program ${program.id} (${program.title}): ${result.verdict.toUpperCase()}`);
+    if (result.hold) println(io.stdout, `hold ${result.hold.seconds.toFixed(0)} s from t=${result.hold.start} s to t=${result.hold.end} s`);
+    println(io.stdout, formatVerificationTable(result));
+  }
+  return result.verdict === 'pass' ? 0 : 1;
+}

@@ -1,0 +1,111 @@
+// Builds the body of a `cycle` record (DESIGN §8): program, cycle number, phases, statistics, criteria,
+// verdict, the full curve, and the digests binding it to the raw samples and the raw device text.
+import type { CycleTrace, Program, TraceSample, VerificationResult } from '../verify/index.js';
+import type { FinishedCycle } from './cycle-state.js';
+import type { ProgramChoice } from '../programs-registry.js';
+
+export interface ChainBinding {
+  /** The device's sample chain head when the cycle closed. */
+  sampleChain: { seq: number; hash: string };
+  raw: { lines: number; sha256: string };
+}
+
+const iso = (ms: number) => new Date(ms).toISOString();
+const round = (x: number | null | undefined, d: number): number | null =>
+  x === null || x === undefined || !Number.isFinite(x) ? null : Math.round(x * 10 ** d) / 10 ** d;
+
+/** The trace the verifier sees: seconds from the cycle's first sample, in acquisition order. */
+export function traceOf(c: FinishedCycle, chamberLitres: number | undefined): CycleTrace {
+  const sorted = [...c.samples].sort((a, b) => a.ts - b.ts);
+  const t0 = sorted[0]?.ts ?? c.startedAt;
+  const samples: TraceSample[] = [];
+  let lastT = -Infinity;
+  for (const s of sorted) {
+    const t = (s.ts - t0) / 1000;
+    if (t <= lastT) continue; // two lines with the same printed second: the first one counts
+    lastT = t;
+    const x: TraceSample = { t, temp_c: s.temp_c };
+    if (s.temp2_c !== undefined) x.temp2_c = s.temp2_c;
+    if (s.pressure_kpa !== undefined) x.pressure_kpa = s.pressure_kpa;
+    if (s.phase !== undefined) x.phase = s.phase;
+    samples.push(x);
+  }
+  const trace: CycleTrace = { samples };
+  if (c.endStatus) trace.deviceResult = c.endStatus;
+  if (chamberLitres !== undefined) trace.chamberLitres = chamberLitres;
+  return trace;
+}
+
+/** Facts the trace cannot show that make the record fail: added as details to data_complete/device_result. */
+export function applyGatewayFindings(result: VerificationResult, c: FinishedCycle): VerificationResult {
+  const criteria = result.criteria.map((cr) => {
+    if (cr.id === 'data_complete' && !c.startSeen) {
+      return { ...cr, pass: false, detail: `${cr.detail}; the ticket header was not received (gateway started mid-cycle)` };
+    }
+    if (cr.id === 'device_result' && c.endReason !== 'device' && cr.pass !== false) {
+      const why = c.endReason === 'idle-timeout' ? 'the device went silent before reporting a result' : 'a new cycle started before this one reported a result';
+      return { ...cr, pass: false, detail: why };
+    }
+    return cr;
+  });
+  const verdict = criteria.some((cr) => cr.pass === false) ? 'fail' : 'pass';
+  return { ...result, criteria, verdict };
+}
+
+/** A result for a cycle whose program the gateway does not know: nothing can be verified, so it fails. */
+export function unverifiable(choice: ProgramChoice, trace: CycleTrace): VerificationResult {
+  const detail = choice.id ? `program "${choice.id}" is not known to this gateway` : 'the device reported no program and the config sets none';
+  return {
+    verdict: 'fail',
+    program: choice.id ?? 'unknown',
+    hold: null,
+    criteria: [{ id: 'device_result', pass: false, measured: null, limit: null, unit: '', detail }],
+    stats: { samples: trace.samples.length } as VerificationResult['stats'],
+  } as VerificationResult;
+}
+
+export function cycleBody(opts: {
+  cycle: FinishedCycle;
+  deviceType: string;
+  choice: ProgramChoice;
+  program: Readonly<Program> | undefined;
+  trace: CycleTrace;
+  result: VerificationResult;
+  binding: ChainBinding;
+}): Record<string, unknown> {
+  const { cycle: c, trace, result } = opts;
+  const t0 = c.samples.length ? Math.min(...c.samples.map((s) => s.ts)) : c.startedAt;
+  const hasT2 = trace.samples.some((s) => s.temp2_c !== undefined && s.temp2_c !== null);
+  const curve: Record<string, unknown> = {
+    t0: iso(t0),
+    t_s: trace.samples.map((s) => round(s.t, 3)),
+    temp_c: trace.samples.map((s) => round(s.temp_c, 2)),
+    pressure_kpa: trace.samples.map((s) => round(s.pressure_kpa, 2)),
+  };
+  if (hasT2) curve.temp2_c = trace.samples.map((s) => round(s.temp2_c, 2));
+  return {
+    cycleId: c.cycleId,
+    deviceType: opts.deviceType,
+    program: opts.choice.id ?? null,
+    programSource: opts.choice.source,
+    programNo: c.programNo ?? null,
+    programTitle: opts.program?.title ?? null,
+    cycleNo: c.cycleNo ?? null,
+    startedAt: iso(c.startedAt),
+    endedAt: iso(c.endedAt),
+    end: { reason: c.endReason, status: c.endStatus ?? null, code: c.endCode ?? null, text: c.endText ?? null },
+    headerSeen: c.startSeen,
+    info: c.info,
+    verdict: result.verdict,
+    criteria: result.criteria,
+    hold: result.hold,
+    stats: result.stats,
+    phases: c.phases.map((p) => ({ phase: p.phase, start: iso(p.ts), t_s: round((p.ts - t0) / 1000, 3), ...(p.label ? { label: p.label } : {}) })),
+    alarms: c.alarms.map((a) => ({ ts: iso(a.ts), code: a.code, text: a.text })),
+    interruptions: c.interruptions.map((i) => ({ resumedAt: iso(i.resumedAt), lastSampleAt: i.lastSampleTs === null ? null : iso(i.lastSampleTs), reason: i.reason })),
+    curve,
+    samples: { count: c.samples.length, chainSeq: opts.binding.sampleChain.seq, chainHash: opts.binding.sampleChain.hash },
+    raw: opts.binding.raw,
+    load: { items: [], indicators: [] },
+  };
+}

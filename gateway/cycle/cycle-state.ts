@@ -1,0 +1,55 @@
+// The state of one device's cycle while it runs, and what a finished cycle hands to verification.
+// Plain JSON-compatible data, so it can be saved to the store and resumed after a restart.
+import type { CycleEndStatus, Phase } from '../../drivers/device-event.js';
+
+export interface TrackedSample {
+  ts: number;
+  temp_c: number | null;
+  temp2_c?: number | null;
+  pressure_kpa?: number | null;
+  phase?: Phase;
+}
+
+export interface CycleInterruption {
+  /** Gateway time the gateway came back. */
+  resumedAt: number;
+  /** Acquisition time of the last sample stored before the interruption. */
+  lastSampleTs: number | null;
+  reason: string;
+}
+
+export interface OpenCycle {
+  cycleId: string;
+  deviceId: string;
+  startedAt: number;
+  /** false when the cycle was opened from a phase because the ticket header was never seen. */
+  startSeen: boolean;
+  program?: string;
+  programNo?: number;
+  cycleNo?: number;
+  info: Record<string, string>;
+  phases: { phase: Phase; ts: number; label?: string }[];
+  samples: TrackedSample[];
+  alarms: { ts: number; code: string; text: string }[];
+  interruptions: CycleInterruption[];
+  /** Gateway receive time of the last event, for the idle timeout. */
+  lastRecvTs: number;
+}
+
+export type CycleEndReason = 'device' | 'idle-timeout' | 'superseded' | 'shutdown';
+
+export interface FinishedCycle extends OpenCycle {
+  endedAt: number;
+  endReason: CycleEndReason;
+  endStatus?: CycleEndStatus;
+  endCode?: string;
+  endText?: string;
+}
+
+/** The state kept in the store while a cycle runs: everything but the samples, which the store has. */
+export type OpenCycleSnapshot = Omit<OpenCycle, 'samples'>;
+
+export function snapshotOf(c: OpenCycle): OpenCycleSnapshot {
+  const { samples: _samples, ...rest } = c;
+  return rest;
+}

@@ -1,0 +1,52 @@
+// Builds the transport and driver of one configured device. Drivers only get a transport, a logger,
+// a clock and a callback: they never see the gateway core.
+import type { DeviceEvent } from '../../drivers/device-event.js';
+import { PrinterLineDriver, BUILTIN_PRINTER_PROFILES } from '../../drivers/printer-line/index.js';
+import { SerialTransport, TcpTransport, type Transport } from '../../drivers/transport/index.js';
+import type { DeviceConfig } from '../../config/schema.js';
+import { GatewayError } from '../errors.js';
+import type { Logger } from '../logger.js';
+
+export interface DeviceDriver {
+  start(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export function transportFor(device: DeviceConfig, logger: Logger): Transport {
+  if (device.serial) {
+    const s = device.serial;
+    return new SerialTransport({ path: s.path, baudRate: s.baudRate, dataBits: s.dataBits, parity: s.parity, stopBits: s.stopBits, logger });
+  }
+  if (device.tcp) return new TcpTransport({ host: device.tcp.host, port: device.tcp.port, logger });
+  throw new GatewayError('config.device', `device ${device.id}: no serial or tcp line configured`, { deviceId: device.id });
+}
+
+export function driverFor(opts: {
+  device: DeviceConfig;
+  logger: Logger;
+  now: () => number;
+  onEvent: (e: DeviceEvent) => void;
+}): DeviceDriver {
+  const { device } = opts;
+  switch (device.driver) {
+    case 'printer-line': {
+      const profile = device.profile === undefined ? undefined : BUILTIN_PRINTER_PROFILES[device.profile];
+      if (device.profile !== undefined && !profile) {
+        throw new GatewayError('config.device', `device ${device.id}: unknown printer-line profile "${device.profile}" (known: ${Object.keys(BUILTIN_PRINTER_PROFILES).join(', ')})`, { deviceId: device.id });
+      }
+      return new PrinterLineDriver({
+        deviceId: device.id,
+        transport: transportFor(device, opts.logger),
+        ...(profile ? { profile } : {}),
+        atmosphericKpa: device.atmosphericKpa,
+        ...(device.encoding !== 'utf-8' ? { encoding: device.encoding } : {}),
+        maxLineBytes: device.maxLineBytes,
+        logger: opts.logger,
+        now: opts.now,
+        onEvent: opts.onEvent,
+      });
+    }
+    default:
+      throw new GatewayError('config.device', `device ${device.id}: driver "${device.driver}" is not available in this version`, { deviceId: device.id });
+  }
+}

@@ -1,0 +1,215 @@
+// One device's life in the gateway: driver events -> samples (chained store) and telemetry, the cycle
+// tracker, and at cycle end verification and a signed `cycle` record. Resumes an open cycle after a
+// restart from what the store kept.
+import { randomUUID } from 'node:crypto';
+import type { DeviceEvent, SampleEvent } from '../../drivers/device-event.js';
+import type { DeviceConfig } from '../../config/schema.js';
+import { CycleTracker, type TrackerChange } from '../cycle/cycle-tracker.js';
+import { type FinishedCycle, type OpenCycleSnapshot, snapshotOf, type TrackedSample } from '../cycle/cycle-state.js';
+import { applyGatewayFindings, cycleBody, traceOf, unverifiable } from '../cycle/cycle-record.js';
+import { chooseProgram } from '../programs-registry.js';
+import { tsatC, verifyCycle } from '../verify/index.js';
+import type { Store } from '../store/index.js';
+import type { SignedRecord } from '../store/record.js';
+import type { Logger } from '../logger.js';
+import { errorMessage } from '../errors.js';
+import { driverFor, type DeviceDriver } from './device-link.js';
+
+/** What a device session needs from the publisher (kept narrow so sessions are testable without MQTT). */
+export interface DeviceOutput {
+  publishTelemetry(deviceId: string, payload: object): void;
+  setDeviceState(deviceId: string, state: object): void;
+  notifyRecords(): void;
+}
+
+export interface CycleSummary {
+  deviceId: string;
+  record: SignedRecord;
+  program: string | null;
+  cycleNo: number | null;
+  verdict: string;
+  failed: string[];
+}
+
+export interface DeviceSessionContext {
+  device: DeviceConfig;
+  store: Store;
+  output: DeviceOutput;
+  logger: Logger;
+  now: () => number;
+  onCycle?: (summary: CycleSummary) => void;
+  /** Replaces the configured driver (tests, and sources other than a line). */
+  driver?: (onEvent: (e: DeviceEvent) => void) => DeviceDriver;
+}
+
+const round = (x: number, d: number) => Math.round(x * 10 ** d) / 10 ** d;
+
+export class DeviceSession {
+  private readonly ctx: DeviceSessionContext;
+  private readonly log: Logger;
+  private readonly tracker: CycleTracker;
+  private driver: DeviceDriver | null = null;
+  private ticker: NodeJS.Timeout | null = null;
+  private connected = false;
+  private stateSince: number;
+  private stopped = false;
+
+  constructor(ctx: DeviceSessionContext) {
+    this.ctx = ctx;
+    this.log = ctx.logger.child({ deviceId: ctx.device.id });
+    this.tracker = new CycleTracker({ deviceId: ctx.device.id, idleTimeoutMs: ctx.device.idleTimeoutS * 1000, newId: randomUUID });
+    this.stateSince = ctx.now();
+  }
+
+  get id(): string {
+    return this.ctx.device.id;
+  }
+
+  async start(): Promise<void> {
+    this.resumeOpenCycle();
+    this.publishState();
+    const onEvent = (e: DeviceEvent) => this.onEvent(e);
+    this.driver = this.ctx.driver ? this.ctx.driver(onEvent) : driverFor({ device: this.ctx.device, logger: this.ctx.logger, now: this.ctx.now, onEvent });
+    this.ticker = setInterval(() => this.apply(this.tracker.tick(this.ctx.now())), 1000);
+    this.ticker.unref();
+    await this.driver.start();
+  }
+
+  /** Idempotent. An open cycle stays open in the store and resumes at the next start. */
+  async stop(): Promise<void> {
+    if (this.stopped) return;
+    this.stopped = true;
+    if (this.ticker) clearInterval(this.ticker);
+    await this.driver?.stop();
+  }
+
+  private resumeOpenCycle(): void {
+    const snap = this.ctx.store.loadOpenCycle(this.id) as OpenCycleSnapshot | undefined | null;
+    if (!snap) return;
+    const samples: TrackedSample[] = this.ctx.store.samples.samplesOfCycle(snap.cycleId).map((s) => {
+      const t: TrackedSample = { ts: s.ts, temp_c: s.temp_c };
+      if (s.temp2_c !== null) t.temp2_c = s.temp2_c;
+      if (s.pressure_kpa !== null) t.pressure_kpa = s.pressure_kpa;
+      if (s.phase !== null) t.phase = s.phase;
+      return t;
+    });
+    this.tracker.resume(snap, samples, this.ctx.now());
+    this.log.warn({ cycleId: snap.cycleId, cycleNo: snap.cycleNo, samples: samples.length }, 'resuming a cycle that was open when the gateway stopped; the record will show the interruption');
+  }
+
+  private onEvent(e: DeviceEvent): void {
+    if (this.stopped) return;
+    const now = this.ctx.now();
+    try {
+      switch (e.kind) {
+        case 'raw':
+          this.tracker.handle(e, now);
+          this.ctx.store.raw.add(this.id, { ts: e.ts, cycleId: this.tracker.current?.cycleId ?? null, line: e.line });
+          return;
+        case 'sample':
+          this.apply(this.tracker.handle(e, now));
+          this.storeSample(e, now);
+          this.publishTelemetry(e);
+          return;
+        case 'link':
+          this.connected = e.connected;
+          this.stateSince = now;
+          this.publishState();
+          return;
+        case 'alarm':
+          this.apply(this.tracker.handle(e, now));
+          this.appendAlarm(e.code, e.text, e.ts);
+          return;
+        case 'parse-error':
+          return; // counted and logged once per reason by the driver; the raw line is stored via its `raw` event
+        default:
+          this.apply(this.tracker.handle(e, now));
+      }
+    } catch (err) {
+      // A store failure must be loud: the device's data is at stake.
+      this.log.error({ err: errorMessage(err), event: e.kind }, 'could not process a device event');
+    }
+  }
+
+  private storeSample(e: SampleEvent, now: number): void {
+    this.ctx.store.samples.add(this.id, {
+      ts: e.ts, recvTs: now, cycleId: this.tracker.current?.cycleId ?? null,
+      temp_c: e.temp_c, temp2_c: e.temp2_c ?? null, pressure_kpa: e.pressure_kpa ?? null,
+      phase: e.phase ?? this.tracker.current?.phases.at(-1)?.phase ?? null, deviceTime: e.deviceTime ?? null,
+    });
+  }
+
+  private publishTelemetry(e: SampleEvent): void {
+    const p = e.pressure_kpa;
+    const tsat = p !== undefined && p !== null ? tsatC(p) : Number.NaN;
+    const payload: Record<string, unknown> = {
+      ts: new Date(e.ts).toISOString(),
+      temp_c: e.temp_c,
+      phase: e.phase ?? this.tracker.current?.phases.at(-1)?.phase ?? null,
+      cycleNo: this.tracker.current?.cycleNo ?? null,
+    };
+    if (e.temp2_c !== undefined && e.temp2_c !== null) payload.temp2_c = e.temp2_c;
+    if (p !== undefined && p !== null) payload.pressure_kpa = p;
+    if (Number.isFinite(tsat)) payload.tsat_c = round(tsat, 2);
+    this.ctx.output.publishTelemetry(this.id, payload);
+  }
+
+  private publishState(): void {
+    const c = this.tracker.current;
+    this.ctx.output.setDeviceState(this.id, {
+      connected: this.connected,
+      phase: c?.phases.at(-1)?.phase ?? 'idle',
+      program: c ? chooseProgram({ reportedId: c.program, reportedNo: c.programNo, programMap: this.ctx.device.programMap, configDefault: this.ctx.device.program }).id ?? null : null,
+      cycleNo: c?.cycleNo ?? null,
+      since: new Date(this.stateSince).toISOString(),
+    });
+  }
+
+  private apply(changes: TrackerChange[]): void {
+    for (const ch of changes) {
+      switch (ch.kind) {
+        case 'opened':
+          this.ctx.store.saveOpenCycle(this.id, snapshotOf(ch.cycle));
+          this.stateSince = this.ctx.now();
+          this.log.info({ cycleId: ch.cycle.cycleId, cycleNo: ch.cycle.cycleNo, programNo: ch.cycle.programNo, headerSeen: ch.cycle.startSeen }, 'cycle started');
+          this.publishState();
+          break;
+        case 'phase':
+          this.ctx.store.saveOpenCycle(this.id, snapshotOf(ch.cycle));
+          this.stateSince = this.ctx.now();
+          this.log.debug({ cycleId: ch.cycle.cycleId, phase: ch.phase }, 'phase');
+          this.publishState();
+          break;
+        case 'finished':
+          this.finish(ch.cycle);
+          this.publishState();
+          break;
+      }
+    }
+  }
+
+  private finish(c: FinishedCycle): void {
+    const { store, device } = this.ctx;
+    store.flush(); // the record binds the sample chain head and the raw text: both must be on disk first
+    const choice = chooseProgram({ reportedId: c.program, reportedNo: c.programNo, programMap: device.programMap, configDefault: device.program });
+    const trace = traceOf(c, device.chamberLitres);
+    const result = choice.program ? applyGatewayFindings(verifyCycle(trace, choice.program), c) : unverifiable(choice, trace);
+    const rawLines = store.raw.linesOfCycle(c.cycleId);
+    const body = cycleBody({
+      cycle: c, deviceType: device.type, choice, program: choice.program, trace, result,
+      binding: { sampleChain: store.samples.head(this.id), raw: { lines: rawLines.length, sha256: store.raw.digestOfCycle(c.cycleId) } },
+    });
+    const record = store.records.appendWith({ type: 'cycle', device: this.id, body }, () => store.openCycles.clear(this.id));
+    const failed = result.criteria.filter((x) => x.pass === false).map((x) => x.id);
+    this.log.info({ cycleId: c.cycleId, cycleNo: c.cycleNo, program: choice.id, verdict: result.verdict, failed, seq: record.seq }, 'cycle verified and recorded');
+    this.ctx.output.notifyRecords();
+    this.ctx.onCycle?.({ deviceId: this.id, record, program: choice.id ?? null, cycleNo: c.cycleNo ?? null, verdict: result.verdict, failed });
+  }
+
+  private appendAlarm(code: string, text: string, ts: number): void {
+    const c = this.tracker.current;
+    this.ctx.store.records.append({ type: 'alarm', device: this.id, body: { code, text, at: new Date(ts).toISOString(), cycleId: c?.cycleId ?? null, cycleNo: c?.cycleNo ?? null } });
+    this.log.warn({ cycleId: c?.cycleId, code, text }, 'device alarm');
+    this.ctx.output.notifyRecords();
+  }
+}

@@ -1,0 +1,42 @@
+// Which programs the gateway knows, and how device program numbers map to them by default.
+import { PRESETS, getProgram, type Program } from './verify/index.js';
+
+/** The built-in map of ticket/Modbus program numbers to program ids (docs/devices.md); the simulators use it too. */
+export const DEFAULT_PROGRAM_MAP: Readonly<Record<string, string>> = Object.freeze({
+  '1': 'steam-134-4',
+  '2': 'steam-121-20',
+  '3': 'steam-134-18',
+  '4': 'steam-121-15',
+  '7': 'bowie-dick-134',
+  '8': 'leak-test',
+  '11': 'washer-a0-600',
+  '12': 'washer-a0-3000',
+});
+
+export function knownProgramIds(): ReadonlySet<string> {
+  return new Set(Object.keys(PRESETS));
+}
+
+export interface ProgramChoice {
+  program: Readonly<Program> | undefined;
+  /** The id chosen, even when unknown. */
+  id: string | undefined;
+  /** Where the choice came from, for the record. */
+  source: 'device' | 'device-number' | 'config-default' | 'none';
+}
+
+/** The device's own word wins; then its program number through the map; then the config default. */
+export function chooseProgram(opts: {
+  reportedId?: string | undefined;
+  reportedNo?: number | undefined;
+  programMap?: Readonly<Record<string, string>> | undefined;
+  configDefault?: string | undefined;
+}): ProgramChoice {
+  if (opts.reportedId) return { id: opts.reportedId, program: getProgram(opts.reportedId), source: 'device' };
+  if (opts.reportedNo !== undefined) {
+    const id = (opts.programMap ?? DEFAULT_PROGRAM_MAP)[String(opts.reportedNo)];
+    if (id) return { id, program: getProgram(id), source: 'device-number' };
+  }
+  if (opts.configDefault) return { id: opts.configDefault, program: getProgram(opts.configDefault), source: 'config-default' };
+  return { id: undefined, program: undefined, source: 'none' };
+}

@@ -1,0 +1,110 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfigFile, parseConfigText } from '../../config/load-config.js';
+import { knownProgramIds } from '../../gateway/programs-registry.js';
+
+const known = new Set(['steam-134-4', 'steam-121-20']);
+const good = `
+site: demo
+gateway: gw1
+dataDir: ./data
+mqtt: { url: mqtt://127.0.0.1:1883 }
+devices:
+  - id: AC-01
+    type: steam-sterilizer
+    driver: printer-line
+    serial: { path: /dev/ttyUSB0, baudRate: 9600 }
+    program: steam-134-4
+`;
+
+function problems(text: string, env: NodeJS.ProcessEnv = {}): string[] {
+  try {
+    parseConfigText(text, '/etc/sterilink/gw.yaml', { env, knownPrograms: known });
+  } catch (e) {
+    if (e instanceof ConfigError) return e.problems.map((p) => `${p.path}: ${p.message}`);
+    throw e;
+  }
+  return [];
+}
+
+describe('config', () => {
+  it('accepts a valid file, fills defaults and resolves paths against the file', () => {
+    const { config } = parseConfigText(good, '/etc/sterilink/gw.yaml', { env: {}, knownPrograms: known });
+    expect(config.dataDir).toBe('/etc/sterilink/data');
+    expect(config.devices[0]?.serial?.dataBits).toBe(8);
+    expect(config.devices[0]?.atmosphericKpa).toBe(101.325);
+    expect(config.mqtt.protocolVersion).toBe(5);
+  });
+
+  it('names every problem with its path, what was expected and what was found', () => {
+    const bad = good
+      .replace('baudRate: 9600', 'baudrate: 9600')
+      .replace('type: steam-sterilizer', 'type: autoclave')
+      .replace('program: steam-134-4', 'program: steam-999')
+      .replace('site: demo', 'site: "demo site"');
+    const p = problems(bad);
+    expect(p).toContain('devices[0].serial.baudrate: unknown key (check the spelling; see config/examples/site.example.yaml)');
+    expect(p.find((x) => x.startsWith('devices[0].type:'))).toMatch(/expected one of "steam-sterilizer".*found "autoclave"/);
+    expect(p.find((x) => x.startsWith('site:'))).toMatch(/found "demo site"/);
+    // cross-field checks run only once the shape is right
+    expect(problems(good.replace('program: steam-134-4', 'program: steam-999'))).toEqual([
+      'devices[0].program: expected one of steam-134-4, steam-121-20, found "steam-999"',
+    ]);
+  });
+
+  it('finds duplicate ids, two devices on one port and a driver without its line', () => {
+    const dup = `${good}  - id: AC-01
+    type: steam-sterilizer
+    driver: printer-line
+    serial: { path: /dev/ttyUSB0 }
+  - id: AC-03
+    type: steam-sterilizer
+    driver: printer-line
+`;
+    const p = problems(dup);
+    expect(p).toContain('devices[1].id: expected a unique device id, found "AC-01" again (also devices[0])');
+    expect(p).toContain('devices[1]: expected its own line, found serial /dev/ttyUSB0 already used by devices[0]');
+    expect(p).toContain('devices[2]: expected exactly one of serial or tcp for driver printer-line, found neither');
+  });
+
+  it('reports YAML syntax errors with a line number', () => {
+    const p = problems('site: [unclosed\ngateway: x\n');
+    expect(p[0]).toMatch(/^\(YAML line \d+\):/);
+  });
+
+  it('takes the password from the environment and refuses to send it in plaintext off loopback', () => {
+    const remote = good.replace('mqtt://127.0.0.1:1883', 'mqtt://broker.hospital:1883');
+    expect(problems(remote, { STERILINK_MQTT_PASSWORD: 's3cret' })[0]).toMatch(/^mqtt.url: expected mqtts:\/\//);
+    expect(problems(remote.replace('mqtt: { url: mqtt://broker.hospital:1883 }', 'mqtt: { url: mqtt://broker.hospital:1883, allowInsecure: true }'), { STERILINK_MQTT_PASSWORD: 's3cret' })).toEqual([]);
+    const loaded = parseConfigText(good, '/x/gw.yaml', { env: { STERILINK_MQTT_PASSWORD: 's3cret' }, knownPrograms: known });
+    expect(loaded.mqttPassword).toBe('s3cret');
+    // the error text never carries the password
+    expect(problems(remote, { STERILINK_MQTT_PASSWORD: 's3cret' }).join('\n')).not.toContain('s3cret');
+  });
+
+  it('reads the password file and says when it cannot', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sl-cfg-'));
+    fs.writeFileSync(path.join(dir, 'pw'), 'from-file\n', { mode: 0o600 });
+    const file = path.join(dir, 'gw.yaml');
+    fs.writeFileSync(file, good.replace('mqtt: { url: mqtt://127.0.0.1:1883 }', 'mqtt: { url: mqtt://127.0.0.1:1883, passwordFile: pw }'));
+    expect(loadConfigFile(file, { env: {}, knownPrograms: known }).mqttPassword).toBe('from-file');
+    fs.rmSync(path.join(dir, 'pw'));
+    expect(() => loadConfigFile(file, { env: {}, knownPrograms: known })).toThrow(/mqtt.passwordFile: expected a readable file, found ENOENT/);
+  });
+
+  it('lets the environment override the data directory and broker URL', () => {
+    const { config } = parseConfigText(good, '/x/gw.yaml', { env: { STERILINK_DATA_DIR: '/tmp/d', STERILINK_MQTT_URL: 'mqtt://127.0.0.1:1999' }, knownPrograms: known });
+    expect(config.dataDir).toBe('/tmp/d');
+    expect(config.mqtt.url).toBe('mqtt://127.0.0.1:1999');
+  });
+
+  it('validates the shipped examples', () => {
+    for (const f of ['demo.yaml', 'site.example.yaml']) {
+      const file = new URL(`../../config/examples/${f}`, import.meta.url).pathname;
+      // the example's passwordFile does not exist here; the environment variable takes precedence over it
+      expect(() => loadConfigFile(file, { env: { STERILINK_MQTT_PASSWORD: 'x' }, knownPrograms: knownProgramIds() })).not.toThrow();
+    }
+  });
+});
