@@ -1,0 +1,45 @@
+// The integrity audit's report (`sterilink db verify`), and the chain reference records carry.
+
+/** Where a per-device chain stood when a record was made. A cycle record carries
+ * `body.sampleChain` (and `body.rawChain` for printer devices) so the signed record binds the raw
+ * curve: the audit checks the named row still exists with that hash. */
+export interface ChainRef {
+  deviceId: string;
+  seq: number;
+  hash: string;
+}
+
+export function isChainRef(x: unknown): x is ChainRef {
+  const r = x as Partial<ChainRef> | null;
+  return !!r && typeof r === 'object' && typeof r.deviceId === 'string' && typeof r.seq === 'number' && typeof r.hash === 'string';
+}
+
+/** In the order problems are reported: the first problem is the first by table, then seq. */
+export const AUDIT_TABLES = ['records', 'keys', 'samples', 'raw_lines'] as const;
+export type AuditTable = (typeof AUDIT_TABLES)[number];
+
+export interface AuditProblem {
+  table: AuditTable;
+  /** The row's seq (for `keys`, 0). For a hole, the first missing seq. */
+  seq: number;
+  /** For per-device chains. */
+  device?: string;
+  reason: string;
+}
+
+export interface AuditReport {
+  ok: boolean;
+  records: number;
+  samples: number;
+  rawLines: number;
+  keys: number;
+  /** Sorted by table (AUDIT_TABLES order), then seq, then device. */
+  problems: AuditProblem[];
+  /** true when more problems existed than were kept. */
+  truncated: boolean;
+}
+
+/** One line for a terminal: `records seq 12: hash does not match the content`. */
+export function formatProblem(p: AuditProblem): string {
+  return `${p.table}${p.device !== undefined ? ` device ${p.device}` : ''} seq ${p.seq}: ${p.reason}`;
+}

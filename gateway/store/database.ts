@@ -1,0 +1,77 @@
+// Opening the store's one SQLite file (dataDir/sterilink.db): WAL, pragmas, migrations.
+//
+// Durability: the connection runs at synchronous=NORMAL, and every write that must survive a power
+// cut (records, open-cycle state, key registration) is committed inside withSynchronous('FULL'),
+// which fsyncs the WAL at commit. Sample and raw-line batches commit at NORMAL: they survive a
+// process crash (SIGKILL) at once and a power cut from the next FULL commit or checkpoint on. The WAL
+// is one sequential file, so a FULL commit also makes every earlier NORMAL commit durable: a cycle
+// record is never durable without the samples it binds.
+import Database from 'better-sqlite3';
+import fs from 'node:fs';
+import path from 'node:path';
+import { GatewayError } from '../errors.js';
+import { LATEST_VERSION, migrate, schemaVersion, type Migration, MIGRATIONS } from './migrations.js';
+
+export type Db = Database.Database;
+export const DB_FILE = 'sterilink.db';
+
+export interface OpenOptions {
+  /** Open without writing anything (audit, export). Skips migrations; refuses a newer schema. */
+  readonly?: boolean;
+  busyTimeoutMs?: number;
+  /** For tests of migrations: the steps and the version to stop at. */
+  migrations?: readonly Migration[];
+  targetVersion?: number;
+}
+
+export function dbPath(dataDir: string): string {
+  return path.join(dataDir, DB_FILE);
+}
+
+export function openDatabase(dataDir: string, opts: OpenOptions = {}): Db {
+  const file = dbPath(dataDir);
+  let db: Db;
+  try {
+    if (opts.readonly) {
+      db = new Database(file, { readonly: true, fileMustExist: true });
+    } else {
+      fs.mkdirSync(dataDir, { recursive: true, mode: 0o750 });
+      db = new Database(file);
+    }
+  } catch (e) {
+    throw new GatewayError('store.open', `cannot open ${file}: ${(e as Error).message}`, { file }, { cause: e });
+  }
+  try {
+    db.pragma(`busy_timeout = ${opts.busyTimeoutMs ?? 5000}`);
+    if (opts.readonly) {
+      const v = schemaVersion(db);
+      if (v > LATEST_VERSION) throw new GatewayError('store.migrate', `database schema version ${v} is newer than this SteriLink understands (${LATEST_VERSION})`, { file });
+      return db;
+    }
+    const mode = String(db.pragma('journal_mode = WAL', { simple: true }));
+    if (mode.toLowerCase() !== 'wal') throw new GatewayError('store.open', `cannot switch ${file} to WAL (journal_mode is ${mode})`, { file });
+    db.pragma('synchronous = NORMAL');
+    db.pragma('foreign_keys = ON');
+    db.pragma('journal_size_limit = 67108864'); // keep the WAL file from staying large after a burst
+    migrate(db, opts.migrations ?? MIGRATIONS, opts.targetVersion);
+    return db;
+  } catch (e) {
+    db.close();
+    if (e instanceof GatewayError) throw e;
+    throw new GatewayError('store.open', `cannot prepare ${file}: ${(e as Error).message}`, { file }, { cause: e });
+  }
+}
+
+/** Runs `fn` with the connection at synchronous=`level`, then restores the previous level. Call it
+ * outside a transaction: the level in force when COMMIT runs is what counts. */
+export function withSynchronous<T>(db: Db, level: 'FULL' | 'NORMAL', fn: () => T): T {
+  const before = Number(db.pragma('synchronous', { simple: true }));
+  const want = level === 'FULL' ? 2 : 1;
+  if (before === want) return fn();
+  db.pragma(`synchronous = ${level}`);
+  try {
+    return fn();
+  } finally {
+    db.pragma(`synchronous = ${before}`);
+  }
+}

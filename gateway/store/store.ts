@@ -1,0 +1,198 @@
+// The store facade: one SQLite file (dataDir/sterilink.db) and the signing key, wired together.
+// The constructor only assigns; start() opens, migrates, loads or makes the key and starts the flush
+// timer; close() stops the timer, writes what is buffered and closes (idempotent). All data calls
+// are synchronous (better-sqlite3).
+import type { Logger } from 'pino';
+import { GatewayError } from '../errors.js';
+import { verifyStore, type AuditReport, type ChainRef } from './audit.js';
+import { openDatabase, withSynchronous, type Db } from './database.js';
+import { exportRecords, type ExportFilter } from './export.js';
+import { BatchFlusher } from './flusher.js';
+import { KeyRegistry } from './key-registry.js';
+import { recoverPendingKey, rotateStoreKey } from './key-rotation.js';
+import { loadOrCreateKey, publicKeyInfo, type GatewayKey, type PublicKeyInfo } from './keys.js';
+import { META_CREATED_AT, META_GATEWAY, META_SITE, MetaTable } from './meta.js';
+import { OpenCycleTable } from './open-cycles.js';
+import { RawLog } from './raw-log.js';
+import type { NewRecord, SignedRecord } from './record.js';
+import { RecordLog } from './record-log.js';
+import { SampleLog } from './sample-log.js';
+
+export interface StoreContext {
+  dataDir: string;
+  site: string;
+  gateway: string;
+  logger: Logger;
+  /** ms epoch; injectable for tests and simulations. */
+  now?: () => number;
+  /** Flush buffered samples and raw lines every this many ms (default 250). */
+  flushIntervalMs?: number;
+  /** ... or as soon as one log buffers this many (default 1000). */
+  maxBatch?: number;
+  /** Entries a log keeps while writes fail before dropping the oldest (default 50 000). */
+  maxBuffered?: number;
+}
+
+interface Parts {
+  db: Db;
+  key: GatewayKey;
+  registry: KeyRegistry;
+  meta: MetaTable;
+  records: RecordLog;
+  samples: SampleLog;
+  raw: RawLog;
+  openCycles: OpenCycleTable;
+  flusher: BatchFlusher;
+}
+
+export class Store {
+  private parts: Parts | null = null;
+  readonly now: () => number;
+
+  constructor(private readonly ctx: StoreContext) {
+    this.now = ctx.now ?? Date.now;
+  }
+
+  get started(): boolean {
+    return this.parts !== null;
+  }
+
+  start(): void {
+    if (this.parts) return;
+    const { dataDir, logger } = this.ctx;
+    const db = openDatabase(dataDir);
+    try {
+      const registry = new KeyRegistry(db);
+      const recovered = recoverPendingKey(dataDir, registry);
+      if (recovered !== 'none') logger.warn({ recovered }, `store: finished an interrupted key rotation (${recovered} the pending key)`);
+      const key = loadOrCreateKey(dataDir);
+      const meta = new MetaTable(db);
+      const records = new RecordLog({ db, site: this.ctx.site, gateway: this.ctx.gateway, key, now: this.now });
+      this.registerKey(db, registry, key, key.created, records.count());
+      this.checkIdentity(meta);
+      const opts = { maxBatch: this.ctx.maxBatch ?? 1000, maxBuffered: this.ctx.maxBuffered ?? 50_000 };
+      const samples = new SampleLog(db, opts, logger);
+      const raw = new RawLog(db, opts, logger);
+      const flusher = new BatchFlusher({ db, logs: [samples, raw], intervalMs: this.ctx.flushIntervalMs ?? 250, logger });
+      samples.onFull = () => flusher.flushSafely();
+      raw.onFull = () => flusher.flushSafely();
+      const openCycles = new OpenCycleTable(db, this.now);
+      this.parts = { db, key, registry, meta, records, samples, raw, openCycles, flusher };
+      flusher.start();
+      logger.info({ dataDir, keyId: key.keyId, records: records.count() }, 'store: open');
+    } catch (e) {
+      db.close();
+      throw e;
+    }
+  }
+
+  private registerKey(db: Db, registry: KeyRegistry, key: GatewayKey, created: boolean, recordCount: number): void {
+    const row = registry.get(key.keyId);
+    if (!row) {
+      if (recordCount > 0) {
+        this.ctx.logger.error({ keyId: key.keyId, created },
+          'store: the signing key is not one this store has used and no rotation introduced it; records signed from now on will fail `db verify` (was the keys folder lost or replaced?)');
+      }
+      withSynchronous(db, 'FULL', () => registry.register(key, new Date(this.now()).toISOString()));
+    } else if (row.retiredAt) {
+      this.ctx.logger.warn({ keyId: key.keyId, retiredAt: row.retiredAt }, 'store: signing with a key that was retired by a rotation');
+    }
+  }
+
+  private checkIdentity(meta: MetaTable): void {
+    for (const [k, v] of [[META_GATEWAY, this.ctx.gateway], [META_SITE, this.ctx.site]] as const) {
+      const was = meta.get(k);
+      if (was !== undefined && was !== v) this.ctx.logger.warn({ [k]: v, was }, `store: ${k} changed from ${was} to ${v}; the record chain continues`);
+      if (was !== v) meta.set(k, v);
+    }
+    if (meta.get(META_CREATED_AT) === undefined) meta.set(META_CREATED_AT, new Date(this.now()).toISOString());
+  }
+
+  private get p(): Parts {
+    if (!this.parts) throw new GatewayError('store.closed', 'the store is not open (call start())');
+    return this.parts;
+  }
+
+  get db(): Db { return this.p.db; }
+  get records(): RecordLog { return this.p.records; }
+  get samples(): SampleLog { return this.p.samples; }
+  get raw(): RawLog { return this.p.raw; }
+  get openCycles(): OpenCycleTable { return this.p.openCycles; }
+  get meta(): MetaTable { return this.p.meta; }
+  get keys(): KeyRegistry { return this.p.registry; }
+  get keyId(): string { return this.p.key.keyId; }
+
+  /** Writes buffered samples and raw lines now (one transaction). */
+  flush(): number {
+    return this.p.flusher.flush();
+  }
+
+  /** Signs, chains and durably stores a record. Buffered samples and raw lines are written first, so
+   * a record is never stored before the device data it refers to. */
+  append(rec: NewRecord): SignedRecord {
+    this.flush();
+    return this.p.records.append(rec);
+  }
+
+  /** Saves the open-cycle state after writing buffered device data, so the state never refers to
+   * samples that a crash could lose. */
+  saveOpenCycle(deviceId: string, state: unknown): void {
+    this.flush();
+    this.p.openCycles.save(deviceId, state);
+  }
+
+  loadOpenCycle(deviceId: string): unknown {
+    return this.p.openCycles.load(deviceId);
+  }
+
+  clearOpenCycle(deviceId: string): void {
+    this.p.openCycles.clear(deviceId);
+  }
+
+  /** Where the device's sample chain stands now (buffer written first): put it in the cycle record
+   * body as `sampleChain` so the signed record binds the curve; `rawChain` likewise. */
+  sampleChainRef(deviceId: string): ChainRef {
+    return { deviceId, ...this.p.samples.head(deviceId) };
+  }
+
+  rawChainRef(deviceId: string): ChainRef {
+    return { deviceId, ...this.p.raw.head(deviceId) };
+  }
+
+  publicKeyInfo(): PublicKeyInfo {
+    return publicKeyInfo(this.p.key);
+  }
+
+  /** Rotates the signing key; the rotation is itself a signed `audit` record (signed by the old key). */
+  rotateKey(): { previousKeyId: string; keyId: string; record: SignedRecord } {
+    const p = this.p;
+    this.flush();
+    const r = rotateStoreKey({ dataDir: this.ctx.dataDir, records: p.records, registry: p.registry, current: p.key, now: this.now });
+    p.key = r.key;
+    this.ctx.logger.info({ previousKeyId: r.previousKeyId, keyId: r.key.keyId, seq: r.record.seq }, 'store: signing key rotated');
+    return { previousKeyId: r.previousKeyId, keyId: r.key.keyId, record: r.record };
+  }
+
+  verify(): AuditReport {
+    this.flush();
+    return verifyStore(this.p.db);
+  }
+
+  exportRecords(filter: ExportFilter = {}): Generator<string> {
+    return exportRecords(this.p.db, filter);
+  }
+
+  /** Stops the timer, writes what is buffered, closes the file. Idempotent. */
+  close(): void {
+    const p = this.parts;
+    if (!p) return;
+    this.parts = null;
+    p.flusher.stop();
+    try {
+      p.flusher.flush();
+    } catch (e) {
+      this.ctx.logger.error({ err: e, lost: p.samples.buffered + p.raw.buffered }, 'store: could not write buffered device data at close');
+    }
+    p.db.close();
+  }
+}
