@@ -1,0 +1,99 @@
+// Criteria every program family shares: data_complete, device_result, and the band check that
+// temp_band (steam) and disinfect_temp (washer) both are.
+
+import { criterion, fmtNum, type CriterionId, type CriterionResult } from './criterion.js';
+import { isReading, type TraceSample } from './trace.js';
+import type { BandScan, TraceView } from './trace-view.js';
+
+export type RequiredChannel = 'temperature' | 'pressure';
+
+/**
+ * data_complete: the record has no hole. Every interval between consecutive samples ≤ maxGapS, no gap
+ * the gateway reported, time strictly increasing, and in the judged stage (`stageMask`, named
+ * `stageName`) every sample carries the channel the criteria depend on.
+ */
+export function dataComplete(v: TraceView, stageMask: Uint8Array, stageName: string, channel: RequiredChannel): CriterionResult {
+  const limit = v.maxGapS;
+  const c = (pass: boolean, detail: string): CriterionResult =>
+    criterion('data_complete', pass, v.maxGap ? v.maxGap.seconds : null, limit, 's', detail);
+  if (v.n < 2) return c(false, `only ${v.n} sample${v.n === 1 ? '' : 's'}: nothing to verify a cycle on`);
+  if (v.disorderAt >= 0) {
+    const at = v.s[v.disorderAt] as TraceSample;
+    return c(false, `time does not increase (or is not a usable number) at sample ${v.disorderAt + 1} (t=${at.t} s): the order of the record cannot be trusted`);
+  }
+  const problems: string[] = [];
+  if (v.maxGap && v.maxGap.seconds > limit) {
+    const b = (v.s[v.maxGap.at] as TraceSample).t;
+    let count = 0;
+    for (let i = 1; i < v.n; i++) if ((v.s[i] as TraceSample).t - (v.s[i - 1] as TraceSample).t > limit) count++;
+    problems.push(`${count} interval${count === 1 ? '' : 's'} longer than ${fmtNum(limit)} s, the largest ${fmtNum(v.maxGap.seconds)} s (t=${fmtNum(b - v.maxGap.seconds)}–${fmtNum(b)} s)`);
+  }
+  for (const g of v.trace.gaps ?? []) problems.push(`gateway reported no data for t=${fmtNum(g.fromT)}–${fmtNum(g.toT)} s (${g.reason})`);
+  let missing = 0;
+  let firstMissing = -1;
+  for (let i = 0; i < v.n; i++) {
+    if (stageMask[i] !== 1) continue;
+    const x = v.s[i] as TraceSample;
+    const ok = channel === 'pressure'
+      ? isReading(x.pressure_kpa)
+      : isReading(x.temp_c) && (!v.hasProbe || isReading(x.temp2_c));
+    if (!ok) {
+      missing++;
+      if (firstMissing < 0) firstMissing = i;
+    }
+  }
+  if (missing > 0) {
+    const t = (v.s[firstMissing] as TraceSample).t;
+    problems.push(`${missing} sample${missing === 1 ? '' : 's'} in ${stageName} without a ${channel} reading (first at t=${fmtNum(t)} s)`);
+  }
+  if (problems.length) return c(false, problems.join('; '));
+  const span = (v.s[v.n - 1] as TraceSample).t - (v.s[0] as TraceSample).t;
+  return c(true, `${v.n} samples over ${fmtNum(span)} s, largest interval ${fmtNum(v.maxGap?.seconds ?? 0)} s`);
+}
+
+/**
+ * device_result: what the device said at the end, else what the phases show. A fault phase fails the
+ * cycle even when the device reports ok (the samples show the fault; they win).
+ */
+export function deviceResult(v: TraceView): CriterionResult {
+  const c = (pass: boolean | null, detail: string): CriterionResult => criterion('device_result', pass, null, 'ok', '', detail);
+  let faultAt = -1;
+  let lastPhase: string | undefined;
+  for (let i = 0; i < v.n; i++) {
+    const x = v.s[i] as TraceSample;
+    if (x.phase === 'fault' && faultAt < 0) faultAt = i;
+    if (x.phase !== undefined) lastPhase = x.phase;
+  }
+  const fault = faultAt >= 0 ? `the trace enters phase fault at t=${fmtNum((v.s[faultAt] as TraceSample).t)} s` : '';
+  switch (v.trace.deviceResult) {
+    case 'aborted':
+      return c(false, 'the device reported the cycle aborted');
+    case 'fault':
+      return c(false, 'the device reported a fault');
+    case 'ok':
+      return fault ? c(false, `the device reported ok but ${fault}`) : c(true, 'the device reported ok');
+    default:
+      if (fault) return c(false, fault);
+      if (lastPhase === 'complete') return c(true, 'no device result; the trace ends in phase complete');
+      return c(null, `no device result, and the trace ends in ${lastPhase === undefined ? 'no phase' : `phase ${lastPhase}`}, not complete`);
+  }
+}
+
+/**
+ * A temperature band judged from the reference sensor first reaching `lo` (see bandScan): pass when
+ * nothing rises above `hi` or dips below `lo`. measured = the worst excursion in K (+ above, − below, 0 inside).
+ */
+export function bandCriterion(id: CriterionId, scan: BandScan | null, lo: number, hi: number, where: string, notReached: string): CriterionResult {
+  const limit = `${fmtNum(lo)}–${fmtNum(hi)} °C`;
+  if (!scan) return criterion(id, false, null, limit, 'K', notReached);
+  const above = scan.max - hi;
+  const below = lo - scan.min;
+  let measured = 0;
+  if (above > 0 && above >= below) measured = above;
+  else if (below > 0) measured = -below;
+  const range = `${where} ${fmtNum(scan.min)}–${fmtNum(scan.max)} °C from t=${fmtNum(scan.startT)} s`;
+  const issues: string[] = [];
+  if (above > 0) issues.push(`rises to ${fmtNum(scan.max)} °C, ${fmtNum(above)} K above the band`);
+  if (below > 0) issues.push(`dips to ${fmtNum(scan.min)} °C, ${fmtNum(below)} K below the band`);
+  return criterion(id, issues.length === 0, measured, limit, 'K', issues.length ? `${range}: ${issues.join(', ')}` : `${range}, within ${limit}`);
+}

@@ -1,0 +1,22 @@
+// The pure verification core (DESIGN §7): programs, trace format, criteria, report. No I/O, no clock.
+
+export type { Phase, TraceSample, CycleTrace, KnownGap, DeviceResult } from './trace.js';
+export { isReading } from './trace.js';
+export { parseTraceCsv, writeTraceCsv, TraceFormatError } from './trace-csv.js';
+export type {
+  SteamKind, ProgramKind, Equilibration, SteamProgram, WasherProgram, Program, ProgramOverride,
+} from './programs.js';
+export {
+  PRESETS, getProgram, isWasherProgram, mergeProgram, resolvePrograms, programProblems, ProgramError,
+  STEAM_OVERRIDE_KEYS, WASHER_OVERRIDE_KEYS,
+} from './programs.js';
+export type {
+  CriterionId, CriterionResult, VerificationResult, HoldPeriod, CycleStats, PhaseSegment,
+} from './criterion.js';
+export {
+  STEAM_CRITERIA, BOWIE_DICK_CRITERIA, LEAK_TEST_CRITERIA, WASHER_CRITERIA, LIMIT_SENSE, verdictOf, criterionIds,
+} from './criterion.js';
+export { verifyCycle } from './verify-cycle.js';
+export { a0Rate } from './washer-criteria.js';
+export { formatVerificationTable } from './report.js';
+export { psatKpa, tsatC } from './steam-table.js';

@@ -1,0 +1,88 @@
+// verifyCycle: one finished cycle against its program. Pure, O(n), never throws on bad data: a trace
+// that proves nothing fails the criteria it cannot prove.
+//
+// Criteria per program kind (ids in criterion.ts):
+//   steam       hold_time temp_band saturated_steam equilibration_time sensor_agreement data_complete device_result
+//   bowie-dick  the steam criteria + bowie_dick (null until the indicator sheet result is entered)
+//   leak-test   leak_rate data_complete device_result. A leak test runs in an empty, evacuated chamber
+//               with no plateau, so the plateau criteria are absent rather than null: a null would read
+//               as "could not check" where there is nothing to check.
+//   washer      a0 disinfect_temp disinfect_time prewash_temp data_complete device_result
+
+import { dataComplete, deviceResult } from './common-criteria.js';
+import { verdictOf, type CriterionResult, type HoldPeriod, type VerificationResult } from './criterion.js';
+import type { Program, SteamProgram, WasherProgram } from './programs.js';
+import { cycleStats, f0Minutes } from './stats.js';
+import {
+  analyzeSteam, equilibrationTime, holdTime, saturatedSteam, sensorAgreement, tempBand,
+} from './steam-criteria.js';
+import { bowieDick, leakRate } from './test-criteria.js';
+import type { CycleTrace } from './trace.js';
+import { buildView, phaseMask, type Run } from './trace-view.js';
+import { a0Criterion, analyzeWasher, disinfectTemp, disinfectTime, prewashTemp } from './washer-criteria.js';
+
+const holdOf = (r: Run | null): HoldPeriod | null => (r ? { start: r.start, end: r.end, seconds: r.seconds } : null);
+
+function verifySteam(trace: CycleTrace, p: SteamProgram): VerificationResult {
+  const v = buildView(trace, p.maxGapS);
+  const a = analyzeSteam(v, p);
+  const criteria: CriterionResult[] = [
+    holdTime(a),
+    tempBand(a),
+    saturatedSteam(a),
+    equilibrationTime(a, trace.chamberLitres),
+    sensorAgreement(a),
+    dataComplete(v, a.plateau, v.hasPhases ? "the 'sterilizing' phase" : 'the plateau', 'temperature'),
+    deviceResult(v),
+  ];
+  if (p.kind === 'bowie-dick') criteria.push(bowieDick(trace));
+  return {
+    verdict: verdictOf(criteria),
+    program: p.id,
+    hold: holdOf(a.hold),
+    criteria,
+    stats: cycleStats(v, a.band, { f0Min: f0Minutes(v) }),
+  };
+}
+
+function verifyLeakTest(trace: CycleTrace, p: SteamProgram): VerificationResult {
+  const v = buildView(trace, p.maxGapS);
+  const criteria: CriterionResult[] = [
+    leakRate(v, p),
+    dataComplete(v, phaseMask(v, 'leak-measure'), "the 'leak-measure' phase", 'pressure'),
+    deviceResult(v),
+  ];
+  return { verdict: verdictOf(criteria), program: p.id, hold: null, criteria, stats: cycleStats(v, null, {}) };
+}
+
+function verifyWasher(trace: CycleTrace, p: WasherProgram): VerificationResult {
+  const v = buildView(trace, p.maxGapS);
+  const a = analyzeWasher(v, p);
+  const criteria: CriterionResult[] = [
+    a0Criterion(a),
+    disinfectTemp(a),
+    disinfectTime(a),
+    prewashTemp(a),
+    dataComplete(v, a.disinfect, "the 'disinfect' phase", 'temperature'),
+    deviceResult(v),
+  ];
+  return {
+    verdict: verdictOf(criteria),
+    program: p.id,
+    hold: holdOf(a.atTemp),
+    criteria,
+    stats: cycleStats(v, a.band, { a0: a.a0 }),
+  };
+}
+
+/** Verify a finished cycle against its program; the logic follows `program.kind`. */
+export function verifyCycle(trace: CycleTrace, program: Readonly<Program>): VerificationResult {
+  switch (program.kind) {
+    case 'washer':
+      return verifyWasher(trace, program);
+    case 'leak-test':
+      return verifyLeakTest(trace, program);
+    default:
+      return verifySteam(trace, program);
+  }
+}

@@ -1,0 +1,118 @@
+// Washer-disinfector criteria (ISO 15883-1, WS 310.2; standards.md §3): a0, disinfect_temp,
+// disinfect_time, prewash_temp. All of them judge the stage they name, located by the phase column:
+// without phases the disinfection stage cannot be told from hot drying, so nothing is credited.
+
+import { criterion, fmtNum, type CriterionResult } from './criterion.js';
+import { bandCriterion } from './common-criteria.js';
+import type { WasherProgram } from './programs.js';
+import { isReading, type TraceSample } from './trace.js';
+import { bandScan, coldest, creditedDt, longestRun, maskCount, phaseMask, type BandScan, type Run, type TraceView } from './trace-view.js';
+
+export interface WasherAnalysis {
+  v: TraceView;
+  p: WasherProgram;
+  disinfect: Uint8Array;
+  disinfectSize: number;
+  /** A0 over the disinfect phase (s), see a0Seconds. */
+  a0: number;
+  /** Longest continuous run with the coldest channel ≥ disinfectTempC in the disinfect phase. */
+  atTemp: Run | null;
+  /** The disinfect phase from reaching disinfectTempC. */
+  band: BandScan | null;
+}
+
+/** The A0 integrand (ISO 15883-1 Annex B, z = 10 K): seconds at 80 °C per second at T. */
+export const a0Rate = (tempC: number): number => 10 ** ((tempC - 80) / 10);
+
+/**
+ * A0 = Σ 10^((T−80)/10)·Δt over the disinfect phase (W1 [C]). Trapezoid rule on the coldest channel,
+ * only over intervals whose both ends are in the phase and at or above a0ThresholdC, so nothing is
+ * credited past the stage end or below 65 °C. Δt is capped at maxGapS and a gap the gateway reported
+ * credits nothing: a hole in the record is not disinfection.
+ */
+export function a0Seconds(v: TraceView, mask: Uint8Array, thresholdC: number): number {
+  let sum = 0;
+  let prev = v.n > 0 && mask[0] === 1 ? coldest(v, 0) : null;
+  for (let i = 1; i < v.n; i++) {
+    const cur = mask[i] === 1 ? coldest(v, i) : null;
+    if (prev !== null && cur !== null && prev >= thresholdC && cur >= thresholdC && mask[i - 1] === 1) {
+      sum += ((a0Rate(prev) + a0Rate(cur)) / 2) * creditedDt(v, i);
+    }
+    prev = cur;
+  }
+  return sum;
+}
+
+export function analyzeWasher(v: TraceView, p: WasherProgram): WasherAnalysis {
+  const disinfect = phaseMask(v, 'disinfect');
+  const atTemp = longestRun(v, (i) => {
+    if (disinfect[i] !== 1) return false;
+    const t = coldest(v, i);
+    return t !== null && t >= p.disinfectTempC;
+  });
+  return {
+    v, p, disinfect, disinfectSize: maskCount(disinfect), a0: a0Seconds(v, disinfect, p.a0ThresholdC), atTemp,
+    band: bandScan(v, disinfect, p.disinfectTempC),
+  };
+}
+
+/** Why a disinfect-stage criterion cannot be judged, or null when it can. */
+function noStage(a: WasherAnalysis): string | null {
+  if (!a.v.hasPhases) return 'the trace has no phases: the disinfection stage cannot be told from drying';
+  if (a.disinfectSize === 0) return "the trace has no 'disinfect' phase";
+  return null;
+}
+
+export function a0Criterion(a: WasherAnalysis): CriterionResult {
+  const why = noStage(a);
+  if (why) return criterion('a0', false, null, a.p.a0Min, 's', why);
+  const pass = a.a0 >= a.p.a0Min;
+  const channel = a.v.hasProbe ? 'coldest of both sensors' : 'temp_c';
+  return criterion('a0', pass, a.a0, a.p.a0Min, 's',
+    `A0 ${fmtNum(a.a0, 0)} s over the disinfect phase (${channel} ≥ ${fmtNum(a.p.a0ThresholdC)} °C, z = 10 K)${pass ? '' : `, below ${fmtNum(a.p.a0Min)}`}`);
+}
+
+export function disinfectTemp(a: WasherAnalysis): CriterionResult {
+  const lo = a.p.disinfectTempC;
+  const hi = lo + a.p.disinfectBandK;
+  const why = noStage(a);
+  if (why) return criterion('disinfect_temp', false, null, `${fmtNum(lo)}–${fmtNum(hi)} °C`, 'K', why);
+  return bandCriterion('disinfect_temp', a.band, lo, hi, 'disinfect',
+    `the temperature never reached ${fmtNum(lo)} °C in the disinfect phase`);
+}
+
+export function disinfectTime(a: WasherAnalysis): CriterionResult {
+  const limit = a.p.disinfectMinS;
+  const why = noStage(a);
+  if (why) return criterion('disinfect_time', false, null, limit, 's', why);
+  const r = a.atTemp;
+  if (!r) return criterion('disinfect_time', false, null, limit, 's', `the temperature never reached ${fmtNum(a.p.disinfectTempC)} °C in the disinfect phase`);
+  const pass = r.seconds >= limit;
+  const what = `≥ ${fmtNum(a.p.disinfectTempC)} °C continuously t=${fmtNum(r.start)}–${fmtNum(r.end)} s (${fmtNum(r.seconds)} s)`;
+  return criterion('disinfect_time', pass, r.seconds, limit, 's', pass ? what : `${what}, shorter than ${fmtNum(limit)} s`);
+}
+
+/** prewash_temp (W3): the hottest reading in the prewash stays below prewashMaxC. */
+export function prewashTemp(a: WasherAnalysis): CriterionResult {
+  const limit = a.p.prewashMaxC;
+  let count = 0;
+  let max = Number.NEGATIVE_INFINITY;
+  let at = -1;
+  for (let i = 0; i < a.v.n; i++) {
+    const x = a.v.s[i] as TraceSample;
+    if (x.phase !== 'prewash') continue;
+    count++;
+    for (const t of [x.temp_c, x.temp2_c]) {
+      if (isReading(t) && t > max) {
+        max = t;
+        at = i;
+      }
+    }
+  }
+  if (count === 0) return criterion('prewash_temp', null, null, limit, '°C', 'no prewash phase in the trace');
+  if (at < 0) return criterion('prewash_temp', false, null, limit, '°C', `${count} prewash samples, none with a temperature reading`);
+  const t = (a.v.s[at] as TraceSample).t;
+  const pass = max < limit;
+  return criterion('prewash_temp', pass, max, limit, '°C',
+    `prewash max ${fmtNum(max)} °C at t=${fmtNum(t)} s${pass ? '' : `: at or above ${fmtNum(limit)} °C proteins coagulate`}`);
+}

@@ -1,0 +1,101 @@
+import { readFileSync, readdirSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
+import { ALL_PHASES } from '../../drivers/device-event.js';
+import { TraceFormatError, parseTraceCsv, writeTraceCsv, type TraceSample } from '../../gateway/verify/index.js';
+
+const TRACES = new URL('../../../shared/reference/traces/', import.meta.url);
+
+/** The error parseTraceCsv throws for `text`, or a test failure if it does not throw one. */
+function formatError(text: string): TraceFormatError {
+  try {
+    parseTraceCsv(text);
+  } catch (e) {
+    if (e instanceof TraceFormatError) return e;
+    throw e;
+  }
+  throw new Error('expected a TraceFormatError');
+}
+
+describe('parseTraceCsv', () => {
+  it.each(readdirSync(TRACES).filter((f) => f.endsWith('.csv')))('reads golden %s', (file) => {
+    const text = readFileSync(new URL(file, TRACES), 'utf8');
+    const samples = parseTraceCsv(text);
+    expect(samples).toHaveLength(text.trim().split('\n').length - 1);
+    expect(samples[0]?.t).toBe(0);
+    expect(samples.every((s) => s.phase !== undefined)).toBe(true);
+  });
+
+  it('takes the columns in any order, the optional load probe, empty cells as null', () => {
+    const text = 'phase,temp2_c,pressure_kpa,t_s,temp_c\nsterilizing,134.5,304.2,0,135.1\n,,,1.5,\r\nheating,,,2,\n';
+    expect(parseTraceCsv(text)).toEqual([
+      { t: 0, temp_c: 135.1, temp2_c: 134.5, pressure_kpa: 304.2, phase: 'sterilizing' },
+      { t: 1.5, temp_c: null, temp2_c: null, pressure_kpa: null },
+      { t: 2, temp_c: null, temp2_c: null, pressure_kpa: null, phase: 'heating' },
+    ]);
+  });
+
+  it('accepts a byte-order mark, CRLF, quoted cells, blank lines and exponents', () => {
+    const text = '\uFEFF"t_s","temp_c","pressure_kpa","phase"\r\n\r\n0,"1.2e2",,"rinse"\r\n\r\n';
+    expect(parseTraceCsv(text)).toEqual([{ t: 0, temp_c: 120, pressure_kpa: null, phase: 'rinse' }]);
+  });
+
+  it.each([
+    ['an unknown phase', 't_s,temp_c,pressure_kpa,phase\n0,20,,prewash\n1,20,,steaming\n', 3, 'phase', /unknown phase "steaming"/],
+    ['a decimal comma (one cell too many)', 't_s,temp_c,pressure_kpa,phase\n0,134.2,,\n1,13,4,,\n', 3, undefined, /5 values but the header has 4 columns/],
+    ['a non-numeric value', 't_s,temp_c,pressure_kpa,phase\n0,abc,,\n', 2, 'temp_c', /"abc" is not a number/],
+    ['NaN', 't_s,temp_c,pressure_kpa,phase\n0,NaN,,\n', 2, 'temp_c', /not a number/],
+    ['a missing column', 't_s,temp_c,phase\n0,1,heating\n', 1, 'pressure_kpa', /lacks pressure_kpa/],
+    ['an unknown column', 't_s,temp_c,temp2,pressure_kpa,phase\n', 1, 'temp2', /unknown column "temp2"/],
+    ['a duplicated column', 't_s,temp_c,temp_c,pressure_kpa,phase\n', 1, 'temp_c', /appears twice/],
+    ['time going backwards', 't_s,temp_c,pressure_kpa,phase\n0,1,,\n5,1,,\n4,1,,\n', 4, 't_s', /4 s is not after 5 s on line 3/],
+    ['a repeated time', 't_s,temp_c,pressure_kpa,phase\n0,1,,\n0,1,,\n', 3, 't_s', /not after/],
+    ['an empty time', 't_s,temp_c,pressure_kpa,phase\n,1,,\n', 2, 't_s', /is empty/],
+    ['an empty file', '\n\n', 1, undefined, /empty/],
+  ])('rejects %s with line and column', (_what, text, line, column, message) => {
+    const e = formatError(text);
+    expect(e.line).toBe(line);
+    expect(e.column).toBe(column);
+    expect(e.message).toMatch(message);
+    expect(e.message).toMatch(new RegExp(`^line ${line}`));
+    expect(e.code).toBe('verify.trace-format');
+  });
+});
+
+describe('writeTraceCsv', () => {
+  it('writes the header of DESIGN §6, temp2_c only when a probe exists', () => {
+    expect(writeTraceCsv([{ t: 0, temp_c: 20, pressure_kpa: null, phase: 'prewash' }])).toBe('t_s,temp_c,pressure_kpa,phase\n0,20,,prewash\n');
+    expect(writeTraceCsv([{ t: 0, temp_c: 134, temp2_c: null, pressure_kpa: 304.2 }])).toBe('t_s,temp_c,temp2_c,pressure_kpa,phase\n0,134,,304.2,\n');
+  });
+
+  it('round-trips the golden traces value for value', () => {
+    for (const file of readdirSync(TRACES).filter((f) => f.endsWith('.csv'))) {
+      const samples = parseTraceCsv(readFileSync(new URL(file, TRACES), 'utf8'));
+      expect(parseTraceCsv(writeTraceCsv(samples))).toEqual(samples);
+    }
+  });
+
+  it('round-trips any trace (property)', () => {
+    const reading = fc.option(fc.double({ noNaN: true, noDefaultInfinity: true, min: -1e6, max: 1e6 }).map((x) => x + 0), { nil: null });
+    const sample = fc.record({
+      dt: fc.integer({ min: 1, max: 100_000 }).map((x) => x / 1000),
+      temp_c: reading,
+      temp2_c: reading,
+      pressure_kpa: reading,
+      phase: fc.option(fc.constantFrom(...ALL_PHASES), { nil: undefined }),
+    });
+    fc.assert(
+      fc.property(fc.array(sample, { maxLength: 40 }), fc.boolean(), fc.integer({ min: 0, max: 1_000_000 }), (rows, probe, t0) => {
+        let t = t0;
+        const samples: TraceSample[] = rows.map((r) => {
+          t += r.dt;
+          const s: TraceSample = { t, temp_c: r.temp_c, pressure_kpa: r.pressure_kpa };
+          if (probe) s.temp2_c = r.temp2_c;
+          if (r.phase) s.phase = r.phase;
+          return s;
+        });
+        expect(parseTraceCsv(writeTraceCsv(samples))).toEqual(samples);
+      }),
+    );
+  });
+});
