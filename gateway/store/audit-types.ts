@@ -14,6 +14,22 @@ export function isChainRef(x: unknown): x is ChainRef {
   return !!r && typeof r === 'object' && typeof r.deviceId === 'string' && typeof r.seq === 'number' && typeof r.hash === 'string';
 }
 
+/** The chain references a record body carries: `sampleChain` / `rawChain` at the top of the body or
+ * under `binding`; a reference without deviceId belongs to the record's device. */
+export function chainRefsOf(body: unknown, device: string | undefined): { table: 'samples' | 'raw_lines'; ref: ChainRef }[] {
+  const out: { table: 'samples' | 'raw_lines'; ref: ChainRef }[] = [];
+  const b = (body ?? {}) as Record<string, unknown>;
+  const binding = (b.binding ?? {}) as Record<string, unknown>;
+  for (const [table, key] of [['samples', 'sampleChain'], ['raw_lines', 'rawChain']] as const) {
+    for (const x of [b[key], binding[key]]) {
+      if (!x || typeof x !== 'object') continue;
+      const ref = { deviceId: device, ...(x as object) } as Partial<ChainRef>;
+      if (isChainRef(ref)) out.push({ table, ref });
+    }
+  }
+  return out;
+}
+
 /** In the order problems are reported: the first problem is the first by table, then seq. */
 export const AUDIT_TABLES = ['records', 'keys', 'samples', 'raw_lines'] as const;
 export type AuditTable = (typeof AUDIT_TABLES)[number];

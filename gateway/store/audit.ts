@@ -3,7 +3,7 @@
 // even while a gateway writes.
 import type { KeyObject } from 'node:crypto';
 import { auditChain } from './audit-chains.js';
-import { AUDIT_TABLES, isChainRef, type AuditProblem, type AuditReport, type AuditTable, type ChainRef } from './audit-types.js';
+import { AUDIT_TABLES, chainRefsOf, type AuditProblem, type AuditReport, type AuditTable, type ChainRef } from './audit-types.js';
 import { openDatabase, type Db } from './database.js';
 import { KeyRegistry } from './key-registry.js';
 import { keyIdOf } from './keys.js';
@@ -130,9 +130,7 @@ function auditRecords(db: Db, report: Report, refs: RecordRef[]): number {
           : hashProblem(rec) ?? checkKeyAndSignature(rec, trusted, registry);
     if (reason) problem(reason);
     else if (isKeyRotation(rec)) introduceKey(rec.body.keyId, rec.body.publicKey, trusted, registry, problem);
-    const body = (rec.body ?? {}) as Record<string, unknown>;
-    if (isChainRef(body.sampleChain)) refs.push({ recordSeq: row.seq, table: 'samples', ref: body.sampleChain });
-    if (isChainRef(body.rawChain)) refs.push({ recordSeq: row.seq, table: 'raw_lines', ref: body.rawChain });
+    for (const r of chainRefsOf(rec.body, rec.device)) refs.push({ recordSeq: row.seq, ...r });
     prevHash = typeof rec.hash === 'string' ? rec.hash : row.hash;
   }
   checkHead(db, last, report);

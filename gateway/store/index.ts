@@ -13,6 +13,6 @@ export { SampleLog, canonicalSample, normalizeSample, type SampleInput, type Cha
 export { RawLog, linesDigest, canonicalRawLine, type RawLineInput, type StoredRawLine } from './raw-log.js';
 export { OpenCycleTable } from './open-cycles.js';
 export { MetaTable } from './meta.js';
-export { verifyStore, formatProblem, isChainRef, AUDIT_TABLES, type ChainRef, type AuditReport, type AuditProblem, type AuditTable, type AuditOptions } from './audit.js';
+export { verifyStore, formatProblem, isChainRef, chainRefsOf, AUDIT_TABLES, type ChainRef, type AuditReport, type AuditProblem, type AuditTable, type AuditOptions } from './audit.js';
 export { exportRecords, type ExportFilter } from './export.js';
 export { Store, type StoreContext } from './store.js';

@@ -24,6 +24,7 @@ function seed(): void {
     if (i <= 4) s.raw.add('AC-01', { ts: i * 1000, cycleId: 'AC-01-c1', line: `${i}  134.${i} C  304 kPa` });
     s.append(i === 3
       ? { type: 'cycle', device: 'AC-01', body: { verdict: 'pass', program: 'steam-134-4', sampleChain: s.sampleChainRef('AC-01'), rawChain: s.rawChainRef('AC-01') } }
+      : i === 5 ? { type: 'cycle', device: 'WD-01', body: { binding: { sampleChain: s.samples.head('WD-01') } } } // {seq, hash}: device from the record
       : { type: 'scan', body: { raw: `item-${i}` } });
   }
   s.close();
@@ -168,16 +169,18 @@ describe('verifyStore', () => {
   it('orders problems by table then seq: records come first', () => {
     withDb((db) => {
       db.prepare("UPDATE samples SET phase = 'drying' WHERE device_id = 'AC-01' AND seq = 1").run();
-      db.prepare("UPDATE records SET json = replace(json, 'item-5', 'item-9') WHERE seq = 5").run();
+      db.prepare("UPDATE records SET json = replace(json, 'item-4', 'item-9') WHERE seq = 4").run();
     });
     const r = verifyStore(dataDir);
     expect(r.ok).toBe(false);
-    expect(r.problems.map((p) => `${p.table}:${p.seq}`)).toEqual(['records:5', 'samples:1']);
+    expect(r.problems.map((p) => `${p.table}:${p.seq}`)).toEqual(['records:4', 'samples:1']);
   });
 
   it('catches the samples a cycle record binds being cut off the end of the chain', () => {
     withDb((db) => db.prepare("DELETE FROM samples WHERE device_id = 'AC-01' AND seq >= 3").run());
     expect(verifyStore(dataDir).problems).toEqual([{ table: 'samples', seq: 3, device: 'AC-01', reason: 'row named by record 3 is missing (deleted)' }]);
+    withDb((db) => db.prepare("DELETE FROM samples WHERE device_id = 'WD-01' AND seq >= 5").run());
+    expect(verifyStore(dataDir).problems.map((p) => `${p.device}:${p.seq}`)).toEqual(['AC-01:3', 'WD-01:5']);
   });
 
   it('reports an unknown key table entry that does not hash to its id', () => {
