@@ -21,6 +21,17 @@ export interface CycleTrackerOptions {
 
 const RUNNING_EXCLUDED: ReadonlySet<Phase> = new Set<Phase>(['complete']);
 
+/** Phases that only come after a cycle's plateau (steam) or disinfection (washer). */
+const LATE: ReadonlySet<Phase> = new Set<Phase>(['exhaust', 'drying', 'aeration', 'complete', 'disinfect', 'leak-measure']);
+/** Phases a cycle begins with. */
+const FIRST: ReadonlySet<Phase> = new Set<Phase>(['conditioning', 'prewash']);
+
+/** A cycle that already went past its plateau and now shows a first phase again is a new cycle whose
+ * header (and the old one's result) the gateway did not receive, e.g. while it was restarting. */
+export function startsNewCycle(seen: readonly { phase: Phase }[], next: Phase): boolean {
+  return FIRST.has(next) && seen.some((p) => LATE.has(p.phase));
+}
+
 export class CycleTracker {
   private open: OpenCycle | null = null;
   private readonly opts: CycleTrackerOptions;
@@ -58,6 +69,9 @@ export class CycleTracker {
         break;
       }
       case 'sample': {
+        if (this.open && e.phase !== undefined && startsNewCycle(this.open.phases, e.phase)) {
+          out.push({ kind: 'finished', cycle: this.finish('superseded', now, e.ts) });
+        }
         if (!this.open && e.phase !== undefined && !RUNNING_EXCLUDED.has(e.phase) && e.phase !== 'fault') {
           const c = this.openCycle(e.ts, now, false);
           out.push({ kind: 'opened', cycle: c });
@@ -81,6 +95,9 @@ export class CycleTracker {
         break;
       }
       case 'phase': {
+        if (this.open && startsNewCycle(this.open.phases, e.phase)) {
+          out.push({ kind: 'finished', cycle: this.finish('superseded', now, e.ts) });
+        }
         if (!this.open && !RUNNING_EXCLUDED.has(e.phase) && e.phase !== 'fault') {
           const c = this.openCycle(e.ts, now, false);
           out.push({ kind: 'opened', cycle: c });

@@ -11,6 +11,10 @@ import { steamProgram, type SteamProgram } from './programs.js';
 import { generateSteamCycle } from './steam-cycle-model.js';
 import { formatDate, renderTicket, TICKET_EOL, type TicketHeader, type TicketLine } from './ticket-writer.js';
 
+/** Five minutes between loads: a realistic turnaround, and at 60x it leaves the gateway a few real
+ * seconds between cycles, which the restart tests rely on to tell cycles apart. */
+export const DEFAULT_PAUSE_BETWEEN_S = 300;
+
 export interface AutoclaveScheduleOptions {
   program: string;
   fault?: string;
@@ -20,7 +24,8 @@ export interface AutoclaveScheduleOptions {
   name?: string;
   /** Default 1; cycle k (0-based) uses seed + k, so every cycle differs and each is reproducible. */
   seed?: number;
-  /** Simulated seconds between the end of one cycle and the start of the next. Default 60. */
+  /** Simulated seconds between the end of one cycle and the start of the next (unloading, loading,
+   * closing the door). Default DEFAULT_PAUSE_BETWEEN_S. */
   pauseBetweenS?: number;
   /** ms since the epoch of the simulated clock at the start of the run. Default now. */
   startTime?: number;
@@ -70,7 +75,7 @@ export function resolveAutoclaveSettings(opts: AutoclaveScheduleOptions): Autocl
   if (opts.operator !== undefined && !/^\S+$/.test(opts.operator)) throw new Error(`operator must be one word, got '${opts.operator}'`);
   const seed = opts.seed ?? 1;
   if (!Number.isFinite(seed)) throw new Error(`seed must be a number, got ${seed}`);
-  const pauseBetweenS = opts.pauseBetweenS ?? 60;
+  const pauseBetweenS = opts.pauseBetweenS ?? DEFAULT_PAUSE_BETWEEN_S;
   if (!(pauseBetweenS >= 0 && Number.isFinite(pauseBetweenS))) throw new Error(`pauseBetweenS must be >= 0, got ${pauseBetweenS}`);
   const startTime = opts.startTime ?? Date.now();
   if (!Number.isFinite(startTime)) throw new Error(`startTime must be ms since the epoch, got ${startTime}`);

@@ -45,7 +45,7 @@ export interface LeakTestProgram extends ProgramBase {
 export type SteamProgram = PlateauProgram | LeakTestProgram;
 
 export const STEAM_PROGRAMS: readonly SteamProgram[] = [
-  { id: 'steam-134-4', programNo: 1, text: '134C INSTR', kind: 'sterilize', setTempC: 134, minHoldS: 240, holdS: 270, dryingS: 360 },
+  { id: 'steam-134-4', programNo: 1, text: '134C INSTR', kind: 'sterilize', setTempC: 134, minHoldS: 240, holdS: 270, dryingS: 120 },
   { id: 'steam-121-20', programNo: 2, text: '121C 20MIN', kind: 'sterilize', setTempC: 121, minHoldS: 1200, holdS: 1230, dryingS: 420 },
   { id: 'steam-134-18', programNo: 3, text: '134C PRION 18MIN', kind: 'sterilize', setTempC: 134, minHoldS: 1080, holdS: 1110, dryingS: 480 },
   { id: 'steam-121-15', programNo: 4, text: '121C 15MIN', kind: 'sterilize', setTempC: 121, minHoldS: 900, holdS: 930, dryingS: 420 },

@@ -43,6 +43,20 @@ describe('cycle tracker', () => {
     expect(finished(t.handle(end(2000), 2))[0]?.samples).toHaveLength(1);
   });
 
+  it('splits two cycles whose result and next header were both missed, from the phase order', () => {
+    const t = tracker();
+    t.handle(start(0, 1), 0);
+    for (const [i, ph] of (['conditioning', 'heating', 'sterilizing', 'exhaust', 'drying'] as Phase[]).entries()) t.handle(sample(1000 * (i + 1), ph), i);
+    const ch = t.handle(sample(60_000, 'conditioning'), 10);
+    expect(finished(ch)[0]).toMatchObject({ cycleNo: 1, endReason: 'superseded' });
+    expect(t.current).toMatchObject({ startSeen: false, samples: [expect.objectContaining({ ts: 60_000 })] });
+    // a pulse back to conditioning before the plateau is not a new cycle
+    const u = tracker();
+    u.handle(start(0, 1), 0);
+    u.handle(sample(1000, 'heating'), 1);
+    expect(finished(u.handle(sample(2000, 'conditioning'), 2))).toEqual([]);
+  });
+
   it('closes a cycle after the idle timeout on the gateway clock', () => {
     const t = tracker();
     t.handle(start(0), 0);
