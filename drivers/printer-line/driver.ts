@@ -1,0 +1,161 @@
+// The printer-line driver: transport bytes -> LineFramer -> parsePrinterLine -> DeviceEvents, plus the
+// link state. Garbage never stops it: each parse-error reason and the line overflow are logged once
+// (warn) and counted; the events still go out so nothing is lost.
+
+import type { Logger } from 'pino';
+import type { DeviceEvent } from '../device-event.js';
+import { truncateRaw } from '../device-event.js';
+import { DriverError, describeError } from '../driver-error.js';
+import { LineFramer, DEFAULT_MAX_LINE_BYTES, type FramedItem } from '../transport/line-framer.js';
+import type { LinkState, Transport } from '../transport/transport.js';
+import { compileProfile } from './compile-profile.js';
+import { initialParserState, parsePrinterLine, type PrinterParserContext, type PrinterParserState } from './parse.js';
+import type { PrinterLineProfile } from './profile.js';
+import { DEFAULT_PRINTER_PROFILE } from './profiles/index.js';
+
+export const DEFAULT_ATMOSPHERIC_KPA = 101.325;
+export const LINE_OVERFLOW_REASON = 'line longer than maxLineBytes';
+
+export interface PrinterLineDriverOptions {
+  deviceId: string;
+  transport: Transport;
+  /** Default: the built-in `prevac-ticket`. */
+  profile?: PrinterLineProfile;
+  /** Site mean barometric pressure, for gauge -> absolute. Default 101.325. */
+  atmosphericKpa?: number;
+  /** Overrides the profile's encoding. */
+  encoding?: string;
+  /** Default 4096. */
+  maxLineBytes?: number;
+  /** Minutes east of UTC of the sterilizer's clock; default the process's local time zone. */
+  tzOffsetMinutes?: number;
+  logger: Logger;
+  now: () => number;
+  onEvent: (event: DeviceEvent) => void;
+}
+
+export interface PrinterLineCounters {
+  bytes: number;
+  /** Complete lines handed to the parser. */
+  lines: number;
+  /** parse-error events from the parser (overflows are counted apart). */
+  parseErrors: number;
+  /** Lines cut at maxLineBytes. */
+  overflows: number;
+}
+
+export class PrinterLineDriver {
+  private readonly options: PrinterLineDriverOptions;
+  private readonly profile: PrinterLineProfile;
+  private readonly log: Logger;
+  private framer: LineFramer | undefined;
+  private state: PrinterParserState = initialParserState();
+  private readonly warned = new Set<string>();
+  private readonly counts: PrinterLineCounters = { bytes: 0, lines: 0, parseErrors: 0, overflows: 0 };
+  private started = false;
+  private stopping: Promise<void> | undefined;
+
+  constructor(options: PrinterLineDriverOptions) {
+    this.options = options;
+    this.profile = options.profile ?? DEFAULT_PRINTER_PROFILE;
+    this.log = options.logger.child({ driver: 'printer-line', deviceId: options.deviceId });
+  }
+
+  /** Validates the profile and settings (throws a DriverError naming the problem), then opens the transport. */
+  async start(): Promise<void> {
+    if (this.started) return;
+    compileProfile(this.profile);
+    const atm = this.options.atmosphericKpa ?? DEFAULT_ATMOSPHERIC_KPA;
+    if (!(atm > 0 && atm < 200)) {
+      throw new DriverError('device.config.atmospheric', `atmosphericKpa must be a pressure in kPa, found ${atm}`, { deviceId: this.options.deviceId });
+    }
+    this.framer = new LineFramer({
+      maxLineBytes: this.options.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES,
+      encoding: this.options.encoding ?? this.profile.encoding,
+    });
+    this.started = true;
+    this.log.info({ transport: this.options.transport.description, profile: this.profile.name }, 'printer-line driver starting');
+    await this.options.transport.start({
+      onData: (chunk) => this.onData(chunk),
+      onLink: (state) => this.onLink(state),
+    });
+  }
+
+  /** Idempotent. No event is emitted once it has begun. */
+  stop(): Promise<void> {
+    this.stopping ??= this.options.transport.stop();
+    return this.stopping;
+  }
+
+  get counters(): Readonly<PrinterLineCounters> {
+    return { ...this.counts };
+  }
+
+  private onData(chunk: Buffer): void {
+    if (this.stopping !== undefined || this.framer === undefined) return;
+    this.counts.bytes += chunk.length;
+    if (this.log.isLevelEnabled('trace')) this.log.trace({ rx: chunk.toString('hex') }, 'rx');
+    this.handle(this.framer.push(chunk));
+  }
+
+  private onLink(state: LinkState): void {
+    if (this.stopping !== undefined) return;
+    if (state.connected) {
+      this.log.info({ transport: this.options.transport.description }, 'link up');
+    } else {
+      this.log.warn({ transport: this.options.transport.description, error: state.error }, 'link down');
+      // A line cut by the disconnect is parsed as it stands rather than glued to the next connection's bytes.
+      if (this.framer !== undefined) this.handle(this.framer.flush());
+    }
+    this.emit({ kind: 'link', deviceId: this.options.deviceId, ts: this.options.now(), connected: state.connected, ...(state.error !== undefined && { error: state.error }) });
+  }
+
+  private handle(items: FramedItem[]): void {
+    for (const item of items) {
+      const recvTs = this.options.now();
+      if (item.kind === 'overflow') {
+        this.counts.overflows++;
+        this.warnOnce(LINE_OVERFLOW_REASON, item.head, { maxLineBytes: this.framer?.maxLineBytes });
+        this.emit({ kind: 'parse-error', deviceId: this.options.deviceId, ts: recvTs, raw: truncateRaw(item.head), reason: LINE_OVERFLOW_REASON });
+        continue;
+      }
+      this.counts.lines++;
+      const { state, events } = parsePrinterLine(this.state, item.text, this.context(recvTs));
+      this.state = state;
+      for (const event of events) {
+        if (event.kind === 'parse-error') {
+          this.counts.parseErrors++;
+          this.warnOnce(event.reason, event.raw);
+        }
+        this.emit(event);
+      }
+    }
+  }
+
+  private context(recvTs: number): PrinterParserContext {
+    return {
+      deviceId: this.options.deviceId,
+      recvTs,
+      atmosphericKpa: this.options.atmosphericKpa ?? DEFAULT_ATMOSPHERIC_KPA,
+      profile: this.profile,
+      ...(this.options.tzOffsetMinutes !== undefined && { tzOffsetMinutes: this.options.tzOffsetMinutes }),
+    };
+  }
+
+  private warnOnce(reason: string, raw: string, extra: Record<string, unknown> = {}): void {
+    if (this.warned.has(reason)) {
+      this.log.debug({ reason, raw: truncateRaw(raw) }, 'unparsed line');
+      return;
+    }
+    this.warned.add(reason);
+    this.log.warn({ reason, raw: truncateRaw(raw), ...extra }, 'unparsed line (counted; further ones with this reason are logged at debug level)');
+  }
+
+  private emit(event: DeviceEvent): void {
+    try {
+      this.options.onEvent(event);
+    } catch (e) {
+      this.log.error({ err: describeError(e), event: event.kind }, 'event handler threw');
+    }
+  }
+}
