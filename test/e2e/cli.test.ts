@@ -1,0 +1,71 @@
+// The CLI verbs a CSSD engineer runs by hand: exit codes and messages.
+import fs from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ROOT, runCli, tempDir } from '../helpers/cli.js';
+
+const TRACES = path.resolve(ROOT, '../shared/reference/traces');
+
+describe('sterilink CLI', () => {
+  it('prints help and refuses an unknown verb with exit 2', () => {
+    expect(runCli(['--help']).stdout).toContain('verify-trace TRACE.csv --program ID');
+    const r = runCli(['frobnicate']);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toContain('unknown command "frobnicate"');
+  });
+
+  it('verify-trace: 0 for a passing trace, 1 with the failed criterion, 2 for bad input', () => {
+    const pass = runCli(['verify-trace', path.join(TRACES, 'steam-134-4-pass.csv'), '--program', 'steam-134-4']);
+    expect(pass.status).toBe(0);
+    expect(pass.stdout).toMatch(/PASS/);
+    const fail = runCli(['verify-trace', path.join(TRACES, 'steam-134-4-short-hold.csv'), '--program', 'steam-134-4', '--json']);
+    expect(fail.status).toBe(1);
+    const out = JSON.parse(fail.stdout) as { verdict: string; criteria: { id: string; pass: boolean | null }[]; hold: { seconds: number } };
+    expect(out.verdict).toBe('fail');
+    expect(out.criteria.find((c) => c.id === 'hold_time')?.pass).toBe(false);
+    expect(out.hold.seconds).toBeLessThan(240);
+
+    const unknown = runCli(['verify-trace', path.join(TRACES, 'steam-134-4-pass.csv'), '--program', 'steam-999']);
+    expect(unknown.status).toBe(2);
+    expect(unknown.stderr).toMatch(/unknown program "steam-999"; known programs: .*steam-134-4/);
+    const dir = tempDir();
+    const bad = path.join(dir, 'bad.csv');
+    fs.writeFileSync(bad, 't_s,temp_c,pressure_kpa,phase\n0,134.2,304,sterilizing\n1,abc,304,sterilizing\n');
+    const badRun = runCli(['verify-trace', bad, '--program', 'steam-134-4']);
+    expect(badRun.status).toBe(2);
+    expect(badRun.stderr).toMatch(/line 3/);
+    expect(runCli(['verify-trace', path.join(dir, 'missing.csv'), '--program', 'steam-134-4']).status).toBe(2);
+  });
+
+  it('check-config: 0 for the shipped examples, 2 listing every problem of a bad file', () => {
+    const ok = runCli(['check-config', path.join(ROOT, 'config/examples/demo.yaml')]);
+    expect(ok.status, ok.stderr).toBe(0);
+    const dir = tempDir();
+    const file = path.join(dir, 'bad.yaml');
+    fs.writeFileSync(file, [
+      'site: demo', 'gateway: gw 1', 'mqtt: { url: "http://x" }', 'devices:',
+      '  - id: AC-01', '    type: steam-sterilizer', '    driver: printer-line', '    serial: { path: /dev/ttyUSB0, baud: 9600 }', '    program: steam-999',
+    ].join('\n'));
+    const r = runCli(['check-config', file]);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toContain('gateway: expected letters, digits, "_" or "-", found "gw 1"');
+    expect(r.stderr).toMatch(/mqtt\.url: expected mqtt:\/\/host:port.*found "http:\/\/x"/);
+    expect(r.stderr).toContain('devices[0].serial.baud: unknown key');
+  });
+
+  it('run refuses a bad config before touching any device', () => {
+    const dir = tempDir();
+    const file = path.join(dir, 'bad.yaml');
+    fs.writeFileSync(file, 'site: demo\ngateway: gw1\nmqtt: { url: mqtt://127.0.0.1:1 }\ndevices:\n  - { id: AC-01, type: steam-sterilizer, driver: printer-line, program: nope }\n');
+    const r = runCli(['run', '--config', file]);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(/^refusing to start: .*2 problems/m);
+    expect(fs.existsSync(path.join(dir, 'data'))).toBe(false);
+  });
+
+  it('keys show prints the key made on first start, and db verify says when there is no store', () => {
+    const dir = tempDir();
+    expect(runCli(['db', 'verify', '--data-dir', dir]).status).toBe(2);
+    expect(runCli(['keys', 'show', '--data-dir', dir]).status).toBe(2);
+  });
+});
