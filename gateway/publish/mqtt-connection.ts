@@ -1,0 +1,283 @@
+// One MQTT session at a time, and the visible reconnect policy around it.
+//
+// mqtt.js is used as a codec and socket with its own recovery switched off:
+// - reconnectPeriod 0: we reconnect ourselves with exponential backoff and jitter (backoff.ts), log a
+//   state change once, and emit `online` / `offline` / `reconnecting` for the app and the tests.
+// - every reconnect hands mqtt.js a fresh outgoing store, and on every close the callbacks still waiting
+//   for an acknowledgement are settled with an error. So mqtt.js never resends or reorders an old
+//   PUBLISH by itself, and nothing waits forever: the outbox is the only queue of records.
+// - we never call publish while disconnected, and queueQoSZero is false: no hidden offline queue.
+// - MQTT 5 first; a broker that refuses it (CONNACK "unacceptable / unsupported protocol version")
+//   gets MQTT 3.1.1 from then on, once, logged.
+import { EventEmitter } from 'node:events';
+import mqtt from 'mqtt';
+import type { IClientOptions, IClientPublishOptions, IPublishPacket, MqttClient } from 'mqtt';
+import type { Logger } from 'pino';
+import { GatewayError, errorMessage } from '../errors.js';
+import { Backoff } from './backoff.js';
+import { buildClientOptions, redactUrl, type ConnectionSettings } from './client-options.js';
+
+export interface OnlineInfo {
+  protocolVersion: 4 | 5;
+  /** The broker's Receive Maximum (65 535 when it does not say). */
+  receiveMaximum: number;
+}
+
+export interface ConnectionEvents {
+  online: [info: OnlineInfo];
+  offline: [info: { reason: string }];
+  reconnecting: [info: { attempt: number; delayMs: number }];
+  fallback: [info: { from: 5; to: 4; reason: string }];
+  message: [topic: string, payload: Buffer, packet: IPublishPacket];
+}
+
+export interface Will {
+  topic: string;
+  payload: string;
+}
+
+export interface ConnectionContext {
+  settings: ConnectionSettings;
+  defaultClientId: string;
+  logger: Logger;
+  /** The last will, computed again before every connection attempt. */
+  will(): Will;
+  backoff?: Backoff;
+}
+
+type State = 'idle' | 'connecting' | 'online' | 'offline' | 'stopping' | 'stopped';
+
+/** CONNACK codes meaning "not this protocol version": 3.1.1 return code 1, MQTT 5 reason 132. */
+const PROTOCOL_REFUSED = new Set([1, 132]);
+const MAX_RECEIVE_MAXIMUM = 65_535;
+
+export class MqttConnection extends EventEmitter<ConnectionEvents> {
+  private state: State = 'idle';
+  private client: MqttClient | null = null;
+  private baseOptions: IClientOptions | null = null;
+  private version: 4 | 5;
+  private reconnectTimer: NodeJS.Timeout | null = null;
+  private lastError: string | null = null;
+  private loggedFailure: string | null = null;
+  private fallbackPending = false;
+  private reconnects = 0;
+  private connectedOnce = false;
+  private stopping: Promise<void> | null = null;
+  private readonly backoff: Backoff;
+
+  constructor(private readonly ctx: ConnectionContext) {
+    super();
+    this.version = ctx.settings.protocolVersion;
+    this.backoff = ctx.backoff ?? new Backoff({ initialMs: 250, maxMs: 30_000 });
+  }
+
+  get online(): boolean {
+    return this.state === 'online' && this.client?.connected === true;
+  }
+
+  get protocolVersion(): 4 | 5 {
+    return this.version;
+  }
+
+  /** Successful connections after the first one. */
+  get reconnectCount(): number {
+    return this.reconnects;
+  }
+
+  /** Bytes queued on the socket and not yet written (0 when offline). */
+  get writeBacklog(): number {
+    return this.online ? (this.client?.stream.writableLength ?? 0) : 0;
+  }
+
+  /** Reads TLS files and validates settings (throws `mqtt.config` / `mqtt.insecure`), then connects. */
+  async start(): Promise<void> {
+    if (this.state !== 'idle' && this.state !== 'stopped') return;
+    this.state = 'connecting';
+    try {
+      this.baseOptions = await buildClientOptions(this.ctx.settings, this.ctx.defaultClientId);
+    } catch (e) {
+      this.state = 'idle';
+      throw e;
+    }
+    if (this.stoppedMeanwhile()) return;
+    this.stopping = null;
+    this.ctx.logger.info({ url: redactUrl(this.ctx.settings.url), clientId: this.baseOptions.clientId, protocolVersion: this.version }, 'mqtt connecting');
+    this.createClient();
+  }
+
+  /** Runs `beforeDisconnect` while still online (bounded by `timeoutMs`), then disconnects cleanly. */
+  async stop(beforeDisconnect?: () => Promise<void>, timeoutMs = 3000): Promise<void> {
+    if (this.state === 'idle' || this.state === 'stopped') return;
+    this.stopping ??= this.doStop(beforeDisconnect, timeoutMs);
+    return this.stopping;
+  }
+
+  /** QoS 1 resolves on PUBACK; QoS 0 once written. Rejects `mqtt.offline` when not connected. */
+  async publish(topic: string, payload: string | Buffer, opts: IClientPublishOptions): Promise<void> {
+    const client = this.client;
+    // While stopping, the final status still goes out on the open connection.
+    if (!client || !client.connected || (this.state !== 'online' && this.state !== 'stopping')) throw new GatewayError('mqtt.offline', 'not connected', { topic });
+    await client.publishAsync(topic, payload, opts);
+  }
+
+  /** QoS 0, never queued: false (and nothing sent) when not connected. */
+  publishQos0(topic: string, payload: string | Buffer): boolean {
+    const client = this.client;
+    if (!client || !this.online) return false;
+    client.publish(topic, payload, { qos: 0 });
+    return true;
+  }
+
+  async subscribe(filter: string): Promise<void> {
+    const client = this.client;
+    if (!client || !this.online) throw new GatewayError('mqtt.offline', 'not connected', { filter });
+    await client.subscribeAsync(filter, { qos: 1 });
+  }
+
+  /** stop() may run while start() awaits the TLS files. */
+  private stoppedMeanwhile(): boolean {
+    return this.state === 'stopping' || this.state === 'stopped';
+  }
+
+  private createClient(): void {
+    const opts: IClientOptions = { ...this.baseOptions, protocolVersion: this.version, will: this.willOption() };
+    const client = mqtt.connect(this.ctx.settings.url, opts);
+    this.client = client;
+    client.on('connect', (connack) => {
+      if (client !== this.client) return;
+      // Telemetry is many small packets: without this, Nagle's algorithm holds them for the previous ACK.
+      (client.stream as { setNoDelay?: (noDelay: boolean) => void }).setNoDelay?.(true);
+      this.onConnect(connack.properties?.receiveMaximum);
+    });
+    client.on('error', (err) => {
+      if (client !== this.client) return;
+      this.onError(err);
+    });
+    client.on('disconnect', (packet) => {
+      if (client !== this.client) return;
+      this.lastError = `broker sent DISCONNECT (reason ${packet.reasonCode ?? 0})`;
+    });
+    client.on('close', () => {
+      if (client !== this.client) return;
+      this.onClose(client);
+    });
+    client.on('message', (topic, payload, packet) => {
+      if (client !== this.client) return;
+      this.emit('message', topic, payload, packet);
+    });
+  }
+
+  private willOption(): IClientOptions['will'] {
+    const w = this.ctx.will();
+    return { topic: w.topic, payload: Buffer.from(w.payload), qos: 1, retain: true };
+  }
+
+  private onConnect(receiveMaximum: number | undefined): void {
+    if (this.state === 'stopping' || this.state === 'stopped') return;
+    const again = this.connectedOnce;
+    if (again) this.reconnects++;
+    this.connectedOnce = true;
+    this.state = 'online';
+    this.backoff.reset();
+    this.lastError = null;
+    this.loggedFailure = null;
+    this.ctx.logger.info({ protocolVersion: this.version }, again ? 'mqtt reconnected' : 'mqtt connected');
+    this.emit('online', { protocolVersion: this.version, receiveMaximum: receiveMaximum ?? MAX_RECEIVE_MAXIMUM });
+  }
+
+  private onError(err: Error): void {
+    const code = (err as { code?: unknown }).code;
+    this.lastError = typeof code === 'number' || typeof code === 'string' ? `${err.message} (${code})` : err.message;
+    if (this.version === 5 && typeof code === 'number' && PROTOCOL_REFUSED.has(code) && this.state !== 'online') {
+      this.fallbackPending = true;
+    }
+  }
+
+  private onClose(client: MqttClient): void {
+    if (this.state === 'stopping' || this.state === 'stopped') return;
+    const reason = this.lastError ?? 'connection closed';
+    this.lastError = null;
+    this.settleStaleCallbacks(client);
+    if (this.state === 'online') {
+      this.state = 'offline';
+      this.ctx.logger.warn({ reason }, 'mqtt connection lost');
+      this.loggedFailure = reason;
+      this.emit('offline', { reason });
+    } else {
+      this.state = 'offline';
+      if (reason !== this.loggedFailure) this.ctx.logger.warn({ reason }, 'mqtt connect failed; retrying with backoff');
+      else this.ctx.logger.debug({ reason }, 'mqtt connect failed again');
+      this.loggedFailure = reason;
+    }
+    if (this.fallbackPending) {
+      this.fallbackPending = false;
+      this.version = 4;
+      this.ctx.logger.warn({ reason }, 'broker refused MQTT 5; falling back to MQTT 3.1.1');
+      this.emit('fallback', { from: 5, to: 4, reason });
+      client.end(true);
+      this.createClient();
+      return;
+    }
+    this.scheduleReconnect();
+  }
+
+  /** Acknowledgements that can no longer come: settle them now (with an error), so nothing waits forever. */
+  private settleStaleCallbacks(client: MqttClient): void {
+    for (const id of Object.keys(client.outgoing)) client.removeOutgoingMessage(Number(id));
+  }
+
+  private scheduleReconnect(): void {
+    if (this.reconnectTimer) return;
+    const delayMs = this.backoff.next();
+    this.emit('reconnecting', { attempt: this.backoff.attempts, delayMs });
+    this.reconnectTimer = setTimeout(() => {
+      this.reconnectTimer = null;
+      const client = this.client;
+      if (!client || this.state !== 'offline') return;
+      this.state = 'connecting';
+      client.options.will = this.willOption();
+      // Fresh stores: whatever the last session had in flight is the outbox's business, not mqtt.js'.
+      client.reconnect({ incomingStore: new mqtt.Store(), outgoingStore: new mqtt.Store() });
+    }, delayMs);
+  }
+
+  private async doStop(beforeDisconnect: (() => Promise<void>) | undefined, timeoutMs: number): Promise<void> {
+    const wasOnline = this.online;
+    this.state = 'stopping';
+    if (this.reconnectTimer) clearTimeout(this.reconnectTimer);
+    this.reconnectTimer = null;
+    const client = this.client;
+    if (client && wasOnline) {
+      if (beforeDisconnect) {
+        try {
+          await withTimeout(beforeDisconnect(), timeoutMs, 'final publish');
+        } catch (e) {
+          this.ctx.logger.warn({ err: errorMessage(e) }, 'mqtt: final publish before disconnect did not complete');
+        }
+      }
+      try {
+        await withTimeout(client.endAsync(false), timeoutMs, 'clean disconnect');
+      } catch (e) {
+        this.ctx.logger.warn({ err: errorMessage(e) }, 'mqtt: clean disconnect did not complete; closing the socket');
+        await client.endAsync(true);
+      }
+    } else if (client) {
+      await client.endAsync(true);
+    }
+    this.client = null;
+    this.state = 'stopped';
+    this.ctx.logger.info('mqtt disconnected');
+  }
+}
+
+async function withTimeout<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new GatewayError('mqtt.timeout', `${what} timed out after ${ms} ms`)), ms);
+  });
+  try {
+    return await Promise.race([p, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}

@@ -1,0 +1,108 @@
+// Mutual TLS against a private Mosquitto with a throwaway CA: the publisher reads CA, cert and key from
+// files at start, verifies the broker, and refuses a broker it cannot verify (unless allowInsecure).
+import { execFileSync } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { once } from 'node:events';
+import { chmodSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import pino from 'pino';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { MemoryOutbox } from '../../gateway/publish/memory-outbox.js';
+import { MqttPublisher, type PublisherContext } from '../../gateway/publish/mqtt-publisher.js';
+import { RECORD_SCHEMA } from '../../gateway/store/record.js';
+import { Mosquitto, MqttCollector, freePort, waitUntil } from '../helpers/mosquitto.js';
+
+const SITE = 'test-site';
+const GW = 'gw-tls';
+const ROOT = `sterilink/v1/${SITE}/${GW}`;
+
+let dir: string;
+let broker: Mosquitto;
+let tlsPort: number;
+
+function openssl(args: string[]): void {
+  execFileSync('openssl', args, { cwd: dir, stdio: 'ignore' });
+}
+
+/** A CA, and a server and a client certificate it signed (EC P-256: quick to make). */
+function makePki(): void {
+  openssl(['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-keyout', 'ca.key', '-out', 'ca.pem', '-days', '2', '-subj', '/CN=test-ca']);
+  openssl(['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-keyout', 'other-ca.key', '-out', 'other-ca.pem', '-days', '2', '-subj', '/CN=other-ca']);
+  for (const [name, cn, ext] of [['server', 'localhost', 'subjectAltName=DNS:localhost,IP:127.0.0.1'], ['client', GW, 'extendedKeyUsage=clientAuth']] as const) {
+    openssl(['req', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-keyout', `${name}.key`, '-out', `${name}.csr`, '-subj', `/CN=${cn}`]);
+    writeFileSync(path.join(dir, `${name}.ext`), `${ext}\n`);
+    openssl(['x509', '-req', '-in', `${name}.csr`, '-CA', 'ca.pem', '-CAkey', 'ca.key', '-CAcreateserial', '-out', `${name}.pem`, '-days', '2', '-extfile', `${name}.ext`]);
+  }
+  // Mosquitto drops root privileges before it reads some of these.
+  chmodSync(dir, 0o755);
+  for (const f of readdirSync(dir)) chmodSync(path.join(dir, f), 0o644);
+}
+
+beforeAll(async () => {
+  dir = mkdtempSync(path.join(os.tmpdir(), 'sterilink-pki-'));
+  makePki();
+  tlsPort = await freePort();
+  broker = await Mosquitto.start({
+    extraConfig: [`listener ${tlsPort} 127.0.0.1`, `cafile ${dir}/ca.pem`, `certfile ${dir}/server.pem`, `keyfile ${dir}/server.key`, 'require_certificate true'],
+  });
+});
+
+afterAll(async () => {
+  await broker?.dispose();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+function publisher(tls: PublisherContext['tls'], extra: Partial<PublisherContext> = {}): { pub: MqttPublisher; outbox: MemoryOutbox } {
+  const outbox = new MemoryOutbox();
+  outbox.add({
+    schema: RECORD_SCHEMA, id: randomUUID(), seq: 1, type: 'cycle', ts: new Date().toISOString(), site: SITE, gateway: GW,
+    body: { verdict: 'pass' }, prevHash: '0'.repeat(64), hash: 'b'.repeat(64), sig: 'c2ln', keyId: 'k',
+  });
+  const pub = new MqttPublisher({
+    url: `mqtts://localhost:${tlsPort}`, clientId: `pub-${randomUUID().slice(0, 8)}`, protocolVersion: 5, site: SITE, gateway: GW,
+    logger: pino({ level: 'silent' }), outbox, status: () => ({ version: 'test' }), tls, reconnect: { initialMs: 50, maxMs: 200 }, ...extra,
+  });
+  return { pub, outbox };
+}
+
+describe('mutual TLS (real Mosquitto)', () => {
+  it('connects with CA, client certificate and key read from files, and delivers', async () => {
+    const sub = await MqttCollector.connect(broker.url, `${ROOT}/#`);
+    const { pub, outbox } = publisher({ ca: `${dir}/ca.pem`, cert: `${dir}/client.pem`, key: `${dir}/client.key` });
+    try {
+      await pub.start();
+      await waitUntil(() => outbox.isDelivered(1), 10_000, 'record delivered over TLS');
+      await sub.waitFor((m) => m.topic === `${ROOT}/records/cycle`);
+    } finally {
+      await pub.stop();
+      await sub.close();
+    }
+  });
+
+  it('does not connect to a broker whose certificate it cannot verify, and keeps retrying', async () => {
+    const { pub, outbox } = publisher({ ca: `${dir}/other-ca.pem`, cert: `${dir}/client.pem`, key: `${dir}/client.key` });
+    let retries = 0;
+    pub.on('reconnecting', () => retries++);
+    try {
+      await pub.start();
+      await waitUntil(() => retries >= 3, 10_000, '3 retries');
+      expect(pub.online).toBe(false);
+      expect(outbox.isDelivered(1)).toBe(false);
+    } finally {
+      await pub.stop();
+    }
+  });
+
+  it('connects without verifying the broker only when allowInsecure', async () => {
+    const { pub, outbox } = publisher({ cert: `${dir}/client.pem`, key: `${dir}/client.key` }, { allowInsecure: true });
+    try {
+      const online = once(pub, 'online');
+      await pub.start();
+      await online;
+      await waitUntil(() => outbox.isDelivered(1), 10_000, 'record delivered');
+    } finally {
+      await pub.stop();
+    }
+  });
+});
