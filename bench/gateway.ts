@@ -1,0 +1,68 @@
+// Steady state of the whole gateway (DESIGN §10): 16 simulated sterilizers at 1 Hz (real time) on TCP,
+// the gateway as its own process (`sterilink run`), a private Mosquitto. Reports the gateway process'
+// RSS and CPU (from /proc, so the simulators in this process do not count).
+import { setMaxListeners } from 'node:events';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { stringify } from 'yaml';
+import { runAutoclaveSimulator } from '../simulators/index.js';
+import { Mosquitto, freePort } from '../test/helpers/mosquitto.js';
+
+const CLI = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../gateway/cli.js');
+
+function procStat(pid: number): { cpuTicks: number; rssMb: number } {
+  const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  const utime = Number(fields[11]);
+  const stime = Number(fields[12]);
+  const rssPages = Number(fields[21]);
+  return { cpuTicks: utime + stime, rssMb: (rssPages * 4096) / 1024 / 1024 };
+}
+
+export async function benchGateway(opts: { devices?: number; seconds?: number } = {}): Promise<Record<string, number>> {
+  const devices = opts.devices ?? 16;
+  const seconds = opts.seconds ?? 30;
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sterilink-bench-gw-'));
+  const broker = await Mosquitto.start();
+  const ports = await Promise.all(Array.from({ length: devices }, () => freePort()));
+  const sims = new AbortController();
+  setMaxListeners(devices * 4, sims.signal); // one listener per simulator and output: expected, not a leak
+  const runs = ports.map((port, i) =>
+    runAutoclaveSimulator({ tcpPort: port, program: 'steam-134-4', speed: 1, cycles: 0, name: `B-${i}`, seed: i + 1, signal: sims.signal }).catch(() => undefined),
+  );
+  const cfg = path.join(dir, 'gw.yaml');
+  fs.writeFileSync(cfg, stringify({
+    site: 'bench', gateway: 'gw1', dataDir: path.join(dir, 'data'), mqtt: { url: broker.url },
+    devices: ports.map((port, i) => ({ id: `AC-${String(i + 1).padStart(2, '0')}`, type: 'steam-sterilizer', driver: 'printer-line', tcp: { host: '127.0.0.1', port }, program: 'steam-134-4' })),
+  }));
+  const gw = spawn(process.execPath, [CLI, 'run', '--config', cfg, '--log-level', 'warn'], { stdio: 'ignore' });
+  try {
+    await new Promise((r) => setTimeout(r, 5000)); // start-up and connections settle
+    const hz = 100; // USER_HZ on Linux
+    const a = procStat(gw.pid as number);
+    const t0 = performance.now();
+    let peakRss = a.rssMb;
+    for (let s = 0; s < seconds; s++) {
+      await new Promise((r) => setTimeout(r, 1000));
+      peakRss = Math.max(peakRss, procStat(gw.pid as number).rssMb);
+    }
+    const b = procStat(gw.pid as number);
+    const wallS = (performance.now() - t0) / 1000;
+    return {
+      steadyDevices: devices,
+      steadySeconds: Math.round(wallS),
+      steadyCpuPctOfOneCore: Math.round(((b.cpuTicks - a.cpuTicks) / hz / wallS) * 1000) / 10,
+      steadyRssMb: Math.round(b.rssMb * 10) / 10,
+      steadyPeakRssMb: Math.round(peakRss * 10) / 10,
+    };
+  } finally {
+    gw.kill('SIGTERM');
+    sims.abort();
+    await Promise.allSettled(runs);
+    await broker.dispose();
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}

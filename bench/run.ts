@@ -1,0 +1,19 @@
+// `npm run bench`: every performance figure of DESIGN §10 as one JSON object on stdout, so runs can be
+// compared. Budgets (for a Raspberry Pi 3/4 with 10–20x headroom on this class of machine) are in
+// docs/performance.md. Progress goes to stderr.
+import { benchVerify } from './verify.js';
+import { benchStore } from './store.js';
+import { benchPublish } from './publish.js';
+import { benchGateway } from './gateway.js';
+
+const figures: Record<string, number | string> = { node: process.version, at: new Date().toISOString() };
+const step = async (name: string, fn: () => Record<string, number> | Promise<Record<string, number>>) => {
+  process.stderr.write(`bench: ${name}...\n`);
+  Object.assign(figures, await fn());
+};
+await step('verify', () => benchVerify());
+await step('store', () => benchStore());
+await step('publish', () => benchPublish());
+await step('gateway steady state', () => benchGateway());
+process.stdout.write(`${JSON.stringify(figures, null, 2)}\n`);
+process.exit(0);
