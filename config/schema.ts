@@ -49,6 +49,9 @@ export const deviceSchema = z.strictObject({
   atmosphericKpa: z.number().min(50).max(120).default(101.325),
   /** A cycle is closed after this many seconds of silence on the line (gateway clock). */
   idleTimeoutS: z.number().positive().default(1800),
+  /** Raise a `clock-drift` alarm when the device clock and the gateway clock differ by more than
+   * this many seconds; 0 turns the check off (e.g. for accelerated simulators). */
+  clockDriftAlarmS: z.number().min(0).default(300),
   /** Text encoding of the device's output. */
   encoding: z.string().min(1).default('utf-8'),
   maxLineBytes: z.number().int().min(64).default(4096),

@@ -23,6 +23,7 @@ Usage: sterilink <command> [options]
                                         export records (csv: cycle traces in the verify-trace format)
   keys show|rotate [--data-dir DIR]     the gateway's Ed25519 public key and key id
   programs                              list the verification programs and their limits
+  decode-barcode TEXT [--json]          how the gateway reads a scan: exit 0 valid, 1 invalid or unknown, 2 usage
 
 Options: --help, --version. Logs are JSON lines (pretty on a terminal); --log-level debug|info|warn|error.
 `;
@@ -44,6 +45,7 @@ const VERBS: Record<string, Loader> = {
   db: async () => (await import('./commands/db.js')).dbCommand,
   keys: async () => (await import('./commands/keys.js')).keysCommand,
   programs: async () => (await import('./commands/programs.js')).programsCommand,
+  'decode-barcode': async () => (await import('./commands/decode-barcode.js')).decodeBarcodeCommand,
 };
 
 async function main(argv: string[]): Promise<number> {

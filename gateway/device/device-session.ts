@@ -53,6 +53,7 @@ export class DeviceSession {
   private connected = false;
   private stateSince: number;
   private stopped = false;
+  private driftAlarmed = false;
 
   constructor(ctx: DeviceSessionContext) {
     this.ctx = ctx;
@@ -110,6 +111,7 @@ export class DeviceSession {
           this.apply(this.tracker.handle(e, now));
           this.storeSample(e, now);
           this.publishTelemetry(e);
+          if (e.deviceTime !== undefined) this.checkClock(e.deviceTime, now);
           return;
         case 'link':
           this.connected = e.connected;
@@ -204,6 +206,21 @@ export class DeviceSession {
     this.log.info({ cycleId: c.cycleId, cycleNo: c.cycleNo, program: choice.id, verdict: result.verdict, failed, seq: record.seq }, 'cycle verified and recorded');
     this.ctx.output.notifyRecords();
     this.ctx.onCycle?.({ deviceId: this.id, record, program: choice.id ?? null, cycleNo: c.cycleNo ?? null, verdict: result.verdict, failed });
+  }
+
+  /** Both clocks are stored with every sample; a drift beyond the limit is an alarm once per episode
+   * (the episode ends when the clocks agree again within half the limit). */
+  private checkClock(deviceTime: number, now: number): void {
+    const limitS = this.ctx.device.clockDriftAlarmS;
+    if (!limitS) return;
+    const driftS = (deviceTime - now) / 1000;
+    if (!this.driftAlarmed && Math.abs(driftS) > limitS) {
+      this.driftAlarmed = true;
+      this.appendAlarm('clock-drift', `device clock ${driftS > 0 ? 'ahead of' : 'behind'} the gateway by ${Math.abs(driftS).toFixed(0)} s (limit ${limitS} s)`, now);
+    } else if (this.driftAlarmed && Math.abs(driftS) < limitS / 2) {
+      this.driftAlarmed = false;
+      this.log.info({ driftS }, 'device clock agrees with the gateway again');
+    }
   }
 
   private appendAlarm(code: string, text: string, ts: number): void {
