@@ -1,0 +1,130 @@
+// The simulated washer as a TCP "serial device server": every connected client gets the ticket stream,
+// which the gateway's printer-line parser reads back (with the proposed washer additions) and verifies.
+import { connect, type Socket } from 'node:net';
+import { afterEach, describe, expect, it } from 'vitest';
+import { getProgram, verifyCycle } from '../../gateway/verify/index.js';
+import { runWasherSimulator, type WasherSimulatorOptions } from '../../simulators/washer-simulator.js';
+import { resolveWasherSettings, washerCyclePlans } from '../../simulators/washer/washer-schedule.js';
+import { parseTicketLines, PROPOSED_PREVAC_TICKET } from '../unit/sim-washer-proposed-profile.js';
+
+const sockets: Socket[] = [];
+afterEach(() => {
+  for (const s of sockets.splice(0)) s.destroy();
+});
+
+interface Client { text(): string; closed: Promise<void>; connected: Promise<void> }
+function client(port: number, onData?: (text: string) => void): Client {
+  const socket = connect(port, '127.0.0.1');
+  sockets.push(socket);
+  let text = '';
+  socket.on('data', (d: Buffer) => {
+    text += d.toString('latin1');
+    onData?.(text);
+  });
+  return {
+    text: () => text,
+    closed: new Promise<void>((resolve) => socket.once('close', () => resolve())),
+    connected: new Promise<void>((resolve, reject) => {
+      socket.once('connect', () => resolve());
+      socket.once('error', reject);
+    }),
+  };
+}
+
+const START = Date.UTC(2025, 5, 2, 22, 50, 0); // crosses local midnight in many time zones
+const streamOf = (opts: WasherSimulatorOptions, n: number): string[] => {
+  const gen = washerCyclePlans(resolveWasherSettings(opts));
+  return Array.from({ length: n }, () => gen.next().value.chunks.map((c) => c.data.toString('latin1')).join(''));
+};
+const linesOf = (text: string): string[] => text.split('\r\n').filter((l) => l !== '');
+
+/** A log sink that tells when the simulator has accepted a TCP client (its output then reaches it). */
+function acceptLog(): { log: (line: string) => void; accepted: Promise<void> } {
+  let resolve: () => void = () => undefined;
+  const accepted = new Promise<void>((r) => {
+    resolve = r;
+  });
+  return { log: (line) => (/client \S+ connected/.test(line) ? resolve() : undefined), accepted };
+}
+
+describe('washer simulator over TCP', () => {
+  it('serves two cycles to a client from the first byte; each parses back to a cycle that verifies', async () => {
+    const opts: WasherSimulatorOptions = { tcpPort: 0, program: 'washer-a0-600', speed: 1200, cycles: 2, seed: 8, startTime: START, firstCycleNo: 99, pauseBetweenS: 30 };
+    const clients: Client[] = [];
+    const logs: string[] = [];
+    const { log, accepted } = acceptLog();
+    await runWasherSimulator({
+      ...opts,
+      log: (l) => {
+        logs.push(l);
+        log(l);
+      },
+      onReady: async ({ tcpPort }) => {
+        clients.push(client(tcpPort ?? -1));
+        await accepted;
+      },
+    });
+    expect(logs.filter((l) => l.includes('not drained'))).toEqual([]);
+    const [c] = clients;
+    await c!.closed; // the simulator ends each connection after the last byte
+    const [first, second] = streamOf(opts, 2);
+    expect(c!.text()).toBe(first! + second!);
+    expect(second!.startsWith('==== WASHER SIM-WD01  PROG 11: A0 600 INSTR ====\r\nCYCLE NO: 000100')).toBe(true);
+    for (const ticket of [first!, second!]) {
+      const parsed = parseTicketLines(linesOf(ticket), PROPOSED_PREVAC_TICKET);
+      expect(parsed.events.filter((e) => e.kind === 'parse-error')).toEqual([]);
+      expect(verifyCycle(parsed.trace, getProgram('washer-a0-600')!).verdict).toBe('pass');
+    }
+  });
+
+  it('a short-disinfect ticket read back fails disinfect_time; an abort stops the run on the signal', async () => {
+    const controller = new AbortController();
+    let port = -1;
+    let c: Client | undefined;
+    const { log, accepted } = acceptLog();
+    await runWasherSimulator({
+      tcpPort: 0, program: 'washer-a0-3000', fault: 'short-disinfect', speed: 1200, cycles: 0, startTime: START, signal: controller.signal, log,
+      onReady: async ({ tcpPort }) => {
+        port = tcpPort ?? -1;
+        c = client(port, (text) => {
+          if (text.includes('RESULT: CYCLE OK\r\n')) controller.abort();
+        });
+        await accepted; // the first bytes go out only after onReady settles
+      },
+    });
+    expect(controller.signal.aborted).toBe(true);
+    await c?.closed;
+    const ticket = (c?.text() ?? '').split('RESULT: CYCLE OK\r\n')[0] + 'RESULT: CYCLE OK\r\n';
+    const parsed = parseTicketLines(linesOf(ticket), PROPOSED_PREVAC_TICKET);
+    const r = verifyCycle(parsed.trace, getProgram('washer-a0-3000')!);
+    expect(r.criteria.find((x) => x.id === 'disinfect_time')?.pass).toBe(false);
+    expect(r.criteria.find((x) => x.id === 'prewash_temp')?.pass).toBe(true);
+    const refused = client(port);
+    await expect(refused.connected).rejects.toThrow(/ECONNREFUSED/);
+  });
+
+  it('prints the abort alarm and RESULT: CYCLE ABORTED, read back as an aborted cycle with its code', async () => {
+    const clients: Client[] = [];
+    const { log, accepted } = acceptLog();
+    await runWasherSimulator({
+      tcpPort: 0, program: 'washer-a0-3000', fault: 'abort', speed: 1200, cycles: 1, startTime: START, log,
+      onReady: async ({ tcpPort }) => {
+        clients.push(client(tcpPort ?? -1));
+        await accepted;
+      },
+    });
+    await clients[0]!.closed;
+    const text = clients[0]!.text();
+    expect(text).toContain('ALARM E41: CIRCULATION PUMP\r\n');
+    const parsed = parseTicketLines(linesOf(text), PROPOSED_PREVAC_TICKET);
+    expect(parsed.events.filter((e) => e.kind === 'cycle-end')).toEqual([expect.objectContaining({ status: 'aborted', code: 'E41' })]);
+    expect(verifyCycle(parsed.trace, getProgram('washer-a0-3000')!).criteria.find((x) => x.id === 'device_result')?.pass).toBe(false);
+  });
+
+  it('drops the ticket when nobody is connected, like a printer port, and still finishes', async () => {
+    const logs: string[] = [];
+    await runWasherSimulator({ tcpPort: 0, program: 'washer-a0-600', speed: 6000, cycles: 1, startTime: START, log: (l) => logs.push(l) });
+    expect(logs.some((l) => /\d+ bytes dropped \(nothing listening\)/.test(l))).toBe(true);
+    expect(logs.some((l) => l.includes('cycle 1 ended (CYCLE OK)'))).toBe(true);
+  });
+});
