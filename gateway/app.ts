@@ -8,6 +8,7 @@ import type { Logger } from './logger.js';
 import { MqttPublisher } from './publish/mqtt-publisher.js';
 import { Store } from './store/index.js';
 import { VERSION } from './version.js';
+import { ClockMonitor } from './clock/clock-monitor.js';
 
 export interface AppContext {
   config: GatewayConfig;
@@ -24,6 +25,7 @@ export class GatewayApp {
   private publisher: MqttPublisher | null = null;
   private broker: BrokerHandle | null = null;
   private sessions: DeviceSession[] = [];
+  private clock: ClockMonitor | null = null;
   private stopping: Promise<void> | null = null;
   readonly startedAt: number;
 
@@ -35,6 +37,9 @@ export class GatewayApp {
 
   async start(): Promise<void> {
     const { config, logger } = this.ctx;
+    this.clock = new ClockMonitor({ logger });
+    await this.clock.start();
+    const clock = this.clock;
     const store = new Store({ dataDir: config.dataDir, site: config.site, gateway: config.gateway, logger, now: this.now });
     store.start();
     this.store = store;
@@ -66,7 +71,7 @@ export class GatewayApp {
 
     for (const device of config.devices) {
       const session = new DeviceSession({
-        device, store, output: this.publisher, logger, now: this.now,
+        device, store, output: this.publisher, logger, now: this.now, clock: () => clock.quality(),
         ...(this.ctx.onCycle ? { onCycle: this.ctx.onCycle } : {}),
       });
       try {
@@ -98,6 +103,7 @@ export class GatewayApp {
       logger.error({ err: errorMessage(e) }, 'store close failed');
     }
     await this.broker?.stop();
+    this.clock?.stop();
     logger.info('gateway stopped');
   }
 }

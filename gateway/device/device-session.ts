@@ -14,6 +14,7 @@ import type { SignedRecord } from '../store/record.js';
 import type { Logger } from '../logger.js';
 import { errorMessage } from '../errors.js';
 import { driverFor, type DeviceDriver } from './device-link.js';
+import type { ClockQuality } from '../clock/clock-monitor.js';
 
 /** What a device session needs from the publisher (kept narrow so sessions are testable without MQTT). */
 export interface DeviceOutput {
@@ -38,6 +39,8 @@ export interface DeviceSessionContext {
   logger: Logger;
   now: () => number;
   onCycle?: (summary: CycleSummary) => void;
+  /** The gateway clock's quality, stamped on every record this session makes. */
+  clock?: () => ClockQuality;
   /** Replaces the configured driver (tests, and sources other than a line). */
   driver?: (onEvent: (e: DeviceEvent) => void) => DeviceDriver;
 }
@@ -201,11 +204,15 @@ export class DeviceSession {
       cycle: c, deviceType: device.type, choice, program: choice.program, trace, result,
       binding: { sampleChain: store.samples.head(this.id), raw: { lines: rawLines.length, sha256: store.raw.digestOfCycle(c.cycleId) } },
     });
-    const record = store.records.appendWith({ type: 'cycle', device: this.id, body }, () => store.openCycles.clear(this.id));
+    const record = store.records.appendWith({ type: 'cycle', device: this.id, body: this.withClock(body) }, () => store.openCycles.clear(this.id));
     const failed = result.criteria.filter((x) => x.pass === false).map((x) => x.id);
     this.log.info({ cycleId: c.cycleId, cycleNo: c.cycleNo, program: choice.id, verdict: result.verdict, failed, seq: record.seq }, 'cycle verified and recorded');
     this.ctx.output.notifyRecords();
     this.ctx.onCycle?.({ deviceId: this.id, record, program: choice.id ?? null, cycleNo: c.cycleNo ?? null, verdict: result.verdict, failed });
+  }
+
+  private withClock(body: Record<string, unknown>): Record<string, unknown> {
+    return this.ctx.clock ? { ...body, clock: this.ctx.clock() } : body;
   }
 
   /** Both clocks are stored with every sample; a drift beyond the limit is an alarm once per episode
@@ -225,7 +232,7 @@ export class DeviceSession {
 
   private appendAlarm(code: string, text: string, ts: number): void {
     const c = this.tracker.current;
-    this.ctx.store.records.append({ type: 'alarm', device: this.id, body: { code, text, at: new Date(ts).toISOString(), cycleId: c?.cycleId ?? null, cycleNo: c?.cycleNo ?? null } });
+    this.ctx.store.records.append({ type: 'alarm', device: this.id, body: this.withClock({ code, text, at: new Date(ts).toISOString(), cycleId: c?.cycleId ?? null, cycleNo: c?.cycleNo ?? null }) });
     this.log.warn({ cycleId: c?.cycleId, code, text }, 'device alarm');
     this.ctx.output.notifyRecords();
   }
