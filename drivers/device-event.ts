@@ -1,5 +1,9 @@
 // What every driver emits (DESIGN §4). Drivers never import the gateway core; the core imports this.
 
+import type { SummaryEvent } from './summary-event.js';
+
+export type { SummaryEvent, SummaryPhase } from './summary-event.js';
+
 export const STEAM_PHASES = ['conditioning', 'heating', 'sterilizing', 'exhaust', 'drying', 'aeration', 'complete', 'fault'] as const;
 export const WASHER_PHASES = ['prewash', 'wash', 'neutralize', 'rinse', 'disinfect', 'drying', 'complete', 'fault'] as const;
 export const TEST_PHASES = ['leak-stabilize', 'leak-measure'] as const;
@@ -40,13 +44,42 @@ export interface CycleStartEvent {
   info?: Record<string, string>;
 }
 export interface PhaseEvent { kind: 'phase'; deviceId: string; ts: number; phase: Phase; label?: string }
-export interface CycleEndEvent { kind: 'cycle-end'; deviceId: string; ts: number; status: CycleEndStatus; code?: string; text?: string }
+export interface CycleEndEvent {
+  kind: 'cycle-end'; deviceId: string; ts: number; status: CycleEndStatus; code?: string; text?: string;
+  /** true: the device printed no result; the driver closed the cycle from the stream (an idle gap after a
+   * flag-segmented stream, docs/devices.md). `status` is then the driver's reading of the stream, never
+   * the device's word, and must not be taken as the device result. */
+  inferred?: boolean;
+}
 export interface AlarmEvent { kind: 'alarm'; deviceId: string; ts: number; code: string; text: string }
 export interface ScanEvent { kind: 'scan'; deviceId: string; ts: number; raw: string }
 export interface BiResultEvent {
   kind: 'bi-result'; deviceId: string; ts: number;
   well: string; lot: string; vial?: string; result: 'negative' | 'positive' | 'invalid'; readAt: number; incubationMin: number;
   control?: boolean; caution?: string;
+  /** BI product and the reader's start of incubation (ms), when known (bi-reader driver). */
+  product?: string; startedAt?: number;
+}
+/** A BI vial placed in a reader well: incubation started (bi-reader driver). `startedAt` is the reader's clock. */
+export interface BiStartEvent {
+  kind: 'bi-start'; deviceId: string; ts: number;
+  well: string; lot: string; startedAt: number;
+  /** BI product as the reader names it, e.g. `1492V`. */
+  product?: string;
+  /** Reader program name, e.g. `SUPER-RAPID`, `1H`. */
+  program?: string;
+  /** Minutes until the final readout. */
+  readoutMin?: number;
+  /** Vial serial, when the reader reads or is told one. */
+  vial?: string;
+  /** The vial is a positive control (unprocessed). */
+  control?: boolean;
+}
+/** A reader caution for one well, e.g. `C2` early removal (bi-reader driver). `at` is the reader's clock. */
+export interface BiCautionEvent {
+  kind: 'bi-caution'; deviceId: string; ts: number;
+  well: string; code: string; text: string; at: number;
+  lot?: string; vial?: string;
 }
 export interface LinkEvent { kind: 'link'; deviceId: string; ts: number; connected: boolean; error?: string }
 export interface ParseErrorEvent { kind: 'parse-error'; deviceId: string; ts: number; raw: string; reason: string }
@@ -55,7 +88,8 @@ export interface RawLineEvent { kind: 'raw'; deviceId: string; ts: number; line:
 
 export type DeviceEvent =
   | SampleEvent | CycleStartEvent | PhaseEvent | CycleEndEvent | AlarmEvent | ScanEvent
-  | BiResultEvent | LinkEvent | ParseErrorEvent | RawLineEvent;
+  | BiResultEvent | LinkEvent | ParseErrorEvent | RawLineEvent | BiStartEvent | BiCautionEvent
+  | SummaryEvent;
 
 /** Truncate raw device text before it goes into an event or a log line. */
 export function truncateRaw(s: string, max = 200): string {

@@ -1,0 +1,152 @@
+// The BI-reader driver: transport bytes -> LineFramer -> parseBiLine -> DeviceEvents, plus the link
+// state. The same shape as the printer-line driver: garbage never stops it; each parse-error reason and
+// the line overflow are logged once (warn) and counted, and the events still go out so nothing is lost.
+
+import type { Logger } from 'pino';
+import { truncateRaw, type DeviceEvent } from '../device-event.js';
+import { describeError } from '../driver-error.js';
+import { LineFramer, type FramedItem } from '../transport/line-framer.js';
+import type { LinkState, Transport } from '../transport/transport.js';
+import { initialBiParserState, parseBiLine, type BiParserState } from './parse.js';
+
+export const BI_LINE_OVERFLOW_REASON = 'line longer than maxLineBytes';
+/** BI lines are short; a longer one is noise. */
+export const DEFAULT_BI_MAX_LINE_BYTES = 1024;
+
+export interface BiReaderDriverOptions {
+  deviceId: string;
+  transport: Transport;
+  /** Default `utf-8` (the protocol is ASCII). */
+  encoding?: string;
+  /** Default 1024. */
+  maxLineBytes?: number;
+  logger: Logger;
+  now: () => number;
+  onEvent: (event: DeviceEvent) => void;
+}
+
+export interface BiReaderCounters {
+  bytes: number;
+  lines: number;
+  starts: number;
+  results: number;
+  cautions: number;
+  /** parse-error events from the parser (overflows are counted apart). */
+  parseErrors: number;
+  overflows: number;
+}
+
+export class BiReaderDriver {
+  private readonly options: BiReaderDriverOptions;
+  private readonly log: Logger;
+  private framer: LineFramer | undefined;
+  private state: BiParserState = initialBiParserState();
+  private readonly warned = new Set<string>();
+  private readonly counts: BiReaderCounters = { bytes: 0, lines: 0, starts: 0, results: 0, cautions: 0, parseErrors: 0, overflows: 0 };
+  private started = false;
+  private stopping: Promise<void> | undefined;
+
+  constructor(options: BiReaderDriverOptions) {
+    this.options = options;
+    this.log = options.logger.child({ driver: 'bi-reader', deviceId: options.deviceId });
+  }
+
+  /** Validates the settings (throws a DriverError naming the problem), then opens the transport. */
+  async start(): Promise<void> {
+    if (this.started) return;
+    this.framer = new LineFramer({
+      maxLineBytes: this.options.maxLineBytes ?? DEFAULT_BI_MAX_LINE_BYTES,
+      encoding: this.options.encoding ?? 'utf-8',
+    });
+    this.started = true;
+    this.log.info({ transport: this.options.transport.description }, 'bi-reader driver starting');
+    await this.options.transport.start({
+      onData: (chunk) => this.onData(chunk),
+      onLink: (state) => this.onLink(state),
+    });
+  }
+
+  /** Idempotent. No event is emitted once it has begun. */
+  stop(): Promise<void> {
+    this.stopping ??= this.options.transport.stop();
+    return this.stopping;
+  }
+
+  get counters(): Readonly<BiReaderCounters> {
+    return { ...this.counts };
+  }
+
+  private onData(chunk: Buffer): void {
+    if (this.stopping !== undefined || this.framer === undefined) return;
+    this.counts.bytes += chunk.length;
+    if (this.log.isLevelEnabled('trace')) this.log.trace({ rx: chunk.toString('hex') }, 'rx');
+    this.handle(this.framer.push(chunk));
+  }
+
+  private onLink(state: LinkState): void {
+    if (this.stopping !== undefined) return;
+    if (state.connected) {
+      this.log.info({ transport: this.options.transport.description }, 'link up');
+    } else {
+      this.log.warn({ transport: this.options.transport.description, error: state.error }, 'link down');
+      // A line cut by the disconnect is parsed as it stands (its checksum, if any, then rejects it)
+      // rather than glued to the next connection's bytes.
+      if (this.framer !== undefined) this.handle(this.framer.flush());
+    }
+    this.emit({ kind: 'link', deviceId: this.options.deviceId, ts: this.options.now(), connected: state.connected, ...(state.error !== undefined && { error: state.error }) });
+  }
+
+  private handle(items: FramedItem[]): void {
+    for (const item of items) {
+      const recvTs = this.options.now();
+      if (item.kind === 'overflow') {
+        this.counts.overflows++;
+        this.warnOnce(BI_LINE_OVERFLOW_REASON, item.head, { maxLineBytes: this.framer?.maxLineBytes });
+        this.emit({ kind: 'parse-error', deviceId: this.options.deviceId, ts: recvTs, raw: truncateRaw(item.head), reason: BI_LINE_OVERFLOW_REASON });
+        continue;
+      }
+      this.counts.lines++;
+      const { state, events } = parseBiLine(this.state, item.text, { deviceId: this.options.deviceId, recvTs });
+      this.state = state;
+      for (const event of events) {
+        switch (event.kind) {
+          case 'parse-error':
+            this.counts.parseErrors++;
+            this.warnOnce(event.reason, event.raw);
+            break;
+          case 'bi-start':
+            this.counts.starts++;
+            break;
+          case 'bi-result':
+            this.counts.results++;
+            this.log.info({ well: event.well, lot: event.lot, result: event.result, control: event.control ?? false, caution: event.caution }, 'BI result');
+            break;
+          case 'bi-caution':
+            this.counts.cautions++;
+            this.log.warn({ well: event.well, code: event.code, text: event.text }, 'BI reader caution');
+            break;
+          default:
+            break;
+        }
+        this.emit(event);
+      }
+    }
+  }
+
+  private warnOnce(reason: string, raw: string, extra: Record<string, unknown> = {}): void {
+    if (this.warned.has(reason)) {
+      this.log.debug({ reason, raw: truncateRaw(raw) }, 'unparsed line');
+      return;
+    }
+    this.warned.add(reason);
+    this.log.warn({ reason, raw: truncateRaw(raw), ...extra }, 'unparsed line (counted; further ones with this reason are logged at debug level)');
+  }
+
+  private emit(event: DeviceEvent): void {
+    try {
+      this.options.onEvent(event);
+    } catch (e) {
+      this.log.error({ err: describeError(e), event: event.kind }, 'event handler threw');
+    }
+  }
+}
