@@ -31,7 +31,9 @@ export interface AutoclaveSimulatorOptions extends AutoclaveScheduleOptions {
   /** Stops the run: the promise resolves after the outputs are closed. */
   signal?: AbortSignal;
   /** Called once the outputs are open/listening, before the first byte. */
-  onReady?: (info: { tcpPort?: number; outputs: string[] }) => void;
+  onReady?: (info: { tcpPort?: number; outputs: string[] }) => void | Promise<void>;
+  /** With `tcpPort`: start the first cycle only once a client (the gateway) is connected. */
+  waitForClient?: boolean;
 }
 
 /** How long the end of the run waits for the last bytes to leave (a PTY nobody reads never drains). */
@@ -57,7 +59,8 @@ export async function runAutoclaveSimulator(opts: AutoclaveSimulatorOptions): Pr
   }
   try {
     for (const o of outputs) await o.start();
-    opts.onReady?.({ ...(tcp ? { tcpPort: tcp.port } : {}), outputs: outputs.map((o) => o.description) });
+    await opts.onReady?.({ ...(tcp ? { tcpPort: tcp.port } : {}), outputs: outputs.map((o) => o.description) });
+    if (opts.waitForClient && tcp && !(await tcp.waitForClient(opts.signal))) return;
     const what = `${settings.program.id}${settings.fault ? ` fault=${settings.fault}` : ''}${replayed ? ` replay=${settings.replay}` : ''}`;
     log(`autoclave ${settings.name}: ${what}, speed ${opts.speed}x, ${opts.cycles === 0 ? 'cycles until stopped' : `${opts.cycles} cycle(s)`} -> ${outputs.map((o) => o.description).join(', ')}`);
 

@@ -31,6 +31,8 @@ export interface WasherSimulatorOptions extends WasherScheduleOptions {
   /** Called once the outputs are open/listening; the first byte goes out after it returns (or its promise
    * settles), so a harness can connect its readers first. */
   onReady?: (info: { tcpPort?: number; outputs: string[] }) => void | Promise<void>;
+  /** With `tcpPort`: start the first cycle only once a client (the gateway) is connected. */
+  waitForClient?: boolean;
 }
 
 /** How long the end of the run waits for the last bytes to leave (a PTY nobody reads never drains). */
@@ -46,6 +48,7 @@ export async function runWasherSimulator(opts: WasherSimulatorOptions): Promise<
     await out.start();
     const tcpPort = out.tcpPort;
     await opts.onReady?.({ ...(tcpPort !== undefined ? { tcpPort } : {}), outputs: out.descriptions });
+    if (opts.waitForClient && !(await out.waitForClient(opts.signal))) return;
     const what = `${settings.program.id}${settings.fault ? ` fault=${settings.fault}` : ''}`;
     log(`washer ${settings.name}: ${what}, speed ${opts.speed}x, ${opts.cycles === 0 ? 'cycles until stopped' : `${opts.cycles} cycle(s)`} -> ${out.descriptions.join(', ')}`);
 

@@ -72,7 +72,7 @@ export async function demoCommand(io: CommandIo, kit: SimulatorKit): Promise<num
     if (!sim || !d.tcp) return;
     await kit.runAutoclaveSimulator({
       tcpPort: d.tcp.port, tcpHost: '127.0.0.1', program: sim.program, ...(sim.fault ? { fault: sim.fault } : {}), name: sim.name,
-      speed, cycles, seed: Date.now() % 100_000, signal: sims.signal,
+      speed, cycles, seed: Date.now() % 100_000, signal: sims.signal, waitForClient: true,
       log: (line) => logger.debug({ deviceId: d.id }, line),
     }).catch((e: unknown) => logger.error({ deviceId: d.id, err: (e as Error).message }, 'simulator stopped'));
   });

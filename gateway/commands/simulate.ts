@@ -3,8 +3,9 @@ import { parseArgs } from 'node:util';
 import { type CommandIo, println, UsageError } from './command.js';
 import type { SimulatorKit } from './simulator-kit.js';
 
-const USAGE = `usage: sterilink simulate autoclave (--serial PATH | --tcp PORT) [--program ID] [--speed N] [--cycles N]
-                          [--fault NAME] [--replay TRACE.csv] [--name NAME] [--seed N] [--baud N]`;
+const USAGE = `usage: sterilink simulate autoclave|washer (--serial PATH | --tcp PORT) [--program ID] [--speed N] [--cycles N]
+                          [--fault NAME] [--replay TRACE.csv] [--name NAME] [--seed N] [--baud N] [--wait-client]
+  --wait-client   with --tcp: start the first cycle only when a client (the gateway) has connected`;
 
 function num(name: string, v: string | undefined, fallback: number, min: number): number {
   if (v === undefined) return fallback;
@@ -18,40 +19,45 @@ export async function simulateCommand(io: CommandIo, kit: SimulatorKit): Promise
   const { values } = parseArgs({
     args: rest, strict: true,
     options: {
-      serial: { type: 'string' }, tcp: { type: 'string' }, program: { type: 'string', default: 'steam-134-4' },
+      serial: { type: 'string' }, tcp: { type: 'string' }, program: { type: 'string' },
       speed: { type: 'string' }, cycles: { type: 'string' }, fault: { type: 'string' }, replay: { type: 'string' },
       name: { type: 'string' }, seed: { type: 'string' }, baud: { type: 'string' }, profile: { type: 'string' },
+      'wait-client': { type: 'boolean' },
     },
   });
-  if (kind !== 'autoclave') {
-    throw new UsageError(kind ? `simulate: "${kind}" is not available in this version (available: autoclave)\n${USAGE}` : USAGE);
+  if (kind !== 'autoclave' && kind !== 'washer') {
+    throw new UsageError(kind ? `simulate: "${kind}" is not available in this version (available: autoclave, washer)\n${USAGE}` : USAGE);
   }
-  if (!values.serial && values.tcp === undefined) throw new UsageError(`simulate autoclave: give --serial PATH or --tcp PORT\n${USAGE}`);
-  if (values.profile !== undefined && values.profile !== 'prevac-ticket') throw new UsageError(`--profile: the autoclave simulator speaks prevac-ticket, found "${values.profile}"`);
+  if (!values.serial && values.tcp === undefined) throw new UsageError(`simulate ${kind}: give --serial PATH or --tcp PORT\n${USAGE}`);
+  if (values.profile !== undefined && values.profile !== 'prevac-ticket') throw new UsageError(`--profile: the ${kind} simulator speaks prevac-ticket, found "${values.profile}"`);
+  if (kind === 'washer' && values.replay) throw new UsageError('--replay: only the autoclave simulator replays traces');
   const ac = new AbortController();
   const stop = () => ac.abort();
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
   const cycles = num('cycles', values.cycles, 0, 0);
+  const program = values.program ?? (kind === 'washer' ? 'washer-a0-3000' : 'steam-134-4');
   try {
-    await kit.runAutoclaveSimulator({
+    const run = kind === 'washer' ? kit.runWasherSimulator : kit.runAutoclaveSimulator;
+    await run({
       ...(values.serial ? { serial: values.serial } : {}),
       ...(values.tcp !== undefined ? { tcpPort: num('tcp', values.tcp, 0, 0) } : {}),
       baudRate: num('baud', values.baud, 9600, 1),
-      program: values.program as string,
+      program,
       speed: num('speed', values.speed, 1, 0.001),
       cycles,
       ...(values.fault ? { fault: values.fault } : {}),
       ...(values.replay ? { replay: values.replay } : {}),
       ...(values.name ? { name: values.name } : {}),
       ...(values.seed !== undefined ? { seed: num('seed', values.seed, 1, 0) } : {}),
+      ...(values['wait-client'] ? { waitForClient: true } : {}),
       log: (line) => println(io.stderr, line),
       signal: ac.signal,
-      onReady: (info) => println(io.stderr, `simulated autoclave (${values.program}${values.fault ? `, fault ${values.fault}` : ''}) writing to ${info.outputs.join(', ')}`),
+      onReady: (info) => println(io.stderr, `simulated ${kind} (${program}${values.fault ? `, fault ${values.fault}` : ''}) writing to ${info.outputs.join(', ')}`),
     });
   } catch (e) {
     if (e instanceof UsageError) throw e;
-    println(io.stderr, `simulate autoclave: ${(e as Error).message}`);
+    println(io.stderr, `simulate ${kind}: ${(e as Error).message}`);
     return 2;
   } finally {
     process.off('SIGINT', stop);

@@ -19,10 +19,18 @@ export interface AutoclaveRunOptions {
   log?: (line: string) => void;
   signal?: AbortSignal;
   onReady?: (info: { tcpPort?: number; outputs: string[] }) => void;
+  waitForClient?: boolean;
 }
+
+export type WasherRunOptions = Omit<AutoclaveRunOptions, 'replay' | 'atmosphericKpa' | 'onReady'> & {
+  onReady?: (info: { tcpPort?: number; outputs: string[] }) => void | Promise<void>;
+};
 
 export interface SimulatorKit {
   runAutoclaveSimulator(opts: AutoclaveRunOptions): Promise<void>;
   AUTOCLAVE_FAULTS: readonly string[];
   AUTOCLAVE_PROGRAMS: readonly string[];
+  runWasherSimulator(opts: WasherRunOptions): Promise<void>;
+  WASHER_FAULTS: readonly string[];
+  WASHER_PROGRAMS: readonly string[];
 }

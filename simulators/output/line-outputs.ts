@@ -23,6 +23,8 @@ export interface LineOutputs {
   /** The bound TCP port after `start()`, when serving TCP. */
   readonly tcpPort: number | undefined;
   start(): Promise<void>;
+  /** With a TCP output: resolves when a client is connected (false if `signal` aborted first); else at once. */
+  waitForClient(signal?: AbortSignal): Promise<boolean>;
   /** To every output; each drops what it cannot send now. */
   write(chunk: Buffer): void;
   /** Waits for the last bytes to leave (at most `timeoutMs`) and logs what did not, and what was dropped. */
@@ -58,6 +60,9 @@ export function createLineOutputs(t: LineOutputTargets, log: OutputLog = () => u
     },
     async start() {
       for (const o of outputs) await o.start();
+    },
+    async waitForClient(signal) {
+      return tcp ? tcp.waitForClient(signal) : true;
     },
     write(chunk) {
       for (const o of outputs) o.write(chunk);

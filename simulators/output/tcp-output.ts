@@ -20,6 +20,8 @@ export interface TcpOutput extends ByteOutput {
   /** The bound port (after `start()`). */
   readonly port: number;
   readonly clientCount: number;
+  /** Resolves when at least one client is connected (at once if one is); false if `signal` aborted first. */
+  waitForClient(signal?: AbortSignal): Promise<boolean>;
 }
 
 export function createTcpOutput(opts: TcpOutputOptions): TcpOutput {
@@ -34,7 +36,10 @@ export function createTcpOutput(opts: TcpOutputOptions): TcpOutput {
   let boundPort = opts.port;
   let dropped = 0;
 
+  const clientWaiters = new Set<() => void>();
   const accept = (socket: Socket): void => {
+    for (const w of clientWaiters) w();
+    clientWaiters.clear();
     const peer = `${socket.remoteAddress ?? '?'}:${socket.remotePort ?? '?'}`;
     clients.add(socket);
     socket.setNoDelay(true);
@@ -56,6 +61,22 @@ export function createTcpOutput(opts: TcpOutputOptions): TcpOutput {
     },
     get clientCount() {
       return clients.size;
+    },
+    waitForClient(signal) {
+      if (clients.size > 0) return Promise.resolve(true);
+      if (signal?.aborted) return Promise.resolve(false);
+      return new Promise<boolean>((resolve) => {
+        const onAbort = () => {
+          clientWaiters.delete(done);
+          resolve(false);
+        };
+        const done = () => {
+          signal?.removeEventListener('abort', onAbort);
+          resolve(true);
+        };
+        clientWaiters.add(done);
+        signal?.addEventListener('abort', onAbort, { once: true });
+      });
     },
     get droppedBytes() {
       return dropped;
