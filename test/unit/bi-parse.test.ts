@@ -120,3 +120,16 @@ describe('parseBiLine', () => {
     expect(state.wells.has(`W${MAX_WELLS + 4}`)).toBe(true);
   });
 });
+
+describe('the example in docs/devices.md', () => {
+  it('parses without a single parse-error, checksums included', async () => {
+    const { readFile } = await import('node:fs/promises');
+    const doc = await readFile(new URL('../../docs/devices.md', import.meta.url), 'utf8');
+    const block = doc.slice(doc.indexOf('## BI readers')).split('```')[1] ?? '';
+    const lines = block.split('\n').filter((l) => l.startsWith('BI '));
+    expect(lines).toHaveLength(6);
+    const { events } = run(lines);
+    expect(events.filter((e) => e.kind === 'parse-error')).toEqual([]);
+    expect(notRaw(events).map((e) => e.kind)).toEqual(['bi-start', 'bi-start', 'bi-caution', 'bi-result', 'bi-result']);
+  });
+});
