@@ -99,7 +99,8 @@ async function openInputDevice(options: HidTransportOptions, callbacks: Connecti
     }
   };
 
-  const running = loop().then(
+  // The first read starts on the next turn of the event loop: no callback before the opener has resolved.
+  const running = new Promise<void>((resolve) => setImmediate(resolve)).then(loop).then(
     () => undefined,
     async (e: unknown) => {
       if (stop.signal.aborted) return;

@@ -1,0 +1,74 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { pino } from 'pino';
+import type { DeviceEvent } from '../../drivers/device-event.js';
+import { createMemoryPair } from '../../drivers/transport/memory-pair.js';
+import { BI_LINE_OVERFLOW_REASON, BI_PARSE_ERROR_REASONS, BiReaderDriver, type BiReaderDriverOptions } from '../../drivers/bi-reader/index.js';
+
+interface LogLine { level: number; msg: string; reason?: string }
+const running: BiReaderDriver[] = [];
+afterEach(async () => {
+  await Promise.all(running.splice(0).map((d) => d.stop()));
+});
+
+function setup(extra: Partial<BiReaderDriverOptions> = {}) {
+  const pair = createMemoryPair('bi');
+  const all: DeviceEvent[] = [];
+  let waiters: (() => boolean)[] = [];
+  const until = (check: () => boolean): Promise<void> => new Promise((resolve) => {
+    const w = (): boolean => (check() ? (resolve(), true) : false);
+    if (!w()) waiters.push(w);
+  });
+  const logs: LogLine[] = [];
+  const logger = pino({ level: 'debug' }, { write: (s: string) => void logs.push(JSON.parse(s) as LogLine) });
+  const driver = new BiReaderDriver({
+    deviceId: 'BI-01', transport: pair.a, logger, now: () => 1_000,
+    onEvent: (e) => {
+      all.push(e);
+      waiters = waiters.filter((w) => !w());
+    },
+    ...extra,
+  });
+  running.push(driver);
+  const kinds = (): string[] => all.filter((e) => e.kind !== 'raw' && e.kind !== 'link').map((e) => (e.kind === 'parse-error' ? `parse-error:${e.reason}` : e.kind));
+  return { pair, all, until, logs, driver, kinds };
+}
+
+describe('BiReaderDriver', () => {
+  it('turns lines split across chunks into events and counts them', async () => {
+    const { pair, until, driver, kinds } = setup();
+    await driver.start();
+    const text = 'BI START well=1 lot=A1 control=1\r\nBI CAUTION well=1 code=C2 text=EARLY REMOVAL\r\nBI CONTROL well=1 result=POS\r\n';
+    for (let at = 0; at < text.length; at += 5) await pair.b.write(text.slice(at, at + 5));
+    await until(() => driver.counters.results === 1);
+    expect(kinds()).toEqual(['bi-start', 'bi-caution', 'bi-result']);
+    expect(driver.counters).toMatchObject({ lines: 3, starts: 1, cautions: 1, results: 1, parseErrors: 0 });
+  });
+
+  it('an over-long line and junk are counted and logged once per reason; records around them still arrive', async () => {
+    const { pair, until, driver, kinds, logs } = setup({ maxLineBytes: 100 });
+    await driver.start();
+    await pair.b.write(`${'#'.repeat(300)}\r\n~~~~\r\n%%%%\r\nBI RESULT well=2 lot=Z result=NEG\r\n${'x'.repeat(200)}\n`);
+    await until(() => driver.counters.overflows === 2);
+    expect(kinds()).toEqual([`parse-error:${BI_LINE_OVERFLOW_REASON}`, `parse-error:${BI_PARSE_ERROR_REASONS.unrecognized}`, `parse-error:${BI_PARSE_ERROR_REASONS.unrecognized}`, 'bi-result', `parse-error:${BI_LINE_OVERFLOW_REASON}`]);
+    expect(logs.filter((l) => l.level === 40 && l.msg.startsWith('unparsed line'))).toHaveLength(2);
+    expect(driver.counters).toMatchObject({ overflows: 2, parseErrors: 2, results: 1 });
+  });
+
+  it('a line cut by a disconnect is parsed as it stands, and a half-printed record is rejected', async () => {
+    const { pair, until, driver, kinds } = setup();
+    await driver.start();
+    await pair.b.write('BI RESULT well=2 lot=Z result=NEG *');
+    await until(() => driver.counters.bytes > 0);
+    pair.disconnect('gone');
+    await until(() => driver.counters.parseErrors === 1);
+    expect(kinds()).toEqual([`parse-error:${BI_PARSE_ERROR_REASONS.syntax}`]);
+  });
+
+  it('a throwing event handler is logged, the stream goes on', async () => {
+    const { pair, driver, logs } = setup({ onEvent: () => { throw new Error('boom'); } });
+    await driver.start();
+    await pair.b.write('BI START well=1 lot=A\r\n');
+    await new Promise((r) => setImmediate(r));
+    expect(logs.some((l) => l.level === 50 && l.msg === 'event handler threw')).toBe(true);
+  });
+});
