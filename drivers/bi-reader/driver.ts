@@ -10,6 +10,7 @@ import type { LinkState, Transport } from '../transport/transport.js';
 import { initialBiParserState, parseBiLine, type BiParserState } from './parse.js';
 
 export const BI_LINE_OVERFLOW_REASON = 'line longer than maxLineBytes';
+export const BI_CUT_LINE_REASON = 'line cut off by a disconnect';
 /** BI lines are short; a longer one is noise. */
 export const DEFAULT_BI_MAX_LINE_BYTES = 1024;
 
@@ -89,9 +90,14 @@ export class BiReaderDriver {
       this.log.info({ transport: this.options.transport.description }, 'link up');
     } else {
       this.log.warn({ transport: this.options.transport.description, error: state.error }, 'link down');
-      // A line cut by the disconnect is parsed as it stands (its checksum, if any, then rejects it)
-      // rather than glued to the next connection's bytes.
-      if (this.framer !== undefined) this.handle(this.framer.flush());
+      // A line cut by the disconnect is neither glued to the next connection's bytes nor parsed: cut
+      // after `lot=A23` it would read as a valid record of the wrong lot. It is reported instead.
+      for (const item of this.framer?.flush() ?? []) {
+        const raw = item.kind === 'line' ? item.text : item.head;
+        this.counts.parseErrors++;
+        this.warnOnce(BI_CUT_LINE_REASON, raw);
+        this.emit({ kind: 'parse-error', deviceId: this.options.deviceId, ts: this.options.now(), raw: truncateRaw(raw), reason: BI_CUT_LINE_REASON });
+      }
     }
     this.emit({ kind: 'link', deviceId: this.options.deviceId, ts: this.options.now(), connected: state.connected, ...(state.error !== undefined && { error: state.error }) });
   }

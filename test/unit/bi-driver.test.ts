@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { pino } from 'pino';
 import type { DeviceEvent } from '../../drivers/device-event.js';
 import { createMemoryPair } from '../../drivers/transport/memory-pair.js';
-import { BI_LINE_OVERFLOW_REASON, BI_PARSE_ERROR_REASONS, BiReaderDriver, type BiReaderDriverOptions } from '../../drivers/bi-reader/index.js';
+import { BI_CUT_LINE_REASON, BI_LINE_OVERFLOW_REASON, BI_PARSE_ERROR_REASONS, BiReaderDriver, type BiReaderDriverOptions } from '../../drivers/bi-reader/index.js';
 
 interface LogLine { level: number; msg: string; reason?: string }
 const running: BiReaderDriver[] = [];
@@ -54,14 +54,18 @@ describe('BiReaderDriver', () => {
     expect(driver.counters).toMatchObject({ overflows: 2, parseErrors: 2, results: 1 });
   });
 
-  it('a line cut by a disconnect is parsed as it stands, and a half-printed record is rejected', async () => {
-    const { pair, until, driver, kinds } = setup();
+  it('a line cut by a disconnect is reported, never parsed (it could read as a record of the wrong lot)', async () => {
+    const { pair, until, driver, kinds, all } = setup();
     await driver.start();
-    await pair.b.write('BI RESULT well=2 lot=Z result=NEG *');
+    await pair.b.write('BI RESULT well=2 result=NEG lot=A23');
     await until(() => driver.counters.bytes > 0);
     pair.disconnect('gone');
-    await until(() => driver.counters.parseErrors === 1);
-    expect(kinds()).toEqual([`parse-error:${BI_PARSE_ERROR_REASONS.syntax}`]);
+    pair.connect();
+    await pair.b.write('01 *55\r\nBI RESULT well=4 lot=A2301 result=NEG\r\n');
+    await until(() => driver.counters.results === 1);
+    expect(kinds()).toEqual([`parse-error:${BI_CUT_LINE_REASON}`, `parse-error:${BI_PARSE_ERROR_REASONS.checksum}`, 'bi-result']);
+    expect(all.find((e) => e.kind === 'parse-error')).toMatchObject({ raw: 'BI RESULT well=2 result=NEG lot=A23' });
+    expect(all.find((e) => e.kind === 'bi-result')).toMatchObject({ well: '4', lot: 'A2301' });
   });
 
   it('a throwing event handler is logged, the stream goes on', async () => {
