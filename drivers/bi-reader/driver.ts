@@ -21,6 +21,8 @@ export interface BiReaderDriverOptions {
   encoding?: string;
   /** Default 1024. */
   maxLineBytes?: number;
+  /** Refuse records without a ` *HH` checksum. Default false. */
+  requireChecksum?: boolean;
   logger: Logger;
   now: () => number;
   onEvent: (event: DeviceEvent) => void;
@@ -112,7 +114,7 @@ export class BiReaderDriver {
         continue;
       }
       this.counts.lines++;
-      const { state, events } = parseBiLine(this.state, item.text, { deviceId: this.options.deviceId, recvTs });
+      const { state, events } = parseBiLine(this.state, item.text, { deviceId: this.options.deviceId, recvTs, ...(this.options.requireChecksum && { requireChecksum: true }) });
       this.state = state;
       for (const event of events) {
         switch (event.kind) {

@@ -18,6 +18,8 @@ export interface BiParserContext {
   deviceId: string;
   /** Gateway receive time of the line, ms since the epoch. */
   recvTs: number;
+  /** Refuse records without a ` *HH` checksum (a reader or converter known to send them). */
+  requireChecksum?: boolean;
 }
 
 /** What a START line said about the vial in a well. */
@@ -46,6 +48,7 @@ export const MAX_WELLS = 64;
 export const BI_PARSE_ERROR_REASONS = {
   unrecognized: 'unrecognized line',
   checksum: 'checksum mismatch',
+  noChecksum: 'record without a checksum',
   syntax: 'malformed BI line',
   repeated: 'repeated field',
   unknownRecord: 'unknown BI record',
@@ -92,6 +95,7 @@ export function parseBiLine(state: BiParserState, raw: string, ctx: BiParserCont
   };
   const split = splitBiLine(raw);
   if (!split.ok) return fail(split.reason);
+  if (ctx.requireChecksum && !split.line.checked) return fail(BI_PARSE_ERROR_REASONS.noChecksum);
   try {
     return apply(state, split.line, ctx, events);
   } catch (e) {

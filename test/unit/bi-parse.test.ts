@@ -113,6 +113,13 @@ describe('parseBiLine', () => {
     expect(state).toBe(before);
   });
 
+  it('with requireChecksum, a record without one is refused; one with a good checksum passes', () => {
+    const ctx = { deviceId: 'BI-01', recvTs: RECV, requireChecksum: true };
+    const bare = parseBiLine(initialBiParserState(), 'BI START well=1 lot=A', ctx);
+    expect(bare.events[1]).toMatchObject({ kind: 'parse-error', reason: BI_PARSE_ERROR_REASONS.noChecksum });
+    expect(parseBiLine(initialBiParserState(), withChecksum('BI START well=1 lot=A'), ctx).events[1]).toMatchObject({ kind: 'bi-start', lot: 'A' });
+  });
+
   it('remembers at most MAX_WELLS placements, forgetting the oldest', () => {
     const { state } = run(Array.from({ length: MAX_WELLS + 5 }, (_, i) => `BI START well=W${i} lot=L`));
     expect(state.wells.size).toBe(MAX_WELLS);
