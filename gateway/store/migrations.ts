@@ -78,6 +78,81 @@ export const MIGRATIONS: readonly Migration[] = [
       );
     `),
   },
+  {
+    version: 3,
+    description: 'load workflow: stations, loads and their items, release state per load, BI links',
+    // Working state of gateway/load (the signed records stay the evidence): what a restart resumes.
+    up: (db) => db.exec(`
+      CREATE TABLE load_stations (
+        station TEXT PRIMARY KEY,          -- the sterilizer or washer the scanner is bound to
+        state TEXT NOT NULL,               -- JSON: operator session, open load (without items), BI placement
+        updated_at INTEGER NOT NULL
+      );
+      CREATE TABLE loads (
+        load_id TEXT PRIMARY KEY,
+        station TEXT NOT NULL,
+        state TEXT NOT NULL,               -- open | closed (taken by a cycle) | cancelled
+        operator TEXT,
+        opened_at INTEGER NOT NULL,        -- ms epoch
+        closed_at INTEGER,
+        cycle_id TEXT UNIQUE,
+        contents TEXT                      -- JSON of the closed load's contents
+      );
+      CREATE INDEX loads_station ON loads(station, state);
+      CREATE TABLE load_items (
+        load_id TEXT NOT NULL,
+        pos INTEGER NOT NULL,              -- scan order in the load, 1-based
+        item TEXT NOT NULL,                -- JSON of the item (raw, kind, gtin, lot, serial, expiry, implant, expired)
+        scan_record_id TEXT NOT NULL
+      );
+      CREATE UNIQUE INDEX load_items_pos ON load_items(load_id, pos);
+      CREATE TABLE releases (
+        load_id TEXT PRIMARY KEY,
+        device TEXT NOT NULL,
+        cycle_id TEXT UNIQUE,
+        kind TEXT NOT NULL,                -- load | bowie-dick | leak-test
+        status TEXT NOT NULL,
+        started_at INTEGER,                -- cycle start, ms epoch (null while unknown)
+        created_at INTEGER NOT NULL,
+        state TEXT NOT NULL,               -- JSON of the release machine's state
+        last_record_id TEXT,
+        updated_at INTEGER NOT NULL
+      );
+      CREATE INDEX releases_device ON releases(device, started_at);
+      CREATE INDEX releases_status ON releases(device, status);
+      CREATE TABLE bi_links (
+        link_id TEXT PRIMARY KEY,
+        role TEXT NOT NULL,                -- load | control
+        load_id TEXT,
+        cycle_id TEXT,
+        device TEXT,
+        lot TEXT NOT NULL,
+        serial TEXT,
+        expiry TEXT,
+        gtin TEXT,
+        reader TEXT,
+        well TEXT,
+        placed_at INTEGER,
+        result TEXT,                       -- negative | positive | invalid; null until read
+        valid INTEGER,
+        reason_code TEXT,
+        read_at INTEGER,
+        record_id TEXT,                    -- the latest bi record of this vial
+        created_at INTEGER NOT NULL
+      );
+      CREATE INDEX bi_links_lot ON bi_links(lot, result);
+      CREATE INDEX bi_links_load ON bi_links(load_id);
+      CREATE TABLE bi_controls (
+        record_id TEXT PRIMARY KEY,        -- the bi record of the control reading
+        lot TEXT NOT NULL,
+        reader TEXT NOT NULL,
+        well TEXT NOT NULL,
+        result TEXT NOT NULL,
+        read_at INTEGER NOT NULL
+      );
+      CREATE INDEX bi_controls_lot ON bi_controls(lot, read_at);
+    `),
+  },
 ];
 
 export const LATEST_VERSION = MIGRATIONS.length;

@@ -1,0 +1,160 @@
+// A scan at a station, end to end: decode, the assembler's pure step, the `scan` record, and what the
+// scan does (an item into the load, a vial into a reader well, an indicator result or an emergency
+// release handed to the release machine for the right load). Call inside WorkflowCore.commit().
+import { decodeBarcode, type DecodedBarcode } from './barcode/index.js';
+import { applyScan, type ReleaseCommand, type ScanOutcome, type StationAction } from './load-assembler.js';
+import type { BiVial } from './load-contents.js';
+import { localDate } from './local-day.js';
+import type { ReleaseDriver } from './release-driver.js';
+import type { ReleaseEvent, ReleaseState, StepResult } from './release-machine.js';
+import type { ReleaseStatus } from './release-status.js';
+import type { StationSession } from './station-session.js';
+import { readWellCode } from './well-code.js';
+import type { WorkflowCore } from './workflow-core.js';
+
+export interface ScanResult {
+  accepted: boolean;
+  action: StationAction['kind'];
+  note: string | null;
+  loadId: string | null;
+  scanRecordId: string;
+}
+
+const ymd = (d: string) => ({ year: Number(d.slice(0, 4)), month: Number(d.slice(5, 7)), day: Number(d.slice(8, 10)) });
+
+/**
+ * Which load (or Bowie–Dick cycle) a release command is for: the station's newest one in the first status,
+ * in this order, that has one still without this result; failing that (a correction), the newest one with
+ * a result. A running cycle's load (pending) comes last: indicators are read after unloading. Loads that are
+ * no longer held are only corrected on the day they ran.
+ */
+const TARGETS: Record<ReleaseCommand, { kind: 'load' | 'bowie-dick'; statuses: ReleaseStatus[]; fact: 'ci' | 'class5' | 'bdSheet' | null }> = {
+  'CI-PASS': { kind: 'load', statuses: ['awaiting-ci', 'awaiting-bi', 'awaiting-bd', 'pending', 'quarantined'], fact: 'ci' },
+  'CI-FAIL': { kind: 'load', statuses: ['awaiting-ci', 'awaiting-bi', 'awaiting-bd', 'pending'], fact: 'ci' },
+  'CI5-PASS': { kind: 'load', statuses: ['awaiting-bi', 'awaiting-ci', 'awaiting-bd', 'pending', 'quarantined'], fact: 'class5' },
+  'CI5-FAIL': { kind: 'load', statuses: ['awaiting-bi', 'awaiting-ci', 'awaiting-bd', 'pending'], fact: 'class5' },
+  'EARLY-RELEASE': { kind: 'load', statuses: ['awaiting-bi', 'awaiting-ci'], fact: null },
+  'BD-PASS': { kind: 'bowie-dick', statuses: ['awaiting-bd', 'pending', 'quarantined', 'released'], fact: 'bdSheet' },
+  'BD-FAIL': { kind: 'bowie-dick', statuses: ['awaiting-bd', 'pending', 'released', 'quarantined'], fact: 'bdSheet' },
+};
+const HELD: readonly ReleaseStatus[] = ['pending', 'awaiting-bd', 'awaiting-ci', 'awaiting-bi'];
+
+function eventOf(command: ReleaseCommand, operator: string, at: number): ReleaseEvent {
+  switch (command) {
+    case 'CI-PASS': return { type: 'indicator', indicator: 'ci', result: 'pass', operator, at };
+    case 'CI-FAIL': return { type: 'indicator', indicator: 'ci', result: 'fail', operator, at };
+    case 'CI5-PASS': return { type: 'indicator', indicator: 'class5', result: 'pass', operator, at };
+    case 'CI5-FAIL': return { type: 'indicator', indicator: 'class5', result: 'fail', operator, at };
+    case 'BD-PASS': return { type: 'bd-sheet', result: 'pass', operator, at };
+    case 'BD-FAIL': return { type: 'bd-sheet', result: 'fail', operator, at };
+    case 'EARLY-RELEASE': return { type: 'early-release', operator, at };
+  }
+}
+
+export class StationIntake {
+  constructor(private readonly core: WorkflowCore, private readonly releases: ReleaseDriver) {}
+
+  private target(station: string, command: ReleaseCommand, at: number): ReleaseState | null {
+    const t = TARGETS[command];
+    const today = localDate(at, this.core.timeZone);
+    const candidates = t.statuses.map((status) => this.core.releases.inStatus(station, status).filter((s) => s.facts.kind === t.kind
+      && (HELD.includes(status) || localDate(s.facts.cycle?.endedAt ?? s.facts.closedAt, this.core.timeZone) === today)));
+    const fresh = (s: ReleaseState) => t.fact === null || s.facts[t.fact] === null;
+    for (const list of candidates) {
+      const found = list.find(fresh);
+      if (found) return found;
+    }
+    for (const list of candidates) if (list[0]) return list[0];
+    return null;
+  }
+
+  private findLoadedVial(vial: BiVial): string | null {
+    const open = this.core.bis.unread().filter((l) => l.role === 'load' && l.well === null && l.lot === vial.lot && (l.serial ?? undefined) === vial.serial);
+    return open.at(-1)?.linkId ?? null;
+  }
+
+  handle(station: string, scanner: string, raw: string, ts: number): ScanResult {
+    const { core } = this;
+    const sp = core.policy.station;
+    const before: StationSession = core.stations.session(station);
+    const well = readWellCode(raw, sp.wellPrefix);
+    const decoded: DecodedBarcode | null = well === null
+      ? decodeBarcode(raw, { commands: sp.commands, ...(sp.internalPattern !== undefined ? { internalPattern: sp.internalPattern } : {}), today: ymd(localDate(ts, core.timeZone)) })
+      : null;
+    const outcome: ScanOutcome = well !== null && 'error' in well
+      ? { session: { ...before, lastActivity: ts }, action: { kind: 'refused', reason: well.error }, notes: [], expired: null }
+      : applyScan(before, { raw, ts, decoded, well: well && !('error' in well) ? well : null }, {
+        policy: sp, timeZone: core.timeZone, newId: core.newId, findLoadedVial: (v) => this.findLoadedVial(v),
+      });
+    const a = outcome.action;
+
+    // A release command is decided before the scan record, so the scan record tells what it did.
+    let release: { target: ReleaseState; step: StepResult } | null = null;
+    let accepted = a.kind !== 'refused';
+    let note: string | null = a.kind === 'refused' ? a.reason : null;
+    let loadId: string | null = outcome.session.load?.loadId ?? before.load?.loadId ?? null;
+    if (a.kind === 'release-command') {
+      const target = this.target(station, a.command, ts);
+      if (!target) {
+        accepted = false;
+        note = `no ${TARGETS[a.command].kind === 'load' ? 'load' : 'Bowie–Dick cycle'} of ${station} waits for ${a.command}`;
+      } else {
+        const st = this.releases.plan(target, eventOf(a.command, a.operator, ts));
+        release = { target, step: st };
+        loadId = target.facts.loadId;
+        accepted = st.refused === null;
+        note = st.refused ? st.refused.reason : st.record ? `${target.facts.loadId}: ${st.record.previousStatus} → ${st.record.status}` : 'result noted; status unchanged';
+      }
+    }
+    if (a.kind === 'load-cancelled') loadId = a.loadId;
+    if (outcome.notes.length > 0) note = [...outcome.notes, note].filter((x) => x).join('; ');
+
+    const scanRec = core.record('scan', scanner, {
+      station, scanner, raw,
+      kind: well !== null ? 'command' : decoded?.kind ?? 'unknown',
+      valid: well !== null ? !('error' in well) : decoded?.valid ?? false,
+      ...(decoded?.symbology ? { symbology: decoded.symbology } : {}),
+      fields: well !== null ? ('error' in well ? {} : { command: 'WELL', well: well.well, ...(well.reader ? { reader: well.reader } : {}) }) : decoded?.fields ?? {},
+      errors: well !== null ? ('error' in well ? [well.error] : []) : decoded?.errors ?? [],
+      operator: outcome.session.operator, loadId, action: a.kind, accepted, note, at: new Date(ts).toISOString(),
+    });
+    this.effects(station, outcome, scanRec.id, ts);
+    if (release) this.releases.persist(release.step, { scanRecordId: scanRec.id });
+    if (outcome.expired) {
+      const w = outcome.expired;
+      core.alarm(station, 'expired-item', `expired ${w.itemKind === 'bi' ? 'BI' : w.itemKind} scanned at ${station}: expiry ${w.expiry ?? '?'}`, {
+        station, loadId, itemKind: w.itemKind, raw: w.raw, expiry: w.expiry, gtin: w.gtin, lot: w.lot, serial: w.serial,
+        operator: outcome.session.operator, scanRecordId: scanRec.id,
+      }, ts);
+    }
+    return { accepted, action: a.kind, note, loadId, scanRecordId: scanRec.id };
+  }
+
+  /** Persists what the scan did to the station, its load and the BI links. */
+  private effects(station: string, o: ScanOutcome, scanRecordId: string, ts: number): void {
+    const { core } = this;
+    const a = o.action;
+    switch (a.kind) {
+      case 'item-added':
+        if (a.opened) core.stations.openLoad(a.loadId, station, o.session.operator, ts);
+        core.stations.addItem(a.loadId, a.item, scanRecordId);
+        break;
+      case 'bi-loaded':
+        if (a.opened) core.stations.openLoad(a.loadId, station, o.session.operator, ts);
+        break;
+      case 'well':
+        if (a.placing.linkId) core.bis.place(a.placing.linkId, a.reader, a.well, ts);
+        else {
+          const v = a.placing.vial;
+          core.bis.insert({ linkId: core.newId(), role: 'control', loadId: null, cycleId: null, device: null, lot: v.lot, serial: v.serial ?? null, expiry: v.expiry ?? null, gtin: v.gtin ?? null, reader: a.reader, well: a.well, placedAt: ts }, ts);
+        }
+        break;
+      case 'load-cancelled':
+        core.stations.cancelLoad(a.loadId, ts);
+        break;
+      default:
+        break;
+    }
+    core.stations.saveSession(o.session, core.now());
+  }
+}

@@ -1,0 +1,37 @@
+// The state of one station (a sterilizer or washer with its bound scanner): who is signed in, the
+// load being assembled, and a BI vial on its way into a reader well. Persisted as JSON (items apart).
+import type { BiVial, LoadItem } from './load-contents.js';
+
+export interface OpenLoad {
+  loadId: string;
+  operator: string | null;
+  openedAt: number;
+  /** CMD:LOAD-END was scanned: no more items until the cycle starts (or CMD:CANCEL). */
+  ended: boolean;
+  items: LoadItem[];
+  bi: BiVial | null;
+}
+
+/** A BI vial scanned to be put into a reader well; the next well code places it. */
+export interface Placing {
+  vial: BiVial;
+  /** The bi_links row of the load the vial went through; null for a positive-control vial. */
+  linkId: string | null;
+  control: boolean;
+  at: number;
+}
+
+export interface StationSession {
+  station: string;
+  operator: string | null;
+  operatorSince: number | null;
+  lastActivity: number | null;
+  load: OpenLoad | null;
+  placing: Placing | null;
+  /** CMD:BI-CONTROL was scanned: the next vial is an unprocessed positive control. */
+  controlNext: boolean;
+}
+
+export function emptySession(station: string): StationSession {
+  return { station, operator: null, operatorSince: null, lastActivity: null, load: null, placing: null, controlNext: false };
+}

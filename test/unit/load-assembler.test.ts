@@ -1,0 +1,102 @@
+import { describe, expect, it } from 'vitest';
+import { decodeBarcode, gs1CheckDigit } from '../../gateway/load/barcode/index.js';
+import { applyScan, expireSession, type AssemblerContext, type ScanOutcome } from '../../gateway/load/load-assembler.js';
+import { emptySession, type StationSession } from '../../gateway/load/station-session.js';
+import { DEFAULT_STATION_POLICY, STATION_COMMAND_SET, type StationPolicy } from '../../gateway/load/station-policy.js';
+import { readWellCode } from '../../gateway/load/well-code.js';
+
+const gtin = (b: string) => `${b}${gs1CheckDigit(b)}`;
+const IMPLANT = gtin('0761234500001');
+const BI = gtin('0401234599999');
+const TRAY = gtin('0400000000017');
+const T0 = Date.parse('2026-03-10T08:00:00Z');
+const policy: StationPolicy = { ...DEFAULT_STATION_POLICY, implantGtinPrefixes: ['0761234'], implantHibcPrefixes: ['A123'], implantPattern: /^IMP-/, biGtins: [BI], defaultReader: 'BI-01' };
+
+let ids = 0;
+function ctx(loaded: string | null = null): AssemblerContext {
+  return { policy, timeZone: 'Europe/Berlin', newId: () => `L${++ids}`, findLoadedVial: () => loaded };
+}
+/** Scans in order, 10 s apart; returns every outcome. */
+function scans(raws: string[], start: StationSession = emptySession('AC-01'), c = ctx()): ScanOutcome[] {
+  let s = start;
+  let t = T0;
+  return raws.map((raw) => {
+    t += 10_000;
+    const well = readWellCode(raw, policy.wellPrefix);
+    const o = applyScan(s, { raw, ts: t, decoded: well ? null : decodeBarcode(raw, { commands: STATION_COMMAND_SET }), well: well && !('error' in well) ? well : null }, c);
+    s = o.session;
+    return o;
+  });
+}
+const last = (o: ScanOutcome[]) => o.at(-1) as ScanOutcome;
+
+describe('load assembler', () => {
+  it('needs an operator badge before goods and commands', () => {
+    const o = scans(['TRAY-0001', 'CMD:LOAD-END']);
+    expect(o.map((x) => x.action)).toEqual([
+      { kind: 'refused', reason: expect.stringMatching(/no operator/) },
+      { kind: 'refused', reason: expect.stringMatching(/no operator/) },
+    ]);
+  });
+
+  it('badge, then items: the first item opens the load (by that operator); items keep their codes and flags', () => {
+    const o = scans(['OP:N1', `(01)${TRAY}(21)SET-1`, `(01)${IMPLANT}(17)281231(10)L1(21)S1`, '+A123BJC5D6E71G', 'IMP-7788', 'TRAY-0002']);
+    expect(o[0]?.action).toEqual({ kind: 'signed-in', operator: 'N1', previous: null });
+    expect(o[1]?.action).toMatchObject({ kind: 'item-added', opened: true, loadId: 'L' + ids, item: { kind: 'gs1', gtin: TRAY, serial: 'SET-1', implant: false } });
+    expect(o.slice(2).map((x) => x.action.kind)).toEqual(['item-added', 'item-added', 'item-added', 'item-added']);
+    const load = last(o).session.load;
+    expect(load).toMatchObject({ operator: 'N1', ended: false });
+    expect(load?.items.map((i) => i.implant)).toEqual([false, true, true, true, false]);
+    expect(load?.items[1]).toMatchObject({ lot: 'L1', expiry: '2028-12-31', serial: 'S1' });
+  });
+
+  it('the same unit twice is refused; a product code without serial counts each time', () => {
+    const o = scans(['OP:N1', 'TRAY-0001', 'TRAY-0001', `(01)${IMPLANT}(10)L1`, `(01)${IMPLANT}(10)L1`]);
+    expect(o.map((x) => x.action.kind)).toEqual(['signed-in', 'item-added', 'refused', 'item-added', 'item-added']);
+  });
+
+  it('an expired item or BI is loaded, flagged and warned about; an invalid code is refused', () => {
+    const o = scans(['OP:N1', `(01)${TRAY}(17)200101(21)X`, `(01)${BI}(17)200101(10)BL(21)V1`, `(01)${TRAY.slice(0, 13)}0(21)Y`]);
+    expect(o[1]?.expired).toMatchObject({ itemKind: 'item', expiry: '2020-01-01' });
+    expect(o[2]).toMatchObject({ action: { kind: 'bi-loaded', vial: { lot: 'BL', expired: true } }, expired: { itemKind: 'bi' } });
+    expect(o[3]?.action).toMatchObject({ kind: 'refused', reason: expect.stringMatching(/unreadable gs1/) });
+    expect(scans(['OP:N1', `(01)${IMPLANT}(17)200101(21)Z`])[1]?.expired?.itemKind).toBe('implant');
+  });
+
+  it('one BI vial per load; a vial without a lot is refused', () => {
+    const o = scans(['OP:N1', `(01)${BI}(10)BL(21)V1`, `(01)${BI}(10)BL(21)V1`, `(01)${BI}(10)BL(21)V2`, `(01)${BI}(21)V3`]);
+    expect(o.map((x) => x.action.kind)).toEqual(['signed-in', 'bi-loaded', 'refused', 'refused', 'refused']);
+    expect(last(o).action).toMatchObject({ reason: expect.stringMatching(/without a lot/) });
+  });
+
+  it('a vial that went through a cycle goes to a reader well with the next well code; a control vial after CMD:BI-CONTROL', () => {
+    const o = scans(['OP:N1', `(01)${BI}(10)BL(21)V1`, 'WELL:4', 'CMD:BI-CONTROL', `(01)${BI}(10)BL(21)C`, 'WELL:BI-02:1', 'WELL:2'], emptySession('AC-01'), ctx('link-1'));
+    expect(o[1]?.action).toMatchObject({ kind: 'vial-placing', placing: { linkId: 'link-1', control: false } });
+    expect(o[2]?.action).toMatchObject({ kind: 'well', reader: 'BI-01', well: '4', placing: { linkId: 'link-1' } });
+    expect(o[4]?.action).toMatchObject({ kind: 'vial-placing', placing: { linkId: null, control: true } });
+    expect(o[5]?.action).toMatchObject({ kind: 'well', reader: 'BI-02', well: '1', placing: { control: true } });
+    expect(o[6]?.action).toMatchObject({ kind: 'refused', reason: expect.stringMatching(/vial first/) });
+  });
+
+  it('LOAD-END locks the load; CANCEL drops it (or a pending vial placement)', () => {
+    const o = scans(['OP:N1', 'TRAY-0001', 'CMD:LOAD-END', 'TRAY-0002', 'CMD:CANCEL', 'CMD:CANCEL']);
+    expect(o.map((x) => x.action.kind)).toEqual(['signed-in', 'item-added', 'load-ended', 'refused', 'load-cancelled', 'refused']);
+    expect(o[4]?.session.load).toBeNull();
+  });
+
+  it('release commands are handed on with the operator; unknown commands and bad well codes are refused', () => {
+    const o = scans(['OP:N1', 'CMD:CI-PASS', 'CMD:CI5-PASS', 'CMD:EARLY-RELEASE', 'CMD:BD-FAIL', 'CMD:SELF-DESTRUCT']);
+    expect(o.slice(1, 5).map((x) => x.action)).toEqual(['CI-PASS', 'CI5-PASS', 'EARLY-RELEASE', 'BD-FAIL'].map((command) => ({ kind: 'release-command', command, operator: 'N1' })));
+    expect(last(o).action.kind).toBe('refused');
+    expect(readWellCode('WELL:a:b:c', 'WELL:')).toEqual({ error: expect.stringMatching(/not WELL:<well>/) });
+    expect(readWellCode('TRAY-1', 'WELL:')).toBeNull();
+  });
+
+  it('an idle operator is signed out; a stale vial placement is dropped', () => {
+    const s = last(scans(['OP:N1', `(01)${BI}(10)BL(21)V1`], emptySession('AC-01'), ctx('link-1'))).session;
+    expect(s.placing).not.toBeNull();
+    const later = expireSession(s, T0 + 31 * 60_000, policy);
+    expect(later.session).toMatchObject({ operator: null, placing: null });
+    expect(later.notes).toHaveLength(2);
+  });
+});
