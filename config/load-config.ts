@@ -105,24 +105,37 @@ function crossFieldProblems(c: GatewayConfig, known: ReadonlySet<string> | undef
     if (d.driver === 'printer-line') {
       if (!!d.serial === !!d.tcp) problems.push({ path: at, message: `expected exactly one of serial or tcp for driver printer-line, found ${d.serial && d.tcp ? 'both' : 'neither'}` });
     }
+    if ((d.driver === 'scanner-line' || d.driver === 'bi-reader') && !!d.serial === !!d.tcp) {
+      problems.push({ path: at, message: `expected exactly one of serial or tcp for driver ${d.driver}, found ${d.serial && d.tcp ? 'both' : 'neither'}` });
+    }
+    if (d.driver === 'hid' && !d.hid) problems.push({ path: `${at}.hid`, message: 'expected a hid section ({ path: /dev/input/... }) for driver hid, found nothing' });
+    const family = d.type === 'scanner' ? ['scanner-line', 'hid'] : d.type === 'bi-reader' ? ['bi-reader'] : ['printer-line', 'modbus'];
+    if (!family.includes(d.driver)) problems.push({ path: `${at}.driver`, message: `expected one of ${family.join(', ')} for type ${d.type}, found "${d.driver}"` });
     if (d.driver === 'modbus' && !d.modbus) problems.push({ path: `${at}.modbus`, message: 'expected a modbus section for driver modbus, found nothing' });
     if (d.modbus) {
       const m = d.modbus;
       if (m.mode === 'rtu' && !m.path) problems.push({ path: `${at}.modbus.path`, message: 'expected a serial path for mode rtu, found nothing' });
       if (m.mode !== 'rtu' && (!m.host || !m.port)) problems.push({ path: `${at}.modbus`, message: `expected host and port for mode ${m.mode}, found ${m.host ? 'no port' : 'no host'}` });
     }
-    const port = d.serial ? `serial ${d.serial.path}` : d.tcp ? `tcp ${d.tcp.host}:${d.tcp.port}` : undefined;
+    const port = d.serial ? `serial ${d.serial.path}` : d.tcp ? `tcp ${d.tcp.host}:${d.tcp.port}` : d.hid ? `hid ${d.hid.path}` : undefined;
     if (port) {
       const other = ports.get(port);
       if (other !== undefined) problems.push({ path: at, message: `expected its own line, found ${port} already used by devices[${other}]` });
       else ports.set(port, i);
     }
+    if (d.station !== undefined && d.type !== 'scanner') problems.push({ path: `${at}.station`, message: `expected only on scanners, found it on a ${d.type}` });
     if (known) {
       if (d.program && !known.has(d.program)) problems.push({ path: `${at}.program`, message: `expected one of ${[...known].join(', ')}, found "${d.program}"` });
       for (const [no, prog] of Object.entries(d.programMap ?? {})) {
         if (!known.has(prog)) problems.push({ path: `${at}.programMap.${no}`, message: `expected one of ${[...known].join(', ')}, found "${prog}"` });
       }
     }
+  });
+  c.devices.forEach((d, i) => {
+    if (d.station === undefined) return;
+    const target = c.devices.find((x) => x.id === d.station);
+    if (!target) problems.push({ path: `devices[${i}].station`, message: `expected the id of a sterilizer or washer in this file, found "${d.station}"` });
+    else if (target.type !== 'steam-sterilizer' && target.type !== 'washer-disinfector') problems.push({ path: `devices[${i}].station`, message: `expected a sterilizer or washer, found "${d.station}" (a ${target.type})` });
   });
   return problems;
 }

@@ -30,7 +30,17 @@ export const modbusSchema = z.strictObject({
 });
 
 export const DEVICE_TYPES = ['steam-sterilizer', 'washer-disinfector', 'scanner', 'bi-reader'] as const;
-export const DRIVERS = ['printer-line', 'modbus'] as const;
+export const DRIVERS = ['printer-line', 'modbus', 'scanner-line', 'hid', 'bi-reader'] as const;
+export const SCAN_SUFFIX_NAMES = ['auto', 'cr', 'lf', 'crlf', 'tab'] as const;
+
+export const hidSchema = z.strictObject({
+  /** /dev/input/by-id/...-event-kbd of a scanner dedicated to the gateway (docs/devices.md). */
+  path: z.string().min(1),
+  /** input_event record size: 24 on 64-bit kernels, 16 on 32-bit; default from the platform. */
+  layout: z.union([z.literal(16), z.literal(24)]).optional(),
+  /** F-key -> text, e.g. { F8: "\u001d" } for a scanner that sends GS as F8. */
+  functionKeys: z.record(z.string().regex(/^F([1-9]|1\d|2[0-4])$/, 'F1..F24'), z.string()).optional(),
+});
 
 export const deviceSchema = z.strictObject({
   id: name,
@@ -40,6 +50,13 @@ export const deviceSchema = z.strictObject({
   serial: serialSchema.optional(),
   tcp: tcpSchema.optional(),
   modbus: modbusSchema.optional(),
+  hid: hidSchema.optional(),
+  /** Scanners: the sterilizer or washer whose loads this scanner fills. */
+  station: name.optional(),
+  /** Scanners: the suffix the scanner is configured to send after each code. */
+  suffix: z.enum(SCAN_SUFFIX_NAMES).default('auto'),
+  /** BI readers: refuse lines without the *HH checksum. */
+  requireChecksum: z.boolean().default(false),
   /** Program used when the device does not report one. */
   program: z.string().min(1).optional(),
   /** Device program number -> program id. */

@@ -3,6 +3,8 @@
 import type { DeviceEvent } from '../../drivers/device-event.js';
 import { PrinterLineDriver, BUILTIN_PRINTER_PROFILES } from '../../drivers/printer-line/index.js';
 import { SerialTransport, TcpTransport, type Transport } from '../../drivers/transport/index.js';
+import { HidTransport, ScannerDriver } from '../../drivers/scanner/index.js';
+import { BiReaderDriver } from '../../drivers/bi-reader/index.js';
 import type { DeviceConfig } from '../../config/schema.js';
 import { GatewayError } from '../errors.js';
 import type { Logger } from '../logger.js';
@@ -46,6 +48,25 @@ export function driverFor(opts: {
         onEvent: opts.onEvent,
       });
     }
+    case 'scanner-line':
+      return new ScannerDriver({
+        deviceId: device.id, transport: transportFor(device, opts.logger), suffix: device.suffix, encoding: device.encoding,
+        maxCodeBytes: device.maxLineBytes, logger: opts.logger, now: opts.now, onEvent: opts.onEvent,
+      });
+    case 'hid': {
+      const hid = device.hid;
+      if (!hid) throw new GatewayError('config.device', `device ${device.id}: driver hid needs a hid section`, { deviceId: device.id });
+      return new ScannerDriver({
+        deviceId: device.id, format: 'input-event', transport: new HidTransport({ path: hid.path, logger: opts.logger }), suffix: device.suffix,
+        maxCodeBytes: device.maxLineBytes, ...(hid.layout ? { inputEventLayout: hid.layout } : {}), ...(hid.functionKeys ? { functionKeys: hid.functionKeys } : {}),
+        logger: opts.logger, now: opts.now, onEvent: opts.onEvent,
+      });
+    }
+    case 'bi-reader':
+      return new BiReaderDriver({
+        deviceId: device.id, transport: transportFor(device, opts.logger), encoding: device.encoding, maxLineBytes: device.maxLineBytes,
+        requireChecksum: device.requireChecksum, logger: opts.logger, now: opts.now, onEvent: opts.onEvent,
+      });
     default:
       throw new GatewayError('config.device', `device ${device.id}: driver "${device.driver}" is not available in this version`, { deviceId: device.id });
   }
