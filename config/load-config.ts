@@ -5,6 +5,7 @@ import path from 'node:path';
 import { parseDocument } from 'yaml';
 import { configSchema, type GatewayConfig } from './schema.js';
 import { type ConfigProblem, formatProblems, problemFromIssue } from './config-problem.js';
+import { loadPolicyFrom } from '../gateway/load/index.js';
 
 export class ConfigError extends Error {
   readonly problems: ConfigProblem[];
@@ -52,6 +53,14 @@ export function parseConfigText(text: string, file: string, opts: LoadOptions = 
   if (!parsed.success) throw new ConfigError(file, parsed.error.issues.map(problemFromIssue));
   const config = resolvePaths(parsed.data, path.dirname(path.resolve(file)));
   const problems = crossFieldProblems(config, opts.knownPrograms);
+  for (const p of loadPolicyFrom(config.release, config.devices).problems) {
+    const i = p.indexOf(': ');
+    problems.push(i > 0 ? { path: `release.${p.slice(0, i).replace(/^release\./, '')}`, message: p.slice(i + 2) } : { path: 'release', message: p });
+  }
+  const rd = config.release?.defaultReader;
+  if (rd !== undefined && !config.devices.some((d) => d.id === rd && d.type === 'bi-reader')) {
+    problems.push({ path: 'release.defaultReader', message: `expected the id of a bi-reader in this file, found "${rd}"` });
+  }
   let mqttPassword: string | undefined = env.STERILINK_MQTT_PASSWORD || undefined;
   if (!mqttPassword && config.mqtt.passwordFile) {
     try {

@@ -55,6 +55,10 @@ export const deviceSchema = z.strictObject({
   station: name.optional(),
   /** Scanners: the suffix the scanner is configured to send after each code. */
   suffix: z.enum(SCAN_SUFFIX_NAMES).default('auto'),
+  /** Steam sterilizers: loads need a passing Bowie–Dick test since local midnight (default true for steam). */
+  dailyBowieDick: z.boolean().optional(),
+  /** Steam sterilizers: loads need a passing leak test since local midnight (default false). */
+  dailyLeakTest: z.boolean().optional(),
   /** BI readers: refuse lines without the *HH checksum. */
   requireChecksum: z.boolean().default(false),
   /** Program used when the device does not report one. */
@@ -90,6 +94,33 @@ export const mqttSchema = z.strictObject({
   window: z.number().int().min(1).max(10_000).default(64),
 });
 
+/** The CSSD release rules (DESIGN §9; gateway/load/README.md). Every key optional. */
+export const releaseSchema = z.strictObject({
+  /** IANA time zone for "since local midnight" and "the same day"; default the system's. */
+  timeZone: z.string().min(1).optional(),
+  /** Operator ids allowed to scan an emergency (early) release. */
+  authorisedOperators: z.array(z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,31}$/, 'an operator id')).default([]),
+  /** Programs whose loads need a chemical-indicator result (CMD:CI-PASS) before release; "*" = all. */
+  ciRequiredPrograms: z.array(z.string().min(1)).default([]),
+  biForImplants: z.boolean().default(true),
+  biForVialLoads: z.boolean().default(true),
+  holdAfterPositiveBi: z.boolean().default(true),
+  implants: z.strictObject({
+    gtinPrefixes: z.array(z.string().regex(/^\d{1,14}$/, 'digits of a GTIN-14 prefix')).default([]),
+    hibcPrefixes: z.array(z.string().regex(/^\+?[A-Z0-9]{4,}$/, 'an HIBC LIC (+ product) prefix')).default([]),
+    pattern: z.string().min(1).optional(),
+  }).optional(),
+  biProducts: z.strictObject({
+    gtins: z.array(z.string().regex(/^\d{14}$/, 'a GTIN-14')).default([]),
+    pattern: z.string().min(1).optional(),
+  }).optional(),
+  wellPrefix: z.string().min(1).default('WELL:'),
+  defaultReader: name.optional(),
+  sessionIdleMin: z.number().positive().default(30),
+  placementWindowMin: z.number().positive().default(10),
+  internalPattern: z.string().min(1).optional(),
+});
+
 export const configSchema = z.strictObject({
   version: z.literal(1).default(1),
   site: name,
@@ -97,6 +128,7 @@ export const configSchema = z.strictObject({
   dataDir: z.string().min(1).default('./data'),
   mqtt: mqttSchema,
   devices: z.array(deviceSchema).default([]),
+  release: releaseSchema.optional(),
 });
 
 export type GatewayConfig = z.output<typeof configSchema>;

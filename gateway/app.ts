@@ -3,12 +3,13 @@
 import type { GatewayConfig } from '../config/schema.js';
 import { startEmbeddedBroker, type BrokerHandle } from './broker/embedded-broker.js';
 import { DeviceSession, type CycleSummary } from './device/device-session.js';
-import { errorMessage } from './errors.js';
+import { errorMessage, GatewayError } from './errors.js';
 import type { Logger } from './logger.js';
 import { MqttPublisher } from './publish/mqtt-publisher.js';
 import { Store } from './store/index.js';
 import { VERSION } from './version.js';
 import { ClockMonitor } from './clock/clock-monitor.js';
+import { LoadWorkflow, loadPolicyFrom } from './load/index.js';
 
 export interface AppContext {
   config: GatewayConfig;
@@ -26,6 +27,7 @@ export class GatewayApp {
   private broker: BrokerHandle | null = null;
   private sessions: DeviceSession[] = [];
   private clock: ClockMonitor | null = null;
+  private loadTicker: NodeJS.Timeout | null = null;
   private stopping: Promise<void> | null = null;
   readonly startedAt: number;
 
@@ -68,10 +70,26 @@ export class GatewayApp {
       window: config.mqtt.window,
     });
     await this.publisher.start();
+    const publisher = this.publisher;
+
+    const { policy, problems } = loadPolicyFrom(config.release, config.devices);
+    if (problems.length) throw new GatewayError('config.release', `release rules: ${problems.join('; ')}`);
+    const loads = new LoadWorkflow({
+      db: store.db, append: (r) => store.records.append({ ...r, body: { ...r.body, clock: clock.quality() } }),
+      policy, logger, now: this.now, onRecords: () => publisher.notifyRecords(), flush: () => store.flush(),
+    });
+    this.loadTicker = setInterval(() => {
+      try {
+        loads.tick(this.now());
+      } catch (e) {
+        logger.error({ err: errorMessage(e) }, 'load workflow tick failed');
+      }
+    }, 10_000);
+    this.loadTicker.unref();
 
     for (const device of config.devices) {
       const session = new DeviceSession({
-        device, store, output: this.publisher, logger, now: this.now, clock: () => clock.quality(),
+        device, store, output: this.publisher, logger, now: this.now, clock: () => clock.quality(), loads,
         ...(this.ctx.onCycle ? { onCycle: this.ctx.onCycle } : {}),
       });
       try {
@@ -93,6 +111,7 @@ export class GatewayApp {
 
   private async doStop(): Promise<void> {
     const { logger } = this.ctx;
+    if (this.loadTicker) clearInterval(this.loadTicker);
     for (const s of [...this.sessions].reverse()) {
       await s.stop().catch((e: unknown) => logger.error({ deviceId: s.id, err: errorMessage(e) }, 'device stop failed'));
     }

@@ -72,6 +72,8 @@ export function cycleBody(opts: {
   trace: CycleTrace;
   result: VerificationResult;
   binding: ChainBinding;
+  /** The load contents the workflow closed at cycle start (null: none scanned, or no workflow). */
+  load?: unknown;
 }): Record<string, unknown> {
   const { cycle: c, trace, result } = opts;
   const t0 = c.samples.length ? Math.min(...c.samples.map((s) => s.ts)) : c.startedAt;
@@ -106,6 +108,6 @@ export function cycleBody(opts: {
     curve,
     samples: { count: c.samples.length, chainSeq: opts.binding.sampleChain.seq, chainHash: opts.binding.sampleChain.hash },
     raw: opts.binding.raw,
-    load: { items: [], indicators: [] },
+    load: opts.load ?? { items: [], indicators: [] },
   };
 }

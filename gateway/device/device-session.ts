@@ -15,6 +15,7 @@ import type { Logger } from '../logger.js';
 import { errorMessage } from '../errors.js';
 import { driverFor, type DeviceDriver } from './device-link.js';
 import type { ClockQuality } from '../clock/clock-monitor.js';
+import type { LoadWorkflow } from '../load/index.js';
 
 /** What a device session needs from the publisher (kept narrow so sessions are testable without MQTT). */
 export interface DeviceOutput {
@@ -39,6 +40,8 @@ export interface DeviceSessionContext {
   logger: Logger;
   now: () => number;
   onCycle?: (summary: CycleSummary) => void;
+  /** Load contents, indicators and release (absent: cycles are recorded without a load workflow). */
+  loads?: LoadWorkflow;
   /** The gateway clock's quality, stamped on every record this session makes. */
   clock?: () => ClockQuality;
   /** Replaces the configured driver (tests, and sources other than a line). */
@@ -127,6 +130,19 @@ export class DeviceSession {
           return;
         case 'parse-error':
           return; // counted and logged once per reason by the driver; the raw line is stored via its `raw` event
+        case 'scan':
+          this.onScan(e.raw, e.ts);
+          return;
+        case 'bi-start':
+          this.ctx.loads?.onBiStart(this.id, e);
+          return;
+        case 'bi-result':
+          if (this.ctx.loads) this.ctx.loads.onBiResult(this.id, e);
+          else this.log.warn({ well: e.well, lot: e.lot, result: e.result }, 'BI result with no load workflow configured: not recorded');
+          return;
+        case 'bi-caution':
+          this.log.warn({ well: e.well, code: e.code, text: e.text }, 'BI reader caution');
+          return;
         default:
           this.apply(this.tracker.handle(e, now));
       }
@@ -175,6 +191,7 @@ export class DeviceSession {
       switch (ch.kind) {
         case 'opened':
           this.ctx.store.saveOpenCycle(this.id, snapshotOf(ch.cycle));
+          this.ctx.loads?.takeLoad(this.id, ch.cycle.cycleId);
           this.stateSince = this.ctx.now();
           this.log.info({ cycleId: ch.cycle.cycleId, cycleNo: ch.cycle.cycleNo, programNo: ch.cycle.programNo, headerSeen: ch.cycle.startSeen }, 'cycle started');
           this.publishState();
@@ -202,12 +219,18 @@ export class DeviceSession {
     const rawLines = store.raw.linesOfCycle(c.cycleId);
     const body = cycleBody({
       cycle: c, deviceType: device.type, choice, program: choice.program, trace, result,
+      load: this.ctx.loads?.contentsOfCycle(c.cycleId) ?? null,
       binding: { sampleChain: store.samples.head(this.id), raw: { lines: rawLines.length, sha256: store.raw.digestOfCycle(c.cycleId) } },
     });
     const record = store.records.appendWith({ type: 'cycle', device: this.id, body: this.withClock(body) }, () => store.openCycles.clear(this.id));
     const failed = result.criteria.filter((x) => x.pass === false).map((x) => x.id);
     this.log.info({ cycleId: c.cycleId, cycleNo: c.cycleNo, program: choice.id, verdict: result.verdict, failed, seq: record.seq }, 'cycle verified and recorded');
     this.ctx.output.notifyRecords();
+    try {
+      this.ctx.loads?.onCycleRecorded(record);
+    } catch (err) {
+      this.log.error({ cycleId: c.cycleId, err: errorMessage(err) }, 'release decision failed; the cycle record is stored and the decision is retried at the next event');
+    }
     this.ctx.onCycle?.({ deviceId: this.id, record, program: choice.id ?? null, cycleNo: c.cycleNo ?? null, verdict: result.verdict, failed });
   }
 
@@ -228,6 +251,17 @@ export class DeviceSession {
       this.driftAlarmed = false;
       this.log.info({ driftS }, 'device clock agrees with the gateway again');
     }
+  }
+
+  private onScan(raw: string, ts: number): void {
+    const station = this.ctx.device.station;
+    if (!this.ctx.loads || !station) {
+      // Without a station the code cannot belong to a load; it is still kept, as a scan record.
+      this.ctx.store.records.append({ type: 'scan', device: this.id, body: this.withClock({ raw, at: new Date(ts).toISOString(), station: null, note: 'scanner not bound to a station' }) });
+      this.ctx.output.notifyRecords();
+      return;
+    }
+    this.ctx.loads.onScan(station, this.id, raw, ts);
   }
 
   private appendAlarm(code: string, text: string, ts: number): void {

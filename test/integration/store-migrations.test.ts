@@ -25,7 +25,7 @@ describe('migrations', () => {
     expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
     expect(db.pragma('busy_timeout', { simple: true })).toBe(5000);
     expect(schemaVersion(db)).toBe(LATEST_VERSION);
-    expect(tables(db)).toEqual(['keys', 'meta', 'open_cycles', 'raw_lines', 'records', 'samples']);
+    expect(tables(db)).toEqual(['bi_controls', 'bi_links', 'keys', 'load_items', 'load_stations', 'loads', 'meta', 'open_cycles', 'raw_lines', 'records', 'releases', 'samples']);
     db.close();
   });
 
