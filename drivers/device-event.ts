@@ -1,5 +1,9 @@
 // What every driver emits (DESIGN §4). Drivers never import the gateway core; the core imports this.
 
+import type { SummaryEvent } from './summary-event.js';
+
+export type { SummaryEvent, SummaryPhase } from './summary-event.js';
+
 export const STEAM_PHASES = ['conditioning', 'heating', 'sterilizing', 'exhaust', 'drying', 'aeration', 'complete', 'fault'] as const;
 export const WASHER_PHASES = ['prewash', 'wash', 'neutralize', 'rinse', 'disinfect', 'drying', 'complete', 'fault'] as const;
 export const TEST_PHASES = ['leak-stabilize', 'leak-measure'] as const;
@@ -40,7 +44,13 @@ export interface CycleStartEvent {
   info?: Record<string, string>;
 }
 export interface PhaseEvent { kind: 'phase'; deviceId: string; ts: number; phase: Phase; label?: string }
-export interface CycleEndEvent { kind: 'cycle-end'; deviceId: string; ts: number; status: CycleEndStatus; code?: string; text?: string }
+export interface CycleEndEvent {
+  kind: 'cycle-end'; deviceId: string; ts: number; status: CycleEndStatus; code?: string; text?: string;
+  /** true: the device printed no result; the driver closed the cycle from the stream (an idle gap after a
+   * flag-segmented stream, docs/devices.md). `status` is then the driver's reading of the stream, never
+   * the device's word, and must not be taken as the device result. */
+  inferred?: boolean;
+}
 export interface AlarmEvent { kind: 'alarm'; deviceId: string; ts: number; code: string; text: string }
 export interface ScanEvent { kind: 'scan'; deviceId: string; ts: number; raw: string }
 export interface BiResultEvent {
@@ -78,7 +88,8 @@ export interface RawLineEvent { kind: 'raw'; deviceId: string; ts: number; line:
 
 export type DeviceEvent =
   | SampleEvent | CycleStartEvent | PhaseEvent | CycleEndEvent | AlarmEvent | ScanEvent
-  | BiResultEvent | LinkEvent | ParseErrorEvent | RawLineEvent | BiStartEvent | BiCautionEvent;
+  | BiResultEvent | LinkEvent | ParseErrorEvent | RawLineEvent | BiStartEvent | BiCautionEvent
+  | SummaryEvent;
 
 /** Truncate raw device text before it goes into an event or a log line. */
 export function truncateRaw(s: string, max = 200): string {

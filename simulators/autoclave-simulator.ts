@@ -1,5 +1,6 @@
 // The simulated steam sterilizer (`sterilink simulate autoclave`): runs the physics model (or replays a
-// trace) and prints the default `prevac-ticket` to a serial port/PTY and/or a TCP "serial device server",
+// trace) and prints the default `prevac-ticket` (or another printer-line profile's format, `profile`:
+// steam/ticket-formats.ts) to a serial port/PTY and/or a TCP "serial device server",
 // paced in real time at `speed` simulated seconds per real second. The simulated clock is
 // startTime + elapsed × speed, and the ticket prints that clock, so the gateway verifies an accelerated
 // cycle exactly as a real one. Output nobody is listening to is dropped (simulators/output/byte-output.ts).
@@ -12,6 +13,7 @@ import { autoclaveCyclePlans, resolveAutoclaveSettings, type AutoclaveScheduleOp
 import { readTraceFile } from './steam/replay.js';
 
 export { AUTOCLAVE_FAULTS, AUTOCLAVE_FAULT_DESCRIPTIONS, type AutoclaveFault } from './steam/faults.js';
+export { AUTOCLAVE_SIM_PROFILES, AUTOCLAVE_SIM_PROFILE_DESCRIPTIONS, type AutoclaveSimProfile } from './steam/ticket-formats.js';
 export { STEAM_PROGRAM_IDS as AUTOCLAVE_PROGRAMS, STEAM_PROGRAM_NUMBERS as AUTOCLAVE_PROGRAM_NUMBERS } from './steam/programs.js';
 
 export interface AutoclaveSimulatorOptions extends AutoclaveScheduleOptions {
@@ -61,7 +63,8 @@ export async function runAutoclaveSimulator(opts: AutoclaveSimulatorOptions): Pr
     for (const o of outputs) await o.start();
     await opts.onReady?.({ ...(tcp ? { tcpPort: tcp.port } : {}), outputs: outputs.map((o) => o.description) });
     if (opts.waitForClient && tcp && !(await tcp.waitForClient(opts.signal))) return;
-    const what = `${settings.program.id}${settings.fault ? ` fault=${settings.fault}` : ''}${replayed ? ` replay=${settings.replay}` : ''}`;
+    const what = `${settings.program.id}${settings.fault ? ` fault=${settings.fault}` : ''}${replayed ? ` replay=${settings.replay}` : ''}`
+      + (settings.profile === 'prevac-ticket' ? '' : ` profile=${settings.profile}`);
     log(`autoclave ${settings.name}: ${what}, speed ${opts.speed}x, ${opts.cycles === 0 ? 'cycles until stopped' : `${opts.cycles} cycle(s)`} -> ${outputs.map((o) => o.description).join(', ')}`);
 
     const realStart = performance.now();

@@ -3,21 +3,32 @@
 
 import type { CycleEndStatus, Phase } from '../device-event.js';
 import { DriverError } from '../driver-error.js';
-import { validateProfile, type PrinterLineProfile } from './profile.js';
+import { DEFAULT_IDLE_GAP_S, segmentationOf, validateProfile, type FlagRule, type PrinterLineProfile, type Segmentation } from './profile.js';
+
+export interface CompiledSummaryRule { readonly pattern: RegExp; readonly after?: RegExp }
 
 export interface CompiledPrinterProfile {
   readonly profile: PrinterLineProfile;
-  readonly ticketStart: RegExp;
+  readonly segmentation: Segmentation;
+  readonly idleGapS: number;
+  readonly ticketStart?: RegExp;
   readonly header: readonly RegExp[];
-  readonly sample: RegExp;
-  readonly alarm: RegExp;
-  readonly result: RegExp;
+  readonly sample?: RegExp;
+  readonly alarm?: RegExp;
+  readonly result?: RegExp;
+  readonly ticketEnd?: RegExp;
+  readonly summary: readonly CompiledSummaryRule[];
   readonly ignore: readonly RegExp[];
+  readonly flag?: { readonly on: RegExp; readonly rule: FlagRule };
   readonly phaseRules: readonly { readonly pattern: RegExp; readonly phase: Phase }[];
   readonly resultMap: ReadonlyMap<string, CycleEndStatus>;
+  readonly programRules: readonly { readonly pattern: RegExp; readonly programNo: number }[];
 }
 
 const cache = new WeakMap<PrinterLineProfile, CompiledPrinterProfile>();
+
+const optional = (source: string | undefined): RegExp | undefined => (source === undefined ? undefined : new RegExp(source));
+const whole = (source: string): RegExp => new RegExp(`^(?:${source})$`, 'i');
 
 /** Compiles `profile`; a DriverError `device.profile.invalid` lists every problem if it is not valid. */
 export function compileProfile(profile: PrinterLineProfile): CompiledPrinterProfile {
@@ -30,14 +41,22 @@ export function compileProfile(profile: PrinterLineProfile): CompiledPrinterProf
   }
   const compiled: CompiledPrinterProfile = {
     profile,
-    ticketStart: new RegExp(profile.ticketStart),
+    segmentation: segmentationOf(profile),
+    idleGapS: profile.idleGapS ?? DEFAULT_IDLE_GAP_S,
+    ticketStart: optional(profile.ticketStart),
     header: profile.header.map((source) => new RegExp(source)),
-    sample: new RegExp(profile.sample),
-    alarm: new RegExp(profile.alarm),
-    result: new RegExp(profile.result),
+    sample: optional(profile.sample),
+    alarm: optional(profile.alarm),
+    result: optional(profile.result),
+    ticketEnd: optional(profile.ticketEnd),
+    summary: (profile.summary ?? []).map((rule) => (typeof rule === 'string'
+      ? { pattern: new RegExp(rule) }
+      : { pattern: new RegExp(rule.pattern), ...(rule.after !== undefined && { after: new RegExp(rule.after) }) })),
     ignore: profile.ignore.map((source) => new RegExp(source)),
-    phaseRules: Object.entries(profile.phaseMap).map(([label, phase]) => ({ pattern: new RegExp(`^(?:${label})$`, 'i'), phase })),
+    ...(profile.flag !== undefined && { flag: { on: whole(profile.flag.on), rule: profile.flag } }),
+    phaseRules: Object.entries(profile.phaseMap).map(([label, phase]) => ({ pattern: whole(label), phase })),
     resultMap: new Map(Object.entries(profile.resultMap).map(([status, end]) => [status.toUpperCase(), end])),
+    programRules: Object.entries(profile.programNumbers ?? {}).map(([text, programNo]) => ({ pattern: whole(text), programNo })),
   };
   cache.set(profile, compiled);
   return compiled;
@@ -51,4 +70,11 @@ export function normalizeLabel(label: string): string {
 export function phaseForLabel(compiled: CompiledPrinterProfile, label: string): Phase | undefined {
   const normalized = normalizeLabel(label);
   return compiled.phaseRules.find((rule) => rule.pattern.test(normalized))?.phase;
+}
+
+/** The program number the profile's `programNumbers` gives a printed program text. */
+export function programNumberFor(compiled: CompiledPrinterProfile, programText: string | undefined): number | undefined {
+  if (programText === undefined) return undefined;
+  const normalized = normalizeLabel(programText);
+  return compiled.programRules.find((rule) => rule.pattern.test(normalized))?.programNo;
 }

@@ -1,6 +1,7 @@
 // The printer-line driver: transport bytes -> LineFramer -> parsePrinterLine -> DeviceEvents, plus the
 // link state. Garbage never stops it: each parse-error reason and the line overflow are logged once
-// (warn) and counted; the events still go out so nothing is lost.
+// (warn) and counted; the events still go out so nothing is lost. Profiles whose cycles can end in
+// silence (flag-segmented streams, tickets with a trailer) get a clock tick every `idleCheckMs`.
 
 import type { Logger } from 'pino';
 import type { DeviceEvent } from '../device-event.js';
@@ -9,8 +10,8 @@ import { DriverError, describeError } from '../driver-error.js';
 import { LineFramer, DEFAULT_MAX_LINE_BYTES, type FramedItem } from '../transport/line-framer.js';
 import type { LinkState, Transport } from '../transport/transport.js';
 import { compileProfile } from './compile-profile.js';
-import { initialParserState, parsePrinterLine, type PrinterParserContext, type PrinterParserState } from './parse.js';
-import type { PrinterLineProfile } from './profile.js';
+import { initialParserState, parsePrinterLine, printerParserTick, type PrinterParserContext, type PrinterParserState, type PrinterParseResult } from './parse.js';
+import { needsIdleTick, type PrinterLineProfile } from './profile.js';
 import { DEFAULT_PRINTER_PROFILE } from './profiles/index.js';
 
 export const DEFAULT_ATMOSPHERIC_KPA = 101.325;
@@ -29,6 +30,11 @@ export interface PrinterLineDriverOptions {
   maxLineBytes?: number;
   /** Minutes east of UTC of the sterilizer's clock; default the process's local time zone. */
   tzOffsetMinutes?: number;
+  /** Silence (gateway clock, ms) that ends a flag-segmented cycle; default the profile's idleGapS. Only an
+   * accelerated simulator needs it: at `speed`× its pauses are `speed` times shorter. */
+  idleAfterMs?: number;
+  /** How often the clock tick looks for silence, ms. Default 1000. */
+  idleCheckMs?: number;
   logger: Logger;
   now: () => number;
   onEvent: (event: DeviceEvent) => void;
@@ -54,6 +60,7 @@ export class PrinterLineDriver {
   private readonly counts: PrinterLineCounters = { bytes: 0, lines: 0, parseErrors: 0, overflows: 0 };
   private started = false;
   private stopping: Promise<void> | undefined;
+  private idleTimer: NodeJS.Timeout | undefined;
 
   constructor(options: PrinterLineDriverOptions) {
     this.options = options;
@@ -74,6 +81,12 @@ export class PrinterLineDriver {
       encoding: this.options.encoding ?? this.profile.encoding,
     });
     this.started = true;
+    if (needsIdleTick(this.profile)) {
+      // The stream may already be mid-cycle: until a silence shows otherwise, no cycle-start is invented.
+      this.state = initialParserState({ since: this.options.now() });
+      this.idleTimer = setInterval(() => this.tick(), this.options.idleCheckMs ?? 1000);
+      this.idleTimer.unref();
+    }
     this.log.info({ transport: this.options.transport.description, profile: this.profile.name }, 'printer-line driver starting');
     await this.options.transport.start({
       onData: (chunk) => this.onData(chunk),
@@ -83,6 +96,7 @@ export class PrinterLineDriver {
 
   /** Idempotent. No event is emitted once it has begun. */
   stop(): Promise<void> {
+    if (this.idleTimer !== undefined) clearInterval(this.idleTimer);
     this.stopping ??= this.options.transport.stop();
     return this.stopping;
   }
@@ -120,15 +134,23 @@ export class PrinterLineDriver {
         continue;
       }
       this.counts.lines++;
-      const { state, events } = parsePrinterLine(this.state, item.text, this.context(recvTs));
-      this.state = state;
-      for (const event of events) {
-        if (event.kind === 'parse-error') {
-          this.counts.parseErrors++;
-          this.warnOnce(event.reason, event.raw);
-        }
-        this.emit(event);
+      this.apply(parsePrinterLine(this.state, item.text, this.context(recvTs)));
+    }
+  }
+
+  private tick(): void {
+    if (this.stopping !== undefined) return;
+    this.apply(printerParserTick(this.state, this.context(this.options.now())));
+  }
+
+  private apply({ state, events }: PrinterParseResult): void {
+    this.state = state;
+    for (const event of events) {
+      if (event.kind === 'parse-error') {
+        this.counts.parseErrors++;
+        this.warnOnce(event.reason, event.raw);
       }
+      this.emit(event);
     }
   }
 
@@ -139,6 +161,7 @@ export class PrinterLineDriver {
       atmosphericKpa: this.options.atmosphericKpa ?? DEFAULT_ATMOSPHERIC_KPA,
       profile: this.profile,
       ...(this.options.tzOffsetMinutes !== undefined && { tzOffsetMinutes: this.options.tzOffsetMinutes }),
+      ...(this.options.idleAfterMs !== undefined && { idleAfterMs: this.options.idleAfterMs }),
     };
   }
 

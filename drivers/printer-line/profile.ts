@@ -1,18 +1,51 @@
-// A printer-line profile: how one family of sterilizer tickets reads. Plain JSON-compatible data
-// (regular-expression sources with named groups, a label -> phase table), so a site can add a vendor
-// in its YAML config without code; validateProfile() lints it and names every problem at once.
+// A printer-line profile: how one family of sterilizer printouts reads. Plain JSON-compatible data
+// (regular-expression sources with named groups, a label -> phase table, a few options), so a site can add
+// a vendor as a YAML file without code (profile-file.ts, docs/devices.md "Adding a profile");
+// validateProfile() (profile-validate.ts) lints it and names every problem at once.
+//
+// Two ways to find cycles (`segmentation`):
+//   ticket (default)  a ticket opens at `ticketStart` and closes at `result` (or, with `ticketEnd`, at that
+//                     later line: the result fixes the status, trailer lines such as a signature stay inside).
+//   flag              a stream with no header or result (AMSCO LS 1 Hz data string): a cycle opens at the
+//                     first sample after silence, its phases follow the sample's `flag` column, and it
+//                     closes after `idleGapS` of silence (an inferred end) or at an explicit `result` line.
 //
 // Named groups the parser understands:
-//   ticketStart, header[]  any group becomes a header fact in cycle-start `info`, except
-//                          `programNo` and `cycleNo` (integers) and `date` (YYYY-MM-DD, dates the lines).
-//   sample                 hh, mm, ss, temp (required); label, pressure, temp2 (optional).
+//   ticketStart, header[]  any group becomes a header fact in cycle-start `info`, except `programNo` and
+//                          `cycleNo` (integers), `date` (YYYY-MM-DD) or `year`+`month`+`day` (the date of the
+//                          lines), and `hh`+`mm`+`ss` [+ `ampm`] (the printed start time: the cycle-start time).
+//   sample                 hh, mm, ss, temp (required); ampm, label, pressure, temp2, flag (optional).
 //   alarm                  code (required); text.
 //   result                 status (required, looked up in resultMap); text, code.
+//   summary[]              minTemp, maxTemp, minPressure, maxPressure, sterilizeTime, phaseLabel + phaseAt;
+//                          any other group becomes a summary `info` fact.
+//   ticketEnd, ignore[]    none.
 
-import { TextDecoder } from 'node:util';
-import { isPhase, type CycleEndStatus, type Phase } from '../device-event.js';
+import type { CycleEndStatus, Phase } from '../device-event.js';
+import type { PressureUnit, TemperatureUnit } from './units.js';
 
-export type PressureUnit = 'kPa-gauge' | 'kPa-abs';
+export type { PressureUnit, TemperatureUnit } from './units.js';
+export { PRESSURE_UNITS, GAUGE_PRESSURE_UNITS, TEMPERATURE_UNITS } from './units.js';
+export { validateProfile, namedGroups, PATTERN_GROUPS, PROFILE_KEYS } from './profile-validate.js';
+
+export type Segmentation = 'ticket' | 'flag';
+export const SEGMENTATIONS: readonly Segmentation[] = ['ticket', 'flag'];
+
+/** Flag segmentation: which phase a sample is in, from its `flag` group. */
+export interface FlagRule {
+  /** Regular-expression source matched against the whole flag text: the flag is up (e.g. `S`). */
+  readonly on: string;
+  /** Phase of samples before the flag first rises in a cycle (e.g. conditioning). */
+  readonly before: Phase;
+  /** Phase while the flag is up (e.g. sterilizing). */
+  readonly during: Phase;
+  /** Phase after the flag has fallen (e.g. exhaust). */
+  readonly after: Phase;
+}
+
+/** A summary pattern, optionally only for the line right after one matching `after`
+ * (SciCan prints `Min. steri. Values:` and the values on the next line). */
+export type SummaryRule = string | { readonly pattern: string; readonly after?: string };
 
 export interface PrinterLineProfile {
   readonly name: string;
@@ -21,15 +54,29 @@ export interface PrinterLineProfile {
   readonly encoding: string;
   /** How pressures are printed; gauge values are converted with the device's atmosphericKpa. */
   readonly pressureUnit: PressureUnit;
-  /** First line of a ticket: opens a cycle. */
-  readonly ticketStart: string;
+  /** Unit of negative pressure readings when the machine prints vacuum on another scale (a gauge unit). */
+  readonly vacuumUnit?: PressureUnit;
+  /** How temperatures are printed. Default C. */
+  readonly temperatureUnit?: TemperatureUnit;
+  /** Default `ticket`. */
+  readonly segmentation?: Segmentation;
+  /** Required with segmentation `flag`. */
+  readonly flag?: FlagRule;
+  /** Seconds of silence that end a flag-segmented cycle or release a held `ticketEnd`. Default 60. */
+  readonly idleGapS?: number;
+  /** First line of a ticket: opens a cycle. Required with segmentation `ticket`. */
+  readonly ticketStart?: string;
   /** Lines right after ticketStart that carry header facts (cycle number, date, operator ...). */
   readonly header: readonly string[];
-  /** One measurement; with a label also a phase marker. */
-  readonly sample: string;
-  readonly alarm: string;
-  /** Last line of a ticket: closes the cycle with resultMap[status]. */
-  readonly result: string;
+  /** One measurement; with a label also a phase marker. Required unless a ticket profile has `summary`. */
+  readonly sample?: string;
+  readonly alarm?: string;
+  /** The result line: closes the cycle with resultMap[status]. Required with segmentation `ticket`. */
+  readonly result?: string;
+  /** Last line of a ticket when trailer lines follow the result (e.g. a digital signature). */
+  readonly ticketEnd?: string;
+  /** The machine's own summary lines that feed a `summary` event (summary tickets). */
+  readonly summary?: readonly SummaryRule[];
   /** Lines kept only as raw text (column headers, the machine's own summary). Empty lines always are. */
   readonly ignore: readonly string[];
   /** Sample label -> phase. Keys are regular-expression sources matched against the whole label,
@@ -37,133 +84,19 @@ export interface PrinterLineProfile {
   readonly phaseMap: Readonly<Record<string, Phase>>;
   /** `status` group of the result line (upper-cased) -> cycle-end status. */
   readonly resultMap: Readonly<Record<string, CycleEndStatus>>;
+  /** Printed program text (the `programText` header fact) -> program number, for machines that print no
+   * number; keys as in phaseMap. The device's `programMap` then names the program. */
+  readonly programNumbers?: Readonly<Record<string, number>>;
 }
 
-export const PRESSURE_UNITS: readonly PressureUnit[] = ['kPa-gauge', 'kPa-abs'];
-const END_STATUSES: readonly CycleEndStatus[] = ['ok', 'aborted', 'fault'];
+/** The default idle gap of a flag-segmented stream or a held ticket end, seconds. */
+export const DEFAULT_IDLE_GAP_S = 60;
 
-interface GroupRule { required: readonly string[]; allowed?: readonly string[] }
-/** Group rules per pattern; no `allowed` = any group name (header facts). */
-export const PATTERN_GROUPS = {
-  ticketStart: { required: [] },
-  header: { required: [] },
-  sample: { required: ['hh', 'mm', 'ss', 'temp'], allowed: ['hh', 'mm', 'ss', 'temp', 'label', 'pressure', 'temp2'] },
-  alarm: { required: ['code'], allowed: ['code', 'text'] },
-  result: { required: ['status'], allowed: ['status', 'text', 'code'] },
-  ignore: { required: [], allowed: [] },
-} as const satisfies Record<string, GroupRule>;
-
-/** Every problem with `data` as a profile, as `path: expected …, found …`; empty when it is valid. */
-export function validateProfile(data: unknown): string[] {
-  const problems: string[] = [];
-  if (!isRecord(data)) return [`profile: expected an object, found ${show(data)}`];
-
-  if (typeof data.name !== 'string' || !/^[A-Za-z0-9_-]+$/.test(data.name)) {
-    problems.push(`name: expected a name of letters, digits, '-' or '_', found ${show(data.name)}`);
-  }
-  if (data.description !== undefined && typeof data.description !== 'string') {
-    problems.push(`description: expected a string, found ${show(data.description)}`);
-  }
-  const encodingProblem = checkEncoding(data.encoding);
-  if (encodingProblem !== undefined) problems.push(`encoding: ${encodingProblem}`);
-  if (!PRESSURE_UNITS.includes(data.pressureUnit as PressureUnit)) {
-    problems.push(`pressureUnit: expected one of ${PRESSURE_UNITS.join(', ')}, found ${show(data.pressureUnit)}`);
-  }
-
-  checkPattern(problems, 'ticketStart', data.ticketStart, PATTERN_GROUPS.ticketStart);
-  checkPattern(problems, 'sample', data.sample, PATTERN_GROUPS.sample);
-  checkPattern(problems, 'alarm', data.alarm, PATTERN_GROUPS.alarm);
-  checkPattern(problems, 'result', data.result, PATTERN_GROUPS.result);
-  checkPatternList(problems, 'header', data.header, PATTERN_GROUPS.header);
-  checkPatternList(problems, 'ignore', data.ignore, PATTERN_GROUPS.ignore);
-
-  if (!isRecord(data.phaseMap)) {
-    problems.push(`phaseMap: expected an object of label pattern -> phase, found ${show(data.phaseMap)}`);
-  } else {
-    for (const [label, phase] of Object.entries(data.phaseMap)) {
-      const error = regexError(label);
-      if (error !== undefined) problems.push(`phaseMap.${label}: expected a regular expression, found an invalid one (${error})`);
-      if (!isPhase(phase)) problems.push(`phaseMap.${label}: expected a phase, found ${show(phase)}`);
-    }
-  }
-  if (!isRecord(data.resultMap) || Object.keys(data.resultMap).length === 0) {
-    problems.push(`resultMap: expected a non-empty object of status -> ${END_STATUSES.join('|')}, found ${show(data.resultMap)}`);
-  } else {
-    for (const [status, end] of Object.entries(data.resultMap)) {
-      if (!END_STATUSES.includes(end as CycleEndStatus)) {
-        problems.push(`resultMap.${status}: expected one of ${END_STATUSES.join(', ')}, found ${show(end)}`);
-      }
-    }
-  }
-  return problems;
+export function segmentationOf(profile: PrinterLineProfile): Segmentation {
+  return profile.segmentation ?? 'ticket';
 }
 
-/** Names of the named capture groups in a regular-expression source. */
-export function namedGroups(source: string): string[] {
-  return [...source.matchAll(/\(\?<([A-Za-z_$][\w$]*)>/g)].map((m) => m[1] ?? '');
-}
-
-function checkPattern(problems: string[], path: string, source: unknown, rule: GroupRule): void {
-  if (typeof source !== 'string' || source === '') {
-    problems.push(`${path}: expected a regular expression source, found ${show(source)}`);
-    return;
-  }
-  const error = regexError(source);
-  if (error !== undefined) {
-    problems.push(`${path}: expected a valid regular expression, found ${show(source)} (${error})`);
-    return;
-  }
-  const groups = namedGroups(source);
-  for (const name of rule.required) {
-    if (!groups.includes(name)) problems.push(`${path}: expected a named group (?<${name}>…), found none in ${show(source)}`);
-  }
-  if (rule.allowed !== undefined) {
-    for (const name of groups) {
-      if (!rule.allowed.includes(name)) {
-        problems.push(`${path}: expected only the groups ${rule.allowed.join(', ') || '(none)'}, found (?<${name}>…)`);
-      }
-    }
-  }
-  if (new RegExp(source).test('')) problems.push(`${path}: expected a pattern that needs some text, found one matching the empty line`);
-}
-
-function checkPatternList(problems: string[], path: string, list: unknown, rule: GroupRule): void {
-  if (!Array.isArray(list)) {
-    problems.push(`${path}: expected a list of regular expression sources, found ${show(list)}`);
-    return;
-  }
-  list.forEach((source: unknown, i) => checkPattern(problems, `${path}.${i}`, source, rule));
-}
-
-function checkEncoding(encoding: unknown): string | undefined {
-  if (typeof encoding !== 'string') return `expected a text encoding label, found ${show(encoding)}`;
-  let canonical: string;
-  try {
-    canonical = new TextDecoder(encoding).encoding;
-  } catch {
-    return `expected a text encoding known to TextDecoder, found ${show(encoding)}`;
-  }
-  if (['utf-16le', 'utf-16be', 'replacement'].includes(canonical)) {
-    return `expected an ASCII-compatible encoding (lines are split on CR/LF bytes), found ${show(encoding)}`;
-  }
-  return undefined;
-}
-
-function regexError(source: string): string | undefined {
-  try {
-    new RegExp(source);
-    return undefined;
-  } catch (e) {
-    return e instanceof Error ? e.message : String(e);
-  }
-}
-
-function isRecord(x: unknown): x is Record<string, unknown> {
-  return typeof x === 'object' && x !== null && !Array.isArray(x);
-}
-
-function show(x: unknown): string {
-  if (x === undefined) return 'nothing';
-  const text = JSON.stringify(x) ?? String(x);
-  return text.length > 80 ? `${text.slice(0, 80)}…` : text;
+/** Does the driver need a clock tick for this profile (idle ends)? */
+export function needsIdleTick(profile: PrinterLineProfile): boolean {
+  return segmentationOf(profile) === 'flag' || profile.ticketEnd !== undefined;
 }

@@ -50,3 +50,34 @@ export function nearestLocalTime(secondsOfDay: number, recvTs: number, tzOffsetM
   }
   return best;
 }
+
+/**
+ * A printed time of day -> seconds since midnight, or undefined if it is not a valid time. With `ampm`
+ * (`AM`/`PM`, `A`/`P`, any case) the hour is on the 12-hour clock (12 AM is midnight, 12 PM noon); a blank
+ * or missing `ampm` means the 24-hour clock (AMSCO prints spaces there when set to 24 h).
+ */
+export function secondOfDay(hh: number, mm: number, ss: number, ampm?: string): number | undefined {
+  if (!(Number.isInteger(hh) && Number.isInteger(mm) && Number.isInteger(ss) && mm >= 0 && mm <= 59 && ss >= 0 && ss <= 59)) return undefined;
+  const marker = ampm?.trim().toUpperCase() ?? '';
+  if (marker === '') return hh >= 0 && hh <= 23 ? hh * 3600 + mm * 60 + ss : undefined;
+  if (!/^[AP]\.?(?:M\.?)?$/.test(marker) || hh < 1 || hh > 12) return undefined;
+  const h24 = (hh % 12) + (marker.startsWith('P') ? 12 : 0);
+  return h24 * 3600 + mm * 60 + ss;
+}
+
+/** Printed year, month, day (a two-digit year is 20yy) -> `YYYY-MM-DD`, or undefined if it is not a real date. */
+export function isoDateFromParts(year: string, month: string, day: string): string | undefined {
+  if (!/^\d{2}(?:\d{2})?$/.test(year) || !/^\d{1,2}$/.test(month) || !/^\d{1,2}$/.test(day)) return undefined;
+  const yyyy = year.length === 2 ? `20${year}` : year;
+  const iso = `${yyyy}-${month.padStart(2, '0')}-${day.padStart(2, '0')}`;
+  return parseIsoDate(iso) === undefined ? undefined : iso;
+}
+
+/** A printed duration -> seconds: `ss`, `mm:ss` or `hh:mm:ss`, the last part may have decimals (`25:35` = 1535). */
+export function parseDuration(text: string): number | undefined {
+  const m = /^(?:(?:(\d+):)?(\d+):)?(\d+(?:[.,]\d+)?)$/.exec(text.trim());
+  if (m === null) return undefined;
+  const [h, min, s] = [Number(m[1] ?? 0), Number(m[2] ?? 0), Number((m[3] ?? '').replace(',', '.'))];
+  if ((m[2] !== undefined && s >= 60) || (m[1] !== undefined && min >= 60)) return undefined;
+  return h * 3600 + min * 60 + s;
+}

@@ -9,7 +9,8 @@ import type { SteamCycle } from './cycle.js';
 import { checkFault, type AutoclaveFault } from './faults.js';
 import { steamProgram, type SteamProgram } from './programs.js';
 import { generateSteamCycle } from './steam-cycle-model.js';
-import { formatDate, renderTicket, TICKET_EOL, type TicketHeader, type TicketLine } from './ticket-writer.js';
+import { ticketFormat, type AutoclaveSimProfile } from './ticket-formats.js';
+import { formatDate, TICKET_EOL, type TicketHeader, type TicketLine } from './ticket-writer.js';
 
 /** Five minutes between loads: a realistic turnaround, and at 60x it leaves the gateway a few real
  * seconds between cycles, which the restart tests rely on to tell cycles apart. */
@@ -35,6 +36,8 @@ export interface AutoclaveScheduleOptions {
   operator?: string;
   /** Barometric pressure the machine's gauge readings are relative to. Default 101.325 kPa. */
   atmosphericKpa?: number;
+  /** What the machine prints: a printer-line profile name (steam/ticket-formats.ts). Default prevac-ticket. */
+  profile?: string;
 }
 
 export interface AutoclaveSettings {
@@ -48,6 +51,7 @@ export interface AutoclaveSettings {
   firstCycleNo: number;
   operator: string | undefined;
   atmosphericKpa: number;
+  profile: AutoclaveSimProfile;
 }
 
 export interface AutoclaveCyclePlan {
@@ -83,7 +87,8 @@ export function resolveAutoclaveSettings(opts: AutoclaveScheduleOptions): Autocl
   if (!Number.isInteger(firstCycleNo) || firstCycleNo < 0) throw new Error(`firstCycleNo must be a non-negative integer, got ${firstCycleNo}`);
   const atmosphericKpa = opts.atmosphericKpa ?? 101.325;
   if (!(atmosphericKpa > 50 && atmosphericKpa < 120)) throw new Error(`atmosphericKpa must be a barometric pressure in kPa, got ${atmosphericKpa}`);
-  return { program, fault, replay, name, seed, pauseBetweenS, startTime, firstCycleNo, operator: opts.operator, atmosphericKpa };
+  const profile = ticketFormat(opts.profile).name;
+  return { program, fault, replay, name, seed, pauseBetweenS, startTime, firstCycleNo, operator: opts.operator, atmosphericKpa, profile };
 }
 
 /** `L250314-004217`: date and cycle counter, unique per machine. */
@@ -108,8 +113,9 @@ export function planAutoclaveCycle(settings: AutoclaveSettings, index: number, o
     loadId: loadId(startMs, cycleNo),
     startMs,
   };
-  const lines = renderTicket(header, cycle, { atmosphericKpa: settings.atmosphericKpa });
-  let chunks = linesToChunks(lines, offsetS, TICKET_EOL);
+  const format = ticketFormat(settings.profile);
+  const lines = format.render(header, cycle, { atmosphericKpa: settings.atmosphericKpa });
+  let chunks = linesToChunks(lines, offsetS, TICKET_EOL, format.encode);
   if (settings.fault === 'garbage') chunks = injectGarbage(chunks, createPrng(seed * 7919 + 17));
   return { index, cycleNo, offsetS, startMs, cycle, header, lines, chunks };
 }

@@ -87,7 +87,7 @@ describe('validateProfile', () => {
     expect(problems).toEqual(expect.arrayContaining([
       expect.stringMatching(/^name: expected/),
       expect.stringMatching(/^encoding: expected an ASCII-compatible encoding/),
-      expect.stringMatching(/^pressureUnit: expected one of kPa-gauge, kPa-abs, found "psi"/),
+      expect.stringMatching(/^pressureUnit: expected one of kPa-gauge, kPa-abs, psig, psia, bar-gauge, .*, found "psi"/),
       expect.stringMatching(/^sample: expected a named group \(\?<ss>…\)/),
       expect.stringMatching(/^alarm: expected only the groups code, text, found \(\?<severity>…\)/),
       expect.stringMatching(/^result: expected a valid regular expression/),
