@@ -6,6 +6,7 @@ import { DeviceSession, type CycleSummary } from './device/device-session.js';
 import { errorMessage, GatewayError } from './errors.js';
 import type { Logger } from './logger.js';
 import { MqttPublisher } from './publish/mqtt-publisher.js';
+import { redactUrl } from './publish/client-options.js';
 import { Store } from './store/index.js';
 import { VERSION } from './version.js';
 import { ClockMonitor } from './clock/clock-monitor.js';
@@ -100,7 +101,7 @@ export class GatewayApp {
         await session.stop();
       }
     }
-    logger.info({ devices: this.sessions.map((s) => s.id), mqtt: url }, 'gateway running');
+    logger.info({ devices: this.sessions.map((s) => s.id), mqtt: redactUrl(url) }, 'gateway running');
   }
 
   /** Idempotent: devices, then the publisher (status offline), then the store (flushes), then the broker. */

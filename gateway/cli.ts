@@ -12,9 +12,9 @@ Usage: sterilink <command> [options]
   run --config FILE [--log-level L]     run the gateway
   demo [--speed N] [--cycles N] [--data-dir DIR]
                                         gateway + simulated sterilizers + embedded MQTT broker
-  simulate autoclave (--serial PATH | --tcp PORT) [--program ID] [--speed N] [--cycles N]
-                     [--fault NAME] [--replay TRACE.csv] [--name NAME]
-                                        a simulated sterilizer speaking the default printer ticket
+  simulate autoclave|washer|bi-reader|scanner (--serial PATH | --tcp PORT) [--program ID] [--speed N]
+                     [--cycles N] [--fault NAME] [--replay TRACE.csv] [--name NAME] [--wait-client]
+                                        a simulated device (sterilink simulate --help for all options)
   verify-trace TRACE.csv --program ID [--json] [--volume-l N]
                                         verify a cycle trace: exit 0 pass, 1 fail, 2 bad input
   check-config FILE                     validate a config: exit 0, or 2 listing every problem
@@ -24,6 +24,8 @@ Usage: sterilink <command> [options]
   keys show|rotate [--data-dir DIR]     the gateway's Ed25519 public key and key id
   programs                              list the verification programs and their limits
   decode-barcode TEXT [--json]          how the gateway reads a scan: exit 0 valid, 1 invalid or unknown, 2 usage
+  verify-record [FILE] [--status FILE | --key BASE64 | --key-file PEM] [--json]
+                                        check received records (file or stdin): hash, signature, chain, seq gaps
 
 Options: --help, --version. Logs are JSON lines (pretty on a terminal); --log-level debug|info|warn|error.
 `;
@@ -46,6 +48,7 @@ const VERBS: Record<string, Loader> = {
   keys: async () => (await import('./commands/keys.js')).keysCommand,
   programs: async () => (await import('./commands/programs.js')).programsCommand,
   'decode-barcode': async () => (await import('./commands/decode-barcode.js')).decodeBarcodeCommand,
+  'verify-record': async () => (await import('./commands/verify-record.js')).verifyRecordCommand,
 };
 
 async function main(argv: string[]): Promise<number> {

@@ -1,23 +1,30 @@
-// `sterilink demo` (= `npm start`): the gateway with config/examples/demo.yaml, simulated sterilizers
-// serving their printer tickets on local TCP ports (like serial device servers), and an embedded MQTT
-// broker on 127.0.0.1:1883 (or the broker already there). Prints one line per finished cycle.
+// `sterilink demo` (= `npm start`): the gateway with config/examples/demo.yaml, a simulator for every
+// device serving its line on a local TCP port (like serial device servers), the scripted CSSD workflow
+// of demo-workflow.ts, and an embedded MQTT broker on 127.0.0.1:1883 (or the broker already there).
+// Prints one line per finished cycle and per workflow step.
+import fs from 'node:fs';
 import net from 'node:net';
+import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { loadConfigFile } from '../../config/load-config.js';
-import type { GatewayConfig } from '../../config/schema.js';
+import type { DeviceConfig, GatewayConfig } from '../../config/schema.js';
 import { GatewayApp } from '../app.js';
-import { createLogger } from '../logger.js';
+import { createLogger, type Logger } from '../logger.js';
 import { knownProgramIds } from '../programs-registry.js';
 import { type CommandIo, println, UsageError } from './command.js';
+import { DemoWorkflow } from './demo-workflow.js';
 import { untilSignal } from './signals.js';
 import type { SimulatorKit } from './simulator-kit.js';
 
 /** What each demo device simulates; the config is the shipped demo.yaml. */
-export const DEMO_SIMULATIONS: Readonly<Record<string, { program: string; fault?: string; name: string }>> = {
-  'AC-01': { program: 'steam-134-4', name: 'SZ-01' },
-  'AC-02': { program: 'steam-121-20', fault: 'air', name: 'SZ-02' },
+export const DEMO_SIMULATIONS: Readonly<Record<string, { kind: 'autoclave' | 'washer' | 'scanner' | 'bi-reader'; program?: string; fault?: string; name: string }>> = {
+  'AC-01': { kind: 'autoclave', program: 'steam-134-4', name: 'SZ-01' },
+  'AC-02': { kind: 'autoclave', program: 'steam-121-20', fault: 'air', name: 'SZ-02' },
+  'WD-01': { kind: 'washer', program: 'washer-a0-3000', name: 'WD-01' },
+  'SC-01': { kind: 'scanner', name: 'SC-01' },
+  'BI-01': { kind: 'bi-reader', name: 'BI-01' },
 };
 
 export function demoConfigFile(): string {
@@ -38,6 +45,26 @@ function freePort(): Promise<number> {
   });
 }
 
+interface RunContext { kit: SimulatorKit; speed: number; cycles: number; signal: AbortSignal; logger: Logger; workflow: DemoWorkflow }
+
+function runSimulator(d: DeviceConfig, port: number, r: RunContext): Promise<void> {
+  const sim = DEMO_SIMULATIONS[d.id];
+  if (!sim) return Promise.resolve();
+  const log = (line: string) => r.logger.debug({ deviceId: d.id }, line);
+  const common = { tcpPort: port, tcpHost: '127.0.0.1', signal: r.signal, waitForClient: true, log };
+  switch (sim.kind) {
+    case 'autoclave':
+    case 'washer': {
+      const run = sim.kind === 'washer' ? r.kit.runWasherSimulator : r.kit.runAutoclaveSimulator;
+      return run({ ...common, program: sim.program as string, ...(sim.fault ? { fault: sim.fault } : {}), name: sim.name, speed: r.speed, cycles: r.cycles, seed: Date.now() % 100_000 });
+    }
+    case 'scanner':
+      return r.kit.runScannerSimulator({ ...common, codes: DemoWorkflow.FIRST_CODES, intervalMs: 200, keepRunning: true, onReady: ({ scanner }) => r.workflow.attachScanner(scanner) });
+    case 'bi-reader':
+      return r.kit.runBiReaderSimulator({ ...common, speed: r.speed, script: [], keepRunning: true, readerId: sim.name, onReady: ({ reader }) => r.workflow.attachReader(reader) });
+  }
+}
+
 export async function demoCommand(io: CommandIo, kit: SimulatorKit): Promise<number> {
   const { values } = parseArgs({
     args: io.argv, strict: true,
@@ -48,46 +75,49 @@ export async function demoCommand(io: CommandIo, kit: SimulatorKit): Promise<num
   if (!(speed > 0)) throw new UsageError(`--speed: expected a number > 0, found "${values.speed}"`);
   if (!(Number.isInteger(cycles) && cycles >= 0)) throw new UsageError(`--cycles: expected a whole number >= 0 (0 = forever), found "${values.cycles}"`);
 
-  const loaded = loadConfigFile(demoConfigFile(), { env: { ...io.env, STERILINK_MQTT_URL: '' }, knownPrograms: knownProgramIds() });
+  const loaded = loadConfigFile(demoConfigFile(), { env: { ...io.env, STERILINK_MQTT_URL: '', STERILINK_DATA_DIR: '' }, knownPrograms: knownProgramIds() });
   const ports = await Promise.all(loaded.config.devices.map(() => freePort()));
+  // A fresh store per run unless asked: the demo's records, keys and loads do not mix with earlier runs.
+  const dataDir = values['data-dir'] ? path.resolve(values['data-dir']) : fs.mkdtempSync(path.join(os.tmpdir(), 'sterilink-demo-'));
   const config: GatewayConfig = {
     ...loaded.config,
-    ...(values['data-dir'] ? { dataDir: path.resolve(values['data-dir']) } : {}),
+    dataDir,
     devices: loaded.config.devices.map((d, i) => (d.tcp ? { ...d, tcp: { ...d.tcp, port: ports[i] as number } } : d)),
   };
   const logger = createLogger({ level: values['log-level'] as string });
   const sims = new AbortController();
+  const say = (line: string) => println(io.stdout, `${new Date().toISOString().slice(11, 19)}  ${line}`);
+  const workflow = new DemoWorkflow(say);
   let finished = 0;
   const app = new GatewayApp({
     config, logger,
     onCycle: (c) => {
       finished++;
       const failed = c.failed.length ? `  failed: ${c.failed.join(', ')}` : '';
-      println(io.stdout, `${new Date().toISOString().slice(11, 19)}  ${c.deviceId}  cycle ${String(c.cycleNo ?? '-').padStart(4)}  ${String(c.program).padEnd(14)} ${c.verdict.toUpperCase().padEnd(4)}  record seq ${c.record.seq}${failed}`);
+      say(`${c.deviceId}  cycle ${String(c.cycleNo ?? '-').padStart(4)}  ${String(c.program).padEnd(14)} ${c.verdict.toUpperCase().padEnd(4)}  record seq ${c.record.seq}${failed}`);
+      workflow.onCycle(c);
     },
   });
-  println(io.stdout, `SteriLink demo: ${config.devices.length} simulated sterilizers at ${speed}x, data in ${config.dataDir}`);
-  const runs = config.devices.map(async (d) => {
-    const sim = DEMO_SIMULATIONS[d.id];
-    if (!sim || !d.tcp) return;
-    await kit.runAutoclaveSimulator({
-      tcpPort: d.tcp.port, tcpHost: '127.0.0.1', program: sim.program, ...(sim.fault ? { fault: sim.fault } : {}), name: sim.name,
-      speed, cycles, seed: Date.now() % 100_000, signal: sims.signal, waitForClient: true,
-      log: (line) => logger.debug({ deviceId: d.id }, line),
-    }).catch((e: unknown) => logger.error({ deviceId: d.id, err: (e as Error).message }, 'simulator stopped'));
-  });
+  println(io.stdout, `SteriLink demo: ${config.devices.length} simulated devices at ${speed}x, data in ${dataDir}`);
+  const ctx: RunContext = { kit, speed, cycles, signal: sims.signal, logger, workflow };
+  const runs = config.devices.map((d) =>
+    runSimulator(d, d.tcp?.port ?? 0, ctx).catch((e: unknown) => logger.error({ deviceId: d.id, err: (e as Error).message }, 'simulator stopped')),
+  );
   await app.start();
   for (const d of config.devices) {
     const sim = DEMO_SIMULATIONS[d.id];
-    if (sim) println(io.stdout, `  ${d.id}: ${sim.program}${sim.fault ? ` with fault "${sim.fault}"` : ''}, printer ticket on tcp://127.0.0.1:${d.tcp?.port}`);
+    if (sim) println(io.stdout, `  ${d.id.padEnd(6)} ${sim.kind}${sim.program ? ` ${sim.program}` : ''}${sim.fault ? ` with fault "${sim.fault}"` : ''} on tcp://127.0.0.1:${d.tcp?.port}`);
   }
   println(io.stdout, `MQTT: ${config.mqtt.url === 'embedded' ? 'mqtt://127.0.0.1:1883' : config.mqtt.url}  topics sterilink/v1/${config.site}/${config.gateway}/#  (try: mosquitto_sub -v -t 'sterilink/#')`);
-  println(io.stdout, 'Waiting for cycles to finish (a 134 °C cycle takes about 25 s at 60x). Ctrl-C stops.');
-  const allDone = cycles > 0 ? Promise.all(runs).then(() => 'done' as const) : new Promise<never>(() => {});
+  println(io.stdout, 'A 134 °C cycle takes about 20 s at 60x. Ctrl-C stops.');
+  const cycleSims = config.devices.filter((d) => ['autoclave', 'washer'].includes(DEMO_SIMULATIONS[d.id]?.kind ?? ''));
+  const allDone = cycles > 0
+    ? Promise.all(runs.filter((_, i) => cycleSims.includes(config.devices[i] as DeviceConfig))).then(() => 'done' as const)
+    : new Promise<never>(() => {});
   const why = await Promise.race([untilSignal(), allDone]);
   sims.abort();
   await Promise.allSettled(runs);
   await app.stop();
-  println(io.stdout, `demo stopped (${why}); ${finished} cycle(s) recorded`);
+  println(io.stdout, `demo stopped (${why}); ${finished} cycle(s) recorded in ${dataDir}`);
   return 0;
 }

@@ -2,7 +2,7 @@
 import fs from 'node:fs';
 import { parseArgs } from 'node:util';
 import pino from 'pino';
-import { Store, dbPath } from '../store/index.js';
+import { META_GATEWAY, META_SITE, MetaTable, Store, dbPath, openDatabase } from '../store/index.js';
 import { type CommandIo, println, UsageError } from './command.js';
 
 export async function keysCommand(io: CommandIo): Promise<number> {
@@ -14,7 +14,9 @@ export async function keysCommand(io: CommandIo): Promise<number> {
     println(io.stderr, `no SteriLink database in ${dataDir}: the key is made when the gateway first starts there`);
     return 2;
   }
-  const store = new Store({ dataDir, site: '-', gateway: '-', logger: pino({ level: 'silent' }) });
+  // The store's own site and gateway: a rotation's audit record must name the gateway that publishes it.
+  const meta = readMeta(dataDir);
+  const store = new Store({ dataDir, site: meta.site, gateway: meta.gateway, logger: pino({ level: 'silent' }) });
   store.start();
   try {
     if (sub === 'rotate') {
@@ -27,5 +29,18 @@ export async function keysCommand(io: CommandIo): Promise<number> {
     return 0;
   } finally {
     store.close();
+  }
+}
+
+function readMeta(dataDir: string): { site: string; gateway: string } {
+  const db = openDatabase(dataDir, { readonly: true });
+  try {
+    const meta = new MetaTable(db);
+    const site = meta.get(META_SITE);
+    const gateway = meta.get(META_GATEWAY);
+    if (!site || !gateway) throw new Error(`the store in ${dataDir} does not record its site and gateway`);
+    return { site, gateway };
+  } finally {
+    db.close();
   }
 }

@@ -2,10 +2,12 @@
 import { parseArgs } from 'node:util';
 import { type CommandIo, println, UsageError } from './command.js';
 import type { SimulatorKit } from './simulator-kit.js';
+import { PERIPHERAL_USAGE, simulatePeripheral } from './simulate-peripheral.js';
 
 const USAGE = `usage: sterilink simulate autoclave|washer (--serial PATH | --tcp PORT) [--program ID] [--speed N] [--cycles N]
                           [--fault NAME] [--replay TRACE.csv] [--name NAME] [--seed N] [--baud N] [--wait-client]
-  --wait-client   with --tcp: start the first cycle only when a client (the gateway) has connected`;
+${PERIPHERAL_USAGE}
+  --wait-client   with --tcp: start only when a client (the gateway) has connected`;
 
 function num(name: string, v: string | undefined, fallback: number, min: number): number {
   if (v === undefined) return fallback;
@@ -16,6 +18,7 @@ function num(name: string, v: string | undefined, fallback: number, min: number)
 
 export async function simulateCommand(io: CommandIo, kit: SimulatorKit): Promise<number> {
   const [kind, ...rest] = io.argv;
+  if (kind === 'bi-reader' || kind === 'scanner') return simulatePeripheral(kind, rest, io, kit);
   const { values } = parseArgs({
     args: rest, strict: true,
     options: {
@@ -26,7 +29,7 @@ export async function simulateCommand(io: CommandIo, kit: SimulatorKit): Promise
     },
   });
   if (kind !== 'autoclave' && kind !== 'washer') {
-    throw new UsageError(kind ? `simulate: "${kind}" is not available in this version (available: autoclave, washer)\n${USAGE}` : USAGE);
+    throw new UsageError(kind ? `simulate: "${kind}" is not available in this version (available: autoclave, washer, bi-reader, scanner)\n${USAGE}` : USAGE);
   }
   if (!values.serial && values.tcp === undefined) throw new UsageError(`simulate ${kind}: give --serial PATH or --tcp PORT\n${USAGE}`);
   if (values.profile !== undefined && values.profile !== 'prevac-ticket') throw new UsageError(`--profile: the ${kind} simulator speaks prevac-ticket, found "${values.profile}"`);

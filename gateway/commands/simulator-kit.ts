@@ -26,11 +26,35 @@ export type WasherRunOptions = Omit<AutoclaveRunOptions, 'replay' | 'atmospheric
   onReady?: (info: { tcpPort?: number; outputs: string[] }) => void | Promise<void>;
 };
 
-export interface SimulatorKit {
+export interface SimulatorKit extends DeviceSimulatorKit {
   runAutoclaveSimulator(opts: AutoclaveRunOptions): Promise<void>;
   AUTOCLAVE_FAULTS: readonly string[];
   AUTOCLAVE_PROGRAMS: readonly string[];
   runWasherSimulator(opts: WasherRunOptions): Promise<void>;
   WASHER_FAULTS: readonly string[];
   WASHER_PROGRAMS: readonly string[];
+}
+
+export interface BiPlaceOptions { result?: 'negative' | 'positive' | 'invalid'; control?: boolean; product?: string; removeEarly?: boolean }
+export interface BiReaderHandle {
+  placeVial(well: number | string, lot: string, vial?: string, opts?: BiPlaceOptions): { resultDueAt: number };
+  freeWell(): string | undefined;
+}
+export interface BiReaderRunOptions {
+  serial?: string; baudRate?: number; tcpPort?: number; tcpHost?: string; speed: number; incubationMin?: number;
+  script?: readonly never[]; rounds?: number; keepRunning?: boolean; readerId?: string; garbage?: boolean; seed?: number;
+  log?: (line: string) => void; signal?: AbortSignal; waitForClient?: boolean;
+  onReady?: (info: { tcpPort?: number; outputs: string[]; reader: BiReaderHandle }) => void | Promise<void>;
+}
+export interface ScannerHandle { scan(code: string): void }
+export interface ScannerRunOptions {
+  serial?: string; baudRate?: number; tcpPort?: number; tcpHost?: string;
+  keyboardWedge?: { path: string; layout?: 16 | 24; gs?: 'ctrl' | 'alt' | { fkey: string } };
+  codes?: readonly string[]; script?: string; intervalMs?: number; terminator?: 'cr' | 'lf' | 'crlf' | 'tab';
+  rounds?: number; keepRunning?: boolean; log?: (line: string) => void; signal?: AbortSignal; waitForClient?: boolean;
+  onReady?: (info: { tcpPort?: number; outputs: string[]; scanner: ScannerHandle }) => void | Promise<void>;
+}
+export interface DeviceSimulatorKit {
+  runBiReaderSimulator(opts: BiReaderRunOptions): Promise<void>;
+  runScannerSimulator(opts: ScannerRunOptions): Promise<void>;
 }

@@ -12,7 +12,7 @@ export { chainHash, type ChainedLogOptions } from './chained-log.js';
 export { SampleLog, canonicalSample, normalizeSample, type SampleInput, type ChainedSample, type StoredSample } from './sample-log.js';
 export { RawLog, linesDigest, canonicalRawLine, type RawLineInput, type StoredRawLine } from './raw-log.js';
 export { OpenCycleTable } from './open-cycles.js';
-export { MetaTable } from './meta.js';
+export { MetaTable, META_SITE, META_GATEWAY } from './meta.js';
 export { verifyStore, formatProblem, isChainRef, chainRefsOf, AUDIT_TABLES, type ChainRef, type AuditReport, type AuditProblem, type AuditTable, type AuditOptions } from './audit.js';
 export { exportRecords, type ExportFilter } from './export.js';
 export { Store, type StoreContext } from './store.js';

@@ -158,10 +158,7 @@ describe('secrets stay secret', () => {
     expect(urlRunOutput).toMatch(/"msg":"mqtt connecting"/);
   }, 60_000);
 
-  // KNOWN LEAK, reported: gateway/app.ts logs `mqtt: url` unredacted in "gateway running", so credentials written
-  // into mqtt.url appear in the log. `it.fails` keeps the suite green until app.ts logs redactUrl(url) there;
-  // then this test fails: turn it into `it`.
-  it.fails('credentials written into mqtt.url never appear in the output', () => {
+  it('credentials written into mqtt.url never appear in the output', () => {
     expect(urlRunOutput).not.toBe('');
     expect(leaks(urlRunOutput, urlPassword), 'password in the output').toBe(false);
   });
