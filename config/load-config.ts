@@ -6,6 +6,8 @@ import { parseDocument } from 'yaml';
 import { configSchema, type GatewayConfig } from './schema.js';
 import { type ConfigProblem, formatProblems, problemFromIssue } from './config-problem.js';
 import { loadPolicyFrom } from '../gateway/load/index.js';
+import { ProgramError, resolvePrograms, type ProgramOverride } from '../gateway/verify/index.js';
+import { isProfileName, loadPrinterProfile } from '../drivers/printer-line/index.js';
 
 export class ConfigError extends Error {
   readonly problems: ConfigProblem[];
@@ -52,7 +54,26 @@ export function parseConfigText(text: string, file: string, opts: LoadOptions = 
   const parsed = configSchema.safeParse(raw, { reportInput: true });
   if (!parsed.success) throw new ConfigError(file, parsed.error.issues.map(problemFromIssue));
   const config = resolvePaths(parsed.data, path.dirname(path.resolve(file)));
-  const problems = crossFieldProblems(config, opts.knownPrograms);
+  const programProblemsFound: ConfigProblem[] = [];
+  let known = opts.knownPrograms;
+  try {
+    const programs = resolvePrograms(config.programs as ProgramOverride[]);
+    known = known ? new Set([...known, ...Object.keys(programs)]) : undefined;
+  } catch (e) {
+    if (!(e instanceof ProgramError)) throw e;
+    const at = config.programs.findIndex((p) => e.message.startsWith(`program ${p.id}:`));
+    for (const p of e.problems) programProblemsFound.push({ path: at >= 0 ? `programs[${at}]` : 'programs', message: p });
+    known = known ? new Set([...known, ...config.programs.map((p) => p.id)]) : undefined;
+  }
+  const problems = [...programProblemsFound, ...crossFieldProblems(config, known)];
+  config.devices.forEach((d, i) => {
+    if (d.driver !== 'printer-line' || d.profile === undefined) return;
+    try {
+      loadPrinterProfile(d.profile);
+    } catch (e) {
+      problems.push({ path: `devices[${i}].profile`, message: (e as Error).message });
+    }
+  });
   for (const p of loadPolicyFrom(config.release, config.devices).problems) {
     const i = p.indexOf(': ');
     problems.push(i > 0 ? { path: `release.${p.slice(0, i).replace(/^release\./, '')}`, message: p.slice(i + 2) } : { path: 'release', message: p });
@@ -99,7 +120,8 @@ function applyEnvOverrides(raw: Record<string, unknown>, env: NodeJS.ProcessEnv)
 function resolvePaths(c: GatewayConfig, base: string): GatewayConfig {
   const r = (p: string | undefined) => (p === undefined ? undefined : path.resolve(base, p));
   const tls = c.mqtt.tls ? { ...c.mqtt.tls, ca: r(c.mqtt.tls.ca), cert: r(c.mqtt.tls.cert), key: r(c.mqtt.tls.key) } : undefined;
-  return { ...c, dataDir: path.resolve(base, c.dataDir), mqtt: { ...c.mqtt, tls, passwordFile: r(c.mqtt.passwordFile) } };
+  const devices = c.devices.map((d) => (d.profile !== undefined && !isProfileName(d.profile) ? { ...d, profile: path.resolve(base, d.profile) } : d));
+  return { ...c, dataDir: path.resolve(base, c.dataDir), mqtt: { ...c.mqtt, tls, passwordFile: r(c.mqtt.passwordFile) }, devices };
 }
 
 function crossFieldProblems(c: GatewayConfig, known: ReadonlySet<string> | undefined): ConfigProblem[] {

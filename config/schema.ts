@@ -46,6 +46,7 @@ export const deviceSchema = z.strictObject({
   id: name,
   type: z.enum(DEVICE_TYPES),
   driver: z.enum(DRIVERS),
+  /** A built-in profile name (docs/devices.md) or the path of a site profile file (.yaml). */
   profile: z.string().min(1).optional(),
   serial: serialSchema.optional(),
   tcp: tcpSchema.optional(),
@@ -73,8 +74,8 @@ export const deviceSchema = z.strictObject({
   /** Raise a `clock-drift` alarm when the device clock and the gateway clock differ by more than
    * this many seconds; 0 turns the check off (e.g. for accelerated simulators). */
   clockDriftAlarmS: z.number().min(0).default(300),
-  /** Text encoding of the device's output. */
-  encoding: z.string().min(1).default('utf-8'),
+  /** Text encoding of the device's output; default the profile's (utf-8 for most, gb18030 for prevac-ticket-zh). */
+  encoding: z.string().min(1).optional(),
   maxLineBytes: z.number().int().min(64).default(4096),
 });
 
@@ -121,6 +122,13 @@ export const releaseSchema = z.strictObject({
   internalPattern: z.string().min(1).optional(),
 });
 
+/** A site's program: a preset with some numbers changed, or a new id starting from `base`. The
+ * numbers are checked by gateway/verify (programProblems). */
+export const programOverrideSchema = z.looseObject({
+  id: z.string().regex(/^[A-Za-z0-9_.-]+$/, 'a program id ([A-Za-z0-9_.-]+)'),
+  base: z.string().min(1).optional(),
+});
+
 export const configSchema = z.strictObject({
   version: z.literal(1).default(1),
   site: name,
@@ -129,6 +137,7 @@ export const configSchema = z.strictObject({
   mqtt: mqttSchema,
   devices: z.array(deviceSchema).default([]),
   release: releaseSchema.optional(),
+  programs: z.array(programOverrideSchema).default([]),
 });
 
 export type GatewayConfig = z.output<typeof configSchema>;

@@ -11,6 +11,7 @@ import { Store } from './store/index.js';
 import { VERSION } from './version.js';
 import { ClockMonitor } from './clock/clock-monitor.js';
 import { LoadWorkflow, loadPolicyFrom } from './load/index.js';
+import { resolvePrograms, type ProgramOverride } from './verify/index.js';
 
 export interface AppContext {
   config: GatewayConfig;
@@ -73,6 +74,7 @@ export class GatewayApp {
     await this.publisher.start();
     const publisher = this.publisher;
 
+    const programs = resolvePrograms(config.programs as ProgramOverride[]);
     const { policy, problems } = loadPolicyFrom(config.release, config.devices);
     if (problems.length) throw new GatewayError('config.release', `release rules: ${problems.join('; ')}`);
     const loads = new LoadWorkflow({
@@ -90,7 +92,7 @@ export class GatewayApp {
 
     for (const device of config.devices) {
       const session = new DeviceSession({
-        device, store, output: this.publisher, logger, now: this.now, clock: () => clock.quality(), loads,
+        device, store, output: this.publisher, logger, now: this.now, clock: () => clock.quality(), loads, programs,
         ...(this.ctx.onCycle ? { onCycle: this.ctx.onCycle } : {}),
       });
       try {

@@ -31,12 +31,15 @@ export function chooseProgram(opts: {
   reportedNo?: number | undefined;
   programMap?: Readonly<Record<string, string>> | undefined;
   configDefault?: string | undefined;
+  /** The site's programs (presets with the config's overrides); default the presets. */
+  catalog?: Readonly<Record<string, Readonly<Program>>> | undefined;
 }): ProgramChoice {
-  if (opts.reportedId) return { id: opts.reportedId, program: getProgram(opts.reportedId), source: 'device' };
+  const get = (id: string) => (opts.catalog ? (Object.hasOwn(opts.catalog, id) ? opts.catalog[id] : undefined) : getProgram(id));
+  if (opts.reportedId) return { id: opts.reportedId, program: get(opts.reportedId), source: 'device' };
   if (opts.reportedNo !== undefined) {
     const id = (opts.programMap ?? DEFAULT_PROGRAM_MAP)[String(opts.reportedNo)];
-    if (id) return { id, program: getProgram(id), source: 'device-number' };
+    if (id) return { id, program: get(id), source: 'device-number' };
   }
-  if (opts.configDefault) return { id: opts.configDefault, program: getProgram(opts.configDefault), source: 'config-default' };
+  if (opts.configDefault) return { id: opts.configDefault, program: get(opts.configDefault), source: 'config-default' };
   return { id: undefined, program: undefined, source: 'none' };
 }

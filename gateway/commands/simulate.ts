@@ -6,6 +6,7 @@ import { PERIPHERAL_USAGE, simulatePeripheral } from './simulate-peripheral.js';
 
 const USAGE = `usage: sterilink simulate autoclave|washer (--serial PATH | --tcp PORT) [--program ID] [--speed N] [--cycles N]
                           [--fault NAME] [--replay TRACE.csv] [--name NAME] [--seed N] [--baud N] [--wait-client]
+                          [--profile prevac-ticket|prevac-ticket-zh|amsco-ls|amsco-ls-metric|scican-summary]
 ${PERIPHERAL_USAGE}
   --wait-client   with --tcp: start only when a client (the gateway) has connected`;
 
@@ -32,7 +33,7 @@ export async function simulateCommand(io: CommandIo, kit: SimulatorKit): Promise
     throw new UsageError(kind ? `simulate: "${kind}" is not available in this version (available: autoclave, washer, bi-reader, scanner)\n${USAGE}` : USAGE);
   }
   if (!values.serial && values.tcp === undefined) throw new UsageError(`simulate ${kind}: give --serial PATH or --tcp PORT\n${USAGE}`);
-  if (values.profile !== undefined && values.profile !== 'prevac-ticket') throw new UsageError(`--profile: the ${kind} simulator speaks prevac-ticket, found "${values.profile}"`);
+  if (kind === 'washer' && values.profile !== undefined && values.profile !== 'prevac-ticket') throw new UsageError(`--profile: the washer simulator speaks prevac-ticket, found "${values.profile}"`);
   if (kind === 'washer' && values.replay) throw new UsageError('--replay: only the autoclave simulator replays traces');
   const ac = new AbortController();
   const stop = () => ac.abort();
@@ -54,6 +55,7 @@ export async function simulateCommand(io: CommandIo, kit: SimulatorKit): Promise
       ...(values.name ? { name: values.name } : {}),
       ...(values.seed !== undefined ? { seed: num('seed', values.seed, 1, 0) } : {}),
       ...(values['wait-client'] ? { waitForClient: true } : {}),
+      ...(kind === 'autoclave' && values.profile ? { profile: values.profile } : {}),
       log: (line) => println(io.stderr, line),
       signal: ac.signal,
       onReady: (info) => println(io.stderr, `simulated ${kind} (${program}${values.fault ? `, fault ${values.fault}` : ''}) writing to ${info.outputs.join(', ')}`),

@@ -16,13 +16,15 @@ export interface AutoclaveRunOptions {
   pauseBetweenS?: number;
   firstCycleNo?: number;
   atmosphericKpa?: number;
+  /** The printer-line format to speak (AUTOCLAVE_SIM_PROFILES); default prevac-ticket. */
+  profile?: string;
   log?: (line: string) => void;
   signal?: AbortSignal;
   onReady?: (info: { tcpPort?: number; outputs: string[] }) => void;
   waitForClient?: boolean;
 }
 
-export type WasherRunOptions = Omit<AutoclaveRunOptions, 'replay' | 'atmosphericKpa' | 'onReady'> & {
+export type WasherRunOptions = Omit<AutoclaveRunOptions, 'replay' | 'atmosphericKpa' | 'onReady' | 'profile'> & {
   onReady?: (info: { tcpPort?: number; outputs: string[] }) => void | Promise<void>;
 };
 

@@ -2,6 +2,7 @@
 // verdict, the full curve, and the digests binding it to the raw samples and the raw device text.
 import type { CycleTrace, Program, TraceSample, VerificationResult } from '../verify/index.js';
 import type { FinishedCycle } from './cycle-state.js';
+import type { SummaryEvent } from '../../drivers/device-event.js';
 import type { ProgramChoice } from '../programs-registry.js';
 
 export interface ChainBinding {
@@ -46,6 +47,9 @@ export function applyGatewayFindings(result: VerificationResult, c: FinishedCycl
       const why = c.endReason === 'idle-timeout' ? 'the device went silent before reporting a result' : 'a new cycle started before this one reported a result';
       return { ...cr, pass: false, detail: why };
     }
+    if (cr.id === 'device_result' && c.endInferred && cr.pass === null) {
+      return { ...cr, detail: 'the device prints no result: the cycle end was inferred from its stream' };
+    }
     return cr;
   });
   const verdict = criteria.some((cr) => cr.pass === false) ? 'fail' : 'pass';
@@ -60,8 +64,11 @@ export function unverifiable(choice: ProgramChoice, trace: CycleTrace): Verifica
     program: choice.id ?? 'unknown',
     hold: null,
     criteria: [{ id: 'device_result', pass: false, measured: null, limit: null, unit: '', detail }],
-    stats: { samples: trace.samples.length } as VerificationResult['stats'],
-  } as VerificationResult;
+    stats: {
+      samples: trace.samples.length, durationS: trace.samples.at(-1)?.t ?? 0, maxGapS: null, tempMinC: null, tempMaxC: null,
+      pressureMinKpa: null, pressureMaxKpa: null, plateauMinC: null, plateauMaxC: null, phases: [], phaseSeconds: {},
+    },
+  };
 }
 
 export function cycleBody(opts: {
@@ -97,6 +104,8 @@ export function cycleBody(opts: {
     endedAt: iso(c.endedAt),
     end: { reason: c.endReason, status: c.endStatus ?? null, code: c.endCode ?? null, text: c.endText ?? null },
     headerSeen: c.startSeen,
+    basis: c.samples.length === 0 && c.summary ? 'summary' : 'samples',
+    machineSummary: c.summary ? machineSummaryOf(c.summary) : null,
     info: c.info,
     verdict: result.verdict,
     criteria: result.criteria,
@@ -110,4 +119,10 @@ export function cycleBody(opts: {
     raw: opts.binding.raw,
     load: opts.load ?? { items: [], indicators: [] },
   };
+}
+
+/** The machine's summary as the record keeps it: its claims, in ISO times, without the event envelope. */
+function machineSummaryOf(s: SummaryEvent): Record<string, unknown> {
+  const { kind: _kind, deviceId: _device, ts, startTs, ...claims } = s;
+  return { ...claims, at: iso(ts), ...(startTs !== undefined ? { startedAt: iso(startTs) } : {}) };
 }

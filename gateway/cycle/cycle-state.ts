@@ -1,6 +1,6 @@
 // The state of one device's cycle while it runs, and what a finished cycle hands to verification.
 // Plain JSON-compatible data, so it can be saved to the store and resumed after a restart.
-import type { CycleEndStatus, Phase } from '../../drivers/device-event.js';
+import type { CycleEndStatus, Phase, SummaryEvent } from '../../drivers/device-event.js';
 
 export interface TrackedSample {
   ts: number;
@@ -32,6 +32,8 @@ export interface OpenCycle {
   samples: TrackedSample[];
   alarms: { ts: number; code: string; text: string }[];
   interruptions: CycleInterruption[];
+  /** The machine's own summary of the cycle, when its ticket prints one (min/max, phase times). */
+  summary?: SummaryEvent;
   /** Gateway receive time of the last event, for the idle timeout. */
   lastRecvTs: number;
 }
@@ -44,6 +46,8 @@ export interface FinishedCycle extends OpenCycle {
   endStatus?: CycleEndStatus;
   endCode?: string;
   endText?: string;
+  /** The end was inferred from the stream (flag fell, silence), not printed by the machine: no device result. */
+  endInferred?: boolean;
 }
 
 /** The state kept in the store while a cycle runs: everything but the samples, which the store has. */

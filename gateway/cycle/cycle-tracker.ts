@@ -112,6 +112,12 @@ export class CycleTracker {
         }
         break;
       }
+      case 'summary':
+        if (this.open) {
+          this.open.lastRecvTs = now;
+          this.open.summary = e;
+        }
+        break;
       case 'alarm':
         if (this.open) {
           this.open.lastRecvTs = now;
@@ -121,7 +127,9 @@ export class CycleTracker {
       case 'cycle-end':
         if (this.open) {
           const f = this.finish('device', now, e.ts);
-          f.endStatus = e.status;
+          // A stream without a result line (AMSCO-like) ends by inference: that is no result of the device's.
+          if (e.inferred) f.endInferred = true;
+          else f.endStatus = e.status;
           if (e.code !== undefined) f.endCode = e.code;
           if (e.text !== undefined) f.endText = e.text;
           out.push({ kind: 'finished', cycle: f });

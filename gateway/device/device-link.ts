@@ -1,7 +1,7 @@
 // Builds the transport and driver of one configured device. Drivers only get a transport, a logger,
 // a clock and a callback: they never see the gateway core.
 import type { DeviceEvent } from '../../drivers/device-event.js';
-import { PrinterLineDriver, BUILTIN_PRINTER_PROFILES } from '../../drivers/printer-line/index.js';
+import { PrinterLineDriver, loadPrinterProfile } from '../../drivers/printer-line/index.js';
 import { SerialTransport, TcpTransport, type Transport } from '../../drivers/transport/index.js';
 import { HidTransport, ScannerDriver } from '../../drivers/scanner/index.js';
 import { BiReaderDriver } from '../../drivers/bi-reader/index.js';
@@ -32,16 +32,18 @@ export function driverFor(opts: {
   const { device } = opts;
   switch (device.driver) {
     case 'printer-line': {
-      const profile = device.profile === undefined ? undefined : BUILTIN_PRINTER_PROFILES[device.profile];
-      if (device.profile !== undefined && !profile) {
-        throw new GatewayError('config.device', `device ${device.id}: unknown printer-line profile "${device.profile}" (known: ${Object.keys(BUILTIN_PRINTER_PROFILES).join(', ')})`, { deviceId: device.id });
+      let profile;
+      try {
+        profile = device.profile === undefined ? undefined : loadPrinterProfile(device.profile);
+      } catch (e) {
+        throw new GatewayError('config.device', `device ${device.id}: ${(e as Error).message}`, { deviceId: device.id }, { cause: e });
       }
       return new PrinterLineDriver({
         deviceId: device.id,
         transport: transportFor(device, opts.logger),
         ...(profile ? { profile } : {}),
         atmosphericKpa: device.atmosphericKpa,
-        ...(device.encoding !== 'utf-8' ? { encoding: device.encoding } : {}),
+        ...(device.encoding !== undefined ? { encoding: device.encoding } : {}),
         maxLineBytes: device.maxLineBytes,
         logger: opts.logger,
         now: opts.now,
@@ -50,7 +52,7 @@ export function driverFor(opts: {
     }
     case 'scanner-line':
       return new ScannerDriver({
-        deviceId: device.id, transport: transportFor(device, opts.logger), suffix: device.suffix, encoding: device.encoding,
+        deviceId: device.id, transport: transportFor(device, opts.logger), suffix: device.suffix, ...(device.encoding !== undefined ? { encoding: device.encoding } : {}),
         maxCodeBytes: device.maxLineBytes, logger: opts.logger, now: opts.now, onEvent: opts.onEvent,
       });
     case 'hid': {
@@ -64,7 +66,7 @@ export function driverFor(opts: {
     }
     case 'bi-reader':
       return new BiReaderDriver({
-        deviceId: device.id, transport: transportFor(device, opts.logger), encoding: device.encoding, maxLineBytes: device.maxLineBytes,
+        deviceId: device.id, transport: transportFor(device, opts.logger), ...(device.encoding !== undefined ? { encoding: device.encoding } : {}), maxLineBytes: device.maxLineBytes,
         requireChecksum: device.requireChecksum, logger: opts.logger, now: opts.now, onEvent: opts.onEvent,
       });
     default:

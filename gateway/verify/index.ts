@@ -20,3 +20,5 @@ export { verifyCycle } from './verify-cycle.js';
 export { a0Rate } from './washer-criteria.js';
 export { formatVerificationTable } from './report.js';
 export { psatKpa, tsatC } from './steam-table.js';
+export { verifySummary, NOT_PROVABLE } from './verify-summary.js';
+export { applyRequiredProof } from './required-proof.js';

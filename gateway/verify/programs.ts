@@ -4,6 +4,7 @@
 // may need to change, which is why programs are data and `mergeProgram` exists (config overrides).
 
 import { GatewayError } from '../errors.js';
+import { criterionIds } from './criterion.js';
 
 export type SteamKind = 'steam' | 'bowie-dick' | 'leak-test';
 export type ProgramKind = SteamKind | 'washer';
@@ -38,6 +39,9 @@ export interface SteamProgram {
   leakRateMaxKpaPerMin?: number;
   /** Air-leakage test only: minimum length of the measuring phase. */
   leakMeasureMinS?: number;
+  /** Criteria that must be proven (pass true) for a pass verdict: a `null` (not provable, e.g. from a
+   * summary ticket) becomes `false` for these. Default none. */
+  requireProof?: string[];
 }
 
 export interface WasherProgram {
@@ -56,6 +60,8 @@ export interface WasherProgram {
   /** Prewash water must stay below this (protein coagulation). */
   prewashMaxC: number;
   maxGapS: number;
+  /** As for steam programs: criteria whose `null` fails the verdict. */
+  requireProof?: string[];
 }
 
 export type Program = SteamProgram | WasherProgram;
@@ -151,10 +157,10 @@ export function getProgram(id: string): Readonly<Program> | undefined {
 /** The numeric fields a site may override, per program family (also what a config schema accepts). */
 export const STEAM_OVERRIDE_KEYS = [
   'title', 'setTempC', 'bandK', 'minHoldS', 'equilibration', 'maxSensorSpreadK', 'maxTsatDiffK', 'maxGapS',
-  'leakRateMaxKpaPerMin', 'leakMeasureMinS',
+  'leakRateMaxKpaPerMin', 'leakMeasureMinS', 'requireProof',
 ] as const;
 export const WASHER_OVERRIDE_KEYS = [
-  'title', 'a0Min', 'disinfectTempC', 'disinfectBandK', 'disinfectMinS', 'a0ThresholdC', 'prewashMaxC', 'maxGapS',
+  'title', 'a0Min', 'disinfectTempC', 'disinfectBandK', 'disinfectMinS', 'a0ThresholdC', 'prewashMaxC', 'maxGapS', 'requireProof',
 ] as const;
 
 /** A site override: `id` names the program; a new id needs `base`, the program it starts from. */
@@ -181,6 +187,12 @@ export function programProblems(p: Program): string[] {
   };
   if (typeof p.id !== 'string' || !/^[A-Za-z0-9_.-]+$/.test(p.id)) out.push(`id: expected [A-Za-z0-9_.-]+, found ${JSON.stringify(p.id)}`);
   check('maxGapS', p.maxGapS, 0, true);
+  if (p.requireProof !== undefined) {
+    const ids = criterionIds(p.kind === 'washer' ? 'washer' : p.kind);
+    for (const id of Array.isArray(p.requireProof) ? p.requireProof : [p.requireProof]) {
+      if (!(ids as readonly string[]).includes(id)) out.push(`requireProof: expected criterion ids of ${p.kind} programs (${ids.join(', ')}), found ${JSON.stringify(id)}`);
+    }
+  }
   if (p.kind === 'washer') {
     check('a0Min', p.a0Min, 0, false);
     check('disinfectTempC', p.disinfectTempC, 0, true);

@@ -9,6 +9,7 @@
 //               as "could not check" where there is nothing to check.
 //   washer      a0 disinfect_temp disinfect_time prewash_temp data_complete device_result
 
+import { applyRequiredProof } from './required-proof.js';
 import { dataComplete, deviceResult } from './common-criteria.js';
 import { verdictOf, type CriterionResult, type HoldPeriod, type VerificationResult } from './criterion.js';
 import type { Program, SteamProgram, WasherProgram } from './programs.js';
@@ -79,10 +80,10 @@ function verifyWasher(trace: CycleTrace, p: WasherProgram): VerificationResult {
 export function verifyCycle(trace: CycleTrace, program: Readonly<Program>): VerificationResult {
   switch (program.kind) {
     case 'washer':
-      return verifyWasher(trace, program);
+      return applyRequiredProof(verifyWasher(trace, program), program);
     case 'leak-test':
-      return verifyLeakTest(trace, program);
+      return applyRequiredProof(verifyLeakTest(trace, program), program);
     default:
-      return verifySteam(trace, program);
+      return applyRequiredProof(verifySteam(trace, program), program);
   }
 }

@@ -49,9 +49,9 @@ describe('config', () => {
     expect(p.find((x) => x.startsWith('devices[0].type:'))).toMatch(/expected one of "steam-sterilizer".*found "autoclave"/);
     expect(p.find((x) => x.startsWith('site:'))).toMatch(/found "demo site"/);
     // cross-field checks run only once the shape is right
-    expect(problems(good.replace('program: steam-134-4', 'program: steam-999'))).toEqual([
-      'devices[0].program: expected one of steam-134-4, steam-121-20, found "steam-999"',
-    ]);
+    const only = problems(good.replace('program: steam-134-4', 'program: steam-999'));
+    expect(only).toHaveLength(1);
+    expect(only[0]).toMatch(/^devices\[0\]\.program: expected one of steam-134-4, steam-121-20, .*washer-a0-3000, found "steam-999"$/);
   });
 
   it('finds duplicate ids, two devices on one port and a driver without its line', () => {
@@ -106,5 +106,17 @@ describe('config', () => {
       // the example's passwordFile does not exist here; the environment variable takes precedence over it
       expect(() => loadConfigFile(file, { env: { STERILINK_MQTT_PASSWORD: 'x' }, knownPrograms: knownProgramIds() })).not.toThrow();
     }
+  });
+});
+
+describe('config programs', () => {
+  const withPrograms = (programs: string) => `${good}programs:\n${programs}`;
+  it('accepts a site program based on a preset and lets devices use it', () => {
+    const text = withPrograms('  - { id: site-134-5, base: steam-134-4, minHoldS: 300, requireProof: [data_complete] }\n').replace('program: steam-134-4', 'program: site-134-5');
+    expect(problems(text)).toEqual([]);
+  });
+  it('names a bad override with its program', () => {
+    const p = problems(withPrograms('  - { id: steam-134-4, minHoldS: -5 }\n  - { id: mine, minHoldS: 300 }\n'));
+    expect(p).toContain('programs[0]: minHoldS: expected a number ≥ 0, found -5');
   });
 });

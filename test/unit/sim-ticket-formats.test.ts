@@ -6,12 +6,11 @@ import { describe, expect, it } from 'vitest';
 import type { DeviceEvent, SummaryEvent } from '../../drivers/device-event.js';
 import { BUILTIN_PRINTER_PROFILES } from '../../drivers/printer-line/index.js';
 import { LineFramer } from '../../drivers/transport/line-framer.js';
-import { getProgram, verifyCycle, type CycleTrace, type SteamProgram } from '../../gateway/verify/index.js';
+import { getProgram, verifyCycle, verifySummary, type CycleTrace, type SteamProgram } from '../../gateway/verify/index.js';
 import { autoclaveCyclePlans, resolveAutoclaveSettings, type AutoclaveCyclePlan } from '../../simulators/steam/autoclave-schedule.js';
 import { encodeGb18030 } from '../../simulators/shared/gb18030.js';
 import { AUTOCLAVE_SIM_PROFILES, ticketFormat } from '../../simulators/steam/ticket-formats.js';
 import { feeder, ofKind } from '../helpers/printer-line.js';
-import { verifySummary } from '../helpers/summary-proof.js';
 
 const START = Date.UTC(2025, 2, 14, 7, 2, 11);
 
@@ -118,12 +117,12 @@ describe('faults through the sample formats, verified by the gateway\'s verifier
   });
 });
 
-describe('faults on the SciCan summary ticket (the proposed summary rule, test/helpers/summary-proof.ts)', () => {
+describe('faults on the SciCan summary ticket (gateway/verify/verify-summary.ts)', () => {
   const judge = (fault?: string): Record<string, boolean | null> => {
     const events = parse(plan('scican-summary', 'steam-134-4', fault), 'scican-summary');
     const summary = ofKind(events, 'summary')[0] as SummaryEvent;
     const end = ofKind(events, 'cycle-end')[0];
-    return Object.fromEntries(verifySummary(summary, getProgram('steam-134-4') as SteamProgram, end?.status).map((c) => [c.id, c.pass]));
+    return Object.fromEntries(verifySummary(summary, getProgram('steam-134-4') as SteamProgram, end?.status).criteria.map((c) => [c.id, c.pass]));
   };
 
   it('a good cycle proves temp_band, saturated_steam and device_result; the rest is not provable', () => {
