@@ -1,0 +1,117 @@
+// Helpers for the Modbus integration tests: awaitable driver events, a captured pino logger, socat PTY
+// pairs and simulators run in-process, all cleaned up by `cleanup()` (call it in afterEach).
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pino, type Logger } from 'pino';
+import type { DeviceEvent } from '../../drivers/device-event.js';
+import { ModbusBusRegistry } from '../../drivers/modbus/bus-registry.js';
+import { ModbusDriver, type ModbusDriverOptions } from '../../drivers/modbus/modbus-driver.js';
+import { runModbusSimulator, type ModbusSimulatorOptions } from '../../simulators/modbus-autoclave.js';
+
+const cleanups: Array<() => Promise<void>> = [];
+export async function cleanup(): Promise<void> {
+  for (const c of cleanups.splice(0).reverse()) await c();
+}
+export function onCleanup(fn: () => Promise<void>): void {
+  cleanups.push(fn);
+}
+
+/** Collects events; `next` awaits the n-th one matching (already seen or still to come), with a ceiling. */
+export class Events {
+  readonly all: { at: number; e: DeviceEvent }[] = [];
+  private waiters: (() => boolean)[] = [];
+  readonly push = (e: DeviceEvent): void => {
+    this.all.push({ at: performance.now(), e });
+    this.waiters = this.waiters.filter((w) => !w());
+  };
+  next(match: (e: DeviceEvent) => boolean, what: string, timeoutMs = 25_000, nth = 1): Promise<DeviceEvent> {
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.waiters = this.waiters.filter((w) => w !== check);
+        reject(new Error(`timed out after ${timeoutMs} ms waiting for ${what}; got ${this.summary()}`));
+      }, timeoutMs);
+      const check = (): boolean => {
+        const hit = this.all.filter((x) => match(x.e))[nth - 1];
+        if (hit === undefined) return false;
+        clearTimeout(timer);
+        resolve(hit.e);
+        return true;
+      };
+      if (!check()) this.waiters.push(check);
+    });
+  }
+  of<K extends DeviceEvent['kind']>(kind: K): Extract<DeviceEvent, { kind: K }>[] {
+    return this.all.map((x) => x.e).filter((e): e is Extract<DeviceEvent, { kind: K }> => e.kind === kind);
+  }
+  summary(): string {
+    const counts: Record<string, number> = {};
+    for (const { e } of this.all) counts[e.kind] = (counts[e.kind] ?? 0) + 1;
+    return JSON.stringify(counts);
+  }
+}
+
+export interface LogLine { level: number; msg: string; health?: string; deviceId?: string; link?: string; [k: string]: unknown }
+
+export function captureLogger(level = 'debug'): { logger: Logger; lines: LogLine[] } {
+  const lines: LogLine[] = [];
+  const logger = pino({ level }, { write: (s: string) => void lines.push(JSON.parse(s) as LogLine) });
+  return { logger, lines };
+}
+
+/** A driver with its own bus registry, stopped at cleanup. */
+export async function startDriver(opts: Omit<ModbusDriverOptions, 'logger' | 'now' | 'onEvent'> & { logger?: Logger; events?: Events }): Promise<{ driver: ModbusDriver; events: Events }> {
+  const events = opts.events ?? new Events();
+  const driver = new ModbusDriver({ buses: new ModbusBusRegistry(), logger: opts.logger ?? pino({ level: 'silent' }), now: Date.now, onEvent: events.push, ...opts });
+  onCleanup(() => driver.stop());
+  await driver.start();
+  return { driver, events };
+}
+
+/** Runs the simulator in-process until cleanup; resolves with its ports once it listens. */
+export async function startSimulator(opts: Omit<ModbusSimulatorOptions, 'signal' | 'onReady'>): Promise<{ tcpPort?: number; rtuOverTcpPort?: number; logs: string[]; done: Promise<void> }> {
+  const abort = new AbortController();
+  const logs: string[] = [];
+  let ready: (info: { tcpPort?: number; rtuOverTcpPort?: number }) => void = () => undefined;
+  const readyP = new Promise<{ tcpPort?: number; rtuOverTcpPort?: number }>((resolve) => (ready = resolve));
+  const done = runModbusSimulator({ ...opts, signal: abort.signal, log: (l) => logs.push(l), onReady: ready });
+  onCleanup(async () => {
+    abort.abort();
+    await done.catch(() => undefined);
+  });
+  const info = await Promise.race([readyP, done.then(() => Promise.reject(new Error(`simulator ended before it was ready: ${logs.join('; ')}`)))]);
+  return { ...info, logs, done };
+}
+
+export async function tempDir(): Promise<string> {
+  const dir = await mkdtemp(join(tmpdir(), 'modbus-'));
+  onCleanup(() => rm(dir, { recursive: true, force: true }));
+  return dir;
+}
+
+/** A socat PTY pair: `device` for the simulated slave(s), `gateway` for the driver. */
+export async function ptyPair(): Promise<{ device: string; gateway: string; proc: ChildProcess }> {
+  const dir = await tempDir();
+  const device = join(dir, 'device');
+  const gateway = join(dir, 'gateway');
+  const proc = spawn('socat', ['-d', '-d', `pty,raw,echo=0,link=${device}`, `pty,raw,echo=0,link=${gateway}`], { stdio: ['ignore', 'ignore', 'pipe'] });
+  onCleanup(async () => {
+    if (proc.exitCode !== null || proc.signalCode !== null) return;
+    const exited = new Promise<void>((resolve) => proc.once('exit', () => resolve()));
+    proc.kill('SIGTERM');
+    await exited;
+  });
+  await new Promise<void>((resolve, reject) => {
+    let err = '';
+    proc.stderr?.on('data', (d: Buffer) => {
+      err += d.toString();
+      if (err.includes('starting data transfer loop')) resolve();
+    });
+    proc.once('exit', (code) => reject(new Error(`socat exited ${code}: ${err}`)));
+    proc.once('error', reject);
+  });
+  return { device, gateway, proc };
+}
+
+export const isLink = (connected: boolean) => (e: DeviceEvent): boolean => e.kind === 'link' && e.connected === connected;
