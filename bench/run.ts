@@ -5,6 +5,7 @@ import { benchVerify } from './verify.js';
 import { benchStore } from './store.js';
 import { benchPublish } from './publish.js';
 import { benchGateway } from './gateway.js';
+import { benchModbus } from './modbus.js';
 
 const figures: Record<string, number | string> = { node: process.version, at: new Date().toISOString() };
 const step = async (name: string, fn: () => Record<string, number> | Promise<Record<string, number>>) => {
@@ -14,6 +15,7 @@ const step = async (name: string, fn: () => Record<string, number> | Promise<Rec
 await step('verify', () => benchVerify());
 await step('store', () => benchStore());
 await step('publish', () => benchPublish());
+await step('modbus', () => benchModbus());
 await step('gateway steady state', () => benchGateway());
 process.stdout.write(`${JSON.stringify(figures, null, 2)}\n`);
 process.exit(0);

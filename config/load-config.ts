@@ -8,6 +8,7 @@ import { type ConfigProblem, formatProblems, problemFromIssue } from './config-p
 import { loadPolicyFrom } from '../gateway/load/index.js';
 import { ProgramError, resolvePrograms, type ProgramOverride } from '../gateway/verify/index.js';
 import { isProfileName, loadPrinterProfile } from '../drivers/printer-line/index.js';
+import { validateRegisterMap } from '../drivers/modbus/index.js';
 
 export class ConfigError extends Error {
   readonly problems: ConfigProblem[];
@@ -66,6 +67,13 @@ export function parseConfigText(text: string, file: string, opts: LoadOptions = 
     known = known ? new Set([...known, ...config.programs.map((p) => p.id)]) : undefined;
   }
   const problems = [...programProblemsFound, ...crossFieldProblems(config, known)];
+  config.devices.forEach((d, i) => {
+    if (d.modbus?.map === undefined) return;
+    for (const p of validateRegisterMap(d.modbus.map)) {
+      const j = p.indexOf(': ');
+      problems.push(j > 0 ? { path: `devices[${i}].modbus.map.${p.slice(0, j)}`, message: p.slice(j + 2) } : { path: `devices[${i}].modbus.map`, message: p });
+    }
+  });
   config.devices.forEach((d, i) => {
     if (d.driver !== 'printer-line' || d.profile === undefined) return;
     try {

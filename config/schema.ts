@@ -26,7 +26,10 @@ export const modbusSchema = z.strictObject({
   unitId: z.number().int().min(0).max(255).default(1),
   pollMs: z.number().int().min(10).default(1000),
   timeoutMs: z.number().int().min(10).default(1000),
+  /** A register map (drivers/modbus/README.md); default the built-in map of DESIGN §4.1. */
   map: z.unknown().optional(),
+  /** Identical temperature readings in a row (while the phase says it must change) that make a stale-sensor alarm. */
+  staleAfter: z.number().int().min(2).optional(),
 });
 
 export const DEVICE_TYPES = ['steam-sterilizer', 'washer-disinfector', 'scanner', 'bi-reader'] as const;

@@ -23,6 +23,8 @@ Usage: sterilink <command> [options]
                                         export records (csv: cycle traces in the verify-trace format)
   keys show|rotate [--data-dir DIR]     the gateway's Ed25519 public key and key id
   programs                              list the verification programs and their limits
+  watch [--url mqtt://HOST:PORT] [--site S] [--gateway G] [--once [--json]]
+                                        live terminal view of devices: phase, T, p, T−Tsat, hold, curve, verdicts
   decode-barcode TEXT [--json]          how the gateway reads a scan: exit 0 valid, 1 invalid or unknown, 2 usage
   verify-record [FILE] [--status FILE | --key BASE64 | --key-file PEM] [--json]
                                         check received records (file or stdin): hash, signature, chain, seq gaps
@@ -49,6 +51,7 @@ const VERBS: Record<string, Loader> = {
   programs: async () => (await import('./commands/programs.js')).programsCommand,
   'decode-barcode': async () => (await import('./commands/decode-barcode.js')).decodeBarcodeCommand,
   'verify-record': async () => (await import('./commands/verify-record.js')).verifyRecordCommand,
+  watch: async () => (await import('./commands/watch.js')).watchCommand,
 };
 
 async function main(argv: string[]): Promise<number> {

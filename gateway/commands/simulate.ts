@@ -4,7 +4,8 @@ import { type CommandIo, println, UsageError } from './command.js';
 import type { SimulatorKit } from './simulator-kit.js';
 import { PERIPHERAL_USAGE, simulatePeripheral } from './simulate-peripheral.js';
 
-const USAGE = `usage: sterilink simulate autoclave|washer (--serial PATH | --tcp PORT) [--program ID] [--speed N] [--cycles N]
+const USAGE = `usage: sterilink simulate autoclave|washer (--serial PATH | --tcp PORT | --modbus-tcp PORT | --modbus-rtu PATH
+                          | --modbus-rtu-over-tcp PORT) [--unit ID] [--program ID] [--speed N] [--cycles N]
                           [--fault NAME] [--replay TRACE.csv] [--name NAME] [--seed N] [--baud N] [--wait-client]
                           [--profile prevac-ticket|prevac-ticket-zh|amsco-ls|amsco-ls-metric|scican-summary]
 ${PERIPHERAL_USAGE}
@@ -26,13 +27,16 @@ export async function simulateCommand(io: CommandIo, kit: SimulatorKit): Promise
       serial: { type: 'string' }, tcp: { type: 'string' }, program: { type: 'string' },
       speed: { type: 'string' }, cycles: { type: 'string' }, fault: { type: 'string' }, replay: { type: 'string' },
       name: { type: 'string' }, seed: { type: 'string' }, baud: { type: 'string' }, profile: { type: 'string' },
-      'wait-client': { type: 'boolean' },
+      'wait-client': { type: 'boolean' }, 'modbus-tcp': { type: 'string' }, 'modbus-rtu': { type: 'string' },
+      'modbus-rtu-over-tcp': { type: 'string' }, unit: { type: 'string' },
     },
   });
   if (kind !== 'autoclave' && kind !== 'washer') {
     throw new UsageError(kind ? `simulate: "${kind}" is not available in this version (available: autoclave, washer, bi-reader, scanner)\n${USAGE}` : USAGE);
   }
-  if (!values.serial && values.tcp === undefined) throw new UsageError(`simulate ${kind}: give --serial PATH or --tcp PORT\n${USAGE}`);
+  const modbus = values['modbus-tcp'] !== undefined || values['modbus-rtu'] !== undefined || values['modbus-rtu-over-tcp'] !== undefined;
+  if (modbus) return simulateModbus(kind, values, io, kit);
+  if (!values.serial && values.tcp === undefined) throw new UsageError(`simulate ${kind}: give --serial PATH, --tcp PORT, --modbus-tcp PORT or --modbus-rtu PATH\n${USAGE}`);
   if (kind === 'washer' && values.profile !== undefined && values.profile !== 'prevac-ticket') throw new UsageError(`--profile: the washer simulator speaks prevac-ticket, found "${values.profile}"`);
   if (kind === 'washer' && values.replay) throw new UsageError('--replay: only the autoclave simulator replays traces');
   const ac = new AbortController();
@@ -62,6 +66,42 @@ export async function simulateCommand(io: CommandIo, kit: SimulatorKit): Promise
     });
   } catch (e) {
     if (e instanceof UsageError) throw e;
+    println(io.stderr, `simulate ${kind}: ${(e as Error).message}`);
+    return 2;
+  } finally {
+    process.off('SIGINT', stop);
+    process.off('SIGTERM', stop);
+  }
+  return 0;
+}
+
+/** The same machines serving the default Modbus map (DESIGN §4.1) instead of printing a ticket. */
+async function simulateModbus(kind: 'autoclave' | 'washer', values: Record<string, string | boolean | undefined>, io: CommandIo, kit: SimulatorKit): Promise<number> {
+  const str = (k: string) => (typeof values[k] === 'string' ? (values[k] as string) : undefined);
+  if (str('serial') || str('tcp') !== undefined) throw new UsageError('give either a printer line (--serial/--tcp) or Modbus (--modbus-tcp/--modbus-rtu/--modbus-rtu-over-tcp), not both');
+  if (str('replay') || str('profile')) throw new UsageError('--replay and --profile are for the printer line, not Modbus');
+  const ac = new AbortController();
+  const stop = () => ac.abort();
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+  const program = str('program') ?? (kind === 'washer' ? 'washer-a0-3000' : 'steam-134-4');
+  try {
+    await kit.runModbusSimulator({
+      kind, program,
+      ...(str('modbus-tcp') !== undefined ? { modbusTcpPort: num('modbus-tcp', str('modbus-tcp'), 0, 0) } : {}),
+      ...(str('modbus-rtu') ? { modbusRtuPath: str('modbus-rtu') as string } : {}),
+      ...(str('modbus-rtu-over-tcp') !== undefined ? { modbusRtuOverTcpPort: num('modbus-rtu-over-tcp', str('modbus-rtu-over-tcp'), 0, 0) } : {}),
+      baudRate: num('baud', str('baud'), 9600, 1),
+      unitId: num('unit', str('unit'), 1, 0),
+      speed: num('speed', str('speed'), 1, 0.001),
+      cycles: num('cycles', str('cycles'), 0, 0),
+      ...(str('fault') ? { fault: str('fault') as string } : {}),
+      ...(str('seed') !== undefined ? { seed: num('seed', str('seed'), 1, 0) } : {}),
+      signal: ac.signal,
+      log: (line) => println(io.stderr, line),
+      onReady: (info) => println(io.stderr, `simulated ${kind} (${program}) serving Modbus on ${info.endpoints.join(', ')}`),
+    });
+  } catch (e) {
     println(io.stderr, `simulate ${kind}: ${(e as Error).message}`);
     return 2;
   } finally {

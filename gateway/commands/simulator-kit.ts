@@ -56,7 +56,25 @@ export interface ScannerRunOptions {
   rounds?: number; keepRunning?: boolean; log?: (line: string) => void; signal?: AbortSignal; waitForClient?: boolean;
   onReady?: (info: { tcpPort?: number; outputs: string[]; scanner: ScannerHandle }) => void | Promise<void>;
 }
+export interface ModbusRunOptions {
+  kind: 'autoclave' | 'washer';
+  modbusTcpPort?: number;
+  modbusRtuPath?: string;
+  modbusRtuOverTcpPort?: number;
+  baudRate?: number;
+  unitId?: number;
+  program: string;
+  speed: number;
+  cycles: number;
+  fault?: string;
+  seed?: number;
+  signal?: AbortSignal;
+  log?: (line: string) => void;
+  onReady?: (info: { tcpPort?: number; rtuOverTcpPort?: number; endpoints: string[] }) => void;
+}
+
 export interface DeviceSimulatorKit {
+  runModbusSimulator(opts: ModbusRunOptions): Promise<void>;
   runBiReaderSimulator(opts: BiReaderRunOptions): Promise<void>;
   runScannerSimulator(opts: ScannerRunOptions): Promise<void>;
 }

@@ -94,6 +94,8 @@ export function cycleBody(opts: {
   if (hasT2) curve.temp2_c = trace.samples.map((s) => round(s.temp2_c, 2));
   return {
     cycleId: c.cycleId,
+    // Also in the envelope; kept in the body so an exported or forwarded body stands on its own.
+    device: c.deviceId,
     deviceType: opts.deviceType,
     program: opts.choice.id ?? null,
     programSource: opts.choice.source,

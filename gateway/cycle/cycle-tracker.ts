@@ -60,7 +60,8 @@ export class CycleTracker {
     switch (e.kind) {
       case 'cycle-start': {
         if (this.open) out.push({ kind: 'finished', cycle: this.finish('superseded', now, e.ts) });
-        const c = this.openCycle(e.ts, now, true);
+        // A driver that saw a new cycle number but not the cycle's start (polls failing) says so.
+        const c = this.openCycle(e.ts, now, e.info?.startObserved !== 'false');
         if (e.program !== undefined) c.program = e.program;
         if (e.programNo !== undefined) c.programNo = e.programNo;
         if (e.cycleNo !== undefined) c.cycleNo = e.cycleNo;

@@ -5,6 +5,7 @@ import { PrinterLineDriver, loadPrinterProfile } from '../../drivers/printer-lin
 import { SerialTransport, TcpTransport, type Transport } from '../../drivers/transport/index.js';
 import { HidTransport, ScannerDriver } from '../../drivers/scanner/index.js';
 import { BiReaderDriver } from '../../drivers/bi-reader/index.js';
+import { ModbusDriver, parseRegisterMap } from '../../drivers/modbus/index.js';
 import type { DeviceConfig } from '../../config/schema.js';
 import { GatewayError } from '../errors.js';
 import type { Logger } from '../logger.js';
@@ -48,6 +49,19 @@ export function driverFor(opts: {
         logger: opts.logger,
         now: opts.now,
         onEvent: opts.onEvent,
+      });
+    }
+    case 'modbus': {
+      const m = device.modbus;
+      if (!m) throw new GatewayError('config.device', `device ${device.id}: driver modbus needs a modbus section`, { deviceId: device.id });
+      const link = m.mode === 'rtu'
+        ? { mode: 'rtu' as const, path: m.path as string, baudRate: m.baudRate }
+        : { mode: m.mode, host: m.host as string, port: m.port as number };
+      return new ModbusDriver({
+        deviceId: device.id, link, unitId: m.unitId, pollMs: m.pollMs, timeoutMs: m.timeoutMs,
+        ...(m.map !== undefined ? { map: parseRegisterMap(m.map) } : {}),
+        ...(m.staleAfter !== undefined ? { staleAfter: m.staleAfter } : {}),
+        logger: opts.logger, now: opts.now, onEvent: opts.onEvent,
       });
     }
     case 'scanner-line':
