@@ -19,13 +19,18 @@ import { untilSignal } from './signals.js';
 import type { SimulatorKit } from './simulator-kit.js';
 
 /** What each demo device simulates; the config is the shipped demo.yaml. */
-export const DEMO_SIMULATIONS: Readonly<Record<string, { kind: 'autoclave' | 'washer' | 'scanner' | 'bi-reader'; program?: string; fault?: string; name: string }>> = {
+type SimKind = 'autoclave' | 'washer' | 'modbus-autoclave' | 'modbus-washer' | 'scanner' | 'bi-reader';
+export const DEMO_SIMULATIONS: Readonly<Record<string, { kind: SimKind; program?: string; fault?: string; name: string }>> = {
   'AC-01': { kind: 'autoclave', program: 'steam-134-4', name: 'SZ-01' },
   'AC-02': { kind: 'autoclave', program: 'steam-121-20', fault: 'air', name: 'SZ-02' },
+  'AC-03': { kind: 'modbus-autoclave', program: 'steam-134-18', name: 'SZ-03' },
   'WD-01': { kind: 'washer', program: 'washer-a0-3000', name: 'WD-01' },
+  'WD-02': { kind: 'modbus-washer', program: 'washer-a0-600', name: 'WD-02' },
   'SC-01': { kind: 'scanner', name: 'SC-01' },
   'BI-01': { kind: 'bi-reader', name: 'BI-01' },
 };
+
+const MODBUS_MAX_SPEED = 20;
 
 export function demoConfigFile(): string {
   // dist/gateway/commands -> repo root, or gateway/commands under vitest
@@ -58,6 +63,14 @@ function runSimulator(d: DeviceConfig, port: number, r: RunContext): Promise<voi
       const run = sim.kind === 'washer' ? r.kit.runWasherSimulator : r.kit.runAutoclaveSimulator;
       return run({ ...common, program: sim.program as string, ...(sim.fault ? { fault: sim.fault } : {}), name: sim.name, speed: r.speed, cycles: r.cycles, seed: Date.now() % 100_000 });
     }
+    case 'modbus-autoclave':
+    case 'modbus-washer':
+      return r.kit.runModbusSimulator({
+        // Polled machines: one poll must see every simulated second (the program's maxGapS is 5 s), so they run
+        // at most at 20x with the 50 ms poll of demo.yaml; a real machine runs at 1x and is polled every second.
+        kind: sim.kind === 'modbus-washer' ? 'washer' : 'autoclave', modbusTcpPort: port, program: sim.program as string,
+        speed: Math.min(r.speed, MODBUS_MAX_SPEED), cycles: r.cycles, seed: Date.now() % 100_000, signal: r.signal, log,
+      });
     case 'scanner':
       return r.kit.runScannerSimulator({ ...common, codes: DemoWorkflow.FIRST_CODES, intervalMs: 200, keepRunning: true, onReady: ({ scanner }) => r.workflow.attachScanner(scanner) });
     case 'bi-reader':
@@ -77,12 +90,14 @@ export async function demoCommand(io: CommandIo, kit: SimulatorKit): Promise<num
 
   const loaded = loadConfigFile(demoConfigFile(), { env: { ...io.env, STERILINK_MQTT_URL: '', STERILINK_DATA_DIR: '' }, knownPrograms: knownProgramIds() });
   const ports = await Promise.all(loaded.config.devices.map(() => freePort()));
+  const withPort = (d: DeviceConfig, port: number): DeviceConfig =>
+    d.tcp ? { ...d, tcp: { ...d.tcp, port } } : d.modbus?.mode === 'tcp' ? { ...d, modbus: { ...d.modbus, port } } : d;
   // A fresh store per run unless asked: the demo's records, keys and loads do not mix with earlier runs.
   const dataDir = values['data-dir'] ? path.resolve(values['data-dir']) : fs.mkdtempSync(path.join(os.tmpdir(), 'sterilink-demo-'));
   const config: GatewayConfig = {
     ...loaded.config,
     dataDir,
-    devices: loaded.config.devices.map((d, i) => (d.tcp ? { ...d, tcp: { ...d.tcp, port: ports[i] as number } } : d)),
+    devices: loaded.config.devices.map((d, i) => withPort(d, ports[i] as number)),
   };
   const logger = createLogger({ level: values['log-level'] as string });
   const sims = new AbortController();
@@ -101,16 +116,16 @@ export async function demoCommand(io: CommandIo, kit: SimulatorKit): Promise<num
   println(io.stdout, `SteriLink demo: ${config.devices.length} simulated devices at ${speed}x, data in ${dataDir}`);
   const ctx: RunContext = { kit, speed, cycles, signal: sims.signal, logger, workflow };
   const runs = config.devices.map((d) =>
-    runSimulator(d, d.tcp?.port ?? 0, ctx).catch((e: unknown) => logger.error({ deviceId: d.id, err: (e as Error).message }, 'simulator stopped')),
+    runSimulator(d, d.tcp?.port ?? d.modbus?.port ?? 0, ctx).catch((e: unknown) => logger.error({ deviceId: d.id, err: (e as Error).message }, 'simulator stopped')),
   );
   await app.start();
   for (const d of config.devices) {
     const sim = DEMO_SIMULATIONS[d.id];
-    if (sim) println(io.stdout, `  ${d.id.padEnd(6)} ${sim.kind}${sim.program ? ` ${sim.program}` : ''}${sim.fault ? ` with fault "${sim.fault}"` : ''} on tcp://127.0.0.1:${d.tcp?.port}`);
+    if (sim) println(io.stdout, `  ${d.id.padEnd(6)} ${sim.kind}${sim.program ? ` ${sim.program}` : ''}${sim.fault ? ` with fault "${sim.fault}"` : ''} on ${d.modbus ? 'modbus-tcp' : 'tcp'}://127.0.0.1:${d.tcp?.port ?? d.modbus?.port}`);
   }
   println(io.stdout, `MQTT: ${config.mqtt.url === 'embedded' ? 'mqtt://127.0.0.1:1883' : config.mqtt.url}  topics sterilink/v1/${config.site}/${config.gateway}/#  (try: mosquitto_sub -v -t 'sterilink/#')`);
   println(io.stdout, 'A 134 °C cycle takes about 20 s at 60x. Ctrl-C stops.');
-  const cycleSims = config.devices.filter((d) => ['autoclave', 'washer'].includes(DEMO_SIMULATIONS[d.id]?.kind ?? ''));
+  const cycleSims = config.devices.filter((d) => ['autoclave', 'washer', 'modbus-autoclave', 'modbus-washer'].includes(DEMO_SIMULATIONS[d.id]?.kind ?? ''));
   const allDone = cycles > 0
     ? Promise.all(runs.filter((_, i) => cycleSims.includes(config.devices[i] as DeviceConfig))).then(() => 'done' as const)
     : new Promise<never>(() => {});
