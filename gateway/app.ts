@@ -13,6 +13,9 @@ import { ClockMonitor } from './clock/clock-monitor.js';
 import { LoadWorkflow, loadPolicyFrom } from './load/index.js';
 import { resolvePrograms, type ProgramOverride } from './verify/index.js';
 
+/** How far back a restart looks for cycle records whose release decision was not made. */
+const RECENT_RECORDS = 500;
+
 export interface AppContext {
   config: GatewayConfig;
   mqttPassword?: string;
@@ -81,6 +84,7 @@ export class GatewayApp {
       db: store.db, append: (r) => store.records.append({ ...r, body: { ...r.body, clock: clock.quality() } }),
       policy, logger, now: this.now, onRecords: () => publisher.notifyRecords(), flush: () => store.flush(),
     });
+    this.decideUndecidedCycles(loads, store);
     this.loadTicker = setInterval(() => {
       try {
         loads.tick(this.now());
@@ -104,6 +108,18 @@ export class GatewayApp {
       }
     }
     logger.info({ devices: this.sessions.map((s) => s.id), mqtt: redactUrl(url) }, 'gateway running');
+  }
+
+  /** A crash between committing a cycle record and its release decision leaves the load undecided: the
+   * recent cycle records without a release state get their decision now. */
+  private decideUndecidedCycles(loads: LoadWorkflow, store: Store): void {
+    const head = store.records.head().seq;
+    for (const rec of store.records.range(Math.max(1, head - RECENT_RECORDS + 1), head, RECENT_RECORDS)) {
+      const cycleId = (rec.body as { cycleId?: unknown }).cycleId;
+      if (rec.type !== 'cycle' || typeof cycleId !== 'string' || loads.releaseOfCycle(cycleId)) continue;
+      this.ctx.logger.warn({ deviceId: rec.device, cycleId, seq: rec.seq }, 'cycle record without a release decision (gateway stopped in between): deciding now');
+      loads.onCycleRecorded(rec);
+    }
   }
 
   /** Idempotent: devices, then the publisher (status offline), then the store (flushes), then the broker. */
