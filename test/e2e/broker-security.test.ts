@@ -1,0 +1,111 @@
+// The gateway against a Mosquitto configured as a hospital would: TLS with client certificates (made
+// here with openssl) and an ACL that lets the gateway write only under its own root. A certificate
+// from another CA is refused with a clear log line and the gateway keeps its records until the broker
+// accepts it; with the right certificate everything stored arrives; writing outside its root is refused.
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Mosquitto, MqttCollector, freePort } from '../helpers/mosquitto.js';
+import { runCli, startCli, tempDir, writeConfig, type Proc } from '../helpers/cli.js';
+import type { SignedRecord } from '../../gateway/store/index.js';
+
+const ROOT = 'sterilink/v1/sec/gw1';
+
+function makePki(dir: string): void {
+  const o = (...args: string[]) => execFileSync('openssl', args, { cwd: dir, stdio: 'ignore' });
+  for (const ca of ['ca', 'rogue-ca']) o('req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', `${ca}.key`, '-out', `${ca}.pem`, '-days', '2', '-subj', `/CN=${ca}`);
+  const leaf = (name: string, cn: string, ca: string, ext: string) => {
+    o('req', '-newkey', 'rsa:2048', '-nodes', '-keyout', `${name}.key`, '-out', `${name}.csr`, '-subj', `/CN=${cn}`);
+    fs.writeFileSync(path.join(dir, `${name}.ext`), ext);
+    o('x509', '-req', '-in', `${name}.csr`, '-CA', `${ca}.pem`, '-CAkey', `${ca}.key`, '-CAcreateserial', '-out', `${name}.pem`, '-days', '2', '-extfile', `${name}.ext`);
+  };
+  leaf('server', 'localhost', 'ca', 'subjectAltName=DNS:localhost,IP:127.0.0.1\n');
+  leaf('gw1', 'gw1', 'ca', 'extendedKeyUsage=clientAuth\n');
+  leaf('rogue', 'gw1', 'rogue-ca', 'extendedKeyUsage=clientAuth\n');
+  // Mosquitto, started as root, drops to its own user: it must be able to read these test files.
+  fs.chmodSync(dir, 0o755);
+  for (const f of fs.readdirSync(dir)) fs.chmodSync(path.join(dir, f), 0o644);
+}
+
+describe('broker security: mutual TLS and ACL', () => {
+  let broker: Mosquitto;
+  let sub: MqttCollector;
+  let dir: string;
+  let pki: string;
+  let tlsPort: number;
+  let simPort: number;
+  const procs: Proc[] = [];
+
+  beforeAll(async () => {
+    dir = tempDir();
+    fs.chmodSync(dir, 0o755); // Mosquitto (dropped to its own user) must reach pki/ below it
+    pki = path.join(dir, 'pki');
+    fs.mkdirSync(pki);
+    makePki(pki);
+    tlsPort = await freePort();
+    simPort = await freePort();
+    const acl = path.join(pki, 'acl');
+    // anonymous (the test's subscriber on the plain listener) reads everything; gw1 writes only its own root
+    fs.writeFileSync(acl, 'topic read sterilink/#\n\nuser gw1\ntopic write sterilink/v1/sec/gw1/#\ntopic read sterilink/v1/sec/gw1/cmd/#\n', { mode: 0o644 });
+    broker = await Mosquitto.start({
+      extraConfig: [
+        `acl_file ${acl}`,
+        `listener ${tlsPort} 127.0.0.1`,
+        `cafile ${pki}/ca.pem`, `certfile ${pki}/server.pem`, `keyfile ${pki}/server.key`,
+        'require_certificate true', 'use_identity_as_username true',
+      ],
+    });
+    sub = await MqttCollector.connect(broker.url, 'sterilink/#');
+  }, 60_000);
+
+  afterAll(async () => {
+    for (const p of procs) await p.kill('SIGKILL');
+    await sub?.client.endAsync(true);
+    await broker?.dispose();
+  });
+
+  const config = (site: string, cert: 'gw1' | 'rogue', dataDir: string) => writeConfig(dir, {
+    site, gateway: 'gw1', dataDir, mqtt: { url: `mqtts://localhost:${tlsPort}`, tls: { ca: `${pki}/ca.pem`, cert: `${pki}/${cert}.pem`, key: `${pki}/${cert}.key` } },
+    devices: [{ id: 'AC-01', type: 'steam-sterilizer', driver: 'printer-line', tcp: { host: '127.0.0.1', port: simPort }, program: 'steam-134-4', clockDriftAlarmS: 0, dailyBowieDick: false }],
+  });
+
+  it('refuses a certificate from another CA, keeps the records, and delivers them once the right one is configured', async () => {
+    const dataDir = path.join(dir, 'data');
+    let gw = startCli(['run', '--config', config('sec', 'rogue', dataDir)]);
+    procs.push(gw);
+    await gw.waitForOutput('gateway running');
+    await gw.waitForOutput(/"msg":"mqtt connect failed[^"]*"/, 20_000);
+    expect(gw.output()).toMatch(/certificate|ssl|tls|alert|ECONNRESET|socket/i);
+
+    const sim = startCli(['simulate', 'autoclave', '--tcp', String(simPort), '--program', 'steam-134-4', '--speed', '300', '--cycles', '1', '--wait-client']);
+    procs.push(sim);
+    await gw.waitForOutput('cycle verified and recorded', 30_000);
+    expect(sub.filter((m) => m.topic.startsWith(`${ROOT}/records/`))).toHaveLength(0);
+    expect(await gw.kill('SIGTERM')).toBe(0);
+    const stored = runCli(['db', 'export', '--data-dir', dataDir]).stdout.trim().split('\n').map((l) => JSON.parse(l) as SignedRecord);
+    expect(stored.map((r) => r.type)).toEqual(['cycle', 'release']);
+
+    gw = startCli(['run', '--config', config('sec', 'gw1', dataDir)]);
+    procs.push(gw);
+    await sub.waitFor(() => sub.filter((m) => m.topic.startsWith(`${ROOT}/records/`)).length >= stored.length, 30_000);
+    const arrived = sub.filter((m) => m.topic.startsWith(`${ROOT}/records/`)).map((m) => (m.json as SignedRecord).id);
+    expect(arrived).toEqual(stored.map((r) => r.id));
+    await sub.waitFor((m) => m.topic === `${ROOT}/status` && (m.json as { online?: boolean }).online === true);
+    expect(await gw.kill('SIGTERM')).toBe(0);
+  }, 90_000);
+
+  it('cannot write outside its own root: the broker refuses, the gateway says so and keeps the record', async () => {
+    const dataDir = path.join(dir, 'data-other');
+    const sim = startCli(['simulate', 'autoclave', '--tcp', String(simPort), '--program', 'steam-134-4', '--speed', '300', '--cycles', '1', '--wait-client']);
+    procs.push(sim);
+    const gw = startCli(['run', '--config', config('other-site', 'gw1', dataDir)]);
+    procs.push(gw);
+    await gw.waitForOutput('cycle verified and recorded', 40_000);
+    await gw.waitForOutput(/not authori[sz]ed|refused/i, 20_000);
+    expect(sub.filter((m) => m.topic.startsWith('sterilink/v1/other-site/'))).toHaveLength(0);
+    expect(await gw.kill('SIGTERM')).toBe(0);
+    const stored = runCli(['db', 'export', '--data-dir', dataDir]).stdout.trim().split('\n');
+    expect(stored.length).toBeGreaterThanOrEqual(1);
+  }, 90_000);
+});
