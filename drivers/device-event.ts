@@ -95,3 +95,8 @@ export type DeviceEvent =
 export function truncateRaw(s: string, max = 200): string {
   return s.length <= max ? s : `${s.slice(0, max)}…(+${s.length - max})`;
 }
+
+/** A parse-error event for `raw` (truncated). */
+export function parseErrorEvent(deviceId: string, ts: number, reason: string, raw: string): ParseErrorEvent {
+  return { kind: 'parse-error', deviceId, ts, raw: truncateRaw(raw), reason };
+}

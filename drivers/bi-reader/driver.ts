@@ -3,8 +3,10 @@
 // the line overflow are logged once (warn) and counted, and the events still go out so nothing is lost.
 
 import type { Logger } from 'pino';
-import { truncateRaw, type DeviceEvent } from '../device-event.js';
-import { describeError } from '../driver-error.js';
+import { parseErrorEvent, type DeviceEvent } from '../device-event.js';
+import { LinkReporter } from '../driver-support/link-reporter.js';
+import { safeEmitter, type EmitEvent } from '../driver-support/safe-emit.js';
+import { WarnOncePerReason } from '../driver-support/warn-once.js';
 import { LineFramer, type FramedItem } from '../transport/line-framer.js';
 import type { LinkState, Transport } from '../transport/transport.js';
 import { initialBiParserState, parseBiLine, type BiParserState } from './parse.js';
@@ -44,7 +46,9 @@ export class BiReaderDriver {
   private readonly log: Logger;
   private framer: LineFramer | undefined;
   private state: BiParserState = initialBiParserState();
-  private readonly warned = new Set<string>();
+  private readonly emit: EmitEvent;
+  private readonly link: LinkReporter;
+  private readonly unparsed: WarnOncePerReason;
   private readonly counts: BiReaderCounters = { bytes: 0, lines: 0, starts: 0, results: 0, cautions: 0, parseErrors: 0, overflows: 0 };
   private started = false;
   private stopping: Promise<void> | undefined;
@@ -52,6 +56,9 @@ export class BiReaderDriver {
   constructor(options: BiReaderDriverOptions) {
     this.options = options;
     this.log = options.logger.child({ driver: 'bi-reader', deviceId: options.deviceId });
+    this.emit = safeEmitter(this.log, options.onEvent);
+    this.link = new LinkReporter({ deviceId: options.deviceId, transport: options.transport, log: this.log, now: options.now, emit: this.emit });
+    this.unparsed = new WarnOncePerReason(this.log, 'unparsed line');
   }
 
   /** Validates the settings (throws a DriverError naming the problem), then opens the transport. */
@@ -88,20 +95,14 @@ export class BiReaderDriver {
 
   private onLink(state: LinkState): void {
     if (this.stopping !== undefined) return;
-    if (state.connected) {
-      this.log.info({ transport: this.options.transport.description }, 'link up');
-    } else {
-      this.log.warn({ transport: this.options.transport.description, error: state.error }, 'link down');
+    this.link.report(state, () => {
       // A line cut by the disconnect is neither glued to the next connection's bytes nor parsed: cut
       // after `lot=A23` it would read as a valid record of the wrong lot. It is reported instead.
       for (const item of this.framer?.flush() ?? []) {
-        const raw = item.kind === 'line' ? item.text : item.head;
         this.counts.parseErrors++;
-        this.warnOnce(BI_CUT_LINE_REASON, raw);
-        this.emit({ kind: 'parse-error', deviceId: this.options.deviceId, ts: this.options.now(), raw: truncateRaw(raw), reason: BI_CUT_LINE_REASON });
+        this.reject(BI_CUT_LINE_REASON, item.kind === 'line' ? item.text : item.head, this.options.now());
       }
-    }
-    this.emit({ kind: 'link', deviceId: this.options.deviceId, ts: this.options.now(), connected: state.connected, ...(state.error !== undefined && { error: state.error }) });
+    });
   }
 
   private handle(items: FramedItem[]): void {
@@ -109,8 +110,7 @@ export class BiReaderDriver {
       const recvTs = this.options.now();
       if (item.kind === 'overflow') {
         this.counts.overflows++;
-        this.warnOnce(BI_LINE_OVERFLOW_REASON, item.head, { maxLineBytes: this.framer?.maxLineBytes });
-        this.emit({ kind: 'parse-error', deviceId: this.options.deviceId, ts: recvTs, raw: truncateRaw(item.head), reason: BI_LINE_OVERFLOW_REASON });
+        this.reject(BI_LINE_OVERFLOW_REASON, item.head, recvTs, { maxLineBytes: this.framer?.maxLineBytes });
         continue;
       }
       this.counts.lines++;
@@ -120,7 +120,7 @@ export class BiReaderDriver {
         switch (event.kind) {
           case 'parse-error':
             this.counts.parseErrors++;
-            this.warnOnce(event.reason, event.raw);
+            this.unparsed.warn(event.reason, event.raw);
             break;
           case 'bi-start':
             this.counts.starts++;
@@ -141,20 +141,9 @@ export class BiReaderDriver {
     }
   }
 
-  private warnOnce(reason: string, raw: string, extra: Record<string, unknown> = {}): void {
-    if (this.warned.has(reason)) {
-      this.log.debug({ reason, raw: truncateRaw(raw) }, 'unparsed line');
-      return;
-    }
-    this.warned.add(reason);
-    this.log.warn({ reason, raw: truncateRaw(raw), ...extra }, 'unparsed line (counted; further ones with this reason are logged at debug level)');
-  }
-
-  private emit(event: DeviceEvent): void {
-    try {
-      this.options.onEvent(event);
-    } catch (e) {
-      this.log.error({ err: describeError(e), event: event.kind }, 'event handler threw');
-    }
+  /** A line the driver itself refuses: logged once per reason and emitted as a parse-error. */
+  private reject(reason: string, raw: string, ts: number, extra: Record<string, unknown> = {}): void {
+    this.unparsed.warn(reason, raw, extra);
+    this.emit(parseErrorEvent(this.options.deviceId, ts, reason, raw));
   }
 }

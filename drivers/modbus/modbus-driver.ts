@@ -12,6 +12,7 @@ import type { Logger } from 'pino';
 import { setTimeout as delay } from 'node:timers/promises';
 import type { DeviceEvent, Phase } from '../device-event.js';
 import { DriverError, describeError } from '../driver-error.js';
+import { safeEmitter, type EmitEvent } from '../driver-support/safe-emit.js';
 import { backoffDelay, type BackoffPolicy } from '../transport/transport.js';
 import { DEFAULT_BUS_REGISTRY, type BusLease, type ModbusBusRegistry } from './bus-registry.js';
 import { decodeSnapshot } from './decode.js';
@@ -72,6 +73,7 @@ type Health = 'ok' | 'offline' | 'timeout' | 'crc' | 'io' | `exception-${number}
 export class ModbusDriver {
   private readonly opts: ModbusDriverOptions;
   private readonly log: Logger;
+  private readonly send: EmitEvent;
   private readonly map: RegisterMap;
   private plan: ReadRequestSpec[] = [];
   private lease: BusLease | undefined;
@@ -89,6 +91,7 @@ export class ModbusDriver {
     this.opts = opts;
     this.map = opts.map ?? DEFAULT_REGISTER_MAP;
     this.log = opts.logger.child({ driver: 'modbus', deviceId: opts.deviceId });
+    this.send = safeEmitter(this.log, opts.onEvent);
   }
 
   /** Validates the settings and map (a DriverError names every problem), joins the bus and starts polling. */
@@ -238,12 +241,7 @@ export class ModbusDriver {
   }
 
   private emit(event: DeviceEvent): void {
-    if (this.abort.signal.aborted) return;
-    try {
-      this.opts.onEvent(event);
-    } catch (e) {
-      this.log.error({ err: describeError(e), event: event.kind }, 'event handler threw');
-    }
+    if (!this.abort.signal.aborted) this.send(event);
   }
 }
 

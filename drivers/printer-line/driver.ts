@@ -4,9 +4,11 @@
 // silence (flag-segmented streams, tickets with a trailer) get a clock tick every `idleCheckMs`.
 
 import type { Logger } from 'pino';
-import type { DeviceEvent } from '../device-event.js';
-import { truncateRaw } from '../device-event.js';
-import { DriverError, describeError } from '../driver-error.js';
+import { parseErrorEvent, type DeviceEvent } from '../device-event.js';
+import { DriverError } from '../driver-error.js';
+import { LinkReporter } from '../driver-support/link-reporter.js';
+import { safeEmitter, type EmitEvent } from '../driver-support/safe-emit.js';
+import { WarnOncePerReason } from '../driver-support/warn-once.js';
 import { LineFramer, DEFAULT_MAX_LINE_BYTES, type FramedItem } from '../transport/line-framer.js';
 import type { LinkState, Transport } from '../transport/transport.js';
 import { compileProfile } from './compile-profile.js';
@@ -56,7 +58,9 @@ export class PrinterLineDriver {
   private readonly log: Logger;
   private framer: LineFramer | undefined;
   private state: PrinterParserState = initialParserState();
-  private readonly warned = new Set<string>();
+  private readonly emit: EmitEvent;
+  private readonly link: LinkReporter;
+  private readonly unparsed: WarnOncePerReason;
   private readonly counts: PrinterLineCounters = { bytes: 0, lines: 0, parseErrors: 0, overflows: 0 };
   private started = false;
   private stopping: Promise<void> | undefined;
@@ -66,6 +70,9 @@ export class PrinterLineDriver {
     this.options = options;
     this.profile = options.profile ?? DEFAULT_PRINTER_PROFILE;
     this.log = options.logger.child({ driver: 'printer-line', deviceId: options.deviceId });
+    this.emit = safeEmitter(this.log, options.onEvent);
+    this.link = new LinkReporter({ deviceId: options.deviceId, transport: options.transport, log: this.log, now: options.now, emit: this.emit });
+    this.unparsed = new WarnOncePerReason(this.log, 'unparsed line');
   }
 
   /** Validates the profile and settings (throws a DriverError naming the problem), then opens the transport. */
@@ -114,14 +121,10 @@ export class PrinterLineDriver {
 
   private onLink(state: LinkState): void {
     if (this.stopping !== undefined) return;
-    if (state.connected) {
-      this.log.info({ transport: this.options.transport.description }, 'link up');
-    } else {
-      this.log.warn({ transport: this.options.transport.description, error: state.error }, 'link down');
-      // A line cut by the disconnect is parsed as it stands rather than glued to the next connection's bytes.
+    // A line cut by the disconnect is parsed as it stands rather than glued to the next connection's bytes.
+    this.link.report(state, () => {
       if (this.framer !== undefined) this.handle(this.framer.flush());
-    }
-    this.emit({ kind: 'link', deviceId: this.options.deviceId, ts: this.options.now(), connected: state.connected, ...(state.error !== undefined && { error: state.error }) });
+    });
   }
 
   private handle(items: FramedItem[]): void {
@@ -129,8 +132,8 @@ export class PrinterLineDriver {
       const recvTs = this.options.now();
       if (item.kind === 'overflow') {
         this.counts.overflows++;
-        this.warnOnce(LINE_OVERFLOW_REASON, item.head, { maxLineBytes: this.framer?.maxLineBytes });
-        this.emit({ kind: 'parse-error', deviceId: this.options.deviceId, ts: recvTs, raw: truncateRaw(item.head), reason: LINE_OVERFLOW_REASON });
+        this.unparsed.warn(LINE_OVERFLOW_REASON, item.head, { maxLineBytes: this.framer?.maxLineBytes });
+        this.emit(parseErrorEvent(this.options.deviceId, recvTs, LINE_OVERFLOW_REASON, item.head));
         continue;
       }
       this.counts.lines++;
@@ -148,7 +151,7 @@ export class PrinterLineDriver {
     for (const event of events) {
       if (event.kind === 'parse-error') {
         this.counts.parseErrors++;
-        this.warnOnce(event.reason, event.raw);
+        this.unparsed.warn(event.reason, event.raw);
       }
       this.emit(event);
     }
@@ -163,22 +166,5 @@ export class PrinterLineDriver {
       ...(this.options.tzOffsetMinutes !== undefined && { tzOffsetMinutes: this.options.tzOffsetMinutes }),
       ...(this.options.idleAfterMs !== undefined && { idleAfterMs: this.options.idleAfterMs }),
     };
-  }
-
-  private warnOnce(reason: string, raw: string, extra: Record<string, unknown> = {}): void {
-    if (this.warned.has(reason)) {
-      this.log.debug({ reason, raw: truncateRaw(raw) }, 'unparsed line');
-      return;
-    }
-    this.warned.add(reason);
-    this.log.warn({ reason, raw: truncateRaw(raw), ...extra }, 'unparsed line (counted; further ones with this reason are logged at debug level)');
-  }
-
-  private emit(event: DeviceEvent): void {
-    try {
-      this.options.onEvent(event);
-    } catch (e) {
-      this.log.error({ err: describeError(e), event: event.kind }, 'event handler threw');
-    }
   }
 }

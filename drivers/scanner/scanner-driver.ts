@@ -9,8 +9,11 @@
 // counted and logged once per reason (warn), later ones at debug level.
 
 import type { Logger } from 'pino';
-import { truncateRaw, type DeviceEvent } from '../device-event.js';
-import { describeError, DriverError } from '../driver-error.js';
+import { parseErrorEvent, type DeviceEvent } from '../device-event.js';
+import { DriverError } from '../driver-error.js';
+import { LinkReporter } from '../driver-support/link-reporter.js';
+import { safeEmitter, type EmitEvent } from '../driver-support/safe-emit.js';
+import { WarnOncePerReason } from '../driver-support/warn-once.js';
 import type { LinkState, Transport } from '../transport/transport.js';
 import { InputEventDecoder, inputEventLayoutFor, isInputEventLayout, type InputEventLayout } from './input-event.js';
 import { KeyboardWedgeDecoder } from './keyboard-wedge.js';
@@ -61,7 +64,9 @@ export class ScannerDriver {
   private framer: ScanFramer | undefined;
   private records: InputEventDecoder | undefined;
   private wedge: KeyboardWedgeDecoder | undefined;
-  private readonly warned = new Set<string>();
+  private readonly emit: EmitEvent;
+  private readonly link: LinkReporter;
+  private readonly rejected: WarnOncePerReason;
   private readonly counts: ScannerCounters = { bytes: 0, scans: 0, parseErrors: 0, overflows: 0, damaged: 0, incomplete: 0 };
   private started = false;
   private stopping: Promise<void> | undefined;
@@ -69,6 +74,9 @@ export class ScannerDriver {
   constructor(options: ScannerDriverOptions) {
     this.options = options;
     this.log = options.logger.child({ driver: 'scanner', deviceId: options.deviceId });
+    this.emit = safeEmitter(this.log, options.onEvent);
+    this.link = new LinkReporter({ deviceId: options.deviceId, transport: options.transport, log: this.log, now: options.now, emit: this.emit });
+    this.rejected = new WarnOncePerReason(this.log, 'scan rejected');
   }
 
   /** Validates the settings (throws a DriverError naming the problem), then opens the transport. */
@@ -128,16 +136,12 @@ export class ScannerDriver {
 
   private onLink(state: LinkState): void {
     if (this.stopping !== undefined) return;
-    if (state.connected) {
-      this.log.info({ transport: this.options.transport.description }, 'link up');
-    } else {
-      this.log.warn({ transport: this.options.transport.description, error: state.error }, 'link down');
+    this.link.report(state, () => {
       // A code cut by the disconnect is reported, never passed on as a (shorter, wrong) scan.
       if (this.framer !== undefined) this.handle(this.framer.flush());
       this.records?.reset();
       this.wedge?.reset();
-    }
-    this.emit({ kind: 'link', deviceId: this.options.deviceId, ts: this.options.now(), connected: state.connected, ...(state.error !== undefined && { error: state.error }) });
+    });
   }
 
   private handle(items: ScanItem[]): void {
@@ -167,20 +171,7 @@ export class ScannerDriver {
 
   private problem(reason: string, raw: string, ts: number, extra: Record<string, unknown> = {}): void {
     this.counts.parseErrors++;
-    if (this.warned.has(reason)) {
-      this.log.debug({ reason, raw: truncateRaw(raw), ...extra }, 'scan rejected');
-    } else {
-      this.warned.add(reason);
-      this.log.warn({ reason, raw: truncateRaw(raw), ...extra }, 'scan rejected (counted; further ones with this reason are logged at debug level)');
-    }
-    this.emit({ kind: 'parse-error', deviceId: this.options.deviceId, ts, raw: truncateRaw(raw), reason });
-  }
-
-  private emit(event: DeviceEvent): void {
-    try {
-      this.options.onEvent(event);
-    } catch (e) {
-      this.log.error({ err: describeError(e), event: event.kind }, 'event handler threw');
-    }
+    this.rejected.warn(reason, raw, extra);
+    this.emit(parseErrorEvent(this.options.deviceId, ts, reason, raw));
   }
 }
