@@ -4,11 +4,11 @@
 
 import type { Logger } from 'pino';
 import { parseErrorEvent, type DeviceEvent } from '../device-event.js';
-import { LinkReporter } from '../driver-support/link-reporter.js';
-import { safeEmitter, type EmitEvent } from '../driver-support/safe-emit.js';
+import type { EmitEvent } from '../driver-support/safe-emit.js';
+import { TransportSession } from '../driver-support/transport-session.js';
 import { WarnOncePerReason } from '../driver-support/warn-once.js';
 import { LineFramer, type FramedItem } from '../transport/line-framer.js';
-import type { LinkState, Transport } from '../transport/transport.js';
+import type { Transport } from '../transport/transport.js';
 import { initialBiParserState, parseBiLine, type BiParserState } from './parse.js';
 
 export const BI_LINE_OVERFLOW_REASON = 'line longer than maxLineBytes';
@@ -46,18 +46,17 @@ export class BiReaderDriver {
   private readonly log: Logger;
   private framer: LineFramer | undefined;
   private state: BiParserState = initialBiParserState();
+  private readonly session: TransportSession;
   private readonly emit: EmitEvent;
-  private readonly link: LinkReporter;
   private readonly unparsed: WarnOncePerReason;
   private readonly counts: BiReaderCounters = { bytes: 0, lines: 0, starts: 0, results: 0, cautions: 0, parseErrors: 0, overflows: 0 };
   private started = false;
-  private stopping: Promise<void> | undefined;
 
   constructor(options: BiReaderDriverOptions) {
     this.options = options;
     this.log = options.logger.child({ driver: 'bi-reader', deviceId: options.deviceId });
-    this.emit = safeEmitter(this.log, options.onEvent);
-    this.link = new LinkReporter({ deviceId: options.deviceId, transport: options.transport, log: this.log, now: options.now, emit: this.emit });
+    this.session = new TransportSession({ deviceId: options.deviceId, transport: options.transport, log: this.log, now: options.now, onEvent: options.onEvent });
+    this.emit = this.session.emit;
     this.unparsed = new WarnOncePerReason(this.log, 'unparsed line');
   }
 
@@ -70,16 +69,12 @@ export class BiReaderDriver {
     });
     this.started = true;
     this.log.info({ transport: this.options.transport.description }, 'bi-reader driver starting');
-    await this.options.transport.start({
-      onData: (chunk) => this.onData(chunk),
-      onLink: (state) => this.onLink(state),
-    });
+    await this.session.open({ onData: (chunk) => this.onData(chunk), onDown: () => this.onLinkDown() });
   }
 
   /** Idempotent. No event is emitted once it has begun. */
   stop(): Promise<void> {
-    this.stopping ??= this.options.transport.stop();
-    return this.stopping;
+    return this.session.stop();
   }
 
   get counters(): Readonly<BiReaderCounters> {
@@ -87,22 +82,18 @@ export class BiReaderDriver {
   }
 
   private onData(chunk: Buffer): void {
-    if (this.stopping !== undefined || this.framer === undefined) return;
+    if (this.framer === undefined) return;
     this.counts.bytes += chunk.length;
-    if (this.log.isLevelEnabled('trace')) this.log.trace({ rx: chunk.toString('hex') }, 'rx');
     this.handle(this.framer.push(chunk));
   }
 
-  private onLink(state: LinkState): void {
-    if (this.stopping !== undefined) return;
-    this.link.report(state, () => {
-      // A line cut by the disconnect is neither glued to the next connection's bytes nor parsed: cut
-      // after `lot=A23` it would read as a valid record of the wrong lot. It is reported instead.
-      for (const item of this.framer?.flush() ?? []) {
-        this.counts.parseErrors++;
-        this.reject(BI_CUT_LINE_REASON, item.kind === 'line' ? item.text : item.head, this.options.now());
-      }
-    });
+  private onLinkDown(): void {
+    // A line cut by the disconnect is neither glued to the next connection's bytes nor parsed: cut
+    // after `lot=A23` it would read as a valid record of the wrong lot. It is reported instead.
+    for (const item of this.framer?.flush() ?? []) {
+      this.counts.parseErrors++;
+      this.reject(BI_CUT_LINE_REASON, item.kind === 'line' ? item.text : item.head, this.options.now());
+    }
   }
 
   private handle(items: FramedItem[]): void {

@@ -6,11 +6,11 @@
 import type { Logger } from 'pino';
 import { parseErrorEvent, type DeviceEvent } from '../device-event.js';
 import { DriverError } from '../driver-error.js';
-import { LinkReporter } from '../driver-support/link-reporter.js';
-import { safeEmitter, type EmitEvent } from '../driver-support/safe-emit.js';
+import type { EmitEvent } from '../driver-support/safe-emit.js';
+import { TransportSession } from '../driver-support/transport-session.js';
 import { WarnOncePerReason } from '../driver-support/warn-once.js';
 import { LineFramer, DEFAULT_MAX_LINE_BYTES, type FramedItem } from '../transport/line-framer.js';
-import type { LinkState, Transport } from '../transport/transport.js';
+import type { Transport } from '../transport/transport.js';
 import { compileProfile } from './compile-profile.js';
 import { initialParserState, parsePrinterLine, printerParserTick, type PrinterParserContext, type PrinterParserState, type PrinterParseResult } from './parse.js';
 import { needsIdleTick, type PrinterLineProfile } from './profile.js';
@@ -58,20 +58,19 @@ export class PrinterLineDriver {
   private readonly log: Logger;
   private framer: LineFramer | undefined;
   private state: PrinterParserState = initialParserState();
+  private readonly session: TransportSession;
   private readonly emit: EmitEvent;
-  private readonly link: LinkReporter;
   private readonly unparsed: WarnOncePerReason;
   private readonly counts: PrinterLineCounters = { bytes: 0, lines: 0, parseErrors: 0, overflows: 0 };
   private started = false;
-  private stopping: Promise<void> | undefined;
   private idleTimer: NodeJS.Timeout | undefined;
 
   constructor(options: PrinterLineDriverOptions) {
     this.options = options;
     this.profile = options.profile ?? DEFAULT_PRINTER_PROFILE;
     this.log = options.logger.child({ driver: 'printer-line', deviceId: options.deviceId });
-    this.emit = safeEmitter(this.log, options.onEvent);
-    this.link = new LinkReporter({ deviceId: options.deviceId, transport: options.transport, log: this.log, now: options.now, emit: this.emit });
+    this.session = new TransportSession({ deviceId: options.deviceId, transport: options.transport, log: this.log, now: options.now, onEvent: options.onEvent });
+    this.emit = this.session.emit;
     this.unparsed = new WarnOncePerReason(this.log, 'unparsed line');
   }
 
@@ -95,17 +94,13 @@ export class PrinterLineDriver {
       this.idleTimer.unref();
     }
     this.log.info({ transport: this.options.transport.description, profile: this.profile.name }, 'printer-line driver starting');
-    await this.options.transport.start({
-      onData: (chunk) => this.onData(chunk),
-      onLink: (state) => this.onLink(state),
-    });
+    await this.session.open({ onData: (chunk) => this.onData(chunk), onDown: () => this.onLinkDown() });
   }
 
   /** Idempotent. No event is emitted once it has begun. */
   stop(): Promise<void> {
     if (this.idleTimer !== undefined) clearInterval(this.idleTimer);
-    this.stopping ??= this.options.transport.stop();
-    return this.stopping;
+    return this.session.stop();
   }
 
   get counters(): Readonly<PrinterLineCounters> {
@@ -113,18 +108,14 @@ export class PrinterLineDriver {
   }
 
   private onData(chunk: Buffer): void {
-    if (this.stopping !== undefined || this.framer === undefined) return;
+    if (this.framer === undefined) return;
     this.counts.bytes += chunk.length;
-    if (this.log.isLevelEnabled('trace')) this.log.trace({ rx: chunk.toString('hex') }, 'rx');
     this.handle(this.framer.push(chunk));
   }
 
-  private onLink(state: LinkState): void {
-    if (this.stopping !== undefined) return;
+  private onLinkDown(): void {
     // A line cut by the disconnect is parsed as it stands rather than glued to the next connection's bytes.
-    this.link.report(state, () => {
-      if (this.framer !== undefined) this.handle(this.framer.flush());
-    });
+    if (this.framer !== undefined) this.handle(this.framer.flush());
   }
 
   private handle(items: FramedItem[]): void {
@@ -142,7 +133,7 @@ export class PrinterLineDriver {
   }
 
   private tick(): void {
-    if (this.stopping !== undefined) return;
+    if (this.session.stopped) return;
     this.apply(printerParserTick(this.state, this.context(this.options.now())));
   }
 

@@ -11,10 +11,10 @@
 import type { Logger } from 'pino';
 import { parseErrorEvent, type DeviceEvent } from '../device-event.js';
 import { DriverError } from '../driver-error.js';
-import { LinkReporter } from '../driver-support/link-reporter.js';
-import { safeEmitter, type EmitEvent } from '../driver-support/safe-emit.js';
+import type { EmitEvent } from '../driver-support/safe-emit.js';
+import { TransportSession } from '../driver-support/transport-session.js';
 import { WarnOncePerReason } from '../driver-support/warn-once.js';
-import type { LinkState, Transport } from '../transport/transport.js';
+import type { Transport } from '../transport/transport.js';
 import { InputEventDecoder, inputEventLayoutFor, isInputEventLayout, type InputEventLayout } from './input-event.js';
 import { KeyboardWedgeDecoder } from './keyboard-wedge.js';
 import { DEFAULT_MAX_CODE_BYTES, ScanFramer, type ScanItem, type ScanSuffix } from './scan-framer.js';
@@ -64,18 +64,17 @@ export class ScannerDriver {
   private framer: ScanFramer | undefined;
   private records: InputEventDecoder | undefined;
   private wedge: KeyboardWedgeDecoder | undefined;
+  private readonly session: TransportSession;
   private readonly emit: EmitEvent;
-  private readonly link: LinkReporter;
   private readonly rejected: WarnOncePerReason;
   private readonly counts: ScannerCounters = { bytes: 0, scans: 0, parseErrors: 0, overflows: 0, damaged: 0, incomplete: 0 };
   private started = false;
-  private stopping: Promise<void> | undefined;
 
   constructor(options: ScannerDriverOptions) {
     this.options = options;
     this.log = options.logger.child({ driver: 'scanner', deviceId: options.deviceId });
-    this.emit = safeEmitter(this.log, options.onEvent);
-    this.link = new LinkReporter({ deviceId: options.deviceId, transport: options.transport, log: this.log, now: options.now, emit: this.emit });
+    this.session = new TransportSession({ deviceId: options.deviceId, transport: options.transport, log: this.log, now: options.now, onEvent: options.onEvent });
+    this.emit = this.session.emit;
     this.rejected = new WarnOncePerReason(this.log, 'scan rejected');
   }
 
@@ -103,16 +102,12 @@ export class ScannerDriver {
     });
     this.started = true;
     this.log.info({ transport: o.transport.description, format, suffix: this.framer.suffix, ...(this.records && { recordBytes: this.records.layout }) }, 'scanner driver starting');
-    await o.transport.start({
-      onData: (chunk) => this.onData(chunk),
-      onLink: (state) => this.onLink(state),
-    });
+    await this.session.open({ onData: (chunk) => this.onData(chunk), onDown: () => this.onLinkDown() });
   }
 
   /** Idempotent. No event is emitted once it has begun. */
   stop(): Promise<void> {
-    this.stopping ??= this.options.transport.stop();
-    return this.stopping;
+    return this.session.stop();
   }
 
   get counters(): Readonly<ScannerCounters> {
@@ -121,9 +116,8 @@ export class ScannerDriver {
 
   private onData(chunk: Buffer): void {
     const framer = this.framer;
-    if (this.stopping !== undefined || framer === undefined) return;
+    if (framer === undefined) return;
     this.counts.bytes += chunk.length;
-    if (this.log.isLevelEnabled('trace')) this.log.trace({ rx: chunk.toString('hex') }, 'rx');
     if (this.records === undefined || this.wedge === undefined) {
       this.handle(framer.push(chunk));
       return;
@@ -134,14 +128,11 @@ export class ScannerDriver {
     }
   }
 
-  private onLink(state: LinkState): void {
-    if (this.stopping !== undefined) return;
-    this.link.report(state, () => {
-      // A code cut by the disconnect is reported, never passed on as a (shorter, wrong) scan.
-      if (this.framer !== undefined) this.handle(this.framer.flush());
-      this.records?.reset();
-      this.wedge?.reset();
-    });
+  private onLinkDown(): void {
+    // A code cut by the disconnect is reported, never passed on as a (shorter, wrong) scan.
+    if (this.framer !== undefined) this.handle(this.framer.flush());
+    this.records?.reset();
+    this.wedge?.reset();
   }
 
   private handle(items: ScanItem[]): void {

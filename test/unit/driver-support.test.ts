@@ -1,8 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { pino } from 'pino';
 import type { DeviceEvent } from '../../drivers/device-event.js';
+import type { Transport, TransportHandlers } from '../../drivers/transport/transport.js';
 import { LinkReporter } from '../../drivers/driver-support/link-reporter.js';
 import { safeEmitter } from '../../drivers/driver-support/safe-emit.js';
+import { TransportSession } from '../../drivers/driver-support/transport-session.js';
 import { WarnOncePerReason } from '../../drivers/driver-support/warn-once.js';
 
 interface LogLine { level: number; msg: string; reason?: string; raw?: string; transport?: string; error?: string; max?: number }
@@ -52,5 +54,35 @@ describe('safeEmitter', () => {
     });
     expect(() => emit({ kind: 'link', deviceId: 'D-1', ts: 1, connected: true })).not.toThrow();
     expect(logs.map((l) => [l.level, l.msg])).toEqual([[50, 'event handler threw']]);
+  });
+});
+
+describe('TransportSession', () => {
+  it('passes bytes and link drops to the driver until stop() has begun, and stops the transport once', async () => {
+    const { log } = capture();
+    let handlers: TransportHandlers | undefined;
+    let stops = 0;
+    const transport: Transport = {
+      description: 'fake',
+      start: async (h) => void (handlers = h),
+      write: async () => undefined,
+      stop: async () => void stops++,
+    };
+    const events: DeviceEvent[] = [];
+    const seen: string[] = [];
+    const session = new TransportSession({ deviceId: 'D-1', transport, log, now: () => 1, onEvent: (e) => events.push(e) });
+    await session.open({ onData: (chunk) => seen.push(chunk.toString()), onDown: () => seen.push('down') });
+    handlers?.onData(Buffer.from('abc'));
+    handlers?.onLink({ connected: false, error: 'gone' });
+    expect(seen).toEqual(['abc', 'down']);
+    expect(events).toEqual([{ kind: 'link', deviceId: 'D-1', ts: 1, connected: false, error: 'gone' }]);
+    const stopping = session.stop();
+    expect(session.stop()).toBe(stopping);
+    await stopping;
+    expect([session.stopped, stops]).toEqual([true, 1]);
+    handlers?.onData(Buffer.from('late'));
+    handlers?.onLink({ connected: true });
+    expect(seen).toEqual(['abc', 'down']);
+    expect(events).toHaveLength(1);
   });
 });
