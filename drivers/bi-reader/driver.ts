@@ -3,12 +3,11 @@
 // the line overflow are logged once (warn) and counted, and the events still go out so nothing is lost.
 
 import type { Logger } from 'pino';
-import { parseErrorEvent, type DeviceEvent } from '../device-event.js';
+import { parseErrorEvent } from '../device-event.js';
 import type { EmitEvent } from '../driver-support/safe-emit.js';
-import { TransportSession } from '../driver-support/transport-session.js';
+import { TransportSession, type StreamDriverOptions } from '../driver-support/transport-session.js';
 import { WarnOncePerReason } from '../driver-support/warn-once.js';
 import { LineFramer, type FramedItem } from '../transport/line-framer.js';
-import type { Transport } from '../transport/transport.js';
 import { initialBiParserState, parseBiLine, type BiParserState } from './parse.js';
 
 export const BI_LINE_OVERFLOW_REASON = 'line longer than maxLineBytes';
@@ -16,18 +15,13 @@ export const BI_CUT_LINE_REASON = 'line cut off by a disconnect';
 /** BI lines are short; a longer one is noise. */
 export const DEFAULT_BI_MAX_LINE_BYTES = 1024;
 
-export interface BiReaderDriverOptions {
-  deviceId: string;
-  transport: Transport;
+export interface BiReaderDriverOptions extends StreamDriverOptions {
   /** Default `utf-8` (the protocol is ASCII). */
   encoding?: string;
   /** Default 1024. */
   maxLineBytes?: number;
   /** Refuse records without a ` *HH` checksum. Default false. */
   requireChecksum?: boolean;
-  logger: Logger;
-  now: () => number;
-  onEvent: (event: DeviceEvent) => void;
 }
 
 export interface BiReaderCounters {

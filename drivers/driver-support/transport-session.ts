@@ -4,9 +4,20 @@
 // more events of its own.
 
 import type { Logger } from 'pino';
+import type { DeviceEvent } from '../device-event.js';
 import type { Transport } from '../transport/transport.js';
 import { LinkReporter } from './link-reporter.js';
 import { safeEmitter, type EmitEvent } from './safe-emit.js';
+
+/** What every stream driver is given, whatever its device family. */
+export interface StreamDriverOptions {
+  deviceId: string;
+  transport: Transport;
+  logger: Logger;
+  /** Gateway clock (ms since the epoch). */
+  now: () => number;
+  onEvent: (event: DeviceEvent) => void;
+}
 
 export interface TransportSessionOptions {
   deviceId: string;

@@ -4,13 +4,12 @@
 // silence (flag-segmented streams, tickets with a trailer) get a clock tick every `idleCheckMs`.
 
 import type { Logger } from 'pino';
-import { parseErrorEvent, type DeviceEvent } from '../device-event.js';
+import { parseErrorEvent } from '../device-event.js';
 import { DriverError } from '../driver-error.js';
 import type { EmitEvent } from '../driver-support/safe-emit.js';
-import { TransportSession } from '../driver-support/transport-session.js';
+import { TransportSession, type StreamDriverOptions } from '../driver-support/transport-session.js';
 import { WarnOncePerReason } from '../driver-support/warn-once.js';
 import { LineFramer, DEFAULT_MAX_LINE_BYTES, type FramedItem } from '../transport/line-framer.js';
-import type { Transport } from '../transport/transport.js';
 import { compileProfile } from './compile-profile.js';
 import { initialParserState, parsePrinterLine, printerParserTick, type PrinterParserContext, type PrinterParserState, type PrinterParseResult } from './parse.js';
 import { needsIdleTick, type PrinterLineProfile } from './profile.js';
@@ -19,9 +18,7 @@ import { DEFAULT_PRINTER_PROFILE } from './profiles/index.js';
 export const DEFAULT_ATMOSPHERIC_KPA = 101.325;
 export const LINE_OVERFLOW_REASON = 'line longer than maxLineBytes';
 
-export interface PrinterLineDriverOptions {
-  deviceId: string;
-  transport: Transport;
+export interface PrinterLineDriverOptions extends StreamDriverOptions {
   /** Default: the built-in `prevac-ticket`. */
   profile?: PrinterLineProfile;
   /** Site mean barometric pressure, for gauge -> absolute. Default 101.325. */
@@ -37,9 +34,6 @@ export interface PrinterLineDriverOptions {
   idleAfterMs?: number;
   /** How often the clock tick looks for silence, ms. Default 1000. */
   idleCheckMs?: number;
-  logger: Logger;
-  now: () => number;
-  onEvent: (event: DeviceEvent) => void;
 }
 
 export interface PrinterLineCounters {

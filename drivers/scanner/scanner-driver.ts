@@ -9,12 +9,11 @@
 // counted and logged once per reason (warn), later ones at debug level.
 
 import type { Logger } from 'pino';
-import { parseErrorEvent, type DeviceEvent } from '../device-event.js';
+import { parseErrorEvent } from '../device-event.js';
 import { DriverError } from '../driver-error.js';
 import type { EmitEvent } from '../driver-support/safe-emit.js';
-import { TransportSession } from '../driver-support/transport-session.js';
+import { TransportSession, type StreamDriverOptions } from '../driver-support/transport-session.js';
 import { WarnOncePerReason } from '../driver-support/warn-once.js';
-import type { Transport } from '../transport/transport.js';
 import { InputEventDecoder, inputEventLayoutFor, isInputEventLayout, type InputEventLayout } from './input-event.js';
 import { KeyboardWedgeDecoder } from './keyboard-wedge.js';
 import { DEFAULT_MAX_CODE_BYTES, ScanFramer, type ScanItem, type ScanSuffix } from './scan-framer.js';
@@ -29,9 +28,7 @@ export const SCAN_ERROR_REASONS = {
   incomplete: 'code cut off by a disconnect',
 } as const;
 
-export interface ScannerDriverOptions {
-  deviceId: string;
-  transport: Transport;
+export interface ScannerDriverOptions extends StreamDriverOptions {
   /** Default `text`; `input-event` for a HidTransport. */
   format?: ScannerWireFormat;
   /** The scanner's configured suffix. Default `auto` (CR, LF, CRLF or TAB). A HID scanner's Enter is CR. */
@@ -44,9 +41,6 @@ export interface ScannerDriverOptions {
   inputEventLayout?: InputEventLayout;
   /** input-event only: F-key -> text, e.g. `{ F8: '\u001d' }` for a scanner sending GS as F8. */
   functionKeys?: Readonly<Record<string, string>>;
-  logger: Logger;
-  now: () => number;
-  onEvent: (event: DeviceEvent) => void;
 }
 
 export interface ScannerCounters {
