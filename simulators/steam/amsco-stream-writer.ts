@@ -12,6 +12,7 @@
 // chamber (τ = 6 s), the air detector reading colder where the chamber is colder than T_sat(p) (air).
 
 import { tsatC } from '../../gateway/verify/steam-table.js';
+import { fixed1, pad2 } from '../shared/ticket-text.js';
 import type { SteamCycle } from './cycle.js';
 import { steamProgram } from './programs.js';
 import { DEFAULT_ATMOSPHERIC_KPA, type TicketHeader, type TicketLine } from './ticket-writer.js';
@@ -30,13 +31,7 @@ const INHG_KPA = 3.386388640341;
 const LOAD_TAU_S = 6;
 const REFERENCE_C = 21.2;
 
-const pad2 = (n: number): string => String(n).padStart(2, '0');
 const f = (c: number): number => c * 9 / 5 + 32;
-
-function fixed1(x: number): string {
-  const s = x.toFixed(1);
-  return s === '-0.0' ? '0.0' : s;
-}
 
 /** `10:41:58 AM` / ` 9:05:00 PM` (12 h) or `14:41:58   ` (24 h: spaces where AM/PM would be). */
 export function formatAmscoClock(ms: number, clock: AmscoClock): string {

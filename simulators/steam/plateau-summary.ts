@@ -33,11 +33,3 @@ export function plateauSummary(cycle: SteamCycle): PlateauSummary | undefined {
     startS: first.t,
   };
 }
-
-const pad2 = (n: number): string => String(n).padStart(2, '0');
-
-/** `mm:ss` (minutes not wrapped at 60), as tickets print durations and elapsed times. */
-export function formatMinSec(seconds: number): string {
-  const whole = Math.max(0, Math.round(seconds));
-  return `${pad2(Math.floor(whole / 60))}:${pad2(whole % 60)}`;
-}

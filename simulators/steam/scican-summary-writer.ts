@@ -5,14 +5,13 @@
 // pressure vs temperature), overshoot (max), abort (the fault and ABORTED lines); dropout it cannot.
 
 import { createHash } from 'node:crypto';
+import { formatMinSec, pad2 } from '../shared/ticket-text.js';
 import type { SteamCycle } from './cycle.js';
-import { formatMinSec, plateauSummary } from './plateau-summary.js';
+import { plateauSummary } from './plateau-summary.js';
 import { steamProgram } from './programs.js';
 import type { TicketHeader, TicketLine } from './ticket-writer.js';
 
 export const SCICAN_MODEL_LINE = 'STATCLAVE G4 SBS1R118';
-
-const pad2 = (n: number): string => String(n).padStart(2, '0');
 
 /** ` 9:54:52  14/03/2025`: start time (hour space-padded) and the date day first. */
 export function formatScicanStart(ms: number): string {

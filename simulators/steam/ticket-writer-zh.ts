@@ -4,9 +4,10 @@
 // two tickets of one cycle carry the same samples and phases.
 
 import { encodeGb18030 } from '../shared/gb18030.js';
+import { fixed1, formatClock, formatDate, formatMinSec, layOutSampledTicket, type TicketLine } from '../shared/ticket-text.js';
 import type { CycleSample, SteamCycle } from './cycle.js';
-import { formatMinSec, plateauSummary } from './plateau-summary.js';
-import { DEFAULT_ATMOSPHERIC_KPA, formatClock, formatDate, sampleLabel, type TicketHeader, type TicketLine, type TicketOptions } from './ticket-writer.js';
+import { plateauSummary } from './plateau-summary.js';
+import { DEFAULT_ATMOSPHERIC_KPA, sampleLabel, type TicketHeader, type TicketOptions } from './ticket-writer.js';
 
 const LABELS: Readonly<Record<string, string>> = {
   'START': '开始',
@@ -50,11 +51,6 @@ function padDisplay(text: string, width: number): string {
   return text + ' '.repeat(Math.max(1, width - cols));
 }
 
-function fixed1(x: number): string {
-  const s = x.toFixed(1);
-  return s === '-0.0' ? '0.0' : s;
-}
-
 export function formatHeaderZh(h: TicketHeader): string[] {
   const program = PROGRAM_TEXTS[h.programText] ?? h.programText;
   return [
@@ -73,32 +69,21 @@ export function formatSampleLineZh(clockMs: number, label: string | undefined, t
 
 export function renderTicketZh(header: TicketHeader, cycle: SteamCycle, options: TicketOptions = {}): TicketLine[] {
   const atm = options.atmosphericKpa ?? DEFAULT_ATMOSPHERIC_KPA;
-  const t0 = cycle.samples[0]?.t ?? 0;
-  const lines: TicketLine[] = formatHeaderZh(header).map((text) => ({ t: t0, text }));
-  const alarms = [...cycle.alarms].sort((a, b) => a.t - b.t);
-  const alarmLine = (code: string, text: string): string => `报警 ${code}: ${ALARM_TEXTS[text] ?? text}`;
-  let a = 0;
-  let prev: CycleSample | undefined;
-  for (const s of cycle.samples) {
-    for (; a < alarms.length && (alarms[a]?.t ?? Infinity) <= s.t; a++) {
-      const alarm = alarms[a];
-      if (alarm) lines.push({ t: s.t, text: alarmLine(alarm.code, alarm.text) });
-    }
-    lines.push({ t: s.t, text: formatSampleLineZh(header.startMs + s.t * 1000, sampleLabel(prev, s), s.temp_c, s.pressure_kpa, atm) });
-    prev = s;
-  }
-  const tEnd = prev ? prev.t : t0;
-  for (; a < alarms.length; a++) {
-    const alarm = alarms[a];
-    if (alarm) lines.push({ t: tEnd, text: alarmLine(alarm.code, alarm.text) });
-  }
   const summary = plateauSummary(cycle);
-  if (summary) {
-    lines.push({ t: tEnd, text: `灭菌温度 最低/最高: ${fixed1(summary.minTempC)}/${fixed1(summary.maxTempC)} ℃` });
-    lines.push({ t: tEnd, text: `灭菌时间: ${formatMinSec(summary.seconds)}   F0: n/a` });
-  }
-  lines.push({ t: tEnd, text: cycle.result === 'aborted' ? '结果: 中止' : '结果: 合格' });
-  return lines;
+  return layOutSampledTicket<CycleSample>({
+    header: formatHeaderZh(header),
+    samples: cycle.samples,
+    alarms: cycle.alarms,
+    sampleLine: (prev, s) => formatSampleLineZh(header.startMs + s.t * 1000, sampleLabel(prev, s), s.temp_c, s.pressure_kpa, atm),
+    alarmLine: (alarm) => `报警 ${alarm.code}: ${ALARM_TEXTS[alarm.text] ?? alarm.text}`,
+    footer: [
+      ...(summary ? [
+        `灭菌温度 最低/最高: ${fixed1(summary.minTempC)}/${fixed1(summary.maxTempC)} ℃`,
+        `灭菌时间: ${formatMinSec(summary.seconds)}   F0: n/a`,
+      ] : []),
+      cycle.result === 'aborted' ? '结果: 中止' : '结果: 合格',
+    ],
+  });
 }
 
 /** One printed line as the bytes the printer port sends. */
