@@ -7,7 +7,7 @@
 // played `rounds` times, and from placeVial() on the handle given to `onReady`, which the demo calls
 // in-process when it "places" the BI of a load. Output nobody listens to is dropped (byte-output.ts).
 
-import { createLineOutputs } from './output/line-outputs.js';
+import { createLineOutputs, FLUSH_TIMEOUT_MS } from './output/line-outputs.js';
 import { junkLine } from './output/garbage.js';
 import { sleepUntil } from './shared/pace.js';
 import { createPrng } from './shared/prng.js';
@@ -81,7 +81,6 @@ export interface BiReaderSimulatorOptions {
   waitForClient?: boolean;
 }
 
-const FLUSH_TIMEOUT_MS = 5000;
 const CRLF = '\r\n';
 const LOT = /^[A-Za-z0-9._/-]{1,20}$/;
 const NAME = /^[A-Za-z0-9._/+-]{1,32}$/;

@@ -9,7 +9,7 @@
 
 import { setTimeout as delay } from 'node:timers/promises';
 import type { ByteOutput } from './output/byte-output.js';
-import { createLineOutputs, type LineOutputs } from './output/line-outputs.js';
+import { createLineOutputs, FLUSH_TIMEOUT_MS, type LineOutputs } from './output/line-outputs.js';
 import { createInputEventOutput } from './scanner/input-event-output.js';
 import { canType, typeScan, type GsMode, type InputEventLayout } from './scanner/keyboard-wedge-encoder.js';
 import { DEFAULT_SCAN_CODES, readScanScript } from './scanner/scan-script.js';
@@ -66,8 +66,6 @@ export interface ScannerSimulatorOptions {
   /** With `tcpPort`: play the codes only once a client (the gateway) is connected. */
   waitForClient?: boolean;
 }
-
-const FLUSH_TIMEOUT_MS = 5000;
 
 export async function runScannerSimulator(opts: ScannerSimulatorOptions): Promise<void> {
   const intervalMs = opts.intervalMs ?? 2000;

@@ -1,10 +1,12 @@
 // The outputs of a printer-port simulator as one unit: a serial port/PTY and/or a TCP "serial device
 // server", validated, opened, written, flushed and closed together, with the drop policy of byte-output.ts.
-// The same steps as runAutoclaveSimulator, factored out for the simulators that came after it (washer).
 
 import type { ByteOutput, OutputLog } from './byte-output.js';
 import { createSerialOutput } from './serial-output.js';
 import { createTcpOutput, type TcpOutput } from './tcp-output.js';
+
+/** How long the end of a run waits for the last bytes to leave (a PTY nobody reads never drains). */
+export const FLUSH_TIMEOUT_MS = 5000;
 
 export interface LineOutputTargets {
   /** Serial device or PTY path. */
