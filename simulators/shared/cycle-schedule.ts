@@ -4,7 +4,7 @@
 
 import type { TimedChunk } from '../output/timed-chunk.js';
 import { createPrng } from './prng.js';
-import { formatDate, type TicketLine } from './ticket-text.js';
+import { formatDate, type TicketHeaderFacts, type TicketLine } from './ticket-text.js';
 
 export interface RunScheduleOptions {
   /** Machine name on the ticket, one word. Default the machine's (`SIM-AC01`, `SIM-WD01`). */
@@ -54,28 +54,29 @@ export function resolveRunSchedule(opts: RunScheduleOptions, machine: MachineDef
   return { name, seed, pauseBetweenS, startTime, firstCycleNo, operator: opts.operator };
 }
 
-/** Where cycle `index` stands in the run and what its ticket header says about it. */
+/** Cycle `index` of a run: its seed, and what its ticket header says about it. */
 export interface CycleSlot {
+  /** The schedule's seed + index. */
   seed: number;
-  cycleNo: number;
-  /** The machine clock at the cycle's t = 0, ms since the epoch. */
-  startMs: number;
-  operator: string;
-  /** `L250314-004217`: date and cycle counter, unique per machine. */
-  loadId: string;
+  /** The load id is `L250314-004217`: date and cycle counter, unique per machine. */
+  facts: TicketHeaderFacts;
 }
 
-/** Cycle `index`, starting `offsetS` simulated seconds into the run. */
-export function cycleSlot(s: RunSchedule, index: number, offsetS: number): CycleSlot {
+/** Cycle `index` of program `program`, starting `offsetS` simulated seconds into the run. */
+export function cycleSlot(s: RunSchedule, program: { programNo: number; text: string }, index: number, offsetS: number): CycleSlot {
   const seed = s.seed + index;
   const cycleNo = s.firstCycleNo + index;
   const startMs = s.startTime + offsetS * 1000;
   return {
     seed,
-    cycleNo,
-    startMs,
-    operator: s.operator ?? String(createPrng(seed).int(1, 9999)).padStart(4, '0'),
-    loadId: `L${formatDate(startMs).slice(2).replaceAll('-', '')}-${String(cycleNo).padStart(6, '0')}`,
+    facts: {
+      programNo: program.programNo,
+      programText: program.text,
+      cycleNo,
+      operator: s.operator ?? String(createPrng(seed).int(1, 9999)).padStart(4, '0'),
+      loadId: `L${formatDate(startMs).slice(2).replaceAll('-', '')}-${String(cycleNo).padStart(6, '0')}`,
+      startMs,
+    },
   };
 }
 

@@ -52,25 +52,17 @@ export function resolveAutoclaveSettings(opts: AutoclaveScheduleOptions): Autocl
 }
 
 export function planAutoclaveCycle(settings: AutoclaveSettings, index: number, offsetS: number, replayed?: SteamCycle): AutoclaveCyclePlan {
-  const { seed, cycleNo, startMs, operator, loadId } = cycleSlot(settings, index, offsetS);
+  const { seed, facts } = cycleSlot(settings, settings.program, index, offsetS);
   const cycle = replayed ?? generateSteamCycle(settings.program, {
     seed,
     ...(settings.fault !== undefined && settings.fault !== 'garbage' ? { fault: settings.fault } : {}),
   });
-  const header: TicketHeader = {
-    sterilizer: settings.name,
-    programNo: settings.program.programNo,
-    programText: settings.program.text,
-    cycleNo,
-    operator,
-    loadId,
-    startMs,
-  };
+  const header: TicketHeader = { sterilizer: settings.name, ...facts };
   const format = ticketFormat(settings.profile);
   const lines = format.render(header, cycle, { atmosphericKpa: settings.atmosphericKpa });
   let chunks = linesToChunks(lines, offsetS, TICKET_EOL, format.encode);
   if (settings.fault === 'garbage') chunks = injectGarbage(chunks, createPrng(seed * 7919 + 17));
-  return { index, cycleNo, offsetS, startMs, cycle, header, lines, chunks };
+  return { index, cycleNo: facts.cycleNo, offsetS, startMs: facts.startMs, cycle, header, lines, chunks };
 }
 
 /** The run's cycles in order, forever; cycle k+1 starts `pauseBetweenS` after cycle k ends. */

@@ -36,20 +36,12 @@ export function resolveWasherSettings(opts: WasherScheduleOptions): WasherSettin
 }
 
 export function planWasherCycle(settings: WasherSettings, index: number, offsetS: number): WasherCyclePlan {
-  const { seed, cycleNo, startMs, operator, loadId } = cycleSlot(settings, index, offsetS);
+  const { seed, facts } = cycleSlot(settings, settings.program, index, offsetS);
   const cycle = generateWasherCycle(settings.program, { seed, ...(settings.fault !== undefined ? { fault: settings.fault } : {}) });
-  const header: WasherTicketHeader = {
-    washer: settings.name,
-    programNo: settings.program.programNo,
-    programText: settings.program.text,
-    cycleNo,
-    operator,
-    loadId,
-    startMs,
-  };
+  const header: WasherTicketHeader = { washer: settings.name, ...facts };
   const lines = renderWasherTicket(header, cycle);
   const chunks = linesToChunks(lines, offsetS, TICKET_EOL);
-  return { index, cycleNo, offsetS, startMs, cycle, header, lines, chunks };
+  return { index, cycleNo: facts.cycleNo, offsetS, startMs: facts.startMs, cycle, header, lines, chunks };
 }
 
 /** The run's cycles in order, forever; cycle k+1 starts `pauseBetweenS` after cycle k ends. */
