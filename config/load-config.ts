@@ -8,7 +8,7 @@ import { type ConfigProblem, formatProblems, problemFromIssue } from './config-p
 import { loadPolicyFrom } from '../gateway/load/index.js';
 import { ProgramError, resolvePrograms, type ProgramOverride } from '../gateway/verify/index.js';
 import { isProfileName, loadPrinterProfile } from '../drivers/printer-line/index.js';
-import { validateRegisterMap } from '../drivers/modbus/index.js';
+import { validateRegisterMap } from '../drivers/modbus/register-map.js';
 
 export class ConfigError extends Error {
   readonly problems: ConfigProblem[];

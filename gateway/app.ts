@@ -1,7 +1,7 @@
 // Wiring from config: store -> publisher -> device sessions, started in dependency order and stopped in
 // reverse. One device failing to start is logged and isolated; the others run.
 import type { GatewayConfig } from '../config/schema.js';
-import { startEmbeddedBroker, type BrokerHandle } from './broker/embedded-broker.js';
+import type { BrokerHandle } from './broker/embedded-broker.js';
 import { DeviceSession, type CycleSummary } from './device/device-session.js';
 import { errorMessage, GatewayError } from './errors.js';
 import type { Logger } from './logger.js';
@@ -55,6 +55,8 @@ export class GatewayApp {
 
     let url = config.mqtt.url;
     if (url === 'embedded') {
+      // aedes is loaded only for the demo's embedded broker: a site gateway does not carry it in memory
+      const { startEmbeddedBroker } = await import('./broker/embedded-broker.js');
       this.broker = await startEmbeddedBroker({ logger });
       url = this.broker.url;
     }

@@ -5,7 +5,6 @@ import { PrinterLineDriver, loadPrinterProfile } from '../../drivers/printer-lin
 import { SerialTransport, TcpTransport, type Transport } from '../../drivers/transport/index.js';
 import { HidTransport, ScannerDriver } from '../../drivers/scanner/index.js';
 import { BiReaderDriver } from '../../drivers/bi-reader/index.js';
-import { ModbusDriver, parseRegisterMap } from '../../drivers/modbus/index.js';
 import type { DeviceConfig } from '../../config/schema.js';
 import { GatewayError } from '../errors.js';
 import type { Logger } from '../logger.js';
@@ -24,12 +23,13 @@ export function transportFor(device: DeviceConfig, logger: Logger): Transport {
   throw new GatewayError('config.device', `device ${device.id}: no serial or tcp line configured`, { deviceId: device.id });
 }
 
-export function driverFor(opts: {
+/** The driver of a configured device. Modbus (and modbus-serial) is loaded only when a device uses it. */
+export async function driverFor(opts: {
   device: DeviceConfig;
   logger: Logger;
   now: () => number;
   onEvent: (e: DeviceEvent) => void;
-}): DeviceDriver {
+}): Promise<DeviceDriver> {
   const { device } = opts;
   switch (device.driver) {
     case 'printer-line': {
@@ -54,6 +54,7 @@ export function driverFor(opts: {
     case 'modbus': {
       const m = device.modbus;
       if (!m) throw new GatewayError('config.device', `device ${device.id}: driver modbus needs a modbus section`, { deviceId: device.id });
+      const { ModbusDriver, parseRegisterMap } = await import('../../drivers/modbus/index.js');
       const link = m.mode === 'rtu'
         ? { mode: 'rtu' as const, path: m.path as string, baudRate: m.baudRate }
         : { mode: m.mode, host: m.host as string, port: m.port as number };

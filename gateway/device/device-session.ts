@@ -78,7 +78,7 @@ export class DeviceSession {
     this.resumeOpenCycle();
     this.publishState();
     const onEvent = (e: DeviceEvent) => this.onEvent(e);
-    this.driver = this.ctx.driver ? this.ctx.driver(onEvent) : driverFor({ device: this.ctx.device, logger: this.ctx.logger, now: this.ctx.now, onEvent });
+    this.driver = this.ctx.driver ? this.ctx.driver(onEvent) : await driverFor({ device: this.ctx.device, logger: this.ctx.logger, now: this.ctx.now, onEvent });
     this.ticker = setInterval(() => this.apply(this.tracker.tick(this.ctx.now())), 1000);
     this.ticker.unref();
     await this.driver.start();
