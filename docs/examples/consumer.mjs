@@ -6,12 +6,14 @@
 //
 //   npm i mqtt better-sqlite3          (Node 20+)
 //   node consumer.mjs --url mqtt://broker:1883 --db records.db [--client-id ID] [--root sterilink/v1/+/+]
-//   (broker password, if any, from SL_CONSUMER_PASSWORD with --username)
+//   (broker password, if any, from SL_CONSUMER_PASSWORD with --username; over TLS: --url mqtts://broker:8883
+//    --ca ca.pem [--cert consumer.pem --key consumer.key] for mutual TLS)
 //
 // Keys: the first time it sees a gateway it trusts the key the retained status announces (trust on first use;
 // pin it out of band in production); after that only keys introduced by a key-rotated audit record signed with
 // a trusted key. Records it cannot verify go to the `rejected` table, never to `records`.
 import { createHash, createPublicKey, verify } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { parseArgs } from 'node:util';
 import Database from 'better-sqlite3';
@@ -24,6 +26,9 @@ const { values: opt } = parseArgs({
     'client-id': { type: 'string', default: `sterilink-consumer-${hostname()}` },
     root: { type: 'string', default: 'sterilink/v1/+/+' },
     username: { type: 'string' },
+    ca: { type: 'string' },
+    cert: { type: 'string' },
+    key: { type: 'string' },
     'gap-grace-ms': { type: 'string', default: '1000' },
     'retry-ms': { type: 'string', default: '15000' },
   },
@@ -188,6 +193,10 @@ const client = mqtt.connect(opt.url, {
   properties: { sessionExpiryInterval: 7 * 24 * 3600 }, // the broker keeps our queue for a week offline
   reconnectPeriod: 1000,
   ...(opt.username ? { username: opt.username, password: process.env.SL_CONSUMER_PASSWORD } : {}),
+  // TLS: the broker's certificate is always verified against --ca; --cert/--key authenticate us (mutual TLS)
+  ...(opt.ca ? { ca: readFileSync(opt.ca), rejectUnauthorized: true } : {}),
+  ...(opt.cert ? { cert: readFileSync(opt.cert) } : {}),
+  ...(opt.key ? { key: readFileSync(opt.key) } : {}),
 });
 client.on('connect', (connack) => {
   log(`connected to ${opt.url.replace(/\/\/[^@/]*@/, '//')} (session ${connack.sessionPresent ? 'resumed' : 'new'})`);

@@ -7,7 +7,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Mosquitto, MqttCollector, freePort } from '../helpers/mosquitto.js';
-import { runCli, startCli, tempDir, writeConfig, type Proc } from '../helpers/cli.js';
+import Database from 'better-sqlite3';
+import { ROOT as REPO, runCli, startCli, startProcess, tempDir, writeConfig, type Proc } from '../helpers/cli.js';
 import type { SignedRecord } from '../../gateway/store/index.js';
 
 const ROOT = 'sterilink/v1/sec/gw1';
@@ -23,6 +24,7 @@ function makePki(dir: string): void {
   leaf('server', 'localhost', 'ca', 'subjectAltName=DNS:localhost,IP:127.0.0.1\n');
   leaf('gw1', 'gw1', 'ca', 'extendedKeyUsage=clientAuth\n');
   leaf('rogue', 'gw1', 'rogue-ca', 'extendedKeyUsage=clientAuth\n');
+  leaf('erp', 'erp', 'ca', 'extendedKeyUsage=clientAuth\n');
   // Mosquitto, started as root, drops to its own user: it must be able to read these test files.
   fs.chmodSync(dir, 0o755);
   for (const f of fs.readdirSync(dir)) fs.chmodSync(path.join(dir, f), 0o644);
@@ -47,7 +49,11 @@ describe('broker security: mutual TLS and ACL', () => {
     simPort = await freePort();
     const acl = path.join(pki, 'acl');
     // anonymous (the test's subscriber on the plain listener) reads everything; gw1 writes only its own root
-    fs.writeFileSync(acl, 'topic read sterilink/#\n\nuser gw1\ntopic write sterilink/v1/sec/gw1/#\ntopic read sterilink/v1/sec/gw1/cmd/#\n', { mode: 0o644 });
+    fs.writeFileSync(acl, [
+      'topic read sterilink/#', '',
+      'user gw1', 'topic write sterilink/v1/sec/gw1/#', 'topic read sterilink/v1/sec/gw1/cmd/#', '',
+      'user erp', 'topic read sterilink/#', 'topic write sterilink/v1/+/+/cmd/replay', '',
+    ].join('\n'), { mode: 0o644 });
     broker = await Mosquitto.start({
       extraConfig: [
         `acl_file ${acl}`,
@@ -94,6 +100,40 @@ describe('broker security: mutual TLS and ACL', () => {
     await sub.waitFor((m) => m.topic === `${ROOT}/status` && (m.json as { online?: boolean }).online === true);
     expect(await gw.kill('SIGTERM')).toBe(0);
   }, 90_000);
+
+  it('the example consumer receives, verifies and stores every record over mutual TLS', async () => {
+    const dbFile = path.join(dir, 'erp.db');
+    const consumer = startProcess(process.execPath, [
+      path.join(REPO, 'docs/examples/consumer.mjs'), '--url', `mqtts://localhost:${tlsPort}`, '--db', dbFile, '--client-id', 'erp-1',
+      '--ca', `${pki}/ca.pem`, '--cert', `${pki}/erp.pem`, '--key', `${pki}/erp.key`, '--gap-grace-ms', '300', '--retry-ms', '3000',
+    ]);
+    procs.push(consumer);
+    await consumer.waitForOutput('connected to mqtts://', 20_000);
+    // The first test's gateway again: its first records were delivered before this consumer existed. A new
+    // cycle's records arrive live; the consumer sees the hole before them and asks for a replay.
+    const gw = startCli(['run', '--config', config('sec', 'gw1', path.join(dir, 'data'))]);
+    procs.push(gw);
+    const sim = startCli(['simulate', 'autoclave', '--tcp', String(simPort), '--program', 'steam-134-4', '--speed', '300', '--cycles', '1', '--wait-client']);
+    procs.push(sim);
+    await gw.waitForOutput('cycle verified and recorded', 30_000);
+    const rows = () => {
+      if (!fs.existsSync(dbFile)) return 0;
+      const db = new Database(dbFile, { readonly: true, fileMustExist: true });
+      try {
+        return (db.prepare('select count(*) as n from records').get() as { n: number }).n;
+      } catch {
+        return 0; // the consumer has not created its table yet
+      } finally {
+        db.close();
+      }
+    };
+    await sub.waitFor(() => rows() >= 4, 30_000).catch(() => undefined);
+    expect(await gw.kill('SIGTERM')).toBe(0);
+    const expected = runCli(['db', 'export', '--data-dir', path.join(dir, 'data')]).stdout.trim().split('\n').length;
+    expect(expected).toBe(4); // two cycles and their release decisions
+    expect(rows()).toBe(expected);
+    expect(consumer.output()).toMatch(/replay/i);
+  }, 60_000);
 
   it('cannot write outside its own root: the broker refuses, the gateway says so and keeps the record', async () => {
     const dataDir = path.join(dir, 'data-other');
