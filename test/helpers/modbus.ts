@@ -1,6 +1,5 @@
 // Helpers for the Modbus integration tests: awaitable driver events, a captured pino logger, socat PTY
 // pairs and simulators run in-process, all cleaned up by `cleanup()` (call it in afterEach).
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -9,6 +8,7 @@ import type { DeviceEvent } from '../../drivers/device-event.js';
 import { ModbusBusRegistry } from '../../drivers/modbus/bus-registry.js';
 import { ModbusDriver, type ModbusDriverOptions } from '../../drivers/modbus/modbus-driver.js';
 import { runModbusSimulator, type ModbusSimulatorOptions } from '../../simulators/modbus-autoclave.js';
+import { ptyPaths, startPty, type Proc } from './process.js';
 
 const cleanups: Array<() => Promise<void>> = [];
 export async function cleanup(): Promise<void> {
@@ -91,27 +91,10 @@ export async function tempDir(): Promise<string> {
 }
 
 /** A socat PTY pair: `device` for the simulated slave(s), `gateway` for the driver. */
-export async function ptyPair(): Promise<{ device: string; gateway: string; proc: ChildProcess }> {
-  const dir = await tempDir();
-  const device = join(dir, 'device');
-  const gateway = join(dir, 'gateway');
-  const proc = spawn('socat', ['-d', '-d', `pty,raw,echo=0,link=${device}`, `pty,raw,echo=0,link=${gateway}`], { stdio: ['ignore', 'ignore', 'pipe'] });
-  onCleanup(async () => {
-    if (proc.exitCode !== null || proc.signalCode !== null) return;
-    const exited = new Promise<void>((resolve) => proc.once('exit', () => resolve()));
-    proc.kill('SIGTERM');
-    await exited;
-  });
-  await new Promise<void>((resolve, reject) => {
-    let err = '';
-    proc.stderr?.on('data', (d: Buffer) => {
-      err += d.toString();
-      if (err.includes('starting data transfer loop')) resolve();
-    });
-    proc.once('exit', (code) => reject(new Error(`socat exited ${code}: ${err}`)));
-    proc.once('error', reject);
-  });
-  return { device, gateway, proc };
+export async function ptyPair(): Promise<{ device: string; gateway: string; proc: Proc }> {
+  const pty = await startPty(ptyPaths(await tempDir(), 'rtu'));
+  onCleanup(pty.close);
+  return { device: pty.dev, gateway: pty.gw, proc: pty.proc };
 }
 
 export const isLink = (connected: boolean) => (e: DeviceEvent): boolean => e.kind === 'link' && e.connected === connected;

@@ -1,12 +1,12 @@
 // The simulated BI reader on a real PTY pair (socat), read by the bi-reader driver through
 // SerialTransport: the default demo script (a positive control, a negative vial, an early removal)
 // played twice, each record arriving as its event.
-import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { BiReaderDriver } from '../../drivers/bi-reader/index.js';
 import { SerialTransport } from '../../drivers/transport/serial-transport.js';
 import { runBiReaderSimulator } from '../../simulators/bi-reader-simulator.js';
-import { Cleanups, Events, FAST, captureLogger, startSocat, tempDir } from './scanner-bi-harness.js';
+import { Cleanups, tempDir, tempPtyPair } from '../helpers/cleanups.js';
+import { Events, FAST, captureLogger } from './scanner-bi-harness.js';
 
 const cleanups = new Cleanups();
 afterEach(() => cleanups.run());
@@ -16,15 +16,15 @@ const START = Date.parse('2026-11-27T07:30:00Z');
 describe('BI reader simulator -> driver on a PTY (socat)', () => {
   it('plays the default script twice: start, control, result and caution records in order', async () => {
     const dir = await tempDir(cleanups, 'bi-pty-');
-    await startSocat(cleanups, join(dir, 'reader'), join(dir, 'gateway'));
+    const pty = await tempPtyPair(cleanups, dir, 'reader');
     const events = new Events();
     const { logger } = captureLogger();
-    const driver = new BiReaderDriver({ deviceId: 'BI-01', transport: new SerialTransport({ path: join(dir, 'gateway'), baudRate: 9600, backoff: FAST }), logger, now: Date.now, onEvent: events.push });
+    const driver = new BiReaderDriver({ deviceId: 'BI-01', transport: new SerialTransport({ path: pty.gw, baudRate: 9600, backoff: FAST }), logger, now: Date.now, onEvent: events.push });
     cleanups.add(() => driver.stop());
     await driver.start();
     await events.link(true);
     const logs: string[] = [];
-    await runBiReaderSimulator({ serial: join(dir, 'reader'), speed: 3000, startTime: START, rounds: 2, pauseBetweenS: 60, log: (l) => logs.push(l) });
+    await runBiReaderSimulator({ serial: pty.dev, speed: 3000, startTime: START, rounds: 2, pauseBetweenS: 60, log: (l) => logs.push(l) });
     await events.until((all) => all.filter((e) => e.kind === 'bi-result').length === 6, 'six results');
 
     expect(events.count('parse-error')).toBe(0);

@@ -5,7 +5,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { BiReaderDriver, BI_LINE_OVERFLOW_REASON, BI_PARSE_ERROR_REASONS } from '../../drivers/bi-reader/index.js';
 import { TcpTransport } from '../../drivers/transport/tcp-transport.js';
 import { runBiReaderSimulator, type BiReaderControl, type BiReaderSimulatorOptions } from '../../simulators/bi-reader-simulator.js';
-import { Cleanups, Events, FAST, captureLogger } from './scanner-bi-harness.js';
+import { Cleanups } from '../helpers/cleanups.js';
+import { Events, FAST, captureLogger } from './scanner-bi-harness.js';
 
 const cleanups = new Cleanups();
 afterEach(() => cleanups.run());

@@ -1,51 +1,10 @@
-// Shared by the scanner and BI-reader integration tests: a socat PTY pair, an event collector the
-// tests await, a quiet logger and a cleanup list run after each test (processes first, then files).
-import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+// Shared by the scanner and BI-reader integration tests: an event collector the tests await and a
+// captured logger (PTY pairs and cleanups: test/helpers/cleanups.ts).
 import { pino, type Logger } from 'pino';
 import type { DeviceEvent } from '../../drivers/device-event.js';
 import type { BackoffPolicy } from '../../drivers/transport/transport.js';
 
 export const FAST: BackoffPolicy = { initialMs: 20, maxMs: 200, factor: 2, jitter: 0.2 };
-
-export class Cleanups {
-  private readonly list: Array<() => Promise<void>> = [];
-  add(fn: () => Promise<void>): void {
-    this.list.push(fn);
-  }
-  async run(): Promise<void> {
-    for (const fn of this.list.splice(0).reverse()) await fn();
-  }
-}
-
-export async function tempDir(cleanups: Cleanups, prefix: string): Promise<string> {
-  const dir = await mkdtemp(join(tmpdir(), prefix));
-  cleanups.add(() => rm(dir, { recursive: true, force: true }));
-  return dir;
-}
-
-/** socat PTY pair with stable links; resolves once socat reports its transfer loop is running. */
-export async function startSocat(cleanups: Cleanups, devicePath: string, gatewayPath: string): Promise<ChildProcess> {
-  const proc = spawn('socat', ['-d', '-d', `pty,raw,echo=0,link=${devicePath}`, `pty,raw,echo=0,link=${gatewayPath}`], { stdio: ['ignore', 'ignore', 'pipe'] });
-  cleanups.add(async () => {
-    if (proc.exitCode !== null || proc.signalCode !== null) return;
-    const exited = new Promise<void>((resolve) => proc.once('exit', () => resolve()));
-    proc.kill('SIGTERM');
-    await exited;
-  });
-  await new Promise<void>((resolve, reject) => {
-    let err = '';
-    proc.stderr?.on('data', (d: Buffer) => {
-      err += d.toString();
-      if (err.includes('starting data transfer loop')) resolve();
-    });
-    proc.once('exit', (code) => reject(new Error(`socat exited ${code}: ${err}`)));
-    proc.once('error', reject);
-  });
-  return proc;
-}
 
 /** Collects device events; `until` resolves once the check passes (now or on a later event), or rejects after `timeoutMs`. */
 export class Events {

@@ -8,7 +8,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { HidTransport, ScannerDriver, type ScannerDriverOptions } from '../../drivers/scanner/index.js';
 import { runScannerSimulator } from '../../simulators/scanner-simulator.js';
 import { typeScan } from '../../simulators/scanner/keyboard-wedge-encoder.js';
-import { Cleanups, Events, FAST, captureLogger, tempDir } from './scanner-bi-harness.js';
+import { Cleanups, tempDir } from '../helpers/cleanups.js';
+import { Events, FAST, captureLogger } from './scanner-bi-harness.js';
 
 const cleanups = new Cleanups();
 afterEach(() => cleanups.run());

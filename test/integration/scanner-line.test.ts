@@ -11,7 +11,8 @@ import { SerialTransport } from '../../drivers/transport/serial-transport.js';
 import { TcpTransport } from '../../drivers/transport/tcp-transport.js';
 import type { Transport } from '../../drivers/transport/transport.js';
 import { runScannerSimulator, type ScannerControl } from '../../simulators/scanner-simulator.js';
-import { Cleanups, Events, FAST, captureLogger, startSocat, tempDir } from './scanner-bi-harness.js';
+import { Cleanups, tempDir, tempPtyPair } from '../helpers/cleanups.js';
+import { Events, FAST, captureLogger } from './scanner-bi-harness.js';
 
 const cleanups = new Cleanups();
 afterEach(() => cleanups.run());
@@ -34,9 +35,9 @@ const scans = (events: Events): string[] => events.of('scan').map((e) => e.raw);
 describe('scanner on a PTY (socat)', () => {
   it.each(['cr', 'crlf', 'lf', 'tab'] as const)('codes typed with a %s suffix arrive intact', async (terminator) => {
     const dir = await tempDir(cleanups, 'scanner-pty-');
-    await startSocat(cleanups, join(dir, 'scanner'), join(dir, 'gateway'));
-    const { events, driver } = await startDriver(new SerialTransport({ path: join(dir, 'gateway'), baudRate: 9600, backoff: FAST }));
-    await runScannerSimulator({ serial: join(dir, 'scanner'), baudRate: 9600, codes: CODES, intervalMs: 10, terminator });
+    const pty = await tempPtyPair(cleanups, dir, 'scanner');
+    const { events, driver } = await startDriver(new SerialTransport({ path: pty.gw, baudRate: 9600, backoff: FAST }));
+    await runScannerSimulator({ serial: pty.dev, baudRate: 9600, codes: CODES, intervalMs: 10, terminator });
     await events.until((all) => all.filter((e) => e.kind === 'scan').length === CODES.length, 'every code');
     expect(scans(events)).toEqual(CODES);
     expect(Buffer.from(scans(events)[0]!, 'utf8').includes(0x1d)).toBe(true);
@@ -45,11 +46,11 @@ describe('scanner on a PTY (socat)', () => {
 
   it('plays a script file with <GS> escapes, twice', async () => {
     const dir = await tempDir(cleanups, 'scanner-pty-');
-    await startSocat(cleanups, join(dir, 'scanner'), join(dir, 'gateway'));
+    const pty = await tempPtyPair(cleanups, dir, 'scanner');
     const script = join(dir, 'codes.txt');
     await writeFile(script, '# a load\n]d2010401234567890110LOT1<GS>21SN1\n\nTRAY-0042\n');
-    const { events } = await startDriver(new SerialTransport({ path: join(dir, 'gateway'), baudRate: 9600, backoff: FAST }));
-    await runScannerSimulator({ serial: join(dir, 'scanner'), script, intervalMs: 5, rounds: 2 });
+    const { events } = await startDriver(new SerialTransport({ path: pty.gw, baudRate: 9600, backoff: FAST }));
+    await runScannerSimulator({ serial: pty.dev, script, intervalMs: 5, rounds: 2 });
     await events.until((all) => all.filter((e) => e.kind === 'scan').length === 4, 'four scans');
     expect(scans(events)).toEqual([']d2010401234567890110LOT1\u001d21SN1', 'TRAY-0042', ']d2010401234567890110LOT1\u001d21SN1', 'TRAY-0042']);
   });

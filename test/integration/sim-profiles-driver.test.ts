@@ -2,10 +2,6 @@
 // TCP "serial device server". The simulator prints at 600x; the driver, configured with the same
 // built-in profile as the gateway would be, must give cycle-start … cycle-end with plausible samples,
 // and show the injected faults. Every test awaits events; processes and ports are closed afterwards.
-import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { pino } from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { DeviceEvent } from '../../drivers/device-event.js';
@@ -14,14 +10,13 @@ import { SerialTransport } from '../../drivers/transport/serial-transport.js';
 import { TcpTransport } from '../../drivers/transport/tcp-transport.js';
 import type { Transport } from '../../drivers/transport/transport.js';
 import { runAutoclaveSimulator, type AutoclaveSimulatorOptions } from '../../simulators/autoclave-simulator.js';
+import { Cleanups, tempDir, tempPtyPair } from '../helpers/cleanups.js';
 import { ofKind } from '../helpers/printer-line.js';
 
 const SPEED = 600;
 const FAST = { initialMs: 20, maxMs: 200, factor: 2, jitter: 0.2 };
-const cleanups: Array<() => Promise<void>> = [];
-afterEach(async () => {
-  for (const c of cleanups.splice(0).reverse()) await c();
-});
+const cleanups = new Cleanups();
+afterEach(() => cleanups.run());
 
 class Events {
   readonly all: DeviceEvent[] = [];
@@ -44,29 +39,6 @@ class Events {
   }
 }
 
-async function socatPair(): Promise<{ device: string; gateway: string }> {
-  const dir = await mkdtemp(join(tmpdir(), 'sim-profiles-'));
-  cleanups.push(() => rm(dir, { recursive: true, force: true }));
-  const device = join(dir, 'sterilizer');
-  const gateway = join(dir, 'gateway');
-  const proc: ChildProcess = spawn('socat', ['-d', '-d', `pty,raw,echo=0,link=${device}`, `pty,raw,echo=0,link=${gateway}`], { stdio: ['ignore', 'ignore', 'pipe'] });
-  cleanups.push(async () => {
-    if (proc.exitCode !== null || proc.signalCode !== null) return;
-    const exited = new Promise<void>((resolve) => proc.once('exit', () => resolve()));
-    proc.kill('SIGTERM');
-    await exited;
-  });
-  await new Promise<void>((resolve, reject) => {
-    let err = '';
-    proc.stderr?.on('data', (d: Buffer) => {
-      err += d.toString();
-      if (err.includes('starting data transfer loop')) resolve();
-    });
-    proc.once('exit', (code) => reject(new Error(`socat exited ${code}: ${err}`)));
-  });
-  return { device, gateway };
-}
-
 /** A started driver for `profile` on `transport`; resolves once its link is up. */
 async function startDriver(profile: string, transport: Transport, events: Events): Promise<PrinterLineDriver> {
   const p = BUILTIN_PRINTER_PROFILES[profile];
@@ -77,7 +49,7 @@ async function startDriver(profile: string, transport: Transport, events: Events
     // anyway, so the silence only ends the last cycle: wait well past any scheduling hiccup for it.
     idleAfterMs: 1500, idleCheckMs: 50,
   });
-  cleanups.push(() => driver.stop());
+  cleanups.add(() => driver.stop());
   const up = new Promise<void>((resolve) => {
     const check = setInterval(() => {
       if (events.all.some((e) => e.kind === 'link' && e.connected)) {
@@ -92,10 +64,10 @@ async function startDriver(profile: string, transport: Transport, events: Events
 }
 
 async function overPty(profile: string, sim: Omit<AutoclaveSimulatorOptions, 'speed' | 'cycles'> & { cycles?: number }, baudRate = 9600): Promise<Events> {
-  const { device, gateway } = await socatPair();
+  const pty = await tempPtyPair(cleanups, await tempDir(cleanups, 'sim-profiles-'), 'sterilizer');
   const events = new Events();
-  await startDriver(profile, new SerialTransport({ path: gateway, baudRate, backoff: FAST }), events);
-  await runAutoclaveSimulator({ serial: device, baudRate, speed: SPEED, cycles: 1, profile, startTime: Date.now(), ...sim });
+  await startDriver(profile, new SerialTransport({ path: pty.gw, baudRate, backoff: FAST }), events);
+  await runAutoclaveSimulator({ serial: pty.dev, baudRate, speed: SPEED, cycles: 1, profile, startTime: Date.now(), ...sim });
   await events.count('cycle-end', sim.cycles ?? 1);
   return events;
 }

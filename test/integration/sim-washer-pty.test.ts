@@ -1,94 +1,25 @@
 // The simulated washer over a real PTY pair made by socat: the simulator writes one end with serialport,
 // a reader (serialport, as the gateway's serial transport would) reads the other; the ticket that arrives
 // is parsed by the gateway's printer-line parser (with the proposed washer additions) and verified.
-import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { SerialPort } from 'serialport';
 import { afterEach, describe, expect, it } from 'vitest';
 import { getProgram, verifyCycle } from '../../gateway/verify/index.js';
 import { runWasherSimulator, type WasherSimulatorOptions } from '../../simulators/washer-simulator.js';
 import { resolveWasherSettings, washerCyclePlans, type WasherCyclePlan } from '../../simulators/washer/washer-schedule.js';
+import { Cleanups, tempDir } from '../helpers/cleanups.js';
+import { ptyPaths } from '../helpers/process.js';
+import { ptyWithReader } from '../helpers/serial-reader.js';
+import { planBytes as bytesOf, resultCount, take } from '../helpers/sim-plans.js';
 import { parseTicketLines, PROPOSED_PREVAC_TICKET } from '../unit/sim-washer-proposed-profile.js';
 
-const cleanups: Array<() => Promise<void>> = [];
-afterEach(async () => {
-  for (const c of cleanups.splice(0).reverse()) await c();
-});
-
-async function tempDir(): Promise<string> {
-  const dir = await mkdtemp(join(tmpdir(), 'sim-washer-pty-'));
-  cleanups.push(() => rm(dir, { recursive: true, force: true }));
-  return dir;
-}
-
-/** socat PTY pair with stable links; resolves once socat reports its transfer loop is running. */
-async function startSocat(simPath: string, readerPath: string): Promise<ChildProcess> {
-  const proc = spawn('socat', ['-d', '-d', `pty,raw,echo=0,link=${simPath}`, `pty,raw,echo=0,link=${readerPath}`], { stdio: ['ignore', 'ignore', 'pipe'] });
-  cleanups.push(async () => {
-    if (proc.exitCode !== null || proc.signalCode !== null) return;
-    const exited = new Promise<void>((resolve) => proc.once('exit', () => resolve()));
-    proc.kill('SIGTERM');
-    await exited;
-  });
-  await new Promise<void>((resolve, reject) => {
-    let err = '';
-    proc.stderr?.on('data', (d: Buffer) => {
-      err += d.toString();
-      if (err.includes('starting data transfer loop')) resolve();
-    });
-    proc.once('exit', (code) => reject(new Error(`socat exited ${code}: ${err}`)));
-    proc.once('error', reject);
-  });
-  return proc;
-}
-
-interface Reader { bytes(): Buffer; waitFor(pred: (b: Buffer) => boolean, what: string, timeoutMs?: number): Promise<void> }
-
-async function openReader(path: string): Promise<Reader> {
-  const port = new SerialPort({ path, baudRate: 9600, autoOpen: false });
-  await new Promise<void>((resolve, reject) => port.open((e) => (e ? reject(e) : resolve())));
-  cleanups.push(() => new Promise<void>((resolve) => (port.isOpen ? port.close(() => resolve()) : resolve())));
-  let buf = Buffer.alloc(0);
-  const waiters = new Set<() => void>();
-  port.on('data', (d: Buffer) => {
-    buf = Buffer.concat([buf, d]);
-    for (const w of [...waiters]) w();
-  });
-  return {
-    bytes: () => buf,
-    waitFor: (pred, what, timeoutMs = 20_000) => new Promise<void>((resolve, reject) => {
-      const check = (): void => {
-        if (!pred(buf)) return;
-        waiters.delete(check);
-        clearTimeout(timer);
-        resolve();
-      };
-      const timer = setTimeout(() => {
-        waiters.delete(check);
-        reject(new Error(`timed out waiting for ${what}; got ${buf.length} bytes`));
-      }, timeoutMs);
-      waiters.add(check);
-      check();
-    }),
-  };
-}
+const cleanups = new Cleanups();
+afterEach(() => cleanups.run());
 
 const START = new Date(2025, 2, 14, 8, 0, 0).getTime();
-const plans = (opts: WasherSimulatorOptions, n: number): WasherCyclePlan[] => {
-  const gen = washerCyclePlans(resolveWasherSettings(opts));
-  return Array.from({ length: n }, () => gen.next().value);
-};
-const bytesOf = (plan: WasherCyclePlan): Buffer => Buffer.concat(plan.chunks.map((c) => c.data));
-const resultCount = (b: Buffer): number => b.toString('latin1').split('RESULT: CYCLE').length - 1;
+const plans = (opts: WasherSimulatorOptions, n: number): WasherCyclePlan[] => take(washerCyclePlans(resolveWasherSettings(opts)), n);
 
 describe('washer simulator on a PTY (socat)', () => {
   it('prints a whole washer-a0-3000 ticket, byte for byte, paced at 600x, that parses and verifies', async () => {
-    const dir = await tempDir();
-    const simPath = join(dir, 'washer');
-    await startSocat(simPath, join(dir, 'gateway'));
-    const reader = await openReader(join(dir, 'gateway'));
+    const { dev: simPath, reader } = await ptyWithReader(cleanups, ptyPaths(await tempDir(cleanups, 'sim-washer-pty-'), 'washer'));
     const opts: WasherSimulatorOptions = { serial: simPath, baudRate: 9600, program: 'washer-a0-3000', speed: 600, cycles: 1, seed: 21, name: 'WD-01', startTime: START, firstCycleNo: 42 };
     const logs: string[] = [];
     const t0 = performance.now();
@@ -111,8 +42,8 @@ describe('washer simulator on a PTY (socat)', () => {
   });
 
   it('keeps retrying a serial path that appears later and prints the following cycles whole', async () => {
-    const dir = await tempDir();
-    const simPath = join(dir, 'washer');
+    const paths = ptyPaths(await tempDir(cleanups, 'sim-washer-pty-'), 'washer');
+    const simPath = paths.dev;
     const opts: WasherSimulatorOptions = { serial: simPath, program: 'washer-a0-600', speed: 1200, cycles: 2, seed: 5, startTime: START, pauseBetweenS: 30 };
     let noticed: () => void = () => undefined;
     const cannotOpen = new Promise<void>((resolve) => {
@@ -120,8 +51,7 @@ describe('washer simulator on a PTY (socat)', () => {
     });
     const run = runWasherSimulator({ ...opts, log: (l) => (l.includes('cannot open') ? noticed() : undefined) });
     await cannotOpen;
-    await startSocat(simPath, join(dir, 'gateway'));
-    const reader = await openReader(join(dir, 'gateway'));
+    const { reader } = await ptyWithReader(cleanups, paths);
     await run;
     await reader.waitFor((b) => b.toString('latin1').endsWith('RESULT: CYCLE OK\r\n') && resultCount(b) >= 1, 'the last RESULT line');
     const got = reader.bytes().toString('latin1');

@@ -1,6 +1,5 @@
 // One contract, every Transport: the in-memory pair, TCP against a real server on 127.0.0.1, and the
 // serial transport on a real PTY pair made by socat. Each test awaits events; none sleeps to assert.
-import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import fs from 'node:fs';
 import net from 'node:net';
@@ -13,6 +12,7 @@ import { createMemoryPair } from '../../drivers/transport/memory-pair.js';
 import { SerialTransport } from '../../drivers/transport/serial-transport.js';
 import { TcpTransport } from '../../drivers/transport/tcp-transport.js';
 import type { BackoffPolicy, LinkState, Transport } from '../../drivers/transport/transport.js';
+import { ptyPaths, startPty, type Proc } from '../helpers/process.js';
 
 const FAST: BackoffPolicy = { initialMs: 20, maxMs: 200, factor: 2, jitter: 0.2 };
 
@@ -136,34 +136,24 @@ const tcpHarness: HarnessFactory = async (observer) => {
   };
 };
 
-const socats = new Set<ChildProcess>();
-afterAll(() => {
-  for (const p of socats) p.kill('SIGKILL');
+const socats = new Set<Proc>();
+afterAll(async () => {
+  for (const p of socats) await p.kill('SIGKILL');
 });
 
 const serialHarness: HarnessFactory = async (observer) => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sterilink-pty-'));
-  const device = path.join(dir, 'device');
-  const gateway = path.join(dir, 'gateway');
-  let socat: ChildProcess | undefined;
+  const { dev: device, gw: gateway } = ptyPaths(dir);
+  let socat: Proc | undefined;
   let writer: fs.promises.FileHandle | undefined;
   let reader: fs.ReadStream | undefined;
   let received = '';
   const changed = new Condition();
 
   const startSocat = async () => {
-    const p = spawn('socat', ['-d', '-d', `pty,raw,echo=0,link=${device}`, `pty,raw,echo=0,link=${gateway}`], { stdio: ['ignore', 'ignore', 'pipe'] });
+    const p = (await startPty({ dev: device, gw: gateway })).proc;
     socats.add(p);
-    p.once('exit', () => socats.delete(p));
-    let log = '';
-    await new Promise<void>((resolve, reject) => {
-      p.stderr?.on('data', (d: Buffer) => {
-        log += d.toString();
-        if (log.includes('starting data transfer loop')) resolve();
-      });
-      p.once('exit', (code) => reject(new Error(`socat exited (${code}): ${log}`)));
-      p.once('error', reject);
-    });
+    void p.exited.then(() => socats.delete(p));
     socat = p;
     writer = await fs.promises.open(device, 'r+');
     reader = fs.createReadStream(device);
@@ -175,11 +165,7 @@ const serialHarness: HarnessFactory = async (observer) => {
     socat = undefined;
     await writer?.close();
     writer = undefined;
-    if (p !== undefined && p.exitCode === null) {
-      const exited = once(p, 'exit');
-      p.kill('SIGTERM');
-      await exited;
-    }
+    await p?.kill('SIGTERM');
     reader?.destroy();
     reader = undefined;
   };

@@ -1,13 +1,12 @@
 // SerialTransport specifics on real PTYs made by socat: a port that does not exist yet, a socat that
 // dies hard (SIGKILL), line settings other than 8N1. Each test awaits events; none sleeps to assert.
-import { spawn, type ChildProcess } from 'node:child_process';
-import { once } from 'node:events';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { SerialTransport } from '../../drivers/transport/serial-transport.js';
 import type { BackoffPolicy, LinkState } from '../../drivers/transport/transport.js';
+import { ptyPaths, startPty, type Proc } from '../helpers/process.js';
 
 const FAST: BackoffPolicy = { initialMs: 20, maxMs: 200, factor: 2, jitter: 0.2 };
 
@@ -30,29 +29,21 @@ class Links {
   }
 }
 
-const children = new Set<ChildProcess>();
+const socats: Proc[] = [];
 const dirs: string[] = [];
 const transports: SerialTransport[] = [];
 
-function ptyPaths() {
+function newPtyPaths() {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sterilink-serial-'));
   dirs.push(dir);
-  return { device: path.join(dir, 'device'), gateway: path.join(dir, 'gateway') };
+  const { dev, gw } = ptyPaths(dir);
+  return { device: dev, gateway: gw };
 }
 
-async function socat(device: string, gateway: string): Promise<ChildProcess> {
-  const p = spawn('socat', ['-d', '-d', `pty,raw,echo=0,link=${device}`, `pty,raw,echo=0,link=${gateway}`], { stdio: ['ignore', 'ignore', 'pipe'] });
-  children.add(p);
-  p.once('exit', () => children.delete(p));
-  let log = '';
-  await new Promise<void>((resolve, reject) => {
-    p.stderr?.on('data', (d: Buffer) => {
-      log += d.toString();
-      if (log.includes('starting data transfer loop')) resolve();
-    });
-    p.once('exit', (code) => reject(new Error(`socat exited (${code}): ${log}`)));
-  });
-  return p;
+async function socat(device: string, gateway: string): Promise<Proc> {
+  const pty = await startPty({ dev: device, gw: gateway });
+  socats.push(pty.proc);
+  return pty.proc;
 }
 
 async function deviceWrite(device: string, data: Buffer | string): Promise<void> {
@@ -68,17 +59,13 @@ afterEach(async () => {
   await Promise.all(transports.splice(0).map((t) => t.stop()));
 });
 afterAll(async () => {
-  for (const p of children) {
-    const exited = once(p, 'exit');
-    p.kill('SIGKILL');
-    await exited;
-  }
+  for (const p of socats.splice(0)) await p.kill('SIGKILL');
   for (const d of dirs) fs.rmSync(d, { recursive: true, force: true });
 });
 
 describe('SerialTransport', () => {
   it('reports a missing port once, then opens it when it appears', async () => {
-    const { device, gateway } = ptyPaths();
+    const { device, gateway } = newPtyPaths();
     const links = new Links();
     const t = new SerialTransport({ path: gateway, baudRate: 9600, backoff: FAST });
     transports.push(t);
@@ -94,14 +81,14 @@ describe('SerialTransport', () => {
   });
 
   it('notices a socat killed hard (SIGKILL: reads hit end of file, bindings-cpp#162) and comes back with a new one', async () => {
-    const { device, gateway } = ptyPaths();
+    const { device, gateway } = newPtyPaths();
     const first = await socat(device, gateway);
     const links = new Links();
     const t = new SerialTransport({ path: gateway, baudRate: 9600, backoff: FAST });
     transports.push(t);
     await t.start(links.handlers);
     expect(links.states).toEqual([{ connected: true }]);
-    first.kill('SIGKILL');
+    await first.kill('SIGKILL');
     await links.until(() => links.states.length === 2);
     expect(links.states[1]).toMatchObject({ connected: false });
     // socat had no chance to remove its links: the stale symlinks must not confuse the next one.
@@ -115,7 +102,7 @@ describe('SerialTransport', () => {
   });
 
   it('opens with line settings other than 8N1', async () => {
-    const { device, gateway } = ptyPaths();
+    const { device, gateway } = newPtyPaths();
     await socat(device, gateway);
     const links = new Links();
     const t = new SerialTransport({ path: gateway, baudRate: 19200, dataBits: 7, parity: 'even', stopBits: 2, backoff: FAST });

@@ -1,0 +1,51 @@
+// The gateway's end of a PTY, read with serialport as the gateway's serial transport would: collects the
+// bytes and lets a test await a condition on them.
+import { SerialPort } from 'serialport';
+import type { Cleanups } from './cleanups.js';
+import { startPty, type PtyPaths } from './process.js';
+
+export interface SerialReader {
+  bytes(): Buffer;
+  /** Resolves once `pred` holds for the bytes so far (now or later); rejects after `timeoutMs`. */
+  waitFor(pred: (b: Buffer) => boolean, what: string, timeoutMs?: number): Promise<void>;
+  /** Idempotent. */
+  close(): Promise<void>;
+}
+
+export async function openSerialReader(path: string, baudRate = 9600): Promise<SerialReader> {
+  const port = new SerialPort({ path, baudRate, autoOpen: false });
+  await new Promise<void>((resolve, reject) => port.open((e) => (e ? reject(e) : resolve())));
+  let buf = Buffer.alloc(0);
+  const waiters = new Set<() => void>();
+  port.on('data', (d: Buffer) => {
+    buf = Buffer.concat([buf, d]);
+    for (const w of [...waiters]) w();
+  });
+  return {
+    bytes: () => buf,
+    waitFor: (pred, what, timeoutMs = 20_000) => new Promise<void>((resolve, reject) => {
+      const check = (): void => {
+        if (!pred(buf)) return;
+        waiters.delete(check);
+        clearTimeout(timer);
+        resolve();
+      };
+      const timer = setTimeout(() => {
+        waiters.delete(check);
+        reject(new Error(`timed out waiting for ${what}; got ${buf.length} bytes`));
+      }, timeoutMs);
+      waiters.add(check);
+      check();
+    }),
+    close: () => new Promise<void>((resolve) => (port.isOpen ? port.close(() => resolve()) : resolve())),
+  };
+}
+
+/** A socat PTY pair at `paths` with a reader on its gateway end, both closed at cleanup. */
+export async function ptyWithReader(cleanups: Cleanups, paths: PtyPaths): Promise<{ dev: string; reader: SerialReader }> {
+  const pty = await startPty(paths);
+  cleanups.add(pty.close);
+  const reader = await openSerialReader(pty.gw);
+  cleanups.add(reader.close);
+  return { dev: pty.dev, reader };
+}
