@@ -1,49 +1,26 @@
 // The simulated autoclave as a TCP "serial device server": every connected client gets the stream.
-import { connect, type Socket } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { runAutoclaveSimulator, type AutoclaveSimulatorOptions } from '../../simulators/autoclave-simulator.js';
 import { autoclaveCyclePlans, resolveAutoclaveSettings } from '../../simulators/steam/autoclave-schedule.js';
+import { planBytes, take } from '../helpers/sim-plans.js';
+import { TcpClients, type TcpClient } from '../helpers/tcp-clients.js';
 
-const sockets: Socket[] = [];
-afterEach(() => {
-  for (const s of sockets.splice(0)) s.destroy();
-});
-
-interface Client { text(): string; closed: Promise<void>; connected: Promise<void> }
-function client(port: number, onData?: (text: string) => void): Client {
-  const socket = connect(port, '127.0.0.1');
-  sockets.push(socket);
-  let text = '';
-  socket.on('data', (d: Buffer) => {
-    text += d.toString('latin1');
-    onData?.(text);
-  });
-  return {
-    text: () => text,
-    closed: new Promise<void>((resolve) => socket.once('close', () => resolve())),
-    connected: new Promise<void>((resolve, reject) => {
-      socket.once('connect', () => resolve());
-      socket.once('error', reject);
-    }),
-  };
-}
+const tcp = new TcpClients();
+afterEach(() => tcp.destroyAll());
 
 const START = Date.UTC(2025, 5, 2, 22, 50, 0); // crosses local midnight in many time zones
-const streamOf = (opts: AutoclaveSimulatorOptions, n: number): string[] => {
-  const gen = autoclaveCyclePlans(resolveAutoclaveSettings(opts));
-  return Array.from({ length: n }, () => gen.next().value.chunks.map((c) => c.data.toString('latin1')).join(''));
-};
+const streamOf = (opts: AutoclaveSimulatorOptions, n: number): string[] => take(autoclaveCyclePlans(resolveAutoclaveSettings(opts)), n).map((p) => planBytes(p).toString('latin1'));
 
 describe('autoclave simulator over TCP', () => {
   it('serves two clients the same stream; every cycle after connecting arrives whole', async () => {
     const opts: AutoclaveSimulatorOptions = { tcpPort: 0, program: 'bowie-dick-134', speed: 600, cycles: 2, seed: 8, startTime: START, firstCycleNo: 99, pauseBetweenS: 30 };
-    const clients: Client[] = [];
+    const clients: TcpClient[] = [];
     const logs: string[] = [];
     await runAutoclaveSimulator({
       ...opts,
       log: (l) => logs.push(l),
       onReady: ({ tcpPort }) => {
-        clients.push(client(tcpPort ?? -1), client(tcpPort ?? -1));
+        clients.push(tcp.connect(tcpPort ?? -1), tcp.connect(tcpPort ?? -1));
       },
     });
     expect(clients).toHaveLength(2);
@@ -68,12 +45,12 @@ describe('autoclave simulator over TCP', () => {
   it('stops on the abort signal and closes its port', async () => {
     const controller = new AbortController();
     let port = -1;
-    let c: Client | undefined;
+    let c: TcpClient | undefined;
     const run = runAutoclaveSimulator({
       tcpPort: 0, program: 'steam-134-4', fault: 'abort', speed: 600, cycles: 0, startTime: START, signal: controller.signal,
       onReady: ({ tcpPort }) => {
         port = tcpPort ?? -1;
-        c = client(port, (text) => {
+        c = tcp.connect(port, (text) => {
           if (text.includes('RESULT: CYCLE ABORTED\r\n')) controller.abort();
         });
       },
@@ -82,7 +59,7 @@ describe('autoclave simulator over TCP', () => {
     expect(controller.signal.aborted).toBe(true);
     expect(c?.text()).toContain('ALARM E23: STEAM SUPPLY\r\n');
     await c?.closed;
-    const refused = client(port);
+    const refused = tcp.connect(port);
     await expect(refused.connected).rejects.toThrow(/ECONNREFUSED/);
   });
 

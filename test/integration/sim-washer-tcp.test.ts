@@ -1,41 +1,18 @@
 // The simulated washer as a TCP "serial device server": every connected client gets the ticket stream,
 // which the gateway's printer-line parser reads back (with the proposed washer additions) and verifies.
-import { connect, type Socket } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { getProgram, verifyCycle } from '../../gateway/verify/index.js';
 import { runWasherSimulator, type WasherSimulatorOptions } from '../../simulators/washer-simulator.js';
 import { resolveWasherSettings, washerCyclePlans } from '../../simulators/washer/washer-schedule.js';
+import { planBytes, take } from '../helpers/sim-plans.js';
+import { TcpClients, type TcpClient } from '../helpers/tcp-clients.js';
 import { parseTicketLines, PROPOSED_PREVAC_TICKET } from '../unit/sim-washer-proposed-profile.js';
 
-const sockets: Socket[] = [];
-afterEach(() => {
-  for (const s of sockets.splice(0)) s.destroy();
-});
-
-interface Client { text(): string; closed: Promise<void>; connected: Promise<void> }
-function client(port: number, onData?: (text: string) => void): Client {
-  const socket = connect(port, '127.0.0.1');
-  sockets.push(socket);
-  let text = '';
-  socket.on('data', (d: Buffer) => {
-    text += d.toString('latin1');
-    onData?.(text);
-  });
-  return {
-    text: () => text,
-    closed: new Promise<void>((resolve) => socket.once('close', () => resolve())),
-    connected: new Promise<void>((resolve, reject) => {
-      socket.once('connect', () => resolve());
-      socket.once('error', reject);
-    }),
-  };
-}
+const tcp = new TcpClients();
+afterEach(() => tcp.destroyAll());
 
 const START = Date.UTC(2025, 5, 2, 22, 50, 0); // crosses local midnight in many time zones
-const streamOf = (opts: WasherSimulatorOptions, n: number): string[] => {
-  const gen = washerCyclePlans(resolveWasherSettings(opts));
-  return Array.from({ length: n }, () => gen.next().value.chunks.map((c) => c.data.toString('latin1')).join(''));
-};
+const streamOf = (opts: WasherSimulatorOptions, n: number): string[] => take(washerCyclePlans(resolveWasherSettings(opts)), n).map((p) => planBytes(p).toString('latin1'));
 const linesOf = (text: string): string[] => text.split('\r\n').filter((l) => l !== '');
 
 /** A log sink that tells when the simulator has accepted a TCP client (its output then reaches it). */
@@ -50,7 +27,7 @@ function acceptLog(): { log: (line: string) => void; accepted: Promise<void> } {
 describe('washer simulator over TCP', () => {
   it('serves two cycles to a client from the first byte; each parses back to a cycle that verifies', async () => {
     const opts: WasherSimulatorOptions = { tcpPort: 0, program: 'washer-a0-600', speed: 1200, cycles: 2, seed: 8, startTime: START, firstCycleNo: 99, pauseBetweenS: 30 };
-    const clients: Client[] = [];
+    const clients: TcpClient[] = [];
     const logs: string[] = [];
     const { log, accepted } = acceptLog();
     await runWasherSimulator({
@@ -60,7 +37,7 @@ describe('washer simulator over TCP', () => {
         log(l);
       },
       onReady: async ({ tcpPort }) => {
-        clients.push(client(tcpPort ?? -1));
+        clients.push(tcp.connect(tcpPort ?? -1));
         await accepted;
       },
     });
@@ -80,13 +57,13 @@ describe('washer simulator over TCP', () => {
   it('a short-disinfect ticket read back fails disinfect_time; an abort stops the run on the signal', async () => {
     const controller = new AbortController();
     let port = -1;
-    let c: Client | undefined;
+    let c: TcpClient | undefined;
     const { log, accepted } = acceptLog();
     await runWasherSimulator({
       tcpPort: 0, program: 'washer-a0-3000', fault: 'short-disinfect', speed: 1200, cycles: 0, startTime: START, signal: controller.signal, log,
       onReady: async ({ tcpPort }) => {
         port = tcpPort ?? -1;
-        c = client(port, (text) => {
+        c = tcp.connect(port, (text) => {
           if (text.includes('RESULT: CYCLE OK\r\n')) controller.abort();
         });
         await accepted; // the first bytes go out only after onReady settles
@@ -99,17 +76,17 @@ describe('washer simulator over TCP', () => {
     const r = verifyCycle(parsed.trace, getProgram('washer-a0-3000')!);
     expect(r.criteria.find((x) => x.id === 'disinfect_time')?.pass).toBe(false);
     expect(r.criteria.find((x) => x.id === 'prewash_temp')?.pass).toBe(true);
-    const refused = client(port);
+    const refused = tcp.connect(port);
     await expect(refused.connected).rejects.toThrow(/ECONNREFUSED/);
   });
 
   it('prints the abort alarm and RESULT: CYCLE ABORTED, read back as an aborted cycle with its code', async () => {
-    const clients: Client[] = [];
+    const clients: TcpClient[] = [];
     const { log, accepted } = acceptLog();
     await runWasherSimulator({
       tcpPort: 0, program: 'washer-a0-3000', fault: 'abort', speed: 1200, cycles: 1, startTime: START, log,
       onReady: async ({ tcpPort }) => {
-        clients.push(client(tcpPort ?? -1));
+        clients.push(tcp.connect(tcpPort ?? -1));
         await accepted;
       },
     });
