@@ -18,7 +18,9 @@ export interface ConnectionSettings {
   clientId?: string;
   username?: string;
   password?: string;
+  /** File paths, read once at start. */
   tls?: TlsFiles;
+  /** 5 is tried first when 5; a broker refusing it gets 3.1.1. */
   protocolVersion: 5 | 4;
   /** Permits a password over plain TCP to a non-loopback host, and TLS without certificate checks. */
   allowInsecure?: boolean;

@@ -6,7 +6,7 @@ import { EventEmitter } from 'node:events';
 import type { Logger } from 'pino';
 import { GatewayError, errorMessage } from '../errors.js';
 import { Backoff, type BackoffOptions } from './backoff.js';
-import type { TlsFiles } from './client-options.js';
+import type { ConnectionSettings } from './client-options.js';
 import { FlightWindow } from './flight-window.js';
 import { MqttConnection, type OnlineInfo } from './mqtt-connection.js';
 import { OutboxDrain, type DrainStats } from './outbox-drain.js';
@@ -15,17 +15,8 @@ import { ReplayHandler, type HistoricalRecord, type ReplayStats } from './replay
 import type { ReplayReply } from './replay-request.js';
 import { topicTree, type TopicTree } from './topics.js';
 
-export interface PublisherContext {
-  url: string;
-  clientId?: string;
-  username?: string;
-  password?: string;
-  /** File paths, read once at start(). */
-  tls?: TlsFiles;
-  /** 5 is tried first when 5; a broker refusing it gets 3.1.1. */
-  protocolVersion: 5 | 4;
-  /** Allows a password over plain TCP to a non-loopback host, and TLS without certificate verification. */
-  allowInsecure?: boolean;
+/** How to reach the broker (client-options.ts), then what to publish. */
+export interface PublisherContext extends ConnectionSettings {
   site: string;
   gateway: string;
   logger: Logger;
