@@ -20,3 +20,11 @@ export class UsageError extends Error {
 export function println(stream: NodeJS.WritableStream, text = ''): void {
   stream.write(`${text}\n`);
 }
+
+/** The number given as `--name`, or `fallback` when absent; a UsageError unless it is a number >= `min`. */
+export function numberOption(name: string, v: string | undefined, fallback: number, min: number): number {
+  if (v === undefined) return fallback;
+  const n = Number(v);
+  if (!Number.isFinite(n) || n < min) throw new UsageError(`--${name}: expected a number >= ${min}, found "${v}"`);
+  return n;
+}

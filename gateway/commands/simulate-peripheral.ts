@@ -1,6 +1,7 @@
 // `sterilink simulate bi-reader|scanner ...`: the CSSD's peripherals on a serial line or a TCP port.
 import { parseArgs } from 'node:util';
-import { type CommandIo, println, UsageError } from './command.js';
+import { type CommandIo, numberOption as num, println, UsageError } from './command.js';
+import { withSignals } from './signals.js';
 import type { DeviceSimulatorKit } from './simulator-kit.js';
 
 export const PERIPHERAL_USAGE = `       sterilink simulate bi-reader (--serial PATH | --tcp PORT) [--speed N] [--cycles N] [--incubation MIN]
@@ -8,24 +9,6 @@ export const PERIPHERAL_USAGE = `       sterilink simulate bi-reader (--serial P
        sterilink simulate scanner (--serial PATH | --tcp PORT | --keyboard-wedge PATH) [--script FILE]
                           [--interval MS] [--cycles N] [--terminator cr|lf|crlf|tab] [--layout 16|24] [--gs ctrl|alt|F8]
                           [--wait-client]`;
-
-function num(name: string, v: string | undefined, fallback: number, min: number): number {
-  if (v === undefined) return fallback;
-  const n = Number(v);
-  if (!Number.isFinite(n) || n < min) throw new UsageError(`--${name}: expected a number >= ${min}, found "${v}"`);
-  return n;
-}
-
-function withSignals<T>(run: (signal: AbortSignal) => Promise<T>): Promise<T> {
-  const ac = new AbortController();
-  const stop = () => ac.abort();
-  process.once('SIGINT', stop);
-  process.once('SIGTERM', stop);
-  return run(ac.signal).finally(() => {
-    process.off('SIGINT', stop);
-    process.off('SIGTERM', stop);
-  });
-}
 
 export async function simulatePeripheral(kind: 'bi-reader' | 'scanner', argv: string[], io: CommandIo, kit: DeviceSimulatorKit): Promise<number> {
   const { values } = parseArgs({

@@ -1,6 +1,7 @@
 // `sterilink simulate autoclave ...`: a simulated device on a serial line (PTY) or a TCP port.
 import { parseArgs } from 'node:util';
-import { type CommandIo, println, UsageError } from './command.js';
+import { type CommandIo, numberOption as num, println, UsageError } from './command.js';
+import { withSignals } from './signals.js';
 import type { SimulatorKit } from './simulator-kit.js';
 import { PERIPHERAL_USAGE, simulatePeripheral } from './simulate-peripheral.js';
 
@@ -10,13 +11,6 @@ const USAGE = `usage: sterilink simulate autoclave|washer (--serial PATH | --tcp
                           [--profile prevac-ticket|prevac-ticket-zh|amsco-ls|amsco-ls-metric|scican-summary]
 ${PERIPHERAL_USAGE}
   --wait-client   with --tcp: start only when a client (the gateway) has connected`;
-
-function num(name: string, v: string | undefined, fallback: number, min: number): number {
-  if (v === undefined) return fallback;
-  const n = Number(v);
-  if (!Number.isFinite(n) || n < min) throw new UsageError(`--${name}: expected a number >= ${min}, found "${v}"`);
-  return n;
-}
 
 export async function simulateCommand(io: CommandIo, kit: SimulatorKit): Promise<number> {
   const [kind, ...rest] = io.argv;
@@ -39,15 +33,11 @@ export async function simulateCommand(io: CommandIo, kit: SimulatorKit): Promise
   if (!values.serial && values.tcp === undefined) throw new UsageError(`simulate ${kind}: give --serial PATH, --tcp PORT, --modbus-tcp PORT or --modbus-rtu PATH\n${USAGE}`);
   if (kind === 'washer' && values.profile !== undefined && values.profile !== 'prevac-ticket') throw new UsageError(`--profile: the washer simulator speaks prevac-ticket, found "${values.profile}"`);
   if (kind === 'washer' && values.replay) throw new UsageError('--replay: only the autoclave simulator replays traces');
-  const ac = new AbortController();
-  const stop = () => ac.abort();
-  process.once('SIGINT', stop);
-  process.once('SIGTERM', stop);
   const cycles = num('cycles', values.cycles, 0, 0);
   const program = values.program ?? (kind === 'washer' ? 'washer-a0-3000' : 'steam-134-4');
   try {
     const run = kind === 'washer' ? kit.runWasherSimulator : kit.runAutoclaveSimulator;
-    await run({
+    await withSignals((signal) => run({
       ...(values.serial ? { serial: values.serial } : {}),
       ...(values.tcp !== undefined ? { tcpPort: num('tcp', values.tcp, 0, 0) } : {}),
       baudRate: num('baud', values.baud, 9600, 1),
@@ -61,16 +51,13 @@ export async function simulateCommand(io: CommandIo, kit: SimulatorKit): Promise
       ...(values['wait-client'] ? { waitForClient: true } : {}),
       ...(kind === 'autoclave' && values.profile ? { profile: values.profile } : {}),
       log: (line) => println(io.stderr, line),
-      signal: ac.signal,
+      signal,
       onReady: (info) => println(io.stderr, `simulated ${kind} (${program}${values.fault ? `, fault ${values.fault}` : ''}) writing to ${info.outputs.join(', ')}`),
-    });
+    }));
   } catch (e) {
     if (e instanceof UsageError) throw e;
     println(io.stderr, `simulate ${kind}: ${(e as Error).message}`);
     return 2;
-  } finally {
-    process.off('SIGINT', stop);
-    process.off('SIGTERM', stop);
   }
   return 0;
 }
@@ -80,13 +67,9 @@ async function simulateModbus(kind: 'autoclave' | 'washer', values: Record<strin
   const str = (k: string) => (typeof values[k] === 'string' ? (values[k] as string) : undefined);
   if (str('serial') || str('tcp') !== undefined) throw new UsageError('give either a printer line (--serial/--tcp) or Modbus (--modbus-tcp/--modbus-rtu/--modbus-rtu-over-tcp), not both');
   if (str('replay') || str('profile')) throw new UsageError('--replay and --profile are for the printer line, not Modbus');
-  const ac = new AbortController();
-  const stop = () => ac.abort();
-  process.once('SIGINT', stop);
-  process.once('SIGTERM', stop);
   const program = str('program') ?? (kind === 'washer' ? 'washer-a0-3000' : 'steam-134-4');
   try {
-    await kit.runModbusSimulator({
+    await withSignals((signal) => kit.runModbusSimulator({
       kind, program,
       ...(str('modbus-tcp') !== undefined ? { modbusTcpPort: num('modbus-tcp', str('modbus-tcp'), 0, 0) } : {}),
       ...(str('modbus-rtu') ? { modbusRtuPath: str('modbus-rtu') as string } : {}),
@@ -97,16 +80,13 @@ async function simulateModbus(kind: 'autoclave' | 'washer', values: Record<strin
       cycles: num('cycles', str('cycles'), 0, 0),
       ...(str('fault') ? { fault: str('fault') as string } : {}),
       ...(str('seed') !== undefined ? { seed: num('seed', str('seed'), 1, 0) } : {}),
-      signal: ac.signal,
+      signal,
       log: (line) => println(io.stderr, line),
       onReady: (info) => println(io.stderr, `simulated ${kind} (${program}) serving Modbus on ${info.endpoints.join(', ')}`),
-    });
+    }));
   } catch (e) {
     println(io.stderr, `simulate ${kind}: ${(e as Error).message}`);
     return 2;
-  } finally {
-    process.off('SIGINT', stop);
-    process.off('SIGTERM', stop);
   }
   return 0;
 }
