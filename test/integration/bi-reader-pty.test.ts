@@ -6,7 +6,8 @@ import { BiReaderDriver } from '../../drivers/bi-reader/index.js';
 import { SerialTransport } from '../../drivers/transport/serial-transport.js';
 import { runBiReaderSimulator } from '../../simulators/bi-reader-simulator.js';
 import { Cleanups, tempDir, tempPtyPair } from '../helpers/cleanups.js';
-import { Events, FAST, captureLogger } from './scanner-bi-harness.js';
+import { Events } from '../helpers/events.js';
+import { FAST, captureLogger } from './scanner-bi-harness.js';
 
 const cleanups = new Cleanups();
 afterEach(() => cleanups.run());

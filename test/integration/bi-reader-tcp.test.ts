@@ -6,7 +6,8 @@ import { BiReaderDriver, BI_LINE_OVERFLOW_REASON, BI_PARSE_ERROR_REASONS } from 
 import { TcpTransport } from '../../drivers/transport/tcp-transport.js';
 import { runBiReaderSimulator, type BiReaderControl, type BiReaderSimulatorOptions } from '../../simulators/bi-reader-simulator.js';
 import { Cleanups } from '../helpers/cleanups.js';
-import { Events, FAST, captureLogger } from './scanner-bi-harness.js';
+import { Events } from '../helpers/events.js';
+import { FAST, captureLogger } from './scanner-bi-harness.js';
 
 const cleanups = new Cleanups();
 afterEach(() => cleanups.run());

@@ -9,7 +9,8 @@ import { HidTransport, ScannerDriver, type ScannerDriverOptions } from '../../dr
 import { runScannerSimulator } from '../../simulators/scanner-simulator.js';
 import { typeScan } from '../../simulators/scanner/keyboard-wedge-encoder.js';
 import { Cleanups, tempDir } from '../helpers/cleanups.js';
-import { Events, FAST, captureLogger } from './scanner-bi-harness.js';
+import { Events } from '../helpers/events.js';
+import { FAST, captureLogger } from './scanner-bi-harness.js';
 
 const cleanups = new Cleanups();
 afterEach(() => cleanups.run());

@@ -12,7 +12,8 @@ import { TcpTransport } from '../../drivers/transport/tcp-transport.js';
 import type { Transport } from '../../drivers/transport/transport.js';
 import { runScannerSimulator, type ScannerControl } from '../../simulators/scanner-simulator.js';
 import { Cleanups, tempDir, tempPtyPair } from '../helpers/cleanups.js';
-import { Events, FAST, captureLogger } from './scanner-bi-harness.js';
+import { Events } from '../helpers/events.js';
+import { FAST, captureLogger } from './scanner-bi-harness.js';
 
 const cleanups = new Cleanups();
 afterEach(() => cleanups.run());

@@ -11,33 +11,13 @@ import { TcpTransport } from '../../drivers/transport/tcp-transport.js';
 import type { Transport } from '../../drivers/transport/transport.js';
 import { runAutoclaveSimulator, type AutoclaveSimulatorOptions } from '../../simulators/autoclave-simulator.js';
 import { Cleanups, tempDir, tempPtyPair } from '../helpers/cleanups.js';
+import { Events } from '../helpers/events.js';
 import { ofKind } from '../helpers/printer-line.js';
 
 const SPEED = 600;
 const FAST = { initialMs: 20, maxMs: 200, factor: 2, jitter: 0.2 };
 const cleanups = new Cleanups();
 afterEach(() => cleanups.run());
-
-class Events {
-  readonly all: DeviceEvent[] = [];
-  private waiters: (() => boolean)[] = [];
-  readonly push = (e: DeviceEvent): void => {
-    this.all.push(e);
-    this.waiters = this.waiters.filter((w) => !w());
-  };
-  count(kind: DeviceEvent['kind'], n: number, timeoutMs = 25_000): Promise<void> {
-    return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`timed out waiting for ${n} ${kind}; got ${this.all.filter((e) => e.kind === kind).length}`)), timeoutMs);
-      const w = (): boolean => {
-        if (this.all.filter((e) => e.kind === kind).length < n) return false;
-        clearTimeout(timer);
-        resolve();
-        return true;
-      };
-      if (!w()) this.waiters.push(w);
-    });
-  }
-}
 
 /** A started driver for `profile` on `transport`; resolves once its link is up. */
 async function startDriver(profile: string, transport: Transport, events: Events): Promise<PrinterLineDriver> {
@@ -50,16 +30,8 @@ async function startDriver(profile: string, transport: Transport, events: Events
     idleAfterMs: 1500, idleCheckMs: 50,
   });
   cleanups.add(() => driver.stop());
-  const up = new Promise<void>((resolve) => {
-    const check = setInterval(() => {
-      if (events.all.some((e) => e.kind === 'link' && e.connected)) {
-        clearInterval(check);
-        resolve();
-      }
-    }, 10);
-  });
   await driver.start();
-  await up;
+  await events.link(true);
   return driver;
 }
 
@@ -68,7 +40,7 @@ async function overPty(profile: string, sim: Omit<AutoclaveSimulatorOptions, 'sp
   const events = new Events();
   await startDriver(profile, new SerialTransport({ path: pty.gw, baudRate, backoff: FAST }), events);
   await runAutoclaveSimulator({ serial: pty.dev, baudRate, speed: SPEED, cycles: 1, profile, startTime: Date.now(), ...sim });
-  await events.count('cycle-end', sim.cycles ?? 1);
+  await events.atLeast('cycle-end', sim.cycles ?? 1);
   return events;
 }
 
@@ -161,7 +133,7 @@ describe('simulator formats over TCP into the PrinterLineDriver', () => {
     const port = await listening;
     await startDriver('amsco-ls-metric', new TcpTransport({ host: '127.0.0.1', port, backoff: FAST }), events);
     await run;
-    await events.count('cycle-end', 1);
+    await events.atLeast('cycle-end', 1);
     expect(ofKind(events.all, 'parse-error')).toEqual([]);
     const plateau = sterilizing(events.all);
     expect(plateau.length).toBeGreaterThanOrEqual(240);
@@ -181,7 +153,7 @@ describe('simulator formats over TCP into the PrinterLineDriver', () => {
     const port = await listening;
     await startDriver('scican-summary', new TcpTransport({ host: '127.0.0.1', port, backoff: FAST }), events);
     await run;
-    await events.count('cycle-end', 1);
+    await events.atLeast('cycle-end', 1);
     expect(ofKind(events.all, 'alarm')).toMatchObject([{ code: 'CF23' }]);
     expect(ofKind(events.all, 'cycle-end')).toMatchObject([{ status: 'aborted', code: 'CF23' }]);
   });

@@ -1,29 +1,11 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { pino } from 'pino';
-import type { DeviceEvent } from '../../drivers/device-event.js';
 import { createMemoryPair } from '../../drivers/transport/memory-pair.js';
 import { SCAN_ERROR_REASONS, ScannerDriver, type ScannerDriverOptions } from '../../drivers/scanner/index.js';
 import { typeScan } from '../../simulators/scanner/keyboard-wedge-encoder.js';
+import { Events } from '../helpers/events.js';
 
 const GS1 = ']d201040123456789011727123110LOT123\u001d21SN0001';
-
-class Events {
-  readonly all: DeviceEvent[] = [];
-  private waiters: (() => boolean)[] = [];
-  readonly push = (e: DeviceEvent): void => {
-    this.all.push(e);
-    this.waiters = this.waiters.filter((w) => !w());
-  };
-  until(check: (all: DeviceEvent[]) => boolean): Promise<void> {
-    return new Promise((resolve) => {
-      const w = (): boolean => (check(this.all) ? (resolve(), true) : false);
-      if (!w()) this.waiters.push(w);
-    });
-  }
-  of<K extends DeviceEvent['kind']>(kind: K): Extract<DeviceEvent, { kind: K }>[] {
-    return this.all.filter((e): e is Extract<DeviceEvent, { kind: K }> => e.kind === kind);
-  }
-}
 
 interface LogLine { level: number; msg: string; reason?: string }
 const running: ScannerDriver[] = [];
