@@ -5,29 +5,11 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { SerialTransport } from '../../drivers/transport/serial-transport.js';
-import type { BackoffPolicy, LinkState } from '../../drivers/transport/transport.js';
+import type { BackoffPolicy } from '../../drivers/transport/transport.js';
 import { ptyPaths, startPty, type Proc } from '../helpers/process.js';
+import { TransportRecorder } from '../helpers/transport-recorder.js';
 
 const FAST: BackoffPolicy = { initialMs: 20, maxMs: 200, factor: 2, jitter: 0.2 };
-
-class Links {
-  readonly states: LinkState[] = [];
-  text = '';
-  private waiters: (() => boolean)[] = [];
-  readonly handlers = {
-    onData: (c: Buffer) => { this.text += c.toString('latin1'); this.kick(); },
-    onLink: (s: LinkState) => { this.states.push(s); this.kick(); },
-  };
-  until(check: () => boolean): Promise<void> {
-    return new Promise((resolve) => {
-      const w = () => (check() ? (resolve(), true) : false);
-      if (!w()) this.waiters.push(w);
-    });
-  }
-  private kick(): void {
-    this.waiters = this.waiters.filter((w) => !w());
-  }
-}
 
 const socats: Proc[] = [];
 const dirs: string[] = [];
@@ -66,7 +48,7 @@ afterAll(async () => {
 describe('SerialTransport', () => {
   it('reports a missing port once, then opens it when it appears', async () => {
     const { device, gateway } = newPtyPaths();
-    const links = new Links();
+    const links = new TransportRecorder();
     const t = new SerialTransport({ path: gateway, baudRate: 9600, backoff: FAST });
     transports.push(t);
     expect(t.description).toBe(`serial:${gateway}@9600`);
@@ -83,7 +65,7 @@ describe('SerialTransport', () => {
   it('notices a socat killed hard (SIGKILL: reads hit end of file, bindings-cpp#162) and comes back with a new one', async () => {
     const { device, gateway } = newPtyPaths();
     const first = await socat(device, gateway);
-    const links = new Links();
+    const links = new TransportRecorder();
     const t = new SerialTransport({ path: gateway, baudRate: 9600, backoff: FAST });
     transports.push(t);
     await t.start(links.handlers);
@@ -104,7 +86,7 @@ describe('SerialTransport', () => {
   it('opens with line settings other than 8N1', async () => {
     const { device, gateway } = newPtyPaths();
     await socat(device, gateway);
-    const links = new Links();
+    const links = new TransportRecorder();
     const t = new SerialTransport({ path: gateway, baudRate: 19200, dataBits: 7, parity: 'even', stopBits: 2, backoff: FAST });
     transports.push(t);
     await t.start(links.handlers);

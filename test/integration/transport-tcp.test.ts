@@ -5,28 +5,10 @@ import { once } from 'node:events';
 import net from 'node:net';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { TcpTransport } from '../../drivers/transport/tcp-transport.js';
-import type { BackoffPolicy, LinkState } from '../../drivers/transport/transport.js';
+import type { BackoffPolicy } from '../../drivers/transport/transport.js';
+import { TransportRecorder } from '../helpers/transport-recorder.js';
 
 const FAST: BackoffPolicy = { initialMs: 20, maxMs: 200, factor: 2, jitter: 0.2 };
-
-class Links {
-  readonly states: LinkState[] = [];
-  readonly data: string[] = [];
-  private waiters: (() => boolean)[] = [];
-  readonly handlers = {
-    onData: (c: Buffer) => { this.data.push(c.toString()); this.kick(); },
-    onLink: (s: LinkState) => { this.states.push(s); this.kick(); },
-  };
-  until(check: () => boolean): Promise<void> {
-    return new Promise((resolve) => {
-      const w = () => (check() ? (resolve(), true) : false);
-      if (!w()) this.waiters.push(w);
-    });
-  }
-  private kick(): void {
-    this.waiters = this.waiters.filter((w) => !w());
-  }
-}
 
 async function freePort(): Promise<number> {
   const probe = net.createServer().listen(0, '127.0.0.1');
@@ -67,7 +49,7 @@ afterAll(() => {
 describe('TcpTransport', () => {
   it('reports a refused connection once, then connects when the device server appears', async () => {
     const port = await freePort();
-    const links = new Links();
+    const links = new TransportRecorder();
     const t = new TcpTransport({ host: '127.0.0.1', port, backoff: FAST });
     transports.push(t);
     expect(t.description).toBe(`tcp://127.0.0.1:${port}`);
@@ -77,7 +59,7 @@ describe('TcpTransport', () => {
     const server = net.createServer((socket) => socket.end('RESULT: CYCLE OK\r\n'));
     servers.push(server);
     server.listen(port, '127.0.0.1');
-    await links.until(() => links.data.join('').includes('RESULT: CYCLE OK\r\n'));
+    await links.until(() => links.text.includes('RESULT: CYCLE OK\r\n'));
     await links.until(() => links.states.length >= 3);
     expect(links.states.slice(0, 3)).toEqual([
       { connected: false, error: expect.stringMatching(/ECONNREFUSED/) },
@@ -88,7 +70,7 @@ describe('TcpTransport', () => {
 
   it('gives up an attempt that does not connect within connectTimeoutMs', async () => {
     const port = await blackhole();
-    const links = new Links();
+    const links = new TransportRecorder();
     const t = new TcpTransport({ host: '127.0.0.1', port, backoff: FAST, connectTimeoutMs: 150 });
     transports.push(t);
     await t.start(links.handlers);
@@ -98,7 +80,7 @@ describe('TcpTransport', () => {
 
   it('stop() aborts a hanging connect at once and leaves no reconnect scheduled', async () => {
     const port = await blackhole();
-    const links = new Links();
+    const links = new TransportRecorder();
     const t = new TcpTransport({ host: '127.0.0.1', port, backoff: FAST, connectTimeoutMs: 600_000 });
     const started = t.start(links.handlers);
     await t.stop();
