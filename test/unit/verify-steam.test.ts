@@ -1,26 +1,11 @@
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import {
-  BOWIE_DICK_CRITERIA, LEAK_TEST_CRITERIA, STEAM_CRITERIA, formatVerificationTable, getProgram, parseTraceCsv, psatKpa,
-  tsatC, verifyCycle, type CriterionId, type CycleTrace, type Program, type TraceSample, type VerificationResult,
+  BOWIE_DICK_CRITERIA, LEAK_TEST_CRITERIA, STEAM_CRITERIA, formatVerificationTable, psatKpa, tsatC, verifyCycle,
+  type CriterionId, type CycleTrace, type TraceSample,
 } from '../../gateway/verify/index.js';
+import { crit, failed, golden, loadGoldens, program } from '../helpers/verify.js';
 
-const TRACES = new URL('../../../shared/reference/traces/', import.meta.url);
-interface Golden { file: string; program: string; verdict: 'pass' | 'fail'; mustFail?: string[] }
-const goldens: Golden[] = JSON.parse(readFileSync(new URL('expected.json', TRACES), 'utf8'));
-const golden = (file: string): TraceSample[] => parseTraceCsv(readFileSync(new URL(file, TRACES), 'utf8'));
-
-const program = (id: string): Program => {
-  const p = getProgram(id);
-  if (!p) throw new Error(`no preset ${id}`);
-  return p;
-};
-const crit = (r: VerificationResult, id: CriterionId) => {
-  const c = r.criteria.find((x) => x.id === id);
-  if (!c) throw new Error(`no criterion ${id} in ${r.criteria.map((x) => x.id).join(',')}`);
-  return c;
-};
-const failed = (r: VerificationResult): string[] => r.criteria.filter((c) => c.pass === false).map((c) => c.id);
+const goldens = loadGoldens();
 const edit = (samples: TraceSample[], at: number, patch: Partial<TraceSample>): TraceSample[] =>
   samples.map((s) => (s.t === at ? { ...s, ...patch } : s));
 
