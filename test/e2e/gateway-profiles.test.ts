@@ -1,9 +1,9 @@
 // Sterilizer formats other than the default ticket, end to end through the gateway: a Chinese ticket in
 // GB18030 on a PTY, a summary-only ticket (SciCan-like) and a 1 Hz stream (AMSCO-like) on TCP.
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Mosquitto, MqttCollector, freePort } from '../helpers/mosquitto.js';
-import { ptyPair, startCli, tempDir, writeConfig, type Proc } from '../helpers/cli.js';
+import { ptyPair, startCli, tempDir, type Proc, type PtyPair } from '../helpers/cli.js';
+import { startGatewayRig, type GatewayRig } from '../helpers/gateway-rig.js';
+import { freePort } from '../helpers/mosquitto.js';
 import type { SignedRecord } from '../../gateway/store/index.js';
 
 const ROOT_TOPIC = 'sterilink/v1/fmt/gw1';
@@ -11,45 +11,37 @@ type Crit = { id: string; pass: boolean | null; detail: string };
 type Body = { verdict: string; program: string; basis: string; criteria: Crit[]; info: Record<string, string>; end: { status: string | null }; cycleNo: number | null };
 
 describe('printer-line profiles through the gateway', () => {
-  let broker: Mosquitto;
-  let sub: MqttCollector;
-  let gw: Proc;
-  let pty: { dev: string; gw: string; proc: Proc };
+  let rig: GatewayRig;
+  let pty: PtyPair;
   let scicanPort: number;
   let amscoPort: number;
   const procs: Proc[] = [];
 
   beforeAll(async () => {
     const dir = tempDir();
-    broker = await Mosquitto.start();
-    sub = await MqttCollector.connect(broker.url, `${ROOT_TOPIC}/#`);
     pty = await ptyPair(dir, 'zh');
     [scicanPort, amscoPort] = await Promise.all([freePort(), freePort()]);
-    const cfg = writeConfig(dir, {
-      site: 'fmt', gateway: 'gw1', dataDir: path.join(dir, 'data'), mqtt: { url: broker.url },
+    rig = await startGatewayRig({
+      dir, site: 'fmt',
       devices: [
         { id: 'ZH-01', type: 'steam-sterilizer', driver: 'printer-line', profile: 'prevac-ticket-zh', serial: { path: pty.gw }, program: 'steam-134-4', clockDriftAlarmS: 0 },
         { id: 'SC-02', type: 'steam-sterilizer', driver: 'printer-line', profile: 'scican-summary', tcp: { host: '127.0.0.1', port: scicanPort }, program: 'steam-134-4', clockDriftAlarmS: 0 },
         { id: 'LS-01', type: 'steam-sterilizer', driver: 'printer-line', profile: 'amsco-ls', tcp: { host: '127.0.0.1', port: amscoPort }, program: 'steam-134-4', clockDriftAlarmS: 0 },
       ],
     });
-    gw = startCli(['run', '--config', cfg]);
-    await gw.waitForOutput('gateway running');
   }, 60_000);
 
   afterAll(async () => {
     for (const p of procs) await p.kill('SIGKILL');
-    await gw?.kill('SIGKILL');
+    await rig?.close();
     await pty?.proc.kill('SIGKILL');
-    await sub?.client.endAsync(true);
-    await broker?.dispose();
   });
 
-  const cycleOf = (device: string) => sub.filter((m) => m.topic === `${ROOT_TOPIC}/records/cycle` && (m.json as SignedRecord).device === device).map((m) => (m.json as SignedRecord).body as Body);
+  const cycleOf = (device: string) => rig.sub.filter((m) => m.topic === `${ROOT_TOPIC}/records/cycle` && (m.json as SignedRecord).device === device).map((m) => (m.json as SignedRecord).body as Body);
 
   it('reads a Chinese GB18030 ticket and verifies it', async () => {
     procs.push(startCli(['simulate', 'autoclave', '--serial', pty.dev, '--profile', 'prevac-ticket-zh', '--program', 'steam-134-4', '--speed', '300', '--cycles', '1', '--name', 'SZ-09']));
-    await sub.waitFor(() => cycleOf('ZH-01').length >= 1, 40_000);
+    await rig.sub.waitFor(() => cycleOf('ZH-01').length >= 1, 40_000);
     const body = cycleOf('ZH-01')[0] as Body;
     expect(body.verdict).toBe('pass');
     expect(body.program).toBe('steam-134-4');
@@ -59,7 +51,7 @@ describe('printer-line profiles through the gateway', () => {
 
   it('verifies what a summary ticket proves and marks the rest not provable', async () => {
     procs.push(startCli(['simulate', 'autoclave', '--tcp', String(scicanPort), '--profile', 'scican-summary', '--program', 'steam-134-4', '--speed', '300', '--cycles', '1', '--wait-client']));
-    await sub.waitFor(() => cycleOf('SC-02').length >= 1, 40_000);
+    await rig.sub.waitFor(() => cycleOf('SC-02').length >= 1, 40_000);
     const body = cycleOf('SC-02')[0] as Body;
     expect(body.basis).toBe('summary');
     const crit = new Map(body.criteria.map((c) => [c.id, c]));
@@ -74,7 +66,7 @@ describe('printer-line profiles through the gateway', () => {
 
   it('segments a 1 Hz stream into cycles (a cycle ends when the next one starts, or after silence); the inferred end is no device result', async () => {
     procs.push(startCli(['simulate', 'autoclave', '--tcp', String(amscoPort), '--profile', 'amsco-ls', '--program', 'steam-134-4', '--speed', '300', '--cycles', '3', '--wait-client']));
-    await sub.waitFor(() => cycleOf('LS-01').length >= 2, 50_000);
+    await rig.sub.waitFor(() => cycleOf('LS-01').length >= 2, 50_000);
     // The gateway joined the stream as it began: it cannot know the first cycle began there, so it does not claim it.
     const joined = cycleOf('LS-01')[0] as Body & { headerSeen: boolean };
     expect(joined.headerSeen).toBe(false);

@@ -4,47 +4,37 @@ import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Mosquitto, MqttCollector } from '../helpers/mosquitto.js';
-import { ptyPair, runCli, startCli, tempDir, writeConfig, type Proc } from '../helpers/cli.js';
+import { ptyPair, runCli, startCli, tempDir, type PtyPair } from '../helpers/cli.js';
+import { startGatewayRig, type GatewayRig } from '../helpers/gateway-rig.js';
+import { MqttCollector } from '../helpers/mosquitto.js';
 import { computeRecordHash, verifyRecord, type SignedRecord } from '../../gateway/store/index.js';
 
 const ROOT_TOPIC = 'sterilink/v1/e2e/gw1';
 
 describe('serial autoclave -> gateway -> MQTT', () => {
-  let broker: Mosquitto;
-  let sub: MqttCollector;
-  let gw: Proc;
-  let dir: string;
-  let dataDir: string;
-  let pty: { dev: string; gw: string; proc: Proc };
+  let rig: GatewayRig;
+  let pty: PtyPair;
 
   beforeAll(async () => {
-    dir = tempDir();
-    dataDir = path.join(dir, 'data');
-    broker = await Mosquitto.start();
-    sub = await MqttCollector.connect(broker.url, `${ROOT_TOPIC}/#`);
+    const dir = tempDir();
     pty = await ptyPair(dir, 'ac');
-    const cfg = writeConfig(dir, {
-      site: 'e2e', gateway: 'gw1', dataDir, mqtt: { url: broker.url },
+    rig = await startGatewayRig({
+      dir, site: 'e2e',
       devices: [{ id: 'AC-01', type: 'steam-sterilizer', driver: 'printer-line', serial: { path: pty.gw, baudRate: 9600 }, program: 'steam-134-4', chamberLitres: 300 }],
     });
-    gw = startCli(['run', '--config', cfg]);
-    await gw.waitForOutput('gateway running');
   }, 60_000);
 
   afterAll(async () => {
-    await gw?.kill('SIGKILL');
+    await rig?.close();
     await pty?.proc.kill('SIGKILL');
-    await sub?.client.endAsync(true);
-    await broker?.dispose();
   });
 
-  const cycleRecords = () => sub.filter((m) => m.topic === `${ROOT_TOPIC}/records/cycle`).map((m) => m.json as SignedRecord);
+  const cycleRecords = () => rig.sub.filter((m) => m.topic === `${ROOT_TOPIC}/records/cycle`).map((m) => m.json as SignedRecord);
 
   it('publishes a signed, verified pass record for a good cycle, with telemetry and device state', async () => {
     const sim = startCli(['simulate', 'autoclave', '--serial', pty.dev, '--program', 'steam-134-4', '--speed', '300', '--cycles', '1', '--name', 'SZ-03']);
     expect(await sim.exited).toBe(0);
-    const msg = await sub.waitFor((m) => m.topic === `${ROOT_TOPIC}/records/cycle`, 30_000);
+    const msg = await rig.sub.waitFor((m) => m.topic === `${ROOT_TOPIC}/records/cycle`, 30_000);
     const rec = msg.json as SignedRecord;
     const body = rec.body as { verdict: string; program: string; criteria: { id: string; pass: boolean | null }[]; info: Record<string, string>; curve: { t_s: number[] }; raw: { lines: number } };
     expect(body.verdict).toBe('pass');
@@ -56,20 +46,20 @@ describe('serial autoclave -> gateway -> MQTT', () => {
     expect(body.raw.lines).toBeGreaterThan(900);
 
     // the signature verifies with the key the gateway announces in its retained status
-    const status = await sub.waitFor((m) => m.topic === `${ROOT_TOPIC}/status` && (m.json as { online?: boolean }).online === true);
+    const status = await rig.sub.waitFor((m) => m.topic === `${ROOT_TOPIC}/status` && (m.json as { online?: boolean }).online === true);
     const { publicKey, keyId } = status.json as { publicKey: string; keyId: string };
     expect(rec.keyId).toBe(keyId);
     expect(computeRecordHash(rec)).toBe(rec.hash);
     expect(verifyRecord(rec, publicKey)).toEqual({ ok: true });
 
-    expect(sub.filter((m) => m.topic === `${ROOT_TOPIC}/device/AC-01/telemetry`).length).toBeGreaterThan(100);
-    const tele = sub.filter((m) => m.topic === `${ROOT_TOPIC}/device/AC-01/telemetry`).map((m) => m.json as { phase: string; tsat_c?: number; temp_c: number });
+    expect(rig.sub.filter((m) => m.topic === `${ROOT_TOPIC}/device/AC-01/telemetry`).length).toBeGreaterThan(100);
+    const tele = rig.sub.filter((m) => m.topic === `${ROOT_TOPIC}/device/AC-01/telemetry`).map((m) => m.json as { phase: string; tsat_c?: number; temp_c: number });
     const plateau = tele.find((t) => t.phase === 'sterilizing' && t.tsat_c !== undefined);
     expect(Math.abs((plateau?.tsat_c ?? 0) - (plateau?.temp_c ?? 99))).toBeLessThan(2);
-    expect(sub.filter((m) => m.topic === `${ROOT_TOPIC}/device/AC-01/state`).some((m) => (m.json as { connected: boolean }).connected)).toBe(true);
+    expect(rig.sub.filter((m) => m.topic === `${ROOT_TOPIC}/device/AC-01/state`).some((m) => (m.json as { connected: boolean }).connected)).toBe(true);
 
     // a subscriber arriving later gets the retained status and device state
-    const late = await MqttCollector.connect(broker.url, `${ROOT_TOPIC}/#`);
+    const late = await MqttCollector.connect(rig.broker.url, `${ROOT_TOPIC}/#`);
     try {
       const st = await late.waitFor((m) => m.topic === `${ROOT_TOPIC}/status`);
       expect(st.retain).toBe(true);
@@ -80,18 +70,18 @@ describe('serial autoclave -> gateway -> MQTT', () => {
   }, 60_000);
 
   it('raises one clock-drift alarm: the simulator clock runs 300x', async () => {
-    const alarm = await sub.waitFor((m) => m.topic === `${ROOT_TOPIC}/records/alarm`);
+    const alarm = await rig.sub.waitFor((m) => m.topic === `${ROOT_TOPIC}/records/alarm`);
     const body = (alarm.json as SignedRecord).body as { code: string; text: string };
     expect(body.code).toBe('clock-drift');
     expect(body.text).toMatch(/device clock ahead of the gateway by \d+ s \(limit 300 s\)/);
-    expect(sub.filter((m) => m.topic === `${ROOT_TOPIC}/records/alarm`)).toHaveLength(1);
+    expect(rig.sub.filter((m) => m.topic === `${ROOT_TOPIC}/records/alarm`)).toHaveLength(1);
   });
 
   it('fails a cycle with non-condensable gas on saturated_steam and names it', async () => {
     const before = cycleRecords().length;
     const sim = startCli(['simulate', 'autoclave', '--serial', pty.dev, '--program', 'steam-134-4', '--speed', '300', '--cycles', '1', '--fault', 'air', '--seed', '7']);
     expect(await sim.exited).toBe(0);
-    await sub.waitFor(() => cycleRecords().length > before, 30_000);
+    await rig.sub.waitFor(() => cycleRecords().length > before, 30_000);
     const rec = cycleRecords()[before] as SignedRecord;
     const body = rec.body as { verdict: string; criteria: { id: string; pass: boolean | null; measured: number }[] };
     expect(body.verdict).toBe('fail');
@@ -102,14 +92,14 @@ describe('serial autoclave -> gateway -> MQTT', () => {
   }, 60_000);
 
   it('stops cleanly, and db verify passes, catches a flipped verdict, and export re-verifies', async () => {
-    expect(await gw.kill('SIGTERM')).toBe(0);
-    await sub.waitFor((m) => m.topic === `${ROOT_TOPIC}/status` && (m.json as { online?: boolean }).online === false);
+    expect(await rig.gw.kill('SIGTERM')).toBe(0);
+    await rig.sub.waitFor((m) => m.topic === `${ROOT_TOPIC}/status` && (m.json as { online?: boolean }).online === false);
 
-    const ok = runCli(['db', 'verify', '--data-dir', dataDir]);
+    const ok = runCli(['db', 'verify', '--data-dir', rig.dataDir]);
     expect(ok.status, ok.stdout + ok.stderr).toBe(0);
     // 2 cycles, a clock-drift alarm per simulator run (each run starts its clock at the gateway's time),
     // and a release decision per cycle: everything stored was published
-    const published = sub.filter((m) => m.topic.includes('/records/')).map((m) => m.json as SignedRecord);
+    const published = rig.sub.filter((m) => m.topic.includes('/records/')).map((m) => m.json as SignedRecord);
     const types = published.map((r) => r.type).sort();
     expect(types).toEqual(['alarm', 'alarm', 'cycle', 'cycle', 'release', 'release']);
     expect(ok.stdout).toMatch(/^intact: 6 records/);
@@ -118,25 +108,25 @@ describe('serial autoclave -> gateway -> MQTT', () => {
     expect(releases.map((r) => `${r.status}:${r.reasonCode}`)).toEqual(['quarantined:bowie-dick-missing', 'quarantined:cycle-failed']);
 
     // the exported curve is the trace format, and verifies to the same verdict
-    const csv = runCli(['db', 'export', '--data-dir', dataDir, '--type', 'cycle', '--format', 'csv']);
+    const csv = runCli(['db', 'export', '--data-dir', rig.dataDir, '--type', 'cycle', '--format', 'csv']);
     expect(csv.status).toBe(0);
     const chunks = csv.stdout.split(/^(?=# record seq )/m).filter((c) => c.startsWith('# record'));
     expect(chunks).toHaveLength(2);
     expect(chunks[0]).toMatch(/verdict pass/);
-    const traceFile = path.join(dir, 'cycle1.csv');
+    const traceFile = path.join(rig.dir, 'cycle1.csv');
     fs.writeFileSync(traceFile, (chunks[0] as string).split('\n').filter((l) => !l.startsWith('#')).join('\n'));
     const re = runCli(['verify-trace', traceFile, '--program', 'steam-134-4', '--volume-l', '300']);
     expect(re.status, re.stdout + re.stderr).toBe(0);
 
-    const jsonl = runCli(['db', 'export', '--data-dir', dataDir, '--type', 'cycle']);
+    const jsonl = runCli(['db', 'export', '--data-dir', rig.dataDir, '--type', 'cycle']);
     expect(jsonl.stdout.trim().split('\n')).toHaveLength(2);
 
     // an attacker flips the first verdict directly in the file
-    const db = new Database(path.join(dataDir, 'sterilink.db'));
+    const db = new Database(path.join(rig.dataDir, 'sterilink.db'));
     const row = db.prepare("select seq, json from records where json like '%\"verdict\":\"pass\"%' order by seq limit 1").get() as { seq: number; json: string };
     db.prepare('update records set json = ? where seq = ?').run(row.json.replace('"verdict":"pass"', '"verdict":"fail"'), row.seq);
     db.close();
-    const bad = runCli(['db', 'verify', '--data-dir', dataDir]);
+    const bad = runCli(['db', 'verify', '--data-dir', rig.dataDir]);
     expect(bad.status).toBe(1);
     expect(bad.stdout).toContain(`records seq ${row.seq}`);
   }, 60_000);
