@@ -48,7 +48,7 @@ export class HidTransport extends ReconnectingTransport {
     super(`hid:${options.path}`, (callbacks, signal) => openInputDevice(options, callbacks, signal), options);
   }
 
-  override async write(): Promise<void> {
+  override async write(_data: Buffer | string): Promise<void> {
     throw new DriverError('device.transport.read-only', `${this.description}: an input device cannot be written to`);
   }
 }

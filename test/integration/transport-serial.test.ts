@@ -31,7 +31,7 @@ async function socat(device: string, gateway: string): Promise<Proc> {
 async function deviceWrite(device: string, data: Buffer | string): Promise<void> {
   const fh = await fs.promises.open(device, 'r+');
   try {
-    await fh.write(data);
+    await fh.write(typeof data === "string" ? Buffer.from(data) : data);
   } finally {
     await fh.close();
   }
