@@ -20,7 +20,9 @@ function shown(v: unknown): string {
 
 export function problemFromIssue(issue: z.core.$ZodIssue): ConfigProblem {
   const path = pathString(issue.path);
-  const found = 'input' in issue ? shown(issue.input) : 'nothing';
+  // A URL may carry user:password@: never echo it back
+  const input = 'input' in issue && typeof issue.input === 'string' ? issue.input.replace(/\/\/[^@/]*@/, '//[redacted]@') : 'input' in issue ? issue.input : undefined;
+  const found = 'input' in issue ? shown(input) : 'nothing';
   switch (issue.code) {
     case 'unrecognized_keys':
       return { path: issue.keys.length === 1 ? pathString([...issue.path, issue.keys[0] as string]) : path, message: `unknown key${issue.keys.length > 1 ? `s ${issue.keys.join(', ')}` : ''} (check the spelling; see config/examples/site.example.yaml)` };

@@ -9,6 +9,7 @@ import { loadPolicyFrom } from '../gateway/load/index.js';
 import { ProgramError, resolvePrograms, type ProgramOverride } from '../gateway/verify/index.js';
 import { isProfileName, loadPrinterProfile } from '../drivers/printer-line/index.js';
 import { validateRegisterMap } from '../drivers/modbus/register-map.js';
+import { redactUrl } from '../gateway/publish/client-options.js';
 
 export class ConfigError extends Error {
   readonly problems: ConfigProblem[];
@@ -101,7 +102,7 @@ export function parseConfigText(text: string, file: string, opts: LoadOptions = 
   if (mqttPassword && !config.mqtt.allowInsecure && /^(mqtt|ws|tcp):\/\//.test(config.mqtt.url)) {
     const host = safeHost(config.mqtt.url);
     if (!LOOPBACK.test(host)) {
-      problems.push({ path: 'mqtt.url', message: `expected mqtts:// (or wss://) when a password is set, found ${config.mqtt.url}; set mqtt.allowInsecure: true to send it in plaintext anyway` });
+      problems.push({ path: 'mqtt.url', message: `expected mqtts:// (or wss://) when a password is set, found ${redactUrl(config.mqtt.url)}; set mqtt.allowInsecure: true to send it in plaintext anyway` });
     }
   }
   if (problems.length) throw new ConfigError(file, problems);

@@ -87,9 +87,12 @@ export class GatewayApp {
       policy, logger, now: this.now, onRecords: () => publisher.notifyRecords(), flush: () => store.flush(),
     });
     this.decideUndecidedCycles(loads, store);
+    let ticks = 0;
     this.loadTicker = setInterval(() => {
       try {
         loads.tick(this.now());
+        // a decision that failed after its cycle record was committed is retried here
+        if (++ticks % 6 === 0) this.decideUndecidedCycles(loads, store);
       } catch (e) {
         logger.error({ err: errorMessage(e) }, 'load workflow tick failed');
       }
@@ -112,15 +115,19 @@ export class GatewayApp {
     logger.info({ devices: this.sessions.map((s) => s.id), mqtt: redactUrl(url) }, 'gateway running');
   }
 
-  /** A crash between committing a cycle record and its release decision leaves the load undecided: the
-   * recent cycle records without a release state get their decision now. */
+  /** A crash (or a failure) between committing a cycle record and its release decision leaves the load
+   * undecided: the recent cycle records without a release state get their decision at start and every minute. */
   private decideUndecidedCycles(loads: LoadWorkflow, store: Store): void {
     const head = store.records.head().seq;
     for (const rec of store.records.range(Math.max(1, head - RECENT_RECORDS + 1), head, RECENT_RECORDS)) {
       const cycleId = (rec.body as { cycleId?: unknown }).cycleId;
       if (rec.type !== 'cycle' || typeof cycleId !== 'string' || loads.releaseOfCycle(cycleId)) continue;
-      this.ctx.logger.warn({ deviceId: rec.device, cycleId, seq: rec.seq }, 'cycle record without a release decision (gateway stopped in between): deciding now');
-      loads.onCycleRecorded(rec);
+      this.ctx.logger.warn({ deviceId: rec.device, cycleId, seq: rec.seq }, 'cycle record without a release decision: deciding now');
+      try {
+        loads.onCycleRecorded(rec);
+      } catch (e) {
+        this.ctx.logger.error({ deviceId: rec.device, cycleId, seq: rec.seq, err: errorMessage(e) }, 'release decision failed; retried in a minute');
+      }
     }
   }
 

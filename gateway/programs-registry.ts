@@ -37,8 +37,11 @@ export function chooseProgram(opts: {
   const get = (id: string) => (opts.catalog ? (Object.hasOwn(opts.catalog, id) ? opts.catalog[id] : undefined) : getProgram(id));
   if (opts.reportedId) return { id: opts.reportedId, program: get(opts.reportedId), source: 'device' };
   if (opts.reportedNo !== undefined) {
-    const id = (opts.programMap ?? DEFAULT_PROGRAM_MAP)[String(opts.reportedNo)];
+    // The site's map extends the built-in one. A number the maps do not know is not silently replaced by
+    // the config default: the device said which program ran, and the gateway cannot tell which it was.
+    const id = { ...DEFAULT_PROGRAM_MAP, ...(opts.programMap ?? {}) }[String(opts.reportedNo)];
     if (id) return { id, program: get(id), source: 'device-number' };
+    return { id: `program-no-${opts.reportedNo}`, program: undefined, source: 'device-number' };
   }
   if (opts.configDefault) return { id: opts.configDefault, program: get(opts.configDefault), source: 'config-default' };
   return { id: undefined, program: undefined, source: 'none' };

@@ -22,8 +22,14 @@ export async function runCommand(io: CommandIo): Promise<number> {
   }
   const logger = createLogger({ ...(values['log-level'] ? { level: values['log-level'] } : {}) });
   const app = new GatewayApp({ config: loaded.config, ...(loaded.mqttPassword ? { mqttPassword: loaded.mqttPassword } : {}), logger });
-  await app.start();
-  const signal = await untilSignal();
+  const stopRequested = untilSignal();
+  try {
+    await app.start();
+  } catch (e) {
+    await app.stop(); // release the store, the broker connection and the devices already started
+    throw e;
+  }
+  const signal = await stopRequested;
   logger.info({ signal }, 'stopping');
   await app.stop();
   return 0;

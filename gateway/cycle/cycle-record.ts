@@ -44,7 +44,9 @@ export function applyGatewayFindings(result: VerificationResult, c: FinishedCycl
       return { ...cr, pass: false, detail: `${cr.detail}; the ticket header was not received (gateway started mid-cycle)` };
     }
     if (cr.id === 'device_result' && c.endReason !== 'device' && cr.pass !== false) {
-      const why = c.endReason === 'idle-timeout' ? 'the device went silent before reporting a result' : 'a new cycle started before this one reported a result';
+      const why = c.endReason === 'idle-timeout' ? 'the device went silent before reporting a result'
+        : c.endReason === 'shutdown' ? 'the gateway closed the cycle before the device reported a result'
+          : 'a new cycle started before this one reported a result';
       return { ...cr, pass: false, detail: why };
     }
     if (cr.id === 'device_result' && c.endInferred && cr.pass === null) {
@@ -83,7 +85,8 @@ export function cycleBody(opts: {
   load?: unknown;
 }): Record<string, unknown> {
   const { cycle: c, trace, result } = opts;
-  const t0 = c.samples.length ? Math.min(...c.samples.map((s) => s.ts)) : c.startedAt;
+  let t0 = c.samples.length ? Infinity : c.startedAt;
+  for (const s of c.samples) if (s.ts < t0) t0 = s.ts; // no spread: a runaway cycle may hold many samples
   const hasT2 = trace.samples.some((s) => s.temp2_c !== undefined && s.temp2_c !== null);
   const curve: Record<string, unknown> = {
     t0: iso(t0),

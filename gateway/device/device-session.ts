@@ -5,7 +5,7 @@ import { randomUUID } from 'node:crypto';
 import type { DeviceEvent, SampleEvent } from '../../drivers/device-event.js';
 import type { DeviceConfig } from '../../config/schema.js';
 import { CycleTracker, type TrackerChange } from '../cycle/cycle-tracker.js';
-import { type FinishedCycle, type OpenCycleSnapshot, snapshotOf, type TrackedSample } from '../cycle/cycle-state.js';
+import { type FinishedCycle, type OpenCycle, type OpenCycleSnapshot, snapshotOf, type TrackedSample } from '../cycle/cycle-state.js';
 import { applyGatewayFindings, cycleBody, traceOf, unverifiable } from '../cycle/cycle-record.js';
 import { chooseProgram } from '../programs-registry.js';
 import { tsatC, verifyCycle, verifySummary, type Program } from '../verify/index.js';
@@ -62,6 +62,8 @@ export class DeviceSession {
   private stateSince: number;
   private stopped = false;
   private driftAlarmed = false;
+  /** Finished cycles whose record could not be committed (disk full, busy): retried every second. */
+  private readonly unrecorded: FinishedCycle[] = [];
 
   constructor(ctx: DeviceSessionContext) {
     this.ctx = ctx;
@@ -79,7 +81,14 @@ export class DeviceSession {
     this.publishState();
     const onEvent = (e: DeviceEvent) => this.onEvent(e);
     this.driver = this.ctx.driver ? this.ctx.driver(onEvent) : await driverFor({ device: this.ctx.device, logger: this.ctx.logger, now: this.ctx.now, onEvent });
-    this.ticker = setInterval(() => this.apply(this.tracker.tick(this.ctx.now())), 1000);
+    this.ticker = setInterval(() => {
+      try {
+        this.retryUnrecorded();
+        this.apply(this.tracker.tick(this.ctx.now()));
+      } catch (err) {
+        this.log.error({ err: errorMessage(err) }, 'device timer failed');
+      }
+    }, 1000);
     this.ticker.unref();
     await this.driver.start();
   }
@@ -103,6 +112,8 @@ export class DeviceSession {
       return t;
     });
     this.tracker.resume(snap, samples, this.ctx.now());
+    const resumed = this.tracker.current;
+    if (resumed) this.ctx.store.saveOpenCycle(this.id, snapshotOf(resumed)); // keep the interruption across another restart
     this.log.warn({ cycleId: snap.cycleId, cycleNo: snap.cycleNo, samples: samples.length }, 'resuming a cycle that was open when the gateway stopped; the record will show the interruption');
   }
 
@@ -128,7 +139,12 @@ export class DeviceSession {
           return;
         case 'alarm':
           this.apply(this.tracker.handle(e, now));
+          this.saveCurrent();
           this.appendAlarm(e.code, e.text, e.ts);
+          return;
+        case 'summary':
+          this.apply(this.tracker.handle(e, now));
+          this.saveCurrent();
           return;
         case 'parse-error':
           return; // counted and logged once per reason by the driver; the raw line is stored via its `raw` event
@@ -190,6 +206,34 @@ export class DeviceSession {
 
   private apply(changes: TrackerChange[]): void {
     for (const ch of changes) {
+      try {
+        this.applyOne(ch);
+      } catch (err) {
+        // Never lose a finished cycle: its samples are in the chain and its state stays in open_cycles
+        // until its record is committed; retry it.
+        if (ch.kind === 'finished') this.unrecorded.push(ch.cycle);
+        this.log.error({ cycleId: ch.cycle.cycleId, change: ch.kind, err: errorMessage(err) }, 'could not store a cycle change; retrying');
+      }
+    }
+  }
+
+  /** The open cycle's state (alarms, the machine's summary) survives a restart too. */
+  private saveCurrent(): void {
+    const c = this.tracker.current;
+    if (c) this.ctx.store.saveOpenCycle(this.id, snapshotOf(c as OpenCycle));
+  }
+
+  private retryUnrecorded(): void {
+    while (this.unrecorded.length) {
+      const c = this.unrecorded[0] as FinishedCycle;
+      this.finish(c); // throws again when the store still fails: the cycle stays queued
+      this.unrecorded.shift();
+      this.log.warn({ cycleId: c.cycleId }, 'cycle recorded after a retry');
+    }
+  }
+
+  private applyOne(ch: TrackerChange): void {
+    {
       switch (ch.kind) {
         case 'opened':
           this.ctx.store.saveOpenCycle(this.id, snapshotOf(ch.cycle));
@@ -220,7 +264,8 @@ export class DeviceSession {
     const result = !choice.program
       ? unverifiable(choice, trace)
       : applyGatewayFindings(
-        trace.samples.length === 0 && c.summary && choice.program.kind !== 'washer' && choice.program.kind !== 'leak-test'
+        // Only routine steam loads: a Bowie–Dick or leak test needs its own evidence, not a summary
+        trace.samples.length === 0 && c.summary && choice.program.kind === 'steam'
           ? verifySummary(c.summary, choice.program, c.endStatus) // a summary ticket: only what it proves
           : verifyCycle(trace, choice.program),
         c,
@@ -231,14 +276,18 @@ export class DeviceSession {
       load: this.ctx.loads?.contentsOfCycle(c.cycleId) ?? null,
       binding: { sampleChain: store.samples.head(this.id), raw: { lines: rawLines.length, sha256: store.raw.digestOfCycle(c.cycleId) } },
     });
-    const record = store.records.appendWith({ type: 'cycle', device: this.id, body: this.withClock(body) }, () => store.openCycles.clear(this.id));
+    const record = store.records.appendWith({ type: 'cycle', device: this.id, body: this.withClock(body) }, () => {
+      // Clear the open-cycle state only if it is this cycle's (a retried record must not clear its successor's).
+      const open = store.loadOpenCycle(this.id) as { cycleId?: string } | null | undefined;
+      if (!open || open.cycleId === c.cycleId) store.openCycles.clear(this.id);
+    });
     const failed = result.criteria.filter((x) => x.pass === false).map((x) => x.id);
     this.log.info({ cycleId: c.cycleId, cycleNo: c.cycleNo, program: choice.id, verdict: result.verdict, failed, seq: record.seq }, 'cycle verified and recorded');
     this.ctx.output.notifyRecords();
     try {
       this.ctx.loads?.onCycleRecorded(record);
     } catch (err) {
-      this.log.error({ cycleId: c.cycleId, err: errorMessage(err) }, 'release decision failed; the cycle record is stored and the decision is retried at the next event');
+      this.log.error({ cycleId: c.cycleId, err: errorMessage(err) }, 'release decision failed; the cycle record is stored and the gateway retries the decision every minute');
     }
     this.ctx.onCycle?.({ deviceId: this.id, record, program: choice.id ?? null, cycleNo: c.cycleNo ?? null, verdict: result.verdict, failed });
   }

@@ -120,3 +120,13 @@ describe('config programs', () => {
     expect(p).toContain('programs[0]: minHoldS: expected a number ≥ 0, found -5');
   });
 });
+
+describe('config errors never echo credentials', () => {
+  it('redacts user:password@ in a broker URL, valid or not', () => {
+    const bad = good.replace('mqtt://127.0.0.1:1883', '"http://erp:hunter2@broker.hospital"');
+    const remote = good.replace('mqtt://127.0.0.1:1883', 'mqtt://erp:hunter2@broker.hospital:1883');
+    const all = [...problems(bad), ...problems(remote, { STERILINK_MQTT_PASSWORD: 'x' })].join('\n');
+    expect(all).toMatch(/mqtt\.url/);
+    expect(all).not.toContain('hunter2');
+  });
+});
