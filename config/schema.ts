@@ -23,6 +23,10 @@ export const modbusSchema = z.strictObject({
   port: z.number().int().min(1).max(65535).optional(),
   path: z.string().min(1).optional(),
   baudRate: z.number().int().positive().default(9600),
+  /** RTU line settings (8N1 unless the machine says otherwise, e.g. 8E1 is common on PLCs). */
+  dataBits: z.union([z.literal(7), z.literal(8)]).default(8),
+  parity: z.enum(['none', 'even', 'odd']).default('none'),
+  stopBits: z.union([z.literal(1), z.literal(2)]).default(1),
   unitId: z.number().int().min(0).max(255).default(1),
   pollMs: z.number().int().min(10).default(1000),
   timeoutMs: z.number().int().min(10).default(1000),

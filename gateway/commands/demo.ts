@@ -31,6 +31,8 @@ export const DEMO_SIMULATIONS: Readonly<Record<string, { kind: SimKind; program?
 };
 
 const MODBUS_MAX_SPEED = 20;
+/** With --cycles N: how long the demo waits after the simulators finish for the last cycles to be recorded. */
+const DONE_GRACE_MS = 15_000;
 
 export function demoConfigFile(): string {
   // dist/gateway/commands -> repo root, or gateway/commands under vitest
@@ -130,6 +132,11 @@ export async function demoCommand(io: CommandIo, kit: SimulatorKit): Promise<num
     ? Promise.all(runs.filter((_, i) => cycleSims.includes(config.devices[i] as DeviceConfig))).then(() => 'done' as const)
     : new Promise<never>(() => {});
   const why = await Promise.race([untilSignal(), allDone]);
+  if (why === 'done') {
+    // the simulators have sent their last lines; give the gateway a moment to close those cycles
+    const expected = cycles * cycleSims.length;
+    for (let waited = 0; finished < expected && waited < DONE_GRACE_MS; waited += 100) await new Promise((r) => setTimeout(r, 100));
+  }
   sims.abort();
   await Promise.allSettled(runs);
   await app.stop();

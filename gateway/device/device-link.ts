@@ -56,7 +56,7 @@ export async function driverFor(opts: {
       if (!m) throw new GatewayError('config.device', `device ${device.id}: driver modbus needs a modbus section`, { deviceId: device.id });
       const { ModbusDriver, parseRegisterMap } = await import('../../drivers/modbus/index.js');
       const link = m.mode === 'rtu'
-        ? { mode: 'rtu' as const, path: m.path as string, baudRate: m.baudRate }
+        ? { mode: 'rtu' as const, path: m.path as string, baudRate: m.baudRate, dataBits: m.dataBits, parity: m.parity, stopBits: m.stopBits }
         : { mode: m.mode, host: m.host as string, port: m.port as number };
       return new ModbusDriver({
         deviceId: device.id, link, unitId: m.unitId, pollMs: m.pollMs, timeoutMs: m.timeoutMs,
