@@ -1,7 +1,7 @@
 // Builds the body of a `cycle` record (DESIGN §8): program, cycle number, phases, statistics, criteria,
 // verdict, the full curve, and the digests binding it to the raw samples and the raw device text.
 import type { CycleTrace, Program, TraceSample, VerificationResult } from '../verify/index.js';
-import type { FinishedCycle } from './cycle-state.js';
+import type { FinishedCycle, TrackedSample } from './cycle-state.js';
 import type { SummaryEvent } from '../../drivers/device-event.js';
 import type { ProgramChoice } from '../programs-registry.js';
 
@@ -39,7 +39,11 @@ export function traceOf(c: FinishedCycle, chamberLitres: number | undefined): Cy
 
 /** Facts the trace cannot show that make the record fail: added as details to data_complete/device_result. */
 export function applyGatewayFindings(result: VerificationResult, c: FinishedCycle): VerificationResult {
+  const stepBack = clockStepBack(c);
   const criteria = result.criteria.map((cr) => {
+    if (cr.id === 'data_complete' && stepBack) {
+      return { ...cr, pass: false, detail: `${cr.detail}; the device clock went back ${stepBack.seconds} s at ${new Date(stepBack.at).toISOString()}: the curve's time axis cannot be trusted` };
+    }
     if (cr.id === 'data_complete' && !c.startSeen) {
       return { ...cr, pass: false, detail: `${cr.detail}; the ticket header was not received (gateway started mid-cycle)` };
     }
@@ -56,6 +60,16 @@ export function applyGatewayFindings(result: VerificationResult, c: FinishedCycl
   });
   const verdict = criteria.some((cr) => cr.pass === false) ? 'fail' : 'pass';
   return { ...result, criteria, verdict };
+}
+
+/** The first time the device's clock went backwards between samples, in the order they arrived. */
+export function clockStepBack(c: FinishedCycle): { at: number; seconds: number } | null {
+  for (let i = 1; i < c.samples.length; i++) {
+    const prev = (c.samples[i - 1] as TrackedSample).ts;
+    const cur = (c.samples[i] as TrackedSample).ts;
+    if (cur < prev) return { at: cur, seconds: Math.round((prev - cur) / 1000) };
+  }
+  return null;
 }
 
 /** A result for a cycle whose program the gateway does not know: nothing can be verified, so it fails. */

@@ -1,0 +1,40 @@
+import { describe, expect, it } from 'vitest';
+import type { FinishedCycle, TrackedSample } from '../../gateway/cycle/cycle-state.js';
+import { applyGatewayFindings, traceOf } from '../../gateway/cycle/cycle-record.js';
+import { getProgram, verifyCycle } from '../../gateway/verify/index.js';
+import { psatKpa } from '../../gateway/verify/steam-table.js';
+
+function cycle(samples: TrackedSample[], over: Partial<FinishedCycle> = {}): FinishedCycle {
+  return {
+    cycleId: 'c', deviceId: 'AC-01', startedAt: samples[0]?.ts ?? 0, startSeen: true, info: {}, phases: [], samples,
+    alarms: [], interruptions: [], lastRecvTs: 0, endedAt: samples.at(-1)?.ts ?? 0, endReason: 'device', endStatus: 'ok', ...over,
+  };
+}
+const good = (t0: number): TrackedSample[] => Array.from({ length: 400 }, (_, t) => {
+  const temp = t < 60 ? 100 + t * 0.5 : t < 330 ? 134.6 : 120;
+  return { ts: t0 + t * 1000, temp_c: temp, pressure_kpa: psatKpa(temp), phase: t < 60 ? 'heating' : t < 330 ? 'sterilizing' : 'exhaust' };
+});
+const judge = (c: FinishedCycle) => applyGatewayFindings(verifyCycle(traceOf(c, undefined), getProgram('steam-134-4')!), c);
+
+describe('what the gateway adds to the verifier', () => {
+  it('passes a good cycle as the verifier does', () => {
+    expect(judge(cycle(good(1e12))).verdict).toBe('pass');
+  });
+
+  it('fails data_complete when the device clock went backwards mid-cycle (sorting would hide it)', () => {
+    const s = good(1e12);
+    // the machine's clock is set back 100 s during the plateau: the same samples, a broken time axis
+    const stepped = s.map((x, i) => (i >= 200 ? { ...x, ts: x.ts - 100_000 } : x));
+    const r = judge(cycle(stepped));
+    const dc = r.criteria.find((c) => c.id === 'data_complete');
+    expect(dc?.pass).toBe(false);
+    expect(dc?.detail).toMatch(/device clock went back 99 s at /);
+    expect(r.verdict).toBe('fail');
+  });
+
+  it('fails a cycle whose start was not seen, and one that ended without a device result', () => {
+    expect(judge(cycle(good(1e12), { startSeen: false })).criteria.find((c) => c.id === 'data_complete')?.pass).toBe(false);
+    const idle = judge(cycle(good(1e12), { endReason: 'idle-timeout', endStatus: undefined }));
+    expect(idle.criteria.find((c) => c.id === 'device_result')).toMatchObject({ pass: false, detail: 'the device went silent before reporting a result' });
+  });
+});
