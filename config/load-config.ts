@@ -118,7 +118,8 @@ function safeHost(url: string): string {
 }
 
 function applyEnvOverrides(raw: Record<string, unknown>, env: NodeJS.ProcessEnv): void {
-  if (env.STERILINK_DATA_DIR) raw.dataDir = env.STERILINK_DATA_DIR;
+  // from the environment: relative to where the gateway is started, not to the config file
+  if (env.STERILINK_DATA_DIR) raw.dataDir = path.resolve(env.STERILINK_DATA_DIR);
   if (env.STERILINK_MQTT_URL) {
     const mqtt = (raw.mqtt && typeof raw.mqtt === 'object' ? raw.mqtt : {}) as Record<string, unknown>;
     mqtt.url = env.STERILINK_MQTT_URL;

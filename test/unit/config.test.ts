@@ -97,6 +97,8 @@ describe('config', () => {
   it('lets the environment override the data directory and broker URL', () => {
     const { config } = parseConfigText(good, '/x/gw.yaml', { env: { STERILINK_DATA_DIR: '/tmp/d', STERILINK_MQTT_URL: 'mqtt://127.0.0.1:1999' }, knownPrograms: known });
     expect(config.dataDir).toBe('/tmp/d');
+    const rel = parseConfigText(good, '/x/gw.yaml', { env: { STERILINK_DATA_DIR: 'here/data' }, knownPrograms: known });
+    expect(rel.config.dataDir).toBe(path.resolve('here/data')); // the working directory, not /x
     expect(config.mqtt.url).toBe('mqtt://127.0.0.1:1999');
   });
 
