@@ -42,6 +42,9 @@ export interface CycleStartEvent {
   cycleNo?: number;
   /** Extra header facts the device printed (operator, load id, device serial ...). */
   info?: Record<string, string>;
+  /** false when the driver knows a new cycle began but did not see its start (e.g. Modbus polls were
+   * failing when the cycle number changed): the cycle is then recorded as header-not-seen. */
+  startObserved?: false;
 }
 export interface PhaseEvent { kind: 'phase'; deviceId: string; ts: number; phase: Phase; label?: string }
 export interface CycleEndEvent {

@@ -7,7 +7,7 @@
 // one), `cycle-end` (the result register turns ok/fault/aborted, else the phase falls back to idle).
 // A start that was not seen (first poll, or after failed polls, with a cycle already running) gets no
 // cycle-start: the gateway opens such a cycle as "start not seen". If the cycle number changed while
-// polls failed, a cycle-start with info.startObserved = 'false' supersedes the old cycle.
+// polls failed, a cycle-start with startObserved: false supersedes the old cycle.
 //
 // Stale sensor: the same temperature on `staleAfter` consecutive new samples while the phase is one
 // where it must move -> one `alarm` stale-sensor per episode, and that channel reads null (invalid)
@@ -107,16 +107,16 @@ export function trackSnapshot(
   const observed = prev.seen && prev.continuous;
   const cycleChanged = snap.cycleNo !== undefined && prev.cycleNo !== undefined && snap.cycleNo !== prev.cycleNo;
   if (isActive(phase)) {
-    const start = (info?: Record<string, string>): void => {
+    const start = (seen: boolean): void => {
       events.push({
         kind: 'cycle-start', deviceId, ts,
         ...(snap.programNo !== undefined && { programNo: snap.programNo }),
         ...(snap.cycleNo !== undefined && { cycleNo: snap.cycleNo }),
-        ...(info !== undefined && { info }),
+        ...(!seen && { startObserved: false as const }),
       });
     };
-    if (observed && (!prev.inCycle || cycleChanged)) start();
-    else if (!observed && cycleChanged) start({ startObserved: 'false' });
+    if (observed && (!prev.inCycle || cycleChanged)) start(true);
+    else if (!observed && cycleChanged) start(false);
     state.inCycle = true;
   }
 

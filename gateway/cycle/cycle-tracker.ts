@@ -61,7 +61,7 @@ export class CycleTracker {
       case 'cycle-start': {
         if (this.open) out.push({ kind: 'finished', cycle: this.finish('superseded', now, e.ts) });
         // A driver that saw a new cycle number but not the cycle's start (polls failing) says so.
-        const c = this.openCycle(e.ts, now, e.info?.startObserved !== 'false');
+        const c = this.openCycle(e.ts, now, e.startObserved !== false);
         if (e.program !== undefined) c.program = e.program;
         if (e.programNo !== undefined) c.programNo = e.programNo;
         if (e.cycleNo !== undefined) c.cycleNo = e.cycleNo;

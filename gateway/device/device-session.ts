@@ -233,26 +233,24 @@ export class DeviceSession {
   }
 
   private applyOne(ch: TrackerChange): void {
-    {
-      switch (ch.kind) {
-        case 'opened':
-          this.ctx.store.saveOpenCycle(this.id, snapshotOf(ch.cycle));
-          this.ctx.loads?.takeLoad(this.id, ch.cycle.cycleId);
-          this.stateSince = this.ctx.now();
-          this.log.info({ cycleId: ch.cycle.cycleId, cycleNo: ch.cycle.cycleNo, programNo: ch.cycle.programNo, headerSeen: ch.cycle.startSeen }, 'cycle started');
-          this.publishState();
-          break;
-        case 'phase':
-          this.ctx.store.saveOpenCycle(this.id, snapshotOf(ch.cycle));
-          this.stateSince = this.ctx.now();
-          this.log.debug({ cycleId: ch.cycle.cycleId, phase: ch.phase }, 'phase');
-          this.publishState();
-          break;
-        case 'finished':
-          this.finish(ch.cycle);
-          this.publishState();
-          break;
-      }
+    switch (ch.kind) {
+      case 'opened':
+        this.ctx.store.saveOpenCycle(this.id, snapshotOf(ch.cycle));
+        this.ctx.loads?.takeLoad(this.id, ch.cycle.cycleId);
+        this.stateSince = this.ctx.now();
+        this.log.info({ cycleId: ch.cycle.cycleId, cycleNo: ch.cycle.cycleNo, programNo: ch.cycle.programNo, headerSeen: ch.cycle.startSeen }, 'cycle started');
+        this.publishState();
+        break;
+      case 'phase':
+        this.ctx.store.saveOpenCycle(this.id, snapshotOf(ch.cycle));
+        this.stateSince = this.ctx.now();
+        this.log.debug({ cycleId: ch.cycle.cycleId, phase: ch.phase }, 'phase');
+        this.publishState();
+        break;
+      case 'finished':
+        this.finish(ch.cycle);
+        this.publishState();
+        break;
     }
   }
 

@@ -57,6 +57,12 @@ describe('cycle tracker', () => {
     expect(finished(u.handle(sample(2000, 'conditioning'), 2))).toEqual([]);
   });
 
+  it('a driver that saw a new cycle but not its start says so, and the cycle is marked', () => {
+    const t = tracker();
+    t.handle({ kind: 'cycle-start', deviceId: d, ts: 0, cycleNo: 8, startObserved: false }, 0);
+    expect(t.current).toMatchObject({ cycleNo: 8, startSeen: false, info: {} });
+  });
+
   it('closes a cycle after the idle timeout on the gateway clock', () => {
     const t = tracker();
     t.handle(start(0), 0);
