@@ -4,7 +4,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ROOT, runCli, tempDir } from '../helpers/cli.js';
 
-const TRACES = path.resolve(ROOT, '../shared/reference/traces');
+const TRACES = path.resolve(ROOT, 'test/fixtures/traces');
 
 describe('sterilink CLI', () => {
   it('prints help and refuses an unknown verb with exit 2', () => {

@@ -16,7 +16,7 @@ export const TOPIC_PREFIX = 'sterilink/v1/';
 type FormatsPlugin = (ajv: Ajv2020) => Ajv2020;
 const addFormats: FormatsPlugin = ((addFormatsModule as unknown as { default?: FormatsPlugin }).default ?? addFormatsModule) as unknown as FormatsPlugin;
 
-/** A fresh Ajv configured exactly like the contract check (../shared/acceptance/contract.mjs). */
+/** A fresh Ajv configured exactly like the contract check (the shared acceptance suite's contract check). */
 export function contractAjv(): Ajv2020 {
   const ajv = new Ajv2020({ strict: false, allErrors: true });
   addFormats(ajv);

@@ -5,7 +5,7 @@ import {
   getProgram, parseTraceCsv, type CriterionId, type CriterionResult, type Program, type TraceSample, type VerificationResult,
 } from '../../gateway/verify/index.js';
 
-const TRACES = new URL('../../../shared/reference/traces/', import.meta.url);
+const TRACES = new URL('../fixtures/traces/', import.meta.url);
 
 /** One row of the traces' expected.json. */
 export interface Golden { file: string; program: string; verdict: 'pass' | 'fail'; mustFail?: string[]; a0Approx?: number; a0Min?: number }

@@ -37,7 +37,7 @@ function withDb(fn: (db: Database.Database) => void): void {
 const json = (db: Database.Database, seq: number) => JSON.parse(db.prepare('SELECT json FROM records WHERE seq = ?').pluck().get(seq) as string) as SignedRecord;
 const first = (): AuditProblem | undefined => verifyStore(dataDir).problems[0];
 
-/** The contract check's attacker (shared/acceptance harness): every column of every table, as text. */
+/** The contract check's attacker (the acceptance harness): every column of every table, as text. */
 function tamperVerdict(file: string): string | null {
   const db = new Database(file);
   try {

@@ -4,7 +4,7 @@ import fc from 'fast-check';
 import { ALL_PHASES } from '../../drivers/device-event.js';
 import { TraceFormatError, parseTraceCsv, writeTraceCsv, type TraceSample } from '../../gateway/verify/index.js';
 
-const TRACES = new URL('../../../shared/reference/traces/', import.meta.url);
+const TRACES = new URL('../fixtures/traces/', import.meta.url);
 
 /** The error parseTraceCsv throws for `text`, or a test failure if it does not throw one. */
 function formatError(text: string): TraceFormatError {

@@ -27,7 +27,7 @@ function steamTrace(o: { set?: number; holdS?: number; probeLagS?: number; probe
   });
 }
 
-describe('golden traces (shared/reference/traces)', () => {
+describe('golden traces (test/fixtures/traces, copied from the public reference set)', () => {
   it.each(goldens.filter((g) => !g.program.startsWith('washer')))('$file -> $verdict', (g) => {
     const r = verifyCycle({ samples: golden(g.file) }, program(g.program));
     expect(r.verdict).toBe(g.verdict);
