@@ -115,7 +115,7 @@ function onCommand(s: StationSession, command: string, ts: number, ctx: Assemble
     case 'IMPLANT':
       return onImplant(s, ts, ctx);
     case 'LOAD-END':
-      if (!s.load || s.load.items.length + (s.load.bi ? 1 : 0) === 0) return refused('no load is being assembled');
+      if (!s.load || (s.load.items.length + (s.load.bi ? 1 : 0) === 0 && !s.load.implantMark)) return refused('no load is being assembled');
       if (s.load.ended) return refused('the load is already ended; it closes when the cycle starts');
       return { session: { ...s, load: { ...s.load, ended: true } }, action: { kind: 'load-ended', loadId: s.load.loadId } };
     case 'CANCEL':

@@ -113,6 +113,7 @@ describe('load assembler: CMD:IMPLANT and CMD:REASON:<CODE> (issue 8)', () => {
     expect(o[3]?.action).toMatchObject({ kind: 'refused', reason: expect.stringMatching(/already marked/) });
     const first = scans(['OP:N1', 'CMD:IMPLANT', 'CMD:LOAD-END'], emptySession('AC-01'), rc());
     expect(first[1]?.action).toMatchObject({ kind: 'implant-marked', opened: true });
+    expect(first[2]?.action.kind).toBe('load-ended'); // the mark alone makes a load
     expect(scans(['CMD:IMPLANT'], emptySession('AC-01'), rc())[0]?.action).toMatchObject({ kind: 'refused', reason: expect.stringMatching(/no operator/) });
   });
 
