@@ -1,6 +1,7 @@
 // The configuration contract (DESIGN §5): one zod schema gives the types, the defaults and the
 // validation. Unknown keys are errors, so a typo ("baudrate") is reported instead of ignored.
 import { z } from 'zod';
+import { REASON_CODE } from '../gateway/load/given-reason.js';
 
 const name = z.string().regex(/^[A-Za-z0-9_-]+$/, 'letters, digits, "_" or "-"');
 
@@ -106,16 +107,22 @@ export const mqttSchema = z.strictObject({
 export const releaseSchema = z.strictObject({
   /** IANA time zone for "since local midnight" and "the same day"; default the system's. */
   timeZone: z.string().min(1).optional(),
-  /** Operator ids allowed to scan an emergency (early) release. */
+  /** Operator ids allowed to scan an emergency (early) release and to correct an indicator result. */
   authorisedOperators: z.array(z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,31}$/, 'an operator id')).default([]),
+  /** Reason code -> text: the reasons an operator scans (CMD:REASON:<CODE>) before an early release or a
+   * correction; the release record carries code, text and operator. Needed when authorisedOperators is set. */
+  reasons: z.record(z.string().regex(REASON_CODE, 'a reason code (A-Z, 0-9, "_", "-"; at most 32)'), z.string().trim().min(1)).default({}),
   /** Programs whose loads need a chemical-indicator result (CMD:CI-PASS) before release; "*" = all. */
   ciRequiredPrograms: z.array(z.string().min(1)).default([]),
-  biForImplants: z.boolean().default(true),
+  /** Implant loads wait for a valid negative BI (default true; then `implants` must recognise them). */
+  biForImplants: z.boolean().optional(),
   biForVialLoads: z.boolean().default(true),
   holdAfterPositiveBi: z.boolean().default(true),
   implants: z.strictObject({
     gtinPrefixes: z.array(z.string().regex(/^\d{1,14}$/, 'digits of a GTIN-14 prefix')).default([]),
     hibcPrefixes: z.array(z.string().regex(/^\+?[A-Z0-9]{4,}$/, 'an HIBC LIC (+ product) prefix')).default([]),
+    /** Exact codes of implants: GTIN-14, internal pack code, GIAI (AI 8004) or HIBC `+LIC+product`. */
+    items: z.array(z.string().trim().min(1)).default([]),
     pattern: z.string().min(1).optional(),
   }).optional(),
   biProducts: z.strictObject({

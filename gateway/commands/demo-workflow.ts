@@ -1,7 +1,8 @@
 // The demo's scripted CSSD staff: what operators scan at AC-01's loading station and what goes into
 // the BI reader, driven by the cycles the gateway records. It shows every release path on MQTT within
 // a few minutes at 60x: a released tray load, a quarantined failed load (AC-02), an implant load held
-// for its BI, released early by a supervisor on a class-5 indicator, then recalled when its BI reads
+// for its BI, released early by a supervisor on a class-5 indicator with a reason he scanned (a code from
+// demo.yaml's release.reasons: without one the early release is refused), then recalled when its BI reads
 // positive.
 import type { CycleSummary } from '../device/device-session.js';
 import type { BiReaderHandle, ScannerHandle } from './simulator-kit.js';
@@ -14,6 +15,8 @@ export const DEMO_CODES = {
   implant: `]d201076123450000151728123110IMPL1${GS}21S1`,
   biVial: '(01)04012345999990(17)271231(10)A2301(21)V1',
   biLot: 'A2301',
+  /** A reason code of demo.yaml's release.reasons. */
+  reason: 'CMD:REASON:TRAUMA',
 } as const;
 
 export class DemoWorkflow {
@@ -45,7 +48,7 @@ export class DemoWorkflow {
     if (this.ac01Cycles === 2) {
       this.scan('SC-01: the next AC-01 load is an implant tray with a BI vial in its process challenge device', [DEMO_CODES.operator, DEMO_CODES.implant, DEMO_CODES.biVial]);
     } else if (this.ac01Cycles === 3) {
-      this.scan('SC-01: the implant load is held for its BI; supervisor SUP1 releases it early on a passing class-5 indicator', [DEMO_CODES.supervisor, 'CMD:CI5-PASS', 'CMD:EARLY-RELEASE']);
+      this.scan('SC-01: the implant load is held for its BI; supervisor SUP1 scans the reason TRAUMA and releases it early on a passing class-5 indicator', [DEMO_CODES.supervisor, 'CMD:CI5-PASS', DEMO_CODES.reason, 'CMD:EARLY-RELEASE']);
       if (this.reader) {
         this.say('BI-01: the positive control and the implant load\'s BI vial go into the reader (the vial will read positive: a recall follows)');
         this.reader.placeVial(1, DEMO_CODES.biLot, 'CTL-1', { control: true, result: 'positive' });

@@ -1,10 +1,13 @@
 // A BI reader result, end to end: a positive control (reader flag, or a control vial placed in that
 // well) is recorded and validates the day's readings of its lot, including earlier ones that waited
 // for it; a processed vial's reading is linked to its load, judged, recorded as a `bi` record, and a
-// valid result drives the load's release (a positive one through a recall). Call inside commit().
+// valid result drives the load's release (a positive one through a recall). A reading of a load's BI that
+// does not count (no or a failed positive control, expired vial, lot mismatch, reader invalid) raises an
+// alarm through the release machine: repeat the BI, and assess the load if it was released early
+// (standards §4.1, §4.2). Call inside commit().
 import type { BiResultEvent, BiStartEvent } from '../../drivers/device-event.js';
 import type { SignedRecord } from '../store/record.js';
-import { awaitingThisControl, controlWell, judgeControl, judgeReading, matchPlacement, matchReading, type BiLink, type BiReading, type ControlRead, type Judgement, type MatchHow } from './bi-linker.js';
+import { awaitingThisControl, controlFailedOn, controlWell, failedByThisControl, judgeControl, judgeReading, matchPlacement, matchReading, type BiLink, type BiReading, type ControlRead, type Judgement, type MatchHow } from './bi-linker.js';
 import type { ReleaseDriver } from './release-driver.js';
 import type { WorkflowCore } from './workflow-core.js';
 
@@ -24,16 +27,32 @@ export class BiIntake {
     if (r.control || cw) return this.control(r, cw);
     const m = matchReading(r, unread);
     const lot = m.link?.lot ?? r.lot;
-    const j = judgeReading(r, m.link, this.core.bis.controls(lot, r.readAt - DAY_MARGIN_MS), this.core.timeZone);
+    const controls = this.core.bis.controls(lot, r.readAt - DAY_MARGIN_MS);
+    const j = judgeReading(r, m.link, controls, this.core.timeZone);
     const rec = this.write(r, m.link, m.how, j, null);
     if (m.link) this.core.bis.setResult(m.link.linkId, { result: r.result, valid: j.valid, reasonCode: j.reasonCode, readAt: r.readAt, recordId: rec.id });
-    if (j.valid && r.result !== 'invalid') {
-      if (m.link?.loadId) this.drive(m.link, r.result, rec, r.readAt);
-      else if (r.result === 'positive') {
-        this.core.alarm(undefined, 'bi-positive-unlinked', `positive BI (lot ${lot}, reader ${reader} well ${r.well}) matches no load${m.how === 'ambiguous' ? ` unambiguously (${m.candidates} candidates)` : ''}: find its load and recall by hand`, { reader, well: r.well, lot, biRecordId: rec.id, candidates: m.candidates }, r.readAt);
+    if (m.link?.loadId) {
+      if (j.valid && r.result !== 'invalid') this.drive(m.link, r.result, rec, r.readAt);
+      else {
+        const failed = j.reasonCode === 'no-positive-control' ? controlFailedOn(controls, lot, r.readAt, this.core.timeZone) : null;
+        const reason = failed ? `${j.reason} (the control in reader ${failed.reader} well ${failed.well} read ${failed.result})` : j.reason;
+        this.invalid(m.link, r.result, reason, rec.id, j.reasonCode !== 'no-positive-control' || failed !== null);
       }
+    } else if (r.result === 'positive') {
+      const validity = j.valid ? '' : ` (does not count: ${j.reason}; repeat the BI)`;
+      this.core.alarm(undefined, 'bi-positive-unlinked', `positive BI (lot ${lot}, reader ${reader} well ${r.well}) matches no load${m.how === 'ambiguous' ? ` unambiguously (${m.candidates} candidates)` : ''}${validity}: find its load and recall by hand`, { reader, well: r.well, lot, biRecordId: rec.id, candidates: m.candidates, valid: j.valid }, r.readAt);
     }
     return rec;
+  }
+
+  /** A reading of a load's own BI that does not count: the release machine says what to raise (no status change). */
+  private invalid(link: BiLink, result: BiReading['result'], reason: string, recordId: string, final: boolean): void {
+    const st = this.core.releases.get(link.loadId as string);
+    if (!st) {
+      this.core.log.error({ loadId: link.loadId, biRecordId: recordId }, 'bi: the linked load has no release state');
+      return;
+    }
+    this.releases.apply(st, { type: 'bi-invalid', at: this.core.now(), recordId, result, reason, final });
   }
 
   /** The reader started incubating a vial: place the load's vial of that lot (and serial) in that well,
@@ -84,6 +103,11 @@ export class BiIntake {
       const again = this.write(earlier, l, 'lot', { ...jj, reason: `${jj.reason}; re-judged: the control was read after this result` }, l.recordId);
       this.core.bis.setResult(l.linkId, { result: l.result, valid: jj.valid, reasonCode: jj.reasonCode, readAt: l.readAt as number, recordId: again.id });
       if (jj.valid && l.loadId) this.drive(l, l.result, again, r.readAt);
+    }
+    // A control that did not grow: the readings of this lot and day that waited for it cannot count.
+    for (const l of failedByThisControl(this.core.bis.awaitingControl(lot), c, this.core.timeZone)) {
+      if (!l.loadId || !l.recordId || l.result === null) continue;
+      this.invalid(l, l.result, `the positive control of lot ${lot} (reader ${r.reader} well ${r.well}) read ${r.result}, so this reading is not valid`, l.recordId, true);
     }
     return rec;
   }

@@ -131,3 +131,17 @@ export function awaitingThisControl(links: readonly BiLink[], c: ControlRead, ti
   const day = localDate(c.readAt, timeZone);
   return links.filter((l) => l.role === 'load' && l.reasonCode === 'no-positive-control' && l.lot === c.lot && l.readAt !== null && localDate(l.readAt, timeZone) === day);
 }
+
+/** Readings of that lot and day still waiting for a positive control, when this control did not read positive:
+ * they cannot count now (the test is repeated, standards §4.1). */
+export function failedByThisControl(links: readonly BiLink[], c: ControlRead, timeZone: string): BiLink[] {
+  if (c.result === 'positive') return [];
+  const day = localDate(c.readAt, timeZone);
+  return links.filter((l) => l.role === 'load' && l.reasonCode === 'no-positive-control' && l.lot === c.lot && l.readAt !== null && localDate(l.readAt, timeZone) === day);
+}
+
+/** A control of this lot read on that local day did not read positive. */
+export function controlFailedOn(controls: readonly ControlRead[], lot: string, at: number, timeZone: string): ControlRead | null {
+  const day = localDate(at, timeZone);
+  return controls.find((c) => c.lot === lot && c.result !== 'positive' && localDate(c.readAt, timeZone) === day) ?? null;
+}

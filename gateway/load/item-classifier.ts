@@ -17,12 +17,16 @@ function matches(re: RegExp | null, text: string): RegExpExecArray | null {
   return re.exec(text);
 }
 
+/** Implant rules (config `release.implants`): a GTIN prefix, an HIBC LIC (+ product) prefix, an exact code
+ * from the item list (GTIN-14, internal code, GIAI, HIBC `+LIC+product`), or the pattern on the scanned text. */
 export function isImplant(d: DecodedBarcode, p: StationPolicy): boolean {
   const f = d.fields;
   if (f.gtin && p.implantGtinPrefixes.some((x) => f.gtin?.startsWith(x))) return true;
-  if (d.kind === 'hibc' && f.lic) {
-    const id = `${f.lic}${f.product ?? ''}`;
-    if (p.implantHibcPrefixes.some((x) => id.startsWith(x.replace(/^\+/, '')))) return true;
+  const hibc = d.kind === 'hibc' && f.lic ? `${f.lic}${f.product ?? ''}` : null;
+  if (hibc && p.implantHibcPrefixes.some((x) => hibc.startsWith(x.replace(/^\+/, '')))) return true;
+  if (p.implantItems.length > 0) {
+    const codes = [f.gtin, f.giai, d.kind === 'hibc' ? undefined : f.code, hibc ?? undefined, hibc ? `+${hibc}` : undefined];
+    if (codes.some((c) => c !== undefined && p.implantItems.includes(c))) return true;
   }
   return matches(p.implantPattern, d.raw.trim()) !== null;
 }

@@ -1,9 +1,11 @@
 // One scan at a station -> the station's next state and what happened (pure; the caller persists and
 // writes the records). Operator badge first; then goods scans build the load; BI vials become the
 // load's BI, or, when already through a cycle, go to a reader well with the next well code; command
-// codes end or cancel the load or are handed on to the release machine. The cycle start takes the load
-// (LoadWorkflow.takeLoad), not a scan.
+// codes end or cancel the load, mark it as holding implants (CMD:IMPLANT), keep a reason for the operator's
+// next early release or correction (CMD:REASON:<CODE>), or are handed on to the release machine. The cycle
+// start takes the load (LoadWorkflow.takeLoad), not a scan.
 import type { DecodedBarcode } from './barcode/index.js';
+import { pendingReason, reasonCodeOf, type GivenReason } from './given-reason.js';
 import { classifyGoods, unitKey } from './item-classifier.js';
 import type { BiVial, LoadItem } from './load-contents.js';
 import { localDate } from './local-day.js';
@@ -37,7 +39,10 @@ export type StationAction =
   | { kind: 'bi-loaded'; loadId: string; vial: BiVial; opened: boolean }
   | { kind: 'vial-placing'; placing: Placing }
   | { kind: 'well'; placing: Placing; reader: string | null; well: string }
-  | { kind: 'release-command'; command: ReleaseCommand; operator: string }
+  /** `reason`: the operator's own reason scanned before (CMD:REASON:<CODE>), for an early release or a correction. */
+  | { kind: 'release-command'; command: ReleaseCommand; operator: string; reason: GivenReason | null }
+  | { kind: 'implant-marked'; loadId: string; opened: boolean }
+  | { kind: 'reason-given'; reason: GivenReason }
   | { kind: 'load-ended'; loadId: string }
   | { kind: 'load-cancelled'; loadId: string; items: number }
   | { kind: 'placing-cancelled' }
@@ -62,7 +67,7 @@ export function expireSession(s: StationSession, now: number, p: StationPolicy):
   let next = s;
   if (next.operator && next.lastActivity !== null && now - next.lastActivity > p.sessionIdleMs) {
     notes.push(`operator ${next.operator} signed out after ${Math.round(p.sessionIdleMs / 60_000)} min without a scan`);
-    next = { ...next, operator: null, operatorSince: null, controlNext: false };
+    next = { ...next, operator: null, operatorSince: null, controlNext: false, reason: null };
   }
   if (next.placing && now - next.placing.at > p.placementWindowMs) {
     notes.push('the BI vial scanned for a reader well got no well code in time');
@@ -73,18 +78,44 @@ export function expireSession(s: StationSession, now: number, p: StationPolicy):
 
 function openLoad(s: StationSession, ts: number, ctx: AssemblerContext): { session: StationSession; opened: boolean } {
   if (s.load) return { session: s, opened: false };
-  return { session: { ...s, load: { loadId: ctx.newId(), operator: s.operator, openedAt: ts, ended: false, items: [], bi: null } }, opened: true };
+  return { session: { ...s, load: { loadId: ctx.newId(), operator: s.operator, openedAt: ts, ended: false, items: [], bi: null, implantMark: null } }, opened: true };
 }
 
-function onCommand(s: StationSession, command: string, ts: number): { session: StationSession; action: StationAction } {
+const knownReasons = (p: StationPolicy) => Object.keys(p.reasons).join(', ') || 'none configured';
+
+/** CMD:REASON:<CODE>: a code from `release.reasons` is kept for this operator's next early release or correction. */
+function onReason(s: StationSession, code: string, ts: number, p: StationPolicy): { session: StationSession; action: StationAction } {
+  const operator = s.operator as string;
+  if (!Object.hasOwn(p.reasons, code)) {
+    return { session: s, action: { kind: 'refused', reason: `reason code ${JSON.stringify(code)} is not in release.reasons (known: ${knownReasons(p)}); nothing was kept` } };
+  }
+  const reason: GivenReason = { code, text: p.reasons[code] as string, operator, at: new Date(ts).toISOString(), scanRecordId: null };
+  return { session: { ...s, reason }, action: { kind: 'reason-given', reason } };
+}
+
+/** CMD:IMPLANT: the open load (opened now if there is none) holds implants, whatever its codes say. */
+function onImplant(s: StationSession, ts: number, ctx: AssemblerContext): { session: StationSession; action: StationAction } {
+  if (s.load?.implantMark) return { session: s, action: { kind: 'refused', reason: `the load is already marked as containing implants (by ${s.load.implantMark.operator})` } };
+  const o = openLoad(s, ts, ctx);
+  const load = o.session.load as NonNullable<StationSession['load']>;
+  const implantMark = { operator: s.operator as string, at: ts, scanRecordId: null };
+  return { session: { ...o.session, load: { ...load, implantMark } }, action: { kind: 'implant-marked', loadId: load.loadId, opened: o.opened } };
+}
+
+function onCommand(s: StationSession, command: string, ts: number, ctx: AssemblerContext): { session: StationSession; action: StationAction } {
   const refused = (reason: string) => ({ session: s, action: { kind: 'refused', reason } as StationAction });
   if (!s.operator) return refused('no operator signed in: scan your badge (OP:<id>) first');
   if ((RELEASE_COMMANDS as readonly string[]).includes(command)) {
-    return { session: s, action: { kind: 'release-command', command: command as ReleaseCommand, operator: s.operator } };
+    const reason = pendingReason(s.reason, s.operator, ts, ctx.policy.reasonWindowMs);
+    return { session: s, action: { kind: 'release-command', command: command as ReleaseCommand, operator: s.operator, reason } };
   }
+  const reasonCode = reasonCodeOf(command);
+  if (reasonCode !== null) return onReason(s, reasonCode, ts, ctx.policy);
   switch (command) {
+    case 'IMPLANT':
+      return onImplant(s, ts, ctx);
     case 'LOAD-END':
-      if (!s.load || s.load.items.length + (s.load.bi ? 1 : 0) === 0) return refused('no load is being assembled');
+      if (!s.load || (s.load.items.length + (s.load.bi ? 1 : 0) === 0 && !s.load.implantMark)) return refused('no load is being assembled');
       if (s.load.ended) return refused('the load is already ended; it closes when the cycle starts');
       return { session: { ...s, load: { ...s.load, ended: true } }, action: { kind: 'load-ended', loadId: s.load.loadId } };
     case 'CANCEL':
@@ -152,11 +183,16 @@ export function applyScan(before: StationSession, input: ScanInput, ctx: Assembl
   if (d.kind === 'operator') {
     const op = d.fields.operator;
     if (!d.valid || !op) return refused(`not a valid badge: ${d.errors.join('; ')}`);
-    return done({ session: { ...s, operator: op, operatorSince: input.ts, controlNext: false }, action: { kind: 'signed-in', operator: op, previous: s.operator } });
+    // A reason belongs to the operator who scanned it: another badge drops it.
+    const reason = s.reason && s.reason.operator === op ? s.reason : null;
+    return done({ session: { ...s, operator: op, operatorSince: input.ts, controlNext: false, reason }, action: { kind: 'signed-in', operator: op, previous: s.operator } });
   }
   if (d.kind === 'command') {
-    if (!d.valid || !d.fields.command) return refused(`unknown command: ${d.errors.join('; ')}`);
-    return done(onCommand(s, d.fields.command, input.ts));
+    const command = d.fields.command;
+    // An unknown reason code reads as an unknown command; it is refused naming the site's reason list.
+    if (command && reasonCodeOf(command) !== null) return done(onCommand(s, command, input.ts, ctx));
+    if (!d.valid || !command) return refused(`unknown command: ${d.errors.join('; ')}`);
+    return done(onCommand(s, command, input.ts, ctx));
   }
   if (d.kind === 'unknown') return refused(`unreadable code: ${d.errors.join('; ')}`);
   if (!s.operator) return refused('no operator signed in: scan your badge (OP:<id>) first');

@@ -52,7 +52,10 @@ export interface LoadContents {
   items: LoadItem[];
   bi: Pick<BiVial, 'gtin' | 'lot' | 'serial' | 'expiry' | 'expired'> | null;
   indicators: LoadIndicator[];
+  /** An item is an implant by the site's rules, or an operator marked the load (CMD:IMPLANT). */
   implant: boolean;
+  /** Who marked the load as containing implants (CMD:IMPLANT) and with which scan; null when nobody did. */
+  implantMarked: { operator: string; at: string; scanRecordId: string | null } | null;
   /** Items (or the BI) past their expiry date. */
   expired: number;
 }

@@ -1,7 +1,7 @@
 // The load workflow's settings, and how they are made from the config's `release` section and the
 // device list (config/schema.ts owns the zod schema; this is its output shape).
 import { DEFAULT_RELEASE_POLICY, releasePolicyProblems, type DeviceGates, type ReleasePolicy } from './release-policy.js';
-import { DEFAULT_STATION_POLICY, type StationPolicy } from './station-policy.js';
+import { DEFAULT_STATION_POLICY, stationCommandSet, type StationPolicy } from './station-policy.js';
 import { systemTimeZone } from './local-day.js';
 
 export interface LoadPolicy {
@@ -19,7 +19,9 @@ export interface ReleaseConfigInput {
   biForImplants?: boolean;
   biForVialLoads?: boolean;
   holdAfterPositiveBi?: boolean;
-  implants?: { gtinPrefixes?: string[]; hibcPrefixes?: string[]; pattern?: string };
+  implants?: { gtinPrefixes?: string[]; hibcPrefixes?: string[]; items?: string[]; pattern?: string };
+  /** Reason code -> its text: what operators scan (CMD:REASON:<CODE>) before an early release or a correction. */
+  reasons?: Record<string, string>;
   biProducts?: { gtins?: string[]; pattern?: string };
   wellPrefix?: string;
   defaultReader?: string;
@@ -35,6 +37,8 @@ export interface DeviceInput {
   /** Default true for steam sterilizers (pre-vacuum), false otherwise. */
   dailyBowieDick?: boolean;
   dailyLeakTest?: boolean;
+  /** Scanners: the sterilizer or washer whose loads they fill. */
+  station?: string;
 }
 
 function regex(pattern: string | undefined, what: string, problems: string[]): RegExp | null {
@@ -45,6 +49,30 @@ function regex(pattern: string | undefined, what: string, problems: string[]): R
     problems.push(`${what}: not a regular expression: ${(e as Error).message}`);
     return null;
   }
+}
+
+/**
+ * Rules that make the release rules hollow (path: message):
+ * - `biForImplants` holds implant loads for their BI (WS 310.3, AAMI ST79; reference/standards.md §4.2), but
+ *   an implant is only known by the site's rules (`implants`): with none, every implant tray would be released
+ *   on its cycle verdict alone. Refused when it is set to true explicitly, or left at its default while a
+ *   scanner fills a steam sterilizer's loads (without one no load has items, so nothing can be an implant).
+ *   CMD:IMPLANT does not count: it marks what an operator remembers, not what a code says.
+ * - authorised operators can release early and correct, which needs a reason they scan (DESIGN §11): with no
+ *   `reasons`, neither could ever be done.
+ */
+function ruleProblems(c: ReleaseConfigInput, devices: readonly DeviceInput[]): string[] {
+  const out: string[] = [];
+  const i = c.implants ?? {};
+  const recognisable = (i.gtinPrefixes?.length ?? 0) + (i.hibcPrefixes?.length ?? 0) + (i.items?.length ?? 0) > 0 || i.pattern !== undefined;
+  const scannedSterilizers = devices.filter((d) => d.type === 'scanner' && d.station !== undefined && devices.some((x) => x.id === d.station && x.type === 'steam-sterilizer'));
+  if ((c.biForImplants ?? true) && !recognisable && (c.biForImplants === true || scannedSterilizers.length > 0)) {
+    out.push(`release.implants: expected a way to recognise implants (gtinPrefixes, hibcPrefixes, items or pattern) because release.biForImplants is ${c.biForImplants === true ? 'true' : 'true by default'}, found none: implant loads would be released on the cycle verdict alone (CMD:IMPLANT only marks what an operator remembers); add the site's implant codes, or set release.biForImplants: false if no implants are sterilized here`);
+  }
+  if ((c.authorisedOperators?.length ?? 0) > 0 && Object.keys(c.reasons ?? {}).length === 0) {
+    out.push('release.reasons: expected at least one reason code (CODE: text) because release.authorisedOperators is set, found none: an early release or a correction needs a reason the operator scans (CMD:REASON:<CODE>)');
+  }
+  return out;
 }
 
 /** The policy, or the problems that make the config unusable (path: what was expected). */
@@ -66,18 +94,22 @@ export function loadPolicyFrom(cfg: ReleaseConfigInput | undefined, devices: rea
     gates,
     washers: devices.filter((d) => d.type === 'washer-disinfector').map((d) => d.id),
   };
-  problems.push(...releasePolicyProblems(release).map((p) => `release.${p}`));
+  problems.push(...releasePolicyProblems(release).map((p) => `release.${p}`), ...ruleProblems(c, devices));
+  const reasons = c.reasons ?? {};
   const station: StationPolicy = {
     ...DEFAULT_STATION_POLICY,
     implantGtinPrefixes: c.implants?.gtinPrefixes ?? [],
     implantHibcPrefixes: c.implants?.hibcPrefixes ?? [],
     implantPattern: regex(c.implants?.pattern, 'release.implants.pattern', problems),
+    implantItems: c.implants?.items ?? [],
     biGtins: c.biProducts?.gtins ?? [],
     biPattern: regex(c.biProducts?.pattern, 'release.biProducts.pattern', problems),
     wellPrefix: c.wellPrefix ?? DEFAULT_STATION_POLICY.wellPrefix,
     defaultReader: c.defaultReader ?? (devices.filter((d) => d.type === 'bi-reader').length === 1 ? (devices.find((d) => d.type === 'bi-reader') as DeviceInput).id : null),
     sessionIdleMs: (c.sessionIdleMin ?? 30) * 60_000,
     placementWindowMs: (c.placementWindowMin ?? 10) * 60_000,
+    reasons,
+    commands: stationCommandSet(reasons),
     ...(c.internalPattern !== undefined ? { internalPattern: c.internalPattern } : {}),
   };
   return { policy: { release, station }, problems };

@@ -56,11 +56,13 @@ export class LoadWorkflow {
     if (done) return done.contents;
     const session = core.stations.session(station);
     const load = session.load;
-    if (!load || (load.items.length === 0 && !load.bi)) return null;
+    const mark = load?.implantMark ?? null;
+    if (!load || (load.items.length === 0 && !load.bi && !mark)) return null;
     const contents: LoadContents = {
       loadId: load.loadId, operator: load.operator, station, openedAt: iso(load.openedAt), closedAt: iso(at),
       items: load.items, bi: biOf(load.bi), indicators: indicatorsOf(load.bi),
-      implant: load.items.some((i) => i.implant),
+      implant: load.items.some((i) => i.implant) || mark !== null,
+      implantMarked: mark ? { operator: mark.operator, at: iso(mark.at), scanRecordId: mark.scanRecordId } : null,
       expired: load.items.filter((i) => i.expired).length + (load.bi?.expired ? 1 : 0),
     };
     core.stations.closeLoad(contents, cycleId, at);
@@ -70,7 +72,7 @@ export class LoadWorkflow {
       core.bis.insert({ linkId: core.newId(), role: 'load', loadId: load.loadId, cycleId, device: station, lot: v.lot, serial: v.serial ?? null, expiry: v.expiry ?? null, gtin: v.gtin ?? null, reader: null, well: null, placedAt: null }, at);
     }
     this.releases.open({ loadId: load.loadId, device: station, cycleId, kind: 'load', closedAt: at, implant: contents.implant, biVial: load.bi !== null }, load.operator, at, { load: contents });
-    core.log.info({ station, cycleId, loadId: load.loadId, items: contents.items.length, bi: contents.bi?.lot ?? null, implant: contents.implant }, 'load closed at cycle start');
+    core.log.info({ station, cycleId, loadId: load.loadId, items: contents.items.length, bi: contents.bi?.lot ?? null, implant: contents.implant, implantMarkedBy: mark?.operator ?? null }, 'load closed at cycle start');
     return contents;
   }
 

@@ -1,11 +1,14 @@
 // Runs the pure release machine against the stored state: gathers the device facts it needs (daily
 // tests, BI history), appends the `release` record a step makes, saves the new state, re-decides
-// held loads when a daily test or a BI of their sterilizer changed, and writes recalls.
+// held loads when a daily test or a BI of their sterilizer changed, and writes recalls and the alarms a step
+// raises.
 // Call inside WorkflowCore.commit().
 import type { SignedRecord } from '../store/record.js';
+import type { GivenReason } from './given-reason.js';
 import type { LoadContents } from './load-contents.js';
-import { planRecall, type RecallCandidate, type RecallPlan } from './recall.js';
-import { openRelease, recorded, step, type ReleaseContext, type ReleaseEvent, type ReleaseFacts, type ReleaseState, type StepResult } from './release-machine.js';
+import type { ReleaseStatus } from './release-status.js';
+import { planIndicatorRecall, planRecall, type RecallCandidate, type RecallPlan } from './recall.js';
+import { openRelease, recorded, step, type RecallRequest, type ReleaseContext, type ReleaseEvent, type ReleaseFacts, type ReleaseState, type StepResult } from './release-machine.js';
 import type { WorkflowCore } from './workflow-core.js';
 
 export interface Applied {
@@ -37,21 +40,49 @@ export class ReleaseDriver {
     return step(st, ev, this.context(st));
   }
 
-  /** Writes a step: its record (with the scan that caused it), the new state, and the knock-on re-decisions. */
+  /** Writes a step: the recall it asks for, its record (with the scan that caused it), the new state, its alarm,
+   * and the knock-on re-decisions. */
   persist(r: StepResult, opts: { scanRecordId?: string; load?: LoadContents } = {}): Applied {
     let state = r.state;
     let record: SignedRecord | null = null;
+    let recallRecordId: string | null = null;
     const f = state.facts;
+    const at = Date.parse(r.record?.at ?? '') || this.core.now();
+    if (r.recall) {
+      recallRecordId = this.recallLoad(state, r.record?.previousStatus ?? state.status, r.recall, opts.scanRecordId ?? null, at).id;
+      state = { ...state, facts: { ...state.facts, recallRecordId } };
+    }
     if (r.record) {
-      const body = { ...r.record, scanRecordId: opts.scanRecordId ?? null, ...(opts.load ? { load: opts.load } : {}) };
+      const evidence = recallRecordId ? { ...r.record.evidence, recallRecordId } : r.record.evidence;
+      const body = { ...r.record, evidence, scanRecordId: opts.scanRecordId ?? null, ...(opts.load ? { load: opts.load } : {}) };
       record = this.core.record('release', f.device, body);
       state = recorded(state, record.id);
-      this.core.log.info({ loadId: f.loadId, device: f.device, cycleId: f.cycleId, status: state.status, previous: r.record.previousStatus, reason: r.record.reasonCode, operator: r.record.operator, seq: record.seq }, 'release: load status changed');
+      this.core.log.info({ loadId: f.loadId, device: f.device, cycleId: f.cycleId, status: state.status, previous: r.record.previousStatus, reason: r.record.reasonCode, operator: r.record.operator, givenReason: r.record.givenReason?.code ?? null, seq: record.seq }, 'release: load status changed');
     }
-    if (r.refused) this.core.log.warn({ loadId: f.loadId, device: f.device, refused: r.refused }, 'release: operator action refused');
+    // A refused scan is logged where the scan is handled (station-intake), with the station and command.
+    if (r.refused && opts.scanRecordId === undefined) this.core.log.warn({ loadId: f.loadId, device: f.device, refused: r.refused }, 'release: operator action refused');
     this.core.releases.put(state, this.core.now());
-    if (record && f.kind !== 'load') this.deviceChanged(f.device, Date.parse(r.record?.at ?? '') || this.core.now(), r.record?.operator ?? null, r.record?.correction === true);
+    if (r.alarm) {
+      this.core.alarm(f.device, r.alarm.code, r.alarm.text, {
+        loadId: f.loadId, loadCycleId: f.cycleId, loadCycleNo: f.cycle?.cycleNo ?? null, loadStatus: state.status, ...r.alarm.refs,
+        ...(record ? { releaseRecordId: record.id } : {}), ...(recallRecordId ? { recallRecordId } : {}),
+        ...(opts.scanRecordId !== undefined ? { scanRecordId: opts.scanRecordId } : {}),
+      }, this.core.now());
+    }
+    if (record && f.kind !== 'load') this.deviceChanged(f.device, at, r.record?.operator ?? null, r.record?.correction === true, r.record?.givenReason ?? null);
     return { state, record, refused: r.refused };
+  }
+
+  /** The recall record of one load whose indicator failed after its release. */
+  private recallLoad(st: ReleaseState, before: ReleaseStatus, req: RecallRequest, scanRecordId: string | null, at: number): SignedRecord {
+    const f = st.facts;
+    const plan = planIndicatorRecall({
+      device: f.device, at, trigger: { indicator: req.indicator, operator: req.operator, scanRecordId },
+      load: { loadId: f.loadId, cycleId: f.cycleId, cycleNo: f.cycle?.cycleNo ?? null, startedAt: startOf(st), status: before, items: this.core.stations.items(f.loadId), biNegative: null },
+    });
+    const record = this.core.record('recall', f.device, plan.body);
+    this.core.log.error({ device: f.device, loadId: f.loadId, recallSeq: record.seq, items: plan.body.items.length, indicator: req.indicator, operator: req.operator }, 'recall: indicator failed after release');
+    return record;
   }
 
   apply(st: ReleaseState, ev: ReleaseEvent, opts: { scanRecordId?: string } = {}): Applied {
@@ -70,12 +101,12 @@ export class ReleaseDriver {
   }
 
   /** Re-decides the device's loads that wait on its daily tests or BI history. */
-  deviceChanged(device: string, at: number, operator: string | null, correction: boolean): void {
+  deviceChanged(device: string, at: number, operator: string | null, correction: boolean, reason: GivenReason | null = null): void {
     const held = [...this.core.releases.inStatus(device, 'awaiting-bd'), ...this.core.releases.inStatus(device, 'awaiting-bi')];
     if (correction) held.push(...this.core.releases.inStatus(device, 'quarantined').filter((s) => s.reasonCode === 'bowie-dick-failed'));
     for (const st of held) {
       if (st.facts.kind !== 'load') continue;
-      this.apply(st, { type: 'device-changed', at, operator, correction });
+      this.apply(st, { type: 'device-changed', at, operator, correction, reason });
     }
   }
 

@@ -12,17 +12,23 @@
 //                                  (test-passed) | quarantined (test-failed | bowie-dick-failed) |
 //                                  awaiting-bd (bowie-dick-sheet-pending)
 //   indicator ci/class5          → decide() from a held status; a different second result is a
-//                                  correction (authorised operators only), also from quarantined (ci-failed)
+//                                  correction (authorised operators only), also from quarantined (ci-failed);
+//                                  a correction towards release needs a reason the operator gave.
+//                                  A fail on a released / released_early load → recalled (+ recall, alarm)
 //   bd-sheet (test cycle)        → released | quarantined; a different second result is a correction
 //   device-changed               → decide() for awaiting-bd and awaiting-bi loads (a daily test or a BI of the
 //                                  sterilizer changed); also bowie-dick-failed ones when a sheet was corrected
 //   bi-result negative/positive  → held: decide(); released_early → released (bi-confirmed) | recalled;
 //                                  released → recalled on positive
+//   bi-invalid                   → no status change; an alarm: repeat the BI (and assess a released load)
 //   early-release                → released_early, from awaiting-bi (or awaiting-ci of a load that needs a
-//                                  BI), by an authorised operator with a class-5 pass; refused otherwise
+//                                  BI), by an authorised operator with a class-5 pass and a reason he gave;
+//                                  refused otherwise
 //   recall                       → released/released_early → recalled; held → quarantined (recall)
 //   cancel                       → held → quarantined (cancelled)
 import { dailyGate, type DailyTest } from './daily-gate.js';
+import type { GivenReason } from './given-reason.js';
+import { failedAfterReleaseAlarm, invalidBiAlarm, type MachineAlarm } from './release-alarms.js';
 import { ciRequired, isAuthorised, type ReleasePolicy } from './release-policy.js';
 import { isHeld, type CycleKind, type ReasonCode, type ReleaseEvidence, type ReleaseRecordBody, type ReleaseStatus } from './release-status.js';
 
@@ -78,22 +84,35 @@ export interface ReleaseContext {
   sterilizerBiHold: boolean;
 }
 
+/** `reason`: the reason the operator scanned (CMD:REASON:<CODE>) for an early release or a correction. */
 export type ReleaseEvent =
   | { type: 'cycle-verified'; at: number; kind: CycleKind; cycle: CycleFacts }
-  | { type: 'indicator'; at: number; operator: string; indicator: 'ci' | 'class5'; result: 'pass' | 'fail' }
-  | { type: 'bd-sheet'; at: number; operator: string; result: 'pass' | 'fail' }
-  | { type: 'device-changed'; at: number; operator: string | null; correction: boolean }
+  | { type: 'indicator'; at: number; operator: string; indicator: 'ci' | 'class5'; result: 'pass' | 'fail'; reason?: GivenReason | null }
+  | { type: 'bd-sheet'; at: number; operator: string; result: 'pass' | 'fail'; reason?: GivenReason | null }
+  | { type: 'device-changed'; at: number; operator: string | null; correction: boolean; reason?: GivenReason | null }
   | { type: 'bi-result'; at: number; result: 'negative' | 'positive'; recordId: string; recallRecordId?: string | null }
-  | { type: 'early-release'; at: number; operator: string; class5?: 'pass' | 'fail' }
+  /** A reading of the load's own BI that does not count (bi-linker judgeReading / a failed control). */
+  | { type: 'bi-invalid'; at: number; recordId: string; result: 'negative' | 'positive' | 'invalid'; reason: string; final: boolean }
+  | { type: 'early-release'; at: number; operator: string; class5?: 'pass' | 'fail'; reason?: GivenReason | null }
   | { type: 'recall'; at: number; recallRecordId: string; biRecordId: string }
   | { type: 'cancel'; at: number; operator: string; reason?: string };
 
-export type RefusalCode = 'not-authorised' | 'no-class5-pass' | 'no-bi-needed' | 'wrong-state' | 'not-a-load' | 'not-a-bowie-dick-test' | 'correction-not-authorised';
+export type RefusalCode = 'not-authorised' | 'no-class5-pass' | 'no-bi-needed' | 'no-reason' | 'wrong-state' | 'not-a-load' | 'not-a-bowie-dick-test' | 'correction-not-authorised';
 export interface Refusal { code: RefusalCode; reason: string }
-export interface StepResult { state: ReleaseState; record: ReleaseRecordBody | null; refused: Refusal | null }
+/** The step asks the caller to write a `recall` record of this load alone (an indicator failed after release). */
+export interface RecallRequest { indicator: 'ci' | 'class5'; operator: string }
+export interface StepResult {
+  state: ReleaseState;
+  record: ReleaseRecordBody | null;
+  refused: Refusal | null;
+  /** An `alarm` record to write (after the release record, if any). */
+  alarm?: MachineAlarm;
+  recall?: RecallRequest;
+}
+export type { MachineAlarm } from './release-alarms.js';
 
 interface Decision { status: ReleaseStatus; code: ReasonCode; reason: string }
-interface Actor { at: number; operator: string | null; correction?: boolean }
+interface Actor { at: number; operator: string | null; correction?: boolean; reason?: GivenReason | null }
 
 const iso = (ms: number) => new Date(ms).toISOString();
 
@@ -168,7 +187,7 @@ function recordOf(prev: ReleaseState | null, next: ReleaseState, d: Decision, ac
     loadId: f.loadId, cycleId: f.cycleId, cycleNo: f.cycle?.cycleNo ?? null, device: f.device, cycleKind: f.kind,
     status: d.status, previousStatus: prev?.status ?? null, reasonCode: d.code, reason: d.reason,
     operator: actor.operator, decidedBy: actor.operator === null ? 'gateway' : 'operator',
-    supersedes: prev?.lastRecordId ?? null, correction: actor.correction === true,
+    supersedes: prev?.lastRecordId ?? null, correction: actor.correction === true, givenReason: actor.reason ?? null,
     evidence: evidence(f, ctx), scanRecordId: null, at: iso(actor.at),
   };
 }
@@ -182,6 +201,32 @@ function move(state: ReleaseState, facts: ReleaseFacts, d: Decision, actor: Acto
 
 const refuse = (state: ReleaseState, code: RefusalCode, reason: string): StepResult => ({ state, record: null, refused: { code, reason } });
 const same = (state: ReleaseState): StepResult => ({ state, record: null, refused: null });
+
+/** Why `operator` may not do `what` for want of a reason he gave, or null when his reason is there. */
+function missingReason(reason: GivenReason | null | undefined, operator: string, what: string): string | null {
+  if (!reason) return `${what} needs a reason: scan the reason code (CMD:REASON:<CODE>, from release.reasons) first, then scan again`;
+  if (reason.operator !== operator) return `${what} needs ${operator}'s own reason: the reason ${reason.code} was scanned by ${reason.operator}`;
+  return null;
+}
+const indicatorName = (i: 'ci' | 'class5') => (i === 'ci' ? 'CI' : 'class-5');
+const because = (r: GivenReason | null | undefined) => (r ? ` (reason ${r.code}: ${r.text})` : '');
+
+/**
+ * An indicator read as failed after the load was released (WS 310.3, reference/standards.md §1.7: an indicator
+ * failure means the load is not used; after release that is a recall, whoever reads it: never refused).
+ */
+function failedAfterRelease(state: ReleaseState, ev: Extract<ReleaseEvent, { type: 'indicator' }>, ctx: ReleaseContext): StepResult {
+  const f = state.facts;
+  const had = f[ev.indicator];
+  const facts: ReleaseFacts = { ...f, [ev.indicator]: { result: 'fail', operator: ev.operator, at: ev.at } };
+  const earlier = had ? ` (read ${had.result} by ${had.operator} before)` : '';
+  const d: Decision = {
+    status: 'recalled', code: ev.indicator === 'ci' ? 'ci-failed' : 'class5-failed',
+    reason: `${indicatorName(ev.indicator)} indicator read as failed by ${ev.operator} after the load was ${state.status}${earlier}${because(ev.reason)}: recalled`,
+  };
+  const r = move(state, facts, d, { at: ev.at, operator: ev.operator, reason: ev.reason ?? null }, ctx);
+  return { ...r, recall: { indicator: ev.indicator, operator: ev.operator }, alarm: failedAfterReleaseAlarm(state, ev.indicator, ev.operator) };
+}
 
 /** A new load (or an unscanned cycle) enters the machine in `pending`. */
 export function openRelease(facts: Omit<ReleaseFacts, 'cycle' | 'ci' | 'class5' | 'bdSheet' | 'bi' | 'recallRecordId'>, actor: Actor, ctx: ReleaseContext): StepResult {
@@ -209,16 +254,20 @@ export function step(state: ReleaseState, ev: ReleaseEvent, ctx: ReleaseContext)
       if (f.kind !== 'load') return refuse(state, 'not-a-load', `${f.kind} cycles have no ${ev.indicator === 'ci' ? 'chemical indicator' : 'class-5 indicator'} result`);
       const had = f[ev.indicator];
       if (had?.result === ev.result) return same(state);
+      if (ev.result === 'fail' && (state.status === 'released' || state.status === 'released_early')) return failedAfterRelease(state, ev, ctx);
       const correction = had !== null;
       if (correction && !isAuthorised(ctx.policy, ev.operator)) {
-        return refuse(state, 'correction-not-authorised', `the ${ev.indicator === 'ci' ? 'CI' : 'class-5'} result was already entered as ${had.result} by ${had.operator}; only an authorised operator may correct it`);
+        return refuse(state, 'correction-not-authorised', `the ${indicatorName(ev.indicator)} result was already entered as ${had.result} by ${had.operator}; only an authorised operator may correct it`);
       }
       const correctable = isHeld(state.status) || (correction && state.status === 'quarantined' && (state.reasonCode === 'ci-failed' || state.reasonCode === 'class5-failed'));
-      if (!correctable) return refuse(state, 'wrong-state', `load is ${state.status}: an indicator result can no longer change it`);
+      if (!correctable) return refuse(state, 'wrong-state', `load is ${state.status}${state.status === 'quarantined' ? ` (${state.reasonCode})` : ''}: a ${indicatorName(ev.indicator)} ${ev.result} can no longer change it`);
+      // A correction towards release needs the operator's reason; one towards quarantine never waits for it.
+      const noReason = correction && ev.result === 'pass' ? missingReason(ev.reason, ev.operator, `correcting the ${indicatorName(ev.indicator)} result to pass`) : null;
+      if (noReason) return refuse(state, 'no-reason', noReason);
       const facts: ReleaseFacts = { ...f, [ev.indicator]: { result: ev.result, operator: ev.operator, at: ev.at } };
       const d = decide(facts, ctx);
-      const why = correction ? { ...d, reason: `correction by ${ev.operator}: ${ev.indicator === 'ci' ? 'CI' : 'class-5'} ${had.result} → ${ev.result}; ${d.reason}` } : d;
-      return move(state, facts, why, { at: ev.at, operator: ev.operator, correction }, ctx);
+      const why = correction ? { ...d, reason: `correction by ${ev.operator}: ${indicatorName(ev.indicator)} ${had.result} → ${ev.result}${because(ev.reason)}; ${d.reason}` } : d;
+      return move(state, facts, why, { at: ev.at, operator: ev.operator, correction, reason: correction ? ev.reason ?? null : null }, ctx);
     }
     case 'bd-sheet': {
       if (f.kind !== 'bowie-dick') return refuse(state, 'not-a-bowie-dick-test', 'not a Bowie–Dick cycle');
@@ -229,16 +278,18 @@ export function step(state: ReleaseState, ev: ReleaseEvent, ctx: ReleaseContext)
         return refuse(state, 'correction-not-authorised', `the sheet was already read as ${had.result} by ${had.operator}; only an authorised operator may correct it`);
       }
       if (!correction && state.status !== 'awaiting-bd' && state.status !== 'pending') return refuse(state, 'wrong-state', `Bowie–Dick cycle is ${state.status}`);
+      const noReason = correction && ev.result === 'pass' ? missingReason(ev.reason, ev.operator, 'correcting the Bowie–Dick sheet to pass') : null;
+      if (noReason) return refuse(state, 'no-reason', noReason);
       const facts: ReleaseFacts = { ...f, bdSheet: { result: ev.result, operator: ev.operator, at: ev.at } };
       const d = decide(facts, ctx);
-      const why = correction ? { ...d, reason: `correction by ${ev.operator}: sheet ${had.result} → ${ev.result}; ${d.reason}` } : d;
-      return move(state, facts, why, { at: ev.at, operator: ev.operator, correction }, ctx);
+      const why = correction ? { ...d, reason: `correction by ${ev.operator}: sheet ${had.result} → ${ev.result}${because(ev.reason)}; ${d.reason}` } : d;
+      return move(state, facts, why, { at: ev.at, operator: ev.operator, correction, reason: correction ? ev.reason ?? null : null }, ctx);
     }
     case 'device-changed': {
       if (f.kind !== 'load') return same(state);
       const reopen = ev.correction && state.status === 'quarantined' && state.reasonCode === 'bowie-dick-failed';
       if (state.status !== 'awaiting-bd' && state.status !== 'awaiting-bi' && !reopen) return same(state);
-      return move(state, f, decide(f, ctx), { at: ev.at, operator: ev.operator, correction: reopen }, ctx);
+      return move(state, f, decide(f, ctx), { at: ev.at, operator: ev.operator, correction: reopen, reason: reopen ? ev.reason ?? null : null }, ctx);
     }
     case 'bi-result': {
       const facts: ReleaseFacts = { ...f, bi: { result: ev.result, recordId: ev.recordId, at: ev.at }, recallRecordId: ev.recallRecordId ?? f.recallRecordId };
@@ -254,6 +305,10 @@ export function step(state: ReleaseState, ev: ReleaseEvent, ctx: ReleaseContext)
       }
       return same({ ...state, facts });
     }
+    case 'bi-invalid': {
+      const alarm = invalidBiAlarm(state, { recordId: ev.recordId, result: ev.result, reason: ev.reason, final: ev.final });
+      return alarm ? { ...same(state), alarm } : same(state);
+    }
     case 'early-release': {
       if (f.kind !== 'load') return refuse(state, 'not-a-load', `${f.kind} cycles are not released early`);
       if (!isAuthorised(ctx.policy, ev.operator)) return refuse(state, 'not-authorised', `operator ${ev.operator} is not authorised for emergency release`);
@@ -266,9 +321,11 @@ export function step(state: ReleaseState, ev: ReleaseEvent, ctx: ReleaseContext)
       }
       const class5 = ev.class5 ?? f.class5?.result ?? null;
       if (class5 !== 'pass') return refuse(state, 'no-class5-pass', 'emergency release needs a passing class-5 integrating indicator (scan CMD:CI5-PASS first)');
+      const noReason = missingReason(ev.reason, ev.operator, 'emergency release');
+      if (noReason || !ev.reason) return refuse(state, 'no-reason', noReason ?? 'emergency release needs a reason');
       const facts: ReleaseFacts = ev.class5 ? { ...f, class5: { result: ev.class5, operator: ev.operator, at: ev.at } } : f;
-      const d: Decision = { status: 'released_early', code: 'early-release', reason: `emergency release by ${ev.operator} on a passing class-5 indicator; BI still incubating (${needs.join(', ')})` };
-      return move(state, facts, d, { at: ev.at, operator: ev.operator }, ctx);
+      const d: Decision = { status: 'released_early', code: 'early-release', reason: `emergency release by ${ev.operator}${because(ev.reason)} on a passing class-5 indicator; BI still incubating (${needs.join(', ')})` };
+      return move(state, facts, d, { at: ev.at, operator: ev.operator, reason: ev.reason }, ctx);
     }
     case 'recall': {
       const facts: ReleaseFacts = { ...f, recallRecordId: ev.recallRecordId };

@@ -1,5 +1,6 @@
 // The vocabulary of release decisions (DESIGN §9): load statuses, reason codes and the body of a
 // `release` record. Public contract: docs/schemas/body-release.schema.json describes the same.
+import type { GivenReason } from './given-reason.js';
 import type { LoadContents } from './load-contents.js';
 
 /**
@@ -12,7 +13,8 @@ import type { LoadContents } from './load-contents.js';
  * - `released`: may be used. For a test cycle: the test passed (the sterilizer is released).
  * - `released_early`: emergency release by an authorised operator on a class-5 indicator pass; the BI
  *   still incubates and decides between `released` and `recalled`.
- * - `recalled`: was released (or early released), then a positive BI put it in a recall.
+ * - `recalled`: was released (or early released), then a positive BI put it in a recall, or one of its
+ *   indicators was read as failed after its release.
  */
 export const RELEASE_STATUSES = [
   'pending', 'awaiting-bd', 'awaiting-ci', 'awaiting-bi', 'quarantined', 'released', 'released_early', 'recalled',
@@ -67,6 +69,9 @@ export interface ReleaseRecordBody {
   supersedes: string | null;
   /** true when an authorised operator corrected an earlier result (the old record stays as it was). */
   correction: boolean;
+  /** The reason the operator scanned (CMD:REASON:<CODE> from `release.reasons`): always on an early release and
+   * on a correction towards release; null when none was given. */
+  givenReason: GivenReason | null;
   evidence: ReleaseEvidence;
   /** The `scan` record of the operator action that caused this transition, if one did. */
   scanRecordId: string | null;

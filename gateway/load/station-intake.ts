@@ -1,7 +1,11 @@
 // A scan at a station, end to end: decode, the assembler's pure step, the `scan` record, and what the
-// scan does (an item into the load, a vial into a reader well, an indicator result or an emergency
-// release handed to the release machine for the right load). Call inside WorkflowCore.commit().
+// scan does (an item into the load, a vial into a reader well, an implant mark, a reason kept for the
+// operator's next early release or correction, an indicator result or an emergency release handed to the
+// release machine for the right load). A refused release command is never silent: the scan record says
+// why (accepted false), a warning is logged, and a refused fail result also raises an alarm (someone saw
+// an indicator fail and the gateway did not act on it). Call inside WorkflowCore.commit().
 import { decodeBarcode, type DecodedBarcode } from './barcode/index.js';
+import type { GivenReason } from './given-reason.js';
 import { applyScan, type ReleaseCommand, type ScanOutcome, type StationAction } from './load-assembler.js';
 import type { BiVial } from './load-contents.js';
 import { localDate } from './local-day.js';
@@ -26,28 +30,30 @@ const ymd = (d: string) => ({ year: Number(d.slice(0, 4)), month: Number(d.slice
  * Which load (or Bowie–Dick cycle) a release command is for: the station's newest one in the first status,
  * in this order, that has one still without this result; failing that (a correction), the newest one with
  * a result. A running cycle's load (pending) comes last: indicators are read after unloading. Loads that are
- * no longer held are only corrected on the day they ran.
+ * no longer held are only corrected on the day they ran. A fail result may also concern a load released today
+ * (released_early, released): after release it recalls the load.
  */
 const TARGETS: Record<ReleaseCommand, { kind: 'load' | 'bowie-dick'; statuses: ReleaseStatus[]; fact: 'ci' | 'class5' | 'bdSheet' | null }> = {
   'CI-PASS': { kind: 'load', statuses: ['awaiting-ci', 'awaiting-bi', 'awaiting-bd', 'pending', 'quarantined'], fact: 'ci' },
-  'CI-FAIL': { kind: 'load', statuses: ['awaiting-ci', 'awaiting-bi', 'awaiting-bd', 'pending'], fact: 'ci' },
+  'CI-FAIL': { kind: 'load', statuses: ['awaiting-ci', 'awaiting-bi', 'awaiting-bd', 'pending', 'released_early', 'released'], fact: 'ci' },
   'CI5-PASS': { kind: 'load', statuses: ['awaiting-bi', 'awaiting-ci', 'awaiting-bd', 'pending', 'quarantined'], fact: 'class5' },
-  'CI5-FAIL': { kind: 'load', statuses: ['awaiting-bi', 'awaiting-ci', 'awaiting-bd', 'pending'], fact: 'class5' },
+  'CI5-FAIL': { kind: 'load', statuses: ['awaiting-bi', 'awaiting-ci', 'awaiting-bd', 'pending', 'released_early', 'released'], fact: 'class5' },
   'EARLY-RELEASE': { kind: 'load', statuses: ['awaiting-bi', 'awaiting-ci'], fact: null },
   'BD-PASS': { kind: 'bowie-dick', statuses: ['awaiting-bd', 'pending', 'quarantined', 'released'], fact: 'bdSheet' },
   'BD-FAIL': { kind: 'bowie-dick', statuses: ['awaiting-bd', 'pending', 'released', 'quarantined'], fact: 'bdSheet' },
 };
 const HELD: readonly ReleaseStatus[] = ['pending', 'awaiting-bd', 'awaiting-ci', 'awaiting-bi'];
+const FAIL_COMMANDS: readonly ReleaseCommand[] = ['CI-FAIL', 'CI5-FAIL', 'BD-FAIL'];
 
-function eventOf(command: ReleaseCommand, operator: string, at: number): ReleaseEvent {
+function eventOf(command: ReleaseCommand, operator: string, at: number, reason: GivenReason | null): ReleaseEvent {
   switch (command) {
-    case 'CI-PASS': return { type: 'indicator', indicator: 'ci', result: 'pass', operator, at };
-    case 'CI-FAIL': return { type: 'indicator', indicator: 'ci', result: 'fail', operator, at };
-    case 'CI5-PASS': return { type: 'indicator', indicator: 'class5', result: 'pass', operator, at };
-    case 'CI5-FAIL': return { type: 'indicator', indicator: 'class5', result: 'fail', operator, at };
-    case 'BD-PASS': return { type: 'bd-sheet', result: 'pass', operator, at };
-    case 'BD-FAIL': return { type: 'bd-sheet', result: 'fail', operator, at };
-    case 'EARLY-RELEASE': return { type: 'early-release', operator, at };
+    case 'CI-PASS': return { type: 'indicator', indicator: 'ci', result: 'pass', operator, at, reason };
+    case 'CI-FAIL': return { type: 'indicator', indicator: 'ci', result: 'fail', operator, at, reason };
+    case 'CI5-PASS': return { type: 'indicator', indicator: 'class5', result: 'pass', operator, at, reason };
+    case 'CI5-FAIL': return { type: 'indicator', indicator: 'class5', result: 'fail', operator, at, reason };
+    case 'BD-PASS': return { type: 'bd-sheet', result: 'pass', operator, at, reason };
+    case 'BD-FAIL': return { type: 'bd-sheet', result: 'fail', operator, at, reason };
+    case 'EARLY-RELEASE': return { type: 'early-release', operator, at, reason };
   }
 }
 
@@ -93,19 +99,28 @@ export class StationIntake {
     let accepted = a.kind !== 'refused';
     let note: string | null = a.kind === 'refused' ? a.reason : null;
     let loadId: string | null = outcome.session.load?.loadId ?? before.load?.loadId ?? null;
+    let session = outcome.session;
+    let refusal: string | null = null;
     if (a.kind === 'release-command') {
       const target = this.target(station, a.command, ts);
       if (!target) {
         accepted = false;
+        refusal = 'no-target';
         note = `no ${TARGETS[a.command].kind === 'load' ? 'load' : 'Bowie–Dick cycle'} of ${station} waits for ${a.command}`;
       } else {
-        const st = this.releases.plan(target, eventOf(a.command, a.operator, ts));
+        const st = this.releases.plan(target, eventOf(a.command, a.operator, ts, a.reason));
         release = { target, step: st };
         loadId = target.facts.loadId;
         accepted = st.refused === null;
-        note = st.refused ? st.refused.reason : st.record ? `${target.facts.loadId}: ${st.record.previousStatus} → ${st.record.status}` : 'result noted; status unchanged';
+        refusal = st.refused?.code ?? null;
+        note = st.refused ? st.refused.reason : st.record ? `${target.facts.loadId}: ${st.record.previousStatus} → ${st.record.status}${st.record.givenReason ? ` (reason ${st.record.givenReason.code})` : ''}` : 'result noted; status unchanged';
+        // A reason is used once: by the release record that carries it.
+        if (st.record?.givenReason) session = { ...session, reason: null };
       }
+      if (!accepted) core.log.warn({ station, scanner, operator: a.operator, command: a.command, loadId, refused: refusal, reason: note }, 'station: release command refused');
     }
+    if (a.kind === 'reason-given') core.log.info({ station, operator: a.reason.operator, reasonCode: a.reason.code }, 'station: reason given for the next early release or correction');
+    if (a.kind === 'refused' && decoded?.kind === 'command') core.log.warn({ station, scanner, raw, operator: session.operator, reason: a.reason }, 'station: command refused');
     if (a.kind === 'load-cancelled') loadId = a.loadId;
     if (outcome.notes.length > 0) note = [...outcome.notes, note].filter((x) => x).join('; ');
 
@@ -118,8 +133,13 @@ export class StationIntake {
       errors: well !== null ? ('error' in well ? [well.error] : []) : decoded?.errors ?? [],
       operator: outcome.session.operator, loadId, action: a.kind, accepted, note, at: new Date(ts).toISOString(),
     });
-    this.effects(station, outcome, scanRec.id, ts);
+    this.effects(station, { ...outcome, session }, scanRec.id, ts);
     if (release) this.releases.persist(release.step, { scanRecordId: scanRec.id });
+    if (a.kind === 'release-command' && !accepted && FAIL_COMMANDS.includes(a.command)) {
+      core.alarm(station, 'indicator-fail-refused', `${a.command} scanned by ${a.operator} at ${station} was not applied (${note}): find the load it was read on and keep it out of use`, {
+        station, operator: a.operator, command: a.command, loadId, refused: refusal, scanRecordId: scanRec.id,
+      }, ts);
+    }
     if (outcome.expired) {
       const w = outcome.expired;
       core.alarm(station, 'expired-item', `expired ${w.itemKind === 'bi' ? 'BI' : w.itemKind} scanned at ${station}: expiry ${w.expiry ?? '?'}`, {
@@ -152,6 +172,18 @@ export class StationIntake {
       case 'load-cancelled':
         core.stations.cancelLoad(a.loadId, ts);
         break;
+      case 'implant-marked': {
+        if (a.opened) core.stations.openLoad(a.loadId, station, o.session.operator, ts);
+        const load = o.session.load;
+        if (load?.implantMark) {
+          core.stations.saveSession({ ...o.session, load: { ...load, implantMark: { ...load.implantMark, scanRecordId } } }, core.now());
+          return;
+        }
+        break;
+      }
+      case 'reason-given':
+        core.stations.saveSession({ ...o.session, reason: { ...a.reason, scanRecordId } }, core.now());
+        return;
       default:
         break;
     }

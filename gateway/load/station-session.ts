@@ -1,6 +1,10 @@
 // The state of one station (a sterilizer or washer with its bound scanner): who is signed in, the
 // load being assembled, and a BI vial on its way into a reader well. Persisted as JSON (items apart).
+import type { GivenReason } from './given-reason.js';
 import type { BiVial, LoadItem } from './load-contents.js';
+
+/** CMD:IMPLANT: an operator said the load holds implants (items without a code the site's rules recognise). */
+export interface ImplantMark { operator: string; at: number; scanRecordId: string | null }
 
 export interface OpenLoad {
   loadId: string;
@@ -10,6 +14,8 @@ export interface OpenLoad {
   ended: boolean;
   items: LoadItem[];
   bi: BiVial | null;
+  /** Marked by CMD:IMPLANT (absent in sessions saved before the command existed). */
+  implantMark?: ImplantMark | null;
 }
 
 /** A BI vial scanned to be put into a reader well; the next well code places it. */
@@ -30,8 +36,10 @@ export interface StationSession {
   placing: Placing | null;
   /** CMD:BI-CONTROL was scanned: the next vial is an unprocessed positive control. */
   controlNext: boolean;
+  /** CMD:REASON:<CODE> was scanned: the reason for this operator's next early release or correction. */
+  reason?: GivenReason | null;
 }
 
 export function emptySession(station: string): StationSession {
-  return { station, operator: null, operatorSince: null, lastActivity: null, load: null, placing: null, controlNext: false };
+  return { station, operator: null, operatorSince: null, lastActivity: null, load: null, placing: null, controlNext: false, reason: null };
 }

@@ -55,6 +55,7 @@ const { policy, problems } = loadPolicyFrom(
   {
     timeZone: 'Europe/Berlin',
     authorisedOperators: ['SUP1'],
+    reasons: { TRAUMA: 'trauma patient cannot wait for the BI' },
     implants: { gtinPrefixes: ['0761234'] },
     biProducts: { gtins: [BI_PRODUCT] },
   },
@@ -173,7 +174,7 @@ describe('load workflow on a real store, restarting between every step', () => {
     const refused = scan('OP:OP7', 'CMD:CI5-PASS', 'CMD:EARLY-RELEASE');
     expect(refused[2]).toMatchObject({ accepted: false, loadId: load3 });
     expect(refused[2]?.note).toMatch(/not authorised/);
-    expect(scan('OP:SUP1', 'CMD:EARLY-RELEASE')[1]).toMatchObject({ accepted: true, loadId: load3 });
+    expect(scan('OP:SUP1', 'CMD:REASON:TRAUMA', 'CMD:EARLY-RELEASE')[2]).toMatchObject({ accepted: true, loadId: load3 });
     expect(status(load3)).toBe('released_early');
     const er = releasesOf(load3).at(-1);
     expect(er?.body).toMatchObject({ status: 'released_early', operator: 'SUP1', scanRecordId: expect.any(String) });
@@ -243,7 +244,7 @@ describe('load workflow on a real store, restarting between every step', () => {
   });
 
   it('a scanned CI result, and its correction by an authorised operator as a new record', () => {
-    const ciPolicy = loadPolicyFrom({ timeZone: 'Europe/Berlin', authorisedOperators: ['SUP1'], ciRequiredPrograms: ['steam-134-4'] }, [{ id: 'AC-01', type: 'steam-sterilizer', dailyBowieDick: false }]).policy;
+    const ciPolicy = loadPolicyFrom({ timeZone: 'Europe/Berlin', authorisedOperators: ['SUP1'], reasons: { MISREAD: 'indicator misread' }, ciRequiredPrograms: ['steam-134-4'] }, [{ id: 'AC-01', type: 'steam-sterilizer', dailyBowieDick: false }]).policy;
     const lifeCi = <T>(fn: (w: LoadWorkflow, s: Store) => T) => {
       const store = new Store({ dataDir, site: 'h1', gateway: 'gw1', logger, now: () => clock });
       store.start();
@@ -264,6 +265,7 @@ describe('load workflow on a real store, restarting between every step', () => {
     expect(lifeCi((w) => w.releaseOf(contents?.loadId as string)?.status)).toBe('quarantined');
     expect(scanCi('CMD:CI-PASS')).toMatchObject({ accepted: false }); // OP7 may not correct
     scanCi('OP:SUP1');
+    scanCi('CMD:REASON:MISREAD');
     expect(scanCi('CMD:CI-PASS')).toMatchObject({ accepted: true });
     const rs = lifeCi((_w, s) => s.records.range(1).filter((r) => r.type === 'release'));
     const [q, fixed] = rs.slice(-2);

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { decodeBarcode, gs1CheckDigit } from '../../gateway/load/barcode/index.js';
 import { applyScan, expireSession, type AssemblerContext, type ScanOutcome } from '../../gateway/load/load-assembler.js';
 import { emptySession, type StationSession } from '../../gateway/load/station-session.js';
-import { DEFAULT_STATION_POLICY, STATION_COMMAND_SET, type StationPolicy } from '../../gateway/load/station-policy.js';
+import { DEFAULT_STATION_POLICY, stationCommandSet, type StationPolicy } from '../../gateway/load/station-policy.js';
 import { readWellCode } from '../../gateway/load/well-code.js';
 
 const gtin = (b: string) => `${b}${gs1CheckDigit(b)}`;
@@ -13,8 +13,8 @@ const T0 = Date.parse('2026-03-10T08:00:00Z');
 const policy: StationPolicy = { ...DEFAULT_STATION_POLICY, implantGtinPrefixes: ['0761234'], implantHibcPrefixes: ['A123'], implantPattern: /^IMP-/, biGtins: [BI], defaultReader: 'BI-01' };
 
 let ids = 0;
-function ctx(loaded: string | null = null): AssemblerContext {
-  return { policy, timeZone: 'Europe/Berlin', newId: () => `L${++ids}`, findLoadedVial: () => loaded };
+function ctx(loaded: string | null = null, p: StationPolicy = policy): AssemblerContext {
+  return { policy: p, timeZone: 'Europe/Berlin', newId: () => `L${++ids}`, findLoadedVial: () => loaded };
 }
 /** Scans in order, 10 s apart; returns every outcome. */
 function scans(raws: string[], start: StationSession = emptySession('AC-01'), c = ctx()): ScanOutcome[] {
@@ -22,8 +22,8 @@ function scans(raws: string[], start: StationSession = emptySession('AC-01'), c 
   let t = T0;
   return raws.map((raw) => {
     t += 10_000;
-    const well = readWellCode(raw, policy.wellPrefix);
-    const o = applyScan(s, { raw, ts: t, decoded: well ? null : decodeBarcode(raw, { commands: STATION_COMMAND_SET }), well: well && !('error' in well) ? well : null }, c);
+    const well = readWellCode(raw, c.policy.wellPrefix);
+    const o = applyScan(s, { raw, ts: t, decoded: well ? null : decodeBarcode(raw, { commands: c.policy.commands }), well: well && !('error' in well) ? well : null }, c);
     s = o.session;
     return o;
   });
@@ -86,7 +86,7 @@ describe('load assembler', () => {
 
   it('release commands are handed on with the operator; unknown commands and bad well codes are refused', () => {
     const o = scans(['OP:N1', 'CMD:CI-PASS', 'CMD:CI5-PASS', 'CMD:EARLY-RELEASE', 'CMD:BD-FAIL', 'CMD:SELF-DESTRUCT']);
-    expect(o.slice(1, 5).map((x) => x.action)).toEqual(['CI-PASS', 'CI5-PASS', 'EARLY-RELEASE', 'BD-FAIL'].map((command) => ({ kind: 'release-command', command, operator: 'N1' })));
+    expect(o.slice(1, 5).map((x) => x.action)).toEqual(['CI-PASS', 'CI5-PASS', 'EARLY-RELEASE', 'BD-FAIL'].map((command) => ({ kind: 'release-command', command, operator: 'N1', reason: null })));
     expect(last(o).action.kind).toBe('refused');
     expect(readWellCode('WELL:a:b:c', 'WELL:')).toEqual({ error: expect.stringMatching(/not WELL:<well>/) });
     expect(readWellCode('TRAY-1', 'WELL:')).toBeNull();
@@ -98,5 +98,41 @@ describe('load assembler', () => {
     const later = expireSession(s, T0 + 31 * 60_000, policy);
     expect(later.session).toMatchObject({ operator: null, placing: null });
     expect(later.notes).toHaveLength(2);
+  });
+});
+
+describe('load assembler: CMD:IMPLANT and CMD:REASON:<CODE> (issue 8)', () => {
+  const reasons = { TRAUMA: 'trauma patient cannot wait', 'CI-MISREAD': 'indicator misread' };
+  const withReasons: StationPolicy = { ...policy, reasons, commands: stationCommandSet(reasons) };
+  const rc = () => ctx(null, withReasons);
+
+  it('CMD:IMPLANT marks the open load (opening one if needed) as containing implants, once, by that operator', () => {
+    const o = scans(['OP:N1', 'TRAY-0001', 'CMD:IMPLANT', 'CMD:IMPLANT'], emptySession('AC-01'), rc());
+    expect(o[2]?.action).toMatchObject({ kind: 'implant-marked', opened: false, loadId: o[1]?.session.load?.loadId });
+    expect(o[2]?.session.load).toMatchObject({ implantMark: { operator: 'N1', at: T0 + 30_000 } });
+    expect(o[3]?.action).toMatchObject({ kind: 'refused', reason: expect.stringMatching(/already marked/) });
+    const first = scans(['OP:N1', 'CMD:IMPLANT', 'CMD:LOAD-END'], emptySession('AC-01'), rc());
+    expect(first[1]?.action).toMatchObject({ kind: 'implant-marked', opened: true });
+    expect(first[2]?.action.kind).toBe('load-ended'); // the mark alone makes a load
+    expect(scans(['CMD:IMPLANT'], emptySession('AC-01'), rc())[0]?.action).toMatchObject({ kind: 'refused', reason: expect.stringMatching(/no operator/) });
+  });
+
+  it('a known reason is kept for that operator and handed on with the next release command', () => {
+    const o = scans(['OP:SUP1', 'CMD:REASON:TRAUMA', 'CMD:EARLY-RELEASE'], emptySession('AC-01'), rc());
+    expect(o[1]?.action).toEqual({ kind: 'reason-given', reason: { code: 'TRAUMA', text: 'trauma patient cannot wait', operator: 'SUP1', at: new Date(T0 + 20_000).toISOString(), scanRecordId: null } });
+    expect(o[2]?.action).toMatchObject({ kind: 'release-command', command: 'EARLY-RELEASE', operator: 'SUP1', reason: { code: 'TRAUMA', operator: 'SUP1' } });
+  });
+
+  it('an unknown reason code is refused naming the site\'s list; nothing is kept', () => {
+    const o = scans(['OP:SUP1', 'CMD:REASON:BORED', 'CMD:EARLY-RELEASE'], emptySession('AC-01'), rc());
+    expect(o[1]?.action).toEqual({ kind: 'refused', reason: 'reason code "BORED" is not in release.reasons (known: TRAUMA, CI-MISREAD); nothing was kept' });
+    expect(o[2]?.action).toMatchObject({ kind: 'release-command', reason: null });
+  });
+
+  it('a reason belongs to its operator and its moment: another badge, or too long a wait, drops it', () => {
+    expect(last(scans(['OP:SUP1', 'CMD:REASON:TRAUMA', 'OP:SUP2', 'CMD:EARLY-RELEASE'], emptySession('AC-01'), rc())).action).toMatchObject({ reason: null });
+    const kept = last(scans(['OP:SUP1', 'CMD:REASON:TRAUMA'], emptySession('AC-01'), rc())).session;
+    const late = applyScan(kept, { raw: 'CMD:EARLY-RELEASE', ts: T0 + 11 * 60_000, decoded: decodeBarcode('CMD:EARLY-RELEASE', { commands: withReasons.commands }), well: null }, rc());
+    expect(late.action).toMatchObject({ kind: 'release-command', reason: null });
   });
 });

@@ -1,48 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { judgeReading, type BiReading } from '../../gateway/load/bi-linker.js';
-import type { DailyTest } from '../../gateway/load/daily-gate.js';
-import { DEFAULT_RELEASE_POLICY, type ReleasePolicy } from '../../gateway/load/release-policy.js';
-import { openRelease, recorded, step, type CycleFacts, type ReleaseContext, type ReleaseEvent, type ReleaseFacts, type ReleaseState } from '../../gateway/load/release-machine.js';
-
-const T0 = Date.parse('2026-03-10T08:00:00Z'); // 09:00 in Berlin
-const H = 3600_000;
-const policy = (p: Partial<ReleasePolicy> = {}): ReleasePolicy => ({ ...DEFAULT_RELEASE_POLICY, timeZone: 'Europe/Berlin', authorisedOperators: ['SUP1'], ...p });
-const ctx = (p: Partial<ReleasePolicy> = {}, tests: DailyTest[] = [], hold = false): ReleaseContext => ({ policy: policy(p), tests, sterilizerBiHold: hold });
-const gated = (bowieDick: boolean, leakTest = false) => ({ gates: { 'AC-01': { bowieDick, leakTest } } });
-
-const cycle = (c: Partial<CycleFacts> = {}): CycleFacts => ({
-  recordId: 'cyc-rec', verdict: 'pass', program: 'steam-134-4', cycleNo: 7, failed: [], startedAt: T0, endedAt: T0 + H, bowieDick: null, leakRate: null, ...c,
-});
-const bd = (startedAt: number, result: DailyTest['result']): DailyTest => ({ kind: 'bowie-dick', cycleId: `bd-${startedAt}`, startedAt, endedAt: startedAt + 20 * 60_000, result });
-const leak = (startedAt: number, result: DailyTest['result']): DailyTest => ({ kind: 'leak-test', cycleId: `lt-${startedAt}`, startedAt, endedAt: startedAt + 20 * 60_000, result });
-
-type Facts = Partial<Pick<ReleaseFacts, 'implant' | 'biVial' | 'kind'>>;
-let seq = 0;
-/** Opens a load and gives every record an id, as the store would. */
-function open(f: Facts = {}, c: ReleaseContext = ctx()): { st: ReleaseState; ids: string[] } {
-  const r = openRelease({ loadId: 'L1', device: 'AC-01', cycleId: 'C1', kind: 'load', closedAt: T0, implant: false, biVial: false, ...f }, { at: T0, operator: 'OP7' }, c);
-  const id = `rec-${++seq}`;
-  return { st: recorded(r.state, id), ids: [id] };
-}
-/** Runs events, recording ids; returns the final state, all results and the ids. */
-function run(start: { st: ReleaseState; ids: string[] }, c: ReleaseContext, ...events: ReleaseEvent[]) {
-  let st = start.st;
-  const ids = [...start.ids];
-  const results = events.map((ev) => {
-    const r = step(st, ev, c);
-    st = r.state;
-    if (r.record) {
-      const id = `rec-${++seq}`;
-      ids.push(id);
-      st = recorded(st, id);
-    }
-    return r;
-  });
-  return { st, results, ids, last: results.at(-1) };
-}
-const verified = (c: Partial<CycleFacts> = {}, kind: ReleaseFacts['kind'] = 'load'): ReleaseEvent => ({ type: 'cycle-verified', at: T0 + H, kind, cycle: cycle(c) });
-const ci = (result: 'pass' | 'fail', operator = 'OP7', indicator: 'ci' | 'class5' = 'ci'): ReleaseEvent => ({ type: 'indicator', at: T0 + 2 * H, operator, indicator, result });
-const bi = (result: 'negative' | 'positive'): ReleaseEvent => ({ type: 'bi-result', at: T0 + 5 * H, result, recordId: `bi-${result}` });
+import { openRelease, type ReleaseEvent } from '../../gateway/load/release-machine.js';
+import { H, T0, because, bd, bi, ci, ctx, gated, leak, open, run, verified } from '../helpers/release-steps.js';
 
 describe('release machine: the cycle verdict', () => {
   it('opens a load as pending with the loading operator, no previous status, superseding nothing', () => {
@@ -170,7 +129,7 @@ describe('release machine: chemical indicator', () => {
     const byOp = run({ st: a.st, ids: a.ids }, c, ci('pass', 'OP8'));
     expect(byOp.last).toMatchObject({ record: null, refused: { code: 'correction-not-authorised' } });
     expect(byOp.st.status).toBe('quarantined');
-    const bySup = run({ st: a.st, ids: a.ids }, c, ci('pass', 'SUP1'));
+    const bySup = run({ st: a.st, ids: a.ids }, c, ci('pass', 'SUP1', 'ci', because('SUP1', 'CI-MISREAD')));
     expect(bySup.last?.record).toMatchObject({ status: 'released', previousStatus: 'quarantined', correction: true, supersedes: quarantinedId, operator: 'SUP1' });
     expect(bySup.last?.record?.reason).toMatch(/correction by SUP1: CI fail → pass/);
   });
@@ -205,7 +164,7 @@ describe('release machine: BI hold, early release and recall', () => {
     expect(run(open(), ctx({ holdAfterPositiveBi: false }, [], true), verified()).last?.record?.status).toBe('released');
   });
 
-  const early = (operator: string, class5?: 'pass' | 'fail'): ReleaseEvent => ({ type: 'early-release', at: T0 + 2 * H, operator, ...(class5 ? { class5 } : {}) });
+  const early = (operator: string, class5?: 'pass' | 'fail'): ReleaseEvent => ({ type: 'early-release', at: T0 + 2 * H, operator, reason: because(operator), ...(class5 ? { class5 } : {}) });
 
   it('emergency release: only an authorised operator, only with a class-5 pass', () => {
     const held = run(open({ implant: true }), ctx(), verified());
