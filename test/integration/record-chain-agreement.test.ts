@@ -164,6 +164,17 @@ describe('db verify and verify-record agree on the same records', () => {
     expect(await agreed()).toEqual(['8:key']);
   });
 
+  it('a wrong key id: a record claiming the gateway\'s other key (re-hashed, its signature kept)', async () => {
+    withDb((db) => {
+      const before = read(db, 2); // signed with the first key, claims the key the rotation at 4 introduces
+      const after = read(db, 6); // signed with the new key, claims the retired first key
+      write(db, 2, rehash({ ...before, keyId: after.keyId }));
+      write(db, 6, rehash({ ...after, keyId: before.keyId }));
+    });
+    // 2: that key is not trusted before the rotation; 6: the old key is trusted, but did not sign it
+    expect(await agreed()).toEqual(['2:key', '3:chain', '6:signature', '7:chain']);
+  });
+
   it('the same, with the attacker\'s key slipped into the keys table: still not trusted', async () => {
     const attacker = generateGatewayKey();
     withDb((db) => {
