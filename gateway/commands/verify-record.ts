@@ -9,32 +9,25 @@ import { type KeyObject } from 'node:crypto';
 import fs from 'node:fs';
 import { isDeepStrictEqual, parseArgs } from 'node:util';
 import { keyIdOf, rawPublicKey } from '../store/keys.js';
-import { GENESIS_HASH, RECORD_SCHEMA, type SignedRecord } from '../store/record.js';
-import { computeRecordHash, SIGNED_FIELDS, toPublicKey, verifyRecord } from '../store/record-crypto.js';
+import type { SignedRecord } from '../store/record.js';
+import { keysRetiredBy, RecordChainChecker, recordShapeProblem, type ChainProblem, type ChainProblemKind, type TrustedKey } from '../store/record-chain-check.js';
+import { toPublicKey } from '../store/record-crypto.js';
 import { type CommandIo, println, UsageError } from './command.js';
 
 const USAGE = 'usage: sterilink verify-record [FILE] [--key BASE64|PEM] [--key-file FILE] [--status FILE] [--json]\n'
   + '  FILE: one record, a JSON array of records, or JSON lines (stdin when absent or "-")\n'
   + '  --key, --key-file, --status: the gateway public key (repeatable); --status takes a saved status payload';
 
-/** Top-level fields a record may carry outside the signature. */
-const UNSIGNED_FIELDS: ReadonlySet<string> = new Set(['hash', 'sig', 'historical']);
-const HEX64 = /^[0-9a-f]{64}$/;
-
 export class BadInput extends Error {}
 
-export interface TrustedKey {
-  keyId: string;
-  key: KeyObject;
-  /** Where it came from: "--key", "--status FILE", "key-rotated record seq 4". */
-  source: string;
-}
+export type { TrustedKey };
 
 export interface Problem {
+  /** The record's seq; for a gap, the first missing seq. */
   seq: number | null;
   id: string | null;
-  /** hash | signature | key | fields | format | chain | gap | duplicate */
-  kind: string;
+  kind: ChainProblemKind;
+  /** `seq N: why` (`seq A..B: …` for a gap). */
   message: string;
 }
 
@@ -112,33 +105,28 @@ export function parseRecords(text: string, source: string): SignedRecord[] {
 }
 
 function checkShape(item: unknown, where: string): SignedRecord {
-  if (!item || typeof item !== 'object' || Array.isArray(item)) throw new BadInput(`${where}: expected a record (a JSON object)`);
-  const r = item as Record<string, unknown>;
-  const missing = ['schema', 'id', 'seq', 'type', 'ts', 'site', 'gateway', 'body', 'prevHash', 'hash', 'sig', 'keyId'].filter((k) => r[k] === undefined);
-  if (missing.length) throw new BadInput(`${where}: not a SteriLink record: missing ${missing.join(', ')}`);
-  if (!Number.isSafeInteger(r.seq) || (r.seq as number) < 1) throw new BadInput(`${where}: seq must be an integer >= 1, found ${JSON.stringify(r.seq)}`);
-  for (const k of ['id', 'site', 'gateway', 'prevHash', 'hash', 'sig', 'keyId'] as const) {
-    if (typeof r[k] !== 'string') throw new BadInput(`${where}: ${k} must be a string`);
-  }
-  if (!r.body || typeof r.body !== 'object' || Array.isArray(r.body)) throw new BadInput(`${where}: body must be an object`);
-  return r as unknown as SignedRecord;
+  const problem = recordShapeProblem(item);
+  if (problem !== null) throw new BadInput(`${where}: ${problem}`);
+  return item as SignedRecord;
 }
 
-const short = (h: unknown) => `${String(h).slice(0, 12)}…`;
 const withoutHistorical = (r: SignedRecord): Record<string, unknown> => {
   const { historical: _h, ...rest } = r as SignedRecord & { historical?: unknown };
   return rest;
 };
 
-/** Checks records (any order, duplicates allowed) with the keys given; pure apart from the crypto. */
+/** Checks records (any order, duplicates allowed) with the keys given: identical copies are set aside,
+ * then each gateway's records go in seq order through the chain checker `db verify` uses too. Pure
+ * apart from the crypto. */
 export function verifyRecords(input: readonly SignedRecord[], given: readonly TrustedKey[]): VerifyReport {
   const problems: Problem[] = [];
-  const add = (r: SignedRecord | null, kind: string, message: string) => problems.push({ seq: r?.seq ?? null, id: r?.id ?? null, kind, message });
-  const keys = new Map<string, TrustedKey>();
-  for (const k of given) if (!keys.has(k.keyId)) keys.set(k.keyId, k);
-  const signaturesChecked = keys.size > 0;
+  const add = (p: ChainProblem) => problems.push({
+    seq: p.seq, id: p.id, kind: p.kind, message: `seq ${p.toSeq !== undefined && p.toSeq !== p.seq ? `${p.seq}..${p.toSeq}` : p.seq}: ${p.reason}`,
+  });
+  const signaturesChecked = given.length > 0;
 
-  // Duplicates by id: identical copies are normal; the same id with other content is not.
+  // Duplicates by id: identical copies are normal (at-least-once delivery, replays); the same id with
+  // other content is not. The store cannot hold either (id is UNIQUE), so this is the consumer's step.
   const byId = new Map<string, SignedRecord>();
   const unique: SignedRecord[] = [];
   let duplicates = 0;
@@ -150,105 +138,28 @@ export function verifyRecords(input: readonly SignedRecord[], given: readonly Tr
     } else if (isDeepStrictEqual(withoutHistorical(seen), withoutHistorical(r))) {
       duplicates++;
     } else {
-      add(r, 'duplicate', `id ${r.id} appears twice with different content (seq ${seen.seq} and seq ${r.seq})`);
+      add({ kind: 'duplicate', seq: r.seq, id: r.id, reason: `id ${r.id} appears twice with different content (seq ${seen.seq} and seq ${r.seq})` });
     }
   }
 
-  // Per gateway, in seq order: a key rotation must be seen before the records signed with the new key.
   const chains = new Map<string, SignedRecord[]>();
   for (const r of unique) {
     const k = `${r.site}/${r.gateway}`;
     (chains.get(k) ?? chains.set(k, []).get(k)!).push(r);
   }
-  // keyId -> seq of the key-rotated record that retired it, for a more useful message about an old key.
-  const retired = new Map<string, number>();
-  for (const r of unique) {
-    const b = r.body as { event?: unknown; previousKeyId?: unknown };
-    if (r.type === 'audit' && b.event === 'key-rotated' && typeof b.previousKeyId === 'string') retired.set(b.previousKeyId, r.seq);
-  }
+  const keys = new Map<string, { keyId: string; source: string }>();
   const summaries: ChainSummary[] = [];
   for (const records of chains.values()) {
     records.sort((a, b) => a.seq - b.seq);
-    let prev: SignedRecord | null = null;
-    for (const r of records) {
-      if (prev && prev.seq === r.seq) {
-        add(r, 'duplicate', prev.hash === r.hash
-          ? `seq ${r.seq}: two records with ids ${prev.id} and ${r.id}`
-          : `seq ${r.seq}: two different records (hash ${short(prev.hash)} and ${short(r.hash)})`);
-        continue;
-      }
-      checkOne(r, keys, signaturesChecked, retired, add);
-      if (prev && r.seq === prev.seq + 1 && r.prevHash !== prev.hash) {
-        add(r, 'chain', `seq ${r.seq}: prevHash ${short(r.prevHash)} is not the hash of seq ${prev.seq} (${short(prev.hash)}): chain broken`);
-      }
-      if (prev && r.seq > prev.seq + 1) {
-        const from = prev.seq + 1;
-        const to = r.seq - 1;
-        add(r, 'gap', `seq ${from === to ? from : `${from}..${to}`} missing before seq ${r.seq} (gap of ${to - from + 1}); ask the gateway for a replay from seq ${from}`);
-      }
-      if (r.seq === 1 && r.prevHash !== GENESIS_HASH) add(r, 'chain', 'seq 1: prevHash must be 64 zeros');
-      prev = r;
-    }
+    const checker = new RecordChainChecker({ keys: given, checkSignatures: signaturesChecked, wholeChain: false, retiredAt: keysRetiredBy(records) });
+    for (const r of records) checker.check(r).forEach(add);
+    for (const k of checker.keys) if (!keys.has(k.keyId)) keys.set(k.keyId, { keyId: k.keyId, source: k.source });
     const first = records[0]!;
     const last = records[records.length - 1]!;
     summaries.push({ site: first.site, gateway: first.gateway, records: records.length, fromSeq: first.seq, toSeq: last.seq });
   }
   problems.sort((a, b) => (a.seq ?? 0) - (b.seq ?? 0));
-  return {
-    ok: problems.length === 0,
-    records: unique.length,
-    duplicates,
-    signaturesChecked,
-    keys: [...keys.values()].map((k) => ({ keyId: k.keyId, source: k.source })),
-    chains: summaries,
-    problems,
-  };
-}
-
-function checkOne(
-  r: SignedRecord, keys: Map<string, TrustedKey>, checkSig: boolean, retired: ReadonlyMap<string, number>,
-  add: (r: SignedRecord, kind: string, message: string) => void,
-): void {
-  if (r.schema !== RECORD_SCHEMA) add(r, 'format', `seq ${r.seq}: record format ${JSON.stringify(r.schema)} is not ${RECORD_SCHEMA}; this version of verify-record cannot check it`);
-  const extra = Object.keys(r).filter((k) => !(SIGNED_FIELDS as readonly string[]).includes(k) && !UNSIGNED_FIELDS.has(k));
-  if (extra.length) add(r, 'fields', `seq ${r.seq}: ${extra.join(', ')} outside the signature (only historical may be added to a record)`);
-  if (!HEX64.test(r.hash) || !HEX64.test(r.prevHash)) {
-    add(r, 'hash', `seq ${r.seq}: hash and prevHash must be 64 lowercase hex characters`);
-    return;
-  }
-  const key = checkSig ? keys.get(r.keyId) : undefined;
-  if (!key) {
-    let hash: string;
-    try {
-      hash = computeRecordHash(r);
-    } catch (e) {
-      add(r, 'hash', `seq ${r.seq}: cannot hash the record: ${(e as Error).message}`);
-      return;
-    }
-    if (hash !== r.hash) add(r, 'hash', `seq ${r.seq}: hash mismatch: the content hashes to ${short(hash)}, the record says ${short(r.hash)} (changed after signing)`);
-    if (checkSig) {
-      const rotatedAt = retired.get(r.keyId);
-      const hint = rotatedAt === undefined ? '' : `; it is the key the rotation at seq ${rotatedAt} retired: give it too (--key) to check these records`;
-      add(r, 'key', `seq ${r.seq}: signed with key ${r.keyId}, which is not among the keys given (${[...keys.keys()].join(', ')}) and no trusted key-rotated record before it introduces it${hint}`);
-    }
-    return;
-  }
-  const check = verifyRecord(r, key.key);
-  if (!check.ok) {
-    add(r, check.reason.startsWith('hash') ? 'hash' : 'signature', `seq ${r.seq}: ${check.reason}`);
-    return;
-  }
-  // A valid key-rotated audit record signed by a trusted key makes the new key trusted.
-  const body = r.body as { event?: unknown; keyId?: unknown; publicKey?: unknown };
-  if (r.type === 'audit' && body.event === 'key-rotated' && typeof body.publicKey === 'string') {
-    try {
-      const next = parsePublicKey(body.publicKey, `key-rotated record seq ${r.seq}`);
-      if (next.keyId !== body.keyId) add(r, 'key', `seq ${r.seq}: key-rotated record names key ${String(body.keyId)} but its public key has id ${next.keyId}`);
-      else if (!keys.has(next.keyId)) keys.set(next.keyId, next);
-    } catch (e) {
-      add(r, 'key', `seq ${r.seq}: key-rotated record carries no valid public key: ${(e as Error).message}`);
-    }
-  }
+  return { ok: problems.length === 0, records: unique.length, duplicates, signaturesChecked, keys: [...keys.values()], chains: summaries, problems };
 }
 
 async function readAll(stream: NodeJS.ReadableStream): Promise<string> {

@@ -49,7 +49,7 @@ export function auditChain(db: Db, table: 'samples' | 'raw_lines', report: (p: A
     }
     const dev = row.device_id;
     if (row.seq !== expected) {
-      report({ table, seq: expected, device: dev, reason: `${row.seq - expected} row(s) missing: seq ${expected}..${row.seq - 1} (deleted)` });
+      report({ table, seq: expected, device: dev, kind: 'gap', reason: `${row.seq - expected} row(s) missing: seq ${expected}..${row.seq - 1} (deleted)` });
       prevHash = '';
     }
     let computed: string | null;
@@ -57,12 +57,12 @@ export function auditChain(db: Db, table: 'samples' | 'raw_lines', report: (p: A
       computed = chainHash(prevHash, spec.canonical(row));
     } catch (e) {
       computed = null;
-      report({ table, seq: row.seq, device: dev, reason: `row cannot be canonicalized: ${(e as Error).message}` });
+      report({ table, seq: row.seq, device: dev, kind: 'format', reason: `row cannot be canonicalized: ${(e as Error).message}` });
     }
     // After a hole the previous link is unknown: only the row's own content is left to check, which
     // the hole already accounts for.
     if (computed !== null && prevHash !== '' && computed !== row.hash) {
-      report({ table, seq: row.seq, device: dev, reason: 'hash does not match the row content and the previous row (edited, reordered or re-chained)' });
+      report({ table, seq: row.seq, device: dev, kind: 'hash', reason: 'hash does not match the row content and the previous row (edited, reordered or re-chained)' });
     }
     prevHash = row.hash;
     expected = row.seq + 1;

@@ -1,4 +1,5 @@
 // The integrity audit's report (`sterilink db verify`), and the chain reference records carry.
+import type { ChainProblemKind } from './record-chain-check.js';
 
 /** Where a per-device chain stood when a record was made. A cycle record carries
  * `body.sampleChain` (and `body.rawChain` for printer devices) so the signed record binds the raw
@@ -40,6 +41,8 @@ export interface AuditProblem {
   seq: number;
   /** For per-device chains. */
   device?: string;
+  /** What failed, in the chain checker's terms (record-chain-check.ts), for every table. */
+  kind: ChainProblemKind;
   reason: string;
 }
 
@@ -55,7 +58,7 @@ export interface AuditReport {
   truncated: boolean;
 }
 
-/** One line for a terminal: `records seq 12: hash does not match the content`. */
+/** One line for a terminal: `records seq 12: hash mismatch: the content hashes to …`. */
 export function formatProblem(p: AuditProblem): string {
   return `${p.table}${p.device !== undefined ? ` device ${p.device}` : ''} seq ${p.seq}: ${p.reason}`;
 }

@@ -1,16 +1,14 @@
 // The integrity audit behind `sterilink db verify`: recomputes every chain in the store and checks
 // every signature. Read-only; runs inside one read transaction, so it sees a consistent snapshot
 // even while a gateway writes.
-import type { KeyObject } from 'node:crypto';
 import { auditChain } from './audit-chains.js';
 import { AUDIT_TABLES, chainRefsOf, type AuditProblem, type AuditReport, type AuditTable, type ChainRef } from './audit-types.js';
 import { openDatabase, type Db } from './database.js';
 import { KeyRegistry } from './key-registry.js';
 import { keyIdOf } from './keys.js';
-import { isKeyRotation } from './key-rotation.js';
 import { META_RECORD_HEAD } from './meta.js';
-import { GENESIS_HASH, RECORD_SCHEMA, type SignedRecord } from './record.js';
-import { computeRecordHash, toPublicKey, verifyRecordSignature } from './record-crypto.js';
+import type { SignedRecord } from './record.js';
+import { RecordChainChecker, recordShapeProblem, type ChainProblem } from './record-chain-check.js';
 
 export * from './audit-types.js';
 
@@ -71,7 +69,7 @@ function auditKeys(db: Db, report: Report): number {
   const rows = new KeyRegistry(db).list();
   for (const k of rows) {
     const raw = Buffer.from(k.publicKey, 'base64');
-    if (raw.length !== 32 || keyIdOf(raw) !== k.keyId) report({ table: 'keys', seq: 0, reason: `key ${k.keyId}: stored public key does not hash to its key id` });
+    if (raw.length !== 32 || keyIdOf(raw) !== k.keyId) report({ table: 'keys', seq: 0, kind: 'key', reason: `key ${k.keyId}: stored public key does not hash to its key id` });
   }
   return rows.length;
 }
@@ -88,89 +86,40 @@ const COLUMN_FIELDS: readonly [keyof RecordRow, keyof SignedRecord][] = [
 
 interface RecordRef { recordSeq: number; table: 'samples' | 'raw_lines'; ref: ChainRef }
 
+/** The records table through the one chain checker (record-chain-check.ts, also behind
+ * `verify-record`): the whole chain from seq 1, keys trusted from the first record's on through
+ * rotations. What only the store has is checked here: the json is a record, the indexed columns agree
+ * with it, and the chain ends at the head written with the last record. */
 function auditRecords(db: Db, report: Report, refs: RecordRef[]): number {
   const registry = new KeyRegistry(db);
-  /** Keys vouched for by the chain: the first record's key, then each valid key-rotation record's. */
-  const trusted = new Map<string, KeyObject>();
-  let expected = 1;
-  let prevHash = GENESIS_HASH;
+  const checker = new RecordChainChecker({
+    wholeChain: true, checkSignatures: true, trustFirstKey: true, keyTable: (keyId) => registry.get(keyId)?.publicKey,
+  });
+  const problems = (found: readonly ChainProblem[]) => {
+    for (const p of found) report({ table: 'records', seq: p.seq, kind: p.kind, reason: p.reason });
+  };
   let n = 0;
-  let last: { seq: number; hash: string } | null = null;
   for (const raw of db.prepare('SELECT seq, id, type, device, ts, json, hash, prev_hash, sig, key_id FROM records ORDER BY seq').iterate()) {
     const row = raw as RecordRow;
     n++;
-    const problem = (reason: string) => report({ table: 'records', seq: row.seq, reason });
-    if (row.seq !== expected) {
-      report({ table: 'records', seq: expected, reason: `${row.seq - expected} record(s) missing: seq ${expected}..${row.seq - 1} (deleted)` });
-      prevHash = ''; // the link to the missing record cannot be checked
-    }
-    expected = row.seq + 1;
-    last = { seq: row.seq, hash: row.hash };
     let rec: SignedRecord;
     try {
-      rec = JSON.parse(row.json) as SignedRecord;
-      if (rec === null || typeof rec !== 'object') throw new Error('not an object');
+      const parsed = JSON.parse(row.json) as unknown;
+      const shape = recordShapeProblem(parsed);
+      if (shape !== null) throw new Error(shape);
+      rec = parsed as SignedRecord;
     } catch (e) {
-      problem(`json is not a record: ${(e as Error).message}`);
-      prevHash = row.hash;
+      problems(checker.unreadable(row.seq, row.hash, `json is not a record: ${(e as Error).message}`));
       continue;
     }
-    if (n === 1 && typeof rec.keyId === 'string') {
-      const first = registry.publicKey(rec.keyId); // trust on first use: the key of the chain's first record
-      if (first) trusted.set(rec.keyId, first);
-    }
-    // One problem per row: the first check that fails, from the most basic up.
     const bad = COLUMN_FIELDS.find(([col, field]) => (row[col] ?? undefined) !== rec[field]);
-    const reason = bad
-      ? `column ${bad[0]} (${String(row[bad[0]])}) disagrees with the json (${String(rec[bad[1]])})`
-      : rec.schema !== RECORD_SCHEMA
-        ? `unknown schema ${String(rec.schema)}`
-        : prevHash !== '' && rec.prevHash !== prevHash
-          ? `prevHash does not link to seq ${row.seq - 1}`
-          : hashProblem(rec) ?? checkKeyAndSignature(rec, trusted, registry);
-    if (reason) problem(reason);
-    else if (isKeyRotation(rec)) introduceKey(rec.body.keyId, rec.body.publicKey, trusted, registry, problem);
+    problems(bad
+      ? checker.unreadable(row.seq, rec.hash, `column ${bad[0]} (${String(row[bad[0]])}) disagrees with the json (${String(rec[bad[1]])})`, 'fields')
+      : checker.check(rec));
     for (const r of chainRefsOf(rec.body, rec.device)) refs.push({ recordSeq: row.seq, ...r });
-    prevHash = typeof rec.hash === 'string' ? rec.hash : row.hash;
   }
-  checkHead(db, last, report);
+  problems(checkHead(db, checker));
   return n;
-}
-
-function hashProblem(rec: SignedRecord): string | null {
-  try {
-    return computeRecordHash(rec) === rec.hash ? null : 'hash does not match the record content';
-  } catch (e) {
-    return `record cannot be hashed: ${(e as Error).message}`;
-  }
-}
-
-/** null when the record is signed by a key the chain vouches for; else the problem. */
-function checkKeyAndSignature(rec: SignedRecord, trusted: Map<string, KeyObject>, registry: KeyRegistry): string | null {
-  const key = trusted.get(rec.keyId);
-  if (!key) {
-    return registry.get(rec.keyId)
-      ? `signed by key ${rec.keyId}, which no earlier key-rotation record introduced`
-      : `signed by unknown key ${String(rec.keyId)}`;
-  }
-  return verifyRecordSignature(rec, key) ? null : `signature invalid for key ${rec.keyId}`;
-}
-
-function introduceKey(keyId: string, publicKey: string, trusted: Map<string, KeyObject>, registry: KeyRegistry, problem: (r: string) => void): void {
-  let key: KeyObject;
-  try {
-    key = toPublicKey(publicKey);
-  } catch {
-    problem(`key-rotation record carries a malformed public key for ${keyId}`);
-    return;
-  }
-  if (keyIdOf(Buffer.from(publicKey, 'base64')) !== keyId) {
-    problem(`key-rotation record: public key does not hash to key id ${keyId}`);
-    return;
-  }
-  const stored = registry.get(keyId);
-  if (stored && stored.publicKey !== publicKey) problem(`keys table holds a different public key for ${keyId} than the rotation record`);
-  trusted.set(keyId, key);
 }
 
 /** Each chain position a record names must still be there, with the same hash. */
@@ -180,24 +129,20 @@ function checkChainRefs(db: Db, tables: Set<string>, refs: readonly RecordRef[],
     const hash = tables.has(table)
       ? (db.prepare(`SELECT hash FROM ${table} WHERE device_id = ? AND seq = ?`).pluck().get(ref.deviceId, ref.seq) as string | undefined)
       : undefined;
-    if (hash === undefined) report({ table, seq: ref.seq, device: ref.deviceId, reason: `row named by record ${recordSeq} is missing (deleted)` });
-    else if (hash !== ref.hash) report({ table, seq: ref.seq, device: ref.deviceId, reason: `row differs from the hash record ${recordSeq} carries` });
+    if (hash === undefined) report({ table, seq: ref.seq, device: ref.deviceId, kind: 'gap', reason: `row named by record ${recordSeq} is missing (deleted)` });
+    else if (hash !== ref.hash) report({ table, seq: ref.seq, device: ref.deviceId, kind: 'hash', reason: `row differs from the hash record ${recordSeq} carries` });
   }
 }
 
 /** The head written with every record catches rows cut off the end of the log. */
-function checkHead(db: Db, last: { seq: number; hash: string } | null, report: Report): void {
+function checkHead(db: Db, checker: RecordChainChecker): ChainProblem[] {
   const has = db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'meta'").get();
-  if (!has) return;
+  if (!has) return [];
   const value = db.prepare('SELECT value FROM meta WHERE key = ?').pluck().get(META_RECORD_HEAD) as string | undefined;
   if (value === undefined) {
-    if (last) report({ table: 'records', seq: last.seq, reason: 'the record head is missing from meta' });
-    return;
+    const last = checker.lastSeq;
+    return last === null ? [] : [{ kind: 'chain', seq: last, id: null, reason: 'the record head is missing from meta' }];
   }
   const [seqText, hash] = value.split(':');
-  const seq = Number(seqText);
-  const lastSeq = last?.seq ?? 0;
-  if (lastSeq < seq) report({ table: 'records', seq: lastSeq + 1, reason: `records ${lastSeq + 1}..${seq} missing at the end (deleted)` });
-  else if (lastSeq > seq) report({ table: 'records', seq: seq + 1, reason: `records after seq ${seq} were not written by the gateway (head is ${seq})` });
-  else if (last && last.hash !== hash) report({ table: 'records', seq: lastSeq, reason: 'last record differs from the head written with it' });
+  return checker.finish({ seq: Number(seqText), hash: hash ?? '' });
 }

@@ -40,28 +40,52 @@ export function toPublicKey(key: PublicKeyInput): KeyObject {
   return createPublicKey({ key: { kty: 'OKP', crv: 'Ed25519', x: raw.toString('base64url') }, format: 'jwk' });
 }
 
-/** true when `record.sig` is a valid signature by `publicKey` over the hash recomputed from the
- * record's signed fields (not over the stored `hash`, which could have been edited too). */
-export function verifyRecordSignature(record: SignedRecord, publicKey: PublicKeyInput): boolean {
+/** true when `sig` (base64) is a valid Ed25519 signature by `publicKey` over the 32 raw bytes of `hashHex`. */
+export function verifyHashSignature(hashHex: string, sig: string, publicKey: PublicKeyInput): boolean {
   try {
-    const hash = computeRecordHash(record);
-    return verify(null, Buffer.from(hash, 'hex'), toPublicKey(publicKey), Buffer.from(record.sig, 'base64'));
+    return verify(null, Buffer.from(hashHex, 'hex'), toPublicKey(publicKey), Buffer.from(sig, 'base64'));
   } catch {
-    return false; // malformed key, signature or fields: not a valid signature
+    return false; // malformed key or signature: not a valid signature
   }
 }
 
-export type RecordCheck = { ok: true } | { ok: false; reason: string };
+/** true when `record.sig` is a valid signature by `publicKey` over the hash recomputed from the
+ * record's signed fields (not over the stored `hash`, which could have been edited too). */
+export function verifyRecordSignature(record: SignedRecord, publicKey: PublicKeyInput): boolean {
+  let hash: string;
+  try {
+    hash = computeRecordHash(record);
+  } catch {
+    return false; // fields JSON cannot carry: not a valid signature
+  }
+  return verifyHashSignature(hash, record.sig, publicKey);
+}
 
-/** Full check of one received record: its hash matches its content, and its signature is valid. */
-export function verifyRecord(record: SignedRecord, publicKey: PublicKeyInput): RecordCheck {
+export type RecordCheck = { ok: true } | { ok: false; reason: string };
+export type RecordHashCheck = { ok: true; hash: string } | { ok: false; reason: string };
+
+/** The record's hash recomputed and compared with the hash it carries: the one hash check behind
+ * verifyRecord, `db verify` and `verify-record` (record-chain-check.ts). */
+export function checkRecordHash(record: SignedFields | SignedRecord, claimed: unknown): RecordHashCheck {
   let hash: string;
   try {
     hash = computeRecordHash(record);
   } catch (e) {
     return { ok: false, reason: `cannot hash record: ${(e as Error).message}` };
   }
-  if (hash !== record.hash) return { ok: false, reason: `hash mismatch: content hashes to ${hash.slice(0, 16)}…, record says ${String(record.hash).slice(0, 16)}…` };
-  if (!verifyRecordSignature(record, publicKey)) return { ok: false, reason: `signature invalid for key ${record.keyId}` };
-  return { ok: true };
+  if (hash !== claimed) return { ok: false, reason: `hash mismatch: the content hashes to ${hash.slice(0, 12)}…, the record says ${String(claimed).slice(0, 12)}… (changed after signing)` };
+  return { ok: true, hash };
+}
+
+/** Why `record.sig` is not a signature by `publicKey` over `hash` (already checked), or null. */
+export function signatureProblem(record: Pick<SignedRecord, 'sig' | 'keyId'>, hash: string, publicKey: PublicKeyInput): string | null {
+  return verifyHashSignature(hash, record.sig, publicKey) ? null : `signature invalid for key ${record.keyId}`;
+}
+
+/** Full check of one received record: its hash matches its content, and its signature is valid. */
+export function verifyRecord(record: SignedRecord, publicKey: PublicKeyInput): RecordCheck {
+  const hash = checkRecordHash(record, record.hash);
+  if (!hash.ok) return hash;
+  const sig = signatureProblem(record, hash.hash, publicKey);
+  return sig === null ? { ok: true } : { ok: false, reason: sig };
 }

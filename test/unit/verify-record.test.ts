@@ -1,53 +1,18 @@
 // `sterilink verify-record`: the consumer's check of received records. Records are made here with the store's
 // own signing functions, so every failure below is one a consumer could really meet; the shipped example
 // stream (docs/examples/records.jsonl, captured from a real gateway run with a key rotation) must verify.
-import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { PassThrough, Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { verifyRecordCommand, verifyRecords, parsePublicKey, parseRecords } from '../../gateway/commands/verify-record.js';
-import { generateGatewayKey, type GatewayKey } from '../../gateway/store/keys.js';
-import { GENESIS_HASH, RECORD_SCHEMA, type RecordType, type SignedRecord } from '../../gateway/store/record.js';
-import { computeRecordHash, signHash } from '../../gateway/store/record-crypto.js';
+import { generateGatewayKey } from '../../gateway/store/keys.js';
+import type { SignedRecord } from '../../gateway/store/record.js';
+import { signHash } from '../../gateway/store/record-crypto.js';
+import { b64, resign, signedChain } from '../helpers/record-chain.js';
 
 const ROOT = path.resolve(__dirname, '../..');
-const b64 = (k: GatewayKey) => k.publicKeyRaw.toString('base64');
-
-/** A chain of records signed like the store signs them; `rotateAt` inserts a key-rotated audit record. */
-function chain(n: number, opts: { key?: GatewayKey; rotateAt?: number; next?: GatewayKey; site?: string; gateway?: string } = {}): SignedRecord[] {
-  let key = opts.key ?? generateGatewayKey();
-  const out: SignedRecord[] = [];
-  let prevHash = GENESIS_HASH;
-  for (let seq = 1; seq <= n; seq++) {
-    let type: RecordType = seq % 2 ? 'cycle' : 'alarm';
-    let body: Record<string, unknown> = { verdict: 'pass', n: seq };
-    const rotating = opts.rotateAt === seq;
-    if (rotating) {
-      type = 'audit';
-      const next = opts.next ?? generateGatewayKey();
-      body = { event: 'key-rotated', algorithm: 'Ed25519', previousKeyId: key.keyId, keyId: next.keyId, publicKey: b64(next) };
-    }
-    const fields = {
-      schema: RECORD_SCHEMA, id: randomUUID(), seq, type, ts: new Date(Date.UTC(2026, 0, 1, 0, seq)).toISOString(),
-      site: opts.site ?? 'h1', gateway: opts.gateway ?? 'gw1', ...(type === 'audit' ? {} : { device: 'AC-01' }), body, prevHash, keyId: key.keyId,
-    };
-    const hash = computeRecordHash(fields);
-    out.push({ ...fields, hash, sig: signHash(hash, key.privateKey) } as SignedRecord);
-    prevHash = hash;
-    if (rotating) key = opts.next ?? key;
-  }
-  return out;
-}
-
-/** Re-signs a record after a change, as someone holding the key would. */
-function resign(r: SignedRecord, key: GatewayKey): SignedRecord {
-  const { hash: _h, sig: _s, ...fields } = r;
-  const hash = computeRecordHash(fields);
-  return { ...fields, hash, sig: signHash(hash, key.privateKey) } as SignedRecord;
-}
-
 async function run(argv: string[], stdin?: string): Promise<{ code: number; out: string; err: string }> {
   const stdout = new PassThrough();
   const stderr = new PassThrough();
@@ -63,7 +28,7 @@ const jsonl = (rs: object[]) => rs.map((r) => JSON.stringify(r)).join('\n') + '\
 
 describe('verify-record on one record', () => {
   const key = generateGatewayKey();
-  const [rec] = chain(1, { key }) as [SignedRecord];
+  const [rec] = signedChain(1, { key }) as [SignedRecord];
 
   it('checks hash and signature with --key, from stdin', async () => {
     const r = await run(['--key', b64(key)], JSON.stringify(rec, null, 2));
@@ -123,13 +88,13 @@ describe('verify-record on one record', () => {
   it('names a key it was not given', async () => {
     const r = await run(['--key', b64(generateGatewayKey())], JSON.stringify(rec));
     expect(r.code).toBe(1);
-    expect(r.out).toContain(`signed with key ${key.keyId}, which is not among the keys given`);
+    expect(r.out).toContain(`PROBLEM seq 1: signed by key ${key.keyId}, which is not among the trusted keys`);
   });
 });
 
 describe('verify-record on a stream', () => {
   const key = generateGatewayKey();
-  const recs = chain(6, { key });
+  const recs = signedChain(6, { key });
 
   it('accepts JSON lines and a JSON array', async () => {
     expect((await run(['--key', b64(key)], jsonl(recs))).code).toBe(0);
@@ -142,7 +107,7 @@ describe('verify-record on a stream', () => {
   it('reports a seq gap with the seq to replay from', async () => {
     const r = await run(['--key', b64(key)], jsonl([...recs.slice(0, 2), ...recs.slice(4)]));
     expect(r.code).toBe(1);
-    expect(r.out).toContain('PROBLEM seq 3..4 missing before seq 5 (gap of 2); ask the gateway for a replay from seq 3');
+    expect(r.out).toContain('PROBLEM seq 3..4: missing before seq 5 (gap of 2); ask the gateway for a replay from seq 3');
   });
 
   it('reports a broken chain even when every record is validly signed', async () => {
@@ -172,7 +137,7 @@ describe('verify-record on a stream', () => {
   });
 
   it('keeps chains of different gateways apart', async () => {
-    const other = chain(3, { key, gateway: 'gw2' });
+    const other = signedChain(3, { key, gateway: 'gw2' });
     const r = await run(['--key', b64(key), '--json'], jsonl([...recs, ...other]));
     expect(r.code).toBe(0);
     expect((JSON.parse(r.out) as { chains: unknown[] }).chains).toHaveLength(2);
@@ -180,7 +145,7 @@ describe('verify-record on a stream', () => {
 
   it('follows a key rotation signed by a trusted key, and explains an old key it was not given', async () => {
     const next = generateGatewayKey();
-    const rotated = chain(6, { key, rotateAt: 3, next });
+    const rotated = signedChain(6, { key, rotateAt: 3, next });
     expect(rotated[4]?.keyId).toBe(next.keyId);
     const r = await run(['--key', b64(key)], jsonl(rotated));
     expect(r.code, r.out).toBe(0);
@@ -194,7 +159,7 @@ describe('verify-record on a stream', () => {
 
   it('does not trust a key introduced by a rotation record it cannot verify', () => {
     const intruder = generateGatewayKey();
-    const rotated = chain(4, { key: intruder, rotateAt: 2 });
+    const rotated = signedChain(4, { key: intruder, rotateAt: 2 });
     const report = verifyRecords(rotated, [parsePublicKey(b64(key), '--key')]);
     expect(report.ok).toBe(false);
     expect(report.problems.every((p) => p.kind === 'key')).toBe(true);
@@ -204,7 +169,7 @@ describe('verify-record on a stream', () => {
 
 describe('verify-record input errors (exit 2)', () => {
   it('refuses what is not records, naming the line', async () => {
-    const rec = chain(1)[0];
+    const rec = signedChain(1)[0];
     const a = await run([], `${JSON.stringify(rec)}\nnot json\n`);
     expect(a.code).toBe(2);
     expect(a.err).toContain('stdin line 2: not JSON');
