@@ -1,7 +1,7 @@
 // `sterilink verify-trace TRACE.csv --program ID [--json] [--volume-l N]`: exit 0 pass, 1 fail, 2 bad input.
 import fs from 'node:fs';
 import { parseArgs } from 'node:util';
-import { PRESETS, TraceFormatError, formatVerificationTable, getProgram, parseTraceCsv, verifyCycle, type CycleTrace } from '../verify/index.js';
+import { PRESETS, TraceFormatError, formatVerificationTable, getProgram, parseTraceFile, verifyCycle, type CycleTrace } from '../verify/index.js';
 import { type CommandIo, println, UsageError } from './command.js';
 
 const USAGE = 'usage: sterilink verify-trace TRACE.csv --program ID [--json] [--volume-l N]';
@@ -27,7 +27,8 @@ export async function verifyTraceCommand(io: CommandIo): Promise<number> {
   }
   let trace: CycleTrace;
   try {
-    trace = { samples: parseTraceCsv(text) };
+    const parsed = parseTraceFile(text); // `# result:` / a result column: the device's own word (DESIGN §11)
+    trace = { samples: parsed.samples, ...(parsed.deviceResult !== undefined && { deviceResult: parsed.deviceResult }) };
   } catch (e) {
     if (e instanceof TraceFormatError) {
       println(io.stderr, `${file}: ${e.message}`);

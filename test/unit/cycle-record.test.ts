@@ -35,6 +35,30 @@ describe('what the gateway adds to the verifier', () => {
   it('fails a cycle whose start was not seen, and one that ended without a device result', () => {
     expect(judge(cycle(good(1e12), { startSeen: false })).criteria.find((c) => c.id === 'data_complete')?.pass).toBe(false);
     const idle = judge(cycle(good(1e12), { endReason: 'idle-timeout', endStatus: undefined }));
-    expect(idle.criteria.find((c) => c.id === 'device_result')).toMatchObject({ pass: false, detail: 'the device went silent before reporting a result' });
+    expect(idle.criteria.find((c) => c.id === 'device_result')).toMatchObject({ pass: false });
+    expect(idle.criteria.find((c) => c.id === 'device_result')?.detail).toMatch(/^the device went silent before reporting a result; .*ends in phase exhaust/);
+  });
+
+  it('keeps both readings printed in the same second: an excursion on the second line is judged', () => {
+    const s = good(1e12);
+    const at = s.findIndex((x) => x.ts === 1e12 + 200_000);
+    const twice = [...s.slice(0, at + 1), { ...(s[at] as TrackedSample), temp_c: 133.1, pressure_kpa: psatKpa(133.1) }, ...s.slice(at + 1)];
+    const trace = traceOf(cycle(twice), undefined);
+    expect(trace.samples.filter((x) => x.t === 200).map((x) => x.temp_c)).toEqual([134.6, 133.1]);
+    const r = judge(cycle(twice));
+    expect(r.criteria.find((c) => c.id === 'temp_band')).toMatchObject({ pass: false });
+    expect(r.verdict).toBe('fail');
+  });
+
+  it('an end inferred from the stream (flag fell, then silence) is not a completed cycle', () => {
+    // the AMSCO-like stream: the last phase the samples show is exhaust, no result line
+    const r = judge(cycle(good(1e12), { endStatus: undefined, endInferred: true }));
+    const dr = r.criteria.find((c) => c.id === 'device_result');
+    expect(dr?.pass).toBe(false);
+    expect(dr?.detail).toMatch(/inferred/);
+    expect(dr?.detail).toMatch(/power loss/);
+    // even a stream whose inferred phases end in `complete` does not prove the device finished
+    const completeLast = good(1e12).map((x, i, all) => (i === all.length - 1 ? { ...x, phase: 'complete' as const } : x));
+    expect(judge(cycle(completeLast, { endStatus: undefined, endInferred: true })).criteria.find((c) => c.id === 'device_result')?.pass).toBe(false);
   });
 });
