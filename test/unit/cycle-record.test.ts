@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { FinishedCycle, TrackedSample } from '../../gateway/cycle/cycle-state.js';
-import { applyGatewayFindings, traceOf } from '../../gateway/cycle/cycle-record.js';
-import { getProgram, verifyCycle } from '../../gateway/verify/index.js';
+import { applyGatewayFindings, cycleBody, traceOf } from '../../gateway/cycle/cycle-record.js';
+import { cycleTraceCsv } from '../../gateway/cycle/cycle-csv.js';
+import { getProgram, parseTraceFile, verifyCycle } from '../../gateway/verify/index.js';
 import { psatKpa } from '../../gateway/verify/steam-table.js';
 
 function cycle(samples: TrackedSample[], over: Partial<FinishedCycle> = {}): FinishedCycle {
@@ -60,5 +61,26 @@ describe('what the gateway adds to the verifier', () => {
     // even a stream whose inferred phases end in `complete` does not prove the device finished
     const completeLast = good(1e12).map((x, i, all) => (i === all.length - 1 ? { ...x, phase: 'complete' as const } : x));
     expect(judge(cycle(completeLast, { endStatus: undefined, endInferred: true })).criteria.find((c) => c.id === 'device_result')?.pass).toBe(false);
+  });
+
+  it('an exported cycle re-verifies to the gateway\'s verdict, criterion by criterion: the device result travels in the file', () => {
+    const program = getProgram('steam-134-4')!;
+    // heating, sterilizing, exhaust, complete, with two readings in one second (an excursion on the second)
+    const samples: TrackedSample[] = [...good(1e12), { ts: 1e12 + 400_000, temp_c: 100, pressure_kpa: 101, phase: 'complete' }];
+    samples.splice(201, 0, { ...(samples[200] as TrackedSample), temp_c: 137.4, pressure_kpa: psatKpa(137.4) });
+    const phases = samples.filter((x, i) => i === 0 || x.phase !== samples[i - 1]?.phase).map((x) => ({ phase: x.phase!, ts: x.ts }));
+    for (const endStatus of ['ok', 'aborted', 'fault', undefined] as const) {
+      const c = cycle(samples, { phases, ...(endStatus ? { endStatus } : { endStatus: undefined }) });
+      const trace = traceOf(c, undefined);
+      const result = applyGatewayFindings(verifyCycle(trace, program), c);
+      const body = cycleBody({
+        cycle: c, deviceType: 'steam-sterilizer', choice: { program, id: program.id, source: 'config-default' }, program, trace, result,
+        binding: { sampleChain: { seq: 1, hash: 'h' }, raw: { lines: 0, sha256: 's' } },
+      });
+      const file = parseTraceFile(cycleTraceCsv(body, ['record seq 1']));
+      const again = verifyCycle({ samples: file.samples, ...(file.deviceResult ? { deviceResult: file.deviceResult } : {}) }, program);
+      expect(again.criteria.map((x) => [x.id, x.pass]), String(endStatus)).toEqual(result.criteria.map((x) => [x.id, x.pass]));
+      expect(again.verdict).toBe(result.verdict);
+    }
   });
 });
