@@ -160,8 +160,8 @@ const PRESET_LIST: Program[] = [
     leakMaxStartKpa: 7,
     leakStabilizeMinS: 300,
   },
-  washer('washer-a0-600', 'Washer-disinfector, A0 600 (90 °C, 1 min)', 600, 90, 60),
-  washer('washer-a0-3000', 'Washer-disinfector, A0 3000 (90 °C, 5 min)', 3000, 90, 300),
+  washer('washer-a0-600', 'Washer-disinfector, A0 ≥ 600 or 90 °C for 1 min', 600, 90, 60),
+  washer('washer-a0-3000', 'Washer-disinfector, A0 ≥ 3000 or 90 °C for 5 min', 3000, 90, 300),
 ];
 
 /** The built-in programs by id (frozen). */
