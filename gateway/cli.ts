@@ -15,7 +15,7 @@ Usage: sterilink <command> [options]
   simulate autoclave|washer|bi-reader|scanner (--serial PATH | --tcp PORT) [--program ID] [--speed N]
                      [--cycles N] [--fault NAME] [--replay TRACE.csv] [--name NAME] [--wait-client]
                                         a simulated device (sterilink simulate --help for all options)
-  verify-trace TRACE.csv --program ID [--json] [--volume-l N]
+  verify-trace TRACE.csv --program ID [--json] [--volume-l N] [--config FILE]
                                         verify a cycle trace: exit 0 pass, 1 fail, 2 bad input
   check-config FILE                     validate a config: exit 0, or 2 listing every problem
   db verify [--data-dir DIR]            recompute every hash chain and signature: exit 0 intact, 1 tampered
