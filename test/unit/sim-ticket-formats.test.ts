@@ -62,6 +62,13 @@ describe('every simulator format parses clean with its profile', () => {
     expect(ofKind(events, 'cycle-end')).toHaveLength(1);
   });
 
+  it.each(['prevac-ticket', 'prevac-ticket-zh'].flatMap((profile) => programs.map((program) => [profile, program] as const)))(
+    '%s, %s: a fault-free cycle passes the gateway\'s verifier (leak test stabilised and evacuated, Bowie–Dick hold ≤ 4 min)',
+    (profile, program) => {
+      expect(failing(parse(plan(profile, program), profile), program)).toEqual([]);
+    },
+  );
+
   it('unknown profiles are refused, naming the valid ones', () => {
     expect(() => resolveAutoclaveSettings({ program: 'steam-134-4', profile: 'amsco' })).toThrow(/unknown autoclave profile 'amsco'; valid profiles: prevac-ticket, prevac-ticket-zh, amsco-ls, amsco-ls-metric, scican-summary/);
   });
