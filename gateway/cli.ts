@@ -15,11 +15,11 @@ Usage: sterilink <command> [options]
   simulate autoclave|washer|bi-reader|scanner (--serial PATH | --tcp PORT) [--program ID] [--speed N]
                      [--cycles N] [--fault NAME] [--replay TRACE.csv] [--name NAME] [--wait-client]
                                         a simulated device (sterilink simulate --help for all options)
-  verify-trace TRACE.csv --program ID [--json] [--volume-l N]
+  verify-trace TRACE.csv --program ID [--json] [--volume-l N] [--config FILE]
                                         verify a cycle trace: exit 0 pass, 1 fail, 2 bad input
   check-config FILE                     validate a config: exit 0, or 2 listing every problem
   db verify [--data-dir DIR]            recompute every hash chain and signature: exit 0 intact, 1 tampered
-  db export [--data-dir DIR] [--type T] [--since ISO] [--format jsonl|csv]
+  db export [--data-dir DIR] [--type T] [--since ISO] [--seq N] [--format jsonl|csv]
                                         export records (csv: cycle traces in the verify-trace format)
   keys show|rotate [--data-dir DIR]     the gateway's Ed25519 public key and key id
   programs                              list the verification programs and their limits

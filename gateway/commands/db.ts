@@ -5,13 +5,13 @@ import { dbPath, exportRecords, formatProblem, openDatabase, RECORD_TYPES, verif
 import { cycleTraceCsv } from '../cycle/cycle-csv.js';
 import { type CommandIo, println, UsageError } from './command.js';
 
-const USAGE = 'usage: sterilink db verify [--data-dir DIR] [--json]\n       sterilink db export [--data-dir DIR] [--type T] [--since ISO] [--format jsonl|csv]';
+const USAGE = 'usage: sterilink db verify [--data-dir DIR] [--json]\n       sterilink db export [--data-dir DIR] [--type T] [--since ISO] [--seq N] [--format jsonl|csv]';
 
 export async function dbCommand(io: CommandIo): Promise<number> {
   const [sub, ...rest] = io.argv;
   const { values } = parseArgs({
     args: rest, strict: true,
-    options: { 'data-dir': { type: 'string', default: './data' }, json: { type: 'boolean' }, type: { type: 'string' }, since: { type: 'string' }, format: { type: 'string', default: 'jsonl' } },
+    options: { 'data-dir': { type: 'string', default: './data' }, json: { type: 'boolean' }, type: { type: 'string' }, since: { type: 'string' }, seq: { type: 'string' }, format: { type: 'string', default: 'jsonl' } },
   });
   const dataDir = values['data-dir'] as string;
   if (sub !== 'verify' && sub !== 'export') throw new UsageError(USAGE);
@@ -42,6 +42,11 @@ export async function dbCommand(io: CommandIo): Promise<number> {
     println(io.stderr, `--since: expected an ISO 8601 date or date-time, found "${values.since}"`);
     return 2;
   }
+  const seq = values.seq === undefined ? undefined : Number(values.seq);
+  if (seq !== undefined && !(Number.isInteger(seq) && seq > 0)) {
+    println(io.stderr, `--seq: expected a record seq (a whole number ≥ 1), found "${values.seq}"`);
+    return 2;
+  }
   const format = values.format as string;
   if (format !== 'jsonl' && format !== 'csv') {
     println(io.stderr, `--format: expected jsonl or csv, found "${format}"`);
@@ -49,7 +54,9 @@ export async function dbCommand(io: CommandIo): Promise<number> {
   }
   const db = openDatabase(dataDir, { readonly: true });
   try {
-    const filter = { ...(type ? { type: type as RecordType } : {}), ...(values.since ? { since: new Date(values.since).toISOString() } : {}) };
+    const filter = {
+      ...(type ? { type: type as RecordType } : {}), ...(values.since ? { since: new Date(values.since).toISOString() } : {}), ...(seq !== undefined ? { seq } : {}),
+    };
     if (format === 'jsonl') {
       for (const line of exportRecords(db, filter)) println(io.stdout, line);
       return 0;
@@ -62,8 +69,8 @@ export async function dbCommand(io: CommandIo): Promise<number> {
     for (const line of exportRecords(db, { ...filter, type: 'cycle' })) {
       const rec = JSON.parse(line) as SignedRecord;
       const b = rec.body as { cycleNo?: number | null; program?: string | null; verdict?: string };
-      println(io.stdout, `# record seq ${rec.seq} device ${rec.device ?? '-'} cycle ${b.cycleNo ?? '-'} program ${b.program ?? '-'} verdict ${b.verdict ?? '-'}`);
-      io.stdout.write(cycleTraceCsv(rec.body));
+      // One trace per cycle; the comment lines keep it re-verifiable as written (`verify-trace` reads them).
+      io.stdout.write(cycleTraceCsv(rec.body, [`record seq ${rec.seq} device ${rec.device ?? '-'} cycle ${b.cycleNo ?? '-'} program ${b.program ?? '-'} verdict ${b.verdict ?? '-'}`]));
       n++;
     }
     if (n === 0) println(io.stderr, 'no cycle records');

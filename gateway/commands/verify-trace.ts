@@ -1,21 +1,39 @@
-// `sterilink verify-trace TRACE.csv --program ID [--json] [--volume-l N]`: exit 0 pass, 1 fail, 2 bad input.
+// `sterilink verify-trace TRACE.csv --program ID [--json] [--volume-l N] [--config FILE]`: exit 0 pass, 1 fail,
+// 2 bad input. With --config the site's programs (config `programs:`) are known too, so a cycle recorded
+// under a site program (e.g. pressureChannel: false) re-verifies as the gateway verified it.
 import fs from 'node:fs';
 import { parseArgs } from 'node:util';
-import { PRESETS, TraceFormatError, formatVerificationTable, getProgram, parseTraceCsv, verifyCycle, type CycleTrace } from '../verify/index.js';
+import { ConfigError, loadConfigFile } from '../../config/load-config.js';
+import { knownProgramIds } from '../programs-registry.js';
+import {
+  PRESETS, TraceFormatError, formatVerificationTable, parseTraceFile, resolvePrograms, verifyCycle, type CycleTrace, type Program,
+  type ProgramOverride,
+} from '../verify/index.js';
 import { type CommandIo, println, UsageError } from './command.js';
 
-const USAGE = 'usage: sterilink verify-trace TRACE.csv --program ID [--json] [--volume-l N]';
+const USAGE = 'usage: sterilink verify-trace TRACE.csv --program ID [--json] [--volume-l N] [--config FILE]';
 
 export async function verifyTraceCommand(io: CommandIo): Promise<number> {
   const { values, positionals } = parseArgs({
     args: io.argv, allowPositionals: true, strict: true,
-    options: { program: { type: 'string', short: 'p' }, json: { type: 'boolean' }, 'volume-l': { type: 'string' } },
+    options: { program: { type: 'string', short: 'p' }, json: { type: 'boolean' }, 'volume-l': { type: 'string' }, config: { type: 'string' } },
   });
   const file = positionals[0];
   if (!file || !values.program) throw new UsageError(USAGE);
-  const program = getProgram(values.program);
+  let programs: Readonly<Record<string, Readonly<Program>>> = PRESETS;
+  if (values.config !== undefined) {
+    try {
+      const { config } = loadConfigFile(values.config, { env: io.env, knownPrograms: knownProgramIds() });
+      programs = resolvePrograms(config.programs as ProgramOverride[]);
+    } catch (e) {
+      if (!(e instanceof ConfigError)) throw e;
+      println(io.stderr, e.message);
+      return 2;
+    }
+  }
+  const program = Object.hasOwn(programs, values.program) ? programs[values.program] : undefined;
   if (!program) {
-    println(io.stderr, `unknown program "${values.program}"; known programs: ${Object.keys(PRESETS).join(', ')}`);
+    println(io.stderr, `unknown program "${values.program}"; known programs: ${Object.keys(programs).join(', ')}`);
     return 2;
   }
   let text: string;
@@ -27,7 +45,8 @@ export async function verifyTraceCommand(io: CommandIo): Promise<number> {
   }
   let trace: CycleTrace;
   try {
-    trace = { samples: parseTraceCsv(text) };
+    const parsed = parseTraceFile(text); // `# result:` / a result column: the device's own word (DESIGN §11)
+    trace = { samples: parsed.samples, ...(parsed.deviceResult !== undefined && { deviceResult: parsed.deviceResult }) };
   } catch (e) {
     if (e instanceof TraceFormatError) {
       println(io.stderr, `${file}: ${e.message}`);

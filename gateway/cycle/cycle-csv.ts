@@ -1,13 +1,16 @@
 // A stored cycle record's curve back in the trace format (DESIGN §6), so it can be re-verified
-// independently with `verify-trace`.
-import { writeTraceCsv, type Phase, type TraceSample } from '../verify/index.js';
+// independently with `verify-trace`, unchanged: `#` comment lines first (the caller's, then the device's
+// own result as `# result: ok|fail|aborted`, DESIGN §11), then the header and the samples.
+import { writeTraceCsv, type DeviceResult, type Phase, type TraceSample } from '../verify/index.js';
 
 interface CurveBody {
   curve?: { t_s?: (number | null)[]; temp_c?: (number | null)[]; pressure_kpa?: (number | null)[]; temp2_c?: (number | null)[] };
   phases?: { phase: Phase; t_s: number | null }[];
+  /** What the device printed or sent at the end; null when it said nothing (an inferred or silent end). */
+  end?: { status?: DeviceResult | null };
 }
 
-export function cycleTraceCsv(body: Record<string, unknown>): string {
+export function cycleTraceCsv(body: Record<string, unknown>, comments: readonly string[] = []): string {
   const b = body as CurveBody;
   const t = b.curve?.t_s ?? [];
   const phases = (b.phases ?? []).filter((p) => p.t_s !== null) as { phase: Phase; t_s: number }[];
@@ -22,5 +25,6 @@ export function cycleTraceCsv(body: Record<string, unknown>): string {
     if (ph) s.phase = ph;
     samples.push(s);
   });
-  return writeTraceCsv(samples);
+  const status = b.end?.status;
+  return writeTraceCsv(samples, { comments, ...(status ? { deviceResult: status } : {}) });
 }

@@ -15,16 +15,17 @@ const iso = (ms: number) => new Date(ms).toISOString();
 const round = (x: number | null | undefined, d: number): number | null =>
   x === null || x === undefined || !Number.isFinite(x) ? null : Math.round(x * 10 ** d) / 10 ** d;
 
-/** The trace the verifier sees: seconds from the cycle's first sample, in acquisition order. */
+/**
+ * The trace the verifier sees: seconds from the cycle's first sample, in acquisition order. Two lines printed
+ * in the same second are both kept, in the order they arrived (the sort is stable): an excursion on the
+ * second one is judged like any other reading (the verifier accepts two readings per instant).
+ */
 export function traceOf(c: FinishedCycle, chamberLitres: number | undefined): CycleTrace {
   const sorted = [...c.samples].sort((a, b) => a.ts - b.ts);
   const t0 = sorted[0]?.ts ?? c.startedAt;
   const samples: TraceSample[] = [];
-  let lastT = -Infinity;
   for (const s of sorted) {
     const t = (s.ts - t0) / 1000;
-    if (t <= lastT) continue; // two lines with the same printed second: the first one counts
-    lastT = t;
     const x: TraceSample = { t, temp_c: s.temp_c };
     if (s.temp2_c !== undefined) x.temp2_c = s.temp2_c;
     if (s.pressure_kpa !== undefined) x.pressure_kpa = s.pressure_kpa;
@@ -47,14 +48,17 @@ export function applyGatewayFindings(result: VerificationResult, c: FinishedCycl
     if (cr.id === 'data_complete' && !c.startSeen) {
       return { ...cr, pass: false, detail: `${cr.detail}; the ticket header was not received (gateway started mid-cycle)` };
     }
-    if (cr.id === 'device_result' && c.endReason !== 'device' && cr.pass !== false) {
+    if (cr.id === 'device_result' && c.endReason !== 'device') {
       const why = c.endReason === 'idle-timeout' ? 'the device went silent before reporting a result'
         : c.endReason === 'shutdown' ? 'the gateway closed the cycle before the device reported a result'
           : 'a new cycle started before this one reported a result';
-      return { ...cr, pass: false, detail: why };
+      return { ...cr, pass: false, detail: cr.pass === false ? `${why}; ${cr.detail}` : why };
     }
-    if (cr.id === 'device_result' && c.endInferred && cr.pass === null) {
-      return { ...cr, detail: 'the device prints no result: the cycle end was inferred from its stream' };
+    if (cr.id === 'device_result' && c.endInferred) {
+      // The stream prints no result; its end was read from the flag and a silence. A power loss in drying
+      // looks the same as a finished cycle, so even phases that end in `complete` (inferred too) prove nothing.
+      const why = 'the device prints no result: the cycle end was inferred from its stream (flag fell, then silence), and a power loss in drying looks the same, so completion is not proven';
+      return { ...cr, pass: false, detail: cr.pass === false ? `${cr.detail}; ${why}` : why };
     }
     return cr;
   });

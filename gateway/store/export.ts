@@ -7,6 +7,8 @@ export interface ExportFilter {
   type?: RecordType;
   /** ISO 8601 date-time: records with ts at or after it. */
   since?: string;
+  /** Only the record with this seq. */
+  seq?: number;
 }
 
 /** Yields each matching record's canonical JSON text (no trailing newline), streaming from the DB. */
@@ -20,6 +22,6 @@ export function* exportRecords(db: Db, filter: ExportFilter = {}): Generator<str
     if (Number.isNaN(t)) throw new GatewayError('store.export', `--since ${filter.since} is not a date`, { since: filter.since });
     since = new Date(t).toISOString(); // stored ts are toISOString() text, so text order is time order
   }
-  const stmt = db.prepare('SELECT json FROM records WHERE (@type IS NULL OR type = @type) AND (@since IS NULL OR ts >= @since) ORDER BY seq').pluck();
-  for (const json of stmt.iterate({ type: filter.type ?? null, since })) yield json as string;
+  const stmt = db.prepare('SELECT json FROM records WHERE (@type IS NULL OR type = @type) AND (@since IS NULL OR ts >= @since) AND (@seq IS NULL OR seq = @seq) ORDER BY seq').pluck();
+  for (const json of stmt.iterate({ type: filter.type ?? null, since, seq: filter.seq ?? null })) yield json as string;
 }

@@ -2,8 +2,8 @@
 // temp_band (steam) and disinfect_temp (washer) both are.
 
 import { criterion, fmtNum, type CriterionId, type CriterionResult } from './criterion.js';
-import { isReading, type TraceSample } from './trace.js';
-import type { BandScan, TraceView } from './trace-view.js';
+import { isReading, type Phase, type TraceSample } from './trace.js';
+import { MAX_READINGS_PER_INSTANT, type BandScan, type ReadingAt, type TraceView } from './trace-view.js';
 
 export type RequiredChannel = 'temperature' | 'pressure';
 
@@ -19,6 +19,10 @@ export function dataComplete(v: TraceView, stageMask: Uint8Array, stageName: str
   if (v.n < 2) return c(false, `only ${v.n} sample${v.n === 1 ? '' : 's'}: nothing to verify a cycle on`);
   if (v.disorderAt >= 0) {
     const at = v.s[v.disorderAt] as TraceSample;
+    const prev = v.s[v.disorderAt - 1] as TraceSample | undefined;
+    if (prev && at.t === prev.t) {
+      return c(false, `more than ${MAX_READINGS_PER_INSTANT} readings at t=${at.t} s (sample ${v.disorderAt + 1}): the device clock did not advance, so the record's time axis cannot be trusted`);
+    }
     return c(false, `time does not increase (or is not a usable number) at sample ${v.disorderAt + 1} (t=${at.t} s): the order of the record cannot be trusted`);
   }
   const problems: string[] = [];
@@ -51,18 +55,28 @@ export function dataComplete(v: TraceView, stageMask: Uint8Array, stageName: str
   return c(true, `${v.n} samples over ${fmtNum(span)} s, largest interval ${fmtNum(v.maxGap?.seconds ?? 0)} s`);
 }
 
+/** The phase a finished cycle ends in; anything else as the last phase means the record stops early. */
+const COMPLETED: Phase = 'complete';
+
 /**
  * device_result: what the device said at the end, else what the phases show. A fault phase fails the
- * cycle even when the device reports ok (the samples show the fault; they win).
+ * cycle even when the device reports ok (the samples show the fault; they win). Without a device result, a
+ * trace whose phases end anywhere but `complete` (after exhaust, in the hold, in drying) shows a cycle that
+ * never completed: it fails (WS 310.3 / EN 285: the cycle must complete all its stages, standards.md §1.3.5).
+ * A trace with no phases at all shows nothing either way: `null`.
  */
 export function deviceResult(v: TraceView): CriterionResult {
   const c = (pass: boolean | null, detail: string): CriterionResult => criterion('device_result', pass, null, 'ok', '', detail);
   let faultAt = -1;
-  let lastPhase: string | undefined;
+  let lastPhase: Phase | undefined;
+  let lastAt = -1;
   for (let i = 0; i < v.n; i++) {
     const x = v.s[i] as TraceSample;
     if (x.phase === 'fault' && faultAt < 0) faultAt = i;
-    if (x.phase !== undefined) lastPhase = x.phase;
+    if (x.phase !== undefined) {
+      lastPhase = x.phase;
+      lastAt = i;
+    }
   }
   const fault = faultAt >= 0 ? `the trace enters phase fault at t=${fmtNum((v.s[faultAt] as TraceSample).t)} s` : '';
   switch (v.trace.deviceResult) {
@@ -74,26 +88,39 @@ export function deviceResult(v: TraceView): CriterionResult {
       return fault ? c(false, `the device reported ok but ${fault}`) : c(true, 'the device reported ok');
     default:
       if (fault) return c(false, fault);
-      if (lastPhase === 'complete') return c(true, 'no device result; the trace ends in phase complete');
-      return c(null, `no device result, and the trace ends in ${lastPhase === undefined ? 'no phase' : `phase ${lastPhase}`}, not complete`);
+      if (lastPhase === undefined) return c(null, 'no device result and no phases: whether the cycle completed is not shown');
+      if (lastPhase === COMPLETED) return c(true, 'no device result; the trace ends in phase complete');
+      return c(false, `no device result, and the trace ends in phase ${lastPhase} at t=${fmtNum((v.s[lastAt] as TraceSample).t)} s, not complete: the cycle is not shown to have completed`);
   }
+}
+
+export interface BandOptions {
+  /** What the reference channel (temp_c) is called in a detail: "drain" for steam. */
+  reference: string;
+  /** Judge only the upper limit, saying why the lower one does not apply (washer A0 route). */
+  upperOnly?: string;
 }
 
 /**
  * A temperature band judged from the reference sensor first reaching `lo` (see bandScan): pass when
  * nothing rises above `hi` or dips below `lo`. measured = the worst excursion in K (+ above, − below, 0 inside).
  */
-export function bandCriterion(id: CriterionId, scan: BandScan | null, lo: number, hi: number, where: string, notReached: string): CriterionResult {
+export function bandCriterion(
+  id: CriterionId, v: TraceView, scan: BandScan | null, lo: number, hi: number, where: string, notReached: string, o: BandOptions,
+): CriterionResult {
   const limit = `${fmtNum(lo)}–${fmtNum(hi)} °C`;
   if (!scan) return criterion(id, false, null, limit, 'K', notReached);
   const above = scan.max - hi;
-  const below = lo - scan.min;
+  const below = o.upperOnly === undefined ? lo - scan.min : 0;
   let measured = 0;
   if (above > 0 && above >= below) measured = above;
   else if (below > 0) measured = -below;
+  const name = (at: ReadingAt): string => (at.channel === 'temp2_c' ? 'load probe' : o.reference);
+  const when = (at: ReadingAt): string => `t=${fmtNum((v.s[at.i] as TraceSample).t)} s`;
   const range = `${where} ${fmtNum(scan.min)}–${fmtNum(scan.max)} °C from t=${fmtNum(scan.startT)} s`;
   const issues: string[] = [];
-  if (above > 0) issues.push(`rises to ${fmtNum(scan.max)} °C, ${fmtNum(above)} K above the band`);
-  if (below > 0) issues.push(`dips to ${fmtNum(scan.min)} °C, ${fmtNum(below)} K below the band`);
-  return criterion(id, issues.length === 0, measured, limit, 'K', issues.length ? `${range}: ${issues.join(', ')}` : `${range}, within ${limit}`);
+  if (above > 0) issues.push(`the ${name(scan.maxAt)} rises to ${fmtNum(scan.max)} °C at ${when(scan.maxAt)}, ${fmtNum(above)} K above the band`);
+  if (below > 0) issues.push(`the ${name(scan.minAt)} dips to ${fmtNum(scan.min)} °C at ${when(scan.minAt)}, ${fmtNum(below)} K below the band`);
+  const ok = o.upperOnly === undefined ? `within ${limit}` : `at or below ${fmtNum(hi)} °C (${o.upperOnly})`;
+  return criterion(id, issues.length === 0, measured, limit, 'K', issues.length ? `${range}: ${issues.join(', ')}` : `${range}, ${ok}`);
 }

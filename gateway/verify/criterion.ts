@@ -4,7 +4,8 @@
 import type { Phase } from './trace.js';
 
 export const STEAM_CRITERIA = [
-  'hold_time', 'temp_band', 'saturated_steam', 'equilibration_time', 'sensor_agreement', 'data_complete', 'device_result',
+  'hold_time', 'temp_band', 'saturated_steam', 'equilibration_time', 'sensor_agreement', 'temp_stability', 'data_complete',
+  'device_result',
 ] as const;
 export const BOWIE_DICK_CRITERIA = [...STEAM_CRITERIA, 'bowie_dick'] as const;
 export const LEAK_TEST_CRITERIA = ['leak_rate', 'data_complete', 'device_result'] as const;
@@ -27,7 +28,7 @@ export interface CriterionResult {
 
 /** How `measured` compares with `limit` for a criterion to pass (for people reading a report). */
 export const LIMIT_SENSE: Readonly<Partial<Record<CriterionId, '≥' | '≤' | '<' | '='>>> = {
-  hold_time: '≥', temp_band: '=', saturated_steam: '≤', equilibration_time: '≤', sensor_agreement: '≤',
+  hold_time: '≥', temp_band: '=', saturated_steam: '≤', equilibration_time: '≤', sensor_agreement: '≤', temp_stability: '≤',
   data_complete: '≤', device_result: '=', bowie_dick: '=', leak_rate: '≤',
   a0: '≥', disinfect_temp: '=', disinfect_time: '≥', prewash_temp: '<',
 };

@@ -2,7 +2,8 @@
 
 export type { Phase, TraceSample, CycleTrace, KnownGap, DeviceResult } from './trace.js';
 export { isReading } from './trace.js';
-export { parseTraceCsv, writeTraceCsv, TraceFormatError } from './trace-csv.js';
+export { parseTraceCsv, parseTraceFile, writeTraceCsv, TraceFormatError } from './trace-csv.js';
+export type { TraceFile, TraceCsvOptions } from './trace-csv.js';
 export type {
   SteamKind, ProgramKind, Equilibration, SteamProgram, WasherProgram, Program, ProgramOverride,
 } from './programs.js';

@@ -31,14 +31,25 @@ export interface SteamProgram {
   equilibration: Equilibration;
   /** Max spread between temperature channels during the hold. */
   maxSensorSpreadK: number;
-  /** Max |T_drain − T_sat(p_chamber)| during the hold. */
+  /** Max |T_drain − T_sat(p_chamber)| over the plateau. */
   maxTsatDiffK: number;
+  /** Max deviation of each temperature channel from its own mean over the hold (temp_stability). */
+  maxFluctuationK: number;
+  /** false: this site's machines have no chamber pressure output, so saturation cannot be measured and
+   * saturated_steam is `null` (saying so) instead of failing. Absent = true: a steam cycle must prove it. */
+  pressureChannel?: boolean;
+  /** Bowie–Dick: the longest plateau allowed (over-exposure makes a failing sheet look uniform). */
+  maxHoldS?: number;
   /** Longer intervals between samples are a hole in the record, not evidence. */
   maxGapS: number;
   /** Air-leakage test only: max rate of pressure rise over the measuring phase. */
   leakRateMaxKpaPerMin?: number;
   /** Air-leakage test only: minimum length of the measuring phase. */
   leakMeasureMinS?: number;
+  /** Air-leakage test only: the measurement must start at or below this pressure (the lowest operating vacuum). */
+  leakMaxStartKpa?: number;
+  /** Air-leakage test only: minimum length of the 'leak-stabilize' phase right before the measurement. */
+  leakStabilizeMinS?: number;
   /** Criteria that must be proven (pass true) for a pass verdict: a `null` (not provable, e.g. from a
    * summary ticket) becomes `false` for these. Default none. */
   requireProof?: string[];
@@ -48,12 +59,12 @@ export interface WasherProgram {
   id: string;
   kind: 'washer';
   title: string;
-  /** Minimum A0 (s) accumulated in the disinfection stage. */
+  /** Minimum A0 (s) accumulated in the disinfection stage: one route to a disinfected load. */
   a0Min: number;
   /** Disinfection temperature: lower limit of the disinfection band. */
   disinfectTempC: number;
   disinfectBandK: number;
-  /** Minimum continuous time at or above `disinfectTempC`. */
+  /** Minimum continuous time at or above `disinfectTempC`: the other route (time at temperature). */
   disinfectMinS: number;
   /** A0 is only accumulated at or above this temperature. */
   a0ThresholdC: number;
@@ -88,20 +99,21 @@ function steam(id: string, title: string, setTempC: number, minHoldS: number, ki
     equilibration: { ...EQUILIBRATION },
     maxSensorSpreadK: 2, // S7 [P]: spread between sensors ≤ 2 K during the plateau
     maxTsatDiffK: 2, // S6 [U]: |T − T_sat(p)| ≤ 2 K, both directions
+    maxFluctuationK: 1, // S7 [P]: each sensor within ±1 K of its own mean during the plateau (EN 285 / HTM 2010)
     maxGapS: MAX_GAP_S,
   };
 }
 
 // Washer numbers: standards.md §3.2 (WS 310.2 table [U], A0 arithmetic [C]) gives two equivalent
-// routes per class: ≥ 90 °C for ≥ 5 min or A0 ≥ 3000; ≥ 90 °C for ≥ 1 min or A0 ≥ 600.
-// The verifier checks BOTH the A0 and the time at temperature (ISO 15883-1 4.3.1 [C]: "continuously
-// maintained within the band for the specified time"), so a preset must be the pair the machine's
-// program actually runs. The golden trace washer-a0-3000-pass.csv crosses 65 °C at t=1089 s, reaches
-// 90.05 °C at t=1197 s and holds 90.05–91.19 °C (mean 90.8) until the stage ends at t=1499 s: 302 s
-// ≥ 300 s. A0 = 3808 (expected ≈ 3815): ≈ 3618 from those 302 s, ≈ 190 from the heat-up above 65 °C.
-// That is the 90 °C / 5 min / A0 3000 route, so washer-a0-3000 = {90 °C, 300 s, 3000}; washer-a0-600
-// is the same machine profile on the 90 °C / 1 min / A0 600 route. A site running 93 °C for 2.5 min
-// overrides disinfectTempC/disinfectMinS (both criteria must pass).
+// routes per class: ≥ 90 °C for ≥ 5 min or A0 ≥ 3000; ≥ 90 °C for ≥ 1 min or A0 ≥ 600. ISO 15883-1
+// 4.3.1 [C]: disinfection is achieved by the minimum temperature for the minimum time *or* the equivalent
+// A0. The verifier takes either route (washer-criteria.ts): A0 ≥ a0Min with no channel above the band, or
+// disinfectMinS continuously at ≥ disinfectTempC. The golden trace washer-a0-3000-pass.csv crosses 65 °C
+// at t=1089 s, reaches 90.05 °C at t=1197 s and holds 90.05–91.19 °C (mean 90.8) until the stage ends at
+// t=1499 s: 302 s ≥ 300 s. A0 = 3808 (expected ≈ 3815): ≈ 3618 from those 302 s, ≈ 190 from the heat-up
+// above 65 °C. That is the 90 °C / 5 min / A0 3000 pair, so washer-a0-3000 = {90 °C, 300 s, 3000};
+// washer-a0-600 is the same machine profile with 90 °C / 1 min / A0 600. A cycle at 80 °C for 10 min or at
+// 93 °C for 2.5 min passes on its A0 alone.
 function washer(id: string, title: string, a0Min: number, disinfectTempC: number, disinfectMinS: number): WasherProgram {
   return {
     id,
@@ -131,17 +143,25 @@ const PRESET_LIST: Program[] = [
   steam('steam-121-20', 'Steam 121 °C, 20 min', 121, 1200),
   // S3 [C]: 121 °C, 15 min minimum (CSC table 10.2).
   steam('steam-121-15', 'Steam 121 °C, 15 min', 121, 900),
-  // S10 [C]: Bowie–Dick test cycle 134 °C, 3.5 min; passes only with the indicator sheet result.
-  steam('bowie-dick-134', 'Bowie–Dick test 134 °C, 3.5 min', 134, 210, 'bowie-dick'),
   {
-    // S9 [C]: pressure rise ≤ 0.13 kPa/min; §1.4 [P]: measured over 10 min after ~5 min stabilisation.
+    // S10 [C]: Bowie–Dick test cycle 134 °C, 3.5 min (US 3.5–4 min); passes only with the indicator sheet
+    // result. The hold is also capped: over-exposure makes a failing sheet look uniform, so a plateau
+    // longer than 4 min (the top of the S10 range) fails.
+    ...steam('bowie-dick-134', 'Bowie–Dick test 134 °C, 3.5 min', 134, 210, 'bowie-dick'),
+    maxHoldS: 240,
+  },
+  {
+    // S9 [C]: pressure rise ≤ 0.13 kPa/min; §1.4 [P]: evacuate to the lowest operating vacuum (40–70 mbar
+    // abs, so ≤ 7 kPa), stabilise ~5 min with the valves closed, then measure over 10 min.
     // No plateau: set/band/hold are carried for a uniform shape but no temperature criterion runs.
     ...steam('leak-test', 'Air-leakage (vacuum) test', 134, 0, 'leak-test'),
     leakRateMaxKpaPerMin: 0.13,
     leakMeasureMinS: 600,
+    leakMaxStartKpa: 7,
+    leakStabilizeMinS: 300,
   },
-  washer('washer-a0-600', 'Washer-disinfector, A0 600 (90 °C, 1 min)', 600, 90, 60),
-  washer('washer-a0-3000', 'Washer-disinfector, A0 3000 (90 °C, 5 min)', 3000, 90, 300),
+  washer('washer-a0-600', 'Washer-disinfector, A0 ≥ 600 or 90 °C for 1 min', 600, 90, 60),
+  washer('washer-a0-3000', 'Washer-disinfector, A0 ≥ 3000 or 90 °C for 5 min', 3000, 90, 300),
 ];
 
 /** The built-in programs by id (frozen). */
@@ -156,8 +176,9 @@ export function getProgram(id: string): Readonly<Program> | undefined {
 
 /** The numeric fields a site may override, per program family (also what a config schema accepts). */
 export const STEAM_OVERRIDE_KEYS = [
-  'title', 'setTempC', 'bandK', 'minHoldS', 'equilibration', 'maxSensorSpreadK', 'maxTsatDiffK', 'maxGapS',
-  'leakRateMaxKpaPerMin', 'leakMeasureMinS', 'requireProof',
+  'title', 'setTempC', 'bandK', 'minHoldS', 'equilibration', 'maxSensorSpreadK', 'maxTsatDiffK', 'maxFluctuationK',
+  'pressureChannel', 'maxHoldS', 'maxGapS', 'leakRateMaxKpaPerMin', 'leakMeasureMinS', 'leakMaxStartKpa', 'leakStabilizeMinS',
+  'requireProof',
 ] as const;
 export const WASHER_OVERRIDE_KEYS = [
   'title', 'a0Min', 'disinfectTempC', 'disinfectBandK', 'disinfectMinS', 'a0ThresholdC', 'prewashMaxC', 'maxGapS', 'requireProof',
@@ -209,8 +230,18 @@ export function programProblems(p: Program): string[] {
     check('equilibration.largeAboveLitres', p.equilibration?.largeAboveLitres, 0, false);
     check('maxSensorSpreadK', p.maxSensorSpreadK, 0, true);
     check('maxTsatDiffK', p.maxTsatDiffK, 0, true);
+    check('maxFluctuationK', p.maxFluctuationK, 0, true);
+    if (p.pressureChannel !== undefined && typeof p.pressureChannel !== 'boolean') {
+      out.push(`pressureChannel: expected true or false, found ${JSON.stringify(p.pressureChannel)}`);
+    }
+    check('maxHoldS', p.maxHoldS, 0, false, true);
+    if (typeof p.maxHoldS === 'number' && typeof p.minHoldS === 'number' && p.maxHoldS < p.minHoldS) {
+      out.push(`maxHoldS: expected a number ≥ minHoldS (${p.minHoldS}), found ${p.maxHoldS}`);
+    }
     check('leakRateMaxKpaPerMin', p.leakRateMaxKpaPerMin, 0, true, p.kind !== 'leak-test');
     check('leakMeasureMinS', p.leakMeasureMinS, 0, false, true);
+    check('leakMaxStartKpa', p.leakMaxStartKpa, 0, true, true);
+    check('leakStabilizeMinS', p.leakStabilizeMinS, 0, false, true);
   }
   return out;
 }

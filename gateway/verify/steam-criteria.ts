@@ -1,5 +1,6 @@
-// Steam plateau criteria (DESIGN §7, standards.md §1.3): hold_time, temp_band, saturated_steam,
-// equilibration_time, sensor_agreement. Conservative: a hold is only what consecutive samples prove.
+// Steam plateau criteria (DESIGN §7, standards.md §1.3): hold_time, temp_band, saturated_steam. The criteria
+// that compare channels (equilibration_time, sensor_agreement, temp_stability) are in channel-criteria.ts.
+// Conservative: a hold is only what consecutive samples prove.
 
 import { criterion, fmtNum, type CriterionResult } from './criterion.js';
 import { bandCriterion } from './common-criteria.js';
@@ -7,6 +8,9 @@ import type { SteamProgram } from './programs.js';
 import { tsatC } from './steam-table.js';
 import { isReading, type TraceSample } from './trace.js';
 import { allInRange, bandScan, longestRun, maskCount, phaseMask, type BandScan, type Run, type TraceView } from './trace-view.js';
+
+/** Standard atmosphere, kPa: what a gauge transducer leaves out. */
+const ATMOSPHERE_KPA = 101.325;
 
 export interface SteamAnalysis {
   v: TraceView;
@@ -18,8 +22,12 @@ export interface SteamAnalysis {
   plateauSize: number;
   /** Longest continuous in-band run inside the plateau. */
   hold: Run | null;
-  /** The plateau from the drain first reaching set temperature. */
+  /** The plateau from the drain first reaching set temperature (the load probe's lower limit after eqLimitS). */
   band: BandScan | null;
+  /** Index of the last plateau sample (−1 without a plateau). */
+  plateauEnd: number;
+  /** The equilibration time this chamber is allowed (S5): the load probe must be in band after it. */
+  eqLimitS: number;
 }
 
 export function analyzeSteam(v: TraceView, p: SteamProgram): SteamAnalysis {
@@ -41,49 +49,121 @@ export function analyzeSteam(v: TraceView, p: SteamProgram): SteamAnalysis {
     }
     if (first >= 0) plateau.fill(1, first, last + 1);
   }
+  let plateauEnd = v.n - 1;
+  while (plateauEnd >= 0 && plateau[plateauEnd] !== 1) plateauEnd--;
+  const e = p.equilibration;
+  const chamber = v.trace.chamberLitres;
+  const eqLimitS = chamber !== undefined && chamber > e.largeAboveLitres ? e.largeLimitS : e.limitS;
   const hold = longestRun(v, (i) => plateau[i] === 1 && allInRange(v, i, lo, hi));
-  return { v, p, lo, hi, plateau, plateauSize: maskCount(plateau), hold, band: bandScan(v, plateau, lo) };
+  return {
+    v, p, lo, hi, plateau, plateauSize: maskCount(plateau), hold, band: bandScan(v, plateau, lo, eqLimitS), plateauEnd, eqLimitS,
+  };
 }
 
-const plateauName = (a: SteamAnalysis): string => (a.v.hasPhases ? "the 'sterilizing' phase" : 'the plateau');
+export const plateauName = (a: SteamAnalysis): string => (a.v.hasPhases ? "the 'sterilizing' phase" : 'the plateau');
 
-function noPlateau(a: SteamAnalysis): string {
+export function noPlateau(a: SteamAnalysis): string {
   return a.v.hasPhases
     ? "the trace has no 'sterilizing' phase"
     : `the drain sensor never reached ${fmtNum(a.lo)} °C`;
 }
 
-/** Indices the hold-based criteria judge: the hold, else (no hold) the plateau from reaching set. */
-function judged(a: SteamAnalysis): { from: number; to: number; inHold: boolean } | null {
-  if (a.hold) return { from: a.hold.i0, to: a.hold.i1, inHold: true };
-  if (a.band) return { from: a.band.startIdx, to: a.v.n - 1, inHold: false };
-  return null;
+/**
+ * The indices the plateau criteria judge: the whole plateau from the drain reaching set temperature to its
+ * end (item 13: not the longest fragment of a split hold). `fromT`: only samples at or after this time.
+ */
+export function* plateauSamples(a: SteamAnalysis, fromT = Number.NEGATIVE_INFINITY): Generator<number> {
+  if (!a.band) return;
+  for (let i = a.band.startIdx; i <= a.plateauEnd; i++) {
+    if (a.plateau[i] === 1 && (a.v.s[i] as TraceSample).t >= fromT) yield i;
+  }
+}
+
+/** The plateau's span as "t=a–b s", for details. */
+export function plateauSpan(a: SteamAnalysis): string {
+  const end = a.v.s[a.plateauEnd] as TraceSample | undefined;
+  return a.band && end ? `t=${fmtNum(a.band.startT)}–${fmtNum(end.t)} s` : '';
+}
+
+/** The largest interval between consecutive plateau samples when it exceeds maxGapS (the hold cannot be shown across it). */
+function coarseInterval(a: SteamAnalysis): { seconds: number; from: number; to: number } | null {
+  let worst: { seconds: number; from: number; to: number } | null = null;
+  for (let i = 1; i < a.v.n; i++) {
+    if (a.plateau[i] !== 1 || a.plateau[i - 1] !== 1) continue;
+    const from = (a.v.s[i - 1] as TraceSample).t;
+    const to = (a.v.s[i] as TraceSample).t;
+    const dt = to - from;
+    if (dt > a.v.maxGapS && (!worst || dt > worst.seconds)) worst = { seconds: dt, from, to };
+  }
+  return worst;
+}
+
+/**
+ * Time at sterilization temperature, for a maximum hold (Bowie–Dick): from the drain reaching set to the
+ * last plateau sample still at or above it. The whole plateau, not the proven hold: over-exposure is what
+ * happened, whether or not every second of it was sampled.
+ */
+function exposureS(a: SteamAnalysis): number {
+  if (!a.band) return 0;
+  let last = a.band.startIdx;
+  for (const i of plateauSamples(a)) {
+    const t = (a.v.s[i] as TraceSample).temp_c;
+    if (isReading(t) && t >= a.lo) last = i;
+  }
+  return (a.v.s[last] as TraceSample).t - a.band.startT;
 }
 
 export function holdTime(a: SteamAnalysis): CriterionResult {
   const band = `${fmtNum(a.lo)}–${fmtNum(a.hi)} °C`;
   const channels = a.v.hasProbe ? 'drain and load probe' : 'drain';
-  if (a.plateauSize === 0) return criterion('hold_time', false, null, a.p.minHoldS, 's', `no hold: ${noPlateau(a)}`);
-  if (!a.hold) return criterion('hold_time', false, null, a.p.minHoldS, 's', `no hold: no sample in ${plateauName(a)} has ${channels} within ${band}`);
+  const max = a.p.maxHoldS;
+  const limit = max === undefined ? a.p.minHoldS : `${fmtNum(a.p.minHoldS)}–${fmtNum(max)} s`;
+  const c = (pass: boolean, measured: number | null, detail: string): CriterionResult => criterion('hold_time', pass, measured, limit, 's', detail);
+  if (a.plateauSize === 0) return c(false, null, `no hold: ${noPlateau(a)}`);
   const h = a.hold;
-  const pass = h.seconds >= a.p.minHoldS;
+  const seconds = h?.seconds ?? 0;
+  if (seconds < a.p.minHoldS) {
+    const coarse = coarseInterval(a);
+    if (coarse) {
+      return c(false, null, `not provable: interval ${fmtNum(coarse.seconds)} s > ${fmtNum(a.v.maxGapS)} s in ${plateauName(a)} (t=${fmtNum(coarse.from)}–${fmtNum(coarse.to)} s): the samples do not show the temperature held between them (longest run they prove: ${fmtNum(seconds)} s)`);
+    }
+  }
+  if (!h) return c(false, null, `no hold: no sample in ${plateauName(a)} has ${channels} within ${band}`);
   const what = `${channels} within ${band} continuously t=${fmtNum(h.start)}–${fmtNum(h.end)} s (${fmtNum(h.seconds)} s)`;
-  return criterion('hold_time', pass, h.seconds, a.p.minHoldS, 's', pass ? what : `${what}, shorter than ${fmtNum(a.p.minHoldS)} s`);
+  if (h.seconds < a.p.minHoldS) return c(false, h.seconds, `${what}, shorter than ${fmtNum(a.p.minHoldS)} s`);
+  if (max !== undefined) {
+    const exposure = exposureS(a);
+    if (exposure > max) {
+      return c(false, exposure, `${what}; at or above ${fmtNum(a.lo)} °C for ${fmtNum(exposure)} s, longer than the ${fmtNum(max)} s this program allows (over-exposure can make a failing indicator sheet look uniform)`);
+    }
+  }
+  return c(true, h.seconds, what);
 }
 
 export function tempBand(a: SteamAnalysis): CriterionResult {
   const notReached = a.plateauSize === 0 ? noPlateau(a) : `the drain sensor never reached ${fmtNum(a.lo)} °C in ${plateauName(a)}`;
-  return bandCriterion('temp_band', a.band, a.lo, a.hi, a.v.hasPhases ? 'sterilizing' : 'plateau', notReached);
+  const where = a.v.hasPhases ? 'sterilizing' : 'plateau';
+  const r = bandCriterion('temp_band', a.v, a.band, a.lo, a.hi, where, notReached, { reference: 'drain' });
+  if (!a.v.hasProbe || !a.band) return r;
+  return { ...r, detail: `${r.detail} (load probe judged from t=${fmtNum(a.band.startT + a.eqLimitS)} s, after the ${fmtNum(a.eqLimitS)} s equilibration allowed)` };
 }
 
-/** saturated_steam: drain temperature vs. T_sat of the chamber pressure (S6): air/NCG reads cold, superheat hot. */
+/**
+ * saturated_steam (S6): drain temperature vs. T_sat of the chamber pressure over the whole plateau; air/NCG
+ * reads cold, superheat hot. WS 310.3 monitors temperature *and* pressure *and* time: a steam cycle without
+ * pressure does not prove saturation, unless the program says the machine has no pressure output.
+ */
 export function saturatedSteam(a: SteamAnalysis): CriterionResult {
   const limit = a.p.maxTsatDiffK;
   const c = (pass: boolean | null, measured: number | null, detail: string): CriterionResult =>
     criterion('saturated_steam', pass, measured, limit, 'K', detail);
-  if (!a.v.hasPressure) return c(null, null, 'no chamber pressure in the trace: steam saturation not assessable');
-  const range = judged(a);
-  if (!range) return c(null, null, `nothing to assess: ${noPlateau(a)}`);
+  if (!a.v.hasPressure) {
+    if (a.p.pressureChannel === false) {
+      return c(null, null, `program ${a.p.id} declares that the machine has no chamber pressure output (pressureChannel: false): steam saturation is not measured for this cycle`);
+    }
+    return c(false, null, 'no chamber pressure in the trace: saturated steam (temperature and pressure, WS 310.3) is not proven; a machine without a pressure output needs pressureChannel: false in its program');
+  }
+  if (!a.band) return c(null, null, `nothing to assess: ${a.plateauSize === 0 ? noPlateau(a) : `the drain sensor never reached ${fmtNum(a.lo)} °C in ${plateauName(a)}`}`);
   let worst = 0;
   let worstAt = -1;
   let min = Number.POSITIVE_INFINITY;
@@ -91,8 +171,7 @@ export function saturatedSteam(a: SteamAnalysis): CriterionResult {
   let missing = 0;
   let firstMissing = -1;
   let count = 0;
-  for (let i = range.from; i <= range.to; i++) {
-    if (!range.inHold && a.plateau[i] !== 1) continue;
+  for (const i of plateauSamples(a)) {
     const x = a.v.s[i] as TraceSample;
     if (!isReading(x.temp_c)) continue; // data_complete reports missing temperatures
     const ts = isReading(x.pressure_kpa) ? tsatC(x.pressure_kpa) : Number.NaN; // NaN outside IF97 region 4
@@ -110,7 +189,7 @@ export function saturatedSteam(a: SteamAnalysis): CriterionResult {
       worstAt = i;
     }
   }
-  const where = range.inHold ? 'the hold' : 'the plateau (no hold)';
+  const where = `the plateau ${plateauSpan(a)}`;
   if (missing > 0) {
     const t = (a.v.s[firstMissing] as TraceSample).t;
     return c(false, count ? worst : null, `${missing} sample${missing === 1 ? '' : 's'} in ${where} without a valid chamber pressure (first at t=${fmtNum(t)} s): saturation not proven`);
@@ -118,63 +197,13 @@ export function saturatedSteam(a: SteamAnalysis): CriterionResult {
   if (count === 0) return c(false, null, `no sample in ${where} with temperature and pressure`);
   const x = a.v.s[worstAt] as TraceSample;
   const pass = Math.abs(worst) <= limit;
-  const spread = `T − T_sat(p) ${fmtNum(min)} to ${fmtNum(max)} K over ${count} samples in ${where}`;
-  if (pass) return c(true, worst, spread);
+  const spread = `T − T_sat(p) from ${fmtNum(min)} to ${fmtNum(max)} K over ${count} samples of ${where}`;
+  if (pass) return c(true, worst, `|T − T_sat(p)| ≤ ${fmtNum(Math.abs(worst))} K (limit ${fmtNum(limit)} K): ${spread}`);
   const kind = worst < 0 ? 'colder than saturated steam: air or non-condensable gas' : 'hotter than saturated steam: superheat';
-  const at = `at t=${fmtNum(x.t)} s drain ${fmtNum(x.temp_c)} °C, ${fmtNum(x.pressure_kpa)} kPa (T_sat ${fmtNum(tsatC(x.pressure_kpa as number))} °C)`;
-  return c(false, worst, `${spread}; ${at}, ${kind}`);
-}
-
-/** equilibration_time (S5): drain reaching set → load probe reaching set. Needs a load probe. */
-export function equilibrationTime(a: SteamAnalysis, chamberLitres: number | undefined): CriterionResult {
-  const e = a.p.equilibration;
-  const large = chamberLitres !== undefined && chamberLitres > e.largeAboveLitres;
-  const limit = large ? e.largeLimitS : e.limitS;
-  const c = (pass: boolean | null, measured: number | null, detail: string): CriterionResult =>
-    criterion('equilibration_time', pass, measured, limit, 's', detail);
-  if (!a.v.hasProbe) return c(null, null, 'no load probe (temp2_c): equilibration is measured only with a load probe');
-  let end = a.v.n - 1; // search up to the end of the plateau
-  while (end > 0 && a.plateau[end] !== 1 && a.plateauSize > 0) end--;
-  let drain = -1;
-  let load = -1;
-  for (let i = 0; i <= end && (drain < 0 || load < 0); i++) {
-    const x = a.v.s[i] as TraceSample;
-    if (drain < 0 && isReading(x.temp_c) && x.temp_c >= a.lo) drain = i;
-    if (load < 0 && isReading(x.temp2_c) && x.temp2_c >= a.lo) load = i;
-  }
-  if (drain < 0) return c(false, null, `the drain sensor never reached ${fmtNum(a.lo)} °C`);
-  const td = (a.v.s[drain] as TraceSample).t;
-  if (load < 0) return c(false, null, `drain reached ${fmtNum(a.lo)} °C at t=${fmtNum(td)} s; the load probe never did`);
-  const tl = (a.v.s[load] as TraceSample).t;
-  const eq = Math.max(0, tl - td);
-  const volume = chamberLitres === undefined ? 'chamber volume unknown: small-chamber limit' : `${fmtNum(chamberLitres)} l chamber`;
-  return c(eq <= limit, eq, `drain reached ${fmtNum(a.lo)} °C at t=${fmtNum(td)} s, load probe at t=${fmtNum(tl)} s (${volume})`);
-}
-
-/** sensor_agreement (S7): spread between drain and load probe during the hold. */
-export function sensorAgreement(a: SteamAnalysis): CriterionResult {
-  const limit = a.p.maxSensorSpreadK;
-  const c = (pass: boolean | null, measured: number | null, detail: string): CriterionResult =>
-    criterion('sensor_agreement', pass, measured, limit, 'K', detail);
-  if (!a.v.hasProbe) return c(null, null, 'one temperature channel: no second sensor to compare');
-  const range = judged(a);
-  if (!range) return c(null, null, `nothing to assess: ${noPlateau(a)}`);
-  let max = -1;
-  let at = -1;
-  let pairs = 0;
-  for (let i = range.from; i <= range.to; i++) {
-    if (!range.inHold && a.plateau[i] !== 1) continue;
-    const x = a.v.s[i] as TraceSample;
-    if (!isReading(x.temp_c) || !isReading(x.temp2_c)) continue;
-    pairs++;
-    const d = Math.abs(x.temp_c - x.temp2_c);
-    if (d > max) {
-      max = d;
-      at = i;
-    }
-  }
-  const where = range.inHold ? 'the hold' : 'the plateau (no hold)';
-  if (pairs === 0) return c(false, null, `no sample in ${where} with both drain and load probe readings`);
-  const t = (a.v.s[at] as TraceSample).t;
-  return c(max <= limit, max, `max |drain − load probe| ${fmtNum(max)} K at t=${fmtNum(t)} s over ${pairs} samples in ${where}`);
+  const p = x.pressure_kpa as number;
+  const at = `at t=${fmtNum(x.t)} s drain ${fmtNum(x.temp_c)} °C, ${fmtNum(p)} kPa (T_sat ${fmtNum(tsatC(p))} °C)`;
+  const gauge = worst > 0 && Math.abs((x.temp_c as number) - tsatC(p + ATMOSPHERE_KPA)) <= limit
+    ? `; the pressure reads about ${fmtNum(ATMOSPHERE_KPA, 0)} kPa below p_sat(T): it looks like gauge pressure, and saturation needs absolute pressure (check the device profile's pressure unit)`
+    : '';
+  return c(false, worst, `${spread}; ${at}, ${kind}${gauge}`);
 }

@@ -1,13 +1,15 @@
-// The trace CSV of DESIGN §6: `t_s,temp_c,pressure_kpa,phase` in any column order, optional `temp2_c`.
-// An empty cell is "no reading" (null). Anything else that is not what the format says is an error with
+// The trace CSV of DESIGN §6: `t_s,temp_c,pressure_kpa,phase` in any column order, optional `temp2_c` and
+// `result`. An empty cell is "no reading" (null). Lines starting with `#` are comments; `# result: ok|fail|
+// aborted` (or a `result` column) carries the device's own result, so an exported cycle re-verifies to the
+// verdict the gateway gave it (DESIGN §11). Anything else that is not what the format says is an error with
 // the line and column, worded for the engineer who exported the file, never a silently wrong trace.
 
 import { isPhase, ALL_PHASES } from '../../drivers/device-event.js';
 import { GatewayError } from '../errors.js';
-import type { TraceSample } from './trace.js';
+import type { DeviceResult, TraceSample } from './trace.js';
 
 const REQUIRED = ['t_s', 'temp_c', 'pressure_kpa', 'phase'] as const;
-const OPTIONAL = ['temp2_c'] as const;
+const OPTIONAL = ['temp2_c', 'result'] as const;
 type Column = (typeof REQUIRED)[number] | (typeof OPTIONAL)[number];
 const KNOWN: readonly string[] = [...REQUIRED, ...OPTIONAL];
 
@@ -51,15 +53,52 @@ function headerIndex(line: string, lineNo: number): Map<Column, number> {
   return index;
 }
 
-/** Parse a trace CSV. Throws TraceFormatError naming the line and column of the first problem. */
-export function parseTraceCsv(text: string): TraceSample[] {
+/** The device result as the file spells it, and as the verifier names it. */
+const RESULT_WORDS: Readonly<Record<string, DeviceResult>> = { ok: 'ok', fail: 'fault', aborted: 'aborted' };
+const RESULT_WORD: Readonly<Record<DeviceResult, string>> = { ok: 'ok', fault: 'fail', aborted: 'aborted' };
+const RESULT_COMMENT = /^result\s*:\s*(.*)$/i;
+
+export interface TraceFile {
+  samples: TraceSample[];
+  /** The device's own result, from `# result: …` or the `result` column; absent when the file has none. */
+  deviceResult?: DeviceResult;
+  /** The text of each `#` line, without the `#`, in file order. */
+  comments: string[];
+}
+
+/** A parse of a trace CSV that keeps the comments and the device result. Throws TraceFormatError. */
+export function parseTraceFile(text: string): TraceFile {
   const lines = text.replace(/^\uFEFF/, '').split(/\r\n|\n|\r/);
-  const headerAt = lines.findIndex((l) => l.trim() !== '');
+  const comments: string[] = [];
+  let result: { value: DeviceResult; word: string; line: number } | undefined;
+  const takeResult = (raw: string, lineNo: number): void => {
+    const word = raw.trim().toLowerCase();
+    const value = Object.hasOwn(RESULT_WORDS, word) ? RESULT_WORDS[word] : undefined;
+    if (value === undefined) throw new TraceFormatError(lineNo, 'result', `expected ok, fail or aborted, found "${raw.trim()}"`);
+    if (result && result.value !== value) throw new TraceFormatError(lineNo, 'result', `the result is "${word}" but line ${result.line} says "${result.word}"`);
+    result ??= { value, word, line: lineNo };
+  };
+  const isComment = (l: string): boolean => l.trimStart().startsWith('#');
+  const comment = (l: string, lineNo: number): void => {
+    const body = l.trimStart().slice(1).trim();
+    comments.push(body);
+    const m = RESULT_COMMENT.exec(body);
+    if (m) takeResult(m[1] as string, lineNo);
+  };
+
+  let headerAt = -1;
+  for (let i = 0; i < lines.length && headerAt < 0; i++) {
+    const l = lines[i] as string;
+    if (isComment(l)) comment(l, i + 1);
+    else if (l.trim() !== '') headerAt = i;
+  }
   if (headerAt < 0) throw new TraceFormatError(1, undefined, `the file is empty; expected the header ${REQUIRED.join(',')}`);
-  const index = headerIndex(lines[headerAt] as string, headerAt + 1);
+  const headerLine = lines[headerAt] as string;
+  const index = headerIndex(headerLine, headerAt + 1);
+  const headerKey = headerLine.split(',').map((h) => cell(h).toLowerCase()).join(',');
   const width = index.size;
   const hasProbe = index.has('temp2_c');
-  const out: TraceSample[] = [];
+  const samples: TraceSample[] = [];
   let prevT = Number.NEGATIVE_INFINITY;
   let prevLine = 0;
 
@@ -67,7 +106,14 @@ export function parseTraceCsv(text: string): TraceSample[] {
     const lineNo = i + 1;
     const line = lines[i] as string;
     if (line.trim() === '') continue;
+    if (isComment(line)) {
+      comment(line, lineNo);
+      continue;
+    }
     const cells = line.split(',').map(cell);
+    if (cells.map((c) => c.toLowerCase()).join(',') === headerKey) {
+      throw new TraceFormatError(lineNo, undefined, 'a second trace starts here: the file holds more than one cycle; verify one at a time (sterilink db export --seq N writes one)');
+    }
     if (cells.length !== width) {
       throw new TraceFormatError(lineNo, undefined, `${cells.length} values but the header has ${width} columns`);
     }
@@ -83,35 +129,51 @@ export function parseTraceCsv(text: string): TraceSample[] {
     };
 
     const t = num('t_s', true) as number;
-    if (!(t > prevT)) {
-      throw new TraceFormatError(lineNo, 't_s', `time ${t} s is not after ${prevT} s on line ${prevLine}; rows must be in time order, one row per instant`);
+    // Equal times are allowed: two readings printed in the same second (the verifier judges both).
+    if (!(t >= prevT)) {
+      throw new TraceFormatError(lineNo, 't_s', `time ${t} s is not after ${prevT} s on line ${prevLine}; rows must be in time order`);
     }
     const phaseText = get('phase');
     if (phaseText !== '' && !isPhase(phaseText)) {
       throw new TraceFormatError(lineNo, 'phase', `unknown phase "${phaseText}"; expected one of ${ALL_PHASES.join(', ')} (or empty)`);
     }
+    if (index.has('result') && get('result') !== '') takeResult(get('result'), lineNo);
     const sample: TraceSample = { t, temp_c: num('temp_c', false) };
     if (hasProbe) sample.temp2_c = num('temp2_c', false);
     sample.pressure_kpa = num('pressure_kpa', false);
     if (phaseText !== '' && isPhase(phaseText)) sample.phase = phaseText;
-    out.push(sample);
+    samples.push(sample);
     prevT = t;
     prevLine = lineNo;
   }
-  return out;
+  return { samples, comments, ...(result && { deviceResult: result.value }) };
+}
+
+/** Parse a trace CSV's samples. Throws TraceFormatError naming the line and column of the first problem. */
+export function parseTraceCsv(text: string): TraceSample[] {
+  return parseTraceFile(text).samples;
 }
 
 const fmt = (x: number | null | undefined): string => (typeof x === 'number' && Number.isFinite(x) ? String(x) : '');
+
+export interface TraceCsvOptions {
+  /** Lines written first as `# …` comments. */
+  comments?: readonly string[];
+  /** Written as `# result: ok|fail|aborted` (the comment form of DESIGN §11). */
+  deviceResult?: DeviceResult;
+}
 
 /**
  * Write samples as trace CSV. Numbers are written in their shortest exact form, so parseTraceCsv
  * gives the same values back (an absent value and NaN come back as null). The `temp2_c` column is
  * written only when some sample has the field.
  */
-export function writeTraceCsv(samples: readonly TraceSample[]): string {
+export function writeTraceCsv(samples: readonly TraceSample[], opts: TraceCsvOptions = {}): string {
   const hasProbe = samples.some((s) => s.temp2_c !== undefined);
   const header = hasProbe ? 't_s,temp_c,temp2_c,pressure_kpa,phase' : 't_s,temp_c,pressure_kpa,phase';
-  const rows = [header];
+  const rows = (opts.comments ?? []).map((c) => `# ${c.replace(/[\r\n]+/g, ' ')}`);
+  if (opts.deviceResult !== undefined) rows.push(`# result: ${RESULT_WORD[opts.deviceResult]}`);
+  rows.push(header);
   for (const s of samples) {
     const cells = [fmt(s.t), fmt(s.temp_c)];
     if (hasProbe) cells.push(fmt(s.temp2_c));

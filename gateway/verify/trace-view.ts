@@ -14,7 +14,8 @@ export interface TraceView {
   /** Some sample has a load-probe reading: from then on every sample must have one to prove anything. */
   hasProbe: boolean;
   hasPressure: boolean;
-  /** Index of the first sample whose t is not after the previous one (or not a usable number); -1 if none. */
+  /** Index of the first sample whose t is before the previous one, not a usable number, or one reading too
+   * many at the same instant (see MAX_READINGS_PER_INSTANT); -1 if none. */
   disorderAt: number;
   /** breakBefore[i] = 1: continuity between samples i−1 and i is not proven (long interval, known gap, disorder). */
   breakBefore: Uint8Array;
@@ -32,6 +33,14 @@ export interface Run {
   seconds: number;
 }
 
+/**
+ * Readings one instant may carry. A printer stamps its lines to the second, so two lines printed in the same
+ * second share a time and both are readings (the worst counts); a third at one instant no longer looks like
+ * print timing but like a clock that stopped, which would compress the time axis (shorter equilibration,
+ * shorter Bowie–Dick exposure): the record's order cannot be trusted then.
+ */
+export const MAX_READINGS_PER_INSTANT = 2;
+
 export function buildView(trace: CycleTrace, maxGapS: number): TraceView {
   const s = trace.samples;
   const n = s.length;
@@ -42,6 +51,7 @@ export function buildView(trace: CycleTrace, maxGapS: number): TraceView {
   let hasPressure = false;
   let disorderAt = -1;
   let maxGap: TraceView['maxGap'] = null;
+  let atInstant = 1;
   for (let i = 0; i < n; i++) {
     const x = s[i] as TraceSample;
     if (x.phase !== undefined) hasPhases = true;
@@ -59,6 +69,8 @@ export function buildView(trace: CycleTrace, maxGapS: number): TraceView {
       continue;
     }
     const dt = x.t - prevT;
+    if (dt === 0 && ++atInstant <= MAX_READINGS_PER_INSTANT) continue; // a second reading of the same instant
+    if (dt !== 0) atInstant = 1;
     if (!(dt > 0) || !Number.isFinite(dt)) {
       if (disorderAt < 0) disorderAt = i;
       breakBefore[i] = 1;
@@ -132,20 +144,31 @@ export function coldest(v: TraceView, i: number): number | null {
   return isReading(x.temp2_c) ? Math.min(x.temp_c, x.temp2_c) : null;
 }
 
+export type Channel = 'temp_c' | 'temp2_c';
+
+/** Where a reading was taken: sample index and channel. */
+export interface ReadingAt {
+  i: number;
+  channel: Channel;
+}
+
 export interface BandScan {
   /** First sample (in the mask) where the reference sensor reached `lo`. */
   startIdx: number;
   startT: number;
   min: number;
   max: number;
+  minAt: ReadingAt;
+  maxAt: ReadingAt;
 }
 
 /**
  * Temperatures over the masked samples from the reference sensor first reaching `lo`: the reference
- * counts from then on; a load probe counts for the upper limit throughout and for the lower limit from
- * its own arrival (its lag before that is the equilibration criterion's business). Null if never reached.
+ * counts from then on; a load probe counts for the upper limit throughout and for the lower limit
+ * `probeGraceS` seconds after that start (steam: the permitted equilibration time, after which the load
+ * must be in band), or, without a grace, from its own first reading ≥ lo. Null if never reached.
  */
-export function bandScan(v: TraceView, mask: Uint8Array, lo: number): BandScan | null {
+export function bandScan(v: TraceView, mask: Uint8Array, lo: number, probeGraceS?: number): BandScan | null {
   let startIdx = -1;
   for (let i = 0; i < v.n; i++) {
     const t = (v.s[i] as TraceSample).temp_c;
@@ -155,23 +178,26 @@ export function bandScan(v: TraceView, mask: Uint8Array, lo: number): BandScan |
     }
   }
   if (startIdx < 0) return null;
+  const startT = (v.s[startIdx] as TraceSample).t;
   let min = Number.POSITIVE_INFINITY;
   let max = Number.NEGATIVE_INFINITY;
+  let minAt: ReadingAt = { i: startIdx, channel: 'temp_c' };
+  let maxAt: ReadingAt = { i: startIdx, channel: 'temp_c' };
   let probeArrived = false;
   for (let i = startIdx; i < v.n; i++) {
     if (mask[i] !== 1) continue;
     const x = v.s[i] as TraceSample;
     if (isReading(x.temp_c)) {
-      if (x.temp_c < min) min = x.temp_c;
-      if (x.temp_c > max) max = x.temp_c;
+      if (x.temp_c < min) [min, minAt] = [x.temp_c, { i, channel: 'temp_c' }];
+      if (x.temp_c > max) [max, maxAt] = [x.temp_c, { i, channel: 'temp_c' }];
     }
     if (v.hasProbe && isReading(x.temp2_c)) {
-      if (x.temp2_c >= lo) probeArrived = true;
-      if (x.temp2_c > max) max = x.temp2_c;
-      if (probeArrived && x.temp2_c < min) min = x.temp2_c;
+      probeArrived = probeGraceS === undefined ? probeArrived || x.temp2_c >= lo : x.t - startT >= probeGraceS;
+      if (x.temp2_c > max) [max, maxAt] = [x.temp2_c, { i, channel: 'temp2_c' }];
+      if (probeArrived && x.temp2_c < min) [min, minAt] = [x.temp2_c, { i, channel: 'temp2_c' }];
     }
   }
-  return { startIdx, startT: (v.s[startIdx] as TraceSample).t, min, max };
+  return { startIdx, startT, min, max, minAt, maxAt };
 }
 
 /** Mask of samples in a phase. */

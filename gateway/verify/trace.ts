@@ -5,7 +5,8 @@ import type { Phase } from '../../drivers/device-event.js';
 export type { Phase };
 
 export interface TraceSample {
-  /** Seconds from cycle start; strictly increasing through a trace. */
+  /** Seconds from cycle start; increasing through a trace. Two samples may share a t: two readings printed
+   * in the same second (both are judged; a third at one instant is a stopped clock, see trace-view.ts). */
   t: number;
   /** Reference (chamber drain) sensor; null = no valid reading (open/short circuit, not sent). */
   temp_c: number | null;

@@ -2,7 +2,7 @@
 // that proves nothing fails the criteria it cannot prove.
 //
 // Criteria per program kind (ids in criterion.ts):
-//   steam       hold_time temp_band saturated_steam equilibration_time sensor_agreement data_complete device_result
+//   steam       hold_time temp_band saturated_steam equilibration_time sensor_agreement temp_stability data_complete device_result
 //   bowie-dick  the steam criteria + bowie_dick (null until the indicator sheet result is entered)
 //   leak-test   leak_rate data_complete device_result. A leak test runs in an empty, evacuated chamber
 //               with no plateau, so the plateau criteria are absent rather than null: a null would read
@@ -14,9 +14,8 @@ import { dataComplete, deviceResult } from './common-criteria.js';
 import { verdictOf, type CriterionResult, type HoldPeriod, type VerificationResult } from './criterion.js';
 import type { Program, SteamProgram, WasherProgram } from './programs.js';
 import { cycleStats, f0Minutes } from './stats.js';
-import {
-  analyzeSteam, equilibrationTime, holdTime, saturatedSteam, sensorAgreement, tempBand,
-} from './steam-criteria.js';
+import { analyzeSteam, holdTime, saturatedSteam, tempBand } from './steam-criteria.js';
+import { equilibrationTime, sensorAgreement, tempStability } from './channel-criteria.js';
 import { bowieDick, leakRate } from './test-criteria.js';
 import type { CycleTrace } from './trace.js';
 import { buildView, phaseMask, type Run } from './trace-view.js';
@@ -31,8 +30,9 @@ function verifySteam(trace: CycleTrace, p: SteamProgram): VerificationResult {
     holdTime(a),
     tempBand(a),
     saturatedSteam(a),
-    equilibrationTime(a, trace.chamberLitres),
+    equilibrationTime(a),
     sensorAgreement(a),
+    tempStability(a),
     dataComplete(v, a.plateau, v.hasPhases ? "the 'sterilizing' phase" : 'the plateau', 'temperature'),
     deviceResult(v),
   ];

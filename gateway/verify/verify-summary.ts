@@ -58,6 +58,7 @@ export function verifySummary(s: SummaryEvent, p: Readonly<SteamProgram>, device
     hold(s, p), band(s, p), saturated(s, p),
     criterion('equilibration_time', null, null, null, 's', NOT_PROVABLE),
     criterion('sensor_agreement', null, null, null, 'K', NOT_PROVABLE),
+    criterion('temp_stability', null, null, p.maxFluctuationK, 'K', NOT_PROVABLE),
     criterion('data_complete', null, null, null, 's', NOT_PROVABLE),
     device(deviceResult),
   ];

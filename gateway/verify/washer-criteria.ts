@@ -1,6 +1,12 @@
 // Washer-disinfector criteria (ISO 15883-1, WS 310.2; standards.md §3): a0, disinfect_temp,
 // disinfect_time, prewash_temp. All of them judge the stage they name, located by the phase column:
 // without phases the disinfection stage cannot be told from hot drying, so nothing is credited.
+//
+// Disinfection has two routes (ISO 15883-1 4.3.1 [C]: the minimum temperature for the minimum time *or*
+// the equivalent A0; WS 310.2 likewise): the A0 route (A0 ≥ a0Min, no channel above the band's upper
+// limit) and the time route (disinfectMinS continuously at ≥ disinfectTempC, the whole band held from
+// reaching it). Either one disinfects; the other route's criterion is then `null` ("not needed"), never an
+// added requirement. With neither met, both fail.
 
 import { criterion, fmtNum, type CriterionResult } from './criterion.js';
 import { bandCriterion } from './common-criteria.js';
@@ -19,6 +25,12 @@ export interface WasherAnalysis {
   atTemp: Run | null;
   /** The disinfect phase from reaching disinfectTempC. */
   band: BandScan | null;
+  /** The whole disinfect phase (for the upper limit of the A0 route). */
+  stage: BandScan | null;
+  /** A0 route met: A0 ≥ a0Min (the upper limit is disinfect_temp's). */
+  a0Route: boolean;
+  /** Time route met: atTemp ≥ disinfectMinS. */
+  timeRoute: boolean;
 }
 
 /** The A0 integrand (ISO 15883-1 Annex B, z = 10 K): seconds at 80 °C per second at T. */
@@ -50,9 +62,13 @@ export function analyzeWasher(v: TraceView, p: WasherProgram): WasherAnalysis {
     const t = coldest(v, i);
     return t !== null && t >= p.disinfectTempC;
   });
+  const a0 = a0Seconds(v, disinfect, p.a0ThresholdC);
   return {
-    v, p, disinfect, disinfectSize: maskCount(disinfect), a0: a0Seconds(v, disinfect, p.a0ThresholdC), atTemp,
+    v, p, disinfect, disinfectSize: maskCount(disinfect), a0, atTemp,
     band: bandScan(v, disinfect, p.disinfectTempC),
+    stage: bandScan(v, disinfect, Number.NEGATIVE_INFINITY),
+    a0Route: a0 >= p.a0Min,
+    timeRoute: atTemp !== null && atTemp.seconds >= p.disinfectMinS,
   };
 }
 
@@ -66,19 +82,25 @@ function noStage(a: WasherAnalysis): string | null {
 export function a0Criterion(a: WasherAnalysis): CriterionResult {
   const why = noStage(a);
   if (why) return criterion('a0', false, null, a.p.a0Min, 's', why);
-  const pass = a.a0 >= a.p.a0Min;
   const channel = a.v.hasProbe ? 'coldest of both sensors' : 'temp_c';
-  return criterion('a0', pass, a.a0, a.p.a0Min, 's',
-    `A0 ${fmtNum(a.a0, 0)} s over the disinfect phase (${channel} ≥ ${fmtNum(a.p.a0ThresholdC)} °C, z = 10 K)${pass ? '' : `, below ${fmtNum(a.p.a0Min)}`}`);
+  const what = `A0 ${fmtNum(a.a0, 0)} s over the disinfect phase (${channel} ≥ ${fmtNum(a.p.a0ThresholdC)} °C, z = 10 K)`;
+  if (a.a0Route) return criterion('a0', true, a.a0, a.p.a0Min, 's', what);
+  if (a.timeRoute) return criterion('a0', null, a.a0, a.p.a0Min, 's', `${what}, below ${fmtNum(a.p.a0Min)}: not needed, the load is disinfected by time at temperature (disinfect_time)`);
+  return criterion('a0', false, a.a0, a.p.a0Min, 's', `${what}, below ${fmtNum(a.p.a0Min)}, and the time at temperature is not met either`);
 }
 
+/** The band: its upper limit always; its lower limit only when the time route carries (A0 integrates dips). */
 export function disinfectTemp(a: WasherAnalysis): CriterionResult {
   const lo = a.p.disinfectTempC;
   const hi = lo + a.p.disinfectBandK;
   const why = noStage(a);
   if (why) return criterion('disinfect_temp', false, null, `${fmtNum(lo)}–${fmtNum(hi)} °C`, 'K', why);
-  return bandCriterion('disinfect_temp', a.band, lo, hi, 'disinfect',
-    `the temperature never reached ${fmtNum(lo)} °C in the disinfect phase`);
+  if (a.a0Route) {
+    return bandCriterion('disinfect_temp', a.v, a.stage, lo, hi, 'disinfect', "no temperature reading in the 'disinfect' phase",
+      { reference: 'temp_c', upperOnly: `A0 route: the lower limit ${fmtNum(lo)} °C does not apply` });
+  }
+  return bandCriterion('disinfect_temp', a.v, a.band, lo, hi, 'disinfect',
+    `the temperature never reached ${fmtNum(lo)} °C in the disinfect phase`, { reference: 'temp_c' });
 }
 
 export function disinfectTime(a: WasherAnalysis): CriterionResult {
@@ -86,10 +108,13 @@ export function disinfectTime(a: WasherAnalysis): CriterionResult {
   const why = noStage(a);
   if (why) return criterion('disinfect_time', false, null, limit, 's', why);
   const r = a.atTemp;
-  if (!r) return criterion('disinfect_time', false, null, limit, 's', `the temperature never reached ${fmtNum(a.p.disinfectTempC)} °C in the disinfect phase`);
-  const pass = r.seconds >= limit;
+  const alt = a.a0Route ? `; not needed: the load is disinfected by the A0 route (A0 ${fmtNum(a.a0, 0)} ≥ ${fmtNum(a.p.a0Min)})` : '';
+  if (!r) {
+    return criterion('disinfect_time', a.a0Route ? null : false, null, limit, 's', `the temperature never reached ${fmtNum(a.p.disinfectTempC)} °C in the disinfect phase${alt}`);
+  }
   const what = `≥ ${fmtNum(a.p.disinfectTempC)} °C continuously t=${fmtNum(r.start)}–${fmtNum(r.end)} s (${fmtNum(r.seconds)} s)`;
-  return criterion('disinfect_time', pass, r.seconds, limit, 's', pass ? what : `${what}, shorter than ${fmtNum(limit)} s`);
+  if (a.timeRoute) return criterion('disinfect_time', true, r.seconds, limit, 's', what);
+  return criterion('disinfect_time', a.a0Route ? null : false, r.seconds, limit, 's', `${what}, shorter than ${fmtNum(limit)} s${alt}`);
 }
 
 /** prewash_temp (W3): the hottest reading in the prewash stays below prewashMaxC. */

@@ -21,19 +21,22 @@ function num(raw: string | undefined, what: string, where: string): number {
 /** Parses trace CSV text into a cycle. Throws an Error naming the line for anything it cannot replay. */
 export function parseTraceCsv(text: string, programId = 'replay', source = 'trace'): SteamCycle {
   const rows = text.replace(/^\uFEFF/, '').split(/\r\n|\n|\r/);
-  const header = (rows[0] ?? '').split(',').map((h) => h.trim());
+  // `#` lines are comments (DESIGN §11: `db export --format csv` begins each trace with some).
+  const isComment = (row: string): boolean => row.trimStart().startsWith('#');
+  const headerAt = rows.findIndex((r) => r.trim() !== '' && !isComment(r));
+  const header = (rows[headerAt] ?? '').split(',').map((h) => h.trim());
   const col = Object.fromEntries(header.map((h, i) => [h, i] as const));
   for (const name of REQUIRED) {
-    if (col[name] === undefined) throw new Error(`${source}: header must have ${REQUIRED.join(',')}[,temp2_c], got '${rows[0] ?? ''}'`);
+    if (col[name] === undefined) throw new Error(`${source}: header must have ${REQUIRED.join(',')}[,temp2_c][,result], got '${rows[headerAt] ?? ''}'`);
   }
   const at = (cells: string[], name: string): string | undefined => {
     const i = col[name];
     return i === undefined ? undefined : cells[i];
   };
   const samples: CycleSample[] = [];
-  for (let i = 1; i < rows.length; i++) {
+  for (let i = headerAt + 1; i < rows.length; i++) {
     const row = rows[i] ?? '';
-    if (row.trim() === '') continue;
+    if (row.trim() === '' || isComment(row)) continue;
     const where = `${source} line ${i + 1}`;
     const cells = row.split(',').map((c) => c.trim());
     const t = num(at(cells, 't_s'), 't_s', where);

@@ -8,8 +8,8 @@ export const WASHER_FAULTS = ['low-disinfect-temp', 'short-disinfect', 'hot-prew
 export type WasherFault = (typeof WASHER_FAULTS)[number];
 
 export const WASHER_FAULT_DESCRIPTIONS: Readonly<Record<WasherFault, string>> = {
-  'low-disinfect-temp': 'disinfection plateau at ~88 °C, below the 90 °C band (disinfect_temp and disinfect_time fail; a0 too on A0 3000)',
-  'short-disinfect': 'disinfection hold 60 % of the program minimum (disinfect_time fails; a0 too on A0 3000)',
+  'low-disinfect-temp': 'disinfection plateau at ~85 °C, below the 90 °C band: A0 misses the minimum too (a0, disinfect_temp and disinfect_time fail)',
+  'short-disinfect': 'disinfection hold 30 % of the program minimum: A0 misses the minimum too (a0 and disinfect_time fail)',
   'hot-prewash': 'prewash water at ~50 °C, at or above the 45 °C protein-coagulation limit (prewash_temp fails)',
   dropout: 'no output for 20 simulated seconds mid-hold (data_complete fails; the hold is split at the gap)',
   abort: 'circulation pump lost mid-hold: ALARM E41: CIRCULATION PUMP, FAULT phase, RESULT: CYCLE ABORTED (device_result fails)',

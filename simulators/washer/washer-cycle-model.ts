@@ -26,12 +26,14 @@ export interface WasherCycleOptions {
   fault?: WasherFault;
 }
 
-/** Hold of the `short-disinfect` fault as a fraction of the program's minimum (180 s for A0 3000). */
-export const SHORT_DISINFECT_FRACTION = 0.6;
+/** Hold of the `short-disinfect` fault as a fraction of the program's minimum (90 s for A0 3000, 18 s for A0 600): short
+ * enough that A0 misses the minimum too, so neither disinfection route (A0 or time at temperature) is met. */
+export const SHORT_DISINFECT_FRACTION = 0.3;
 /** Samples missing in the `dropout` fault. */
 export const DROPOUT_S = 20;
-/** Plateau of the `low-disinfect-temp` fault: set point drawn from this range. */
-export const LOW_DISINFECT_SET_C: readonly [number, number] = [87.6, 88.4];
+/** Plateau of the `low-disinfect-temp` fault: set point drawn from this range, low enough that A0 misses the
+ * minimum of both programs (≈ 85 °C gives a third of the A0 of 90 °C), so neither route is met. */
+export const LOW_DISINFECT_SET_C: readonly [number, number] = [84.6, 85.4];
 /** Prewash water of the `hot-prewash` fault. */
 export const HOT_PREWASH_WATER_C: readonly [number, number] = [49, 52];
 /** Longest the controller waits after its heat-up for the colder sensor to reach disinfectTempC. */

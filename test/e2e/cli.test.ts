@@ -37,6 +37,29 @@ describe('sterilink CLI', () => {
     expect(runCli(['verify-trace', path.join(dir, 'missing.csv'), '--program', 'steam-134-4']).status).toBe(2);
   });
 
+  it('verify-trace reads an exported file as written (# comments, # result) and, with --config, the site\'s programs', () => {
+    const dir = tempDir();
+    const golden = fs.readFileSync(path.join(TRACES, 'steam-134-4-pass.csv'), 'utf8');
+    // the device said aborted: the same curve fails device_result
+    const aborted = path.join(dir, 'aborted.csv');
+    fs.writeFileSync(aborted, `# record seq 9 device AC-01 cycle 4 program steam-134-4 verdict fail\n# result: aborted\n${golden}`);
+    const r = runCli(['verify-trace', aborted, '--program', 'steam-134-4']);
+    expect(r.status, r.stderr).toBe(1);
+    expect(r.stdout).toMatch(/FAIL \(device_result\)/);
+    // a machine with no pressure output: fails on the preset, passes under the site program that says so
+    const noP = path.join(dir, 'no-pressure.csv');
+    fs.writeFileSync(noP, golden.split('\n').map((l, i) => (i === 0 || l === '' ? l : l.replace(/^([^,]*,[^,]*),[^,]*,/, '$1,,'))).join('\n'));
+    const cfg = path.join(dir, 'site.yaml');
+    fs.writeFileSync(cfg, 'site: demo\ngateway: gw1\nmqtt: { url: mqtt://127.0.0.1:1883 }\nprograms:\n  - { id: site-nop, base: steam-134-4, pressureChannel: false }\n');
+    expect(runCli(['verify-trace', noP, '--program', 'steam-134-4']).status).toBe(1);
+    const site = runCli(['verify-trace', noP, '--program', 'site-nop', '--config', cfg, '--json']);
+    expect(site.status, site.stderr).toBe(0);
+    const sat = (JSON.parse(site.stdout) as { criteria: { id: string; pass: boolean | null; detail: string }[] }).criteria.find((c) => c.id === 'saturated_steam');
+    expect(sat).toMatchObject({ pass: null });
+    expect(sat?.detail).toMatch(/pressureChannel: false/);
+    expect(runCli(['verify-trace', noP, '--program', 'site-nop']).stderr).toMatch(/unknown program "site-nop"/);
+  });
+
   it('check-config: 0 for the shipped examples, 2 listing every problem of a bad file', () => {
     const ok = runCli(['check-config', path.join(ROOT, 'config/examples/demo.yaml')]);
     expect(ok.status, ok.stderr).toBe(0);

@@ -107,16 +107,32 @@ describe('serial autoclave -> gateway -> MQTT', () => {
     const releases = published.filter((r) => r.type === 'release').map((r) => r.body as { status: string; reasonCode: string });
     expect(releases.map((r) => `${r.status}:${r.reasonCode}`)).toEqual(['quarantined:bowie-dick-missing', 'quarantined:cycle-failed']);
 
-    // the exported curve is the trace format, and verifies to the same verdict
+    // the exported curve is the trace format, and the file as written re-verifies to the gateway's verdict,
+    // criterion by criterion (the pass and the air cycle)
     const csv = runCli(['db', 'export', '--data-dir', rig.dataDir, '--type', 'cycle', '--format', 'csv']);
     expect(csv.status).toBe(0);
     const chunks = csv.stdout.split(/^(?=# record seq )/m).filter((c) => c.startsWith('# record'));
     expect(chunks).toHaveLength(2);
     expect(chunks[0]).toMatch(/verdict pass/);
-    const traceFile = path.join(rig.dir, 'cycle1.csv');
-    fs.writeFileSync(traceFile, (chunks[0] as string).split('\n').filter((l) => !l.startsWith('#')).join('\n'));
-    const re = runCli(['verify-trace', traceFile, '--program', 'steam-134-4', '--volume-l', '300']);
-    expect(re.status, re.stdout + re.stderr).toBe(0);
+    expect(chunks[0]).toMatch(/^# result: ok$/m);
+    const stored = published.filter((r) => r.type === 'cycle');
+    for (const rec of stored) {
+      const traceFile = path.join(rig.dir, `cycle-${rec.seq}.csv`);
+      const one = runCli(['db', 'export', '--data-dir', rig.dataDir, '--seq', String(rec.seq), '--format', 'csv']);
+      expect(one.status, one.stderr).toBe(0);
+      fs.writeFileSync(traceFile, one.stdout);
+      const re = runCli(['verify-trace', traceFile, '--program', 'steam-134-4', '--volume-l', '300', '--json']);
+      const body = rec.body as { verdict: string; criteria: { id: string; pass: boolean | null }[] };
+      expect(re.status, re.stderr).toBe(body.verdict === 'pass' ? 0 : 1);
+      const again = JSON.parse(re.stdout) as { verdict: string; criteria: { id: string; pass: boolean | null }[] };
+      expect(again.verdict).toBe(body.verdict);
+      expect(again.criteria.map((c) => [c.id, c.pass])).toEqual(body.criteria.map((c) => [c.id, c.pass]));
+    }
+    // the whole export (two cycles) is refused as one trace, naming the way to take one
+    fs.writeFileSync(path.join(rig.dir, 'all.csv'), csv.stdout);
+    const both = runCli(['verify-trace', path.join(rig.dir, 'all.csv'), '--program', 'steam-134-4']);
+    expect(both.status).toBe(2);
+    expect(both.stderr).toMatch(/a second trace starts here.*--seq N/);
 
     const jsonl = runCli(['db', 'export', '--data-dir', rig.dataDir, '--type', 'cycle']);
     expect(jsonl.stdout.trim().split('\n')).toHaveLength(2);

@@ -117,6 +117,19 @@ describe('config programs', () => {
     const text = withPrograms('  - { id: site-134-5, base: steam-134-4, minHoldS: 300, requireProof: [data_complete] }\n').replace('program: steam-134-4', 'program: site-134-5');
     expect(problems(text)).toEqual([]);
   });
+  it('accepts the issue-8 program fields and reports bad values as path: expected …, found …', () => {
+    expect(problems(withPrograms([
+      '  - { id: steam-134-4, pressureChannel: false, maxFluctuationK: 1.5 }',
+      '  - { id: bowie-dick-134, maxHoldS: 270 }',
+      '  - { id: leak-test, leakMaxStartKpa: 5, leakStabilizeMinS: 240 }',
+      '  - { id: washer-a0-600, a0Min: 600, disinfectTempC: 80, disinfectMinS: 600 }',
+    ].join('\n') + '\n'))).toEqual([]);
+    expect(problems(withPrograms('  - { id: steam-134-4, pressureChannel: maybe }\n'))).toContain('programs[0]: pressureChannel: expected true or false, found "maybe"');
+    expect(problems(withPrograms('  - { id: leak-test, leakMaxStartKpa: 0 }\n'))).toContain('programs[0]: leakMaxStartKpa: expected a number > 0, found 0');
+    expect(problems(withPrograms('  - { id: bowie-dick-134, maxHoldS: 200 }\n'))).toContain('programs[0]: maxHoldS: expected a number ≥ minHoldS (210), found 200');
+    expect(problems(withPrograms('  - { id: steam-134-4, maxFluctuationK: "1" }\n'))).toContain('programs[0]: maxFluctuationK: expected a number > 0, found "1"');
+    expect(problems(withPrograms('  - { id: washer-a0-600, pressureChannel: false }\n'))[0]).toMatch(/^programs\[0\]: pressureChannel: not a setting of washer programs/);
+  });
   it('names a bad override with its program', () => {
     const p = problems(withPrograms('  - { id: steam-134-4, minHoldS: -5 }\n  - { id: mine, minHoldS: 300 }\n'));
     expect(p).toContain('programs[0]: minHoldS: expected a number ≥ 0, found -5');

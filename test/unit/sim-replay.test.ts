@@ -41,6 +41,11 @@ describe('trace replay', () => {
     expect(c.result).toBe('aborted');
   });
 
+  it('replays what db export --format csv writes: # comment lines before the header are skipped', () => {
+    const exported = `# record seq 4 device AC-01 cycle 7 program steam-121-15 verdict pass\n# result: ok\n${csv}\n`;
+    expect(parseTraceCsv(exported, 'steam-121-15').samples).toEqual(parseTraceCsv(csv, 'steam-121-15').samples);
+  });
+
   it.each([
     ['t,temp\n0,1', /header must have t_s,temp_c,pressure_kpa,phase/],
     ['t_s,temp_c,pressure_kpa,phase\n0,80,,prewash', /line 2: pressure_kpa is empty; only steam traces/],

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { tsatC } from '../../gateway/verify/steam-table.js';
+import { getProgram, verifyCycle } from '../../gateway/verify/index.js';
 import type { CycleSample, SteamCycle } from '../../simulators/steam/cycle.js';
 import type { ModelFault } from '../../simulators/steam/faults.js';
 import {
@@ -212,4 +213,22 @@ describe('leak test', () => {
 
 it('every program id has a generator', () => {
   for (const id of STEAM_PROGRAM_IDS) expect(cycle(id).samples.length).toBeGreaterThan(600);
+});
+
+describe('the simulated autoclave meets the gateway\'s rules when fault-free (issue 8)', () => {
+  // Leak test: evacuated to ≤ 7 kPa, stabilised ≥ 300 s; Bowie–Dick: hold 210–240 s; every plateau stable to ±1 K.
+  it.each(STEAM_PROGRAM_IDS.map((id) => [id]))('%s passes for several seeds; the leak fault fails leak_rate', (id) => {
+    const program = getProgram(id);
+    if (!program) throw new Error(`no verifier program ${id}`);
+    for (const seed of [1, 2, 3, 4, 5]) {
+      const c = cycle(id, seed);
+      const r = verifyCycle({ samples: c.samples, deviceResult: c.result }, program);
+      expect(r.criteria.filter((x) => x.pass === false).map((x) => `${x.id}: ${x.detail}`), `seed ${seed}`).toEqual([]);
+    }
+    if (id === 'leak-test') {
+      const leaking = cycle(id, 1, 'leak');
+      const r = verifyCycle({ samples: leaking.samples, deviceResult: leaking.result }, program);
+      expect(r.criteria.filter((x) => x.pass === false).map((x) => x.id)).toEqual(['leak_rate']);
+    }
+  });
 });

@@ -154,8 +154,9 @@ describe('A0 stops at the end of disinfection', () => {
 
 /** The criteria each fault must fail, and the ones it may also fail (consequences of the same defect). */
 const FAULT_EFFECTS: Record<WasherFault, { must: CriterionId[]; may: CriterionId[] }> = {
-  'low-disinfect-temp': { must: ['disinfect_temp', 'disinfect_time'], may: ['a0'] },
-  'short-disinfect': { must: ['disinfect_time'], may: ['a0'] },
+  // Disinfection passes by A0 *or* time at temperature (ISO 15883-1 4.3.1): a fault fails it only when both miss.
+  'low-disinfect-temp': { must: ['a0', 'disinfect_temp', 'disinfect_time'], may: [] },
+  'short-disinfect': { must: ['a0', 'disinfect_time'], may: [] },
   'hot-prewash': { must: ['prewash_temp'], may: [] },
   dropout: { must: ['data_complete'], may: ['disinfect_time'] },
   abort: { must: ['device_result'], may: ['disinfect_temp', 'disinfect_time', 'a0'] },
@@ -173,14 +174,14 @@ describe.each(WASHER_PROGRAM_IDS)('faults on %s', (id) => {
     }
   });
 
-  it('low-disinfect-temp plateaus near 88 °C and never reaches 90 °C', () => {
+  it('low-disinfect-temp plateaus near 85 °C and never reaches 90 °C', () => {
     const disinfect = phase(cycle(id, 2, 'low-disinfect-temp'), 'disinfect');
     const top = Math.max(...both(disinfect));
-    expect(top).toBeGreaterThan(87);
-    expect(top).toBeLessThan(89);
+    expect(top).toBeGreaterThan(84);
+    expect(top).toBeLessThan(86.5);
   });
 
-  it('short-disinfect holds 60 % of the minimum', () => {
+  it('short-disinfect holds 30 % of the minimum', () => {
     const c = cycle(id, 2, 'short-disinfect');
     const program = washerProgram(id);
     expect(phase(c, 'disinfect').filter((s) => s.t >= (c.hold?.startT ?? Infinity))).toHaveLength(Math.round(program.minHoldS * SHORT_DISINFECT_FRACTION));

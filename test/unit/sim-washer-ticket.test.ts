@@ -136,7 +136,7 @@ describe('phase labels and the machine summary', () => {
       expect.stringMatching(/^DISINF TEMP MIN\/MAX: 9[01]\.\d\/9[12]\.\d C$/),
       `DISINF TIME: 05:30   A0: ${Math.round(cycleA0(c.samples))}`,
     ]);
-    expect(ticketOf(make('washer-a0-600', 'short-disinfect')).at(-2)).toMatch(/^DISINF TIME: 00:36 {3}A0: \d+$/);
+    expect(ticketOf(make('washer-a0-600', 'short-disinfect')).at(-2)).toMatch(/^DISINF TIME: 00:18 {3}A0: \d+$/);
   });
 });
 

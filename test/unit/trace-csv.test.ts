@@ -2,7 +2,7 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { ALL_PHASES } from '../../drivers/device-event.js';
-import { TraceFormatError, parseTraceCsv, writeTraceCsv, type TraceSample } from '../../gateway/verify/index.js';
+import { TraceFormatError, parseTraceCsv, parseTraceFile, writeTraceCsv, type TraceSample } from '../../gateway/verify/index.js';
 
 const TRACES = new URL('../fixtures/traces/', import.meta.url);
 
@@ -49,7 +49,10 @@ describe('parseTraceCsv', () => {
     ['an unknown column', 't_s,temp_c,temp2,pressure_kpa,phase\n', 1, 'temp2', /unknown column "temp2"/],
     ['a duplicated column', 't_s,temp_c,temp_c,pressure_kpa,phase\n', 1, 'temp_c', /appears twice/],
     ['time going backwards', 't_s,temp_c,pressure_kpa,phase\n0,1,,\n5,1,,\n4,1,,\n', 4, 't_s', /4 s is not after 5 s on line 3/],
-    ['a repeated time', 't_s,temp_c,pressure_kpa,phase\n0,1,,\n0,1,,\n', 3, 't_s', /not after/],
+    ['an unknown result', '# result: passed\nt_s,temp_c,pressure_kpa,phase\n0,1,,\n', 1, 'result', /expected ok, fail or aborted, found "passed"/],
+    ['a result column that contradicts itself', 't_s,temp_c,pressure_kpa,phase,result\n0,1,,,ok\n1,1,,,aborted\n', 3, 'result', /"aborted" but line 2 says "ok"/],
+    ['a comment result that contradicts the column', '# result: ok\nt_s,temp_c,pressure_kpa,phase,result\n0,1,,,fail\n', 3, 'result', /"fail" but line 1 says "ok"/],
+    ['a second trace in one file', '# record seq 1\nt_s,temp_c,pressure_kpa,phase\n0,1,,\n# record seq 2\nt_s,temp_c,pressure_kpa,phase\n0,1,,\n', 5, undefined, /a second trace starts here.*--seq/],
     ['an empty time', 't_s,temp_c,pressure_kpa,phase\n,1,,\n', 2, 't_s', /is empty/],
     ['an empty file', '\n\n', 1, undefined, /empty/],
   ])('rejects %s with line and column', (_what, text, line, column, message) => {
@@ -59,6 +62,34 @@ describe('parseTraceCsv', () => {
     expect(e.message).toMatch(message);
     expect(e.message).toMatch(new RegExp(`^line ${line}`));
     expect(e.code).toBe('verify.trace-format');
+  });
+});
+
+describe('comments and the device result (DESIGN §11)', () => {
+  it('skips # comment lines and reads the device result from `# result:` or a result column', () => {
+    const text = '# record seq 7 device AC-01 cycle 12 program steam-134-4 verdict fail\n# result: aborted\nt_s,temp_c,pressure_kpa,phase\n0,20,,\n';
+    expect(parseTraceFile(text)).toEqual({
+      samples: [{ t: 0, temp_c: 20, pressure_kpa: null }],
+      deviceResult: 'aborted',
+      comments: ['record seq 7 device AC-01 cycle 12 program steam-134-4 verdict fail', 'result: aborted'],
+    });
+    expect(parseTraceFile('t_s,temp_c,pressure_kpa,phase,result\n0,20,,,\n1,20,,complete,fail\n').deviceResult).toBe('fault');
+    expect(parseTraceFile('t_s,temp_c,pressure_kpa,phase\n0,20,,\n# RESULT: OK\n').deviceResult).toBe('ok');
+    expect(parseTraceFile('t_s,temp_c,pressure_kpa,phase\n0,20,,\n').deviceResult).toBeUndefined();
+  });
+
+  it('keeps two rows at the same time (two readings in one printed second), in file order', () => {
+    expect(parseTraceCsv('t_s,temp_c,pressure_kpa,phase\n0,134.5,,\n0,133.2,,\n1,134.6,,\n').map((s) => s.temp_c)).toEqual([134.5, 133.2, 134.6]);
+  });
+
+  it('writes the device result and comments as # lines that read back', () => {
+    const samples: TraceSample[] = [{ t: 0, temp_c: 20, pressure_kpa: null, phase: 'complete' }];
+    for (const deviceResult of ['ok', 'aborted', 'fault'] as const) {
+      const text = writeTraceCsv(samples, { comments: ['record seq 3'], deviceResult });
+      expect(text.split('\n')[0]).toBe('# record seq 3');
+      expect(parseTraceFile(text)).toMatchObject({ samples, deviceResult });
+    }
+    expect(writeTraceCsv(samples, { deviceResult: 'fault' })).toMatch(/^# result: fail\n/);
   });
 });
 

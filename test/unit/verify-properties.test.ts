@@ -69,10 +69,18 @@ function synth(o: SynthOpts): TraceSample[] {
     if (o.probe) s.temp2_c = drainAt(t - o.probeLagS) + rnd() * o.tNoise * 0.1;
     out.push(s);
   }
+  // The cycle ends with its `complete` sample whatever the sampling interval (a trace that stops earlier
+  // does not show a completed cycle).
+  if ((out.at(-1) as TraceSample).t < end) out.push({ ...(out.at(-1) as TraceSample), t: end, phase: 'complete' });
   return out;
 }
 
 const minHold = (id: SynthOpts['programId']): number => (getProgram(id) as SteamProgram).minHoldS;
+/** A plateau comfortably over the minimum, and under the maximum where the program has one (Bowie–Dick). */
+const passingHold = (id: SynthOpts['programId'], extraS: number): number => {
+  const p = getProgram(id) as SteamProgram;
+  return p.minHoldS + (p.maxHoldS === undefined ? extraS : Math.min(extraS, p.maxHoldS - p.minHoldS - 5));
+};
 
 /** Cycles that must pass: noise and lag within the limits, a plateau comfortably over the minimum. */
 const passing: fc.Arbitrary<SynthOpts> = fc
@@ -87,7 +95,7 @@ const passing: fc.Arbitrary<SynthOpts> = fc
     probeLagS: fc.integer({ min: 0, max: 8 }), // + sampling and noise at the crossing stays < 15 s (S5)
     seed: fc.integer(),
   })
-  .map(({ extraS, ...o }) => ({ ...o, holdS: minHold(o.programId) + extraS }));
+  .map(({ extraS, ...o }) => ({ ...o, holdS: passingHold(o.programId, extraS) }));
 
 const verifySynth = (o: SynthOpts, samples = synth(o)) => verifyCycle({ samples }, getProgram(o.programId) as SteamProgram);
 

@@ -77,10 +77,10 @@ describe('steam criteria', () => {
     expect(c.detail).toMatch(/superheat/);
   });
 
-  it('saturated_steam: n/a without pressure, fails when pressure drops out inside the hold', () => {
+  it('saturated_steam fails without pressure (saturation is not proven) and when pressure drops out inside the hold', () => {
     const noP = verifyCycle({ samples: base.map(({ pressure_kpa: _p, ...s }) => s) }, p);
-    expect(crit(noP, 'saturated_steam').pass).toBeNull();
-    expect(noP.verdict).toBe('pass');
+    expect(crit(noP, 'saturated_steam').pass).toBe(false);
+    expect(noP.verdict).toBe('fail');
     const hole = verifyCycle({ samples: edit(base, 500, { pressure_kpa: null }) }, p);
     expect(crit(hole, 'saturated_steam')).toMatchObject({ pass: false });
     expect(crit(hole, 'saturated_steam').detail).toMatch(/without a valid chamber pressure/);
@@ -135,7 +135,7 @@ describe('steam criteria', () => {
     expect(crit(verifyCycle({ samples: base, deviceResult: 'fault' }, p), 'device_result').pass).toBe(false);
     expect(crit(verifyCycle({ samples: base }, p), 'device_result').pass).toBe(true);
     const cut = base.filter((s) => s.phase !== 'complete');
-    expect(crit(verifyCycle({ samples: cut }, p), 'device_result')).toMatchObject({ pass: null });
+    expect(crit(verifyCycle({ samples: cut }, p), 'device_result')).toMatchObject({ pass: false }); // never shown to complete
     const faulted = edit(base, 900, { phase: 'fault' });
     expect(crit(verifyCycle({ samples: faulted, deviceResult: 'ok' }, p), 'device_result').pass).toBe(false);
   });
@@ -174,17 +174,22 @@ describe('steam criteria', () => {
 
 describe('Bowie–Dick and leak test cycles', () => {
   it('bowie_dick waits for the indicator sheet and follows it', () => {
-    const samples = golden('steam-134-4-pass.csv');
+    // The golden plateau (251 s) cut to 225 s: a Bowie–Dick hold is 210–240 s.
+    const bdTrace = (file: string): TraceSample[] =>
+      golden(file).map((s) => (s.phase === 'sterilizing' && s.t > 640 ? { ...s, phase: 'exhaust' as const } : s));
+    const samples = bdTrace('steam-134-4-pass.csv');
     const bd = program('bowie-dick-134');
     const waiting = verifyCycle({ samples }, bd);
     expect(waiting.criteria.map((c) => c.id)).toEqual([...BOWIE_DICK_CRITERIA]);
     expect(crit(waiting, 'bowie_dick')).toMatchObject({ pass: null, detail: 'awaiting indicator sheet result' });
-    expect(crit(waiting, 'hold_time')).toMatchObject({ pass: true, limit: 210 });
+    expect(crit(waiting, 'hold_time')).toMatchObject({ pass: true, limit: '210–240 s', measured: 225 });
+    expect(crit(verifyCycle({ samples: golden('steam-134-4-pass.csv') }, bd), 'hold_time').pass).toBe(false); // 251 s: over-exposed
     expect(verifyCycle({ samples, indicators: { bowieDick: 'pass' } }, bd).verdict).toBe('pass');
     const bad = verifyCycle({ samples, indicators: { bowieDick: 'fail' } }, bd);
     expect(bad.verdict).toBe('fail');
     expect(failed(bad)).toEqual(['bowie_dick']);
-    expect(verifyCycle({ samples: golden('steam-134-4-air.csv'), indicators: { bowieDick: 'pass' } }, bd).verdict).toBe('fail');
+    const air = verifyCycle({ samples: bdTrace('steam-134-4-air.csv'), indicators: { bowieDick: 'pass' } }, bd);
+    expect(failed(air)).toEqual(['saturated_steam']);
   });
 
   /** Evacuate, stabilise 300 s, measure `measureS` with a pressure rise of `rate` kPa/min, vent. */

@@ -13,7 +13,7 @@ const crit = (r: ReturnType<typeof verifySummary>) => Object.fromEntries(r.crite
 describe('summary-ticket verification', () => {
   it('judges what the ticket proves and leaves the rest not provable', () => {
     const r = verifySummary(summary(), p134, 'ok');
-    expect(crit(r)).toEqual({ hold_time: true, temp_band: true, saturated_steam: true, equilibration_time: null, sensor_agreement: null, data_complete: null, device_result: true });
+    expect(crit(r)).toEqual({ hold_time: true, temp_band: true, saturated_steam: true, equilibration_time: null, sensor_agreement: null, temp_stability: null, data_complete: null, device_result: true });
     expect(r.verdict).toBe('pass');
   });
 
