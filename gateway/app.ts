@@ -3,7 +3,7 @@
 import type { GatewayConfig } from '../config/schema.js';
 import type { BrokerHandle } from './broker/embedded-broker.js';
 import { DeviceSession, type CycleSummary } from './device/device-session.js';
-import { errorMessage, GatewayError } from './errors.js';
+import { errorMessage, GatewayError } from '../vocabulary/errors.js';
 import type { Logger } from './logger.js';
 import { MqttPublisher } from './publish/mqtt-publisher.js';
 import { redactUrl } from './publish/client-options.js';

@@ -3,7 +3,7 @@
 // and `demo`); every verb lives in gateway/commands/ and is loaded on demand, so `--help` and
 // `verify-trace` start fast on a Raspberry Pi.
 import { type Command, type CommandIo, println, UsageError } from './commands/command.js';
-import { errorMessage, isGatewayError } from './errors.js';
+import { errorMessage, isGatewayError } from '../vocabulary/errors.js';
 
 const HELP = `sterilink — CSSD edge gateway: sterilizer and washer data to verified, signed load records on MQTT
 

@@ -3,7 +3,7 @@
 // the line overflow are logged once (warn) and counted, and the events still go out so nothing is lost.
 
 import type { Logger } from 'pino';
-import { parseErrorEvent } from '../device-event.js';
+import { parseErrorEvent } from '../../vocabulary/device-event.js';
 import type { EmitEvent } from '../driver-support/safe-emit.js';
 import { TransportSession, type StreamDriverOptions } from '../driver-support/transport-session.js';
 import { WarnOncePerReason } from '../driver-support/warn-once.js';

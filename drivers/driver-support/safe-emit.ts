@@ -2,7 +2,7 @@
 // own flow (framing, polling, reconnecting).
 
 import type { Logger } from 'pino';
-import type { DeviceEvent } from '../device-event.js';
+import type { DeviceEvent } from '../../vocabulary/device-event.js';
 import { describeError } from '../driver-error.js';
 
 export type EmitEvent = (event: DeviceEvent) => void;

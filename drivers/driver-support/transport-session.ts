@@ -4,7 +4,7 @@
 // more events of its own.
 
 import type { Logger } from 'pino';
-import type { DeviceEvent } from '../device-event.js';
+import type { DeviceEvent } from '../../vocabulary/device-event.js';
 import type { Transport } from '../transport/transport.js';
 import { LinkReporter } from './link-reporter.js';
 import { safeEmitter, type EmitEvent } from './safe-emit.js';

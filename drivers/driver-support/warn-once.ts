@@ -3,7 +3,7 @@
 // Reasons must come from a small fixed set (the drivers' parse-error reasons), or the set grows.
 
 import type { Logger } from 'pino';
-import { truncateRaw } from '../device-event.js';
+import { truncateRaw } from '../../vocabulary/device-event.js';
 
 export class WarnOncePerReason {
   private readonly warned = new Set<string>();

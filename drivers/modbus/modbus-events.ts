@@ -13,7 +13,7 @@
 // where it must move -> one `alarm` stale-sensor per episode, and that channel reads null (invalid)
 // until the value changes, so data_complete fails for the span.
 
-import type { DeviceEvent, Phase, SampleEvent } from '../device-event.js';
+import type { DeviceEvent, Phase, SampleEvent } from '../../vocabulary/device-event.js';
 import type { ModbusSnapshot, Reading } from './decode.js';
 import type { DevicePhase, ResultMeaning } from './register-map.js';
 

@@ -3,7 +3,7 @@
 // every problem at once (`path: expected …, found …`); DEFAULT_REGISTER_MAP is DESIGN §4.1, the map
 // `driver: modbus` reads when a device has no `map` and the one the simulators serve.
 
-import { isPhase, type CycleEndStatus, type Phase } from '../device-event.js';
+import { isPhase, type CycleEndStatus, type Phase } from '../../vocabulary/device-event.js';
 import { DriverError } from '../driver-error.js';
 
 export type RegisterFunction = 'holding' | 'input';

@@ -4,7 +4,7 @@
 // silence (flag-segmented streams, tickets with a trailer) get a clock tick every `idleCheckMs`.
 
 import type { Logger } from 'pino';
-import { parseErrorEvent } from '../device-event.js';
+import { parseErrorEvent } from '../../vocabulary/device-event.js';
 import { DriverError } from '../driver-error.js';
 import type { EmitEvent } from '../driver-support/safe-emit.js';
 import { TransportSession, type StreamDriverOptions } from '../driver-support/transport-session.js';

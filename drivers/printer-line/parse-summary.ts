@@ -1,7 +1,7 @@
 // The machine's own summary lines (profile `summary` rules) -> one `summary` event per ticket, emitted
 // right before its cycle-end. Pure helpers of the parser: matching, accumulating, building the event.
 
-import type { SummaryEvent, SummaryPhase } from '../summary-event.js';
+import type { SummaryEvent, SummaryPhase } from '../../vocabulary/summary-event.js';
 import { phaseForLabel, type CompiledPrinterProfile } from './compile-profile.js';
 import { PARSE_ERROR_REASONS, type Groups, type PrinterParseErrorReason, type PrinterParserContext } from './parse-state.js';
 import { parseDuration } from './ticket-time.js';

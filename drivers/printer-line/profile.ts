@@ -21,7 +21,7 @@
 //                          any other group becomes a summary `info` fact.
 //   ticketEnd, ignore[]    none.
 
-import type { CycleEndStatus, Phase } from '../device-event.js';
+import type { CycleEndStatus, Phase } from '../../vocabulary/device-event.js';
 import type { PressureUnit, TemperatureUnit } from './units.js';
 
 export type { PressureUnit, TemperatureUnit } from './units.js';

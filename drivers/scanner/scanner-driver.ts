@@ -9,7 +9,7 @@
 // counted and logged once per reason (warn), later ones at debug level.
 
 import type { Logger } from 'pino';
-import { parseErrorEvent } from '../device-event.js';
+import { parseErrorEvent } from '../../vocabulary/device-event.js';
 import { DriverError } from '../driver-error.js';
 import type { EmitEvent } from '../driver-support/safe-emit.js';
 import { TransportSession, type StreamDriverOptions } from '../driver-support/transport-session.js';

@@ -2,7 +2,7 @@
 // verdict, the full curve, and the digests binding it to the raw samples and the raw device text.
 import type { CycleTrace, Program, TraceSample, VerificationResult } from '../verify/index.js';
 import type { FinishedCycle, TrackedSample } from './cycle-state.js';
-import type { SummaryEvent } from '../../drivers/device-event.js';
+import type { SummaryEvent } from '../../vocabulary/device-event.js';
 import type { ProgramChoice } from '../programs-registry.js';
 
 export interface ChainBinding {

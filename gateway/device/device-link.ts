@@ -1,12 +1,12 @@
 // Builds the transport and driver of one configured device. Drivers only get a transport, a logger,
 // a clock and a callback: they never see the gateway core.
-import type { DeviceEvent } from '../../drivers/device-event.js';
+import type { DeviceEvent } from '../../vocabulary/device-event.js';
 import { PrinterLineDriver, loadPrinterProfile } from '../../drivers/printer-line/index.js';
 import { SerialTransport, TcpTransport, type Transport } from '../../drivers/transport/index.js';
 import { HidTransport, ScannerDriver } from '../../drivers/scanner/index.js';
 import { BiReaderDriver } from '../../drivers/bi-reader/index.js';
 import type { DeviceConfig } from '../../config/schema.js';
-import { GatewayError } from '../errors.js';
+import { GatewayError } from '../../vocabulary/errors.js';
 import type { Logger } from '../logger.js';
 
 export interface DeviceDriver {

@@ -2,7 +2,7 @@
 // tracker, and at cycle end verification and a signed `cycle` record. Resumes an open cycle after a
 // restart from what the store kept.
 import { randomUUID } from 'node:crypto';
-import type { DeviceEvent, SampleEvent } from '../../drivers/device-event.js';
+import type { DeviceEvent, SampleEvent } from '../../vocabulary/device-event.js';
 import type { DeviceConfig } from '../../config/schema.js';
 import { CycleTracker, type TrackerChange } from '../cycle/cycle-tracker.js';
 import { type FinishedCycle, type OpenCycle, type OpenCycleSnapshot, snapshotOf, type TrackedSample } from '../cycle/cycle-state.js';
@@ -12,7 +12,7 @@ import { tsatC, verifyCycle, verifySummary, type Program } from '../verify/index
 import type { Store } from '../store/index.js';
 import type { SignedRecord } from '../store/record.js';
 import type { Logger } from '../logger.js';
-import { errorMessage } from '../errors.js';
+import { errorMessage } from '../../vocabulary/errors.js';
 import { driverFor, type DeviceDriver } from './device-link.js';
 import type { ClockQuality } from '../clock/clock-monitor.js';
 import type { LoadWorkflow } from '../load/index.js';

@@ -5,7 +5,7 @@
 // does not count (no or a failed positive control, expired vial, lot mismatch, reader invalid) raises an
 // alarm through the release machine: repeat the BI, and assess the load if it was released early
 // (standards §4.1, §4.2). Call inside commit().
-import type { BiResultEvent, BiStartEvent } from '../../drivers/device-event.js';
+import type { BiResultEvent, BiStartEvent } from '../../vocabulary/device-event.js';
 import type { SignedRecord } from '../store/record.js';
 import { awaitingThisControl, controlFailedOn, controlWell, failedByThisControl, judgeControl, judgeReading, matchPlacement, matchReading, type BiLink, type BiReading, type ControlRead, type Judgement, type MatchHow } from './bi-linker.js';
 import type { ReleaseDriver } from './release-driver.js';

@@ -9,7 +9,7 @@
 //   cycle record appended -> loads.onCycleRecorded(record)
 //   BI reader events      -> loads.onBiStart(readerId, event) ('bi-start'), loads.onBiResult(readerId, event) ('bi-result')
 //   every few seconds     -> loads.tick(now)
-import type { BiResultEvent, BiStartEvent } from '../../drivers/device-event.js';
+import type { BiResultEvent, BiStartEvent } from '../../vocabulary/device-event.js';
 import type { SignedRecord } from '../store/record.js';
 import { BiIntake } from './bi-intake.js';
 import { verifiedCycleOf } from './cycle-facts.js';

@@ -13,8 +13,8 @@ import { EventEmitter } from 'node:events';
 import mqtt from 'mqtt';
 import type { IClientOptions, IClientPublishOptions, IPublishPacket, MqttClient } from 'mqtt';
 import type { Logger } from 'pino';
-import { GatewayError, errorMessage } from '../errors.js';
-import { Backoff } from './backoff.js';
+import { GatewayError, errorMessage } from '../../vocabulary/errors.js';
+import { Backoff } from '../../vocabulary/backoff.js';
 import { buildClientOptions, redactUrl, type ConnectionSettings } from './client-options.js';
 
 export interface OnlineInfo {

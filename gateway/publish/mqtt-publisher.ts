@@ -4,8 +4,8 @@
 // flight-window (in-flight bound), outbox-drain (records), replay-handler (history).
 import { EventEmitter } from 'node:events';
 import type { Logger } from 'pino';
-import { GatewayError, errorMessage } from '../errors.js';
-import { Backoff, type BackoffOptions } from './backoff.js';
+import { GatewayError, errorMessage } from '../../vocabulary/errors.js';
+import { Backoff, type BackoffOptions } from '../../vocabulary/backoff.js';
 import type { ConnectionSettings } from './client-options.js';
 import { FlightWindow } from './flight-window.js';
 import { MqttConnection, type OnlineInfo } from './mqtt-connection.js';

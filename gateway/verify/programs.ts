@@ -3,7 +3,7 @@
 // [C] confirmed, [P] partly confirmed, [U] unconfirmed. [P]/[U] numbers are exactly the ones a site
 // may need to change, which is why programs are data and `mergeProgram` exists (config overrides).
 
-import { GatewayError } from '../errors.js';
+import { GatewayError } from '../../vocabulary/errors.js';
 import { criterionIds } from './criterion.js';
 
 export type SteamKind = 'steam' | 'bowie-dick' | 'leak-test';

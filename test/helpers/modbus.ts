@@ -4,7 +4,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pino, type Logger } from 'pino';
-import type { DeviceEvent } from '../../drivers/device-event.js';
+import type { DeviceEvent } from '../../vocabulary/device-event.js';
 import { ModbusBusRegistry } from '../../drivers/modbus/bus-registry.js';
 import { ModbusDriver, type ModbusDriverOptions } from '../../drivers/modbus/modbus-driver.js';
 import { runModbusSimulator, type ModbusSimulatorOptions } from '../../simulators/modbus-autoclave.js';

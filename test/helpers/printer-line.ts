@@ -1,6 +1,6 @@
 // Shared by the printer-line profile tests: feed lines or bytes through the pure parser, pick events.
 import { readFileSync } from 'node:fs';
-import type { DeviceEvent } from '../../drivers/device-event.js';
+import type { DeviceEvent } from '../../vocabulary/device-event.js';
 import { initialParserState, parsePrinterLine, printerParserTick, type PrinterLineProfile, type PrinterParserContext, type PrinterParserState } from '../../drivers/printer-line/index.js';
 import { LineFramer } from '../../drivers/transport/line-framer.js';
 

@@ -5,7 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import pino from 'pino';
 import { afterAll, describe, expect, it } from 'vitest';
-import type { DeviceEvent } from '../../drivers/device-event.js';
+import type { DeviceEvent } from '../../vocabulary/device-event.js';
 import { configSchema } from '../../config/schema.js';
 import { DeviceSession } from '../../gateway/device/device-session.js';
 import { Store } from '../../gateway/store/index.js';

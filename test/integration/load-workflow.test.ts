@@ -8,7 +8,7 @@ import path from 'node:path';
 import pino from 'pino';
 import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
 import addFormatsModule from 'ajv-formats';
-import type { BiResultEvent } from '../../drivers/device-event.js';
+import type { BiResultEvent } from '../../vocabulary/device-event.js';
 import { gs1CheckDigit } from '../../gateway/load/barcode/index.js';
 import { loadPolicyFrom } from '../../gateway/load/load-policy.js';
 import { LoadWorkflow } from '../../gateway/load/load-workflow.js';

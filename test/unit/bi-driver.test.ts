@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { pino } from 'pino';
-import type { DeviceEvent } from '../../drivers/device-event.js';
+import type { DeviceEvent } from '../../vocabulary/device-event.js';
 import { createMemoryPair } from '../../drivers/transport/memory-pair.js';
 import { BI_CUT_LINE_REASON, BI_LINE_OVERFLOW_REASON, BI_PARSE_ERROR_REASONS, BiReaderDriver, type BiReaderDriverOptions } from '../../drivers/bi-reader/index.js';
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { pino } from 'pino';
-import type { DeviceEvent } from '../../drivers/device-event.js';
+import type { DeviceEvent } from '../../vocabulary/device-event.js';
 import type { Transport, TransportHandlers } from '../../drivers/transport/transport.js';
 import { LinkReporter } from '../../drivers/driver-support/link-reporter.js';
 import { safeEmitter } from '../../drivers/driver-support/safe-emit.js';

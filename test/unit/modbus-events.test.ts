@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { DeviceEvent } from '../../drivers/device-event.js';
+import type { DeviceEvent } from '../../vocabulary/device-event.js';
 import type { ModbusSnapshot, Reading } from '../../drivers/modbus/decode.js';
 import { DEFAULT_STALE_PHASES, initialTrackState, markGap, trackSnapshot, type ModbusEventOptions, type ModbusTrackState } from '../../drivers/modbus/modbus-events.js';
 import type { DevicePhase, ResultMeaning } from '../../drivers/modbus/register-map.js';

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { pino } from 'pino';
-import type { DeviceEvent } from '../../drivers/device-event.js';
+import type { DeviceEvent } from '../../vocabulary/device-event.js';
 import { createMemoryPair, type MemoryPair } from '../../drivers/transport/memory-pair.js';
 import { LINE_OVERFLOW_REASON, PARSE_ERROR_REASONS, PrinterLineDriver, PREVAC_TICKET, type PrinterLineDriverOptions } from '../../drivers/printer-line/index.js';
 import { isDriverError } from '../../drivers/driver-error.js';

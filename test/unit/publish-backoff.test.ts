@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Backoff } from '../../gateway/publish/backoff.js';
+import { Backoff } from '../../vocabulary/backoff.js';
 
 describe('reconnect backoff', () => {
   it('doubles up to the ceiling without jitter', () => {

@@ -2,7 +2,7 @@
 import { randomUUID } from 'node:crypto';
 import pino from 'pino';
 import { describe, expect, it } from 'vitest';
-import { Backoff } from '../../gateway/publish/backoff.js';
+import { Backoff } from '../../vocabulary/backoff.js';
 import { FlightWindow } from '../../gateway/publish/flight-window.js';
 import { MemoryOutbox } from '../../gateway/publish/memory-outbox.js';
 import { OutboxDrain } from '../../gateway/publish/outbox-drain.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { DeviceEvent } from '../../drivers/device-event.js';
+import type { DeviceEvent } from '../../vocabulary/device-event.js';
 import { PREVAC_TICKET, validateProfile } from '../../drivers/printer-line/index.js';
 import { getProgram, verifyCycle, type CriterionId } from '../../gateway/verify/index.js';
 import { faultsFor, type ModelFault } from '../../simulators/steam/faults.js';

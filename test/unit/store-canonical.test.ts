@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { ALL_PHASES } from '../../drivers/device-event.js';
+import { ALL_PHASES } from '../../vocabulary/device-event.js';
 import { canonicalFromMembers, canonicalJson, toJsonValue } from '../../gateway/store/canonical-json.js';
 import { canonicalSample, normalizeSample, type ChainedSample } from '../../gateway/store/sample-log.js';
 import { canonicalRawLine } from '../../gateway/store/raw-log.js';
-import { isGatewayError } from '../../gateway/errors.js';
+import { isGatewayError } from '../../vocabulary/errors.js';
 
 describe('canonical JSON (RFC 8785)', () => {
   it('sorts keys by UTF-16 code units and writes numbers the ECMAScript way', () => {
