@@ -1,20 +1,9 @@
 // What every driver emits (DESIGN §4). Drivers never import the gateway core; the core imports this.
 
+import type { Phase } from './phases.js';
 import type { SummaryEvent } from './summary-event.js';
 
 export type { SummaryEvent, SummaryPhase } from './summary-event.js';
-
-export const STEAM_PHASES = ['conditioning', 'heating', 'sterilizing', 'exhaust', 'drying', 'aeration', 'complete', 'fault'] as const;
-export const WASHER_PHASES = ['prewash', 'wash', 'neutralize', 'rinse', 'disinfect', 'drying', 'complete', 'fault'] as const;
-export const TEST_PHASES = ['leak-stabilize', 'leak-measure'] as const;
-export type SteamPhase = (typeof STEAM_PHASES)[number];
-export type WasherPhase = (typeof WASHER_PHASES)[number];
-export type TestPhase = (typeof TEST_PHASES)[number];
-export type Phase = SteamPhase | WasherPhase | TestPhase;
-export const ALL_PHASES: readonly Phase[] = [...new Set<Phase>([...STEAM_PHASES, ...WASHER_PHASES, ...TEST_PHASES])];
-export function isPhase(x: unknown): x is Phase {
-  return typeof x === 'string' && (ALL_PHASES as readonly string[]).includes(x);
-}
 
 export type CycleEndStatus = 'ok' | 'aborted' | 'fault';
 

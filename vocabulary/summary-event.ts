@@ -3,7 +3,7 @@
 // the gateway verifies from it only what it can prove and marks the rest not provable (docs/devices.md,
 // "Summary tickets"). Pressures are kPa absolute and temperatures °C, converted by the driver.
 
-import type { Phase } from './device-event.js';
+import type { Phase } from './phases.js';
 
 /** A phase the summary says began `atS` seconds after the cycle started (its printed elapsed time). */
 export interface SummaryPhase {

@@ -10,7 +10,8 @@
 
 import type { Logger } from 'pino';
 import { setTimeout as delay } from 'node:timers/promises';
-import type { DeviceEvent, Phase } from '../../vocabulary/device-event.js';
+import type { DeviceEvent } from '../../vocabulary/device-event.js';
+import type { Phase } from '../../vocabulary/phases.js';
 import { DriverError, describeError } from '../driver-error.js';
 import { safeEmitter, type EmitEvent } from '../driver-support/safe-emit.js';
 import { backoffDelay, type BackoffPolicy } from '../transport/transport.js';

@@ -13,7 +13,8 @@
 // where it must move -> one `alarm` stale-sensor per episode, and that channel reads null (invalid)
 // until the value changes, so data_complete fails for the span.
 
-import type { DeviceEvent, Phase, SampleEvent } from '../../vocabulary/device-event.js';
+import type { DeviceEvent, SampleEvent } from '../../vocabulary/device-event.js';
+import type { Phase } from '../../vocabulary/phases.js';
 import type { ModbusSnapshot, Reading } from './decode.js';
 import type { DevicePhase, ResultMeaning } from './register-map.js';
 

@@ -3,7 +3,8 @@
 // every problem at once (`path: expected …, found …`); DEFAULT_REGISTER_MAP is DESIGN §4.1, the map
 // `driver: modbus` reads when a device has no `map` and the one the simulators serve.
 
-import { isPhase, type CycleEndStatus, type Phase } from '../../vocabulary/device-event.js';
+import { type CycleEndStatus } from '../../vocabulary/device-event.js';
+import { isPhase, PHASE_OF_CODE, type DevicePhase } from '../../vocabulary/phases.js';
 import { DriverError } from '../driver-error.js';
 
 export type RegisterFunction = 'holding' | 'input';
@@ -40,7 +41,7 @@ const REQUIRED_FIELDS: readonly MapFieldName[] = ['phase', 'temp'];
 /** Fields read as plain integers (codes, counters, clock). */
 const INTEGER_FIELDS: readonly MapFieldName[] = ['phase', 'cycleNo', 'programNo', 'alarm', 'result', 'clockS', 'clockMs'];
 
-export type DevicePhase = Phase | 'idle';
+export type { DevicePhase };
 export type ResultMeaning = 'running' | CycleEndStatus;
 export const RESULT_MEANINGS: readonly ResultMeaning[] = ['running', 'ok', 'aborted', 'fault'];
 
@@ -88,11 +89,7 @@ export const DEFAULT_REGISTER_MAP: RegisterMap = deepFreeze({
     clockS: input(11, 'uint32', { order: 'ABCD', unit: 's since 1970' }),
     clockMs: input(13, 'uint16', { unit: 'ms' }),
   },
-  phases: {
-    0: 'idle', 1: 'conditioning', 2: 'heating', 3: 'sterilizing', 4: 'exhaust', 5: 'drying', 6: 'aeration', 7: 'complete', 8: 'fault',
-    10: 'prewash', 11: 'wash', 12: 'neutralize', 13: 'rinse', 14: 'disinfect', 15: 'drying', 16: 'complete', 17: 'fault',
-    20: 'leak-stabilize', 21: 'leak-measure',
-  },
+  phases: { ...PHASE_OF_CODE },
   results: { 0: 'running', 1: 'ok', 2: 'fault', 3: 'aborted' },
 });
 

@@ -1,7 +1,8 @@
 // A validated profile turned into RegExp objects, once per profile object (profiles are immutable
 // data, so the parser can take the plain profile in its context and still compile only once).
 
-import type { CycleEndStatus, Phase } from '../../vocabulary/device-event.js';
+import type { CycleEndStatus } from '../../vocabulary/device-event.js';
+import type { Phase } from '../../vocabulary/phases.js';
 import { DriverError } from '../driver-error.js';
 import { DEFAULT_IDLE_GAP_S, segmentationOf, validateProfile, type FlagRule, type PrinterLineProfile, type Segmentation } from './profile.js';
 

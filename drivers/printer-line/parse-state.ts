@@ -1,7 +1,8 @@
 // What the printer-line parser (parse.ts) carries from one line to the next, what it is given with each
 // line, and the fixed set of parse-error reasons. Plain immutable data: the parser never mutates a state.
 
-import { truncateRaw, type CycleEndStatus, type DeviceEvent, type ParseErrorEvent, type Phase } from '../../vocabulary/device-event.js';
+import { truncateRaw, type CycleEndStatus, type DeviceEvent, type ParseErrorEvent } from '../../vocabulary/device-event.js';
+import { type Phase } from '../../vocabulary/phases.js';
 import type { PrinterLineProfile } from './profile.js';
 import type { SummaryAcc } from './parse-summary.js';
 import type { CivilDay } from './ticket-time.js';

@@ -2,7 +2,7 @@
 // sha256(prevHash + canonicalJSON({deviceId, seq, ts, recvTs, cycleId, temp_c, temp2_c,
 // pressure_kpa, phase, deviceTime})), every field present, null when absent.
 import type { Logger } from 'pino';
-import { isPhase, type Phase } from '../../vocabulary/device-event.js';
+import { isPhase, type Phase } from '../../vocabulary/phases.js';
 import { GatewayError } from '../../vocabulary/errors.js';
 import { canonicalJson } from './canonical-json.js';
 import { ChainedLog, type ChainedLogOptions } from './chained-log.js';

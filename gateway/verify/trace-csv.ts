@@ -4,7 +4,7 @@
 // verdict the gateway gave it (DESIGN §11). Anything else that is not what the format says is an error with
 // the line and column, worded for the engineer who exported the file, never a silently wrong trace.
 
-import { isPhase, ALL_PHASES } from '../../vocabulary/device-event.js';
+import { isPhase, ALL_PHASES } from '../../vocabulary/phases.js';
 import { GatewayError } from '../../vocabulary/errors.js';
 import type { DeviceResult, TraceSample } from './trace.js';
 

@@ -3,7 +3,8 @@
 // sterilizer ticket parses to the same events (sim-washer-ticket.test.ts checks that). Once
 // drivers/printer-line/profiles/prevac-ticket.ts carries them, the washer tests should use
 // DEFAULT_PRINTER_PROFILE instead of this object, and this file goes.
-import type { DeviceEvent, Phase } from '../../vocabulary/device-event.js';
+import type { DeviceEvent } from '../../vocabulary/device-event.js';
+import type { Phase } from '../../vocabulary/phases.js';
 import { initialParserState, parsePrinterLine, PREVAC_TICKET, type PrinterLineProfile } from '../../drivers/printer-line/index.js';
 import type { CycleTrace, TraceSample } from '../../gateway/verify/index.js';
 

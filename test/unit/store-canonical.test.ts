@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { ALL_PHASES } from '../../vocabulary/device-event.js';
+import { ALL_PHASES } from '../../vocabulary/phases.js';
 import { canonicalFromMembers, canonicalJson, toJsonValue } from '../../gateway/store/canonical-json.js';
 import { canonicalSample, normalizeSample, type ChainedSample } from '../../gateway/store/sample-log.js';
 import { canonicalRawLine } from '../../gateway/store/raw-log.js';

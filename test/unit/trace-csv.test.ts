@@ -1,7 +1,7 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { ALL_PHASES } from '../../vocabulary/device-event.js';
+import { ALL_PHASES } from '../../vocabulary/phases.js';
 import { TraceFormatError, parseTraceCsv, parseTraceFile, writeTraceCsv, type TraceSample } from '../../gateway/verify/index.js';
 
 const TRACES = new URL('../fixtures/traces/', import.meta.url);
