@@ -1,4 +1,5 @@
-// One error class for the gateway core, with a code grouped by area (config., store., mqtt., verify., device.).
+// One error class for the whole project, with a code grouped by area: config., store., mqtt., verify.,
+// and device. (thrown by the drivers, e.g. device.modbus.timeout, device.profile.invalid).
 
 export class GatewayError extends Error {
   readonly code: string;

@@ -54,7 +54,7 @@ export class BiReaderDriver {
     this.unparsed = new WarnOncePerReason(this.log, 'unparsed line');
   }
 
-  /** Validates the settings (throws a DriverError naming the problem), then opens the transport. */
+  /** Validates the settings (throws a GatewayError naming the problem), then opens the transport. */
   async start(): Promise<void> {
     if (this.started) return;
     this.framer = new LineFramer({

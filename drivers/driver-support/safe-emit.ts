@@ -3,7 +3,7 @@
 
 import type { Logger } from 'pino';
 import type { DeviceEvent } from '../../vocabulary/device-event.js';
-import { describeError } from '../driver-error.js';
+import { errorMessage } from '../../vocabulary/errors.js';
 
 export type EmitEvent = (event: DeviceEvent) => void;
 
@@ -12,7 +12,7 @@ export function safeEmitter(log: Logger, onEvent: EmitEvent): EmitEvent {
     try {
       onEvent(event);
     } catch (e) {
-      log.error({ err: describeError(e), event: event.kind }, 'event handler threw');
+      log.error({ err: errorMessage(e), event: event.kind }, 'event handler threw');
     }
   };
 }

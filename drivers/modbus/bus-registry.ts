@@ -4,7 +4,7 @@
 // The app makes one registry (DEFAULT_BUS_REGISTRY if it does not pass one) for all its drivers.
 
 import type { Logger } from 'pino';
-import { DriverError } from '../driver-error.js';
+import { GatewayError } from '../../vocabulary/errors.js';
 import type { BackoffPolicy } from '../transport/transport.js';
 import { describeLink, linkKey, type ModbusLinkSettings } from './link-settings.js';
 import { ModbusConnection } from './modbus-client.js';
@@ -30,7 +30,7 @@ export class ModbusBusRegistry {
     if (entry !== undefined) {
       const clash = settings.mode === 'rtu' ? SERIAL_KEYS.filter((k) => (settings[k] ?? defaults[k]) !== (entry!.settings[k] ?? defaults[k])) : [];
       if (clash.length > 0) {
-        throw new DriverError('device.modbus.bus-conflict', `${describeLink(settings)} is already open with other line settings (${clash.map((k) => `${k} ${String(entry!.settings[k] ?? defaults[k])}`).join(', ')}); devices on one bus must agree`, { link: describeLink(settings), clash });
+        throw new GatewayError('device.modbus.bus-conflict', `${describeLink(settings)} is already open with other line settings (${clash.map((k) => `${k} ${String(entry!.settings[k] ?? defaults[k])}`).join(', ')}); devices on one bus must agree`, { link: describeLink(settings), clash });
       }
       entry.users++;
     } else {

@@ -11,7 +11,7 @@
 import modbusSerial from 'modbus-serial';
 import type { Logger } from 'pino';
 import { setTimeout as delay } from 'node:timers/promises';
-import { DriverError, describeError } from '../driver-error.js';
+import { GatewayError, errorMessage } from '../../vocabulary/errors.js';
 import { eofSafeBinding } from '../transport/eof-safe-binding.js';
 import { DEFAULT_BACKOFF, backoffDelay, type BackoffPolicy } from '../transport/transport.js';
 import { describeLink, linkKey, validateLinkSettings, type ModbusLinkSettings, type ModbusMode } from './link-settings.js';
@@ -79,11 +79,11 @@ export class ModbusConnection {
     this.log = opts.logger?.child({ link: this.description });
   }
 
-  /** Starts connecting (and reconnecting) until stop(). Throws a DriverError on unusable settings. */
+  /** Starts connecting (and reconnecting) until stop(). Throws a GatewayError on unusable settings. */
   start(): void {
     if (this.loop !== undefined) return;
     const problems = validateLinkSettings(this.opts.settings);
-    if (problems.length > 0) throw new DriverError('device.modbus.settings', `${this.description}: ${problems.join('; ')}`, { link: this.description, problems });
+    if (problems.length > 0) throw new GatewayError('device.modbus.settings', `${this.description}: ${problems.join('; ')}`, { link: this.description, problems });
     this.loop = this.connectLoop();
   }
 
@@ -219,8 +219,8 @@ export class ModbusConnection {
         client = await this.open();
       } catch (e) {
         if (this.abort.signal.aborted) break;
-        this.log?.debug({ attempt, err: describeError(e) }, 'connect failed');
-        this.setState({ online: false, error: describeError(e) });
+        this.log?.debug({ attempt, err: errorMessage(e) }, 'connect failed');
+        this.setState({ online: false, error: errorMessage(e) });
       }
       if (client !== undefined) {
         attempt = 0;
@@ -251,8 +251,8 @@ export class ModbusConnection {
       };
       client.on('close', () => finish('connection closed'));
       client.on('error', (e: unknown) => {
-        this.log?.debug({ err: describeError(e) }, 'link error');
-        if (!client.isOpen) finish(describeError(e));
+        this.log?.debug({ err: errorMessage(e) }, 'link error');
+        if (!client.isOpen) finish(errorMessage(e));
       });
       this.clientClosed = () => finish(REOPENED);
     });
@@ -333,7 +333,7 @@ export class ModbusConnection {
       try {
         l(state);
       } catch (e) {
-        this.log?.error({ err: describeError(e) }, 'connection state listener threw');
+        this.log?.error({ err: errorMessage(e) }, 'connection state listener threw');
       }
     }
   }

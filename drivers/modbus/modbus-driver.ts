@@ -12,7 +12,7 @@ import type { Logger } from 'pino';
 import { setTimeout as delay } from 'node:timers/promises';
 import type { DeviceEvent } from '../../vocabulary/device-event.js';
 import type { Phase } from '../../vocabulary/phases.js';
-import { DriverError, describeError } from '../driver-error.js';
+import { GatewayError, errorMessage } from '../../vocabulary/errors.js';
 import { safeEmitter, type EmitEvent } from '../driver-support/safe-emit.js';
 import { backoffDelay, type BackoffPolicy } from '../transport/transport.js';
 import { DEFAULT_BUS_REGISTRY, type BusLease, type ModbusBusRegistry } from './bus-registry.js';
@@ -95,7 +95,7 @@ export class ModbusDriver {
     this.send = safeEmitter(this.log, opts.onEvent);
   }
 
-  /** Validates the settings and map (a DriverError names every problem), joins the bus and starts polling. */
+  /** Validates the settings and map (a GatewayError names every problem), joins the bus and starts polling. */
   async start(): Promise<void> {
     if (this.loop !== undefined || this.stopping !== undefined) return;
     const { pollMs, timeoutMs, unitId } = this.opts;
@@ -104,7 +104,7 @@ export class ModbusDriver {
     if (!(Number.isFinite(pollMs) && pollMs >= 10)) problems.push(`pollMs: expected >= 10, found ${pollMs}`);
     if (!(Number.isFinite(timeoutMs) && timeoutMs >= 10)) problems.push(`timeoutMs: expected >= 10, found ${timeoutMs}`);
     if (problems.length > 0) {
-      throw new DriverError('device.modbus.config', `Modbus device ${this.opts.deviceId}:\n  ${problems.join('\n  ')}`, { deviceId: this.opts.deviceId, problems });
+      throw new GatewayError('device.modbus.config', `Modbus device ${this.opts.deviceId}:\n  ${problems.join('\n  ')}`, { deviceId: this.opts.deviceId, problems });
     }
     this.plan = buildReadPlan(this.map, this.opts.readPlan);
     this.lease = (this.opts.buses ?? DEFAULT_BUS_REGISTRY).acquire(this.opts.link, {
@@ -196,7 +196,7 @@ export class ModbusDriver {
     this.counts.failed++;
     this.gap();
     if (!isModbusRequestError(e)) {
-      this.setHealth('io', 'error', `poll failed: ${describeError(e)}`);
+      this.setHealth('io', 'error', `poll failed: ${errorMessage(e)}`);
       return 'failed';
     }
     if (e.kind === 'not-connected') return 'offline';

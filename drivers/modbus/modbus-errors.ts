@@ -1,8 +1,8 @@
-// The Modbus request failures, as DriverErrors whose message names the unit, function code and
+// The Modbus request failures, as GatewayErrors (`device.modbus.…`) whose message names the unit, function code and
 // address, and whose `kind` tells the driver how to react (a timeout suspends a unit, an exception
 // does not). Classifies the errors modbus-serial hands back.
 
-import { DriverError } from '../driver-error.js';
+import { GatewayError } from '../../vocabulary/errors.js';
 import type { RegisterFunction } from './register-map.js';
 
 export type ModbusFailureKind = 'timeout' | 'exception' | 'crc' | 'not-connected' | 'io';
@@ -23,7 +23,7 @@ const EXCEPTION_NAMES: Readonly<Record<number, string>> = {
 };
 export const exceptionName = (code: number): string => EXCEPTION_NAMES[code] ?? 'unknown exception';
 
-export class ModbusRequestError extends DriverError {
+export class ModbusRequestError extends GatewayError {
   readonly kind: ModbusFailureKind;
   readonly exceptionCode: number | undefined;
   constructor(kind: ModbusFailureKind, message: string, req: RequestDescription, link: string, extra: { exceptionCode?: number; cause?: unknown } = {}) {

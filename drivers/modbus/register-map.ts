@@ -5,7 +5,7 @@
 
 import { type CycleEndStatus } from '../../vocabulary/device-event.js';
 import { isPhase, PHASE_OF_CODE, type DevicePhase } from '../../vocabulary/phases.js';
-import { DriverError } from '../driver-error.js';
+import { GatewayError } from '../../vocabulary/errors.js';
 
 export type RegisterFunction = 'holding' | 'input';
 export type RegisterType = 'int16' | 'uint16' | 'int32' | 'uint32' | 'float32';
@@ -129,12 +129,12 @@ export function validateRegisterMap(data: unknown): string[] {
   return problems;
 }
 
-/** The map, or a DriverError `device.modbus.map-invalid` listing every problem. */
+/** The map, or a GatewayError `device.modbus.map-invalid` listing every problem. */
 export function parseRegisterMap(data: unknown): RegisterMap {
   const problems = validateRegisterMap(data);
   if (problems.length > 0) {
     const name = isRecord(data) && typeof data.name === 'string' ? data.name : '(unnamed)';
-    throw new DriverError('device.modbus.map-invalid', `Modbus register map ${name} is invalid:\n  ${problems.join('\n  ')}`, { map: name, problems });
+    throw new GatewayError('device.modbus.map-invalid', `Modbus register map ${name} is invalid:\n  ${problems.join('\n  ')}`, { map: name, problems });
   }
   return data as RegisterMap;
 }

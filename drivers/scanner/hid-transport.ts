@@ -22,7 +22,7 @@
 import fs from 'node:fs';
 import type { FileHandle } from 'node:fs/promises';
 import { setTimeout as delay } from 'node:timers/promises';
-import { DriverError } from '../driver-error.js';
+import { GatewayError } from '../../vocabulary/errors.js';
 import { ReconnectingTransport, type ConnectionCallbacks, type LinkConnection, type ReconnectOptions } from '../transport/reconnecting-transport.js';
 
 export interface HidTransportOptions extends ReconnectOptions {
@@ -49,7 +49,7 @@ export class HidTransport extends ReconnectingTransport {
   }
 
   override async write(_data: Buffer | string): Promise<void> {
-    throw new DriverError('device.transport.read-only', `${this.description}: an input device cannot be written to`);
+    throw new GatewayError('device.transport.read-only', `${this.description}: an input device cannot be written to`);
   }
 }
 
@@ -111,7 +111,7 @@ async function openInputDevice(options: HidTransportOptions, callbacks: Connecti
   );
 
   return {
-    write: () => Promise.reject(new DriverError('device.transport.read-only', `hid:${options.path}: an input device cannot be written to`)),
+    write: () => Promise.reject(new GatewayError('device.transport.read-only', `hid:${options.path}: an input device cannot be written to`)),
     close: async () => {
       stop.abort();
       await running;

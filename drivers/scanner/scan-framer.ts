@@ -14,7 +14,7 @@
 // as a code with a hole in it.
 
 import { TextDecoder } from 'node:util';
-import { DriverError } from '../driver-error.js';
+import { GatewayError } from '../../vocabulary/errors.js';
 import { lineDecoder } from '../transport/line-framer.js';
 
 export const SCAN_SUFFIXES = ['auto', 'cr', 'lf', 'crlf', 'tab'] as const;
@@ -74,11 +74,11 @@ export class ScanFramer {
   constructor(options: ScanFramerOptions = {}) {
     const suffix = options.suffix ?? 'auto';
     if (!isScanSuffix(suffix)) {
-      throw new DriverError('device.scanner.suffix', `scanner suffix must be one of ${SCAN_SUFFIXES.join(', ')}, found "${String(suffix)}"`, { suffix });
+      throw new GatewayError('device.scanner.suffix', `scanner suffix must be one of ${SCAN_SUFFIXES.join(', ')}, found "${String(suffix)}"`, { suffix });
     }
     const max = options.maxCodeBytes ?? DEFAULT_MAX_CODE_BYTES;
     if (!Number.isInteger(max) || max < 1) {
-      throw new DriverError('device.scanner.max-code', `maxCodeBytes must be a positive integer, found ${max}`, { maxCodeBytes: max });
+      throw new GatewayError('device.scanner.max-code', `maxCodeBytes must be a positive integer, found ${max}`, { maxCodeBytes: max });
     }
     this.suffix = suffix;
     this.maxCodeBytes = max;

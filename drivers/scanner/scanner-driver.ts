@@ -10,7 +10,7 @@
 
 import type { Logger } from 'pino';
 import { parseErrorEvent } from '../../vocabulary/device-event.js';
-import { DriverError } from '../driver-error.js';
+import { GatewayError } from '../../vocabulary/errors.js';
 import type { EmitEvent } from '../driver-support/safe-emit.js';
 import { TransportSession, type StreamDriverOptions } from '../driver-support/transport-session.js';
 import { WarnOncePerReason } from '../driver-support/warn-once.js';
@@ -72,19 +72,19 @@ export class ScannerDriver {
     this.rejected = new WarnOncePerReason(this.log, 'scan rejected');
   }
 
-  /** Validates the settings (throws a DriverError naming the problem), then opens the transport. */
+  /** Validates the settings (throws a GatewayError naming the problem), then opens the transport. */
   async start(): Promise<void> {
     if (this.started) return;
     const o = this.options;
     const format = o.format ?? 'text';
     if (!(SCANNER_WIRE_FORMATS as readonly string[]).includes(format)) {
-      throw new DriverError('device.scanner.format', `scanner format must be one of ${SCANNER_WIRE_FORMATS.join(', ')}, found "${format}"`, { deviceId: o.deviceId });
+      throw new GatewayError('device.scanner.format', `scanner format must be one of ${SCANNER_WIRE_FORMATS.join(', ')}, found "${format}"`, { deviceId: o.deviceId });
     }
     const hid = format === 'input-event';
     if (hid) {
       const layout = o.inputEventLayout ?? inputEventLayoutFor();
       if (!isInputEventLayout(layout)) {
-        throw new DriverError('device.scanner.layout', `inputEventLayout must be 16 or 24 (bytes per record), found ${String(layout)}`, { deviceId: o.deviceId });
+        throw new GatewayError('device.scanner.layout', `inputEventLayout must be 16 or 24 (bytes per record), found ${String(layout)}`, { deviceId: o.deviceId });
       }
       this.records = new InputEventDecoder(layout);
       this.wedge = new KeyboardWedgeDecoder(o.functionKeys ? { functionKeys: o.functionKeys } : {});

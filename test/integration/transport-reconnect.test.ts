@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { ReconnectingTransport, type ConnectionCallbacks, type LinkConnection, type Timers } from '../../drivers/transport/reconnecting-transport.js';
 import { backoffDelay, DEFAULT_BACKOFF, type LinkState } from '../../drivers/transport/transport.js';
-import { isDriverError } from '../../drivers/driver-error.js';
+import { isGatewayError } from '../../vocabulary/errors.js';
 
 class ManualTimers implements Timers {
   private next = 1;
@@ -114,7 +114,7 @@ describe('ReconnectingTransport', () => {
     expect(timers.delays).toEqual([250]);
     first.callbacks.onData(Buffer.from('late bytes from the dead connection'));
     expect(data).toEqual(['hello']);
-    await expect(transport.write('x')).rejects.toSatisfy((e: unknown) => isDriverError(e, 'device.transport.not-connected'));
+    await expect(transport.write('x')).rejects.toSatisfy((e: unknown) => isGatewayError(e, 'device.transport.not-connected'));
     timers.fire();
     (await opener.attempt(2)).succeed();
     await tick();
@@ -163,7 +163,7 @@ describe('ReconnectingTransport', () => {
     (await opener.attempt(1)).succeed();
     await started;
     await expect(transport.start({ onData: () => undefined, onLink: () => undefined })).rejects.toSatisfy((e: unknown) =>
-      isDriverError(e, 'device.transport.started'),
+      isGatewayError(e, 'device.transport.started'),
     );
     await transport.stop();
   });

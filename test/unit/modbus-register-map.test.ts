@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isDriverError } from '../../drivers/driver-error.js';
+import { isGatewayError } from '../../vocabulary/errors.js';
 import { DEFAULT_REGISTER_MAP, parseRegisterMap, validateRegisterMap } from '../../drivers/modbus/register-map.js';
 
 const clone = <T>(x: T): T => JSON.parse(JSON.stringify(x)) as T;
@@ -43,13 +43,13 @@ describe('register maps', () => {
     expect(problems.every((p) => /^[\w.[\]]+: expected .+, found .+/.test(p) || /^[\w.]+: expected/.test(p))).toBe(true);
   });
 
-  it('parseRegisterMap throws a DriverError listing the problems, or returns the map', () => {
+  it('parseRegisterMap throws a GatewayError listing the problems, or returns the map', () => {
     expect(parseRegisterMap(clone(DEFAULT_REGISTER_MAP)).name).toBe('sterilink-default');
     try {
       parseRegisterMap({ name: 'acme ster', fields: {}, phases: {} });
       expect.unreachable();
     } catch (e) {
-      expect(isDriverError(e, 'device.modbus.map-invalid')).toBe(true);
+      expect(isGatewayError(e, 'device.modbus.map-invalid')).toBe(true);
       expect((e as Error).message).toMatch(/name: expected/);
       expect((e as Error).message).toMatch(/fields.phase: expected a register spec/);
       expect((e as Error).message).toMatch(/phases: expected a mapping/);
