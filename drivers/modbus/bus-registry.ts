@@ -5,7 +5,7 @@
 
 import type { Logger } from 'pino';
 import { GatewayError } from '../../vocabulary/errors.js';
-import type { BackoffPolicy } from '../transport/transport.js';
+import type { BackoffPolicy } from '../../vocabulary/backoff.js';
 import { describeLink, linkKey, type ModbusLinkSettings } from './link-settings.js';
 import { ModbusConnection } from './modbus-client.js';
 

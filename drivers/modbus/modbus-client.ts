@@ -13,7 +13,7 @@ import type { Logger } from 'pino';
 import { setTimeout as delay } from 'node:timers/promises';
 import { GatewayError, errorMessage } from '../../vocabulary/errors.js';
 import { eofSafeBinding } from '../transport/eof-safe-binding.js';
-import { DEFAULT_BACKOFF, backoffDelay, type BackoffPolicy } from '../transport/transport.js';
+import { DEFAULT_BACKOFF, backoffDelay, type BackoffPolicy } from '../../vocabulary/backoff.js';
 import { describeLink, linkKey, validateLinkSettings, type ModbusLinkSettings, type ModbusMode } from './link-settings.js';
 import { classifyLibraryError, garbledError, isModbusRequestError, notConnectedError, timeoutError, type RequestDescription } from './modbus-errors.js';
 

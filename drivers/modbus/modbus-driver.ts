@@ -14,7 +14,7 @@ import type { DeviceEvent } from '../../vocabulary/device-event.js';
 import type { Phase } from '../../vocabulary/phases.js';
 import { GatewayError, errorMessage } from '../../vocabulary/errors.js';
 import { safeEmitter, type EmitEvent } from '../driver-support/safe-emit.js';
-import { backoffDelay, type BackoffPolicy } from '../transport/transport.js';
+import { backoffDelay, type BackoffPolicy } from '../../vocabulary/backoff.js';
 import { DEFAULT_BUS_REGISTRY, type BusLease, type ModbusBusRegistry } from './bus-registry.js';
 import { decodeSnapshot } from './decode.js';
 import { describeLink, type ModbusLinkSettings } from './link-settings.js';
@@ -42,7 +42,7 @@ export interface ModbusDriverOptions {
   stalePhases?: readonly Phase[];
   /** Failed polls in a row before the link is reported down. Default 2. */
   failuresBeforeDown?: number;
-  /** Backoff of a unit that stopped answering. Default from pollMs, ×2, up to 10 s, ±20 %. */
+  /** Backoff of a unit that stopped answering. Default from pollMs, ×2, up to 10 s, up to 20 % shorter at random. */
   silentBackoff?: BackoffPolicy;
   /** Backoff of the connection's reconnects (used when this driver opens it). Default DEFAULT_BACKOFF. */
   reconnectBackoff?: BackoffPolicy;

@@ -5,7 +5,8 @@
 
 import type { Logger } from 'pino';
 import { GatewayError, errorMessage } from '../../vocabulary/errors.js';
-import { DEFAULT_BACKOFF, backoffDelay, type BackoffPolicy, type LinkState, type Transport, type TransportHandlers } from './transport.js';
+import { type LinkState, type Transport, type TransportHandlers } from './transport.js';
+import { DEFAULT_BACKOFF, backoffDelay, type BackoffPolicy } from '../../vocabulary/backoff.js';
 
 /** One open connection, as an Opener hands it back. */
 export interface LinkConnection {

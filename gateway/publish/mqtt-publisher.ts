@@ -27,7 +27,7 @@ export interface PublisherContext extends ConnectionSettings {
   window?: number;
   /** Most records one replay request republishes. Default 10 000. */
   replayLimit?: number;
-  /** Reconnect policy. Default: 250 ms doubling to 30 s, 30 % jitter. */
+  /** Reconnect policy (vocabulary/backoff.ts). Default: 250 ms doubling to 30 s, up to 20 % shorter at random. */
   reconnect?: BackoffOptions;
   /** Telemetry is dropped while this many bytes wait on the socket. Default 1 MiB. */
   maxWriteBacklogBytes?: number;
