@@ -1,17 +1,10 @@
 // Which programs the gateway knows, and how device program numbers map to them by default.
+import { DEFAULT_PROGRAM_MAP } from '../vocabulary/program-numbers.js';
 import { PRESETS, getProgram, type Program } from './verify/index.js';
 
-/** The built-in map of ticket/Modbus program numbers to program ids (docs/devices.md); the simulators use it too. */
-export const DEFAULT_PROGRAM_MAP: Readonly<Record<string, string>> = Object.freeze({
-  '1': 'steam-134-4',
-  '2': 'steam-121-20',
-  '3': 'steam-134-18',
-  '4': 'steam-121-15',
-  '7': 'bowie-dick-134',
-  '8': 'leak-test',
-  '11': 'washer-a0-600',
-  '12': 'washer-a0-3000',
-});
+/** The built-in map of ticket/Modbus program numbers to program ids (docs/devices.md), from the shared
+ * vocabulary, which the simulators print and serve. */
+export { DEFAULT_PROGRAM_MAP };
 
 export function knownProgramIds(): ReadonlySet<string> {
   return new Set(Object.keys(PRESETS));

@@ -3,6 +3,8 @@
 // `minHoldS` is the program's minimum holding time; the machine holds a little longer (`holdS`),
 // as real controllers do, so a correct cycle passes `hold_time` with margin.
 
+import { programNumberOf } from '../../vocabulary/program-numbers.js';
+
 export type SteamProgramId =
   | 'steam-134-4'
   | 'steam-121-20'
@@ -44,17 +46,22 @@ export interface LeakTestProgram extends ProgramBase {
 
 export type SteamProgram = PlateauProgram | LeakTestProgram;
 
-export const STEAM_PROGRAMS: readonly SteamProgram[] = [
-  { id: 'steam-134-4', programNo: 1, text: '134C INSTR', kind: 'sterilize', setTempC: 134, minHoldS: 240, holdS: 270, dryingS: 120 },
-  { id: 'steam-121-20', programNo: 2, text: '121C 20MIN', kind: 'sterilize', setTempC: 121, minHoldS: 1200, holdS: 1230, dryingS: 420 },
-  { id: 'steam-134-18', programNo: 3, text: '134C PRION 18MIN', kind: 'sterilize', setTempC: 134, minHoldS: 1080, holdS: 1110, dryingS: 480 },
-  { id: 'steam-121-15', programNo: 4, text: '121C 15MIN', kind: 'sterilize', setTempC: 121, minHoldS: 900, holdS: 930, dryingS: 420 },
-  { id: 'bowie-dick-134', programNo: 7, text: 'BOWIE-DICK TEST', kind: 'bowie-dick', setTempC: 134, minHoldS: 210, holdS: 225, dryingS: 120 },
+type WithoutNumber<T> = T extends unknown ? Omit<T, 'programNo'> : never;
+
+const UNNUMBERED: readonly WithoutNumber<SteamProgram>[] = [
+  { id: 'steam-134-4', text: '134C INSTR', kind: 'sterilize', setTempC: 134, minHoldS: 240, holdS: 270, dryingS: 120 },
+  { id: 'steam-121-20', text: '121C 20MIN', kind: 'sterilize', setTempC: 121, minHoldS: 1200, holdS: 1230, dryingS: 420 },
+  { id: 'steam-134-18', text: '134C PRION 18MIN', kind: 'sterilize', setTempC: 134, minHoldS: 1080, holdS: 1110, dryingS: 480 },
+  { id: 'steam-121-15', text: '121C 15MIN', kind: 'sterilize', setTempC: 121, minHoldS: 900, holdS: 930, dryingS: 420 },
+  { id: 'bowie-dick-134', text: 'BOWIE-DICK TEST', kind: 'bowie-dick', setTempC: 134, minHoldS: 210, holdS: 225, dryingS: 120 },
   {
-    id: 'leak-test', programNo: 8, text: 'VACUUM LEAK TEST', kind: 'leak-test', setTempC: null,
+    id: 'leak-test', text: 'VACUUM LEAK TEST', kind: 'leak-test', setTempC: null,
     evacuateToKpa: 5, stabilizeS: 300, measureS: 600, riseKpaPerMin: 0.05,
   },
 ];
+
+/** The programs, each with its built-in device program number (vocabulary/program-numbers.ts). */
+export const STEAM_PROGRAMS: readonly SteamProgram[] = UNNUMBERED.map((p) => ({ ...p, programNo: programNumberOf(p.id) }) as SteamProgram);
 
 export const STEAM_PROGRAM_IDS: readonly SteamProgramId[] = STEAM_PROGRAMS.map((p) => p.id);
 

@@ -4,6 +4,8 @@
 // holds a little longer (`holdS`), timed from its colder sensor reaching `disinfectTempC`, so a correct
 // cycle passes disinfect_time and a0 with margin.
 
+import { programNumberOf } from '../../vocabulary/program-numbers.js';
+
 export type WasherProgramId = 'washer-a0-600' | 'washer-a0-3000';
 
 /** Stage lengths and water temperatures of the machine (one instrument profile; §6.2 typical values). */
@@ -54,10 +56,15 @@ const STAGES: WasherStages = {
   dryingAirC: 110,
 };
 
-export const WASHER_PROGRAMS: readonly WasherSimProgram[] = [
-  { id: 'washer-a0-600', programNo: 11, text: 'A0 600 INSTR', a0Min: 600, disinfectTempC: 90, disinfectSetC: 91.3, minHoldS: 60, holdS: 90, stages: STAGES },
-  { id: 'washer-a0-3000', programNo: 12, text: 'A0 3000 INSTR', a0Min: 3000, disinfectTempC: 90, disinfectSetC: 91.3, minHoldS: 300, holdS: 330, stages: STAGES },
+type WithoutNumber<T> = T extends unknown ? Omit<T, 'programNo'> : never;
+
+const UNNUMBERED: readonly WithoutNumber<WasherSimProgram>[] = [
+  { id: 'washer-a0-600', text: 'A0 600 INSTR', a0Min: 600, disinfectTempC: 90, disinfectSetC: 91.3, minHoldS: 60, holdS: 90, stages: STAGES },
+  { id: 'washer-a0-3000', text: 'A0 3000 INSTR', a0Min: 3000, disinfectTempC: 90, disinfectSetC: 91.3, minHoldS: 300, holdS: 330, stages: STAGES },
 ];
+
+/** The programs, each with its built-in device program number (vocabulary/program-numbers.ts). */
+export const WASHER_PROGRAMS: readonly WasherSimProgram[] = UNNUMBERED.map((p) => ({ ...p, programNo: programNumberOf(p.id) }) as WasherSimProgram);
 
 export const WASHER_PROGRAM_IDS: readonly WasherProgramId[] = WASHER_PROGRAMS.map((p) => p.id);
 
