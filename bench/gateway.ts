@@ -11,7 +11,7 @@ import { stringify } from 'yaml';
 import { runAutoclaveSimulator } from '../simulators/index.js';
 import { Mosquitto, freePort } from '../test/helpers/mosquitto.js';
 
-const CLI = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../gateway/cli.js');
+const CLI = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../cli/sterilink.js');
 
 function procStat(pid: number): { cpuTicks: number; rssMb: number } {
   const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');

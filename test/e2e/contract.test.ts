@@ -14,7 +14,7 @@ import { ROOT, ptyPair, startCli, tempDir, type PtyPair } from '../helpers/cli.j
 import { startGatewayRig, type GatewayRig } from '../helpers/gateway-rig.js';
 import { SCHEMA_DIR, allSchemaFiles, assertPayloadValid, checkPayload, contractAjv, schemaForTopic, validatorFor } from '../helpers/payload-schemas.js';
 import { check as schemaDrift, ID_BASE } from '../../docs/schemas/build.mjs';
-import { parsePublicKey, verifyRecords } from '../../gateway/commands/verify-record.js';
+import { parsePublicKey, verifyRecords } from '../../cli/commands/verify-record.js';
 import { Store, type SignedRecord } from '../../gateway/store/index.js';
 
 const ASYNCAPI = path.join(ROOT, 'docs/asyncapi.yaml');

@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { DECODE_BARCODE_USAGE, decodeBarcodeCommand } from '../../gateway/commands/decode-barcode.js';
-import { UsageError } from '../../gateway/commands/command.js';
+import { DECODE_BARCODE_USAGE, decodeBarcodeCommand } from '../../cli/commands/decode-barcode.js';
+import { UsageError } from '../../cli/commands/command.js';
 import {
   DEFAULT_COMMAND_SET, GS, decodeBarcode, isExpired, showControlCharacters, unescapeGs, type CommandSet, type Ymd,
 } from '../../gateway/load/barcode/index.js';

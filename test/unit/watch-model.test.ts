@@ -1,10 +1,10 @@
 // `sterilink watch`'s model: MQTT messages in, gateways and devices out (pure, no broker).
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { CurveBuffer } from '../../gateway/watch/curve-buffer.js';
-import { toSnapshot } from '../../gateway/watch/snapshot.js';
-import { parseWatchTopic, watchFilters } from '../../gateway/watch/topic.js';
-import { WatchModel } from '../../gateway/watch/watch-model.js';
+import { CurveBuffer } from '../../cli/watch/curve-buffer.js';
+import { toSnapshot } from '../../cli/watch/snapshot.js';
+import { parseWatchTopic, watchFilters } from '../../cli/watch/topic.js';
+import { WatchModel } from '../../cli/watch/watch-model.js';
 
 const ROOT = 'sterilink/v1/acc/gw1';
 const T0 = Date.parse('2025-03-01T09:00:00Z');

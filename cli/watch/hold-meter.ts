@@ -3,7 +3,7 @@
 // every channel; washer: 'disinfect', coldest channel ≥ disinfectTempC). It mirrors how the verifier
 // (gateway/verify) judges a finished trace, so the number on screen is the one the record will carry,
 // as far as QoS 0 telemetry shows it: a gap longer than the program's maxGapS restarts the run. Pure.
-import { getProgram } from '../verify/programs.js';
+import { getProgram } from '../../gateway/verify/programs.js';
 
 export interface HoldSpec {
   program: string;

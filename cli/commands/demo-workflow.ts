@@ -4,7 +4,7 @@
 // for its BI, released early by a supervisor on a class-5 indicator with a reason he scanned (a code from
 // demo.yaml's release.reasons: without one the early release is refused), then recalled when its BI reads
 // positive.
-import type { CycleSummary } from '../device/device-session.js';
+import type { CycleSummary } from '../../gateway/device/device-session.js';
 import type { BiReaderHandle, ScannerHandle } from './simulator-kit.js';
 
 const GS = '\u001d';

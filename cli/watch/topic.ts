@@ -1,6 +1,6 @@
 // Reading the SteriLink topic tree (DESIGN §8) from the subscriber's side: which gateway, device or
 // record type a received topic is about. Pure.
-import { TOPIC_PREFIX, isValidSegment } from '../publish/topics.js';
+import { TOPIC_PREFIX, isValidSegment } from '../../gateway/publish/topics.js';
 
 export type WatchTopic =
   | { kind: 'status'; site: string; gateway: string }

@@ -3,7 +3,7 @@
 // verdicts), a chart of the running cycle's temperature and the last verdicts with their failed
 // criteria. Every line fits `width`; the whole fits `height` (the chart and the verdict list give way
 // first). Colours only when asked (the command decides: a TTY without NO_COLOR). Pure.
-import { getProgram } from '../verify/programs.js';
+import { getProgram } from '../../gateway/verify/programs.js';
 import { plotChart } from './chart.js';
 import type { CycleNo } from './payloads.js';
 import { type Column, layoutTable } from './table.js';

@@ -1,6 +1,6 @@
 // `sterilink programs [--json]`: the verification programs and their limits.
 import { parseArgs } from 'node:util';
-import { PRESETS } from '../verify/index.js';
+import { PRESETS } from '../../gateway/verify/index.js';
 import { type CommandIo, println } from './command.js';
 
 export async function programsCommand(io: CommandIo): Promise<number> {

@@ -4,17 +4,17 @@
 // a snapshot per interval); --once prints one snapshot of the retained state and exits.
 // Exit codes: 0 done (including Ctrl-C), 2 bad arguments or the broker cannot be reached.
 import { parseArgs } from 'node:util';
-import { type CommandIo, println, UsageError } from '../commands/command.js';
-import { untilSignal } from '../commands/signals.js';
-import { isValidSegment } from '../publish/topics.js';
-import { redactUrl } from '../publish/client-options.js';
-import { renderScreen } from './render.js';
-import { LiveScreen } from './screen.js';
-import { toSnapshot } from './snapshot.js';
-import { BrokerUnreachable, subscribeWatch, type WatchSubscriber } from './subscriber.js';
-import { watchFilters } from './topic.js';
-import { updateLine } from './update-line.js';
-import { WatchModel, type WatchUpdate } from './watch-model.js';
+import { type CommandIo, println, UsageError } from './command.js';
+import { untilSignal } from './signals.js';
+import { isValidSegment } from '../../gateway/publish/topics.js';
+import { redactUrl } from '../../gateway/publish/client-options.js';
+import { renderScreen } from '../watch/render.js';
+import { LiveScreen } from '../watch/screen.js';
+import { toSnapshot } from '../watch/snapshot.js';
+import { BrokerUnreachable, subscribeWatch, type WatchSubscriber } from '../watch/subscriber.js';
+import { watchFilters } from '../watch/topic.js';
+import { updateLine } from '../watch/update-line.js';
+import { WatchModel, type WatchUpdate } from '../watch/watch-model.js';
 
 const USAGE = `usage: sterilink watch [--url mqtt://HOST:PORT] [--site S] [--gateway G] [--device ID]
                        [--once] [--json] [--interval MS] [--ascii]

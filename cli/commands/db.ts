@@ -1,8 +1,8 @@
 // `sterilink db verify|export [--data-dir DIR]`.
 import fs from 'node:fs';
 import { parseArgs } from 'node:util';
-import { dbPath, exportRecords, formatProblem, openDatabase, RECORD_TYPES, verifyStore, type RecordType, type SignedRecord } from '../store/index.js';
-import { cycleTraceCsv } from '../cycle/cycle-csv.js';
+import { dbPath, exportRecords, formatProblem, openDatabase, RECORD_TYPES, verifyStore, type RecordType, type SignedRecord } from '../../gateway/store/index.js';
+import { cycleTraceCsv } from '../../gateway/cycle/cycle-csv.js';
 import { type CommandIo, println, UsageError } from './command.js';
 
 const USAGE = 'usage: sterilink db verify [--data-dir DIR] [--json]\n       sterilink db export [--data-dir DIR] [--type T] [--since ISO] [--seq N] [--format jsonl|csv]';

@@ -2,7 +2,7 @@
 import fs from 'node:fs';
 import { parseArgs } from 'node:util';
 import pino from 'pino';
-import { META_GATEWAY, META_SITE, MetaTable, Store, dbPath, openDatabase } from '../store/index.js';
+import { META_GATEWAY, META_SITE, MetaTable, Store, dbPath, openDatabase } from '../../gateway/store/index.js';
 import { type CommandIo, println, UsageError } from './command.js';
 
 export async function keysCommand(io: CommandIo): Promise<number> {

@@ -1,9 +1,9 @@
 // `sterilink run --config FILE`: the gateway. A bad config is refused before any device is touched.
 import { parseArgs } from 'node:util';
 import { ConfigError, loadConfigFile } from '../../config/load-config.js';
-import { GatewayApp } from '../app.js';
-import { createLogger } from '../logger.js';
-import { knownProgramIds } from '../programs-registry.js';
+import { GatewayApp } from '../../gateway/app.js';
+import { createLogger } from '../../gateway/logger.js';
+import { knownProgramIds } from '../../gateway/programs-registry.js';
 import { type CommandIo, println, UsageError } from './command.js';
 import { untilSignal } from './signals.js';
 

@@ -4,11 +4,11 @@
 import fs from 'node:fs';
 import { parseArgs } from 'node:util';
 import { ConfigError, loadConfigFile } from '../../config/load-config.js';
-import { knownProgramIds } from '../programs-registry.js';
+import { knownProgramIds } from '../../gateway/programs-registry.js';
 import {
   PRESETS, TraceFormatError, formatVerificationTable, parseTraceFile, resolvePrograms, verifyCycle, type CycleTrace, type Program,
   type ProgramOverride,
-} from '../verify/index.js';
+} from '../../gateway/verify/index.js';
 import { type CommandIo, println, UsageError } from './command.js';
 
 const USAGE = 'usage: sterilink verify-trace TRACE.csv --program ID [--json] [--volume-l N] [--config FILE]';

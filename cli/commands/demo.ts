@@ -10,9 +10,9 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { loadConfigFile } from '../../config/load-config.js';
 import type { DeviceConfig, GatewayConfig } from '../../config/schema.js';
-import { GatewayApp } from '../app.js';
-import { createLogger, type Logger } from '../logger.js';
-import { knownProgramIds } from '../programs-registry.js';
+import { GatewayApp } from '../../gateway/app.js';
+import { createLogger, type Logger } from '../../gateway/logger.js';
+import { knownProgramIds } from '../../gateway/programs-registry.js';
 import { type CommandIo, println, UsageError } from './command.js';
 import { DemoWorkflow } from './demo-workflow.js';
 import { untilSignal } from './signals.js';
@@ -35,7 +35,7 @@ const MODBUS_MAX_SPEED = 20;
 const DONE_GRACE_MS = 15_000;
 
 export function demoConfigFile(): string {
-  // dist/gateway/commands -> repo root, or gateway/commands under vitest
+  // dist/cli/commands -> repo root, or cli/commands under vitest
   const here = path.dirname(fileURLToPath(import.meta.url));
   const up = here.includes(`${path.sep}dist${path.sep}`) ? '../../..' : '../..';
   return path.resolve(here, up, 'config/examples/demo.yaml');

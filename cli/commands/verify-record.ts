@@ -8,10 +8,10 @@
 import { type KeyObject } from 'node:crypto';
 import fs from 'node:fs';
 import { isDeepStrictEqual, parseArgs } from 'node:util';
-import { keyIdOf, rawPublicKey } from '../store/keys.js';
-import type { SignedRecord } from '../store/record.js';
-import { keysRetiredBy, RecordChainChecker, recordShapeProblem, type ChainProblem, type ChainProblemKind, type TrustedKey } from '../store/record-chain-check.js';
-import { toPublicKey } from '../store/record-crypto.js';
+import { keyIdOf, rawPublicKey } from '../../gateway/store/keys.js';
+import type { SignedRecord } from '../../gateway/store/record.js';
+import { keysRetiredBy, RecordChainChecker, recordShapeProblem, type ChainProblem, type ChainProblemKind, type TrustedKey } from '../../gateway/store/record-chain-check.js';
+import { toPublicKey } from '../../gateway/store/record-crypto.js';
 import { type CommandIo, println, UsageError } from './command.js';
 
 const USAGE = 'usage: sterilink verify-record [FILE] [--key BASE64|PEM] [--key-file FILE] [--status FILE] [--json]\n'

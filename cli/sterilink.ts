@@ -62,7 +62,7 @@ async function main(argv: string[]): Promise<number> {
     return verb ? 0 : 2;
   }
   if (verb === '--version' || verb === '-v') {
-    const { VERSION } = await import('./version.js');
+    const { VERSION } = await import('../gateway/version.js');
     println(io.stdout, VERSION);
     return 0;
   }
