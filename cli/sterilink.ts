@@ -1,7 +1,6 @@
 #!/usr/bin/env node
-// The `sterilink` command. The only module of gateway/ that may import simulators/ (for `simulate`
-// and `demo`); every verb lives in gateway/commands/ and is loaded on demand, so `--help` and
-// `verify-trace` start fast on a Raspberry Pi.
+// The `sterilink` command. Every verb lives in cli/commands/ and is loaded on demand, so `--help` and
+// `verify-trace` start fast on a Raspberry Pi (and only `simulate` and `demo` load the simulators).
 import { type Command, type CommandIo, println, UsageError } from './commands/command.js';
 import { errorMessage, isGatewayError } from '../vocabulary/errors.js';
 
@@ -36,14 +35,8 @@ type Loader = () => Promise<Command>;
 
 const VERBS: Record<string, Loader> = {
   run: async () => (await import('./commands/run.js')).runCommand,
-  demo: async () => {
-    const [{ demoCommand }, sims] = await Promise.all([import('./commands/demo.js'), import('../simulators/index.js')]);
-    return (io) => demoCommand(io, sims);
-  },
-  simulate: async () => {
-    const [{ simulateCommand }, sims] = await Promise.all([import('./commands/simulate.js'), import('../simulators/index.js')]);
-    return (io) => simulateCommand(io, sims);
-  },
+  demo: async () => (await import('./commands/demo.js')).demoCommand,
+  simulate: async () => (await import('./commands/simulate.js')).simulateCommand,
   'verify-trace': async () => (await import('./commands/verify-trace.js')).verifyTraceCommand,
   'check-config': async () => (await import('./commands/check-config.js')).checkConfigCommand,
   db: async () => (await import('./commands/db.js')).dbCommand,

@@ -5,7 +5,7 @@
 // demo.yaml's release.reasons: without one the early release is refused), then recalled when its BI reads
 // positive.
 import type { CycleSummary } from '../../gateway/device/device-session.js';
-import type { BiReaderHandle, ScannerHandle } from './simulator-kit.js';
+import type { BiReaderControl, ScannerControl } from '../../simulators/index.js';
 
 const GS = '\u001d';
 export const DEMO_CODES = {
@@ -20,8 +20,8 @@ export const DEMO_CODES = {
 } as const;
 
 export class DemoWorkflow {
-  private scanner: ScannerHandle | null = null;
-  private reader: BiReaderHandle | null = null;
+  private scanner: ScannerControl | null = null;
+  private reader: BiReaderControl | null = null;
   private ac01Cycles = 0;
   private readonly say: (line: string) => void;
 
@@ -32,12 +32,12 @@ export class DemoWorkflow {
   /** What the scanner types as soon as the gateway is connected: the trays of AC-01's next load. */
   static readonly FIRST_CODES: readonly string[] = [DEMO_CODES.operator, ...DEMO_CODES.trays];
 
-  attachScanner(s: ScannerHandle): void {
+  attachScanner(s: ScannerControl): void {
     this.scanner = s;
     this.say('SC-01: operator DEMO1 scans two instrument trays for AC-01\'s next load');
   }
 
-  attachReader(r: BiReaderHandle): void {
+  attachReader(r: BiReaderControl): void {
     this.reader = r;
   }
 

@@ -16,7 +16,7 @@ import { knownProgramIds } from '../../gateway/programs-registry.js';
 import { type CommandIo, println, UsageError } from './command.js';
 import { DemoWorkflow } from './demo-workflow.js';
 import { untilSignal } from './signals.js';
-import type { SimulatorKit } from './simulator-kit.js';
+import * as kit from '../../simulators/index.js';
 
 /** What each demo device simulates; the config is the shipped demo.yaml. */
 type SimKind = 'autoclave' | 'washer' | 'modbus-autoclave' | 'modbus-washer' | 'scanner' | 'bi-reader';
@@ -52,7 +52,7 @@ function freePort(): Promise<number> {
   });
 }
 
-interface RunContext { kit: SimulatorKit; speed: number; cycles: number; signal: AbortSignal; logger: Logger; workflow: DemoWorkflow }
+interface RunContext { speed: number; cycles: number; signal: AbortSignal; logger: Logger; workflow: DemoWorkflow }
 
 function runSimulator(d: DeviceConfig, port: number, r: RunContext): Promise<void> {
   const sim = DEMO_SIMULATIONS[d.id];
@@ -62,25 +62,25 @@ function runSimulator(d: DeviceConfig, port: number, r: RunContext): Promise<voi
   switch (sim.kind) {
     case 'autoclave':
     case 'washer': {
-      const run = sim.kind === 'washer' ? r.kit.runWasherSimulator : r.kit.runAutoclaveSimulator;
+      const run = sim.kind === 'washer' ? kit.runWasherSimulator : kit.runAutoclaveSimulator;
       return run({ ...common, program: sim.program as string, ...(sim.fault ? { fault: sim.fault } : {}), name: sim.name, speed: r.speed, cycles: r.cycles, seed: Date.now() % 100_000 });
     }
     case 'modbus-autoclave':
     case 'modbus-washer':
-      return r.kit.runModbusSimulator({
+      return kit.runModbusSimulator({
         // Polled machines: one poll must see every simulated second (the program's maxGapS is 5 s), so they run
         // at most at 20x with the 50 ms poll of demo.yaml; a real machine runs at 1x and is polled every second.
         kind: sim.kind === 'modbus-washer' ? 'washer' : 'autoclave', modbusTcpPort: port, program: sim.program as string,
         speed: Math.min(r.speed, MODBUS_MAX_SPEED), cycles: r.cycles, seed: Date.now() % 100_000, signal: r.signal, log,
       });
     case 'scanner':
-      return r.kit.runScannerSimulator({ ...common, codes: DemoWorkflow.FIRST_CODES, intervalMs: 200, keepRunning: true, onReady: ({ scanner }) => r.workflow.attachScanner(scanner) });
+      return kit.runScannerSimulator({ ...common, codes: DemoWorkflow.FIRST_CODES, intervalMs: 200, keepRunning: true, onReady: ({ scanner }) => r.workflow.attachScanner(scanner) });
     case 'bi-reader':
-      return r.kit.runBiReaderSimulator({ ...common, speed: r.speed, script: [], keepRunning: true, readerId: sim.name, onReady: ({ reader }) => r.workflow.attachReader(reader) });
+      return kit.runBiReaderSimulator({ ...common, speed: r.speed, script: [], keepRunning: true, readerId: sim.name, onReady: ({ reader }) => r.workflow.attachReader(reader) });
   }
 }
 
-export async function demoCommand(io: CommandIo, kit: SimulatorKit): Promise<number> {
+export async function demoCommand(io: CommandIo): Promise<number> {
   const { values } = parseArgs({
     args: io.argv, strict: true,
     options: { speed: { type: 'string', default: '60' }, cycles: { type: 'string', default: '0' }, 'data-dir': { type: 'string' }, 'log-level': { type: 'string', default: 'warn' } },
@@ -116,7 +116,7 @@ export async function demoCommand(io: CommandIo, kit: SimulatorKit): Promise<num
     },
   });
   println(io.stdout, `SteriLink demo: ${config.devices.length} simulated devices at ${speed}x, data in ${dataDir}`);
-  const ctx: RunContext = { kit, speed, cycles, signal: sims.signal, logger, workflow };
+  const ctx: RunContext = { speed, cycles, signal: sims.signal, logger, workflow };
   const runs = config.devices.map((d) =>
     runSimulator(d, d.tcp?.port ?? d.modbus?.port ?? 0, ctx).catch((e: unknown) => logger.error({ deviceId: d.id, err: (e as Error).message }, 'simulator stopped')),
   );

@@ -2,7 +2,7 @@
 import { parseArgs } from 'node:util';
 import { type CommandIo, numberOption as num, println, UsageError } from './command.js';
 import { withSignals } from './signals.js';
-import type { DeviceSimulatorKit } from './simulator-kit.js';
+import { runBiReaderSimulator, runScannerSimulator } from '../../simulators/index.js';
 
 export const PERIPHERAL_USAGE = `       sterilink simulate bi-reader (--serial PATH | --tcp PORT) [--speed N] [--cycles N] [--incubation MIN]
                           [--name READER-ID] [--fault garbage] [--seed N] [--wait-client]
@@ -10,7 +10,7 @@ export const PERIPHERAL_USAGE = `       sterilink simulate bi-reader (--serial P
                           [--interval MS] [--cycles N] [--terminator cr|lf|crlf|tab] [--layout 16|24] [--gs ctrl|alt|F8]
                           [--wait-client]`;
 
-export async function simulatePeripheral(kind: 'bi-reader' | 'scanner', argv: string[], io: CommandIo, kit: DeviceSimulatorKit): Promise<number> {
+export async function simulatePeripheral(kind: 'bi-reader' | 'scanner', argv: string[], io: CommandIo): Promise<number> {
   const { values } = parseArgs({
     args: argv, strict: true,
     options: {
@@ -31,7 +31,7 @@ export async function simulatePeripheral(kind: 'bi-reader' | 'scanner', argv: st
     if (kind === 'bi-reader') {
       if (!values.serial && values.tcp === undefined) throw new UsageError(`simulate bi-reader: give --serial PATH or --tcp PORT\n${PERIPHERAL_USAGE}`);
       if (values.fault !== undefined && values.fault !== 'garbage') throw new UsageError(`--fault: the BI reader knows "garbage", found "${values.fault}"`);
-      await withSignals((signal) => kit.runBiReaderSimulator({
+      await withSignals((signal) => runBiReaderSimulator({
         ...line, speed: num('speed', values.speed, 1, 0.001), rounds: num('cycles', values.cycles, 1, 0),
         ...(values.incubation !== undefined ? { incubationMin: num('incubation', values.incubation, 24, 1) } : {}),
         ...(values.name ? { readerId: values.name } : {}), ...(values.fault ? { garbage: true } : {}),
@@ -47,7 +47,7 @@ export async function simulatePeripheral(kind: 'bi-reader' | 'scanner', argv: st
     if (layout !== undefined && layout !== 16 && layout !== 24) throw new UsageError(`--layout: expected 16 or 24, found "${values.layout}"`);
     const gs = values.gs;
     if (gs !== undefined && !/^(ctrl|alt|F([1-9]|1\d|2[0-4]))$/.test(gs)) throw new UsageError(`--gs: expected ctrl, alt or F1..F24, found "${gs}"`);
-    await withSignals((signal) => kit.runScannerSimulator({
+    await withSignals((signal) => runScannerSimulator({
       ...line,
       ...(values['keyboard-wedge'] ? { keyboardWedge: { path: values['keyboard-wedge'], ...(layout ? { layout: layout as 16 | 24 } : {}), ...(gs ? { gs: gs === 'ctrl' || gs === 'alt' ? gs : { fkey: gs } } : {}) } } : {}),
       ...(values.script ? { script: values.script } : {}),

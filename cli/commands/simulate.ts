@@ -2,7 +2,7 @@
 import { parseArgs } from 'node:util';
 import { type CommandIo, numberOption as num, println, UsageError } from './command.js';
 import { withSignals } from './signals.js';
-import type { SimulatorKit } from './simulator-kit.js';
+import * as kit from '../../simulators/index.js';
 import { PERIPHERAL_USAGE, simulatePeripheral } from './simulate-peripheral.js';
 
 const USAGE = `usage: sterilink simulate autoclave|washer (--serial PATH | --tcp PORT | --modbus-tcp PORT | --modbus-rtu PATH
@@ -12,9 +12,9 @@ const USAGE = `usage: sterilink simulate autoclave|washer (--serial PATH | --tcp
 ${PERIPHERAL_USAGE}
   --wait-client   with --tcp: start only when a client (the gateway) has connected`;
 
-export async function simulateCommand(io: CommandIo, kit: SimulatorKit): Promise<number> {
+export async function simulateCommand(io: CommandIo): Promise<number> {
   const [kind, ...rest] = io.argv;
-  if (kind === 'bi-reader' || kind === 'scanner') return simulatePeripheral(kind, rest, io, kit);
+  if (kind === 'bi-reader' || kind === 'scanner') return simulatePeripheral(kind, rest, io);
   const { values } = parseArgs({
     args: rest, strict: true,
     options: {
@@ -29,7 +29,7 @@ export async function simulateCommand(io: CommandIo, kit: SimulatorKit): Promise
     throw new UsageError(kind ? `simulate: "${kind}" is not available in this version (available: autoclave, washer, bi-reader, scanner)\n${USAGE}` : USAGE);
   }
   const modbus = values['modbus-tcp'] !== undefined || values['modbus-rtu'] !== undefined || values['modbus-rtu-over-tcp'] !== undefined;
-  if (modbus) return simulateModbus(kind, values, io, kit);
+  if (modbus) return simulateModbus(kind, values, io);
   if (!values.serial && values.tcp === undefined) throw new UsageError(`simulate ${kind}: give --serial PATH, --tcp PORT, --modbus-tcp PORT or --modbus-rtu PATH\n${USAGE}`);
   if (kind === 'washer' && values.profile !== undefined && values.profile !== 'prevac-ticket') throw new UsageError(`--profile: the washer simulator speaks prevac-ticket, found "${values.profile}"`);
   if (kind === 'washer' && values.replay) throw new UsageError('--replay: only the autoclave simulator replays traces');
@@ -63,7 +63,7 @@ export async function simulateCommand(io: CommandIo, kit: SimulatorKit): Promise
 }
 
 /** The same machines serving the default Modbus map (DESIGN §4.1) instead of printing a ticket. */
-async function simulateModbus(kind: 'autoclave' | 'washer', values: Record<string, string | boolean | undefined>, io: CommandIo, kit: SimulatorKit): Promise<number> {
+async function simulateModbus(kind: 'autoclave' | 'washer', values: Record<string, string | boolean | undefined>, io: CommandIo): Promise<number> {
   const str = (k: string) => (typeof values[k] === 'string' ? (values[k] as string) : undefined);
   if (str('serial') || str('tcp') !== undefined) throw new UsageError('give either a printer line (--serial/--tcp) or Modbus (--modbus-tcp/--modbus-rtu/--modbus-rtu-over-tcp), not both');
   if (str('replay') || str('profile')) throw new UsageError('--replay and --profile are for the printer line, not Modbus');
