@@ -4,7 +4,7 @@
 import fs from 'node:fs';
 import { parseArgs } from 'node:util';
 import { ConfigError, loadConfigFile } from '../../config/load-config.js';
-import { knownProgramIds } from '../../gateway/programs-registry.js';
+import { knownProgramIds } from '../../gateway/cycle/program-choice.js';
 import {
   PRESETS, TraceFormatError, formatVerificationTable, parseTraceFile, resolvePrograms, verifyCycle, type CycleTrace, type Program,
   type ProgramOverride,

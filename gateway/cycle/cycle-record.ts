@@ -3,7 +3,7 @@
 import type { CycleTrace, Program, TraceSample, VerificationResult } from '../verify/index.js';
 import type { FinishedCycle, TrackedSample } from './cycle-state.js';
 import type { SummaryEvent } from '../../vocabulary/device-event.js';
-import type { ProgramChoice } from '../programs-registry.js';
+import type { ProgramChoice } from './program-choice.js';
 
 export interface ChainBinding {
   /** The device's sample chain head when the cycle closed. */

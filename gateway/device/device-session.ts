@@ -7,7 +7,7 @@ import type { DeviceConfig } from '../../config/schema.js';
 import { CycleTracker, type TrackerChange } from '../cycle/cycle-tracker.js';
 import { type FinishedCycle, type OpenCycle, type OpenCycleSnapshot, snapshotOf, type TrackedSample } from '../cycle/cycle-state.js';
 import { applyGatewayFindings, cycleBody, traceOf, unverifiable } from '../cycle/cycle-record.js';
-import { chooseProgram } from '../programs-registry.js';
+import { chooseProgram } from '../cycle/program-choice.js';
 import { tsatC, verifyCycle, verifySummary, type Program } from '../verify/index.js';
 import type { Store } from '../store/index.js';
 import type { SignedRecord } from '../store/record.js';

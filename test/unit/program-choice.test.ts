@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { chooseProgram } from '../../gateway/programs-registry.js';
+import { chooseProgram } from '../../gateway/cycle/program-choice.js';
 import { PRESETS } from '../../gateway/verify/index.js';
 import { STEAM_PROGRAMS } from '../../simulators/steam/programs.js';
 import { WASHER_PROGRAMS } from '../../simulators/washer/programs.js';

@@ -1,6 +1,6 @@
 // Which programs the gateway knows, and how device program numbers map to them by default.
-import { DEFAULT_PROGRAM_MAP } from '../vocabulary/program-numbers.js';
-import { PRESETS, getProgram, type Program } from './verify/index.js';
+import { DEFAULT_PROGRAM_MAP } from '../../vocabulary/program-numbers.js';
+import { PRESETS, getProgram, type Program } from '../verify/index.js';
 
 /** The built-in map of ticket/Modbus program numbers to program ids (docs/devices.md), from the shared
  * vocabulary, which the simulators print and serve. */
