@@ -1,6 +1,6 @@
 // `sterilink check-config FILE`: exit 0 when the file is valid, else 2 with one line per problem.
 import { ConfigError, loadConfigFile } from '../../config/load-config.js';
-import { knownProgramIds } from '../../gateway/cycle/program-choice.js';
+import { knownProgramIds } from '../../gateway/verify/index.js';
 import { type CommandIo, println, UsageError } from './command.js';
 
 export async function checkConfigCommand(io: CommandIo): Promise<number> {

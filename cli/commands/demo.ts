@@ -12,7 +12,7 @@ import { loadConfigFile } from '../../config/load-config.js';
 import type { DeviceConfig, GatewayConfig } from '../../config/schema.js';
 import { GatewayApp } from '../../gateway/app.js';
 import { createLogger, type Logger } from '../../gateway/logger.js';
-import { knownProgramIds } from '../../gateway/cycle/program-choice.js';
+import { knownProgramIds } from '../../gateway/verify/index.js';
 import { type CommandIo, println, UsageError } from './command.js';
 import { DemoWorkflow } from './demo-workflow.js';
 import { untilSignal } from './signals.js';

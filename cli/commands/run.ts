@@ -3,7 +3,7 @@ import { parseArgs } from 'node:util';
 import { ConfigError, loadConfigFile } from '../../config/load-config.js';
 import { GatewayApp } from '../../gateway/app.js';
 import { createLogger } from '../../gateway/logger.js';
-import { knownProgramIds } from '../../gateway/cycle/program-choice.js';
+import { knownProgramIds } from '../../gateway/verify/index.js';
 import { type CommandIo, println, UsageError } from './command.js';
 import { untilSignal } from './signals.js';
 

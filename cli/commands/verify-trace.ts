@@ -4,9 +4,8 @@
 import fs from 'node:fs';
 import { parseArgs } from 'node:util';
 import { ConfigError, loadConfigFile } from '../../config/load-config.js';
-import { knownProgramIds } from '../../gateway/cycle/program-choice.js';
 import {
-  PRESETS, TraceFormatError, formatVerificationTable, parseTraceFile, resolvePrograms, verifyCycle, type CycleTrace, type Program,
+  knownProgramIds, PRESETS, TraceFormatError, formatVerificationTable, parseTraceFile, resolvePrograms, verifyCycle, type CycleTrace, type Program,
   type ProgramOverride,
 } from '../../gateway/verify/index.js';
 import { type CommandIo, println, UsageError } from './command.js';

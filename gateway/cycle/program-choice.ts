@@ -1,14 +1,7 @@
-// Which programs the gateway knows, and how device program numbers map to them by default.
+// The program a finished cycle is verified against: the device's own word, else its program number
+// through the built-in map (vocabulary/program-numbers.ts) extended by the site's, else the config default.
 import { DEFAULT_PROGRAM_MAP } from '../../vocabulary/program-numbers.js';
-import { PRESETS, getProgram, type Program } from '../verify/index.js';
-
-/** The built-in map of ticket/Modbus program numbers to program ids (docs/devices.md), from the shared
- * vocabulary, which the simulators print and serve. */
-export { DEFAULT_PROGRAM_MAP };
-
-export function knownProgramIds(): ReadonlySet<string> {
-  return new Set(Object.keys(PRESETS));
-}
+import { getProgram, type Program } from '../verify/index.js';
 
 export interface ProgramChoice {
   program: Readonly<Program> | undefined;

@@ -8,7 +8,7 @@ export type {
   SteamKind, ProgramKind, Equilibration, SteamProgram, WasherProgram, Program, ProgramOverride,
 } from './programs.js';
 export {
-  PRESETS, getProgram, isWasherProgram, mergeProgram, resolvePrograms, programProblems, ProgramError,
+  PRESETS, getProgram, knownProgramIds, isWasherProgram, mergeProgram, resolvePrograms, programProblems, ProgramError,
   STEAM_OVERRIDE_KEYS, WASHER_OVERRIDE_KEYS,
 } from './programs.js';
 export type {

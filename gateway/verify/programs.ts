@@ -170,6 +170,11 @@ export const PRESETS: Readonly<Record<string, Readonly<Program>>> = deepFreeze(
 );
 
 /** A built-in program, or undefined for an unknown id. */
+/** The program ids the gateway knows without a site config: the presets. */
+export function knownProgramIds(): ReadonlySet<string> {
+  return new Set(Object.keys(PRESETS));
+}
+
 export function getProgram(id: string): Readonly<Program> | undefined {
   return Object.hasOwn(PRESETS, id) ? PRESETS[id] : undefined;
 }

@@ -11,7 +11,7 @@ import { checkConfigCommand } from '../../cli/commands/check-config.js';
 import { decodeBarcode, gs1CheckDigit } from '../../gateway/load/barcode/index.js';
 import { isImplant } from '../../gateway/load/item-classifier.js';
 import { loadPolicyFrom, type DeviceInput } from '../../gateway/load/load-policy.js';
-import { knownProgramIds } from '../../gateway/cycle/program-choice.js';
+import { knownProgramIds } from '../../gateway/verify/index.js';
 
 const base = `
 site: demo
