@@ -9,7 +9,7 @@ import { loadPolicyFrom } from '../gateway/load/index.js';
 import { ProgramError, resolvePrograms, type ProgramOverride } from '../gateway/verify/index.js';
 import { isProfileName, loadPrinterProfile } from '../drivers/printer-line/index.js';
 import { validateRegisterMap } from '../drivers/modbus/register-map.js';
-import { redactUrl } from '../gateway/publish/client-options.js';
+import { redactUrl } from '../vocabulary/redact-url.js';
 
 export class ConfigError extends Error {
   readonly problems: ConfigProblem[];

@@ -6,7 +6,7 @@ import { DeviceSession, type CycleSummary } from './device/device-session.js';
 import { errorMessage, GatewayError } from '../vocabulary/errors.js';
 import type { Logger } from './logger.js';
 import { MqttPublisher } from './publish/mqtt-publisher.js';
-import { redactUrl } from './publish/client-options.js';
+import { redactUrl } from '../vocabulary/redact-url.js';
 import { Store } from './store/index.js';
 import { VERSION } from './version.js';
 import { ClockMonitor } from './clock/clock-monitor.js';

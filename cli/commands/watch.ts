@@ -7,7 +7,7 @@ import { parseArgs } from 'node:util';
 import { type CommandIo, println, UsageError } from './command.js';
 import { untilSignal } from './signals.js';
 import { isValidSegment } from '../../gateway/publish/topics.js';
-import { redactUrl } from '../../gateway/publish/client-options.js';
+import { redactUrl } from '../../vocabulary/redact-url.js';
 import { renderScreen } from '../watch/render.js';
 import { LiveScreen } from '../watch/screen.js';
 import { toSnapshot } from '../watch/snapshot.js';

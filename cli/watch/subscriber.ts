@@ -4,7 +4,7 @@
 // after that, mqtt.js reconnects every second and resubscribes, and the retained state comes again.
 import { randomBytes } from 'node:crypto';
 import mqtt, { type MqttClient } from 'mqtt';
-import { redactUrl } from '../../gateway/publish/client-options.js';
+import { redactUrl } from '../../vocabulary/redact-url.js';
 
 export class BrokerUnreachable extends Error {
   constructor(message: string) {

@@ -15,7 +15,8 @@ import type { IClientOptions, IClientPublishOptions, IPublishPacket, MqttClient 
 import type { Logger } from 'pino';
 import { GatewayError, errorMessage } from '../../vocabulary/errors.js';
 import { Backoff } from '../../vocabulary/backoff.js';
-import { buildClientOptions, redactUrl, type ConnectionSettings } from './client-options.js';
+import { buildClientOptions, type ConnectionSettings } from './client-options.js';
+import { redactUrl } from '../../vocabulary/redact-url.js';
 
 export interface OnlineInfo {
   protocolVersion: 4 | 5;
