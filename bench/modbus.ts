@@ -6,8 +6,8 @@
 
 import { pino } from 'pino';
 import { ModbusBusRegistry } from '../drivers/modbus/bus-registry.js';
-import { ModbusDriver } from '../drivers/modbus/modbus-driver.js';
-import { runModbusSimulator } from '../simulators/modbus-autoclave.js';
+import { ModbusDriver } from '../drivers/modbus/driver.js';
+import { runModbusSimulator } from '../simulators/modbus-machine.js';
 
 export interface ModbusBenchOptions { devices?: number; pollMs?: number; seconds?: number; warmupMs?: number }
 

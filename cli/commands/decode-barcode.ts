@@ -1,7 +1,7 @@
 // `sterilink decode-barcode TEXT [--json] [--today YYYY-MM-DD]`: how the gateway reads a scan (DESIGN §5).
 // Exit 0 valid; 1 recognised but invalid, or unknown; 2 usage.
 import { parseArgs } from 'node:util';
-import { decodeBarcode, isIsoDate, showControlCharacters, symbologyName, unescapeGs, type Ymd } from '../../gateway/load/barcode/index.js';
+import { decodeBarcode, isIsoDate, showControlCharacters, symbologyName, unescapeGs, type Ymd } from '../../drivers/scanner/barcode/index.js';
 import { type CommandIo, println, UsageError } from './command.js';
 
 export const DECODE_BARCODE_USAGE = `usage: sterilink decode-barcode TEXT [--json] [--today YYYY-MM-DD]

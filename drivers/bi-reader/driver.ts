@@ -4,9 +4,9 @@
 
 import type { Logger } from 'pino';
 import { parseErrorEvent } from '../../vocabulary/device-event.js';
-import type { EmitEvent } from '../driver-support/safe-emit.js';
-import { TransportSession, type StreamDriverOptions } from '../driver-support/transport-session.js';
-import { WarnOncePerReason } from '../driver-support/warn-once.js';
+import type { EmitEvent } from '../support/safe-emit.js';
+import { TransportSession, type StreamDriverOptions } from '../support/transport-session.js';
+import { WarnOncePerReason } from '../support/warn-once.js';
 import { LineFramer, type FramedItem } from '../transport/line-framer.js';
 import { initialBiParserState, parseBiLine, type BiParserState } from './parse.js';
 

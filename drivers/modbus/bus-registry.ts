@@ -7,7 +7,7 @@ import type { Logger } from 'pino';
 import { GatewayError } from '../../vocabulary/errors.js';
 import type { BackoffPolicy } from '../../vocabulary/backoff.js';
 import { describeLink, linkKey, type ModbusLinkSettings } from './link-settings.js';
-import { ModbusConnection } from './modbus-client.js';
+import { ModbusConnection } from './client.js';
 
 export interface BusLease {
   readonly connection: ModbusConnection;

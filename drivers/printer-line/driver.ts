@@ -6,9 +6,9 @@
 import type { Logger } from 'pino';
 import { parseErrorEvent } from '../../vocabulary/device-event.js';
 import { GatewayError } from '../../vocabulary/errors.js';
-import type { EmitEvent } from '../driver-support/safe-emit.js';
-import { TransportSession, type StreamDriverOptions } from '../driver-support/transport-session.js';
-import { WarnOncePerReason } from '../driver-support/warn-once.js';
+import type { EmitEvent } from '../support/safe-emit.js';
+import { TransportSession, type StreamDriverOptions } from '../support/transport-session.js';
+import { WarnOncePerReason } from '../support/warn-once.js';
 import { LineFramer, DEFAULT_MAX_LINE_BYTES, type FramedItem } from '../transport/line-framer.js';
 import { compileProfile } from './compile-profile.js';
 import { initialParserState, parsePrinterLine, printerParserTick, type PrinterParserContext, type PrinterParserState, type PrinterParseResult } from './parse.js';

@@ -1,4 +1,4 @@
-// The load workflow's public surface (gateway/load/*, barcode decoding in ./barcode/): import from here.
+// The load workflow's public surface (gateway/load/*): import from here. Barcodes are decoded on the scanner side (drivers/scanner/barcode/).
 export { LoadWorkflow, type LoadWorkflowDeps, type ScanResult } from './load-workflow.js';
 export { loadPolicyFrom, DEFAULT_LOAD_POLICY, type LoadPolicy, type ReleaseConfigInput, type DeviceInput } from './load-policy.js';
 export { DEFAULT_RELEASE_POLICY, type ReleasePolicy, type DeviceGates } from './release-policy.js';

@@ -4,7 +4,7 @@
 // codes end or cancel the load, mark it as holding implants (CMD:IMPLANT), keep a reason for the operator's
 // next early release or correction (CMD:REASON:<CODE>), or are handed on to the release machine. The cycle
 // start takes the load (LoadWorkflow.takeLoad), not a scan.
-import type { DecodedBarcode } from './barcode/index.js';
+import type { DecodedBarcode } from '../../drivers/scanner/barcode/index.js';
 import { pendingReason, reasonCodeOf, type GivenReason } from './given-reason.js';
 import { classifyGoods, unitKey } from './item-classifier.js';
 import type { BiVial, LoadItem } from './load-contents.js';

@@ -4,7 +4,7 @@
 // release machine for the right load). A refused release command is never silent: the scan record says
 // why (accepted false), a warning is logged, and a refused fail result also raises an alarm (someone saw
 // an indicator fail and the gateway did not act on it). Call inside WorkflowCore.commit().
-import { decodeBarcode, type DecodedBarcode } from './barcode/index.js';
+import { decodeBarcode, type DecodedBarcode } from '../../drivers/scanner/barcode/index.js';
 import type { GivenReason } from './given-reason.js';
 import { applyScan, type ReleaseCommand, type ScanOutcome, type StationAction } from './load-assembler.js';
 import type { BiVial } from './load-contents.js';

@@ -1,6 +1,6 @@
 // How a station reads its scans (config `release`): which codes are implants, which are BI vials, the
 // well codes of BI readers, the reason codes, and the command codes. Pure data plus its defaults.
-import { DEFAULT_COMMAND_SET, type CommandSet, type InternalPattern } from './barcode/index.js';
+import { DEFAULT_COMMAND_SET, type CommandSet, type InternalPattern } from '../../drivers/scanner/barcode/index.js';
 import { REASON_COMMAND_PREFIX } from './given-reason.js';
 
 /** Station commands beyond the decoder's defaults: class-5 indicator results, control-vial placement, and

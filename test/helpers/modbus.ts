@@ -6,8 +6,8 @@ import { join } from 'node:path';
 import { pino, type Logger } from 'pino';
 import type { DeviceEvent } from '../../vocabulary/device-event.js';
 import { ModbusBusRegistry } from '../../drivers/modbus/bus-registry.js';
-import { ModbusDriver, type ModbusDriverOptions } from '../../drivers/modbus/modbus-driver.js';
-import { runModbusSimulator, type ModbusSimulatorOptions } from '../../simulators/modbus-autoclave.js';
+import { ModbusDriver, type ModbusDriverOptions } from '../../drivers/modbus/driver.js';
+import { runModbusSimulator, type ModbusSimulatorOptions } from '../../simulators/modbus-machine.js';
 import { ptyPaths, startPty, type Proc } from './process.js';
 
 const cleanups: Array<() => Promise<void>> = [];

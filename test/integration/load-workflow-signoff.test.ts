@@ -5,7 +5,7 @@
 import { Writable } from 'node:stream';
 import pino from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
-import { gs1CheckDigit } from '../../gateway/load/barcode/index.js';
+import { gs1CheckDigit } from '../../drivers/scanner/barcode/index.js';
 import { loadPolicyFrom } from '../../gateway/load/load-policy.js';
 import { loadStore, type LoadStore } from '../helpers/load-store.js';
 

@@ -9,7 +9,7 @@ import pino from 'pino';
 import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
 import addFormatsModule from 'ajv-formats';
 import type { BiResultEvent } from '../../vocabulary/device-event.js';
-import { gs1CheckDigit } from '../../gateway/load/barcode/index.js';
+import { gs1CheckDigit } from '../../drivers/scanner/barcode/index.js';
 import { loadPolicyFrom } from '../../gateway/load/load-policy.js';
 import { LoadWorkflow } from '../../gateway/load/load-workflow.js';
 import type { ReleaseStatus } from '../../gateway/load/release-status.js';

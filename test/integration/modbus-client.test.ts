@@ -4,8 +4,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { isGatewayError } from '../../vocabulary/errors.js';
 import { ModbusBusRegistry } from '../../drivers/modbus/bus-registry.js';
-import { ModbusConnection, type ConnectionState } from '../../drivers/modbus/modbus-client.js';
-import { isModbusRequestError } from '../../drivers/modbus/modbus-errors.js';
+import { ModbusConnection, type ConnectionState } from '../../drivers/modbus/client.js';
+import { isModbusRequestError } from '../../drivers/modbus/request-errors.js';
 import { startModbusServer, type ModbusServer } from '../../simulators/modbus/modbus-server.js';
 import { cleanup, onCleanup } from '../helpers/modbus.js';
 

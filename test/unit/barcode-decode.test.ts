@@ -5,7 +5,7 @@ import { DECODE_BARCODE_USAGE, decodeBarcodeCommand } from '../../cli/commands/d
 import { UsageError } from '../../cli/commands/command.js';
 import {
   DEFAULT_COMMAND_SET, GS, decodeBarcode, isExpired, showControlCharacters, unescapeGs, type CommandSet, type Ymd,
-} from '../../gateway/load/barcode/index.js';
+} from '../../drivers/scanner/barcode/index.js';
 
 const today: Ymd = { year: 2026, month: 11, day: 27 };
 const decode = (text: string) => decodeBarcode(text, { today });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { decodeBarcode, gs1CheckDigit } from '../../gateway/load/barcode/index.js';
+import { decodeBarcode, gs1CheckDigit } from '../../drivers/scanner/barcode/index.js';
 import { applyScan, expireSession, type AssemblerContext, type ScanOutcome } from '../../gateway/load/load-assembler.js';
 import { emptySession, type StationSession } from '../../gateway/load/station-session.js';
 import { DEFAULT_STATION_POLICY, stationCommandSet, type StationPolicy } from '../../gateway/load/station-policy.js';

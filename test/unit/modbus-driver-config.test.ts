@@ -2,7 +2,7 @@ import { pino } from 'pino';
 import { describe, expect, it } from 'vitest';
 import { isGatewayError } from '../../vocabulary/errors.js';
 import { ModbusBusRegistry } from '../../drivers/modbus/bus-registry.js';
-import { ModbusDriver, type ModbusDriverOptions } from '../../drivers/modbus/modbus-driver.js';
+import { ModbusDriver, type ModbusDriverOptions } from '../../drivers/modbus/driver.js';
 import { validateLinkSettings } from '../../drivers/modbus/link-settings.js';
 import { DEFAULT_REGISTER_MAP, type RegisterMap } from '../../drivers/modbus/register-map.js';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ScanFramer, type ScanItem } from '../../drivers/scanner/scan-framer.js';
+import { ScanFramer, type ScanItem } from '../../drivers/scanner/framer.js';
 import { isGatewayError } from '../../vocabulary/errors.js';
 
 const GS = '\u001d';

@@ -1,5 +1,5 @@
 // `driver: modbus`: polls one unit at a fixed rate over a shared connection (bus-registry.ts), decodes
-// each poll with the register map and turns it into DeviceEvents (modbus-events.ts).
+// each poll with the register map and turns it into DeviceEvents (parse.ts).
 //
 // Failures: a timeout, a bad CRC or a garbled reply counts against the unit; after `failuresBeforeDown`
 // in a row its link is reported down (`link` connected: false), and a unit that timed out is polled
@@ -13,14 +13,14 @@ import { setTimeout as delay } from 'node:timers/promises';
 import type { DeviceEvent } from '../../vocabulary/device-event.js';
 import type { Phase } from '../../vocabulary/phases.js';
 import { GatewayError, errorMessage } from '../../vocabulary/errors.js';
-import { safeEmitter, type EmitEvent } from '../driver-support/safe-emit.js';
+import { safeEmitter, type EmitEvent } from '../support/safe-emit.js';
 import { backoffDelay, type BackoffPolicy } from '../../vocabulary/backoff.js';
 import { DEFAULT_BUS_REGISTRY, type BusLease, type ModbusBusRegistry } from './bus-registry.js';
 import { decodeSnapshot } from './decode.js';
 import { describeLink, type ModbusLinkSettings } from './link-settings.js';
-import type { ModbusConnection } from './modbus-client.js';
-import { isModbusRequestError } from './modbus-errors.js';
-import { DEFAULT_STALE_AFTER, DEFAULT_STALE_PHASES, initialTrackState, markGap, trackSnapshot, type ModbusTrackState } from './modbus-events.js';
+import type { ModbusConnection } from './client.js';
+import { isModbusRequestError } from './request-errors.js';
+import { DEFAULT_STALE_AFTER, DEFAULT_STALE_PHASES, initialTrackState, markGap, trackSnapshot, type ModbusTrackState } from './parse.js';
 import { buildReadPlan, registerLookup, type ReadPlanOptions, type ReadRequestSpec } from './read-plan.js';
 import { DEFAULT_REGISTER_MAP, validateRegisterMap, type RegisterMap } from './register-map.js';
 

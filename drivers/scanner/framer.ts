@@ -1,7 +1,7 @@
 // Incremental bytes -> scanned codes. Pure (no I/O, no clock). A barcode scanner sends each code followed
 // by its configured suffix: CR, LF, CRLF or TAB. The framer cuts the stream at that suffix, strips it and
 // hands back the code exactly as the scanner sent it: an AIM identifier (`]d2`) and GS (0x1D) group
-// separators stay where they are; decoding the code is the gateway's job (gateway/load/barcode).
+// separators stay where they are; decoding the code is the gateway's job (barcode/).
 //
 // - `suffix: 'auto'` (default): any CR, LF or TAB ends a code, so CRLF works too (the empty code between
 //   CR and LF is ignored, as every empty code is).

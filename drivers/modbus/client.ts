@@ -15,7 +15,7 @@ import { GatewayError, errorMessage } from '../../vocabulary/errors.js';
 import { eofSafeBinding } from '../transport/eof-safe-binding.js';
 import { DEFAULT_BACKOFF, backoffDelay, type BackoffPolicy } from '../../vocabulary/backoff.js';
 import { describeLink, linkKey, validateLinkSettings, type ModbusLinkSettings, type ModbusMode } from './link-settings.js';
-import { classifyLibraryError, garbledError, isModbusRequestError, notConnectedError, timeoutError, type RequestDescription } from './modbus-errors.js';
+import { classifyLibraryError, garbledError, isModbusRequestError, notConnectedError, timeoutError, type RequestDescription } from './request-errors.js';
 
 // modbus-serial is CommonJS: its module object is the client class (and `.default` is the same class).
 const ModbusRTU = modbusSerial.default;

@@ -11,12 +11,12 @@
 import type { Logger } from 'pino';
 import { parseErrorEvent } from '../../vocabulary/device-event.js';
 import { GatewayError } from '../../vocabulary/errors.js';
-import type { EmitEvent } from '../driver-support/safe-emit.js';
-import { TransportSession, type StreamDriverOptions } from '../driver-support/transport-session.js';
-import { WarnOncePerReason } from '../driver-support/warn-once.js';
+import type { EmitEvent } from '../support/safe-emit.js';
+import { TransportSession, type StreamDriverOptions } from '../support/transport-session.js';
+import { WarnOncePerReason } from '../support/warn-once.js';
 import { InputEventDecoder, inputEventLayoutFor, isInputEventLayout, type InputEventLayout } from './input-event.js';
 import { KeyboardWedgeDecoder } from './keyboard-wedge.js';
-import { DEFAULT_MAX_CODE_BYTES, ScanFramer, type ScanItem, type ScanSuffix } from './scan-framer.js';
+import { DEFAULT_MAX_CODE_BYTES, ScanFramer, type ScanItem, type ScanSuffix } from './framer.js';
 
 export const SCANNER_WIRE_FORMATS = ['text', 'input-event'] as const;
 export type ScannerWireFormat = (typeof SCANNER_WIRE_FORMATS)[number];
