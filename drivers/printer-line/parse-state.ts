@@ -4,7 +4,7 @@
 import { truncateRaw, type CycleEndStatus, type DeviceEvent, type ParseErrorEvent } from '../../vocabulary/device-event.js';
 import { type Phase } from '../../vocabulary/phases.js';
 import type { PrinterLineProfile } from './profile.js';
-import type { SummaryAcc } from './parse-summary.js';
+import type { SummaryPhase } from '../../vocabulary/summary-event.js';
 import type { CivilDay } from './ticket-time.js';
 
 export interface PrinterParserContext {
@@ -39,6 +39,17 @@ export interface HeldEnd {
   readonly status: CycleEndStatus;
   readonly code?: string;
   readonly text?: string;
+}
+
+/** The machine's summary lines read so far in a ticket (parse-summary.ts reads and adds them). */
+export interface SummaryAcc {
+  readonly minTempC?: number;
+  readonly maxTempC?: number;
+  readonly minPressureKpa?: number;
+  readonly maxPressureKpa?: number;
+  readonly sterilizeS?: number;
+  readonly phases: readonly SummaryPhase[];
+  readonly info: Readonly<Record<string, string>>;
 }
 
 export interface PrinterParserState {
