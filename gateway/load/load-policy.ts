@@ -1,7 +1,7 @@
 // The load workflow's settings, and how they are made from the config's `release` section and the
 // device list (config/schema.ts owns the zod schema; this is its output shape).
 import { DEFAULT_RELEASE_POLICY, releasePolicyProblems, type DeviceGates, type ReleasePolicy } from './release-policy.js';
-import { DEFAULT_STATION_POLICY, stationCommandSet, type StationPolicy } from './station-policy.js';
+import { DEFAULT_STATION_POLICY, type StationPolicy } from './station-policy.js';
 import { systemTimeZone } from './local-day.js';
 
 export interface LoadPolicy {
@@ -109,7 +109,6 @@ export function loadPolicyFrom(cfg: ReleaseConfigInput | undefined, devices: rea
     sessionIdleMs: (c.sessionIdleMin ?? 30) * 60_000,
     placementWindowMs: (c.placementWindowMin ?? 10) * 60_000,
     reasons,
-    commands: stationCommandSet(reasons),
     ...(c.internalPattern !== undefined ? { internalPattern: c.internalPattern } : {}),
   };
   return { policy: { release, station }, problems };

@@ -134,7 +134,8 @@ describe('issue 8 on a real store: release rules a validation engineer would sig
 
     const [unknown] = h.scan('CMD:REASON:BORED');
     expect(unknown).toMatchObject({ accepted: false, action: 'refused', note: expect.stringMatching(/reason code "BORED" is not in release\.reasons \(known: TRAUMA, MISREAD\)/) });
-    expect(h.records('scan').find((r) => r.id === unknown?.scanRecordId)?.body).toMatchObject({ raw: 'CMD:REASON:BORED', kind: 'command', valid: false, accepted: false, operator: 'SUP1' });
+    // A well-formed reason code (valid) that the site does not list: the station refuses it (accepted false).
+    expect(h.records('scan').find((r) => r.id === unknown?.scanRecordId)?.body).toMatchObject({ raw: 'CMD:REASON:BORED', kind: 'command', valid: true, accepted: false, operator: 'SUP1' });
 
     const [given, released] = h.scan('CMD:REASON:TRAUMA', 'CMD:EARLY-RELEASE');
     expect(given).toMatchObject({ accepted: true, action: 'reason-given' });

@@ -2,7 +2,7 @@
 export type { BarcodeKind, BarcodeFields, DecodedBarcode, Ymd } from './types.js';
 export { decodeBarcode, FALLBACK_YEAR, MAX_SCAN_LENGTH, type DecodeOptions } from './decode-barcode.js';
 export { isExpired } from './expiry.js';
-export { DEFAULT_COMMAND_NAMES, DEFAULT_COMMAND_SET, readCommand, type CommandSet } from './commands.js';
+export { DEFAULT_COMMAND_NAMES, DEFAULT_COMMAND_SET, REASON_CODE, REASON_COMMAND_PREFIX, readCommand, type CommandSet } from './commands.js';
 export { DEFAULT_INTERNAL_PATTERN, compileInternalPattern, type InternalPattern } from './internal.js';
 export { AI_TABLE, KEY_AIS, type AiDefinition } from './gs1-ai-table.js';
 export { GS, parseGs1ElementString, parseBareGtin } from './gs1.js';
