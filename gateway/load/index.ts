@@ -7,4 +7,4 @@ export { RELEASE_STATUSES, REASON_CODES, type ReleaseStatus, type ReasonCode, ty
 export { step, decide, openRelease, recorded, type ReleaseState, type ReleaseEvent, type ReleaseFacts, type ReleaseContext } from './release-machine.js';
 export type { LoadContents, LoadItem, BiVial } from './load-contents.js';
 export type { RecallRecordBody } from './recall.js';
-export { localDate } from './local-day.js';
+export { localDate } from '../../vocabulary/local-day.js';

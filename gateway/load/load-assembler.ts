@@ -8,7 +8,7 @@ import type { DecodedBarcode } from '../../drivers/scanner/barcode/index.js';
 import { pendingReason, reasonCodeOf, type GivenReason } from './given-reason.js';
 import { classifyGoods, unitKey } from './item-classifier.js';
 import type { BiVial, LoadItem } from './load-contents.js';
-import { localDate } from './local-day.js';
+import { localDate } from '../../vocabulary/local-day.js';
 import type { Placing, StationSession } from './station-session.js';
 import type { StationPolicy } from './station-policy.js';
 import type { WellCode } from './well-code.js';

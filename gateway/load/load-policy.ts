@@ -2,7 +2,7 @@
 // device list (config/schema.ts owns the zod schema; this is its output shape).
 import { DEFAULT_RELEASE_POLICY, releasePolicyProblems, type DeviceGates, type ReleasePolicy } from './release-policy.js';
 import { DEFAULT_STATION_POLICY, type StationPolicy } from './station-policy.js';
-import { systemTimeZone } from './local-day.js';
+import { systemTimeZone } from '../../vocabulary/local-day.js';
 
 export interface LoadPolicy {
   release: ReleasePolicy;

@@ -8,7 +8,7 @@ import { decodeBarcode, type DecodedBarcode } from '../../drivers/scanner/barcod
 import type { GivenReason } from './given-reason.js';
 import { applyScan, type ReleaseCommand, type ScanOutcome, type StationAction } from './load-assembler.js';
 import type { BiVial } from './load-contents.js';
-import { localDate } from './local-day.js';
+import { localDate } from '../../vocabulary/local-day.js';
 import type { ReleaseDriver } from './release-driver.js';
 import type { ReleaseEvent, ReleaseState, StepResult } from './release-machine.js';
 import type { ReleaseStatus } from './release-status.js';

@@ -16,7 +16,7 @@ import type { Gs1Reading } from './gs1-element.js';
 import { GS, looksLikeBareGs1, parseBareGtin, parseGs1ElementString } from './gs1.js';
 import { isHibc, parseHibc } from './hibc.js';
 import { compileInternalPattern, DEFAULT_INTERNAL_PATTERN, isInternalCode, type InternalPattern } from './internal.js';
-import type { BarcodeFields, BarcodeKind, DecodedBarcode, Ymd } from './types.js';
+import type { BarcodeFields, BarcodeKind, DecodedBarcode, Ymd } from '../../../vocabulary/barcode.js';
 
 export interface DecodeOptions {
   /** Badge and command codes; default DEFAULT_COMMAND_SET (`OP:<id>`, `CMD:CI-PASS` …). */

@@ -2,7 +2,7 @@
 import { hasValidGs1CheckDigit, gs1CheckDigit } from './check-digits.js';
 import { parseYymmdd } from './dates.js';
 import type { AiDefinition } from './gs1-ai-table.js';
-import type { BarcodeFields } from './types.js';
+import type { BarcodeFields } from '../../../vocabulary/barcode.js';
 
 export interface Gs1Element {
   ai: string;

@@ -11,7 +11,7 @@
 // two-digit years use the GS1 century window; lowercase is not in the HIBC set and fails the check.
 import { hibcCheckCharacter, HIBC_CHARSET } from './check-digits.js';
 import { calendarDate, centuryYear, parseYyjjj, parseYyyymmdd, type DateResult } from './dates.js';
-import type { BarcodeFields } from './types.js';
+import type { BarcodeFields } from '../../../vocabulary/barcode.js';
 
 export interface HibcReading {
   fields: BarcodeFields;

@@ -1,5 +1,5 @@
 // Barcode decoding for the load workflow (pure): GS1, HIBC, operator badges, command codes, internal codes.
-export type { BarcodeKind, BarcodeFields, DecodedBarcode, Ymd } from './types.js';
+export type { BarcodeKind, BarcodeFields, DecodedBarcode, Ymd } from '../../../vocabulary/barcode.js';
 export { decodeBarcode, FALLBACK_YEAR, MAX_SCAN_LENGTH, type DecodeOptions } from './decode-barcode.js';
 export { isExpired } from './expiry.js';
 export { DEFAULT_COMMAND_NAMES, DEFAULT_COMMAND_SET, REASON_CODE, REASON_COMMAND_PREFIX, readCommand, type CommandSet } from './commands.js';
