@@ -10,7 +10,7 @@ import { redactUrl } from '../vocabulary/redact-url.js';
 import { Store } from './store/index.js';
 import { VERSION } from './version.js';
 import { ClockMonitor } from './clock/clock-monitor.js';
-import { LoadWorkflow, loadPolicyFrom } from './load/index.js';
+import { LoadWorkflow, loadPolicyFrom, scanReadingOf } from './load/index.js';
 import { resolvePrograms, type ProgramOverride } from './verify/index.js';
 
 /** How far back a restart looks for cycle records whose release decision was not made. */
@@ -99,9 +99,10 @@ export class GatewayApp {
     }, 10_000);
     this.loadTicker.unref();
 
+    const scanReading = scanReadingOf(policy);
     for (const device of config.devices) {
       const session = new DeviceSession({
-        device, store, output: this.publisher, logger, now: this.now, clock: () => clock.quality(), loads, programs,
+        device, store, output: this.publisher, logger, now: this.now, clock: () => clock.quality(), loads, programs, scanReading,
         ...(this.ctx.onCycle ? { onCycle: this.ctx.onCycle } : {}),
       });
       try {

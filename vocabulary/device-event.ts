@@ -1,5 +1,6 @@
 // What every driver emits (DESIGN §4). Drivers never import the gateway core; the core imports this.
 
+import type { DecodedBarcode } from './barcode.js';
 import type { Phase } from './phases.js';
 import type { SummaryEvent } from './summary-event.js';
 
@@ -44,7 +45,9 @@ export interface CycleEndEvent {
   inferred?: boolean;
 }
 export interface AlarmEvent { kind: 'alarm'; deviceId: string; ts: number; code: string; text: string }
-export interface ScanEvent { kind: 'scan'; deviceId: string; ts: number; raw: string }
+/** One scanned code: `raw` exactly as scanned (AIM prefix and GS separators kept, suffix stripped), `parsed`
+ * how it reads at this site (drivers/scanner/parse.ts). */
+export interface ScanEvent { kind: 'scan'; deviceId: string; ts: number; raw: string; parsed: DecodedBarcode }
 export interface BiResultEvent {
   kind: 'bi-result'; deviceId: string; ts: number;
   well: string; lot: string; vial?: string; result: 'negative' | 'positive' | 'invalid'; readAt: number; incubationMin: number;

@@ -1,6 +1,6 @@
-// The scanner driver: transport bytes -> (keyboard-wedge decoding for HID) -> ScanFramer -> one `scan`
-// event per code, carrying the code exactly as scanned (AIM prefix and GS separators intact, suffix
-// stripped). Decoding the code (GS1, HIBC, badges, commands) is the gateway's job, not the driver's.
+// The scanner driver: transport bytes -> (keyboard-wedge decoding for HID) -> ScanFramer -> parse.ts -> one
+// `scan` event per code, carrying the code exactly as scanned (AIM prefix and GS separators intact, suffix
+// stripped) and how it reads at this site (GS1, HIBC, badge, command, internal code; `reading`).
 //
 // Two wire formats: `text`, a serial scanner (RS-232, USB CDC-ACM, a serial device server) sending the
 // code's characters; `input-event`, a USB HID keyboard-wedge scanner read through HidTransport as Linux
@@ -17,6 +17,7 @@ import { WarnOncePerReason } from '../support/warn-once.js';
 import { InputEventDecoder, inputEventLayoutFor, isInputEventLayout, type InputEventLayout } from './input-event.js';
 import { KeyboardWedgeDecoder } from './keyboard-wedge.js';
 import { DEFAULT_MAX_CODE_BYTES, ScanFramer, type ScanItem, type ScanSuffix } from './framer.js';
+import { scanEvent, type ScanReading } from './parse.js';
 
 export const SCANNER_WIRE_FORMATS = ['text', 'input-event'] as const;
 export type ScannerWireFormat = (typeof SCANNER_WIRE_FORMATS)[number];
@@ -41,6 +42,8 @@ export interface ScannerDriverOptions extends StreamDriverOptions {
   inputEventLayout?: InputEventLayout;
   /** input-event only: F-key -> text, e.g. `{ F8: '\u001d' }` for a scanner sending GS as F8. */
   functionKeys?: Readonly<Record<string, string>>;
+  /** How the site reads its codes (the same as its stations'); default the decoder's defaults. */
+  reading?: ScanReading;
 }
 
 export interface ScannerCounters {
@@ -136,7 +139,7 @@ export class ScannerDriver {
       switch (item.kind) {
         case 'code':
           this.counts.scans++;
-          this.emit({ kind: 'scan', deviceId, ts, raw: item.text });
+          this.emit(scanEvent(deviceId, ts, item.text, this.options.reading));
           break;
         case 'overflow':
           this.counts.overflows++;

@@ -2,6 +2,7 @@
 // device server), or USB HID keyboard-wedge scanners read from /dev/input/event*.
 
 export { ScannerDriver, SCANNER_WIRE_FORMATS, SCAN_ERROR_REASONS, type ScannerDriverOptions, type ScannerCounters, type ScannerWireFormat } from './driver.js';
+export { readScan, scanEvent, type ScanReading } from './parse.js';
 export { ScanFramer, SCAN_SUFFIXES, DEFAULT_MAX_CODE_BYTES, isScanSuffix, type ScanSuffix, type ScanItem, type ScanFramerOptions, type ScanFramerStats } from './framer.js';
 export {
   InputEventDecoder, readInputEvent, inputEventLayoutFor, isInputEventLayout,

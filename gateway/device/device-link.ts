@@ -3,7 +3,7 @@
 import type { DeviceEvent } from '../../vocabulary/device-event.js';
 import { PrinterLineDriver, loadPrinterProfile } from '../../drivers/printer-line/index.js';
 import { SerialTransport, TcpTransport, type Transport } from '../../drivers/transport/index.js';
-import { HidTransport, ScannerDriver } from '../../drivers/scanner/index.js';
+import { HidTransport, ScannerDriver, type ScanReading } from '../../drivers/scanner/index.js';
 import { BiReaderDriver } from '../../drivers/bi-reader/index.js';
 import type { DeviceConfig } from '../../config/schema.js';
 import { GatewayError } from '../../vocabulary/errors.js';
@@ -29,6 +29,8 @@ export async function driverFor(opts: {
   logger: Logger;
   now: () => number;
   onEvent: (e: DeviceEvent) => void;
+  /** How the site reads scanned codes (scanners only). */
+  scanReading?: ScanReading | undefined;
 }): Promise<DeviceDriver> {
   const { device } = opts;
   switch (device.driver) {
@@ -68,7 +70,7 @@ export async function driverFor(opts: {
     case 'scanner-line':
       return new ScannerDriver({
         deviceId: device.id, transport: transportFor(device, opts.logger), suffix: device.suffix, ...(device.encoding !== undefined ? { encoding: device.encoding } : {}),
-        maxCodeBytes: device.maxLineBytes, logger: opts.logger, now: opts.now, onEvent: opts.onEvent,
+        maxCodeBytes: device.maxLineBytes, ...(opts.scanReading ? { reading: opts.scanReading } : {}), logger: opts.logger, now: opts.now, onEvent: opts.onEvent,
       });
     case 'hid': {
       const hid = device.hid;
@@ -76,7 +78,7 @@ export async function driverFor(opts: {
       return new ScannerDriver({
         deviceId: device.id, format: 'input-event', transport: new HidTransport({ path: hid.path, logger: opts.logger }), suffix: device.suffix,
         maxCodeBytes: device.maxLineBytes, ...(hid.layout ? { inputEventLayout: hid.layout } : {}), ...(hid.functionKeys ? { functionKeys: hid.functionKeys } : {}),
-        logger: opts.logger, now: opts.now, onEvent: opts.onEvent,
+        ...(opts.scanReading ? { reading: opts.scanReading } : {}), logger: opts.logger, now: opts.now, onEvent: opts.onEvent,
       });
     }
     case 'bi-reader':

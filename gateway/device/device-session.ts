@@ -7,6 +7,7 @@
 //   link changes and cycle changes                                  -> the retained device state
 // Resumes an open cycle after a restart from what the store kept.
 import type { DeviceConfig } from '../../config/schema.js';
+import type { ScanReading } from '../../drivers/scanner/index.js';
 import type { DeviceEvent, ScanEvent } from '../../vocabulary/device-event.js';
 import { errorMessage } from '../../vocabulary/errors.js';
 import type { ClockQuality } from '../clock/clock-monitor.js';
@@ -36,6 +37,8 @@ export interface DeviceSessionContext {
   loads?: LoadWorkflow;
   /** The gateway clock's quality, stamped on every record this device makes. */
   clock?: () => ClockQuality;
+  /** How the site reads scanned codes (the stations' reading, so a scan reads the same everywhere). */
+  scanReading?: ScanReading;
   /** Replaces the configured driver (tests, and sources other than a line). */
   driver?: (onEvent: (e: DeviceEvent) => void) => DeviceDriver;
 }
@@ -78,7 +81,7 @@ export class DeviceSession {
     this.cycles.resume();
     this.publishState();
     const onEvent = (e: DeviceEvent) => this.onEvent(e);
-    this.driver = this.ctx.driver ? this.ctx.driver(onEvent) : await driverFor({ device: this.ctx.device, logger: this.ctx.logger, now: this.ctx.now, onEvent });
+    this.driver = this.ctx.driver ? this.ctx.driver(onEvent) : await driverFor({ device: this.ctx.device, logger: this.ctx.logger, now: this.ctx.now, onEvent, scanReading: this.ctx.scanReading });
     this.ticker = setInterval(() => {
       try {
         this.cycles.tick(this.ctx.now());
@@ -171,6 +174,6 @@ export class DeviceSession {
       this.records.append('scan', { raw: e.raw, at: new Date(e.ts).toISOString(), station: null, note: 'scanner not bound to a station' });
       return;
     }
-    this.ctx.loads.onScan(station, this.id, e.raw, e.ts);
+    this.ctx.loads.onScan(station, this.id, e.raw, e.ts, e.parsed);
   }
 }

@@ -1,6 +1,7 @@
 // The load workflow's settings, and how they are made from the config's `release` section and the
 // device list (config/schema.ts owns the zod schema; this is its output shape).
 import { DEFAULT_RELEASE_POLICY, releasePolicyProblems, type DeviceGates, type ReleasePolicy } from './release-policy.js';
+import type { ScanReading } from '../../drivers/scanner/parse.js';
 import { DEFAULT_STATION_POLICY, type StationPolicy } from './station-policy.js';
 import { systemTimeZone } from '../../vocabulary/local-day.js';
 
@@ -73,6 +74,13 @@ function ruleProblems(c: ReleaseConfigInput, devices: readonly DeviceInput[]): s
     out.push('release.reasons: expected at least one reason code (CODE: text) because release.authorisedOperators is set, found none: an early release or a correction needs a reason the operator scans (CMD:REASON:<CODE>)');
   }
   return out;
+}
+
+/** How the site's scans read (commands, internal codes, calendar day): the stations decode with it, and the
+ * app gives it to the scanner drivers, so a scan event's `parsed` is what the station would read. */
+export function scanReadingOf(policy: LoadPolicy): ScanReading {
+  const s = policy.station;
+  return { commands: s.commands, timeZone: policy.release.timeZone, ...(s.internalPattern !== undefined && { internalPattern: s.internalPattern }) };
 }
 
 /** The policy, or the problems that make the config unusable (path: what was expected). */

@@ -4,11 +4,12 @@
 // on the reopened store) resumes every station, load and BI exactly where it was.
 //
 //   const loads = new LoadWorkflow({ db: store.db, append: (r) => store.records.append(r), policy, logger, now });
-//   scanner event         -> loads.onScan(stationDeviceId, scannerId, raw, ts)
+//   scanner event         -> loads.onScan(stationDeviceId, scannerId, raw, ts, parsed)
 //   cycle start (opened)  -> loads.takeLoad(deviceId, cycleId)        (contents for the cycle record's `load`)
 //   cycle record appended -> loads.onCycleRecorded(record)
 //   BI reader events      -> loads.onBiStart(readerId, event) ('bi-start'), loads.onBiResult(readerId, event) ('bi-result')
 //   every few seconds     -> loads.tick(now)
+import type { DecodedBarcode } from '../../vocabulary/barcode.js';
 import type { BiResultEvent, BiStartEvent } from '../../vocabulary/device-event.js';
 import type { SignedRecord } from '../store/record.js';
 import { BiIntake } from './bi-intake.js';
@@ -39,9 +40,10 @@ export class LoadWorkflow {
     this.bis = new BiIntake(this.core, this.releases);
   }
 
-  /** One scan from `scannerId`, bound in config to the sterilizer or washer `station`. Always writes a `scan` record. */
-  onScan(station: string, scannerId: string, raw: string, ts: number = this.core.now()): ScanResult {
-    return this.core.commit(() => this.scans.handle(station, scannerId, raw, ts));
+  /** One scan from `scannerId`, bound in config to the sterilizer or washer `station`. Always writes a `scan` record.
+   * `parsed` is the scan event's reading; a scan without one (typed in, replayed) is read here the same way. */
+  onScan(station: string, scannerId: string, raw: string, ts: number = this.core.now(), parsed?: DecodedBarcode): ScanResult {
+    return this.core.commit(() => this.scans.handle(station, scannerId, raw, ts, parsed));
   }
 
   /** Cycle start on `station`: closes the load being assembled there and binds it to the cycle.

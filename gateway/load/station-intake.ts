@@ -1,14 +1,16 @@
-// A scan at a station, end to end: decode, the assembler's pure step, the `scan` record, and what the
+// A scan at a station, end to end: its reading (the scan event's, else read here alike), the assembler's pure step, the `scan` record, and what the
 // scan does (an item into the load, a vial into a reader well, an implant mark, a reason kept for the
 // operator's next early release or correction, an indicator result or an emergency release handed to the
 // release machine for the right load). A refused release command is never silent: the scan record says
 // why (accepted false), a warning is logged, and a refused fail result also raises an alarm (someone saw
 // an indicator fail and the gateway did not act on it). Call inside WorkflowCore.commit().
-import { decodeBarcode, type DecodedBarcode } from '../../drivers/scanner/barcode/index.js';
+import { readScan } from '../../drivers/scanner/parse.js';
+import type { DecodedBarcode } from '../../vocabulary/barcode.js';
 import type { GivenReason } from './given-reason.js';
 import { applyScan, type ReleaseCommand, type ScanOutcome, type StationAction } from './load-assembler.js';
 import type { BiVial } from './load-contents.js';
 import { localDate } from '../../vocabulary/local-day.js';
+import { scanReadingOf } from './load-policy.js';
 import type { ReleaseDriver } from './release-driver.js';
 import type { ReleaseEvent, ReleaseState, StepResult } from './release-machine.js';
 import type { ReleaseStatus } from './release-status.js';
@@ -23,8 +25,6 @@ export interface ScanResult {
   loadId: string | null;
   scanRecordId: string;
 }
-
-const ymd = (d: string) => ({ year: Number(d.slice(0, 4)), month: Number(d.slice(5, 7)), day: Number(d.slice(8, 10)) });
 
 /**
  * Which load (or Bowie–Dick cycle) a release command is for: the station's newest one in the first status,
@@ -79,14 +79,12 @@ export class StationIntake {
     return open.at(-1)?.linkId ?? null;
   }
 
-  handle(station: string, scanner: string, raw: string, ts: number): ScanResult {
+  handle(station: string, scanner: string, raw: string, ts: number, parsed?: DecodedBarcode): ScanResult {
     const { core } = this;
     const sp = core.policy.station;
     const before: StationSession = core.stations.session(station);
     const well = readWellCode(raw, sp.wellPrefix);
-    const decoded: DecodedBarcode | null = well === null
-      ? decodeBarcode(raw, { commands: sp.commands, ...(sp.internalPattern !== undefined ? { internalPattern: sp.internalPattern } : {}), today: ymd(localDate(ts, core.timeZone)) })
-      : null;
+    const decoded: DecodedBarcode | null = well === null ? parsed ?? readScan(raw, ts, scanReadingOf(core.policy)) : null;
     const outcome: ScanOutcome = well !== null && 'error' in well
       ? { session: { ...before, lastActivity: ts }, action: { kind: 'refused', reason: well.error }, notes: [], expired: null }
       : applyScan(before, { raw, ts, decoded, well: well && !('error' in well) ? well : null }, {
