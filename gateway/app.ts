@@ -2,6 +2,7 @@
 // reverse. One device failing to start is logged and isolated; the others run.
 import type { GatewayConfig } from '../config/schema.js';
 import type { BrokerHandle } from './broker/embedded-broker.js';
+import { DeviceLinks } from './device/device-link.js';
 import { DeviceSession, type CycleSummary } from './device/device-session.js';
 import { errorMessage, GatewayError } from '../vocabulary/errors.js';
 import type { Logger } from './logger.js';
@@ -100,9 +101,10 @@ export class GatewayApp {
     this.loadTicker.unref();
 
     const scanReading = scanReadingOf(policy);
+    const links = new DeviceLinks(); // one per gateway: its devices share the Modbus buses
     for (const device of config.devices) {
       const session = new DeviceSession({
-        device, store, output: this.publisher, logger, now: this.now, clock: () => clock.quality(), loads, programs, scanReading,
+        device, store, output: this.publisher, logger, now: this.now, clock: () => clock.quality(), loads, programs, scanReading, links,
         ...(this.ctx.onCycle ? { onCycle: this.ctx.onCycle } : {}),
       });
       try {

@@ -1,7 +1,8 @@
 // Devices on one RS-485 bus (one serial path), or behind one TCP address (a Modbus gateway, a serial
 // device server), share one ModbusConnection: one request in flight on the wire, in order. The registry
 // hands out that connection by link key, counts its users, and closes it when the last one leaves.
-// The app makes one registry (DEFAULT_BUS_REGISTRY if it does not pass one) for all its drivers.
+// The app makes one registry and passes it to every Modbus driver it builds (gateway/device/device-link.ts):
+// a serial port can be opened once, so all the devices on one bus must share its registry.
 
 import type { Logger } from 'pino';
 import { GatewayError } from '../../vocabulary/errors.js';
@@ -61,6 +62,3 @@ export class ModbusBusRegistry {
 }
 
 const defaults = { baudRate: 9600, dataBits: 8, parity: 'none', stopBits: 1 } as const;
-
-/** The process-wide registry drivers use unless given one: a serial port can only be opened once. */
-export const DEFAULT_BUS_REGISTRY = new ModbusBusRegistry();

@@ -15,7 +15,7 @@ import type { Phase } from '../../vocabulary/phases.js';
 import { GatewayError, errorMessage } from '../../vocabulary/errors.js';
 import { safeEmitter, type EmitEvent } from '../support/safe-emit.js';
 import { backoffDelay, type BackoffPolicy } from '../../vocabulary/backoff.js';
-import { DEFAULT_BUS_REGISTRY, type BusLease, type ModbusBusRegistry } from './bus-registry.js';
+import type { BusLease, ModbusBusRegistry } from './bus-registry.js';
 import { decodeSnapshot } from './decode.js';
 import { describeLink, type ModbusLinkSettings } from './link-settings.js';
 import type { ModbusConnection } from './client.js';
@@ -46,8 +46,8 @@ export interface ModbusDriverOptions {
   silentBackoff?: BackoffPolicy;
   /** Backoff of the connection's reconnects (used when this driver opens it). Default DEFAULT_BACKOFF. */
   reconnectBackoff?: BackoffPolicy;
-  /** Default DEFAULT_BUS_REGISTRY. */
-  buses?: ModbusBusRegistry;
+  /** The app's registry of open buses, shared by all its Modbus drivers (devices on one bus share a connection). */
+  buses: ModbusBusRegistry;
   logger: Logger;
   /** Gateway clock (ms since the epoch). */
   now: () => number;
@@ -107,7 +107,7 @@ export class ModbusDriver {
       throw new GatewayError('device.modbus.config', `Modbus device ${this.opts.deviceId}:\n  ${problems.join('\n  ')}`, { deviceId: this.opts.deviceId, problems });
     }
     this.plan = buildReadPlan(this.map, this.opts.readPlan);
-    this.lease = (this.opts.buses ?? DEFAULT_BUS_REGISTRY).acquire(this.opts.link, {
+    this.lease = this.opts.buses.acquire(this.opts.link, {
       logger: this.opts.logger, ...(this.opts.reconnectBackoff && { backoff: this.opts.reconnectBackoff }), ...(this.opts.random && { random: this.opts.random }),
     });
     this.log.info({ link: describeLink(this.opts.link), unitId, pollMs, timeoutMs, map: this.map.name, requests: this.plan.length }, 'modbus driver starting');

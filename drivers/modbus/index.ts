@@ -13,4 +13,4 @@ export { DEFAULT_STALE_AFTER, DEFAULT_STALE_PHASES, initialTrackState, markGap, 
 export { ModbusConnection, type ConnectionState, type ConnectionCounters, type ModbusConnectionOptions, type ReadRequest } from './client.js';
 export { describeLink, linkKey, validateLinkSettings, type ModbusLinkSettings, type ModbusMode } from './link-settings.js';
 export { ModbusRequestError, isModbusRequestError, describeRequest, exceptionName, type ModbusFailureKind, type RequestDescription } from './request-errors.js';
-export { ModbusBusRegistry, DEFAULT_BUS_REGISTRY, type BusLease } from './bus-registry.js';
+export { ModbusBusRegistry, type BusLease } from './bus-registry.js';

@@ -17,7 +17,7 @@ import type { Store } from '../store/index.js';
 import type { Program } from '../verify/index.js';
 import { CycleRecorder, type CycleSummary } from './cycle-recorder.js';
 import { DeviceAlarms } from './device-alarms.js';
-import { driverFor, type DeviceDriver } from './device-link.js';
+import { DeviceLinks, type DeviceDriver } from './device-link.js';
 import { DeviceRecords, type DeviceOutput } from './device-records.js';
 import { SampleSink } from './sample-sink.js';
 
@@ -39,6 +39,8 @@ export interface DeviceSessionContext {
   clock?: () => ClockQuality;
   /** How the site reads scanned codes (the stations' reading, so a scan reads the same everywhere). */
   scanReading?: ScanReading;
+  /** What the gateway's drivers share (its Modbus buses); default a DeviceLinks of this device's own. */
+  links?: DeviceLinks;
   /** Replaces the configured driver (tests, and sources other than a line). */
   driver?: (onEvent: (e: DeviceEvent) => void) => DeviceDriver;
 }
@@ -81,7 +83,7 @@ export class DeviceSession {
     this.cycles.resume();
     this.publishState();
     const onEvent = (e: DeviceEvent) => this.onEvent(e);
-    this.driver = this.ctx.driver ? this.ctx.driver(onEvent) : await driverFor({ device: this.ctx.device, logger: this.ctx.logger, now: this.ctx.now, onEvent, scanReading: this.ctx.scanReading });
+    this.driver = this.ctx.driver ? this.ctx.driver(onEvent) : await (this.ctx.links ?? new DeviceLinks()).driverFor({ device: this.ctx.device, logger: this.ctx.logger, now: this.ctx.now, onEvent, scanReading: this.ctx.scanReading });
     this.ticker = setInterval(() => {
       try {
         this.cycles.tick(this.ctx.now());

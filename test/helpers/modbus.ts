@@ -61,9 +61,9 @@ export function captureLogger(level = 'debug'): { logger: Logger; lines: LogLine
 }
 
 /** A driver with its own bus registry, stopped at cleanup. */
-export async function startDriver(opts: Omit<ModbusDriverOptions, 'logger' | 'now' | 'onEvent'> & { logger?: Logger; events?: Events }): Promise<{ driver: ModbusDriver; events: Events }> {
+export async function startDriver(opts: Omit<ModbusDriverOptions, 'logger' | 'now' | 'onEvent' | 'buses'> & { logger?: Logger; events?: Events; buses?: ModbusDriverOptions['buses'] }): Promise<{ driver: ModbusDriver; events: Events }> {
   const events = opts.events ?? new Events();
-  const driver = new ModbusDriver({ buses: new ModbusBusRegistry(), logger: opts.logger ?? pino({ level: 'silent' }), now: Date.now, onEvent: events.push, ...opts });
+  const driver = new ModbusDriver({ logger: opts.logger ?? pino({ level: 'silent' }), now: Date.now, onEvent: events.push, ...opts, buses: opts.buses ?? new ModbusBusRegistry() });
   onCleanup(() => driver.stop());
   await driver.start();
   return { driver, events };
