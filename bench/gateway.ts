@@ -9,7 +9,7 @@ import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { stringify } from 'yaml';
 import { runAutoclaveSimulator } from '../simulators/index.js';
-import { Mosquitto, freePort } from '../test/helpers/mosquitto.js';
+import { Mosquitto, freePort } from './mosquitto.js';
 
 const CLI = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../cli/sterilink.js');
 

@@ -14,7 +14,7 @@ import pino from 'pino';
 import { MemoryOutbox } from '../gateway/publish/memory-outbox.js';
 import { MqttPublisher } from '../gateway/publish/mqtt-publisher.js';
 import { RECORD_SCHEMA, type SignedRecord } from '../gateway/store/record.js';
-import { Mosquitto } from '../test/helpers/mosquitto.js';
+import { Mosquitto } from './mosquitto.js';
 
 export interface PublishBenchOptions {
   records?: number;
