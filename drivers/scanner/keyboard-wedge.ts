@@ -141,7 +141,7 @@ export class KeyboardWedgeDecoder {
     const pad = KEYPAD.get(code);
     if (pad !== undefined) return void bytes.push(pad.charCodeAt(0));
     const pair = US_KEYMAP.get(code);
-    if (pair === undefined) return lose(`${keyName(code)} is not in the US keymap`);
+    if (pair === undefined) return void lose(`${keyName(code)} is not in the US keymap`);
     const [plain, shifted] = pair;
     const isLetter = plain >= 'a' && plain <= 'z';
     const upper = this.shift.size > 0 !== (isLetter && this.capsLock);

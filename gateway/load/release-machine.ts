@@ -30,7 +30,7 @@ import { dailyGate, type DailyTest } from './daily-gate.js';
 import type { GivenReason } from './given-reason.js';
 import { failedAfterReleaseAlarm, invalidBiAlarm, type MachineAlarm } from './release-alarms.js';
 import { ciRequired, isAuthorised, type ReleasePolicy } from './release-policy.js';
-import type { BiFact, CycleFacts, IndicatorFact, ReleaseFacts, ReleaseState } from './release-state.js';
+import type { CycleFacts, ReleaseFacts, ReleaseState } from './release-state.js';
 import { isHeld, type CycleKind, type ReasonCode, type ReleaseEvidence, type ReleaseRecordBody, type ReleaseStatus } from './release-status.js';
 
 export type { BiFact, CycleFacts, IndicatorFact, ReleaseFacts, ReleaseState } from './release-state.js';
