@@ -8,17 +8,6 @@ import mqtt from 'mqtt';
 
 export { canConnect, freePort, Mosquitto, type MosquittoOptions } from '../../bench/mosquitto.js';
 
-const delay = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
-
-/** Polls `predicate` every `stepMs` until it holds; rejects with `what` after `timeoutMs`. */
-export async function waitUntil(predicate: () => boolean, timeoutMs = 10_000, what = 'condition', stepMs = 20): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!predicate()) {
-    if (Date.now() > deadline) throw new Error(`${what} not met within ${timeoutMs} ms`);
-    await delay(stepMs);
-  }
-}
-
 // ---------------------------------------------------------------------------------------------------
 // MqttTap
 

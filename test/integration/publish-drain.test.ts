@@ -8,7 +8,8 @@ import { MemoryOutbox } from '../../gateway/publish/memory-outbox.js';
 import { MqttPublisher, type PublisherContext } from '../../gateway/publish/mqtt-publisher.js';
 import type { OutboxSource } from '../../gateway/publish/outbox-source.js';
 import { RECORD_SCHEMA, type RecordType, type SignedRecord } from '../../gateway/store/record.js';
-import { Mosquitto, MqttCollector, MqttTap, waitUntil, type TapPacket } from '../helpers/mosquitto.js';
+import { Mosquitto, MqttCollector, MqttTap, type TapPacket } from '../helpers/mosquitto.js';
+import { until } from '../helpers/until.js';
 
 const SITE = 'test-site';
 const GW = 'gw-drain';
@@ -115,7 +116,7 @@ describe('outbox drain (real Mosquitto)', () => {
     outbox.fill(1, 600);
     const pub = makePublisher(outbox);
     await pub.start();
-    await waitUntil(() => outbox.marked.size === 600 && collector.filter((m) => m.topic.includes('/records/')).length >= 600, 20_000, 'all delivered');
+    await until(() => outbox.marked.size === 600 && collector.filter((m) => m.topic.includes('/records/')).length >= 600, 20_000, 'all delivered');
 
     const sent = tap.packets.filter(isRecordPublish);
     expect(sent.every((p) => p.qos === 1 && p.retain === false)).toBe(true);
@@ -132,7 +133,7 @@ describe('outbox drain (real Mosquitto)', () => {
     // Records committed later are drained on notify.
     outbox.fill(601, 650);
     pub.notifyRecords();
-    await waitUntil(() => outbox.marked.size === 650, 10_000, 'late records delivered');
+    await until(() => outbox.marked.size === 650, 10_000, 'late records delivered');
     expect(outbox.inner.undelivered()).toEqual([]);
   });
 
@@ -160,7 +161,7 @@ describe('outbox drain (real Mosquitto)', () => {
     expect(outbox.marked.size).toBe(0);
 
     tap.release();
-    await waitUntil(() => outbox.marked.size === 200, 20_000, 'all delivered');
+    await until(() => outbox.marked.size === 200, 20_000, 'all delivered');
     let open = 0;
     let peak = 0;
     for (const p of tap.packets) {
@@ -178,7 +179,7 @@ describe('outbox drain (real Mosquitto)', () => {
     outbox.pendingFailures = 2;
     const pub = makePublisher(outbox);
     await pub.start();
-    await waitUntil(() => outbox.marked.size === 50, 15_000, 'all delivered');
+    await until(() => outbox.marked.size === 50, 15_000, 'all delivered');
     expect(pub.stats().outboxFailures).toBe(2);
     expect(tap.packets.filter(isRecordPublish).map(seqOf)).toEqual(Array.from({ length: 50 }, (_, i) => i + 1));
   });

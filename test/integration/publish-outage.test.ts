@@ -9,7 +9,8 @@ import { MemoryOutbox } from '../../gateway/publish/memory-outbox.js';
 import { MqttPublisher, type PublisherContext } from '../../gateway/publish/mqtt-publisher.js';
 import type { OutboxSource } from '../../gateway/publish/outbox-source.js';
 import { RECORD_SCHEMA, type SignedRecord } from '../../gateway/store/record.js';
-import { Mosquitto, MqttCollector, MqttTap, waitUntil } from '../helpers/mosquitto.js';
+import { Mosquitto, MqttCollector, MqttTap } from '../helpers/mosquitto.js';
+import { until } from '../helpers/until.js';
 
 const SITE = 'test-site';
 const GW = 'gw-outage';
@@ -98,7 +99,7 @@ describe('broker outages (real Mosquitto)', () => {
     tap.hold();
     outbox.fill(1, 300);
     pub.notifyRecords();
-    await waitUntil(() => tap.packets.filter((p) => p.dir === 'up' && p.name === 'publish' && p.topic!.includes('/records/')).length === 10);
+    await until(() => tap.packets.filter((p) => p.dir === 'up' && p.name === 'publish' && p.topic!.includes('/records/')).length === 10);
     const offline = once(pub, 'offline');
     await b.stop();
     await offline;
@@ -106,8 +107,8 @@ describe('broker outages (real Mosquitto)', () => {
     tap.release();
 
     await b.start();
-    await waitUntil(() => outbox.deliveredCount() === 300, 20_000, 'all 300 delivered');
-    await waitUntil(() => recordIds(sub).size === 300, 20_000, 'all 300 received');
+    await until(() => outbox.deliveredCount() === 300, 20_000, 'all 300 delivered');
+    await until(() => recordIds(sub).size === 300, 20_000, 'all 300 received');
     expect(outbox.undelivered()).toEqual([]);
     expect(events).toEqual(expect.arrayContaining(['online', 'offline', 'reconnecting']));
     expect(events.filter((e) => e === 'online')).toHaveLength(2);
@@ -135,14 +136,14 @@ describe('broker outages (real Mosquitto)', () => {
     }, 5);
     cleanups.push(async () => clearInterval(producer));
     for (const at of [3000, 12_000]) {
-      await waitUntil(() => outbox.deliveredCount() >= at, 20_000, `${at} delivered`);
+      await until(() => outbox.deliveredCount() >= at, 20_000, `${at} delivered`);
       const offline = once(pub, 'offline');
       await b.stop();
       await offline;
       await b.start();
     }
-    await waitUntil(() => outbox.deliveredCount() === 20_000, 30_000, 'all delivered');
-    await waitUntil(() => recordIds(sub).size === 20_000, 30_000, 'all 20 000 received');
+    await until(() => outbox.deliveredCount() === 20_000, 30_000, 'all delivered');
+    await until(() => recordIds(sub).size === 20_000, 30_000, 'all 20 000 received');
     expect(outbox.undelivered()).toEqual([]);
     expect(pub.stats().reconnects).toBe(2);
   }, 60_000);
@@ -162,7 +163,7 @@ describe('broker outages (real Mosquitto)', () => {
     await b.restart();
     await online;
     // A fresh subscriber on the restarted broker sees what the publisher put back.
-    await waitUntil(() => pub.stats().inFlight === 0, 5000);
+    await until(() => pub.stats().inFlight === 0, 5000);
     const after = await collector(b.url);
     const state = await after.waitFor((m) => m.topic === `${ROOT}/device/AC-01/state`);
     expect(state.retain).toBe(true);

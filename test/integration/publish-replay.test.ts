@@ -6,7 +6,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { MemoryOutbox } from '../../gateway/publish/memory-outbox.js';
 import { MqttPublisher } from '../../gateway/publish/mqtt-publisher.js';
 import { RECORD_SCHEMA, type SignedRecord } from '../../gateway/store/record.js';
-import { Mosquitto, MqttCollector, waitUntil, type Received } from '../helpers/mosquitto.js';
+import { Mosquitto, MqttCollector, type Received } from '../helpers/mosquitto.js';
+import { until } from '../helpers/until.js';
 
 const SITE = 'test-site';
 const GW = 'gw-replay';
@@ -37,7 +38,7 @@ describe('replay (real Mosquitto)', () => {
       logger: pino({ level: 'silent' }), outbox, status: () => ({ version: 'test' }), replayLimit: 25,
     });
     await pub.start();
-    await waitUntil(() => outbox.deliveredCount() === 40, 10_000, 'live drain');
+    await until(() => outbox.deliveredCount() === 40, 10_000, 'live drain');
   });
 
   afterEach(async () => {
@@ -107,6 +108,6 @@ describe('replay (real Mosquitto)', () => {
     pub.notifyRecords();
     const { reply } = await pending;
     expect(reply).toMatchObject({ ok: true, count: 25 });
-    await waitUntil(() => outbox.deliveredCount() === 60, 10_000, 'live records delivered');
+    await until(() => outbox.deliveredCount() === 60, 10_000, 'live records delivered');
   });
 });
