@@ -8,8 +8,8 @@
 import type { BiResultEvent, BiStartEvent } from '../../vocabulary/device-event.js';
 import type { SignedRecord } from '../store/record.js';
 import { awaitingThisControl, controlFailedOn, controlWell, failedByThisControl, judgeControl, judgeReading, matchPlacement, matchReading, type BiLink, type BiReading, type ControlRead, type Judgement, type MatchHow } from './bi-linker.js';
-import type { ReleaseDriver } from './release-driver.js';
-import type { WorkflowCore } from './workflow-core.js';
+import type { ReleaseDriver } from './release-runner.js';
+import type { WorkflowCore } from './workflow-context.js';
 
 const DAY_MARGIN_MS = 36 * 3600_000;
 const iso = (ms: number) => new Date(ms).toISOString();

@@ -16,13 +16,13 @@ import { BiIntake } from './bi-intake.js';
 import { verifiedCycleOf } from './cycle-facts.js';
 import { expireSession } from './load-assembler.js';
 import { biOf, indicatorsOf, type LoadContents } from './load-contents.js';
-import { ReleaseDriver } from './release-driver.js';
+import { ReleaseDriver } from './release-runner.js';
 import type { ReleaseState } from './release-machine.js';
 import type { StationSession } from './station-session.js';
 import { StationIntake, type ScanResult } from './station-intake.js';
-import { WorkflowCore, type LoadWorkflowDeps } from './workflow-core.js';
+import { WorkflowCore, type LoadWorkflowDeps } from './workflow-context.js';
 
-export type { LoadWorkflowDeps } from './workflow-core.js';
+export type { LoadWorkflowDeps } from './workflow-context.js';
 export type { ScanResult } from './station-intake.js';
 
 const iso = (ms: number) => new Date(ms).toISOString();

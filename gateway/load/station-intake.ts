@@ -11,12 +11,12 @@ import { applyScan, type ReleaseCommand, type ScanOutcome, type StationAction } 
 import type { BiVial } from './load-contents.js';
 import { localDate } from '../../vocabulary/local-day.js';
 import { scanReadingOf } from './load-policy.js';
-import type { ReleaseDriver } from './release-driver.js';
+import type { ReleaseDriver } from './release-runner.js';
 import type { ReleaseEvent, ReleaseState, StepResult } from './release-machine.js';
 import type { ReleaseStatus } from './release-status.js';
 import type { StationSession } from './station-session.js';
 import { readWellCode } from './well-code.js';
-import type { WorkflowCore } from './workflow-core.js';
+import type { WorkflowCore } from './workflow-context.js';
 
 export interface ScanResult {
   accepted: boolean;

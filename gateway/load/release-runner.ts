@@ -9,7 +9,7 @@ import type { LoadContents } from './load-contents.js';
 import type { ReleaseStatus } from './release-status.js';
 import { planIndicatorRecall, planRecall, type RecallCandidate, type RecallPlan } from './recall.js';
 import { openRelease, recorded, step, type RecallRequest, type ReleaseContext, type ReleaseEvent, type ReleaseFacts, type ReleaseState, type StepResult } from './release-machine.js';
-import type { WorkflowCore } from './workflow-core.js';
+import type { WorkflowCore } from './workflow-context.js';
 
 export interface Applied {
   state: ReleaseState;
