@@ -2,14 +2,14 @@
 // tests, BI history), appends the `release` record a step makes, saves the new state, re-decides
 // held loads when a daily test or a BI of their sterilizer changed, and writes recalls and the alarms a step
 // raises.
-// Call inside WorkflowCore.commit().
+// Call inside WorkflowContext.commit().
 import type { SignedRecord } from '../store/record.js';
 import type { GivenReason } from './given-reason.js';
 import type { LoadContents } from './load-contents.js';
 import type { ReleaseStatus } from './release-status.js';
 import { planIndicatorRecall, planRecall, type RecallCandidate, type RecallPlan } from './recall.js';
 import { openRelease, recorded, step, type RecallRequest, type ReleaseContext, type ReleaseEvent, type ReleaseFacts, type ReleaseState, type StepResult } from './release-machine.js';
-import type { WorkflowCore } from './workflow-context.js';
+import type { WorkflowContext } from './workflow-context.js';
 
 export interface Applied {
   state: ReleaseState;
@@ -22,16 +22,16 @@ const DAY_MARGIN_MS = 36 * 3600_000; // covers one local day in any zone, DST in
 /** When the load's cycle started (its close time while the cycle record is not in). */
 export const startOf = (st: ReleaseState): number => st.facts.cycle?.startedAt ?? st.facts.closedAt;
 
-export class ReleaseDriver {
-  constructor(private readonly core: WorkflowCore) {}
+export class ReleaseRunner {
+  constructor(private readonly ctx: WorkflowContext) {}
 
   context(st: ReleaseState): ReleaseContext {
     const f = st.facts;
     const at = startOf(st);
     return {
-      policy: this.core.policy.release,
-      tests: this.core.releases.tests(f.device, at - DAY_MARGIN_MS),
-      sterilizerBiHold: f.kind === 'load' && this.core.bis.lastValid(f.device, at)?.result === 'positive',
+      policy: this.ctx.policy.release,
+      tests: this.ctx.releases.tests(f.device, at - DAY_MARGIN_MS),
+      sterilizerBiHold: f.kind === 'load' && this.ctx.bis.lastValid(f.device, at)?.result === 'positive',
     };
   }
 
@@ -47,7 +47,7 @@ export class ReleaseDriver {
     let record: SignedRecord | null = null;
     let recallRecordId: string | null = null;
     const f = state.facts;
-    const at = Date.parse(r.record?.at ?? '') || this.core.now();
+    const at = Date.parse(r.record?.at ?? '') || this.ctx.now();
     if (r.recall) {
       recallRecordId = this.recallLoad(state, r.record?.previousStatus ?? state.status, r.recall, opts.scanRecordId ?? null, at).id;
       state = { ...state, facts: { ...state.facts, recallRecordId } };
@@ -55,19 +55,19 @@ export class ReleaseDriver {
     if (r.record) {
       const evidence = recallRecordId ? { ...r.record.evidence, recallRecordId } : r.record.evidence;
       const body = { ...r.record, evidence, scanRecordId: opts.scanRecordId ?? null, ...(opts.load ? { load: opts.load } : {}) };
-      record = this.core.record('release', f.device, body);
+      record = this.ctx.record('release', f.device, body);
       state = recorded(state, record.id);
-      this.core.log.info({ loadId: f.loadId, device: f.device, cycleId: f.cycleId, status: state.status, previous: r.record.previousStatus, reason: r.record.reasonCode, operator: r.record.operator, givenReason: r.record.givenReason?.code ?? null, seq: record.seq }, 'release: load status changed');
+      this.ctx.log.info({ loadId: f.loadId, device: f.device, cycleId: f.cycleId, status: state.status, previous: r.record.previousStatus, reason: r.record.reasonCode, operator: r.record.operator, givenReason: r.record.givenReason?.code ?? null, seq: record.seq }, 'release: load status changed');
     }
     // A refused scan is logged where the scan is handled (station-intake), with the station and command.
-    if (r.refused && opts.scanRecordId === undefined) this.core.log.warn({ loadId: f.loadId, device: f.device, refused: r.refused }, 'release: operator action refused');
-    this.core.releases.put(state, this.core.now());
+    if (r.refused && opts.scanRecordId === undefined) this.ctx.log.warn({ loadId: f.loadId, device: f.device, refused: r.refused }, 'release: operator action refused');
+    this.ctx.releases.put(state, this.ctx.now());
     if (r.alarm) {
-      this.core.alarm(f.device, r.alarm.code, r.alarm.text, {
+      this.ctx.alarm(f.device, r.alarm.code, r.alarm.text, {
         loadId: f.loadId, loadCycleId: f.cycleId, loadCycleNo: f.cycle?.cycleNo ?? null, loadStatus: state.status, ...r.alarm.refs,
         ...(record ? { releaseRecordId: record.id } : {}), ...(recallRecordId ? { recallRecordId } : {}),
         ...(opts.scanRecordId !== undefined ? { scanRecordId: opts.scanRecordId } : {}),
-      }, this.core.now());
+      }, this.ctx.now());
     }
     if (record && f.kind !== 'load') this.deviceChanged(f.device, at, r.record?.operator ?? null, r.record?.correction === true, r.record?.givenReason ?? null);
     return { state, record, refused: r.refused };
@@ -78,10 +78,10 @@ export class ReleaseDriver {
     const f = st.facts;
     const plan = planIndicatorRecall({
       device: f.device, at, trigger: { indicator: req.indicator, operator: req.operator, scanRecordId },
-      load: { loadId: f.loadId, cycleId: f.cycleId, cycleNo: f.cycle?.cycleNo ?? null, startedAt: startOf(st), status: before, items: this.core.stations.items(f.loadId), biNegative: null },
+      load: { loadId: f.loadId, cycleId: f.cycleId, cycleNo: f.cycle?.cycleNo ?? null, startedAt: startOf(st), status: before, items: this.ctx.stations.items(f.loadId), biNegative: null },
     });
-    const record = this.core.record('recall', f.device, plan.body);
-    this.core.log.error({ device: f.device, loadId: f.loadId, recallSeq: record.seq, items: plan.body.items.length, indicator: req.indicator, operator: req.operator }, 'recall: indicator failed after release');
+    const record = this.ctx.record('recall', f.device, plan.body);
+    this.ctx.log.error({ device: f.device, loadId: f.loadId, recallSeq: record.seq, items: plan.body.items.length, indicator: req.indicator, operator: req.operator }, 'recall: indicator failed after release');
     return record;
   }
 
@@ -94,7 +94,7 @@ export class ReleaseDriver {
     const base: ReleaseState = { facts: { ...facts, cycle: null, ci: null, class5: null, bdSheet: null, bi: null, recallRecordId: null }, status: 'pending', reasonCode: 'load-closed', lastRecordId: null };
     const r = openRelease(facts, { at, operator }, this.context(base));
     if (opts.silent) {
-      this.core.releases.put(r.state, this.core.now());
+      this.ctx.releases.put(r.state, this.ctx.now());
       return r.state;
     }
     return this.persist(r, opts.load ? { load: opts.load } : {}).state;
@@ -102,8 +102,8 @@ export class ReleaseDriver {
 
   /** Re-decides the device's loads that wait on its daily tests or BI history. */
   deviceChanged(device: string, at: number, operator: string | null, correction: boolean, reason: GivenReason | null = null): void {
-    const held = [...this.core.releases.inStatus(device, 'awaiting-bd'), ...this.core.releases.inStatus(device, 'awaiting-bi')];
-    if (correction) held.push(...this.core.releases.inStatus(device, 'quarantined').filter((s) => s.reasonCode === 'bowie-dick-failed'));
+    const held = [...this.ctx.releases.inStatus(device, 'awaiting-bd'), ...this.ctx.releases.inStatus(device, 'awaiting-bi')];
+    if (correction) held.push(...this.ctx.releases.inStatus(device, 'quarantined').filter((s) => s.reasonCode === 'bowie-dick-failed'));
     for (const st of held) {
       if (st.facts.kind !== 'load') continue;
       this.apply(st, { type: 'device-changed', at, operator, correction, reason });
@@ -114,15 +114,15 @@ export class ReleaseDriver {
   recall(trigger: ReleaseState, biRecordId: string, at: number): { record: SignedRecord; plan: RecallPlan } {
     const device = trigger.facts.device;
     const start = startOf(trigger);
-    const neg = this.core.bis.lastNegative(device, start);
-    const cands: RecallCandidate[] = this.core.releases.loadsOf(device, neg ? neg.startedAt : 0).map((st) => ({
+    const neg = this.ctx.bis.lastNegative(device, start);
+    const cands: RecallCandidate[] = this.ctx.releases.loadsOf(device, neg ? neg.startedAt : 0).map((st) => ({
       loadId: st.facts.loadId, cycleId: st.facts.cycleId, cycleNo: st.facts.cycle?.cycleNo ?? null, startedAt: startOf(st), status: st.status,
-      items: this.core.stations.items(st.facts.loadId),
+      items: this.ctx.stations.items(st.facts.loadId),
       biNegative: st.facts.bi?.result === 'negative' ? { recordId: st.facts.bi.recordId } : null,
     }));
     const plan = planRecall({ device, trigger: { biRecordId, loadId: trigger.facts.loadId, cycleId: trigger.facts.cycleId, startedAt: start }, loads: cands, at });
-    const record = this.core.record('recall', device, plan.body);
-    this.core.log.error({ device, recallSeq: record.seq, loads: plan.body.loads.length, items: plan.body.items.length, trigger: plan.body.trigger }, 'recall: positive BI');
+    const record = this.ctx.record('recall', device, plan.body);
+    this.ctx.log.error({ device, recallSeq: record.seq, loads: plan.body.loads.length, items: plan.body.items.length, trigger: plan.body.trigger }, 'recall: positive BI');
     return { record, plan };
   }
 }

@@ -25,7 +25,7 @@ export interface LoadWorkflowDeps {
   flush?: () => void;
 }
 
-export class WorkflowCore {
+export class WorkflowContext {
   readonly db: Db;
   readonly policy: LoadPolicy;
   readonly log: Logger;
