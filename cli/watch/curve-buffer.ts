@@ -10,7 +10,7 @@ export interface CurveBucket {
   lo: number;
   hi: number;
   /** Samples merged into this bucket. */
-  n: number;
+  count: number;
 }
 
 export class CurveBuffer {
@@ -36,14 +36,14 @@ export class CurveBuffer {
     if (!Number.isFinite(value) || !(ts > this.lastTs)) return;
     this.lastTs = ts;
     const last = this.items.at(-1);
-    if (last && last.n < this.stride) {
+    if (last && last.count < this.stride) {
       last.t1 = ts;
       last.lo = Math.min(last.lo, value);
       last.hi = Math.max(last.hi, value);
-      last.n++;
+      last.count++;
       return;
     }
-    this.items.push({ t0: ts, t1: ts, lo: value, hi: value, n: 1 });
+    this.items.push({ t0: ts, t1: ts, lo: value, hi: value, count: 1 });
     if (this.items.length > this.capacity) this.compact();
   }
 
@@ -52,7 +52,7 @@ export class CurveBuffer {
     for (let i = 0; i < this.items.length; i += 2) {
       const a = this.items[i]!;
       const b = this.items[i + 1];
-      merged.push(b ? { t0: a.t0, t1: b.t1, lo: Math.min(a.lo, b.lo), hi: Math.max(a.hi, b.hi), n: a.n + b.n } : { ...a });
+      merged.push(b ? { t0: a.t0, t1: b.t1, lo: Math.min(a.lo, b.lo), hi: Math.max(a.hi, b.hi), count: a.count + b.count } : { ...a });
     }
     this.items.length = 0;
     this.items.push(...merged);

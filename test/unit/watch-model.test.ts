@@ -250,7 +250,7 @@ describe('curve buffer', () => {
     expect(c.buckets[0]!.t0).toBe(T0);
     expect(c.buckets.at(-1)!.t1).toBe(T0 + 7199 * 1000);
     expect(Math.max(...c.buckets.map((b) => b.hi))).toBe(140);
-    expect(c.buckets.reduce((n, b) => n + b.n, 0)).toBe(7200);
+    expect(c.buckets.reduce((n, b) => n + b.count, 0)).toBe(7200);
   });
 
   it('ignores readings out of time order and non-finite values', () => {

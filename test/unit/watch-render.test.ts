@@ -124,7 +124,7 @@ describe('watch screen', () => {
 });
 
 describe('chart', () => {
-  const bucket = (t: number, v: number) => ({ t0: T0 + t * 1000, t1: T0 + t * 1000, lo: v, hi: v, n: 1 });
+  const bucket = (t: number, v: number) => ({ t0: T0 + t * 1000, t1: T0 + t * 1000, lo: v, hi: v, count: 1 });
 
   it('draws a rising line as a connected stroke from bottom left to top right', () => {
     const c = plotChart([bucket(0, 20), bucket(100, 134)], { cols: 10, rows: 4, unicode: false })!;
