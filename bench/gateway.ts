@@ -1,4 +1,4 @@
-// Steady state of the whole gateway (DESIGN §10): 16 simulated sterilizers at 1 Hz (real time) on TCP,
+// Steady state of the whole gateway (docs/performance.md): 16 simulated sterilizers at 1 Hz (real time) on TCP,
 // the gateway as its own process (`sterilink run`), a private Mosquitto. Reports the gateway process'
 // RSS and CPU (from /proc, so the simulators in this process do not count).
 import { setMaxListeners } from 'node:events';

@@ -1,5 +1,5 @@
 // A simulated sterilizer or washer-disinfector as a Modbus device (`sterilink simulate autoclave|washer
-// --modbus-tcp PORT --modbus-rtu PATH`): the machine's cycle model drives the DESIGN §4.1 default map,
+// --modbus-tcp PORT --modbus-rtu PATH`): the machine's cycle model drives the default map (docs/devices.md),
 // served over Modbus TCP, RTU on a serial path/PTY and/or RTU over TCP, paced at `speed` simulated
 // seconds per real second. The device clock registers carry the simulated clock, so an accelerated
 // cycle verifies like a real one.

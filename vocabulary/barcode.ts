@@ -1,4 +1,4 @@
-// What the gateway makes of one scan (DESIGN §5 `decode-barcode`): the public shape of a decoded barcode.
+// What the gateway makes of one scan (`sterilink decode-barcode`, README.md): the public shape of a decoded barcode.
 
 /** How a scan was read. `unknown` is a scan nothing recognised: it is kept (with `raw`), never dropped. */
 export type BarcodeKind = 'gs1' | 'hibc' | 'operator' | 'command' | 'internal' | 'unknown';

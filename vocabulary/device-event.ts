@@ -1,4 +1,4 @@
-// What every driver emits (DESIGN §4). Drivers never import the gateway core; the core imports this.
+// What every driver emits (docs/architecture.md, "The shared vocabulary"). Drivers never import the gateway; everyone imports this.
 
 import type { DecodedBarcode } from './barcode.js';
 import type { Phase } from './phases.js';

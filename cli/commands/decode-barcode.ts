@@ -1,4 +1,4 @@
-// `sterilink decode-barcode TEXT [--json] [--today YYYY-MM-DD]`: how the gateway reads a scan (DESIGN §5).
+// `sterilink decode-barcode TEXT [--json] [--today YYYY-MM-DD]`: how the gateway reads a scan (README.md).
 // Exit 0 valid; 1 recognised but invalid, or unknown; 2 usage.
 import { parseArgs } from 'node:util';
 import { decodeBarcode, isIsoDate, showControlCharacters, symbologyName, unescapeGs, type Ymd } from '../../drivers/scanner/barcode/index.js';

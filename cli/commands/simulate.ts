@@ -62,7 +62,7 @@ export async function simulateCommand(io: CommandIo): Promise<number> {
   return 0;
 }
 
-/** The same machines serving the default Modbus map (DESIGN §4.1) instead of printing a ticket. */
+/** The same machines serving the default Modbus map (docs/devices.md) instead of printing a ticket. */
 async function simulateModbus(kind: 'autoclave' | 'washer', values: Record<string, string | boolean | undefined>, io: CommandIo): Promise<number> {
   const str = (k: string) => (typeof values[k] === 'string' ? (values[k] as string) : undefined);
   if (str('serial') || str('tcp') !== undefined) throw new UsageError('give either a printer line (--serial/--tcp) or Modbus (--modbus-tcp/--modbus-rtu/--modbus-rtu-over-tcp), not both');

@@ -1,5 +1,5 @@
 // `sterilink verify-record [FILE] [--key BASE64|PEM]… [--key-file FILE]… [--status FILE]… [--json]`: the
-// consumer's check of records it received (DESIGN §8). Reads one record, a JSON array of records, or JSON lines
+// consumer's check of records it received (docs/mqtt.md). Reads one record, a JSON array of records, or JSON lines
 // (an MQTT dump, `db export`) from FILE or stdin, and checks each record's hash and Ed25519 signature, and for a
 // stream, per gateway: chain continuity (prevHash of seq n+1 = hash of seq n), seq gaps and duplicates.
 // Keys: given with --key/--key-file/--status, plus every key a trusted `audit` key-rotated record introduces.

@@ -44,7 +44,7 @@ export async function verifyTraceCommand(io: CommandIo): Promise<number> {
   }
   let trace: CycleTrace;
   try {
-    const parsed = parseTraceFile(text); // `# result:` / a result column: the device's own word (DESIGN §11)
+    const parsed = parseTraceFile(text); // `# result:` / a result column: the device's own word (docs/verification.md)
     trace = { samples: parsed.samples, ...(parsed.deviceResult !== undefined && { deviceResult: parsed.deviceResult }) };
   } catch (e) {
     if (e instanceof TraceFormatError) {

@@ -1,4 +1,4 @@
-// Reading the SteriLink topic tree (DESIGN §8) from the subscriber's side: which gateway, device or
+// Reading the SteriLink topic tree (docs/mqtt.md) from the subscriber's side: which gateway, device or
 // record type a received topic is about. Pure.
 import { TOPIC_PREFIX, isValidSegment } from '../../gateway/publish/topics.js';
 

@@ -33,7 +33,7 @@ export interface ModbusDriverOptions {
   pollMs: number;
   /** Per request, from when it goes on the wire. */
   timeoutMs: number;
-  /** Default DEFAULT_REGISTER_MAP (DESIGN §4.1). */
+  /** Default DEFAULT_REGISTER_MAP (docs/devices.md). */
   map?: RegisterMap;
   readPlan?: ReadPlanOptions;
   /** Identical temperature readings in a row that count as a stale sensor. Default 10. */

@@ -1,5 +1,5 @@
 // The Modbus driver family: steam sterilizers and washer-disinfectors over Modbus TCP, RTU on a serial
-// bus, and RTU over TCP (serial device server), read through a register map (DESIGN §4.1 by default).
+// bus, and RTU over TCP (serial device server), read through a register map (by default the one of docs/devices.md).
 
 export { ModbusDriver, type ModbusDriverOptions, type ModbusDriverCounters } from './driver.js';
 export {

@@ -1,6 +1,6 @@
 // A Modbus register map: which registers hold what, as plain JSON-compatible data, so a site can
 // describe a vendor's map in its YAML config without code. validateRegisterMap() lints one and names
-// every problem at once (`path: expected …, found …`); DEFAULT_REGISTER_MAP is DESIGN §4.1, the map
+// every problem at once (`path: expected …, found …`); DEFAULT_REGISTER_MAP is the default map of docs/devices.md, the map
 // `driver: modbus` reads when a device has no `map` and the one the simulators serve.
 
 import { type CycleEndStatus } from '../../vocabulary/device-event.js';
@@ -71,10 +71,10 @@ const input = (address: number, type: RegisterType, extra: Partial<FieldSpec> = 
 const OPEN = { raw: -32768, meaning: 'open sensor' };
 const SHORT = { raw: 32767, meaning: 'short-circuited sensor' };
 
-/** DESIGN §4.1: input registers 0–13, big-endian words, one map for sterilizers and washers. */
+/** The default map (docs/devices.md): input registers 0–13, big-endian words, one map for sterilizers and washers. */
 export const DEFAULT_REGISTER_MAP: RegisterMap = deepFreeze({
   name: 'sterilink-default',
-  description: 'DESIGN §4.1 default map: input registers 0–13 (phase, cycle, program, temperatures, pressures, F0/A0, alarm, result, clock)',
+  description: 'the default map of docs/devices.md: input registers 0–13 (phase, cycle, program, temperatures, pressures, F0/A0, alarm, result, clock)',
   fields: {
     phase: input(0, 'uint16'),
     cycleNo: input(1, 'uint32', { order: 'ABCD' }),
@@ -121,7 +121,7 @@ export function validateRegisterMap(data: unknown): string[] {
   } else {
     for (const [code, phase] of Object.entries(data.phases)) {
       if (!isCode(code)) problems.push(`phases.${code}: expected a register value 0..65535 as key, found ${JSON.stringify(code)}`);
-      if (phase !== 'idle' && !isPhase(phase)) problems.push(`phases.${code}: expected idle or a phase (DESIGN §4), found ${show(phase)}`);
+      if (phase !== 'idle' && !isPhase(phase)) problems.push(`phases.${code}: expected idle or a phase (docs/architecture.md), found ${show(phase)}`);
     }
   }
   checkCodeTable(problems, 'results', data.results, (v) => RESULT_MEANINGS.includes(v as ResultMeaning), `one of ${RESULT_MEANINGS.join(', ')}`);

@@ -1,5 +1,5 @@
 // One scanned code -> its `scan` event (pure): the code exactly as scanned (`raw`) and how it reads
-// (`parsed`: GS1, HIBC, badge, command, internal code, or unknown; DESIGN §4 `scan` {raw, parsed}). The
+// (`parsed`: GS1, HIBC, badge, command, internal code, or unknown; the `scan` event of docs/architecture.md). The
 // reading depends on the site: its command set, its internal-code pattern, and its calendar day (the century
 // of a two-digit year), so the app passes the same ScanReading to the scanner driver and to the station,
 // and a scan reads the same wherever it is read.

@@ -1,4 +1,4 @@
-// Builds the body of a `cycle` record (DESIGN §8): program, cycle number, phases, statistics, criteria,
+// Builds the body of a `cycle` record (docs/mqtt.md): program, cycle number, phases, statistics, criteria,
 // verdict, the full curve, and the digests binding it to the raw samples and the raw device text.
 import type { CycleTrace, Program, TraceSample, VerificationResult } from '../verify/index.js';
 import type { FinishedCycle, TrackedSample } from './cycle-state.js';

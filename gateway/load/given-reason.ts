@@ -1,4 +1,4 @@
-// A reason a person gave for an emergency (early) release or a correction (DESIGN §11): the operator scans
+// A reason a person gave for an emergency (early) release or a correction (gateway/load/README.md): the operator scans
 // `CMD:REASON:<CODE>`, a code from the site's list in config `release.reasons`, before the release or
 // correction; the release record carries the code, its text and who scanned it. WS 310.3 and AAMI ST79
 // (reference/standards.md §4.2) ask that an emergency release be documented with who released and why; 21 CFR

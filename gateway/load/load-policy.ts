@@ -59,7 +59,7 @@ function regex(pattern: string | undefined, what: string, problems: string[]): R
  *   on its cycle verdict alone. Refused when it is set to true explicitly, or left at its default while a
  *   scanner fills a steam sterilizer's loads (without one no load has items, so nothing can be an implant).
  *   CMD:IMPLANT does not count: it marks what an operator remembers, not what a code says.
- * - authorised operators can release early and correct, which needs a reason they scan (DESIGN §11): with no
+ * - authorised operators can release early and correct, which needs a reason they scan (gateway/load/README.md): with no
  *   `reasons`, neither could ever be done.
  */
 function ruleProblems(c: ReleaseConfigInput, devices: readonly DeviceInput[]): string[] {

@@ -1,4 +1,4 @@
-// The load workflow the gateway runs (DESIGN §3: scanner/BI/CI events -> load assembler + release
+// The load workflow the gateway runs (docs/architecture.md: scanner/BI/CI events -> load assembler + release
 // machine -> release / bi / recall records). Stateless between calls: every call reads what it needs
 // from SQLite and commits its records and state in one transaction, so a restart (a new LoadWorkflow
 // on the reopened store) resumes every station, load and BI exactly where it was.

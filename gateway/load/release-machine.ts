@@ -1,4 +1,4 @@
-// The release state machine of DESIGN §9 (pure: no I/O, no clock). One state per load (or daily-test
+// The release state machine (gateway/load/README.md; pure: no I/O, no clock). One state per load (or daily-test
 // cycle); each event returns the next state and at most one `release` record body. A decision is
 // always recomputed from the load's facts (cycle verdict, daily gate, indicators, BI), so the order in
 // which results arrive does not matter. Held loads move on; `released`, `quarantined` and `recalled`

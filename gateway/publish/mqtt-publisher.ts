@@ -1,4 +1,4 @@
-// The gateway's MQTT face (DESIGN §8): retained status with a matching will, retained device state that
+// The gateway's MQTT face (docs/mqtt.md): retained status with a matching will, retained device state that
 // survives a broker restart, live telemetry at QoS 0, signed records drained from the outbox at QoS 1, and
 // replay on request. The parts live next door: mqtt-connection (session, reconnect, fallback),
 // flight-window (in-flight bound), outbox-drain (records), replay-handler (history).

@@ -1,4 +1,4 @@
-// Samples, hash-chained per device and written in batches (DESIGN §3, §8). A sample's link is
+// Samples, hash-chained per device and written in batches (docs/architecture.md, docs/mqtt.md). A sample's link is
 // sha256(prevHash + canonicalJSON({deviceId, seq, ts, recvTs, cycleId, temp_c, temp2_c,
 // pressure_kpa, phase, deviceTime})), every field present, null when absent.
 import type { Logger } from 'pino';

@@ -1,4 +1,4 @@
-// The pure verification core (DESIGN §7): programs, trace format, criteria, report. No I/O, no clock.
+// The pure verification core (docs/verification.md): programs, trace format, criteria, report. No I/O, no clock.
 
 export type { Phase, TraceSample, CycleTrace, KnownGap, DeviceResult } from './trace.js';
 export { isReading } from './trace.js';

@@ -1,4 +1,4 @@
-// Programs as data (DESIGN §7): the temperatures, times and limits a cycle is verified against.
+// Programs as data (docs/verification.md): the temperatures, times and limits a cycle is verified against.
 // Every number carries its source in reference/standards.md with its confidence tag:
 // [C] confirmed, [P] partly confirmed, [U] unconfirmed. [P]/[U] numbers are exactly the ones a site
 // may need to change, which is why programs are data and `mergeProgram` exists (config overrides).

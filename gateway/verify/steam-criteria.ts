@@ -1,4 +1,4 @@
-// Steam plateau criteria (DESIGN §7, standards.md §1.3): hold_time, temp_band, saturated_steam. The criteria
+// Steam plateau criteria (docs/verification.md, standards.md §1.3): hold_time, temp_band, saturated_steam. The criteria
 // that compare channels (equilibration_time, sensor_agreement, temp_stability) are in channel-criteria.ts.
 // Conservative: a hold is only what consecutive samples prove.
 

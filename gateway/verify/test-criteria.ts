@@ -81,7 +81,7 @@ export function leakRate(v: TraceView, p: SteamProgram): CriterionResult {
 /**
  * bowie_dick: the indicator sheet's result, entered by a person (the sensors cannot see it). Until it
  * is entered the criterion is null and the cycle's physical verdict stands alone; the daily release gate
- * (DESIGN §9) must ask for bowie_dick === true, not for verdict 'pass'.
+ * (gateway/load/README.md) must ask for bowie_dick === true, not for verdict 'pass'.
  */
 export function bowieDick(trace: CycleTrace): CriterionResult {
   const r = trace.indicators?.bowieDick;

@@ -20,7 +20,7 @@ export interface ModbusCycleSample {
   temp2_c?: number;
   /** kPa absolute; absent = no pressure sensor (washer). */
   pressure_kpa?: number;
-  /** A canonical phase of the machine's kind (DESIGN §4). */
+  /** A canonical phase of the machine's kind (docs/architecture.md). */
   phase: string;
 }
 

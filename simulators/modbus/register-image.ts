@@ -1,4 +1,4 @@
-// The DESIGN §4.1 default Modbus map from the device side: a machine state -> the 14 input registers
+// The default Modbus map (docs/devices.md) from the device side: a machine state -> the 14 input registers
 // the simulators serve (phase code, cycle number, program, temperatures °C × 100 with −32768/32767
 // sentinels, pressures kPa × 10, F0/A0, alarm, result, clock). The driver's decoder reads the same
 // contract (drivers/modbus/register-map.ts); a test decodes these images with it.

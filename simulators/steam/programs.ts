@@ -1,4 +1,4 @@
-// The programs the simulated autoclave knows: the DESIGN §7 steam presets with the program number
+// The programs the simulated autoclave knows: the steam presets (docs/verification.md) with the program number
 // it prints on its ticket (docs/devices.md: the built-in program map) and how long it runs each stage.
 // `minHoldS` is the program's minimum holding time; the machine holds a little longer (`holdS`),
 // as real controllers do, so a correct cycle passes `hold_time` with margin.

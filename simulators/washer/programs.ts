@@ -1,4 +1,4 @@
-// The programs the simulated washer-disinfector knows: the DESIGN §7 washer presets with the program number
+// The programs the simulated washer-disinfector knows: the washer presets (docs/verification.md) with the program number
 // it prints on its ticket (the gateway's built-in program map: 11, 12) and how long it runs each stage
 // (reference/standards.md §6.2). `minHoldS` is the program's minimum time at `disinfectTempC`; the machine
 // holds a little longer (`holdS`), timed from its colder sensor reaching `disinfectTempC`, so a correct

@@ -1,4 +1,4 @@
-// The integrator contract (DESIGN §8, docs/mqtt.md): docs/asyncapi.yaml parses with @asyncapi/parser and
+// The integrator contract (docs/mqtt.md): docs/asyncapi.yaml parses with @asyncapi/parser and
 // describes every topic with its QoS/retain; every docs/schemas/*.schema.json compiles the way the acceptance
 // check compiles them (one shared Ajv 2020, strict: false, ajv-formats, file by file, in any order); the
 // generated parts are in sync with the hand-written schemas; and every payload a real gateway publishes
@@ -55,7 +55,7 @@ describe('the contract documents', () => {
     const doc = document!;
     expect(doc.version()).toBe('3.0.0');
 
-    // every topic of DESIGN §8, with its QoS and retain flag on the gateway's operation
+    // every topic of docs/mqtt.md, with its QoS and retain flag on the gateway's operation
     const addresses = doc.channels().all().map((c) => c.address()).sort();
     expect(addresses).toEqual([
       'sterilink/v1/{site}/{gateway}/cmd/replay',

@@ -35,7 +35,7 @@ describe('register maps', () => {
       'fields.humidity: expected one of phase, cycleNo, programNo, temp, temp2, pressure, jacketPressure, lethality, alarm, result, clockS, clockMs, found an unknown field',
       'fields.temp2.sentinels[0].raw: expected a raw int16 value, found 40000',
       'fields.clockS.order: expected one of ABCD, CDAB, BADC, DCBA, found "ADCB"',
-      'phases.3: expected idle or a phase (DESIGN §4), found "sterilising"',
+      'phases.3: expected idle or a phase (docs/architecture.md), found "sterilising"',
       'phases.x: expected a register value 0..65535 as key, found "x"',
       'results.1: expected one of running, ok, aborted, fault, found "passed"',
       'colour: expected no such key (name, description, fields, phases, results, alarms), found "red"',

@@ -37,7 +37,7 @@ describe('ScannerDriver (text)', () => {
     expect(driver.counters).toMatchObject({ scans: 3, parseErrors: 0 });
   });
 
-  it('each scan carries how it reads (DESIGN §4 scan {raw, parsed}), with the site reading it is given', async () => {
+  it('each scan carries how it reads (scan {raw, parsed}), with the site reading it is given', async () => {
     const { pair, events, driver } = setup({ reading: { internalPattern: /^TRAY-\d{4}$/, timeZone: 'Europe/Berlin' } });
     await driver.start();
     await pair.b.write(`${GS1}\r\nTRAY-0042\r\nPK-1\r\nOP:0127\r\nCMD:IMPLANT\r\n`);

@@ -9,7 +9,7 @@ export const DEFAULT_COMMAND_NAMES = [
   'CI-PASS', 'CI-FAIL', 'CI5-PASS', 'CI5-FAIL', 'BD-PASS', 'BD-FAIL', 'EARLY-RELEASE', 'CANCEL', 'LOAD-END', 'BI-CONTROL', 'IMPLANT',
 ] as const;
 
-/** A reason command: `CMD:REASON:<CODE>` reads as the command `REASON:<CODE>` (DESIGN §11). Whether the code is one
+/** A reason command: `CMD:REASON:<CODE>` reads as the command `REASON:<CODE>` (gateway/load/README.md). Whether the code is one
  * of the site's `release.reasons` is the station's judgement; the decoder checks only its shape. */
 export const REASON_COMMAND_PREFIX = 'REASON:';
 

@@ -1,4 +1,4 @@
-// One scan -> what it is (DESIGN §5 `decode-barcode`). Pure: no I/O, no clock ("today" is passed in).
+// One scan -> what it is (`sterilink decode-barcode`, README.md). Pure: no I/O, no clock ("today" is passed in).
 // Never throws: whatever cannot be read is returned as kind `unknown`, with the raw text kept.
 //
 // Order of recognition, after trimming CR/LF/tabs around the scan and taking off an AIM identifier:
