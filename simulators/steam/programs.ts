@@ -3,7 +3,7 @@
 // `minHoldS` is the program's minimum holding time; the machine holds a little longer (`holdS`),
 // as real controllers do, so a correct cycle passes `hold_time` with margin.
 
-import { programNumberOf } from '../../vocabulary/program-numbers.js';
+import { programById, programNumbers, withProgramNumbers, type WithoutNumber } from '../shared/program-list.js';
 
 export type SteamProgramId =
   | 'steam-134-4'
@@ -46,8 +46,6 @@ export interface LeakTestProgram extends ProgramBase {
 
 export type SteamProgram = PlateauProgram | LeakTestProgram;
 
-type WithoutNumber<T> = T extends unknown ? Omit<T, 'programNo'> : never;
-
 const UNNUMBERED: readonly WithoutNumber<SteamProgram>[] = [
   { id: 'steam-134-4', text: '134C INSTR', kind: 'sterilize', setTempC: 134, minHoldS: 240, holdS: 270, dryingS: 120 },
   { id: 'steam-121-20', text: '121C 20MIN', kind: 'sterilize', setTempC: 121, minHoldS: 1200, holdS: 1230, dryingS: 420 },
@@ -61,18 +59,14 @@ const UNNUMBERED: readonly WithoutNumber<SteamProgram>[] = [
 ];
 
 /** The programs, each with its built-in device program number (vocabulary/program-numbers.ts). */
-export const STEAM_PROGRAMS: readonly SteamProgram[] = UNNUMBERED.map((p) => ({ ...p, programNo: programNumberOf(p.id) }) as SteamProgram);
+export const STEAM_PROGRAMS: readonly SteamProgram[] = withProgramNumbers<SteamProgram>(UNNUMBERED);
 
 export const STEAM_PROGRAM_IDS: readonly SteamProgramId[] = STEAM_PROGRAMS.map((p) => p.id);
 
 /** Program number -> program id, as printed by the simulator (the gateway's built-in `programMap`). */
-export const STEAM_PROGRAM_NUMBERS: Readonly<Record<number, SteamProgramId>> = Object.fromEntries(
-  STEAM_PROGRAMS.map((p) => [p.programNo, p.id]),
-);
+export const STEAM_PROGRAM_NUMBERS: Readonly<Record<number, SteamProgramId>> = programNumbers(STEAM_PROGRAMS);
 
 /** The program with this id; throws naming the valid ids otherwise. */
 export function steamProgram(id: string): SteamProgram {
-  const found = STEAM_PROGRAMS.find((p) => p.id === id);
-  if (!found) throw new Error(`unknown autoclave program '${id}'; valid programs: ${STEAM_PROGRAM_IDS.join(', ')}`);
-  return found;
+  return programById(STEAM_PROGRAMS, id, 'autoclave');
 }

@@ -4,7 +4,7 @@
 // holds a little longer (`holdS`), timed from its colder sensor reaching `disinfectTempC`, so a correct
 // cycle passes disinfect_time and a0 with margin.
 
-import { programNumberOf } from '../../vocabulary/program-numbers.js';
+import { programById, programNumbers, withProgramNumbers, type WithoutNumber } from '../shared/program-list.js';
 
 export type WasherProgramId = 'washer-a0-600' | 'washer-a0-3000';
 
@@ -56,26 +56,20 @@ const STAGES: WasherStages = {
   dryingAirC: 110,
 };
 
-type WithoutNumber<T> = T extends unknown ? Omit<T, 'programNo'> : never;
-
 const UNNUMBERED: readonly WithoutNumber<WasherSimProgram>[] = [
   { id: 'washer-a0-600', text: 'A0 600 INSTR', a0Min: 600, disinfectTempC: 90, disinfectSetC: 91.3, minHoldS: 60, holdS: 90, stages: STAGES },
   { id: 'washer-a0-3000', text: 'A0 3000 INSTR', a0Min: 3000, disinfectTempC: 90, disinfectSetC: 91.3, minHoldS: 300, holdS: 330, stages: STAGES },
 ];
 
 /** The programs, each with its built-in device program number (vocabulary/program-numbers.ts). */
-export const WASHER_PROGRAMS: readonly WasherSimProgram[] = UNNUMBERED.map((p) => ({ ...p, programNo: programNumberOf(p.id) }) as WasherSimProgram);
+export const WASHER_PROGRAMS: readonly WasherSimProgram[] = withProgramNumbers<WasherSimProgram>(UNNUMBERED);
 
 export const WASHER_PROGRAM_IDS: readonly WasherProgramId[] = WASHER_PROGRAMS.map((p) => p.id);
 
 /** Program number -> program id, as printed by the simulator (the gateway's built-in `programMap`). */
-export const WASHER_PROGRAM_NUMBERS: Readonly<Record<number, WasherProgramId>> = Object.fromEntries(
-  WASHER_PROGRAMS.map((p) => [p.programNo, p.id]),
-);
+export const WASHER_PROGRAM_NUMBERS: Readonly<Record<number, WasherProgramId>> = programNumbers(WASHER_PROGRAMS);
 
 /** The program with this id; throws naming the valid ids otherwise. */
 export function washerProgram(id: string): WasherSimProgram {
-  const found = WASHER_PROGRAMS.find((p) => p.id === id);
-  if (!found) throw new Error(`unknown washer program '${id}'; valid programs: ${WASHER_PROGRAM_IDS.join(', ')}`);
-  return found;
+  return programById(WASHER_PROGRAMS, id, 'washer');
 }
