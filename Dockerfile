@@ -5,6 +5,8 @@ FROM node:20-bookworm-slim AS build
 WORKDIR /app
 RUN apt-get update && apt-get install -y --no-install-recommends python3 make g++ && rm -rf /var/lib/apt/lists/*
 COPY package.json package-lock.json tsconfig.json ./
+COPY vocabulary vocabulary
+COPY cli cli
 COPY gateway gateway
 COPY drivers drivers
 COPY config config
@@ -24,5 +26,5 @@ RUN mkdir -p /var/lib/sterilink && chown node:node /var/lib/sterilink
 USER node
 VOLUME ["/var/lib/sterilink"]
 ENV STERILINK_DATA_DIR=/var/lib/sterilink
-ENTRYPOINT ["node", "dist/gateway/cli.js"]
+ENTRYPOINT ["node", "dist/cli/sterilink.js"]
 CMD ["run", "--config", "/etc/sterilink/site.yaml"]

@@ -1,4 +1,4 @@
-// Steady state of the whole gateway (DESIGN §10): 16 simulated sterilizers at 1 Hz (real time) on TCP,
+// Steady state of the whole gateway (docs/performance.md): 16 simulated sterilizers at 1 Hz (real time) on TCP,
 // the gateway as its own process (`sterilink run`), a private Mosquitto. Reports the gateway process'
 // RSS and CPU (from /proc, so the simulators in this process do not count).
 import { setMaxListeners } from 'node:events';
@@ -9,9 +9,9 @@ import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { stringify } from 'yaml';
 import { runAutoclaveSimulator } from '../simulators/index.js';
-import { Mosquitto, freePort } from '../test/helpers/mosquitto.js';
+import { Mosquitto, freePort } from './mosquitto.js';
 
-const CLI = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../gateway/cli.js');
+const CLI = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../cli/sterilink.js');
 
 function procStat(pid: number): { cpuTicks: number; rssMb: number } {
   const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');

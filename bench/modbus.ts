@@ -1,4 +1,4 @@
-// Budget (DESIGN §10): the configured Modbus poll rate held (≥ 99 %) for 32 devices over TCP.
+// Budget (docs/performance.md): the configured Modbus poll rate held (≥ 99 %) for 32 devices over TCP.
 // 32 simulated machines (sterilizers and washers alternating, each its own Modbus TCP server on a free
 // loopback port) and 32 ModbusDrivers polling them in this one process; after a warm-up, the answered
 // polls over the window are compared with what the configured rate asks for: polls answered between the
@@ -6,8 +6,8 @@
 
 import { pino } from 'pino';
 import { ModbusBusRegistry } from '../drivers/modbus/bus-registry.js';
-import { ModbusDriver } from '../drivers/modbus/modbus-driver.js';
-import { runModbusSimulator } from '../simulators/modbus-autoclave.js';
+import { ModbusDriver } from '../drivers/modbus/driver.js';
+import { runModbusSimulator } from '../simulators/modbus-machine.js';
 
 export interface ModbusBenchOptions { devices?: number; pollMs?: number; seconds?: number; warmupMs?: number }
 

@@ -1,4 +1,4 @@
-// Publisher throughput and latency (DESIGN §10) against a private local Mosquitto:
+// Publisher throughput and latency (docs/performance.md) against a private local Mosquitto:
 // - outboxDrainRecordsPerSec: ~1 KB signed records drained at QoS 1, from notifyRecords() to the last
 //   PUBACK (markDelivered); budget >= 10 000 records/s with a bounded in-flight window.
 // - drainRssDeltaMb: peak RSS during the drain minus RSS before it (the records are built beforehand:
@@ -14,7 +14,7 @@ import pino from 'pino';
 import { MemoryOutbox } from '../gateway/publish/memory-outbox.js';
 import { MqttPublisher } from '../gateway/publish/mqtt-publisher.js';
 import { RECORD_SCHEMA, type SignedRecord } from '../gateway/store/record.js';
-import { Mosquitto } from '../test/helpers/mosquitto.js';
+import { Mosquitto } from './mosquitto.js';
 
 export interface PublishBenchOptions {
   records?: number;

@@ -1,4 +1,4 @@
-// `npm run bench`: every performance figure of DESIGN §10 as one JSON object on stdout, so runs can be
+// `npm run bench`: every performance figure of docs/performance.md as one JSON object on stdout, so runs can be
 // compared. Budgets (for a Raspberry Pi 3/4 with 10–20x headroom on this class of machine) are in
 // docs/performance.md. Progress goes to stderr.
 import { benchVerify } from './verify.js';

@@ -1,4 +1,4 @@
-// Store throughput (DESIGN §10): chained sample ingestion (budget ≥ 100 000 samples/s), signed record
+// Store throughput (docs/performance.md): chained sample ingestion (budget ≥ 100 000 samples/s), signed record
 // appends at synchronous=FULL, a cycle record with a 2-hour 1 Hz curve, and the audit's pace.
 // Run alone: `node dist/bench/store.js` prints the JSON object.
 import fs from 'node:fs';

@@ -1,4 +1,4 @@
-// Budget (DESIGN §10): verify a 2-hour, 1 Hz steam trace in ≤ 5 ms (Raspberry Pi headroom: 10–20×).
+// Budget (docs/performance.md): verify a 2-hour, 1 Hz steam trace in ≤ 5 ms (Raspberry Pi headroom: 10–20×).
 
 import { getProgram, psatKpa, verifyCycle, type CycleTrace, type SteamProgram, type TraceSample } from '../gateway/verify/index.js';
 

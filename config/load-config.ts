@@ -5,11 +5,11 @@ import path from 'node:path';
 import { parseDocument } from 'yaml';
 import { configSchema, type GatewayConfig } from './schema.js';
 import { type ConfigProblem, formatProblems, problemFromIssue } from './config-problem.js';
-import { loadPolicyFrom } from '../gateway/load/index.js';
+import { loadPolicyFrom } from '../gateway/load/load-policy.js';
 import { ProgramError, resolvePrograms, type ProgramOverride } from '../gateway/verify/index.js';
 import { isProfileName, loadPrinterProfile } from '../drivers/printer-line/index.js';
 import { validateRegisterMap } from '../drivers/modbus/register-map.js';
-import { redactUrl } from '../gateway/publish/client-options.js';
+import { redactUrl } from '../vocabulary/redact-url.js';
 
 export class ConfigError extends Error {
   readonly problems: ConfigProblem[];

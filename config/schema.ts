@@ -1,4 +1,4 @@
-// The configuration contract (DESIGN §5): one zod schema gives the types, the defaults and the
+// The configuration contract (config/examples/site.example.yaml, docs/operations.md): one zod schema gives the types, the defaults and the
 // validation. Unknown keys are errors, so a typo ("baudrate") is reported instead of ignored.
 import { z } from 'zod';
 import { REASON_CODE } from '../gateway/load/given-reason.js';
@@ -31,7 +31,7 @@ export const modbusSchema = z.strictObject({
   unitId: z.number().int().min(0).max(255).default(1),
   pollMs: z.number().int().min(10).default(1000),
   timeoutMs: z.number().int().min(10).default(1000),
-  /** A register map (drivers/modbus/README.md); default the built-in map of DESIGN §4.1. */
+  /** A register map (drivers/modbus/README.md); default the built-in map (docs/devices.md). */
   map: z.unknown().optional(),
   /** Identical temperature readings in a row (while the phase says it must change) that make a stale-sensor alarm. */
   staleAfter: z.number().int().min(2).optional(),
@@ -103,7 +103,7 @@ export const mqttSchema = z.strictObject({
   window: z.number().int().min(1).max(10_000).default(64),
 });
 
-/** The CSSD release rules (DESIGN §9; gateway/load/README.md). Every key optional. */
+/** The CSSD release rules (gateway/load/README.md). Every key optional. */
 export const releaseSchema = z.strictObject({
   /** IANA time zone for "since local midnight" and "the same day"; default the system's. */
   timeZone: z.string().min(1).optional(),

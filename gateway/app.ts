@@ -2,15 +2,16 @@
 // reverse. One device failing to start is logged and isolated; the others run.
 import type { GatewayConfig } from '../config/schema.js';
 import type { BrokerHandle } from './broker/embedded-broker.js';
+import { DeviceLinks } from './device/device-link.js';
 import { DeviceSession, type CycleSummary } from './device/device-session.js';
-import { errorMessage, GatewayError } from './errors.js';
+import { errorMessage, GatewayError } from '../vocabulary/errors.js';
 import type { Logger } from './logger.js';
 import { MqttPublisher } from './publish/mqtt-publisher.js';
-import { redactUrl } from './publish/client-options.js';
+import { redactUrl } from '../vocabulary/redact-url.js';
 import { Store } from './store/index.js';
 import { VERSION } from './version.js';
 import { ClockMonitor } from './clock/clock-monitor.js';
-import { LoadWorkflow, loadPolicyFrom } from './load/index.js';
+import { LoadWorkflow, loadPolicyFrom, scanReadingOf } from './load/index.js';
 import { resolvePrograms, type ProgramOverride } from './verify/index.js';
 
 /** How far back a restart looks for cycle records whose release decision was not made. */
@@ -99,9 +100,11 @@ export class GatewayApp {
     }, 10_000);
     this.loadTicker.unref();
 
+    const scanReading = scanReadingOf(policy);
+    const links = new DeviceLinks(); // one per gateway: its devices share the Modbus buses
     for (const device of config.devices) {
       const session = new DeviceSession({
-        device, store, output: this.publisher, logger, now: this.now, clock: () => clock.quality(), loads, programs,
+        device, store, output: this.publisher, logger, now: this.now, clock: () => clock.quality(), loads, programs, scanReading, links,
         ...(this.ctx.onCycle ? { onCycle: this.ctx.onCycle } : {}),
       });
       try {

@@ -3,10 +3,10 @@
 // the line overflow are logged once (warn) and counted, and the events still go out so nothing is lost.
 
 import type { Logger } from 'pino';
-import { parseErrorEvent } from '../device-event.js';
-import type { EmitEvent } from '../driver-support/safe-emit.js';
-import { TransportSession, type StreamDriverOptions } from '../driver-support/transport-session.js';
-import { WarnOncePerReason } from '../driver-support/warn-once.js';
+import { parseErrorEvent } from '../../vocabulary/device-event.js';
+import type { EmitEvent } from '../support/safe-emit.js';
+import { TransportSession, type StreamDriverOptions } from '../support/transport-session.js';
+import { WarnOncePerReason } from '../support/warn-once.js';
 import { LineFramer, type FramedItem } from '../transport/line-framer.js';
 import { initialBiParserState, parseBiLine, type BiParserState } from './parse.js';
 
@@ -54,7 +54,7 @@ export class BiReaderDriver {
     this.unparsed = new WarnOncePerReason(this.log, 'unparsed line');
   }
 
-  /** Validates the settings (throws a DriverError naming the problem), then opens the transport. */
+  /** Validates the settings (throws a GatewayError naming the problem), then opens the transport. */
   async start(): Promise<void> {
     if (this.started) return;
     this.framer = new LineFramer({

@@ -11,7 +11,7 @@
 // Anything else -> `parse-error`, from a small fixed set of reasons. Times (`at=`, `start=`) are ISO 8601
 // with a zone (`Z` or ±hh:mm); a record without `at=` takes the receive time.
 
-import { truncateRaw, type DeviceEvent } from '../device-event.js';
+import { truncateRaw, type DeviceEvent } from '../../vocabulary/device-event.js';
 import { splitBiLine, type BiLine } from './bi-line.js';
 
 export interface BiParserContext {

@@ -1,13 +1,14 @@
 // Devices on one RS-485 bus (one serial path), or behind one TCP address (a Modbus gateway, a serial
 // device server), share one ModbusConnection: one request in flight on the wire, in order. The registry
 // hands out that connection by link key, counts its users, and closes it when the last one leaves.
-// The app makes one registry (DEFAULT_BUS_REGISTRY if it does not pass one) for all its drivers.
+// The app makes one registry and passes it to every Modbus driver it builds (gateway/device/device-link.ts):
+// a serial port can be opened once, so all the devices on one bus must share its registry.
 
 import type { Logger } from 'pino';
-import { DriverError } from '../driver-error.js';
-import type { BackoffPolicy } from '../transport/transport.js';
+import { GatewayError } from '../../vocabulary/errors.js';
+import type { BackoffPolicy } from '../../vocabulary/backoff.js';
 import { describeLink, linkKey, type ModbusLinkSettings } from './link-settings.js';
-import { ModbusConnection } from './modbus-client.js';
+import { ModbusConnection } from './client.js';
 
 export interface BusLease {
   readonly connection: ModbusConnection;
@@ -30,7 +31,7 @@ export class ModbusBusRegistry {
     if (entry !== undefined) {
       const clash = settings.mode === 'rtu' ? SERIAL_KEYS.filter((k) => (settings[k] ?? defaults[k]) !== (entry!.settings[k] ?? defaults[k])) : [];
       if (clash.length > 0) {
-        throw new DriverError('device.modbus.bus-conflict', `${describeLink(settings)} is already open with other line settings (${clash.map((k) => `${k} ${String(entry!.settings[k] ?? defaults[k])}`).join(', ')}); devices on one bus must agree`, { link: describeLink(settings), clash });
+        throw new GatewayError('device.modbus.bus-conflict', `${describeLink(settings)} is already open with other line settings (${clash.map((k) => `${k} ${String(entry!.settings[k] ?? defaults[k])}`).join(', ')}); devices on one bus must agree`, { link: describeLink(settings), clash });
       }
       entry.users++;
     } else {
@@ -61,6 +62,3 @@ export class ModbusBusRegistry {
 }
 
 const defaults = { baudRate: 9600, dataBits: 8, parity: 'none', stopBits: 1 } as const;
-
-/** The process-wide registry drivers use unless given one: a serial port can only be opened once. */
-export const DEFAULT_BUS_REGISTRY = new ModbusBusRegistry();

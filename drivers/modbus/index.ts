@@ -1,7 +1,7 @@
 // The Modbus driver family: steam sterilizers and washer-disinfectors over Modbus TCP, RTU on a serial
-// bus, and RTU over TCP (serial device server), read through a register map (DESIGN §4.1 by default).
+// bus, and RTU over TCP (serial device server), read through a register map (by default the one of docs/devices.md).
 
-export { ModbusDriver, type ModbusDriverOptions, type ModbusDriverCounters } from './modbus-driver.js';
+export { ModbusDriver, type ModbusDriverOptions, type ModbusDriverCounters } from './driver.js';
 export {
   DEFAULT_REGISTER_MAP, MAP_FIELDS, MAX_REGISTERS_PER_REQUEST, REGISTER_FUNCTIONS, REGISTER_TYPES, RESULT_MEANINGS, WORD_ORDERS,
   parseRegisterMap, registerWidth, validateRegisterMap,
@@ -9,8 +9,8 @@ export {
 } from './register-map.js';
 export { buildReadPlan, planRanges, registerLookup, type ReadPlanOptions, type ReadRequestSpec, type RegisterLookup } from './read-plan.js';
 export { decodeField, decodeRaw, decodeSnapshot, encodeRaw, type ModbusSnapshot, type Reading } from './decode.js';
-export { DEFAULT_STALE_AFTER, DEFAULT_STALE_PHASES, initialTrackState, markGap, trackSnapshot, type ModbusEventOptions, type ModbusTrackState, type TrackNote } from './modbus-events.js';
-export { ModbusConnection, type ConnectionState, type ConnectionCounters, type ModbusConnectionOptions, type ReadRequest } from './modbus-client.js';
+export { DEFAULT_STALE_AFTER, DEFAULT_STALE_PHASES, initialTrackState, markGap, trackSnapshot, type ModbusEventOptions, type ModbusTrackState, type TrackNote } from './parse.js';
+export { ModbusConnection, type ConnectionState, type ConnectionCounters, type ModbusConnectionOptions, type ReadRequest } from './client.js';
 export { describeLink, linkKey, validateLinkSettings, type ModbusLinkSettings, type ModbusMode } from './link-settings.js';
-export { ModbusRequestError, isModbusRequestError, describeRequest, exceptionName, type ModbusFailureKind, type RequestDescription } from './modbus-errors.js';
-export { ModbusBusRegistry, DEFAULT_BUS_REGISTRY, type BusLease } from './bus-registry.js';
+export { ModbusRequestError, isModbusRequestError, describeRequest, exceptionName, type ModbusFailureKind, type RequestDescription } from './request-errors.js';
+export { ModbusBusRegistry, type BusLease } from './bus-registry.js';

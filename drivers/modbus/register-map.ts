@@ -1,10 +1,11 @@
 // A Modbus register map: which registers hold what, as plain JSON-compatible data, so a site can
 // describe a vendor's map in its YAML config without code. validateRegisterMap() lints one and names
-// every problem at once (`path: expected …, found …`); DEFAULT_REGISTER_MAP is DESIGN §4.1, the map
+// every problem at once (`path: expected …, found …`); DEFAULT_REGISTER_MAP is the default map of docs/devices.md, the map
 // `driver: modbus` reads when a device has no `map` and the one the simulators serve.
 
-import { isPhase, type CycleEndStatus, type Phase } from '../device-event.js';
-import { DriverError } from '../driver-error.js';
+import { type CycleEndStatus } from '../../vocabulary/device-event.js';
+import { isPhase, PHASE_OF_CODE, type DevicePhase } from '../../vocabulary/phases.js';
+import { GatewayError } from '../../vocabulary/errors.js';
 
 export type RegisterFunction = 'holding' | 'input';
 export type RegisterType = 'int16' | 'uint16' | 'int32' | 'uint32' | 'float32';
@@ -40,7 +41,7 @@ const REQUIRED_FIELDS: readonly MapFieldName[] = ['phase', 'temp'];
 /** Fields read as plain integers (codes, counters, clock). */
 const INTEGER_FIELDS: readonly MapFieldName[] = ['phase', 'cycleNo', 'programNo', 'alarm', 'result', 'clockS', 'clockMs'];
 
-export type DevicePhase = Phase | 'idle';
+export type { DevicePhase };
 export type ResultMeaning = 'running' | CycleEndStatus;
 export const RESULT_MEANINGS: readonly ResultMeaning[] = ['running', 'ok', 'aborted', 'fault'];
 
@@ -70,10 +71,10 @@ const input = (address: number, type: RegisterType, extra: Partial<FieldSpec> = 
 const OPEN = { raw: -32768, meaning: 'open sensor' };
 const SHORT = { raw: 32767, meaning: 'short-circuited sensor' };
 
-/** DESIGN §4.1: input registers 0–13, big-endian words, one map for sterilizers and washers. */
+/** The default map (docs/devices.md): input registers 0–13, big-endian words, one map for sterilizers and washers. */
 export const DEFAULT_REGISTER_MAP: RegisterMap = deepFreeze({
   name: 'sterilink-default',
-  description: 'DESIGN §4.1 default map: input registers 0–13 (phase, cycle, program, temperatures, pressures, F0/A0, alarm, result, clock)',
+  description: 'the default map of docs/devices.md: input registers 0–13 (phase, cycle, program, temperatures, pressures, F0/A0, alarm, result, clock)',
   fields: {
     phase: input(0, 'uint16'),
     cycleNo: input(1, 'uint32', { order: 'ABCD' }),
@@ -88,11 +89,7 @@ export const DEFAULT_REGISTER_MAP: RegisterMap = deepFreeze({
     clockS: input(11, 'uint32', { order: 'ABCD', unit: 's since 1970' }),
     clockMs: input(13, 'uint16', { unit: 'ms' }),
   },
-  phases: {
-    0: 'idle', 1: 'conditioning', 2: 'heating', 3: 'sterilizing', 4: 'exhaust', 5: 'drying', 6: 'aeration', 7: 'complete', 8: 'fault',
-    10: 'prewash', 11: 'wash', 12: 'neutralize', 13: 'rinse', 14: 'disinfect', 15: 'drying', 16: 'complete', 17: 'fault',
-    20: 'leak-stabilize', 21: 'leak-measure',
-  },
+  phases: { ...PHASE_OF_CODE },
   results: { 0: 'running', 1: 'ok', 2: 'fault', 3: 'aborted' },
 });
 
@@ -124,7 +121,7 @@ export function validateRegisterMap(data: unknown): string[] {
   } else {
     for (const [code, phase] of Object.entries(data.phases)) {
       if (!isCode(code)) problems.push(`phases.${code}: expected a register value 0..65535 as key, found ${JSON.stringify(code)}`);
-      if (phase !== 'idle' && !isPhase(phase)) problems.push(`phases.${code}: expected idle or a phase (DESIGN §4), found ${show(phase)}`);
+      if (phase !== 'idle' && !isPhase(phase)) problems.push(`phases.${code}: expected idle or a phase (docs/architecture.md), found ${show(phase)}`);
     }
   }
   checkCodeTable(problems, 'results', data.results, (v) => RESULT_MEANINGS.includes(v as ResultMeaning), `one of ${RESULT_MEANINGS.join(', ')}`);
@@ -132,12 +129,12 @@ export function validateRegisterMap(data: unknown): string[] {
   return problems;
 }
 
-/** The map, or a DriverError `device.modbus.map-invalid` listing every problem. */
+/** The map, or a GatewayError `device.modbus.map-invalid` listing every problem. */
 export function parseRegisterMap(data: unknown): RegisterMap {
   const problems = validateRegisterMap(data);
   if (problems.length > 0) {
     const name = isRecord(data) && typeof data.name === 'string' ? data.name : '(unnamed)';
-    throw new DriverError('device.modbus.map-invalid', `Modbus register map ${name} is invalid:\n  ${problems.join('\n  ')}`, { map: name, problems });
+    throw new GatewayError('device.modbus.map-invalid', `Modbus register map ${name} is invalid:\n  ${problems.join('\n  ')}`, { map: name, problems });
   }
   return data as RegisterMap;
 }

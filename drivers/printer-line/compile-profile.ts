@@ -1,8 +1,9 @@
 // A validated profile turned into RegExp objects, once per profile object (profiles are immutable
 // data, so the parser can take the plain profile in its context and still compile only once).
 
-import type { CycleEndStatus, Phase } from '../device-event.js';
-import { DriverError } from '../driver-error.js';
+import type { CycleEndStatus } from '../../vocabulary/device-event.js';
+import type { Phase } from '../../vocabulary/phases.js';
+import { GatewayError } from '../../vocabulary/errors.js';
 import { DEFAULT_IDLE_GAP_S, segmentationOf, validateProfile, type FlagRule, type PrinterLineProfile, type Segmentation } from './profile.js';
 
 export interface CompiledSummaryRule { readonly pattern: RegExp; readonly after?: RegExp }
@@ -30,14 +31,14 @@ const cache = new WeakMap<PrinterLineProfile, CompiledPrinterProfile>();
 const optional = (source: string | undefined): RegExp | undefined => (source === undefined ? undefined : new RegExp(source));
 const whole = (source: string): RegExp => new RegExp(`^(?:${source})$`, 'i');
 
-/** Compiles `profile`; a DriverError `device.profile.invalid` lists every problem if it is not valid. */
+/** Compiles `profile`; a GatewayError `device.profile.invalid` lists every problem if it is not valid. */
 export function compileProfile(profile: PrinterLineProfile): CompiledPrinterProfile {
   const cached = cache.get(profile);
   if (cached !== undefined) return cached;
   const problems = validateProfile(profile);
   if (problems.length > 0) {
     const name = typeof profile?.name === 'string' ? profile.name : '(unnamed)';
-    throw new DriverError('device.profile.invalid', `printer-line profile ${name} is invalid:\n  ${problems.join('\n  ')}`, { profile: name, problems });
+    throw new GatewayError('device.profile.invalid', `printer-line profile ${name} is invalid:\n  ${problems.join('\n  ')}`, { profile: name, problems });
   }
   const compiled: CompiledPrinterProfile = {
     profile,

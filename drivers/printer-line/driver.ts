@@ -4,11 +4,11 @@
 // silence (flag-segmented streams, tickets with a trailer) get a clock tick every `idleCheckMs`.
 
 import type { Logger } from 'pino';
-import { parseErrorEvent } from '../device-event.js';
-import { DriverError } from '../driver-error.js';
-import type { EmitEvent } from '../driver-support/safe-emit.js';
-import { TransportSession, type StreamDriverOptions } from '../driver-support/transport-session.js';
-import { WarnOncePerReason } from '../driver-support/warn-once.js';
+import { parseErrorEvent } from '../../vocabulary/device-event.js';
+import { GatewayError } from '../../vocabulary/errors.js';
+import type { EmitEvent } from '../support/safe-emit.js';
+import { TransportSession, type StreamDriverOptions } from '../support/transport-session.js';
+import { WarnOncePerReason } from '../support/warn-once.js';
 import { LineFramer, DEFAULT_MAX_LINE_BYTES, type FramedItem } from '../transport/line-framer.js';
 import { compileProfile } from './compile-profile.js';
 import { initialParserState, parsePrinterLine, printerParserTick, type PrinterParserContext, type PrinterParserState, type PrinterParseResult } from './parse.js';
@@ -68,13 +68,13 @@ export class PrinterLineDriver {
     this.unparsed = new WarnOncePerReason(this.log, 'unparsed line');
   }
 
-  /** Validates the profile and settings (throws a DriverError naming the problem), then opens the transport. */
+  /** Validates the profile and settings (throws a GatewayError naming the problem), then opens the transport. */
   async start(): Promise<void> {
     if (this.started) return;
     compileProfile(this.profile);
     const atm = this.options.atmosphericKpa ?? DEFAULT_ATMOSPHERIC_KPA;
     if (!(atm > 0 && atm < 200)) {
-      throw new DriverError('device.config.atmospheric', `atmosphericKpa must be a pressure in kPa, found ${atm}`, { deviceId: this.options.deviceId });
+      throw new GatewayError('device.config.atmospheric', `atmosphericKpa must be a pressure in kPa, found ${atm}`, { deviceId: this.options.deviceId });
     }
     this.framer = new LineFramer({
       maxLineBytes: this.options.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES,

@@ -4,7 +4,7 @@
 // the device's word. printerParserTick() is the pure clock tick the driver calls; parsePrinterLine() runs
 // the same check before each line, so a parser fed without a clock still ends cycles at the next line.
 
-import type { DeviceEvent } from '../device-event.js';
+import type { DeviceEvent } from '../../vocabulary/device-event.js';
 import { compileProfile, type CompiledPrinterProfile } from './compile-profile.js';
 import { needsIdleTick } from './profile.js';
 import { summaryEndTs, summaryEvent } from './parse-summary.js';

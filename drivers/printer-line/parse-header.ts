@@ -2,7 +2,7 @@
 // line that is not a header fact releases one `cycle-start` followed by the held raw header lines (so they
 // land inside the cycle). Part of the pure printer-line parser (parse.ts).
 
-import type { DeviceEvent } from '../device-event.js';
+import type { DeviceEvent } from '../../vocabulary/device-event.js';
 import { programNumberFor, type CompiledPrinterProfile } from './compile-profile.js';
 import { endEvents } from './parse-end.js';
 import { summaryEvent } from './parse-summary.js';

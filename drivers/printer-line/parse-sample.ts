@@ -2,7 +2,8 @@
 // °C and kPa absolute, and the phase: from the line's label (ticket profiles) or from its flag column
 // (flag-segmented streams, where the samples also open and split cycles).
 
-import type { DeviceEvent, Phase, SampleEvent } from '../device-event.js';
+import type { DeviceEvent, SampleEvent } from '../../vocabulary/device-event.js';
+import type { Phase } from '../../vocabulary/phases.js';
 import { phaseForLabel, type CompiledPrinterProfile } from './compile-profile.js';
 import { closedState, endEvents, inferredEnd } from './parse-end.js';
 import { PARSE_ERROR_REASONS, parseError, type Groups, type PrinterParserContext, type PrinterParserState } from './parse-state.js';

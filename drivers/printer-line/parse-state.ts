@@ -1,9 +1,10 @@
 // What the printer-line parser (parse.ts) carries from one line to the next, what it is given with each
 // line, and the fixed set of parse-error reasons. Plain immutable data: the parser never mutates a state.
 
-import { truncateRaw, type CycleEndStatus, type DeviceEvent, type ParseErrorEvent, type Phase } from '../device-event.js';
+import { truncateRaw, type CycleEndStatus, type DeviceEvent, type ParseErrorEvent } from '../../vocabulary/device-event.js';
+import { type Phase } from '../../vocabulary/phases.js';
 import type { PrinterLineProfile } from './profile.js';
-import type { SummaryAcc } from './parse-summary.js';
+import type { SummaryPhase } from '../../vocabulary/summary-event.js';
 import type { CivilDay } from './ticket-time.js';
 
 export interface PrinterParserContext {
@@ -38,6 +39,17 @@ export interface HeldEnd {
   readonly status: CycleEndStatus;
   readonly code?: string;
   readonly text?: string;
+}
+
+/** The machine's summary lines read so far in a ticket (parse-summary.ts reads and adds them). */
+export interface SummaryAcc {
+  readonly minTempC?: number;
+  readonly maxTempC?: number;
+  readonly minPressureKpa?: number;
+  readonly maxPressureKpa?: number;
+  readonly sterilizeS?: number;
+  readonly phases: readonly SummaryPhase[];
+  readonly info: Readonly<Record<string, string>>;
 }
 
 export interface PrinterParserState {

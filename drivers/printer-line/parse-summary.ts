@@ -1,21 +1,11 @@
 // The machine's own summary lines (profile `summary` rules) -> one `summary` event per ticket, emitted
 // right before its cycle-end. Pure helpers of the parser: matching, accumulating, building the event.
 
-import type { SummaryEvent, SummaryPhase } from '../summary-event.js';
+import type { SummaryEvent } from '../../vocabulary/summary-event.js';
 import { phaseForLabel, type CompiledPrinterProfile } from './compile-profile.js';
-import { PARSE_ERROR_REASONS, type Groups, type PrinterParseErrorReason, type PrinterParserContext } from './parse-state.js';
+import { PARSE_ERROR_REASONS, type Groups, type PrinterParseErrorReason, type PrinterParserContext, type SummaryAcc } from './parse-state.js';
 import { parseDuration } from './ticket-time.js';
 import { absoluteKpa, celsius, readNumber } from './units.js';
-
-export interface SummaryAcc {
-  readonly minTempC?: number;
-  readonly maxTempC?: number;
-  readonly minPressureKpa?: number;
-  readonly maxPressureKpa?: number;
-  readonly sterilizeS?: number;
-  readonly phases: readonly SummaryPhase[];
-  readonly info: Readonly<Record<string, string>>;
-}
 
 const TEMPS = { minTemp: 'minTempC', maxTemp: 'maxTempC' } as const;
 const PRESSURES = { minPressure: 'minPressureKpa', maxPressure: 'maxPressureKpa' } as const;

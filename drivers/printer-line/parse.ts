@@ -16,7 +16,7 @@
 // alarm and cycle-end, which print no time, carry the device time of the ticket's latest sample (else the
 // summary's end, else the receive time).
 
-import { type CycleEndStatus, type DeviceEvent } from '../device-event.js';
+import { type CycleEndStatus, type DeviceEvent } from '../../vocabulary/device-event.js';
 import { compileProfile, type CompiledPrinterProfile } from './compile-profile.js';
 import { needsIdleTick } from './profile.js';
 import { closedState, endEvents, printerParserTick } from './parse-end.js';

@@ -7,7 +7,7 @@
 import { readFileSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
 import { parseDocument } from 'yaml';
-import { DriverError } from '../driver-error.js';
+import { GatewayError } from '../../vocabulary/errors.js';
 import { validateProfile, type PrinterLineProfile } from './profile.js';
 import { BUILTIN_PRINTER_PROFILES } from './profiles/index.js';
 
@@ -24,13 +24,13 @@ export function isProfileName(fileOrName: string): boolean {
   return /^[A-Za-z0-9_-]+$/.test(fileOrName);
 }
 
-/** The built-in profile `fileOrName`, or the profile in the YAML file at that path. Throws a DriverError:
+/** The built-in profile `fileOrName`, or the profile in the YAML file at that path. Throws a GatewayError:
  * `device.profile.unknown` (no such built-in), `device.profile.file` (unreadable), `device.profile.invalid`. */
 export function loadPrinterProfile(fileOrName: string, opts: LoadProfileOptions = {}): PrinterLineProfile {
   if (isProfileName(fileOrName)) {
     const builtin = BUILTIN_PRINTER_PROFILES[fileOrName];
     if (builtin !== undefined) return builtin;
-    throw new DriverError('device.profile.unknown',
+    throw new GatewayError('device.profile.unknown',
       `unknown printer-line profile "${fileOrName}" (built-in: ${Object.keys(BUILTIN_PRINTER_PROFILES).join(', ')}; or give the path of a .yaml profile file)`,
       { profile: fileOrName });
   }
@@ -40,7 +40,7 @@ export function loadPrinterProfile(fileOrName: string, opts: LoadProfileOptions 
     text = readFileSync(file, 'utf8');
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code ?? 'an error';
-    throw new DriverError('device.profile.file', `printer-line profile file ${file}: expected a readable file, found ${code}`, { file }, { cause: e });
+    throw new GatewayError('device.profile.file', `printer-line profile file ${file}: expected a readable file, found ${code}`, { file }, { cause: e });
   }
   return parsePrinterProfileText(text, file);
 }
@@ -72,7 +72,7 @@ export function parsePrinterProfileText(text: string, source: string): PrinterLi
 }
 
 function fail(source: string, problems: string[]): never {
-  throw new DriverError('device.profile.invalid', `printer-line profile ${source} is invalid:\n  ${problems.join('\n  ')}`, { source, problems });
+  throw new GatewayError('device.profile.invalid', `printer-line profile ${source} is invalid:\n  ${problems.join('\n  ')}`, { source, problems });
 }
 
 function deepFreeze<T>(x: T): T {

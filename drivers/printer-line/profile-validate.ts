@@ -2,7 +2,8 @@
 // `path: expected …, found …`, so a site's YAML profile is fixed in one go. Pure.
 
 import { TextDecoder } from 'node:util';
-import { isPhase, type CycleEndStatus } from '../device-event.js';
+import { type CycleEndStatus } from '../../vocabulary/device-event.js';
+import { isPhase } from '../../vocabulary/phases.js';
 import { GAUGE_PRESSURE_UNITS, PRESSURE_UNITS, TEMPERATURE_UNITS, type PressureUnit, type TemperatureUnit } from './units.js';
 
 const END_STATUSES: readonly CycleEndStatus[] = ['ok', 'aborted', 'fault'];

@@ -21,7 +21,8 @@
 //                          any other group becomes a summary `info` fact.
 //   ticketEnd, ignore[]    none.
 
-import type { CycleEndStatus, Phase } from '../device-event.js';
+import type { CycleEndStatus } from '../../vocabulary/device-event.js';
+import type { Phase } from '../../vocabulary/phases.js';
 import type { PressureUnit, TemperatureUnit } from './units.js';
 
 export type { PressureUnit, TemperatureUnit } from './units.js';

@@ -16,7 +16,7 @@
 
 import { EV_KEY, EV_SYN, KEY_AUTOREPEAT, KEY_PRESS, KEY_RELEASE, SYN_DROPPED, type InputEvent } from './input-event.js';
 import { ALT_KEYS, CTRL_KEYS, FUNCTION_KEYS, IGNORED_KEYS, KEY, KEYPAD, SHIFT_KEYS, US_KEYMAP, keyName } from './hid-keymap.js';
-import { DriverError } from '../driver-error.js';
+import { GatewayError } from '../../vocabulary/errors.js';
 
 export type WedgeItem = { kind: 'text'; bytes: Buffer } | { kind: 'lost'; reason: string };
 
@@ -49,10 +49,10 @@ export class KeyboardWedgeDecoder {
     for (const [name, text] of Object.entries(options.functionKeys ?? {})) {
       const code = FUNCTION_KEYS[name.toUpperCase()];
       if (code === undefined) {
-        throw new DriverError('device.scanner.function-key', `functionKeys: "${name}" is not a function key (F1..F24)`, { key: name });
+        throw new GatewayError('device.scanner.function-key', `functionKeys: "${name}" is not a function key (F1..F24)`, { key: name });
       }
       if (text.length === 0 || [...text].some((c) => c.charCodeAt(0) > 0xff)) {
-        throw new DriverError('device.scanner.function-key', `functionKeys.${name}: expected 1 or more single-byte characters`, { key: name });
+        throw new GatewayError('device.scanner.function-key', `functionKeys.${name}: expected 1 or more single-byte characters`, { key: name });
       }
       this.fkeys.set(code, Buffer.from(text, 'latin1'));
     }
@@ -141,7 +141,7 @@ export class KeyboardWedgeDecoder {
     const pad = KEYPAD.get(code);
     if (pad !== undefined) return void bytes.push(pad.charCodeAt(0));
     const pair = US_KEYMAP.get(code);
-    if (pair === undefined) return lose(`${keyName(code)} is not in the US keymap`);
+    if (pair === undefined) return void lose(`${keyName(code)} is not in the US keymap`);
     const [plain, shifted] = pair;
     const isLetter = plain >= 'a' && plain <= 'z';
     const upper = this.shift.size > 0 !== (isLetter && this.capsLock);

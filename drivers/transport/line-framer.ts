@@ -9,7 +9,7 @@
 // Shift_JIS and the like. UTF-16 is refused.
 
 import { TextDecoder } from 'node:util';
-import { DriverError } from '../driver-error.js';
+import { GatewayError } from '../../vocabulary/errors.js';
 
 export const DEFAULT_MAX_LINE_BYTES = 4096;
 /** As the config's `encoding` default. For machines printing an 8-bit code page use `latin1` (WHATWG's
@@ -40,16 +40,16 @@ const CR = 0x0d;
 const LF = 0x0a;
 const NOT_ASCII_COMPATIBLE = new Set(['utf-16le', 'utf-16be', 'replacement']);
 
-/** The decoder for `encoding`, or a DriverError saying why it cannot frame lines. */
+/** The decoder for `encoding`, or a GatewayError saying why it cannot frame lines. */
 export function lineDecoder(encoding: string): TextDecoder {
   let decoder: TextDecoder;
   try {
     decoder = new TextDecoder(encoding);
   } catch (e) {
-    throw new DriverError('device.encoding.unknown', `unknown text encoding "${encoding}"`, { encoding }, { cause: e });
+    throw new GatewayError('device.encoding.unknown', `unknown text encoding "${encoding}"`, { encoding }, { cause: e });
   }
   if (NOT_ASCII_COMPATIBLE.has(decoder.encoding)) {
-    throw new DriverError('device.encoding.unsupported', `encoding "${encoding}" cannot be split into lines byte-wise`, { encoding });
+    throw new GatewayError('device.encoding.unsupported', `encoding "${encoding}" cannot be split into lines byte-wise`, { encoding });
   }
   return decoder;
 }
@@ -69,7 +69,7 @@ export class LineFramer {
   constructor(options: LineFramerOptions = {}) {
     const max = options.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES;
     if (!Number.isInteger(max) || max < 1) {
-      throw new DriverError('device.framer.max-line', `maxLineBytes must be a positive integer, found ${max}`, { maxLineBytes: max });
+      throw new GatewayError('device.framer.max-line', `maxLineBytes must be a positive integer, found ${max}`, { maxLineBytes: max });
     }
     this.maxLineBytes = max;
     this.decoder = lineDecoder(options.encoding ?? DEFAULT_LINE_ENCODING);

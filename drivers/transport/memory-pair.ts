@@ -2,7 +2,7 @@
 // later microtask, in order, as a copy). The test holds the link: disconnect() and connect() drive
 // both ends' onLink exactly as a real transport would report a lost and regained link.
 
-import { DriverError } from '../driver-error.js';
+import { GatewayError } from '../../vocabulary/errors.js';
 import type { LinkState, Transport, TransportHandlers } from './transport.js';
 
 export interface MemoryPair {
@@ -42,7 +42,7 @@ export class MemoryTransport implements Transport {
   }
 
   async start(handlers: TransportHandlers): Promise<void> {
-    if (this.handlers !== undefined) throw new DriverError('device.transport.started', `${this.description}: start() called twice`);
+    if (this.handlers !== undefined) throw new GatewayError('device.transport.started', `${this.description}: start() called twice`);
     this.handlers = handlers;
     if (this.link.connected) handlers.onLink({ connected: true });
     else handlers.onLink({ connected: false });
@@ -50,7 +50,7 @@ export class MemoryTransport implements Transport {
 
   async write(data: Buffer | string): Promise<void> {
     if (!this.link.connected || this.stopped) {
-      throw new DriverError('device.transport.not-connected', `${this.description}: not connected`);
+      throw new GatewayError('device.transport.not-connected', `${this.description}: not connected`);
     }
     const copy = typeof data === 'string' ? Buffer.from(data, 'utf8') : Buffer.from(data);
     this.bytesWritten += copy.length;
@@ -75,7 +75,7 @@ export class MemoryTransport implements Transport {
 
   private peer(): MemoryTransport {
     const other = this.link.ends.find((end) => end !== this);
-    if (other === undefined) throw new DriverError('device.transport.memory', 'memory transport has no peer');
+    if (other === undefined) throw new GatewayError('device.transport.memory', 'memory transport has no peer');
     return other;
   }
 }

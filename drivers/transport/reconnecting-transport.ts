@@ -4,8 +4,9 @@
 // stay quiet). No handler is called once stop() has begun. Serial and TCP differ only in their Opener.
 
 import type { Logger } from 'pino';
-import { DriverError, describeError } from '../driver-error.js';
-import { DEFAULT_BACKOFF, backoffDelay, type BackoffPolicy, type LinkState, type Transport, type TransportHandlers } from './transport.js';
+import { GatewayError, errorMessage } from '../../vocabulary/errors.js';
+import { type LinkState, type Transport, type TransportHandlers } from './transport.js';
+import { DEFAULT_BACKOFF, backoffDelay, type BackoffPolicy } from '../../vocabulary/backoff.js';
 
 /** One open connection, as an Opener hands it back. */
 export interface LinkConnection {
@@ -74,7 +75,7 @@ export class ReconnectingTransport implements Transport {
 
   async start(handlers: TransportHandlers): Promise<void> {
     if (this.handlers !== undefined) {
-      throw new DriverError('device.transport.started', `${this.description}: start() called twice`);
+      throw new GatewayError('device.transport.started', `${this.description}: start() called twice`);
     }
     this.handlers = handlers;
     await this.connect();
@@ -83,7 +84,7 @@ export class ReconnectingTransport implements Transport {
   async write(data: Buffer | string): Promise<void> {
     const connection = this.connection;
     if (connection === undefined || this.stopping !== undefined) {
-      throw new DriverError('device.transport.not-connected', `${this.description}: not connected`);
+      throw new GatewayError('device.transport.not-connected', `${this.description}: not connected`);
     }
     await connection.write(typeof data === 'string' ? Buffer.from(data, 'utf8') : data);
   }
@@ -130,8 +131,8 @@ export class ReconnectingTransport implements Transport {
       connection = await this.open(callbacks, this.abort.signal);
     } catch (e) {
       if (this.stopping !== undefined) return;
-      this.logger?.debug({ transport: this.description, attempt: this.attempt, err: describeError(e) }, 'open failed');
-      this.report({ connected: false, error: describeError(e) });
+      this.logger?.debug({ transport: this.description, attempt: this.attempt, err: errorMessage(e) }, 'open failed');
+      this.report({ connected: false, error: errorMessage(e) });
       this.schedule();
       return;
     }
@@ -188,13 +189,13 @@ export class ReconnectingTransport implements Transport {
     try {
       await connection.close();
     } catch (e) {
-      this.logger?.warn({ transport: this.description, err: describeError(e) }, 'close failed');
+      this.logger?.warn({ transport: this.description, err: errorMessage(e) }, 'close failed');
     }
   }
 
   private handlerFailed(e: unknown): void {
     if (this.logger !== undefined) {
-      this.logger.error({ transport: this.description, err: describeError(e) }, 'link handler threw');
+      this.logger.error({ transport: this.description, err: errorMessage(e) }, 'link handler threw');
       return;
     }
     queueMicrotask(() => {

@@ -16,13 +16,3 @@ export interface Transport {
   stop(): Promise<void>;
   readonly description: string;
 }
-
-export interface BackoffPolicy { initialMs: number; maxMs: number; factor: number; jitter: number }
-export const DEFAULT_BACKOFF: BackoffPolicy = { initialMs: 250, maxMs: 30_000, factor: 2, jitter: 0.2 };
-
-/** Delay before reconnect attempt `attempt` (0-based); `random` is injectable for tests. */
-export function backoffDelay(policy: BackoffPolicy, attempt: number, random: () => number = Math.random): number {
-  const base = Math.min(policy.maxMs, policy.initialMs * Math.pow(policy.factor, attempt));
-  const spread = base * policy.jitter;
-  return Math.max(0, Math.round(base - spread + random() * 2 * spread));
-}

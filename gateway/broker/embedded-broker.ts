@@ -3,7 +3,7 @@
 import net from 'node:net';
 import { Aedes } from 'aedes';
 import type { Logger } from '../logger.js';
-import { GatewayError } from '../errors.js';
+import { GatewayError } from '../../vocabulary/errors.js';
 
 export interface BrokerHandle {
   url: string;

@@ -1,6 +1,6 @@
-// A stored cycle record's curve back in the trace format (DESIGN §6), so it can be re-verified
+// A stored cycle record's curve back in the trace format (docs/verification.md), so it can be re-verified
 // independently with `verify-trace`, unchanged: `#` comment lines first (the caller's, then the device's
-// own result as `# result: ok|fail|aborted`, DESIGN §11), then the header and the samples.
+// own result as `# result: ok|fail|aborted`, docs/verification.md), then the header and the samples.
 import { writeTraceCsv, type DeviceResult, type Phase, type TraceSample } from '../verify/index.js';
 
 interface CurveBody {

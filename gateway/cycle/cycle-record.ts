@@ -1,9 +1,9 @@
-// Builds the body of a `cycle` record (DESIGN §8): program, cycle number, phases, statistics, criteria,
+// Builds the body of a `cycle` record (docs/mqtt.md): program, cycle number, phases, statistics, criteria,
 // verdict, the full curve, and the digests binding it to the raw samples and the raw device text.
 import type { CycleTrace, Program, TraceSample, VerificationResult } from '../verify/index.js';
 import type { FinishedCycle, TrackedSample } from './cycle-state.js';
-import type { SummaryEvent } from '../../drivers/device-event.js';
-import type { ProgramChoice } from '../programs-registry.js';
+import type { SummaryEvent } from '../../vocabulary/device-event.js';
+import type { ProgramChoice } from './program-choice.js';
 
 export interface ChainBinding {
   /** The device's sample chain head when the cycle closed. */

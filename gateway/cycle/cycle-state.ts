@@ -1,6 +1,7 @@
 // The state of one device's cycle while it runs, and what a finished cycle hands to verification.
 // Plain JSON-compatible data, so it can be saved to the store and resumed after a restart.
-import type { CycleEndStatus, Phase, SummaryEvent } from '../../drivers/device-event.js';
+import type { CycleEndStatus, SummaryEvent } from '../../vocabulary/device-event.js';
+import type { Phase } from '../../vocabulary/phases.js';
 
 export interface TrackedSample {
   ts: number;

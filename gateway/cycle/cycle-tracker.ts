@@ -5,7 +5,8 @@
 // was down when it printed), at the first sample that carries a running phase; such a cycle is marked
 // `startSeen: false`. It ends at `cycle-end`, at a new `cycle-start` (superseded), or after
 // `idleTimeoutMs` without any event from the device.
-import type { DeviceEvent, Phase } from '../../drivers/device-event.js';
+import type { DeviceEvent } from '../../vocabulary/device-event.js';
+import type { Phase } from '../../vocabulary/phases.js';
 import type { CycleEndReason, FinishedCycle, OpenCycle, OpenCycleSnapshot, TrackedSample } from './cycle-state.js';
 
 export type TrackerChange =

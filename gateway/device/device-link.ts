@@ -1,12 +1,15 @@
-// Builds the transport and driver of one configured device. Drivers only get a transport, a logger,
-// a clock and a callback: they never see the gateway core.
-import type { DeviceEvent } from '../../drivers/device-event.js';
+// Builds the transport and driver of each configured device. Drivers only get a transport, a logger,
+// a clock and a callback: they never see the gateway core. One DeviceLinks per gateway owns what its
+// drivers share: the Modbus buses (all devices on one RS-485 bus or one Modbus TCP gateway share one
+// connection, and a serial port can be opened only once).
+import type { ModbusBusRegistry } from '../../drivers/modbus/index.js';
+import type { DeviceEvent } from '../../vocabulary/device-event.js';
 import { PrinterLineDriver, loadPrinterProfile } from '../../drivers/printer-line/index.js';
 import { SerialTransport, TcpTransport, type Transport } from '../../drivers/transport/index.js';
-import { HidTransport, ScannerDriver } from '../../drivers/scanner/index.js';
+import { HidTransport, ScannerDriver, type ScanReading } from '../../drivers/scanner/index.js';
 import { BiReaderDriver } from '../../drivers/bi-reader/index.js';
 import type { DeviceConfig } from '../../config/schema.js';
-import { GatewayError } from '../errors.js';
+import { GatewayError } from '../../vocabulary/errors.js';
 import type { Logger } from '../logger.js';
 
 export interface DeviceDriver {
@@ -23,68 +26,83 @@ export function transportFor(device: DeviceConfig, logger: Logger): Transport {
   throw new GatewayError('config.device', `device ${device.id}: no serial or tcp line configured`, { deviceId: device.id });
 }
 
-/** The driver of a configured device. Modbus (and modbus-serial) is loaded only when a device uses it. */
-export async function driverFor(opts: {
+export interface DriverRequest {
   device: DeviceConfig;
   logger: Logger;
   now: () => number;
   onEvent: (e: DeviceEvent) => void;
-}): Promise<DeviceDriver> {
-  const { device } = opts;
-  switch (device.driver) {
-    case 'printer-line': {
-      let profile;
-      try {
-        profile = device.profile === undefined ? undefined : loadPrinterProfile(device.profile);
-      } catch (e) {
-        throw new GatewayError('config.device', `device ${device.id}: ${(e as Error).message}`, { deviceId: device.id }, { cause: e });
+  /** How the site reads scanned codes (scanners only). */
+  scanReading?: ScanReading | undefined;
+}
+
+/** Builds the drivers of one gateway's devices and owns what they share. The app makes one for all its devices. */
+export class DeviceLinks {
+  /** The gateway's Modbus buses, made when the first Modbus device starts. */
+  private buses: ModbusBusRegistry | undefined;
+
+  /** The open Modbus connections and how many devices use each, for diagnostics. */
+  get modbusBuses(): { link: string; users: number }[] {
+    return this.buses?.open ?? [];
+  }
+
+  /** The driver of a configured device. Modbus (and modbus-serial) is loaded only when a device uses it. */
+  async driverFor(opts: DriverRequest): Promise<DeviceDriver> {
+    const { device } = opts;
+    switch (device.driver) {
+      case 'printer-line': {
+        let profile;
+        try {
+          profile = device.profile === undefined ? undefined : loadPrinterProfile(device.profile);
+        } catch (e) {
+          throw new GatewayError('config.device', `device ${device.id}: ${(e as Error).message}`, { deviceId: device.id }, { cause: e });
+        }
+        return new PrinterLineDriver({
+          deviceId: device.id,
+          transport: transportFor(device, opts.logger),
+          ...(profile ? { profile } : {}),
+          atmosphericKpa: device.atmosphericKpa,
+          ...(device.encoding !== undefined ? { encoding: device.encoding } : {}),
+          maxLineBytes: device.maxLineBytes,
+          logger: opts.logger,
+          now: opts.now,
+          onEvent: opts.onEvent,
+        });
       }
-      return new PrinterLineDriver({
-        deviceId: device.id,
-        transport: transportFor(device, opts.logger),
-        ...(profile ? { profile } : {}),
-        atmosphericKpa: device.atmosphericKpa,
-        ...(device.encoding !== undefined ? { encoding: device.encoding } : {}),
-        maxLineBytes: device.maxLineBytes,
-        logger: opts.logger,
-        now: opts.now,
-        onEvent: opts.onEvent,
-      });
+      case 'modbus': {
+        const m = device.modbus;
+        if (!m) throw new GatewayError('config.device', `device ${device.id}: driver modbus needs a modbus section`, { deviceId: device.id });
+        const { ModbusDriver, ModbusBusRegistry, parseRegisterMap } = await import('../../drivers/modbus/index.js');
+        const link = m.mode === 'rtu'
+          ? { mode: 'rtu' as const, path: m.path as string, baudRate: m.baudRate, dataBits: m.dataBits, parity: m.parity, stopBits: m.stopBits }
+          : { mode: m.mode, host: m.host as string, port: m.port as number };
+        return new ModbusDriver({
+          deviceId: device.id, link, unitId: m.unitId, pollMs: m.pollMs, timeoutMs: m.timeoutMs,
+          ...(m.map !== undefined ? { map: parseRegisterMap(m.map) } : {}),
+          ...(m.staleAfter !== undefined ? { staleAfter: m.staleAfter } : {}),
+          buses: (this.buses ??= new ModbusBusRegistry()), logger: opts.logger, now: opts.now, onEvent: opts.onEvent,
+        });
+      }
+      case 'scanner-line':
+        return new ScannerDriver({
+          deviceId: device.id, transport: transportFor(device, opts.logger), suffix: device.suffix, ...(device.encoding !== undefined ? { encoding: device.encoding } : {}),
+          maxCodeBytes: device.maxLineBytes, ...(opts.scanReading ? { reading: opts.scanReading } : {}), logger: opts.logger, now: opts.now, onEvent: opts.onEvent,
+        });
+      case 'hid': {
+        const hid = device.hid;
+        if (!hid) throw new GatewayError('config.device', `device ${device.id}: driver hid needs a hid section`, { deviceId: device.id });
+        return new ScannerDriver({
+          deviceId: device.id, format: 'input-event', transport: new HidTransport({ path: hid.path, logger: opts.logger }), suffix: device.suffix,
+          maxCodeBytes: device.maxLineBytes, ...(hid.layout ? { inputEventLayout: hid.layout } : {}), ...(hid.functionKeys ? { functionKeys: hid.functionKeys } : {}),
+          ...(opts.scanReading ? { reading: opts.scanReading } : {}), logger: opts.logger, now: opts.now, onEvent: opts.onEvent,
+        });
+      }
+      case 'bi-reader':
+        return new BiReaderDriver({
+          deviceId: device.id, transport: transportFor(device, opts.logger), ...(device.encoding !== undefined ? { encoding: device.encoding } : {}), maxLineBytes: device.maxLineBytes,
+          requireChecksum: device.requireChecksum, logger: opts.logger, now: opts.now, onEvent: opts.onEvent,
+        });
+      default:
+        throw new GatewayError('config.device', `device ${device.id}: driver "${device.driver}" is not available in this version`, { deviceId: device.id });
     }
-    case 'modbus': {
-      const m = device.modbus;
-      if (!m) throw new GatewayError('config.device', `device ${device.id}: driver modbus needs a modbus section`, { deviceId: device.id });
-      const { ModbusDriver, parseRegisterMap } = await import('../../drivers/modbus/index.js');
-      const link = m.mode === 'rtu'
-        ? { mode: 'rtu' as const, path: m.path as string, baudRate: m.baudRate, dataBits: m.dataBits, parity: m.parity, stopBits: m.stopBits }
-        : { mode: m.mode, host: m.host as string, port: m.port as number };
-      return new ModbusDriver({
-        deviceId: device.id, link, unitId: m.unitId, pollMs: m.pollMs, timeoutMs: m.timeoutMs,
-        ...(m.map !== undefined ? { map: parseRegisterMap(m.map) } : {}),
-        ...(m.staleAfter !== undefined ? { staleAfter: m.staleAfter } : {}),
-        logger: opts.logger, now: opts.now, onEvent: opts.onEvent,
-      });
-    }
-    case 'scanner-line':
-      return new ScannerDriver({
-        deviceId: device.id, transport: transportFor(device, opts.logger), suffix: device.suffix, ...(device.encoding !== undefined ? { encoding: device.encoding } : {}),
-        maxCodeBytes: device.maxLineBytes, logger: opts.logger, now: opts.now, onEvent: opts.onEvent,
-      });
-    case 'hid': {
-      const hid = device.hid;
-      if (!hid) throw new GatewayError('config.device', `device ${device.id}: driver hid needs a hid section`, { deviceId: device.id });
-      return new ScannerDriver({
-        deviceId: device.id, format: 'input-event', transport: new HidTransport({ path: hid.path, logger: opts.logger }), suffix: device.suffix,
-        maxCodeBytes: device.maxLineBytes, ...(hid.layout ? { inputEventLayout: hid.layout } : {}), ...(hid.functionKeys ? { functionKeys: hid.functionKeys } : {}),
-        logger: opts.logger, now: opts.now, onEvent: opts.onEvent,
-      });
-    }
-    case 'bi-reader':
-      return new BiReaderDriver({
-        deviceId: device.id, transport: transportFor(device, opts.logger), ...(device.encoding !== undefined ? { encoding: device.encoding } : {}), maxLineBytes: device.maxLineBytes,
-        requireChecksum: device.requireChecksum, logger: opts.logger, now: opts.now, onEvent: opts.onEvent,
-      });
-    default:
-      throw new GatewayError('config.device', `device ${device.id}: driver "${device.driver}" is not available in this version`, { deviceId: device.id });
   }
 }

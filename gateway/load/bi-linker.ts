@@ -4,7 +4,7 @@
 // result yet; two or more candidates are ambiguous and link nothing. Validity (standards §4.1): a
 // positive control of the same lot must read positive the same local day; the reader must not call
 // the reading invalid; the vial must be in date; a well-matched result must carry the vial's lot.
-import { localDate } from './local-day.js';
+import { localDate } from '../../vocabulary/local-day.js';
 
 export interface BiLink {
   linkId: string;

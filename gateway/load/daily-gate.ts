@@ -2,7 +2,7 @@
 // sterilizer count only after a Bowie–Dick test passed today (local midnight), before the load's
 // cycle started; optionally also an air-leak test. The latest test of each kind decides, so a
 // failing test after a passing one closes the gate again. Pure.
-import { localDate } from './local-day.js';
+import { localDate } from '../../vocabulary/local-day.js';
 import { gatesOf, type ReleasePolicy } from './release-policy.js';
 import type { ReasonCode } from './release-status.js';
 

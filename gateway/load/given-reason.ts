@@ -1,14 +1,14 @@
-// A reason a person gave for an emergency (early) release or a correction (DESIGN §11): the operator scans
+// A reason a person gave for an emergency (early) release or a correction (gateway/load/README.md): the operator scans
 // `CMD:REASON:<CODE>`, a code from the site's list in config `release.reasons`, before the release or
 // correction; the release record carries the code, its text and who scanned it. WS 310.3 and AAMI ST79
 // (reference/standards.md §4.2) ask that an emergency release be documented with who released and why; 21 CFR
 // 11.10(e) (§5.3) that a change of a record names who changed it and why. A generated sentence is neither. Pure.
 
-/** The command name a reason code is scanned under: `CMD:REASON:TRAUMA` -> `REASON:TRAUMA`. */
-export const REASON_COMMAND_PREFIX = 'REASON:';
+import { REASON_CODE, REASON_COMMAND_PREFIX } from '../../drivers/scanner/barcode/index.js';
 
-/** What a reason code may look like (it is printed in a barcode: upper case, digits, `_`, `-`). */
-export const REASON_CODE = /^[A-Z0-9][A-Z0-9_-]{0,31}$/;
+/** The command name a reason code is scanned under (`CMD:REASON:TRAUMA` -> `REASON:TRAUMA`), and the shape of a
+ * code: the barcode decoder's, so the config accepts exactly the codes a scan can carry. */
+export { REASON_CODE, REASON_COMMAND_PREFIX };
 
 export interface GivenReason {
   /** The code from `release.reasons`, e.g. TRAUMA. */

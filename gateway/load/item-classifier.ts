@@ -1,6 +1,6 @@
 // What a decoded goods scan is at a station: an item (implant or not) or a BI vial, with its expiry
 // checked against the local day of the scan. Pure.
-import { isExpired, type DecodedBarcode } from './barcode/index.js';
+import { isExpired, type DecodedBarcode } from '../../drivers/scanner/barcode/index.js';
 import type { BiVial, LoadItem } from './load-contents.js';
 import type { StationPolicy } from './station-policy.js';
 

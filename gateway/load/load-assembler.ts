@@ -4,11 +4,11 @@
 // codes end or cancel the load, mark it as holding implants (CMD:IMPLANT), keep a reason for the operator's
 // next early release or correction (CMD:REASON:<CODE>), or are handed on to the release machine. The cycle
 // start takes the load (LoadWorkflow.takeLoad), not a scan.
-import type { DecodedBarcode } from './barcode/index.js';
+import type { DecodedBarcode } from '../../drivers/scanner/barcode/index.js';
 import { pendingReason, reasonCodeOf, type GivenReason } from './given-reason.js';
 import { classifyGoods, unitKey } from './item-classifier.js';
 import type { BiVial, LoadItem } from './load-contents.js';
-import { localDate } from './local-day.js';
+import { localDate } from '../../vocabulary/local-day.js';
 import type { Placing, StationSession } from './station-session.js';
 import type { StationPolicy } from './station-policy.js';
 import type { WellCode } from './well-code.js';
@@ -16,6 +16,8 @@ import type { WellCode } from './well-code.js';
 /** Commands the release machine acts on (the workflow finds the load they are for). */
 export const RELEASE_COMMANDS = ['CI-PASS', 'CI-FAIL', 'CI5-PASS', 'CI5-FAIL', 'BD-PASS', 'BD-FAIL', 'EARLY-RELEASE'] as const;
 export type ReleaseCommand = (typeof RELEASE_COMMANDS)[number];
+/** Every command a station acts on (onCommand below), besides `REASON:<CODE>`. */
+export const STATION_COMMANDS = [...RELEASE_COMMANDS, 'IMPLANT', 'LOAD-END', 'CANCEL', 'BI-CONTROL'] as const;
 
 export interface ScanInput {
   raw: string;
@@ -189,7 +191,7 @@ export function applyScan(before: StationSession, input: ScanInput, ctx: Assembl
   }
   if (d.kind === 'command') {
     const command = d.fields.command;
-    // An unknown reason code reads as an unknown command; it is refused naming the site's reason list.
+    // A reason code is the station's to judge, well-formed or not: one not in release.reasons is refused naming the list.
     if (command && reasonCodeOf(command) !== null) return done(onCommand(s, command, input.ts, ctx));
     if (!d.valid || !command) return refused(`unknown command: ${d.errors.join('; ')}`);
     return done(onCommand(s, command, input.ts, ctx));

@@ -1,6 +1,6 @@
 // What a load is made of, as closed at cycle start and carried in the cycle record's `load` and the
 // load's first release record.
-import type { BarcodeKind } from './barcode/index.js';
+import type { BarcodeKind } from '../../drivers/scanner/barcode/index.js';
 
 export interface LoadItem {
   /** The scan exactly as received. */

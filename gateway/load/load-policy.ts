@@ -1,8 +1,9 @@
 // The load workflow's settings, and how they are made from the config's `release` section and the
 // device list (config/schema.ts owns the zod schema; this is its output shape).
 import { DEFAULT_RELEASE_POLICY, releasePolicyProblems, type DeviceGates, type ReleasePolicy } from './release-policy.js';
-import { DEFAULT_STATION_POLICY, stationCommandSet, type StationPolicy } from './station-policy.js';
-import { systemTimeZone } from './local-day.js';
+import type { ScanReading } from '../../drivers/scanner/parse.js';
+import { DEFAULT_STATION_POLICY, type StationPolicy } from './station-policy.js';
+import { systemTimeZone } from '../../vocabulary/local-day.js';
 
 export interface LoadPolicy {
   release: ReleasePolicy;
@@ -58,7 +59,7 @@ function regex(pattern: string | undefined, what: string, problems: string[]): R
  *   on its cycle verdict alone. Refused when it is set to true explicitly, or left at its default while a
  *   scanner fills a steam sterilizer's loads (without one no load has items, so nothing can be an implant).
  *   CMD:IMPLANT does not count: it marks what an operator remembers, not what a code says.
- * - authorised operators can release early and correct, which needs a reason they scan (DESIGN §11): with no
+ * - authorised operators can release early and correct, which needs a reason they scan (gateway/load/README.md): with no
  *   `reasons`, neither could ever be done.
  */
 function ruleProblems(c: ReleaseConfigInput, devices: readonly DeviceInput[]): string[] {
@@ -73,6 +74,13 @@ function ruleProblems(c: ReleaseConfigInput, devices: readonly DeviceInput[]): s
     out.push('release.reasons: expected at least one reason code (CODE: text) because release.authorisedOperators is set, found none: an early release or a correction needs a reason the operator scans (CMD:REASON:<CODE>)');
   }
   return out;
+}
+
+/** How the site's scans read (commands, internal codes, calendar day): the stations decode with it, and the
+ * app gives it to the scanner drivers, so a scan event's `parsed` is what the station would read. */
+export function scanReadingOf(policy: LoadPolicy): ScanReading {
+  const s = policy.station;
+  return { commands: s.commands, timeZone: policy.release.timeZone, ...(s.internalPattern !== undefined && { internalPattern: s.internalPattern }) };
 }
 
 /** The policy, or the problems that make the config unusable (path: what was expected). */
@@ -109,7 +117,6 @@ export function loadPolicyFrom(cfg: ReleaseConfigInput | undefined, devices: rea
     sessionIdleMs: (c.sessionIdleMin ?? 30) * 60_000,
     placementWindowMs: (c.placementWindowMin ?? 10) * 60_000,
     reasons,
-    commands: stationCommandSet(reasons),
     ...(c.internalPattern !== undefined ? { internalPattern: c.internalPattern } : {}),
   };
   return { policy: { release, station }, problems };

@@ -1,60 +1,62 @@
-// The load workflow the gateway runs (DESIGN §3: scanner/BI/CI events -> load assembler + release
+// The load workflow the gateway runs (docs/architecture.md: scanner/BI/CI events -> load assembler + release
 // machine -> release / bi / recall records). Stateless between calls: every call reads what it needs
 // from SQLite and commits its records and state in one transaction, so a restart (a new LoadWorkflow
 // on the reopened store) resumes every station, load and BI exactly where it was.
 //
 //   const loads = new LoadWorkflow({ db: store.db, append: (r) => store.records.append(r), policy, logger, now });
-//   scanner event         -> loads.onScan(stationDeviceId, scannerId, raw, ts)
+//   scanner event         -> loads.onScan(stationDeviceId, scannerId, raw, ts, parsed)
 //   cycle start (opened)  -> loads.takeLoad(deviceId, cycleId)        (contents for the cycle record's `load`)
 //   cycle record appended -> loads.onCycleRecorded(record)
 //   BI reader events      -> loads.onBiStart(readerId, event) ('bi-start'), loads.onBiResult(readerId, event) ('bi-result')
 //   every few seconds     -> loads.tick(now)
-import type { BiResultEvent, BiStartEvent } from '../../drivers/device-event.js';
+import type { DecodedBarcode } from '../../vocabulary/barcode.js';
+import type { BiResultEvent, BiStartEvent } from '../../vocabulary/device-event.js';
 import type { SignedRecord } from '../store/record.js';
 import { BiIntake } from './bi-intake.js';
 import { verifiedCycleOf } from './cycle-facts.js';
 import { expireSession } from './load-assembler.js';
 import { biOf, indicatorsOf, type LoadContents } from './load-contents.js';
-import { ReleaseDriver } from './release-driver.js';
+import { ReleaseRunner } from './release-runner.js';
 import type { ReleaseState } from './release-machine.js';
 import type { StationSession } from './station-session.js';
 import { StationIntake, type ScanResult } from './station-intake.js';
-import { WorkflowCore, type LoadWorkflowDeps } from './workflow-core.js';
+import { WorkflowContext, type LoadWorkflowDeps } from './workflow-context.js';
 
-export type { LoadWorkflowDeps } from './workflow-core.js';
+export type { LoadWorkflowDeps } from './workflow-context.js';
 export type { ScanResult } from './station-intake.js';
 
 const iso = (ms: number) => new Date(ms).toISOString();
 
 export class LoadWorkflow {
-  private readonly core: WorkflowCore;
-  private readonly releases: ReleaseDriver;
+  private readonly ctx: WorkflowContext;
+  private readonly releases: ReleaseRunner;
   private readonly scans: StationIntake;
   private readonly bis: BiIntake;
 
   constructor(deps: LoadWorkflowDeps) {
-    this.core = new WorkflowCore(deps);
-    this.releases = new ReleaseDriver(this.core);
-    this.scans = new StationIntake(this.core, this.releases);
-    this.bis = new BiIntake(this.core, this.releases);
+    this.ctx = new WorkflowContext(deps);
+    this.releases = new ReleaseRunner(this.ctx);
+    this.scans = new StationIntake(this.ctx, this.releases);
+    this.bis = new BiIntake(this.ctx, this.releases);
   }
 
-  /** One scan from `scannerId`, bound in config to the sterilizer or washer `station`. Always writes a `scan` record. */
-  onScan(station: string, scannerId: string, raw: string, ts: number = this.core.now()): ScanResult {
-    return this.core.commit(() => this.scans.handle(station, scannerId, raw, ts));
+  /** One scan from `scannerId`, bound in config to the sterilizer or washer `station`. Always writes a `scan` record.
+   * `parsed` is the scan event's reading; a scan without one (typed in, replayed) is read here the same way. */
+  onScan(station: string, scannerId: string, raw: string, ts: number = this.ctx.now(), parsed?: DecodedBarcode): ScanResult {
+    return this.ctx.commit(() => this.scans.handle(station, scannerId, raw, ts, parsed));
   }
 
   /** Cycle start on `station`: closes the load being assembled there and binds it to the cycle.
    * Returns its contents (for the cycle record's `load`), or null when nothing was scanned. Idempotent per cycle. */
   takeLoad(station: string, cycleId: string): LoadContents | null {
-    return this.core.commit(() => this.take(station, cycleId, this.core.now()));
+    return this.ctx.commit(() => this.take(station, cycleId, this.ctx.now()));
   }
 
   private take(station: string, cycleId: string, at: number): LoadContents | null {
-    const { core } = this;
-    const done = core.stations.loadOfCycle(cycleId);
+    const { ctx } = this;
+    const done = ctx.stations.loadOfCycle(cycleId);
     if (done) return done.contents;
-    const session = core.stations.session(station);
+    const session = ctx.stations.session(station);
     const load = session.load;
     const mark = load?.implantMark ?? null;
     if (!load || (load.items.length === 0 && !load.bi && !mark)) return null;
@@ -65,38 +67,38 @@ export class LoadWorkflow {
       implantMarked: mark ? { operator: mark.operator, at: iso(mark.at), scanRecordId: mark.scanRecordId } : null,
       expired: load.items.filter((i) => i.expired).length + (load.bi?.expired ? 1 : 0),
     };
-    core.stations.closeLoad(contents, cycleId, at);
-    core.stations.saveSession({ ...session, load: null }, at);
+    ctx.stations.closeLoad(contents, cycleId, at);
+    ctx.stations.saveSession({ ...session, load: null }, at);
     if (load.bi) {
       const v = load.bi;
-      core.bis.insert({ linkId: core.newId(), role: 'load', loadId: load.loadId, cycleId, device: station, lot: v.lot, serial: v.serial ?? null, expiry: v.expiry ?? null, gtin: v.gtin ?? null, reader: null, well: null, placedAt: null }, at);
+      ctx.bis.insert({ linkId: ctx.newId(), role: 'load', loadId: load.loadId, cycleId, device: station, lot: v.lot, serial: v.serial ?? null, expiry: v.expiry ?? null, gtin: v.gtin ?? null, reader: null, well: null, placedAt: null }, at);
     }
     this.releases.open({ loadId: load.loadId, device: station, cycleId, kind: 'load', closedAt: at, implant: contents.implant, biVial: load.bi !== null }, load.operator, at, { load: contents });
-    core.log.info({ station, cycleId, loadId: load.loadId, items: contents.items.length, bi: contents.bi?.lot ?? null, implant: contents.implant, implantMarkedBy: mark?.operator ?? null }, 'load closed at cycle start');
+    ctx.log.info({ station, cycleId, loadId: load.loadId, items: contents.items.length, bi: contents.bi?.lot ?? null, implant: contents.implant, implantMarkedBy: mark?.operator ?? null }, 'load closed at cycle start');
     return contents;
   }
 
   /** The contents bound to a cycle (what takeLoad returned), e.g. to put in the cycle record. */
   contentsOfCycle(cycleId: string): LoadContents | null {
-    return this.core.stations.loadOfCycle(cycleId)?.contents ?? null;
+    return this.ctx.stations.loadOfCycle(cycleId)?.contents ?? null;
   }
 
   /** After a `cycle` record is stored: decides the release of its load (or the result of a daily test). Idempotent. */
   onCycleRecorded(record: SignedRecord): ReleaseState | null {
     const vc = verifiedCycleOf(record);
     if (!vc) return null;
-    return this.core.commit(() => {
-      const now = this.core.now();
-      let st = this.core.releases.byCycle(vc.cycleId);
+    return this.ctx.commit(() => {
+      const now = this.ctx.now();
+      let st = this.ctx.releases.byCycle(vc.cycleId);
       if (!st && vc.kind === 'load') {
         // No hand-off at cycle start (gateway restarted mid-cycle, or not wired): a load whose last scan
         // came before the cycle started is this cycle's.
-        const s = this.core.stations.session(vc.device);
+        const s = this.ctx.stations.session(vc.device);
         const last = Math.max(s.load?.openedAt ?? Infinity, ...(s.load?.items.map((i) => Date.parse(i.at)) ?? []));
-        if (s.load && last <= vc.facts.startedAt && this.take(vc.device, vc.cycleId, now)) st = this.core.releases.byCycle(vc.cycleId);
+        if (s.load && last <= vc.facts.startedAt && this.take(vc.device, vc.cycleId, now)) st = this.ctx.releases.byCycle(vc.cycleId);
       }
       if (!st) {
-        st = this.releases.open({ loadId: this.core.newId(), device: vc.device, cycleId: vc.cycleId, kind: vc.kind, closedAt: vc.facts.startedAt, implant: false, biVial: false }, null, now, { silent: true });
+        st = this.releases.open({ loadId: this.ctx.newId(), device: vc.device, cycleId: vc.cycleId, kind: vc.kind, closedAt: vc.facts.startedAt, implant: false, biVial: false }, null, now, { silent: true });
       }
       return this.releases.apply(st, { type: 'cycle-verified', at: now, kind: vc.kind, cycle: vc.facts }).state;
     });
@@ -104,44 +106,44 @@ export class LoadWorkflow {
 
   /** A BI reader's result; returns the `bi` record written. */
   onBiResult(readerId: string, event: BiResultEvent): SignedRecord {
-    return this.core.commit(() => this.bis.handle(readerId, event));
+    return this.ctx.commit(() => this.bis.handle(readerId, event));
   }
 
   /** A BI reader started a vial: binds the load's vial of that lot (and serial) to the well (no record). */
   onBiStart(readerId: string, event: BiStartEvent): 'placed' | 'control' | 'unmatched' {
-    return this.core.commit(() => this.bis.start(readerId, event));
+    return this.ctx.commit(() => this.bis.start(readerId, event));
   }
 
   /** Withdraws a held load (→ quarantined), e.g. from an operator console. */
   cancelLoad(loadId: string, operator: string, reason?: string): ReleaseState | null {
-    return this.core.commit(() => {
-      const st = this.core.releases.get(loadId);
+    return this.ctx.commit(() => {
+      const st = this.ctx.releases.get(loadId);
       if (!st) return null;
-      return this.releases.apply(st, { type: 'cancel', at: this.core.now(), operator, ...(reason ? { reason } : {}) }).state;
+      return this.releases.apply(st, { type: 'cancel', at: this.ctx.now(), operator, ...(reason ? { reason } : {}) }).state;
     });
   }
 
   releaseOf(loadId: string): ReleaseState | null {
-    return this.core.releases.get(loadId);
+    return this.ctx.releases.get(loadId);
   }
 
   releaseOfCycle(cycleId: string): ReleaseState | null {
-    return this.core.releases.byCycle(cycleId);
+    return this.ctx.releases.byCycle(cycleId);
   }
 
   station(station: string): StationSession {
-    return this.core.stations.session(station);
+    return this.ctx.stations.session(station);
   }
 
   /** Signs out idle operators and drops stale vial placements (no records). */
-  tick(now: number = this.core.now()): void {
-    this.core.commit(() => {
-      for (const id of this.core.stations.stations()) {
-        const s = this.core.stations.session(id);
-        const { session, notes } = expireSession(s, now, this.core.policy.station);
+  tick(now: number = this.ctx.now()): void {
+    this.ctx.commit(() => {
+      for (const id of this.ctx.stations.stations()) {
+        const s = this.ctx.stations.session(id);
+        const { session, notes } = expireSession(s, now, this.ctx.policy.station);
         if (notes.length === 0) continue;
-        this.core.stations.saveSession(session, now);
-        this.core.log.info({ station: id, notes }, 'station session expired');
+        this.ctx.stations.saveSession(session, now);
+        this.ctx.log.info({ station: id, notes }, 'station session expired');
       }
     });
   }

@@ -3,7 +3,7 @@
 // same-lot positive control read positive that day, else the test is invalid and is repeated), §4.2 and §1.7
 // (WS 310.3 / AAMI ST79: an early-released implant load stays under the BI result; a failed BI or indicator
 // after release means a recall).
-import type { ReleaseState } from './release-machine.js';
+import type { ReleaseState } from './release-state.js';
 import { isHeld } from './release-status.js';
 
 export type MachineAlarmCode = 'bi-invalid' | 'bi-invalid-released' | 'indicator-failed-after-release';

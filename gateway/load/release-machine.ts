@@ -1,4 +1,4 @@
-// The release state machine of DESIGN §9 (pure: no I/O, no clock). One state per load (or daily-test
+// The release state machine (gateway/load/README.md; pure: no I/O, no clock). One state per load (or daily-test
 // cycle); each event returns the next state and at most one `release` record body. A decision is
 // always recomputed from the load's facts (cycle verdict, daily gate, indicators, BI), so the order in
 // which results arrive does not matter. Held loads move on; `released`, `quarantined` and `recalled`
@@ -30,50 +30,10 @@ import { dailyGate, type DailyTest } from './daily-gate.js';
 import type { GivenReason } from './given-reason.js';
 import { failedAfterReleaseAlarm, invalidBiAlarm, type MachineAlarm } from './release-alarms.js';
 import { ciRequired, isAuthorised, type ReleasePolicy } from './release-policy.js';
+import type { CycleFacts, ReleaseFacts, ReleaseState } from './release-state.js';
 import { isHeld, type CycleKind, type ReasonCode, type ReleaseEvidence, type ReleaseRecordBody, type ReleaseStatus } from './release-status.js';
 
-export interface CycleFacts {
-  recordId: string;
-  verdict: 'pass' | 'fail';
-  program: string | null;
-  cycleNo: number | null;
-  /** Criterion ids that failed. */
-  failed: string[];
-  startedAt: number;
-  endedAt: number;
-  /** The bowie_dick / leak_rate criteria as the cycle record has them (null: not applicable or unknown). */
-  bowieDick: boolean | null;
-  leakRate: boolean | null;
-}
-export interface IndicatorFact { result: 'pass' | 'fail'; operator: string; at: number }
-export interface BiFact { result: 'negative' | 'positive'; recordId: string; at: number }
-
-export interface ReleaseFacts {
-  loadId: string;
-  device: string;
-  cycleId: string | null;
-  kind: CycleKind;
-  /** When the load entered the machine (cycle start hand-off, or the cycle record for an unscanned cycle). */
-  closedAt: number;
-  implant: boolean;
-  /** A BI vial (PCD) was scanned into the load. */
-  biVial: boolean;
-  cycle: CycleFacts | null;
-  ci: IndicatorFact | null;
-  class5: IndicatorFact | null;
-  /** Bowie–Dick test cycles: the indicator sheet as read by an operator. */
-  bdSheet: IndicatorFact | null;
-  bi: BiFact | null;
-  recallRecordId: string | null;
-}
-
-export interface ReleaseState {
-  facts: ReleaseFacts;
-  status: ReleaseStatus;
-  reasonCode: ReasonCode;
-  /** id of the last release record of this load (what the next one supersedes). */
-  lastRecordId: string | null;
-}
+export type { BiFact, CycleFacts, IndicatorFact, ReleaseFacts, ReleaseState } from './release-state.js';
 
 /** What the machine needs besides the load: the policy and the device's facts, gathered by the caller. */
 export interface ReleaseContext {

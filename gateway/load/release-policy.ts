@@ -1,6 +1,6 @@
 // The release rules a site configures (config `release:` and per-device gates): pure data plus the
 // small questions the release machine asks of it.
-import { isTimeZone } from './local-day.js';
+import { isTimeZone } from '../../vocabulary/local-day.js';
 
 /** Daily tests a sterilizer must pass (since local midnight, before the load's cycle started). */
 export interface DeviceGates {

@@ -1,4 +1,4 @@
-// The vocabulary of release decisions (DESIGN §9): load statuses, reason codes and the body of a
+// The vocabulary of release decisions (gateway/load/README.md): load statuses, reason codes and the body of a
 // `release` record. Public contract: docs/schemas/body-release.schema.json describes the same.
 import type { GivenReason } from './given-reason.js';
 import type { LoadContents } from './load-contents.js';

@@ -1,20 +1,22 @@
-// A scan at a station, end to end: decode, the assembler's pure step, the `scan` record, and what the
+// A scan at a station, end to end: its reading (the scan event's, else read here alike), the assembler's pure step, the `scan` record, and what the
 // scan does (an item into the load, a vial into a reader well, an implant mark, a reason kept for the
 // operator's next early release or correction, an indicator result or an emergency release handed to the
 // release machine for the right load). A refused release command is never silent: the scan record says
 // why (accepted false), a warning is logged, and a refused fail result also raises an alarm (someone saw
-// an indicator fail and the gateway did not act on it). Call inside WorkflowCore.commit().
-import { decodeBarcode, type DecodedBarcode } from './barcode/index.js';
+// an indicator fail and the gateway did not act on it). Call inside WorkflowContext.commit().
+import { readScan } from '../../drivers/scanner/parse.js';
+import type { DecodedBarcode } from '../../vocabulary/barcode.js';
 import type { GivenReason } from './given-reason.js';
 import { applyScan, type ReleaseCommand, type ScanOutcome, type StationAction } from './load-assembler.js';
 import type { BiVial } from './load-contents.js';
-import { localDate } from './local-day.js';
-import type { ReleaseDriver } from './release-driver.js';
+import { localDate } from '../../vocabulary/local-day.js';
+import { scanReadingOf } from './load-policy.js';
+import type { ReleaseRunner } from './release-runner.js';
 import type { ReleaseEvent, ReleaseState, StepResult } from './release-machine.js';
 import type { ReleaseStatus } from './release-status.js';
 import type { StationSession } from './station-session.js';
 import { readWellCode } from './well-code.js';
-import type { WorkflowCore } from './workflow-core.js';
+import type { WorkflowContext } from './workflow-context.js';
 
 export interface ScanResult {
   accepted: boolean;
@@ -23,8 +25,6 @@ export interface ScanResult {
   loadId: string | null;
   scanRecordId: string;
 }
-
-const ymd = (d: string) => ({ year: Number(d.slice(0, 4)), month: Number(d.slice(5, 7)), day: Number(d.slice(8, 10)) });
 
 /**
  * Which load (or Bowie–Dick cycle) a release command is for: the station's newest one in the first status,
@@ -58,13 +58,13 @@ function eventOf(command: ReleaseCommand, operator: string, at: number, reason: 
 }
 
 export class StationIntake {
-  constructor(private readonly core: WorkflowCore, private readonly releases: ReleaseDriver) {}
+  constructor(private readonly ctx: WorkflowContext, private readonly releases: ReleaseRunner) {}
 
   private target(station: string, command: ReleaseCommand, at: number): ReleaseState | null {
     const t = TARGETS[command];
-    const today = localDate(at, this.core.timeZone);
-    const candidates = t.statuses.map((status) => this.core.releases.inStatus(station, status).filter((s) => s.facts.kind === t.kind
-      && (HELD.includes(status) || localDate(s.facts.cycle?.endedAt ?? s.facts.closedAt, this.core.timeZone) === today)));
+    const today = localDate(at, this.ctx.timeZone);
+    const candidates = t.statuses.map((status) => this.ctx.releases.inStatus(station, status).filter((s) => s.facts.kind === t.kind
+      && (HELD.includes(status) || localDate(s.facts.cycle?.endedAt ?? s.facts.closedAt, this.ctx.timeZone) === today)));
     const fresh = (s: ReleaseState) => t.fact === null || s.facts[t.fact] === null;
     for (const list of candidates) {
       const found = list.find(fresh);
@@ -75,22 +75,20 @@ export class StationIntake {
   }
 
   private findLoadedVial(vial: BiVial): string | null {
-    const open = this.core.bis.unread().filter((l) => l.role === 'load' && l.well === null && l.lot === vial.lot && (l.serial ?? undefined) === vial.serial);
+    const open = this.ctx.bis.unread().filter((l) => l.role === 'load' && l.well === null && l.lot === vial.lot && (l.serial ?? undefined) === vial.serial);
     return open.at(-1)?.linkId ?? null;
   }
 
-  handle(station: string, scanner: string, raw: string, ts: number): ScanResult {
-    const { core } = this;
-    const sp = core.policy.station;
-    const before: StationSession = core.stations.session(station);
+  handle(station: string, scanner: string, raw: string, ts: number, parsed?: DecodedBarcode): ScanResult {
+    const { ctx } = this;
+    const sp = ctx.policy.station;
+    const before: StationSession = ctx.stations.session(station);
     const well = readWellCode(raw, sp.wellPrefix);
-    const decoded: DecodedBarcode | null = well === null
-      ? decodeBarcode(raw, { commands: sp.commands, ...(sp.internalPattern !== undefined ? { internalPattern: sp.internalPattern } : {}), today: ymd(localDate(ts, core.timeZone)) })
-      : null;
+    const decoded: DecodedBarcode | null = well === null ? parsed ?? readScan(raw, ts, scanReadingOf(ctx.policy)) : null;
     const outcome: ScanOutcome = well !== null && 'error' in well
       ? { session: { ...before, lastActivity: ts }, action: { kind: 'refused', reason: well.error }, notes: [], expired: null }
       : applyScan(before, { raw, ts, decoded, well: well && !('error' in well) ? well : null }, {
-        policy: sp, timeZone: core.timeZone, newId: core.newId, findLoadedVial: (v) => this.findLoadedVial(v),
+        policy: sp, timeZone: ctx.timeZone, newId: ctx.newId, findLoadedVial: (v) => this.findLoadedVial(v),
       });
     const a = outcome.action;
 
@@ -117,14 +115,14 @@ export class StationIntake {
         // A reason is used once: by the release record that carries it.
         if (st.record?.givenReason) session = { ...session, reason: null };
       }
-      if (!accepted) core.log.warn({ station, scanner, operator: a.operator, command: a.command, loadId, refused: refusal, reason: note }, 'station: release command refused');
+      if (!accepted) ctx.log.warn({ station, scanner, operator: a.operator, command: a.command, loadId, refused: refusal, reason: note }, 'station: release command refused');
     }
-    if (a.kind === 'reason-given') core.log.info({ station, operator: a.reason.operator, reasonCode: a.reason.code }, 'station: reason given for the next early release or correction');
-    if (a.kind === 'refused' && decoded?.kind === 'command') core.log.warn({ station, scanner, raw, operator: session.operator, reason: a.reason }, 'station: command refused');
+    if (a.kind === 'reason-given') ctx.log.info({ station, operator: a.reason.operator, reasonCode: a.reason.code }, 'station: reason given for the next early release or correction');
+    if (a.kind === 'refused' && decoded?.kind === 'command') ctx.log.warn({ station, scanner, raw, operator: session.operator, reason: a.reason }, 'station: command refused');
     if (a.kind === 'load-cancelled') loadId = a.loadId;
     if (outcome.notes.length > 0) note = [...outcome.notes, note].filter((x) => x).join('; ');
 
-    const scanRec = core.record('scan', scanner, {
+    const scanRec = ctx.record('scan', scanner, {
       station, scanner, raw,
       kind: well !== null ? 'command' : decoded?.kind ?? 'unknown',
       valid: well !== null ? !('error' in well) : decoded?.valid ?? false,
@@ -136,13 +134,13 @@ export class StationIntake {
     this.effects(station, { ...outcome, session }, scanRec.id, ts);
     if (release) this.releases.persist(release.step, { scanRecordId: scanRec.id });
     if (a.kind === 'release-command' && !accepted && FAIL_COMMANDS.includes(a.command)) {
-      core.alarm(station, 'indicator-fail-refused', `${a.command} scanned by ${a.operator} at ${station} was not applied (${note}): find the load it was read on and keep it out of use`, {
+      ctx.alarm(station, 'indicator-fail-refused', `${a.command} scanned by ${a.operator} at ${station} was not applied (${note}): find the load it was read on and keep it out of use`, {
         station, operator: a.operator, command: a.command, loadId, refused: refusal, scanRecordId: scanRec.id,
       }, ts);
     }
     if (outcome.expired) {
       const w = outcome.expired;
-      core.alarm(station, 'expired-item', `expired ${w.itemKind === 'bi' ? 'BI' : w.itemKind} scanned at ${station}: expiry ${w.expiry ?? '?'}`, {
+      ctx.alarm(station, 'expired-item', `expired ${w.itemKind === 'bi' ? 'BI' : w.itemKind} scanned at ${station}: expiry ${w.expiry ?? '?'}`, {
         station, loadId, itemKind: w.itemKind, raw: w.raw, expiry: w.expiry, gtin: w.gtin, lot: w.lot, serial: w.serial,
         operator: outcome.session.operator, scanRecordId: scanRec.id,
       }, ts);
@@ -152,41 +150,41 @@ export class StationIntake {
 
   /** Persists what the scan did to the station, its load and the BI links. */
   private effects(station: string, o: ScanOutcome, scanRecordId: string, ts: number): void {
-    const { core } = this;
+    const { ctx } = this;
     const a = o.action;
     switch (a.kind) {
       case 'item-added':
-        if (a.opened) core.stations.openLoad(a.loadId, station, o.session.operator, ts);
-        core.stations.addItem(a.loadId, a.item, scanRecordId);
+        if (a.opened) ctx.stations.openLoad(a.loadId, station, o.session.operator, ts);
+        ctx.stations.addItem(a.loadId, a.item, scanRecordId);
         break;
       case 'bi-loaded':
-        if (a.opened) core.stations.openLoad(a.loadId, station, o.session.operator, ts);
+        if (a.opened) ctx.stations.openLoad(a.loadId, station, o.session.operator, ts);
         break;
       case 'well':
-        if (a.placing.linkId) core.bis.place(a.placing.linkId, a.reader, a.well, ts);
+        if (a.placing.linkId) ctx.bis.place(a.placing.linkId, a.reader, a.well, ts);
         else {
           const v = a.placing.vial;
-          core.bis.insert({ linkId: core.newId(), role: 'control', loadId: null, cycleId: null, device: null, lot: v.lot, serial: v.serial ?? null, expiry: v.expiry ?? null, gtin: v.gtin ?? null, reader: a.reader, well: a.well, placedAt: ts }, ts);
+          ctx.bis.insert({ linkId: ctx.newId(), role: 'control', loadId: null, cycleId: null, device: null, lot: v.lot, serial: v.serial ?? null, expiry: v.expiry ?? null, gtin: v.gtin ?? null, reader: a.reader, well: a.well, placedAt: ts }, ts);
         }
         break;
       case 'load-cancelled':
-        core.stations.cancelLoad(a.loadId, ts);
+        ctx.stations.cancelLoad(a.loadId, ts);
         break;
       case 'implant-marked': {
-        if (a.opened) core.stations.openLoad(a.loadId, station, o.session.operator, ts);
+        if (a.opened) ctx.stations.openLoad(a.loadId, station, o.session.operator, ts);
         const load = o.session.load;
         if (load?.implantMark) {
-          core.stations.saveSession({ ...o.session, load: { ...load, implantMark: { ...load.implantMark, scanRecordId } } }, core.now());
+          ctx.stations.saveSession({ ...o.session, load: { ...load, implantMark: { ...load.implantMark, scanRecordId } } }, ctx.now());
           return;
         }
         break;
       }
       case 'reason-given':
-        core.stations.saveSession({ ...o.session, reason: { ...a.reason, scanRecordId } }, core.now());
+        ctx.stations.saveSession({ ...o.session, reason: { ...a.reason, scanRecordId } }, ctx.now());
         return;
       default:
         break;
     }
-    core.stations.saveSession(o.session, core.now());
+    ctx.stations.saveSession(o.session, ctx.now());
   }
 }

@@ -1,25 +1,6 @@
 // How a station reads its scans (config `release`): which codes are implants, which are BI vials, the
 // well codes of BI readers, the reason codes, and the command codes. Pure data plus its defaults.
-import { DEFAULT_COMMAND_SET, type CommandSet, type InternalPattern } from './barcode/index.js';
-import { REASON_COMMAND_PREFIX } from './given-reason.js';
-
-/** Station commands beyond the decoder's defaults: class-5 indicator results, control-vial placement, and
- * marking the open load as containing implants (DESIGN §11). */
-export const STATION_EXTRA_COMMANDS = ['CI5-PASS', 'CI5-FAIL', 'BI-CONTROL', 'IMPLANT'] as const;
-
-export const STATION_COMMAND_SET: CommandSet = {
-  ...DEFAULT_COMMAND_SET,
-  commands: { ...DEFAULT_COMMAND_SET.commands, ...Object.fromEntries(STATION_EXTRA_COMMANDS.map((c) => [`CMD:${c}`, c])) },
-};
-
-/** The station's commands plus `CMD:REASON:<CODE>` for each configured reason code. */
-export function stationCommandSet(reasons: Readonly<Record<string, string>>): CommandSet {
-  const prefix = STATION_COMMAND_SET.commandPrefix ?? 'CMD:';
-  return {
-    ...STATION_COMMAND_SET,
-    commands: { ...STATION_COMMAND_SET.commands, ...Object.fromEntries(Object.keys(reasons).map((c) => [`${prefix}${REASON_COMMAND_PREFIX}${c}`, `${REASON_COMMAND_PREFIX}${c}`])) },
-  };
-}
+import { DEFAULT_COMMAND_SET, type CommandSet, type InternalPattern } from '../../drivers/scanner/barcode/index.js';
 
 export interface StationPolicy {
   /** GTIN-14 prefixes of implants (e.g. a manufacturer's company prefix with its leading 0). */
@@ -46,6 +27,7 @@ export interface StationPolicy {
   reasons: Readonly<Record<string, string>>;
   /** A scanned reason counts for its operator's next early release or correction within this time. */
   reasonWindowMs: number;
+  /** Badge and command codes (the decoder's one vocabulary, DEFAULT_COMMAND_SET, unless a site maps its own). */
   commands: CommandSet;
   internalPattern?: InternalPattern;
 }
@@ -63,5 +45,5 @@ export const DEFAULT_STATION_POLICY: StationPolicy = {
   placementWindowMs: 10 * 60_000,
   reasons: {},
   reasonWindowMs: 10 * 60_000,
-  commands: STATION_COMMAND_SET,
+  commands: DEFAULT_COMMAND_SET,
 };

@@ -24,7 +24,7 @@ const toLoad = (r: RawLoadRow): LoadRow => ({
 export class StationTable {
   private readonly s;
 
-  constructor(private readonly db: Db) {
+  constructor(db: Db) {
     this.s = {
       getStation: db.prepare('SELECT state FROM load_stations WHERE station = ?').pluck(),
       putStation: db.prepare('INSERT INTO load_stations (station, state, updated_at) VALUES (?, ?, ?) ON CONFLICT(station) DO UPDATE SET state = excluded.state, updated_at = excluded.updated_at'),

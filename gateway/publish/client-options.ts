@@ -2,7 +2,8 @@
 // insecure-transport checks, and the choices that keep mqtt.js from queueing or resending on its own.
 import { readFile } from 'node:fs/promises';
 import type { IClientOptions } from 'mqtt';
-import { GatewayError, errorMessage } from '../errors.js';
+import { GatewayError, errorMessage } from '../../vocabulary/errors.js';
+import { redactUrl } from '../../vocabulary/redact-url.js';
 
 export interface TlsFiles {
   /** CA bundle (PEM) that signed the broker's certificate. */
@@ -33,20 +34,6 @@ export interface ConnectionSettings {
 const TLS_PROTOCOLS = new Set(['mqtts:', 'wss:', 'tls:', 'ssl:']);
 const KNOWN_PROTOCOLS = new Set(['mqtt:', 'tcp:', 'ws:', ...TLS_PROTOCOLS]);
 const LOOPBACK = new Set(['localhost', '127.0.0.1', '[::1]', '::1']);
-
-/** The URL without credentials, safe to log. */
-export function redactUrl(url: string): string {
-  try {
-    const u = new URL(url);
-    if (u.username || u.password) {
-      u.username = '***';
-      u.password = '';
-    }
-    return u.toString();
-  } catch {
-    return '<unparseable url>';
-  }
-}
 
 /** Validates the settings and reads the TLS files; the result is reused for every (re)connect. */
 export async function buildClientOptions(s: ConnectionSettings, defaultClientId: string): Promise<IClientOptions> {

@@ -2,7 +2,7 @@
 // status, device state) takes a slot and gives it back on PUBACK, so the total never exceeds our window
 // nor the broker's Receive Maximum (a broker may drop a client that exceeds it). Each connection opens a
 // new epoch; slots of an older epoch are void, so a late callback of a dead connection changes nothing.
-import { GatewayError } from '../errors.js';
+import { GatewayError } from '../../vocabulary/errors.js';
 
 export interface Slot {
   readonly epoch: number;

@@ -13,9 +13,10 @@ import { EventEmitter } from 'node:events';
 import mqtt from 'mqtt';
 import type { IClientOptions, IClientPublishOptions, IPublishPacket, MqttClient } from 'mqtt';
 import type { Logger } from 'pino';
-import { GatewayError, errorMessage } from '../errors.js';
-import { Backoff } from './backoff.js';
-import { buildClientOptions, redactUrl, type ConnectionSettings } from './client-options.js';
+import { GatewayError, errorMessage } from '../../vocabulary/errors.js';
+import { Backoff } from '../../vocabulary/backoff.js';
+import { buildClientOptions, type ConnectionSettings } from './client-options.js';
+import { redactUrl } from '../../vocabulary/redact-url.js';
 
 export interface OnlineInfo {
   protocolVersion: 4 | 5;

@@ -1,11 +1,11 @@
-// The gateway's MQTT face (DESIGN §8): retained status with a matching will, retained device state that
+// The gateway's MQTT face (docs/mqtt.md): retained status with a matching will, retained device state that
 // survives a broker restart, live telemetry at QoS 0, signed records drained from the outbox at QoS 1, and
 // replay on request. The parts live next door: mqtt-connection (session, reconnect, fallback),
 // flight-window (in-flight bound), outbox-drain (records), replay-handler (history).
 import { EventEmitter } from 'node:events';
 import type { Logger } from 'pino';
-import { GatewayError, errorMessage } from '../errors.js';
-import { Backoff, type BackoffOptions } from './backoff.js';
+import { GatewayError, errorMessage } from '../../vocabulary/errors.js';
+import { Backoff, type BackoffOptions } from '../../vocabulary/backoff.js';
 import type { ConnectionSettings } from './client-options.js';
 import { FlightWindow } from './flight-window.js';
 import { MqttConnection, type OnlineInfo } from './mqtt-connection.js';
@@ -27,7 +27,7 @@ export interface PublisherContext extends ConnectionSettings {
   window?: number;
   /** Most records one replay request republishes. Default 10 000. */
   replayLimit?: number;
-  /** Reconnect policy. Default: 250 ms doubling to 30 s, 30 % jitter. */
+  /** Reconnect policy (vocabulary/backoff.ts). Default: 250 ms doubling to 30 s, up to 20 % shorter at random. */
   reconnect?: BackoffOptions;
   /** Telemetry is dropped while this many bytes wait on the socket. Default 1 MiB. */
   maxWriteBacklogBytes?: number;

@@ -2,7 +2,7 @@
 // (through the shared in-flight window), then replies on `…/reply/replay`. One replay runs at a time;
 // a few more may queue; a bad request gets an error reply. Nothing here throws to the caller.
 import type { Logger } from 'pino';
-import { errorMessage } from '../errors.js';
+import { errorMessage } from '../../vocabulary/errors.js';
 import type { SignedRecord } from '../store/record.js';
 import type { OutboxSource } from './outbox-source.js';
 import { REPLAY_LIMIT, parseReplayRequest, replayDone, type ReplayReply, type ReplayRequest } from './replay-request.js';

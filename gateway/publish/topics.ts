@@ -1,5 +1,5 @@
-// The MQTT topic tree (DESIGN §8): one place that spells every topic, so the contract cannot drift.
-import { GatewayError } from '../errors.js';
+// The MQTT topic tree (docs/mqtt.md): one place that spells every topic, so the contract cannot drift.
+import { GatewayError } from '../../vocabulary/errors.js';
 
 export const TOPIC_PREFIX = 'sterilink/v1';
 

@@ -1,6 +1,6 @@
 // RFC 8785 (JCS) canonical JSON: the exact bytes every hash in the store is computed over.
 import canonicalize from 'canonicalize';
-import { GatewayError } from '../errors.js';
+import { GatewayError } from '../../vocabulary/errors.js';
 
 /** Canonical JSON text of `value`. Throws `store.canonical` for what JSON cannot carry exactly
  * (NaN, ±Infinity, lone surrogates, cycles, a top-level undefined). Object keys whose value is

@@ -4,7 +4,7 @@
 // database. A bounded buffer drops its oldest entries (counted, warned) only while writes fail.
 import crypto from 'node:crypto';
 import type { Logger } from 'pino';
-import { GatewayError } from '../errors.js';
+import { GatewayError } from '../../vocabulary/errors.js';
 import type { Db } from './database.js';
 import { GENESIS_HASH } from './record.js';
 

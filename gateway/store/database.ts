@@ -9,7 +9,7 @@
 import Database from 'better-sqlite3';
 import fs from 'node:fs';
 import path from 'node:path';
-import { GatewayError } from '../errors.js';
+import { GatewayError } from '../../vocabulary/errors.js';
 import { LATEST_VERSION, migrate, schemaVersion, type Migration, MIGRATIONS } from './migrations.js';
 
 export type Db = Database.Database;

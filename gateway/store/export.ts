@@ -1,5 +1,5 @@
 // `sterilink db export --format jsonl`: stored records, one signed record per line, in seq order.
-import { GatewayError } from '../errors.js';
+import { GatewayError } from '../../vocabulary/errors.js';
 import type { Db } from './database.js';
 import { RECORD_TYPES, type RecordType } from './record.js';
 

@@ -1,7 +1,7 @@
 // Key rotation chained into the record log: an `audit` record signed with the OLD key names the new
 // key. The audit therefore trusts only the first record's key plus keys introduced this way, so a key
 // slipped into the `keys` table cannot vouch for re-signed records.
-import { GatewayError } from '../errors.js';
+import { GatewayError } from '../../vocabulary/errors.js';
 import type { KeyRegistry } from './key-registry.js';
 import { discardPendingKey, generateGatewayKey, promotePendingKey, readPendingKey, writePendingKey, type GatewayKey } from './keys.js';
 import type { SignedRecord } from './record.js';

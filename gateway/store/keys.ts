@@ -4,7 +4,7 @@
 import { createHash, createPrivateKey, createPublicKey, generateKeyPairSync, type KeyObject } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { GatewayError } from '../errors.js';
+import { GatewayError } from '../../vocabulary/errors.js';
 
 export const KEYS_DIR = 'keys';
 export const PRIVATE_KEY_FILE = 'gateway.key';

@@ -5,7 +5,7 @@
 // No table is WITHOUT ROWID: operators and auditors inspect the file with generic tools that select
 // `rowid` from every table.
 import type { Database } from 'better-sqlite3';
-import { GatewayError } from '../errors.js';
+import { GatewayError } from '../../vocabulary/errors.js';
 
 export interface Migration {
   version: number;

@@ -1,7 +1,7 @@
 // The cycle tracker's state for a cycle still running, one row per device, so a restart resumes
 // the cycle (with samplesOfCycle) instead of losing it. Written at once with synchronous=FULL: call
 // it on cycle start and phase changes, not per sample.
-import { GatewayError } from '../errors.js';
+import { GatewayError } from '../../vocabulary/errors.js';
 import { withSynchronous, type Db } from './database.js';
 
 export class OpenCycleTable {

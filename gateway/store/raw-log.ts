@@ -2,7 +2,7 @@
 // cycle record can carry a digest of exactly what the device printed.
 import { createHash } from 'node:crypto';
 import type { Logger } from 'pino';
-import { GatewayError } from '../errors.js';
+import { GatewayError } from '../../vocabulary/errors.js';
 import { canonicalJson } from './canonical-json.js';
 import { ChainedLog, type ChainedLogOptions } from './chained-log.js';
 import type { Db } from './database.js';

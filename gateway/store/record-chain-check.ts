@@ -1,4 +1,4 @@
-// The integrity proof of a record chain (DESIGN §8), written once for both sides: `db verify` feeds it
+// The integrity proof of a record chain (docs/mqtt.md), written once for both sides: `db verify` feeds it
 // the records table row by row (audit.ts), `verify-record` the records a consumer received
 // (commands/verify-record.ts). Pure: records and trusted keys in, typed problems out; no I/O, clock or
 // logger. A stateful fold fed in seq order, so the store streams millions of rows in constant memory.

@@ -1,4 +1,4 @@
-// Pure record hashing, signing and verification (DESIGN §8). No I/O: a consumer-side
+// Pure record hashing, signing and verification (docs/mqtt.md). No I/O: a consumer-side
 // `verify-record` imports this file alone to check a record it received.
 import { createHash, createPublicKey, KeyObject, sign, verify } from 'node:crypto';
 import { canonicalJson } from './canonical-json.js';

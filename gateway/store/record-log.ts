@@ -1,7 +1,7 @@
-// The gateway-wide, signed record chain and its outbox (DESIGN §3, §8). A record is committed with
+// The gateway-wide, signed record chain and its outbox (docs/architecture.md, docs/mqtt.md). A record is committed with
 // synchronous=FULL before append() returns, so it is on disk before anything can publish it.
 import { randomUUID } from 'node:crypto';
-import { GatewayError } from '../errors.js';
+import { GatewayError } from '../../vocabulary/errors.js';
 import { canonicalFromMembers, canonicalJson } from './canonical-json.js';
 import { chainHash } from './chained-log.js';
 import { withSynchronous, type Db } from './database.js';

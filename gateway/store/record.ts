@@ -1,4 +1,4 @@
-// The signed, chained record (DESIGN §8): the unit the gateway stores, publishes and a consumer verifies.
+// The signed, chained record (docs/mqtt.md): the unit the gateway stores, publishes and a consumer verifies.
 
 export const RECORD_SCHEMA = 'sterilink.record/1';
 export const RECORD_TYPES = ['cycle', 'release', 'bi', 'scan', 'alarm', 'recall', 'audit'] as const;

@@ -1,9 +1,9 @@
-// Samples, hash-chained per device and written in batches (DESIGN §3, §8). A sample's link is
+// Samples, hash-chained per device and written in batches (docs/architecture.md, docs/mqtt.md). A sample's link is
 // sha256(prevHash + canonicalJSON({deviceId, seq, ts, recvTs, cycleId, temp_c, temp2_c,
 // pressure_kpa, phase, deviceTime})), every field present, null when absent.
 import type { Logger } from 'pino';
-import { isPhase, type Phase } from '../../drivers/device-event.js';
-import { GatewayError } from '../errors.js';
+import { isPhase, type Phase } from '../../vocabulary/phases.js';
+import { GatewayError } from '../../vocabulary/errors.js';
 import { canonicalJson } from './canonical-json.js';
 import { ChainedLog, type ChainedLogOptions } from './chained-log.js';
 import type { Db } from './database.js';

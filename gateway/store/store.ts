@@ -3,7 +3,7 @@
 // timer; close() stops the timer, writes what is buffered and closes (idempotent). All data calls
 // are synchronous (better-sqlite3).
 import type { Logger } from 'pino';
-import { GatewayError } from '../errors.js';
+import { GatewayError } from '../../vocabulary/errors.js';
 import { verifyStore, type AuditReport, type ChainRef } from './audit.js';
 import { openDatabase, withSynchronous, type Db } from './database.js';
 import { exportRecords, type ExportFilter } from './export.js';

@@ -16,10 +16,10 @@ export function dataComplete(v: TraceView, stageMask: Uint8Array, stageName: str
   const limit = v.maxGapS;
   const c = (pass: boolean, detail: string): CriterionResult =>
     criterion('data_complete', pass, v.maxGap ? v.maxGap.seconds : null, limit, 's', detail);
-  if (v.n < 2) return c(false, `only ${v.n} sample${v.n === 1 ? '' : 's'}: nothing to verify a cycle on`);
+  if (v.count < 2) return c(false, `only ${v.count} sample${v.count === 1 ? '' : 's'}: nothing to verify a cycle on`);
   if (v.disorderAt >= 0) {
-    const at = v.s[v.disorderAt] as TraceSample;
-    const prev = v.s[v.disorderAt - 1] as TraceSample | undefined;
+    const at = v.samples[v.disorderAt] as TraceSample;
+    const prev = v.samples[v.disorderAt - 1] as TraceSample | undefined;
     if (prev && at.t === prev.t) {
       return c(false, `more than ${MAX_READINGS_PER_INSTANT} readings at t=${at.t} s (sample ${v.disorderAt + 1}): the device clock did not advance, so the record's time axis cannot be trusted`);
     }
@@ -27,17 +27,17 @@ export function dataComplete(v: TraceView, stageMask: Uint8Array, stageName: str
   }
   const problems: string[] = [];
   if (v.maxGap && v.maxGap.seconds > limit) {
-    const b = (v.s[v.maxGap.at] as TraceSample).t;
+    const b = (v.samples[v.maxGap.at] as TraceSample).t;
     let count = 0;
-    for (let i = 1; i < v.n; i++) if ((v.s[i] as TraceSample).t - (v.s[i - 1] as TraceSample).t > limit) count++;
+    for (let i = 1; i < v.count; i++) if ((v.samples[i] as TraceSample).t - (v.samples[i - 1] as TraceSample).t > limit) count++;
     problems.push(`${count} interval${count === 1 ? '' : 's'} longer than ${fmtNum(limit)} s, the largest ${fmtNum(v.maxGap.seconds)} s (t=${fmtNum(b - v.maxGap.seconds)}–${fmtNum(b)} s)`);
   }
   for (const g of v.trace.gaps ?? []) problems.push(`gateway reported no data for t=${fmtNum(g.fromT)}–${fmtNum(g.toT)} s (${g.reason})`);
   let missing = 0;
   let firstMissing = -1;
-  for (let i = 0; i < v.n; i++) {
+  for (let i = 0; i < v.count; i++) {
     if (stageMask[i] !== 1) continue;
-    const x = v.s[i] as TraceSample;
+    const x = v.samples[i] as TraceSample;
     const ok = channel === 'pressure'
       ? isReading(x.pressure_kpa)
       : isReading(x.temp_c) && (!v.hasProbe || isReading(x.temp2_c));
@@ -47,12 +47,12 @@ export function dataComplete(v: TraceView, stageMask: Uint8Array, stageName: str
     }
   }
   if (missing > 0) {
-    const t = (v.s[firstMissing] as TraceSample).t;
+    const t = (v.samples[firstMissing] as TraceSample).t;
     problems.push(`${missing} sample${missing === 1 ? '' : 's'} in ${stageName} without a ${channel} reading (first at t=${fmtNum(t)} s)`);
   }
   if (problems.length) return c(false, problems.join('; '));
-  const span = (v.s[v.n - 1] as TraceSample).t - (v.s[0] as TraceSample).t;
-  return c(true, `${v.n} samples over ${fmtNum(span)} s, largest interval ${fmtNum(v.maxGap?.seconds ?? 0)} s`);
+  const span = (v.samples[v.count - 1] as TraceSample).t - (v.samples[0] as TraceSample).t;
+  return c(true, `${v.count} samples over ${fmtNum(span)} s, largest interval ${fmtNum(v.maxGap?.seconds ?? 0)} s`);
 }
 
 /** The phase a finished cycle ends in; anything else as the last phase means the record stops early. */
@@ -70,15 +70,15 @@ export function deviceResult(v: TraceView): CriterionResult {
   let faultAt = -1;
   let lastPhase: Phase | undefined;
   let lastAt = -1;
-  for (let i = 0; i < v.n; i++) {
-    const x = v.s[i] as TraceSample;
+  for (let i = 0; i < v.count; i++) {
+    const x = v.samples[i] as TraceSample;
     if (x.phase === 'fault' && faultAt < 0) faultAt = i;
     if (x.phase !== undefined) {
       lastPhase = x.phase;
       lastAt = i;
     }
   }
-  const fault = faultAt >= 0 ? `the trace enters phase fault at t=${fmtNum((v.s[faultAt] as TraceSample).t)} s` : '';
+  const fault = faultAt >= 0 ? `the trace enters phase fault at t=${fmtNum((v.samples[faultAt] as TraceSample).t)} s` : '';
   switch (v.trace.deviceResult) {
     case 'aborted':
       return c(false, 'the device reported the cycle aborted');
@@ -90,7 +90,7 @@ export function deviceResult(v: TraceView): CriterionResult {
       if (fault) return c(false, fault);
       if (lastPhase === undefined) return c(null, 'no device result and no phases: whether the cycle completed is not shown');
       if (lastPhase === COMPLETED) return c(true, 'no device result; the trace ends in phase complete');
-      return c(false, `no device result, and the trace ends in phase ${lastPhase} at t=${fmtNum((v.s[lastAt] as TraceSample).t)} s, not complete: the cycle is not shown to have completed`);
+      return c(false, `no device result, and the trace ends in phase ${lastPhase} at t=${fmtNum((v.samples[lastAt] as TraceSample).t)} s, not complete: the cycle is not shown to have completed`);
   }
 }
 
@@ -116,7 +116,7 @@ export function bandCriterion(
   if (above > 0 && above >= below) measured = above;
   else if (below > 0) measured = -below;
   const name = (at: ReadingAt): string => (at.channel === 'temp2_c' ? 'load probe' : o.reference);
-  const when = (at: ReadingAt): string => `t=${fmtNum((v.s[at.i] as TraceSample).t)} s`;
+  const when = (at: ReadingAt): string => `t=${fmtNum((v.samples[at.index] as TraceSample).t)} s`;
   const range = `${where} ${fmtNum(scan.min)}–${fmtNum(scan.max)} °C from t=${fmtNum(scan.startT)} s`;
   const issues: string[] = [];
   if (above > 0) issues.push(`the ${name(scan.maxAt)} rises to ${fmtNum(scan.max)} °C at ${when(scan.maxAt)}, ${fmtNum(above)} K above the band`);

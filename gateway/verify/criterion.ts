@@ -1,4 +1,4 @@
-// One verification criterion's outcome (DESIGN §7) and the result of verifying a cycle.
+// One verification criterion's outcome (docs/verification.md) and the result of verifying a cycle.
 // The ids are a public contract: consumers key release rules and dashboards on them.
 
 import type { Phase } from './trace.js';
@@ -85,7 +85,7 @@ export function criterion(
   return { id, pass, measured: measured === null || !Number.isFinite(measured) ? null : round(measured, 6), limit, unit, detail };
 }
 
-/** Verdict rule of DESIGN §7: pass only if no criterion is false. */
+/** The verdict rule (docs/verification.md): pass only if no criterion is false. */
 export function verdictOf(criteria: readonly CriterionResult[]): 'pass' | 'fail' {
   return criteria.some((c) => c.pass === false) ? 'fail' : 'pass';
 }

@@ -1,4 +1,4 @@
-// The pure verification core (DESIGN §7): programs, trace format, criteria, report. No I/O, no clock.
+// The pure verification core (docs/verification.md): programs, trace format, criteria, report. No I/O, no clock.
 
 export type { Phase, TraceSample, CycleTrace, KnownGap, DeviceResult } from './trace.js';
 export { isReading } from './trace.js';
@@ -8,7 +8,7 @@ export type {
   SteamKind, ProgramKind, Equilibration, SteamProgram, WasherProgram, Program, ProgramOverride,
 } from './programs.js';
 export {
-  PRESETS, getProgram, isWasherProgram, mergeProgram, resolvePrograms, programProblems, ProgramError,
+  PRESETS, getProgram, knownProgramIds, isWasherProgram, mergeProgram, resolvePrograms, programProblems, ProgramError,
   STEAM_OVERRIDE_KEYS, WASHER_OVERRIDE_KEYS,
 } from './programs.js';
 export type {

@@ -1,9 +1,9 @@
-// Programs as data (DESIGN §7): the temperatures, times and limits a cycle is verified against.
+// Programs as data (docs/verification.md): the temperatures, times and limits a cycle is verified against.
 // Every number carries its source in reference/standards.md with its confidence tag:
 // [C] confirmed, [P] partly confirmed, [U] unconfirmed. [P]/[U] numbers are exactly the ones a site
 // may need to change, which is why programs are data and `mergeProgram` exists (config overrides).
 
-import { GatewayError } from '../errors.js';
+import { GatewayError } from '../../vocabulary/errors.js';
 import { criterionIds } from './criterion.js';
 
 export type SteamKind = 'steam' | 'bowie-dick' | 'leak-test';
@@ -170,6 +170,11 @@ export const PRESETS: Readonly<Record<string, Readonly<Program>>> = deepFreeze(
 );
 
 /** A built-in program, or undefined for an unknown id. */
+/** The program ids the gateway knows without a site config: the presets. */
+export function knownProgramIds(): ReadonlySet<string> {
+  return new Set(Object.keys(PRESETS));
+}
+
 export function getProgram(id: string): Readonly<Program> | undefined {
   return Object.hasOwn(PRESETS, id) ? PRESETS[id] : undefined;
 }

@@ -11,7 +11,7 @@ import { coldest, creditedDt, phaseSegments, type BandScan, type TraceView } fro
  */
 export function f0Minutes(v: TraceView): number {
   let sum = 0;
-  for (let i = 1; i < v.n; i++) {
+  for (let i = 1; i < v.count; i++) {
     const t = coldest(v, i - 1);
     if (t !== null) sum += 10 ** ((t - 121.1) / 10) * creditedDt(v, i);
   }
@@ -23,7 +23,7 @@ export function cycleStats(v: TraceView, plateau: BandScan | null, extra: { f0Mi
   let tMax = Number.NEGATIVE_INFINITY;
   let pMin = Number.POSITIVE_INFINITY;
   let pMax = Number.NEGATIVE_INFINITY;
-  for (const x of v.s) {
+  for (const x of v.samples) {
     for (const t of [x.temp_c, x.temp2_c]) {
       if (isReading(t)) {
         if (t < tMin) tMin = t;
@@ -43,10 +43,10 @@ export function cycleStats(v: TraceView, plateau: BandScan | null, extra: { f0Mi
     const total = (phaseSeconds[seg.phase] ?? 0) + seg.seconds;
     if (Number.isFinite(total)) phaseSeconds[seg.phase] = round(total, 6); // else: times out of order at the double range
   }
-  const first = v.s[0] as TraceSample | undefined;
-  const last = v.s[v.n - 1] as TraceSample | undefined;
+  const first = v.samples[0] as TraceSample | undefined;
+  const last = v.samples[v.count - 1] as TraceSample | undefined;
   const stats: CycleStats = {
-    samples: v.n,
+    samples: v.count,
     durationS: first && last && Number.isFinite(last.t - first.t) ? round(last.t - first.t, 6) : 0,
     maxGapS: v.maxGap ? round(v.maxGap.seconds, 6) : null,
     tempMinC: finite(tMin),

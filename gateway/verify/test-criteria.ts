@@ -11,10 +11,10 @@ import type { TraceView } from './trace-view.js';
  */
 function stabilisationBefore(v: TraceView, measureAt: number): { seconds: number; from: number } | null {
   let i = measureAt - 1;
-  if (i < 0 || (v.s[i] as TraceSample).phase !== 'leak-stabilize') return null;
-  while (i > 0 && (v.s[i - 1] as TraceSample).phase === 'leak-stabilize') i--;
-  const from = (v.s[i] as TraceSample).t;
-  return { seconds: (v.s[measureAt] as TraceSample).t - from, from };
+  if (i < 0 || (v.samples[i] as TraceSample).phase !== 'leak-stabilize') return null;
+  while (i > 0 && (v.samples[i - 1] as TraceSample).phase === 'leak-stabilize') i--;
+  const from = (v.samples[i] as TraceSample).t;
+  return { seconds: (v.samples[measureAt] as TraceSample).t - from, from };
 }
 
 /**
@@ -37,22 +37,22 @@ export function leakRate(v: TraceView, p: SteamProgram): CriterionResult {
   let inPhase = 0;
   // Least-squares sums, centred on the first point for numerical stability.
   let n = 0, sx = 0, sy = 0, sxx = 0, sxy = 0;
-  for (let i = 0; i < v.n; i++) {
-    const x = v.s[i] as TraceSample;
+  for (let i = 0; i < v.count; i++) {
+    const x = v.samples[i] as TraceSample;
     if (x.phase !== 'leak-measure') continue;
     inPhase++;
     if (firstInPhase < 0) firstInPhase = i;
     if (!isReading(x.pressure_kpa)) continue;
     if (first < 0) first = i;
     last = i;
-    const t = (x.t - (v.s[first] as TraceSample).t) / 60;
-    const y = x.pressure_kpa - ((v.s[first] as TraceSample).pressure_kpa as number);
+    const t = (x.t - (v.samples[first] as TraceSample).t) / 60;
+    const y = x.pressure_kpa - ((v.samples[first] as TraceSample).pressure_kpa as number);
     n++; sx += t; sy += y; sxx += t * t; sxy += t * y;
   }
   if (inPhase === 0) return c(false, null, "no 'leak-measure' phase in the trace: the test did not measure");
   if (first < 0 || first === last) return c(false, null, `${inPhase} 'leak-measure' sample(s) but fewer than 2 with a pressure reading`);
-  const a = v.s[first] as TraceSample;
-  const b = v.s[last] as TraceSample;
+  const a = v.samples[first] as TraceSample;
+  const b = v.samples[last] as TraceSample;
   const seconds = b.t - a.t;
   const rate = (((b.pressure_kpa as number) - (a.pressure_kpa as number)) * 60) / seconds;
   const denom = n * sxx - sx * sx;
@@ -81,7 +81,7 @@ export function leakRate(v: TraceView, p: SteamProgram): CriterionResult {
 /**
  * bowie_dick: the indicator sheet's result, entered by a person (the sensors cannot see it). Until it
  * is entered the criterion is null and the cycle's physical verdict stands alone; the daily release gate
- * (DESIGN §9) must ask for bowie_dick === true, not for verdict 'pass'.
+ * (gateway/load/README.md) must ask for bowie_dick === true, not for verdict 'pass'.
  */
 export function bowieDick(trace: CycleTrace): CriterionResult {
   const r = trace.indicators?.bowieDick;

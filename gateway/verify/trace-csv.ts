@@ -1,11 +1,11 @@
-// The trace CSV of DESIGN §6: `t_s,temp_c,pressure_kpa,phase` in any column order, optional `temp2_c` and
+// The trace CSV (docs/verification.md, "The trace format"): `t_s,temp_c,pressure_kpa,phase` in any column order, optional `temp2_c` and
 // `result`. An empty cell is "no reading" (null). Lines starting with `#` are comments; `# result: ok|fail|
 // aborted` (or a `result` column) carries the device's own result, so an exported cycle re-verifies to the
-// verdict the gateway gave it (DESIGN §11). Anything else that is not what the format says is an error with
+// verdict the gateway gave it (docs/verification.md). Anything else that is not what the format says is an error with
 // the line and column, worded for the engineer who exported the file, never a silently wrong trace.
 
-import { isPhase, ALL_PHASES } from '../../drivers/device-event.js';
-import { GatewayError } from '../errors.js';
+import { isPhase, ALL_PHASES } from '../../vocabulary/phases.js';
+import { GatewayError } from '../../vocabulary/errors.js';
 import type { DeviceResult, TraceSample } from './trace.js';
 
 const REQUIRED = ['t_s', 'temp_c', 'pressure_kpa', 'phase'] as const;
@@ -159,7 +159,7 @@ const fmt = (x: number | null | undefined): string => (typeof x === 'number' && 
 export interface TraceCsvOptions {
   /** Lines written first as `# …` comments. */
   comments?: readonly string[];
-  /** Written as `# result: ok|fail|aborted` (the comment form of DESIGN §11). */
+  /** Written as `# result: ok|fail|aborted` (the comment form, docs/verification.md). */
   deviceResult?: DeviceResult;
 }
 

@@ -7,8 +7,8 @@ import type { PhaseSegment } from './criterion.js';
 
 export interface TraceView {
   trace: CycleTrace;
-  s: readonly TraceSample[];
-  n: number;
+  samples: readonly TraceSample[];
+  count: number;
   maxGapS: number;
   hasPhases: boolean;
   /** Some sample has a load-probe reading: from then on every sample must have one to prove anything. */
@@ -93,7 +93,7 @@ export function buildView(trace: CycleTrace, maxGapS: number): TraceView {
       }
     }
   }
-  return { trace, s, n, maxGapS, hasPhases, hasProbe, hasPressure, disorderAt, breakBefore, knownGapBefore, maxGap };
+  return { trace, samples: s, count: n, maxGapS, hasPhases, hasProbe, hasPressure, disorderAt, breakBefore, knownGapBefore, maxGap };
 }
 
 /** First index whose t is > x (n if none). */
@@ -115,14 +115,14 @@ function firstAfter(s: readonly TraceSample[], x: number): number {
 export function longestRun(v: TraceView, ok: (i: number) => boolean): Run | null {
   let best: Run | null = null;
   let runStart = -1;
-  for (let i = 0; i < v.n; i++) {
-    if (!Number.isFinite((v.s[i] as TraceSample).t) || !ok(i)) {
+  for (let i = 0; i < v.count; i++) {
+    if (!Number.isFinite((v.samples[i] as TraceSample).t) || !ok(i)) {
       runStart = -1;
       continue;
     }
     if (runStart < 0 || v.breakBefore[i] === 1) runStart = i;
-    const start = (v.s[runStart] as TraceSample).t;
-    const end = (v.s[i] as TraceSample).t;
+    const start = (v.samples[runStart] as TraceSample).t;
+    const end = (v.samples[i] as TraceSample).t;
     if (!best || end - start > best.seconds) best = { i0: runStart, i1: i, start, end, seconds: end - start };
   }
   return best;
@@ -130,7 +130,7 @@ export function longestRun(v: TraceView, ok: (i: number) => boolean): Run | null
 
 /** Every temperature channel the trace has is present in this sample and inside [lo, hi]. */
 export function allInRange(v: TraceView, i: number, lo: number, hi: number): boolean {
-  const x = v.s[i] as TraceSample;
+  const x = v.samples[i] as TraceSample;
   if (!isReading(x.temp_c) || x.temp_c < lo || x.temp_c > hi) return false;
   if (!v.hasProbe) return true;
   return isReading(x.temp2_c) && x.temp2_c >= lo && x.temp2_c <= hi;
@@ -138,7 +138,7 @@ export function allInRange(v: TraceView, i: number, lo: number, hi: number): boo
 
 /** The coldest channel: what the least-heated point saw. Null when a channel the trace has is missing. */
 export function coldest(v: TraceView, i: number): number | null {
-  const x = v.s[i] as TraceSample;
+  const x = v.samples[i] as TraceSample;
   if (!isReading(x.temp_c)) return null;
   if (!v.hasProbe) return x.temp_c;
   return isReading(x.temp2_c) ? Math.min(x.temp_c, x.temp2_c) : null;
@@ -148,7 +148,7 @@ export type Channel = 'temp_c' | 'temp2_c';
 
 /** Where a reading was taken: sample index and channel. */
 export interface ReadingAt {
-  i: number;
+  index: number;
   channel: Channel;
 }
 
@@ -170,31 +170,31 @@ export interface BandScan {
  */
 export function bandScan(v: TraceView, mask: Uint8Array, lo: number, probeGraceS?: number): BandScan | null {
   let startIdx = -1;
-  for (let i = 0; i < v.n; i++) {
-    const t = (v.s[i] as TraceSample).temp_c;
+  for (let i = 0; i < v.count; i++) {
+    const t = (v.samples[i] as TraceSample).temp_c;
     if (mask[i] === 1 && isReading(t) && t >= lo) {
       startIdx = i;
       break;
     }
   }
   if (startIdx < 0) return null;
-  const startT = (v.s[startIdx] as TraceSample).t;
+  const startT = (v.samples[startIdx] as TraceSample).t;
   let min = Number.POSITIVE_INFINITY;
   let max = Number.NEGATIVE_INFINITY;
-  let minAt: ReadingAt = { i: startIdx, channel: 'temp_c' };
-  let maxAt: ReadingAt = { i: startIdx, channel: 'temp_c' };
+  let minAt: ReadingAt = { index: startIdx, channel: 'temp_c' };
+  let maxAt: ReadingAt = { index: startIdx, channel: 'temp_c' };
   let probeArrived = false;
-  for (let i = startIdx; i < v.n; i++) {
+  for (let i = startIdx; i < v.count; i++) {
     if (mask[i] !== 1) continue;
-    const x = v.s[i] as TraceSample;
+    const x = v.samples[i] as TraceSample;
     if (isReading(x.temp_c)) {
-      if (x.temp_c < min) [min, minAt] = [x.temp_c, { i, channel: 'temp_c' }];
-      if (x.temp_c > max) [max, maxAt] = [x.temp_c, { i, channel: 'temp_c' }];
+      if (x.temp_c < min) [min, minAt] = [x.temp_c, { index: i, channel: 'temp_c' }];
+      if (x.temp_c > max) [max, maxAt] = [x.temp_c, { index: i, channel: 'temp_c' }];
     }
     if (v.hasProbe && isReading(x.temp2_c)) {
       probeArrived = probeGraceS === undefined ? probeArrived || x.temp2_c >= lo : x.t - startT >= probeGraceS;
-      if (x.temp2_c > max) [max, maxAt] = [x.temp2_c, { i, channel: 'temp2_c' }];
-      if (probeArrived && x.temp2_c < min) [min, minAt] = [x.temp2_c, { i, channel: 'temp2_c' }];
+      if (x.temp2_c > max) [max, maxAt] = [x.temp2_c, { index: i, channel: 'temp2_c' }];
+      if (probeArrived && x.temp2_c < min) [min, minAt] = [x.temp2_c, { index: i, channel: 'temp2_c' }];
     }
   }
   return { startIdx, startT, min, max, minAt, maxAt };
@@ -202,8 +202,8 @@ export function bandScan(v: TraceView, mask: Uint8Array, lo: number, probeGraceS
 
 /** Mask of samples in a phase. */
 export function phaseMask(v: TraceView, phase: Phase): Uint8Array {
-  const m = new Uint8Array(v.n);
-  for (let i = 0; i < v.n; i++) if ((v.s[i] as TraceSample).phase === phase) m[i] = 1;
+  const m = new Uint8Array(v.count);
+  for (let i = 0; i < v.count; i++) if ((v.samples[i] as TraceSample).phase === phase) m[i] = 1;
   return m;
 }
 
@@ -216,10 +216,10 @@ export function maskCount(m: Uint8Array): number {
 /** Consecutive runs of one phase, in order (a phase may recur, e.g. conditioning pulses). */
 export function phaseSegments(v: TraceView): PhaseSegment[] {
   const out: PhaseSegment[] = [];
-  if (!v.hasPhases || v.n === 0) return out;
+  if (!v.hasPhases || v.count === 0) return out;
   let cur: PhaseSegment | null = null;
-  for (let i = 0; i < v.n; i++) {
-    const x = v.s[i] as TraceSample;
+  for (let i = 0; i < v.count; i++) {
+    const x = v.samples[i] as TraceSample;
     if (!Number.isFinite(x.t)) continue; // a sample without a usable time has no place on the time line
     const phase = x.phase ?? null;
     if (!cur || cur.phase !== phase) {
@@ -232,8 +232,8 @@ export function phaseSegments(v: TraceView): PhaseSegment[] {
     }
   }
   if (cur) {
-    for (let i = v.n - 1; i >= 0; i--) {
-      const t = (v.s[i] as TraceSample).t;
+    for (let i = v.count - 1; i >= 0; i--) {
+      const t = (v.samples[i] as TraceSample).t;
       if (Number.isFinite(t)) {
         cur.end = t;
         break;
@@ -250,6 +250,6 @@ const span = (a: number, b: number): number => (Number.isFinite(b - a) ? b - a :
 /** The interval credited to sample i−1 → i when integrating: capped at maxGapS, zero across a known gap. */
 export function creditedDt(v: TraceView, i: number): number {
   if (i <= 0 || v.disorderAt >= 0 || v.knownGapBefore[i] === 1) return 0;
-  const dt = (v.s[i] as TraceSample).t - (v.s[i - 1] as TraceSample).t;
+  const dt = (v.samples[i] as TraceSample).t - (v.samples[i - 1] as TraceSample).t;
   return Math.min(dt, v.maxGapS);
 }

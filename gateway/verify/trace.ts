@@ -1,6 +1,6 @@
 // What the verifier reads: one finished cycle as samples plus the facts the gateway knows about it.
 
-import type { Phase } from '../../drivers/device-event.js';
+import type { Phase } from '../../vocabulary/phases.js';
 
 export type { Phase };
 

@@ -1,7 +1,7 @@
 // Verifying a cycle from a machine's summary ticket (min/max and phase times, no samples): criteria the
 // ticket proves are judged, the rest are `null` "summary ticket: not provable" (docs/devices.md,
 // "Summary tickets: what they prove"). Whether a null blocks release is the program's `requireProof`.
-import type { SummaryEvent } from '../../drivers/summary-event.js';
+import type { SummaryEvent } from '../../vocabulary/summary-event.js';
 import { criterion, verdictOf, type CriterionResult, type VerificationResult } from './criterion.js';
 import type { SteamProgram } from './programs.js';
 import { applyRequiredProof } from './required-proof.js';

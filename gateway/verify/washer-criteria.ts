@@ -15,8 +15,8 @@ import { isReading, type TraceSample } from './trace.js';
 import { bandScan, coldest, creditedDt, longestRun, maskCount, phaseMask, type BandScan, type Run, type TraceView } from './trace-view.js';
 
 export interface WasherAnalysis {
-  v: TraceView;
-  p: WasherProgram;
+  view: TraceView;
+  program: WasherProgram;
   disinfect: Uint8Array;
   disinfectSize: number;
   /** A0 over the disinfect phase (s), see a0Seconds. */
@@ -44,8 +44,8 @@ export const a0Rate = (tempC: number): number => 10 ** ((tempC - 80) / 10);
  */
 export function a0Seconds(v: TraceView, mask: Uint8Array, thresholdC: number): number {
   let sum = 0;
-  let prev = v.n > 0 && mask[0] === 1 ? coldest(v, 0) : null;
-  for (let i = 1; i < v.n; i++) {
+  let prev = v.count > 0 && mask[0] === 1 ? coldest(v, 0) : null;
+  for (let i = 1; i < v.count; i++) {
     const cur = mask[i] === 1 ? coldest(v, i) : null;
     if (prev !== null && cur !== null && prev >= thresholdC && cur >= thresholdC && mask[i - 1] === 1) {
       sum += ((a0Rate(prev) + a0Rate(cur)) / 2) * creditedDt(v, i);
@@ -64,7 +64,7 @@ export function analyzeWasher(v: TraceView, p: WasherProgram): WasherAnalysis {
   });
   const a0 = a0Seconds(v, disinfect, p.a0ThresholdC);
   return {
-    v, p, disinfect, disinfectSize: maskCount(disinfect), a0, atTemp,
+    view: v, program: p, disinfect, disinfectSize: maskCount(disinfect), a0, atTemp,
     band: bandScan(v, disinfect, p.disinfectTempC),
     stage: bandScan(v, disinfect, Number.NEGATIVE_INFINITY),
     a0Route: a0 >= p.a0Min,
@@ -74,57 +74,57 @@ export function analyzeWasher(v: TraceView, p: WasherProgram): WasherAnalysis {
 
 /** Why a disinfect-stage criterion cannot be judged, or null when it can. */
 function noStage(a: WasherAnalysis): string | null {
-  if (!a.v.hasPhases) return 'the trace has no phases: the disinfection stage cannot be told from drying';
+  if (!a.view.hasPhases) return 'the trace has no phases: the disinfection stage cannot be told from drying';
   if (a.disinfectSize === 0) return "the trace has no 'disinfect' phase";
   return null;
 }
 
 export function a0Criterion(a: WasherAnalysis): CriterionResult {
   const why = noStage(a);
-  if (why) return criterion('a0', false, null, a.p.a0Min, 's', why);
-  const channel = a.v.hasProbe ? 'coldest of both sensors' : 'temp_c';
-  const what = `A0 ${fmtNum(a.a0, 0)} s over the disinfect phase (${channel} ≥ ${fmtNum(a.p.a0ThresholdC)} °C, z = 10 K)`;
-  if (a.a0Route) return criterion('a0', true, a.a0, a.p.a0Min, 's', what);
-  if (a.timeRoute) return criterion('a0', null, a.a0, a.p.a0Min, 's', `${what}, below ${fmtNum(a.p.a0Min)}: not needed, the load is disinfected by time at temperature (disinfect_time)`);
-  return criterion('a0', false, a.a0, a.p.a0Min, 's', `${what}, below ${fmtNum(a.p.a0Min)}, and the time at temperature is not met either`);
+  if (why) return criterion('a0', false, null, a.program.a0Min, 's', why);
+  const channel = a.view.hasProbe ? 'coldest of both sensors' : 'temp_c';
+  const what = `A0 ${fmtNum(a.a0, 0)} s over the disinfect phase (${channel} ≥ ${fmtNum(a.program.a0ThresholdC)} °C, z = 10 K)`;
+  if (a.a0Route) return criterion('a0', true, a.a0, a.program.a0Min, 's', what);
+  if (a.timeRoute) return criterion('a0', null, a.a0, a.program.a0Min, 's', `${what}, below ${fmtNum(a.program.a0Min)}: not needed, the load is disinfected by time at temperature (disinfect_time)`);
+  return criterion('a0', false, a.a0, a.program.a0Min, 's', `${what}, below ${fmtNum(a.program.a0Min)}, and the time at temperature is not met either`);
 }
 
 /** The band: its upper limit always; its lower limit only when the time route carries (A0 integrates dips). */
 export function disinfectTemp(a: WasherAnalysis): CriterionResult {
-  const lo = a.p.disinfectTempC;
-  const hi = lo + a.p.disinfectBandK;
+  const lo = a.program.disinfectTempC;
+  const hi = lo + a.program.disinfectBandK;
   const why = noStage(a);
   if (why) return criterion('disinfect_temp', false, null, `${fmtNum(lo)}–${fmtNum(hi)} °C`, 'K', why);
   if (a.a0Route) {
-    return bandCriterion('disinfect_temp', a.v, a.stage, lo, hi, 'disinfect', "no temperature reading in the 'disinfect' phase",
+    return bandCriterion('disinfect_temp', a.view, a.stage, lo, hi, 'disinfect', "no temperature reading in the 'disinfect' phase",
       { reference: 'temp_c', upperOnly: `A0 route: the lower limit ${fmtNum(lo)} °C does not apply` });
   }
-  return bandCriterion('disinfect_temp', a.v, a.band, lo, hi, 'disinfect',
+  return bandCriterion('disinfect_temp', a.view, a.band, lo, hi, 'disinfect',
     `the temperature never reached ${fmtNum(lo)} °C in the disinfect phase`, { reference: 'temp_c' });
 }
 
 export function disinfectTime(a: WasherAnalysis): CriterionResult {
-  const limit = a.p.disinfectMinS;
+  const limit = a.program.disinfectMinS;
   const why = noStage(a);
   if (why) return criterion('disinfect_time', false, null, limit, 's', why);
   const r = a.atTemp;
-  const alt = a.a0Route ? `; not needed: the load is disinfected by the A0 route (A0 ${fmtNum(a.a0, 0)} ≥ ${fmtNum(a.p.a0Min)})` : '';
+  const alt = a.a0Route ? `; not needed: the load is disinfected by the A0 route (A0 ${fmtNum(a.a0, 0)} ≥ ${fmtNum(a.program.a0Min)})` : '';
   if (!r) {
-    return criterion('disinfect_time', a.a0Route ? null : false, null, limit, 's', `the temperature never reached ${fmtNum(a.p.disinfectTempC)} °C in the disinfect phase${alt}`);
+    return criterion('disinfect_time', a.a0Route ? null : false, null, limit, 's', `the temperature never reached ${fmtNum(a.program.disinfectTempC)} °C in the disinfect phase${alt}`);
   }
-  const what = `≥ ${fmtNum(a.p.disinfectTempC)} °C continuously t=${fmtNum(r.start)}–${fmtNum(r.end)} s (${fmtNum(r.seconds)} s)`;
+  const what = `≥ ${fmtNum(a.program.disinfectTempC)} °C continuously t=${fmtNum(r.start)}–${fmtNum(r.end)} s (${fmtNum(r.seconds)} s)`;
   if (a.timeRoute) return criterion('disinfect_time', true, r.seconds, limit, 's', what);
   return criterion('disinfect_time', a.a0Route ? null : false, r.seconds, limit, 's', `${what}, shorter than ${fmtNum(limit)} s${alt}`);
 }
 
 /** prewash_temp (W3): the hottest reading in the prewash stays below prewashMaxC. */
 export function prewashTemp(a: WasherAnalysis): CriterionResult {
-  const limit = a.p.prewashMaxC;
+  const limit = a.program.prewashMaxC;
   let count = 0;
   let max = Number.NEGATIVE_INFINITY;
   let at = -1;
-  for (let i = 0; i < a.v.n; i++) {
-    const x = a.v.s[i] as TraceSample;
+  for (let i = 0; i < a.view.count; i++) {
+    const x = a.view.samples[i] as TraceSample;
     if (x.phase !== 'prewash') continue;
     count++;
     for (const t of [x.temp_c, x.temp2_c]) {
@@ -136,7 +136,7 @@ export function prewashTemp(a: WasherAnalysis): CriterionResult {
   }
   if (count === 0) return criterion('prewash_temp', null, null, limit, '°C', 'no prewash phase in the trace');
   if (at < 0) return criterion('prewash_temp', false, null, limit, '°C', `${count} prewash samples, none with a temperature reading`);
-  const t = (a.v.s[at] as TraceSample).t;
+  const t = (a.view.samples[at] as TraceSample).t;
   const pass = max < limit;
   return criterion('prewash_temp', pass, max, limit, '°C',
     `prewash max ${fmtNum(max)} °C at t=${fmtNum(t)} s${pass ? '' : `: at or above ${fmtNum(limit)} °C proteins coagulate`}`);

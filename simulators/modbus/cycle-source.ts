@@ -20,7 +20,7 @@ export interface ModbusCycleSample {
   temp2_c?: number;
   /** kPa absolute; absent = no pressure sensor (washer). */
   pressure_kpa?: number;
-  /** A canonical phase of the machine's kind (DESIGN §4). */
+  /** A canonical phase of the machine's kind (docs/architecture.md). */
   phase: string;
 }
 
@@ -46,7 +46,7 @@ export interface CycleSource {
   cycle(index: number): ModbusCycle;
 }
 
-/** Faults a machine model produces (the Modbus wire faults are separate, see modbus-autoclave.ts). */
+/** Faults a machine model produces (the Modbus wire faults are separate, see modbus-machine.ts). */
 export function cycleSource(kind: MachineKind, programId: string, opts: { seed: number; modelFault?: string }): CycleSource {
   return kind === 'washer' ? washerSource(programId, opts) : steamSource(programId, opts);
 }

@@ -5,7 +5,7 @@
 export const EXCEPTION = { illegalFunction: 1, illegalAddress: 2, illegalValue: 3, deviceFailure: 4, busy: 6 } as const;
 
 /** Register values by address; undefined = no such register. The simulated devices serve one image on
- * both functions (input registers per DESIGN §4.1, mirrored as holding registers for maps that use 3). */
+ * both functions (input registers per the default map, docs/devices.md, mirrored as holding registers for maps that use 3). */
 export type RegisterReader = (fn: 3 | 4, address: number) => number | undefined;
 
 export function exceptionPdu(functionCode: number, exceptionCode: number): Buffer {

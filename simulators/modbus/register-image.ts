@@ -1,7 +1,9 @@
-// The DESIGN §4.1 default Modbus map from the device side: a machine state -> the 14 input registers
+// The default Modbus map (docs/devices.md) from the device side: a machine state -> the 14 input registers
 // the simulators serve (phase code, cycle number, program, temperatures °C × 100 with −32768/32767
 // sentinels, pressures kPa × 10, F0/A0, alarm, result, clock). The driver's decoder reads the same
 // contract (drivers/modbus/register-map.ts); a test decodes these images with it.
+
+import { IDLE_PHASE_CODE, STEAM_PHASE_CODES, WASHER_PHASE_CODES } from '../../vocabulary/phases.js';
 
 export type MachineKind = 'autoclave' | 'washer';
 
@@ -9,19 +11,13 @@ export const REGISTER_COUNT = 14;
 export const TEMP_OPEN = -32768;
 export const TEMP_SHORT = 32767;
 
-const STEAM_CODES: Readonly<Record<string, number>> = {
-  conditioning: 1, heating: 2, sterilizing: 3, exhaust: 4, drying: 5, aeration: 6, complete: 7, fault: 8,
-  'leak-stabilize': 20, 'leak-measure': 21,
-};
-const WASHER_CODES: Readonly<Record<string, number>> = {
-  prewash: 10, wash: 11, neutralize: 12, rinse: 13, disinfect: 14, drying: 15, complete: 16, fault: 17,
-};
 export const RESULT_CODES = { running: 0, ok: 1, failed: 2, aborted: 3 } as const;
 
 /** Phase register value of a canonical phase on this kind of machine; 0 is idle. */
 export function phaseCode(kind: MachineKind, phase: string | 'idle'): number {
-  if (phase === 'idle') return 0;
-  const code = (kind === 'washer' ? WASHER_CODES : STEAM_CODES)[phase];
+  if (phase === 'idle') return IDLE_PHASE_CODE;
+  const codes: Readonly<Record<string, number>> = kind === 'washer' ? WASHER_PHASE_CODES : STEAM_PHASE_CODES;
+  const code = Object.hasOwn(codes, phase) ? codes[phase] : undefined;
   if (code === undefined) throw new Error(`a simulated ${kind} has no phase '${phase}'`);
   return code;
 }

@@ -1,15 +1,13 @@
 // One simulated (or replayed) steam-sterilizer cycle: what the protocol front-ends render
-// (printer ticket now, Modbus registers later). Times are seconds from cycle start, pressure absolute.
+// (printer ticket, the Modbus front-end in simulators/modbus/). Times are seconds from cycle start,
+// pressure absolute.
 
-/** Canonical steam and test-cycle phases (DESIGN §4). */
-export type SteamCyclePhase =
-  | 'conditioning' | 'heating' | 'sterilizing' | 'exhaust' | 'drying' | 'aeration' | 'complete' | 'fault'
-  | 'leak-stabilize' | 'leak-measure';
+import { STEAM_PHASES, TEST_PHASES, type SteamPhase, type TestPhase } from '../../vocabulary/phases.js';
 
-export const STEAM_CYCLE_PHASES: readonly SteamCyclePhase[] = [
-  'conditioning', 'heating', 'sterilizing', 'exhaust', 'drying', 'aeration', 'complete', 'fault',
-  'leak-stabilize', 'leak-measure',
-];
+/** Canonical steam and test-cycle phases (the shared vocabulary). */
+export type SteamCyclePhase = SteamPhase | TestPhase;
+
+export const STEAM_CYCLE_PHASES: readonly SteamCyclePhase[] = [...STEAM_PHASES, ...TEST_PHASES];
 
 /** A machine sub-step inside a phase, for front-ends that print them (ticket `PULSE2 VAC`). */
 export type CycleStep = `pulse${number}-vac` | `pulse${number}-steam` | 'vent' | 'evacuate';

@@ -1,7 +1,9 @@
-// The programs the simulated autoclave knows: the DESIGN §7 steam presets with the program number
+// The programs the simulated autoclave knows: the steam presets (docs/verification.md) with the program number
 // it prints on its ticket (docs/devices.md: the built-in program map) and how long it runs each stage.
 // `minHoldS` is the program's minimum holding time; the machine holds a little longer (`holdS`),
 // as real controllers do, so a correct cycle passes `hold_time` with margin.
+
+import { programById, programNumbers, withProgramNumbers, type WithoutNumber } from '../shared/program-list.js';
 
 export type SteamProgramId =
   | 'steam-134-4'
@@ -44,28 +46,27 @@ export interface LeakTestProgram extends ProgramBase {
 
 export type SteamProgram = PlateauProgram | LeakTestProgram;
 
-export const STEAM_PROGRAMS: readonly SteamProgram[] = [
-  { id: 'steam-134-4', programNo: 1, text: '134C INSTR', kind: 'sterilize', setTempC: 134, minHoldS: 240, holdS: 270, dryingS: 120 },
-  { id: 'steam-121-20', programNo: 2, text: '121C 20MIN', kind: 'sterilize', setTempC: 121, minHoldS: 1200, holdS: 1230, dryingS: 420 },
-  { id: 'steam-134-18', programNo: 3, text: '134C PRION 18MIN', kind: 'sterilize', setTempC: 134, minHoldS: 1080, holdS: 1110, dryingS: 480 },
-  { id: 'steam-121-15', programNo: 4, text: '121C 15MIN', kind: 'sterilize', setTempC: 121, minHoldS: 900, holdS: 930, dryingS: 420 },
-  { id: 'bowie-dick-134', programNo: 7, text: 'BOWIE-DICK TEST', kind: 'bowie-dick', setTempC: 134, minHoldS: 210, holdS: 225, dryingS: 120 },
+const UNNUMBERED: readonly WithoutNumber<SteamProgram>[] = [
+  { id: 'steam-134-4', text: '134C INSTR', kind: 'sterilize', setTempC: 134, minHoldS: 240, holdS: 270, dryingS: 120 },
+  { id: 'steam-121-20', text: '121C 20MIN', kind: 'sterilize', setTempC: 121, minHoldS: 1200, holdS: 1230, dryingS: 420 },
+  { id: 'steam-134-18', text: '134C PRION 18MIN', kind: 'sterilize', setTempC: 134, minHoldS: 1080, holdS: 1110, dryingS: 480 },
+  { id: 'steam-121-15', text: '121C 15MIN', kind: 'sterilize', setTempC: 121, minHoldS: 900, holdS: 930, dryingS: 420 },
+  { id: 'bowie-dick-134', text: 'BOWIE-DICK TEST', kind: 'bowie-dick', setTempC: 134, minHoldS: 210, holdS: 225, dryingS: 120 },
   {
-    id: 'leak-test', programNo: 8, text: 'VACUUM LEAK TEST', kind: 'leak-test', setTempC: null,
+    id: 'leak-test', text: 'VACUUM LEAK TEST', kind: 'leak-test', setTempC: null,
     evacuateToKpa: 5, stabilizeS: 300, measureS: 600, riseKpaPerMin: 0.05,
   },
 ];
 
+/** The programs, each with its built-in device program number (vocabulary/program-numbers.ts). */
+export const STEAM_PROGRAMS: readonly SteamProgram[] = withProgramNumbers<SteamProgram>(UNNUMBERED);
+
 export const STEAM_PROGRAM_IDS: readonly SteamProgramId[] = STEAM_PROGRAMS.map((p) => p.id);
 
 /** Program number -> program id, as printed by the simulator (the gateway's built-in `programMap`). */
-export const STEAM_PROGRAM_NUMBERS: Readonly<Record<number, SteamProgramId>> = Object.fromEntries(
-  STEAM_PROGRAMS.map((p) => [p.programNo, p.id]),
-);
+export const STEAM_PROGRAM_NUMBERS: Readonly<Record<number, SteamProgramId>> = programNumbers(STEAM_PROGRAMS);
 
 /** The program with this id; throws naming the valid ids otherwise. */
 export function steamProgram(id: string): SteamProgram {
-  const found = STEAM_PROGRAMS.find((p) => p.id === id);
-  if (!found) throw new Error(`unknown autoclave program '${id}'; valid programs: ${STEAM_PROGRAM_IDS.join(', ')}`);
-  return found;
+  return programById(STEAM_PROGRAMS, id, 'autoclave');
 }

@@ -1,4 +1,4 @@
-// Replay of a recorded steam trace (DESIGN §6: `t_s,temp_c,pressure_kpa,phase[,temp2_c]`) as the same
+// Replay of a recorded steam trace (docs/verification.md: `t_s,temp_c,pressure_kpa,phase[,temp2_c]`) as the same
 // sample stream the physics model produces, so any front-end (printer ticket, Modbus) can play it back.
 // A small reader of its own: simulators may import nothing from gateway/ but the steam table.
 // The ticket has one temperature column, so `temp2_c` is read and validated but not replayed.
@@ -21,7 +21,7 @@ function num(raw: string | undefined, what: string, where: string): number {
 /** Parses trace CSV text into a cycle. Throws an Error naming the line for anything it cannot replay. */
 export function parseTraceCsv(text: string, programId = 'replay', source = 'trace'): SteamCycle {
   const rows = text.replace(/^\uFEFF/, '').split(/\r\n|\n|\r/);
-  // `#` lines are comments (DESIGN §11: `db export --format csv` begins each trace with some).
+  // `#` lines are comments (docs/verification.md: `db export --format csv` begins each trace with some).
   const isComment = (row: string): boolean => row.trimStart().startsWith('#');
   const headerAt = rows.findIndex((r) => r.trim() !== '' && !isComment(r));
   const header = (rows[headerAt] ?? '').split(',').map((h) => h.trim());

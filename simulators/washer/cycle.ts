@@ -3,16 +3,15 @@
 // overlap (programId, samples[].t/temp_c/phase, alarms, result, durationS); a washer has no chamber
 // pressure, and carries a load probe (temp2_c) and the program number it serves as Modbus register 3.
 
+import { WASHER_PHASES, type WasherPhase } from '../../vocabulary/phases.js';
 import type { CycleAlarm } from '../steam/cycle.js';
 
 export type { CycleAlarm };
 
-/** Canonical washer phases (DESIGN §4). */
-export type WasherCyclePhase = 'prewash' | 'wash' | 'neutralize' | 'rinse' | 'disinfect' | 'drying' | 'complete' | 'fault';
+/** Canonical washer phases (the shared vocabulary). */
+export type WasherCyclePhase = WasherPhase;
 
-export const WASHER_CYCLE_PHASES: readonly WasherCyclePhase[] = [
-  'prewash', 'wash', 'neutralize', 'rinse', 'disinfect', 'drying', 'complete', 'fault',
-];
+export const WASHER_CYCLE_PHASES: readonly WasherCyclePhase[] = WASHER_PHASES;
 
 export interface WasherCycleSample {
   /** Seconds from cycle start. */

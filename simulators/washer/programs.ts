@@ -1,8 +1,10 @@
-// The programs the simulated washer-disinfector knows: the DESIGN §7 washer presets with the program number
+// The programs the simulated washer-disinfector knows: the washer presets (docs/verification.md) with the program number
 // it prints on its ticket (the gateway's built-in program map: 11, 12) and how long it runs each stage
 // (reference/standards.md §6.2). `minHoldS` is the program's minimum time at `disinfectTempC`; the machine
 // holds a little longer (`holdS`), timed from its colder sensor reaching `disinfectTempC`, so a correct
 // cycle passes disinfect_time and a0 with margin.
+
+import { programById, programNumbers, withProgramNumbers, type WithoutNumber } from '../shared/program-list.js';
 
 export type WasherProgramId = 'washer-a0-600' | 'washer-a0-3000';
 
@@ -54,21 +56,20 @@ const STAGES: WasherStages = {
   dryingAirC: 110,
 };
 
-export const WASHER_PROGRAMS: readonly WasherSimProgram[] = [
-  { id: 'washer-a0-600', programNo: 11, text: 'A0 600 INSTR', a0Min: 600, disinfectTempC: 90, disinfectSetC: 91.3, minHoldS: 60, holdS: 90, stages: STAGES },
-  { id: 'washer-a0-3000', programNo: 12, text: 'A0 3000 INSTR', a0Min: 3000, disinfectTempC: 90, disinfectSetC: 91.3, minHoldS: 300, holdS: 330, stages: STAGES },
+const UNNUMBERED: readonly WithoutNumber<WasherSimProgram>[] = [
+  { id: 'washer-a0-600', text: 'A0 600 INSTR', a0Min: 600, disinfectTempC: 90, disinfectSetC: 91.3, minHoldS: 60, holdS: 90, stages: STAGES },
+  { id: 'washer-a0-3000', text: 'A0 3000 INSTR', a0Min: 3000, disinfectTempC: 90, disinfectSetC: 91.3, minHoldS: 300, holdS: 330, stages: STAGES },
 ];
+
+/** The programs, each with its built-in device program number (vocabulary/program-numbers.ts). */
+export const WASHER_PROGRAMS: readonly WasherSimProgram[] = withProgramNumbers<WasherSimProgram>(UNNUMBERED);
 
 export const WASHER_PROGRAM_IDS: readonly WasherProgramId[] = WASHER_PROGRAMS.map((p) => p.id);
 
 /** Program number -> program id, as printed by the simulator (the gateway's built-in `programMap`). */
-export const WASHER_PROGRAM_NUMBERS: Readonly<Record<number, WasherProgramId>> = Object.fromEntries(
-  WASHER_PROGRAMS.map((p) => [p.programNo, p.id]),
-);
+export const WASHER_PROGRAM_NUMBERS: Readonly<Record<number, WasherProgramId>> = programNumbers(WASHER_PROGRAMS);
 
 /** The program with this id; throws naming the valid ids otherwise. */
 export function washerProgram(id: string): WasherSimProgram {
-  const found = WASHER_PROGRAMS.find((p) => p.id === id);
-  if (!found) throw new Error(`unknown washer program '${id}'; valid programs: ${WASHER_PROGRAM_IDS.join(', ')}`);
-  return found;
+  return programById(WASHER_PROGRAMS, id, 'washer');
 }

@@ -5,7 +5,7 @@
 //   - the first line names a WASHER instead of a STERILIZER;
 //   - the phase labels PREWASH, WASH, NEUTRALIZE, RINSE, DISINFECT (DRYING, END, FAULT as for steam);
 //   - the pressure column prints `-`: a washer chamber is not a pressure vessel, and a 0.0 would be
-//     recorded as one atmosphere absolute, where a washer trace has no pressure (DESIGN §6);
+//     recorded as one atmosphere absolute, where a washer trace has no pressure (docs/verification.md);
 //   - a fifth column T2(C), the load probe (the verifier judges the colder sensor);
 //   - the machine's summary `DISINF TEMP MIN/MAX`, `DISINF TIME … A0: n`.
 // Pure: no clock, no I/O. Times are the washer's local clock (the process TZ).

@@ -9,7 +9,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { Mosquitto, MqttCollector } from '../helpers/mosquitto.js';
 import { ROOT, ptyPair, startCli, startProcess, tempDir, writeConfig, type Proc } from '../helpers/cli.js';
 import { assertPayloadValid } from '../helpers/payload-schemas.js';
-import { parsePublicKey, verifyRecords } from '../../gateway/commands/verify-record.js';
+import { parsePublicKey, verifyRecords } from '../../cli/commands/verify-record.js';
 import type { SignedRecord } from '../../gateway/store/index.js';
 
 const SITE = 'cons';

@@ -8,7 +8,8 @@ import path from 'node:path';
 import mqtt from 'mqtt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CLI, ROOT, runCli, startCli, tempDir } from '../helpers/cli.js';
-import { Mosquitto, freePort, waitUntil } from '../helpers/mosquitto.js';
+import { Mosquitto, freePort } from '../helpers/mosquitto.js';
+import { until } from '../helpers/until.js';
 
 const SITE = 'sterilink/v1/acc/gw1';
 const json = (x: unknown) => JSON.stringify(x);
@@ -164,14 +165,14 @@ describe('sterilink watch on a terminal (tmux)', () => {
     // pane then stays open (sleep) so the cursor and screen state can be read from tmux.
     const cmd = `trap true INT; ${quote(process.execPath)} ${quote(CLI)} watch --url ${broker.url} --site acc; echo watch-exit=$?; sleep 600`;
     tmux('-f', '/dev/null', 'new-session', '-d', '-s', 'w', '-x', '100', '-y', '30', '-c', ROOT, cmd);
-    await waitUntil(() => /\nAC-01 +up +sterilizing +steam-134-4 +1042 /.test(screen()), 20_000, 'the retained state on screen', 100);
+    await until(() => /\nAC-01 +up +sterilizing +steam-134-4 +1042 /.test(screen()), 20_000, 'the retained state on screen', 100);
     expect(terminal()).toBe('0 1'); // cursor hidden, alternate screen
 
     // Telemetry into the running cycle: the row and the chart follow, on the same screen.
     const t0 = Date.now();
     let i = 0;
     await publishDuring(
-      waitUntil(() => /\nAC-01 +up +sterilizing +steam-134-4 +1042 +134\.8 +313\.2 +\+0\.5 +\d+\/240 /.test(screen()), 20_000, 'the new temperature on screen', 100),
+      until(() => /\nAC-01 +up +sterilizing +steam-134-4 +1042 +134\.8 +313\.2 +\+0\.5 +\d+\/240 /.test(screen()), 20_000, 'the new temperature on screen', 100),
       () => [[`${SITE}/device/AC-01/telemetry`, telemetry(i++ < 3 ? 134.4 : 134.8, new Date(t0 + i * 1000))]],
     );
     const shown = screen();
@@ -182,7 +183,7 @@ describe('sterilink watch on a terminal (tmux)', () => {
     console.log(`watch on a 100×30 tmux pane:\n${shown.trimEnd()}`);
 
     tmux('send-keys', '-t', 'w', 'C-c');
-    await waitUntil(() => screen().includes('watch-exit=0'), 10_000, 'watch to exit 0 after Ctrl-C', 100);
+    await until(() => screen().includes('watch-exit=0'), 10_000, 'watch to exit 0 after Ctrl-C', 100);
     expect(terminal()).toBe('1 0'); // cursor shown, main screen back
     expect(screen()).not.toContain('DEVICE');
   });

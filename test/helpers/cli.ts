@@ -8,7 +8,7 @@ import { ROOT, startProcess, type Proc } from './process.js';
 
 export { ROOT, ptyPair, startProcess, tempDir, type Proc, type PtyPair } from './process.js';
 
-export const CLI = path.join(ROOT, 'dist/gateway/cli.js');
+export const CLI = path.join(ROOT, 'dist/cli/sterilink.js');
 
 /** `sterilink ARGS` in the background. */
 export function startCli(args: string[], env?: NodeJS.ProcessEnv): Proc {

@@ -1,6 +1,6 @@
 // Collects a driver's DeviceEvents (pass `push` as its onEvent) and lets a test await them: every wait
 // resolves on an event already seen or still to come, and fails after a ceiling naming what it wanted.
-import type { DeviceEvent } from '../../drivers/device-event.js';
+import type { DeviceEvent } from '../../vocabulary/device-event.js';
 
 type Of<K extends DeviceEvent['kind']> = Extract<DeviceEvent, { kind: K }>;
 

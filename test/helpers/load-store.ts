@@ -5,7 +5,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import pino, { type Logger } from 'pino';
-import type { BiResultEvent } from '../../drivers/device-event.js';
+import type { BiResultEvent } from '../../vocabulary/device-event.js';
 import type { LoadPolicy } from '../../gateway/load/load-policy.js';
 import { LoadWorkflow, type ScanResult } from '../../gateway/load/load-workflow.js';
 import type { SignedRecord } from '../../gateway/store/record.js';

@@ -4,10 +4,10 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pino, type Logger } from 'pino';
-import type { DeviceEvent } from '../../drivers/device-event.js';
+import type { DeviceEvent } from '../../vocabulary/device-event.js';
 import { ModbusBusRegistry } from '../../drivers/modbus/bus-registry.js';
-import { ModbusDriver, type ModbusDriverOptions } from '../../drivers/modbus/modbus-driver.js';
-import { runModbusSimulator, type ModbusSimulatorOptions } from '../../simulators/modbus-autoclave.js';
+import { ModbusDriver, type ModbusDriverOptions } from '../../drivers/modbus/driver.js';
+import { runModbusSimulator, type ModbusSimulatorOptions } from '../../simulators/modbus-machine.js';
 import { ptyPaths, startPty, type Proc } from './process.js';
 
 const cleanups: Array<() => Promise<void>> = [];
@@ -61,9 +61,9 @@ export function captureLogger(level = 'debug'): { logger: Logger; lines: LogLine
 }
 
 /** A driver with its own bus registry, stopped at cleanup. */
-export async function startDriver(opts: Omit<ModbusDriverOptions, 'logger' | 'now' | 'onEvent'> & { logger?: Logger; events?: Events }): Promise<{ driver: ModbusDriver; events: Events }> {
+export async function startDriver(opts: Omit<ModbusDriverOptions, 'logger' | 'now' | 'onEvent' | 'buses'> & { logger?: Logger; events?: Events; buses?: ModbusDriverOptions['buses'] }): Promise<{ driver: ModbusDriver; events: Events }> {
   const events = opts.events ?? new Events();
-  const driver = new ModbusDriver({ buses: new ModbusBusRegistry(), logger: opts.logger ?? pino({ level: 'silent' }), now: Date.now, onEvent: events.push, ...opts });
+  const driver = new ModbusDriver({ logger: opts.logger ?? pino({ level: 'silent' }), now: Date.now, onEvent: events.push, ...opts, buses: opts.buses ?? new ModbusBusRegistry() });
   onCleanup(() => driver.stop());
   await driver.start();
   return { driver, events };

@@ -1,8 +1,9 @@
 // Shared by the printer-line profile tests: feed lines or bytes through the pure parser, pick events.
 import { readFileSync } from 'node:fs';
-import type { DeviceEvent } from '../../drivers/device-event.js';
+import type { DeviceEvent } from '../../vocabulary/device-event.js';
 import { initialParserState, parsePrinterLine, printerParserTick, type PrinterLineProfile, type PrinterParserContext, type PrinterParserState } from '../../drivers/printer-line/index.js';
 import { LineFramer } from '../../drivers/transport/line-framer.js';
+import type { CycleTrace, TraceSample } from '../../gateway/verify/index.js';
 
 export type Of<K extends DeviceEvent['kind']> = Extract<DeviceEvent, { kind: K }>;
 export const ofKind = <K extends DeviceEvent['kind']>(events: readonly DeviceEvent[], kind: K): Of<K>[] =>
@@ -51,4 +52,40 @@ export function feedLines(profile: PrinterLineProfile, lines: readonly string[],
   const f = feeder(profile, extra);
   lines.forEach((l, i) => f.line(l, recv0 + i * stepMs));
   return f;
+}
+
+export interface ParsedTicket {
+  events: DeviceEvent[];
+  /** The samples between cycle-start and cycle-end as the verifier reads them, t from the first sample. */
+  trace: CycleTrace;
+}
+
+/** Feeds ticket lines through the gateway's printer-line parser and turns the first cycle into a trace (as the verifier reads it). */
+export function parseTicketLines(lines: readonly string[], profile: PrinterLineProfile, recv0 = Date.now()): ParsedTicket {
+  let state = initialParserState();
+  const events: DeviceEvent[] = [];
+  lines.forEach((line, i) => {
+    const r = parsePrinterLine(state, line, { deviceId: 'WD-01', recvTs: recv0 + i, atmosphericKpa: 101.325, profile });
+    state = r.state;
+    events.push(...r.events);
+  });
+  const samples: TraceSample[] = [];
+  let t0: number | undefined;
+  let deviceResult: CycleTrace['deviceResult'];
+  for (const e of events) {
+    if (e.kind === 'sample') {
+      t0 ??= e.ts;
+      samples.push({
+        t: (e.ts - t0) / 1000,
+        temp_c: e.temp_c,
+        ...(e.temp2_c !== undefined && { temp2_c: e.temp2_c }),
+        ...(e.pressure_kpa !== undefined && { pressure_kpa: e.pressure_kpa }),
+        ...(e.phase !== undefined && { phase: e.phase }),
+      });
+    } else if (e.kind === 'cycle-end') {
+      deviceResult = e.status;
+      break;
+    }
+  }
+  return { events, trace: { samples, ...(deviceResult !== undefined && { deviceResult }) } };
 }

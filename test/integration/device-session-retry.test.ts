@@ -5,19 +5,13 @@ import os from 'node:os';
 import path from 'node:path';
 import pino from 'pino';
 import { afterAll, describe, expect, it } from 'vitest';
-import type { DeviceEvent } from '../../drivers/device-event.js';
+import type { DeviceEvent } from '../../vocabulary/device-event.js';
 import { configSchema } from '../../config/schema.js';
 import { DeviceSession } from '../../gateway/device/device-session.js';
 import { Store } from '../../gateway/store/index.js';
 import { psatKpa } from '../../gateway/verify/steam-table.js';
+import { until } from '../helpers/until.js';
 
-const until = async (pred: () => boolean, ms = 10_000) => {
-  const end = Date.now() + ms;
-  while (!pred()) {
-    if (Date.now() > end) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 50));
-  }
-};
 
 describe('device session: a cycle record that cannot be committed', () => {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'sl-retry-'));
@@ -52,7 +46,7 @@ describe('device session: a cycle record that cannot be committed', () => {
     emit({ kind: 'cycle-end', deviceId: d, ts: t0 + 400_000, status: 'ok' });
     store.db.pragma('query_only = OFF');
     expect(store.records.count()).toBe(0);
-    await until(() => store.records.count() === 1);
+    await until(() => store.records.count() === 1, 10_000, 'the cycle record after the retry');
     const rec = store.records.get(1)!;
     expect(rec.type).toBe('cycle');
     expect((rec.body as { verdict: string; cycleNo: number }).cycleNo).toBe(1);

@@ -8,9 +8,10 @@ import path from 'node:path';
 import pino from 'pino';
 import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
 import addFormatsModule from 'ajv-formats';
-import type { BiResultEvent } from '../../drivers/device-event.js';
-import { gs1CheckDigit } from '../../gateway/load/barcode/index.js';
-import { loadPolicyFrom } from '../../gateway/load/load-policy.js';
+import type { BiResultEvent } from '../../vocabulary/device-event.js';
+import { gs1CheckDigit } from '../../drivers/scanner/barcode/index.js';
+import { readScan } from '../../drivers/scanner/parse.js';
+import { loadPolicyFrom, scanReadingOf } from '../../gateway/load/load-policy.js';
 import { LoadWorkflow } from '../../gateway/load/load-workflow.js';
 import type { ReleaseStatus } from '../../gateway/load/release-status.js';
 import { verifyStore } from '../../gateway/store/audit.js';
@@ -118,6 +119,20 @@ afterEach(() => fs.rmSync(dataDir, { recursive: true, force: true }));
 
 describe('load workflow on a real store, restarting between every step', () => {
   it('config problems: none for this policy', () => expect(problems).toEqual([]));
+
+  it('reads a scan as its event says (parsed), and reads a scan without a reading the same way the scanner would', () => {
+    // The event's reading is what counts: the station does not decode the raw text again.
+    const badge = { kind: 'operator' as const, valid: true, fields: { operator: 'N7' }, errors: [], raw: 'scanner-said-so' };
+    const signedIn = life((w) => { clock += 5_000; return w.onScan('AC-01', 'SC-01', 'scanner-said-so', clock, badge); });
+    expect(signedIn).toMatchObject({ accepted: true, action: 'signed-in' });
+    expect(life((w) => w.station('AC-01').operator)).toBe('N7');
+    // Without one (typed in, replayed), the station reads it with the site's reading, as scanReadingOf gives the drivers.
+    const raw = '(01)04012345678901(17)271231(10)LOTA(21)S1';
+    const [item] = scan(raw);
+    expect(item).toMatchObject({ accepted: true, action: 'item-added' });
+    const rec = life((_w, store) => store.records.get(store.records.count()));
+    expect(rec?.body).toMatchObject({ raw, ...(({ kind, valid, fields }) => ({ kind, valid, fields }))(readScan(raw, clock, scanReadingOf(policy))) });
+  });
 
   it('daily gate, plain, implant and early-released loads, BI with controls, recall since the last negative BI', () => {
     // --- no Bowie–Dick yet: the first load of the day is quarantined

@@ -2,10 +2,10 @@
 // and the rest in order, timeouts naming unit/function/address measured from the wire, exceptions typed,
 // reconnect with backoff after the device goes away, and a bus registry that shares and refuses.
 import { afterEach, describe, expect, it } from 'vitest';
-import { isDriverError } from '../../drivers/driver-error.js';
+import { isGatewayError } from '../../vocabulary/errors.js';
 import { ModbusBusRegistry } from '../../drivers/modbus/bus-registry.js';
-import { ModbusConnection, type ConnectionState } from '../../drivers/modbus/modbus-client.js';
-import { isModbusRequestError } from '../../drivers/modbus/modbus-errors.js';
+import { ModbusConnection, type ConnectionState } from '../../drivers/modbus/client.js';
+import { isModbusRequestError } from '../../drivers/modbus/request-errors.js';
 import { startModbusServer, type ModbusServer } from '../../simulators/modbus/modbus-server.js';
 import { cleanup, onCleanup } from '../helpers/modbus.js';
 
@@ -110,7 +110,7 @@ describe('ModbusBusRegistry', () => {
     try {
       registry.acquire({ mode: 'rtu', path: '/dev/nonexistent-bus', parity: 'even' });
     } catch (e) {
-      expect(isDriverError(e, 'device.modbus.bus-conflict')).toBe(true);
+      expect(isGatewayError(e, 'device.modbus.bus-conflict')).toBe(true);
     }
     await a.release();
     await a.release();

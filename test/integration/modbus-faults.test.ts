@@ -3,6 +3,7 @@
 // temperature register (stale-sensor alarm, readings invalid while it lasts).
 import { afterEach, describe, expect, it } from 'vitest';
 import { captureLogger, cleanup, isLink, startDriver, startSimulator } from '../helpers/modbus.js';
+import { until } from '../helpers/until.js';
 
 afterEach(cleanup);
 
@@ -33,8 +34,8 @@ describe('modbus faults over TCP', () => {
     const { events, driver } = await startDriver({ deviceId: 'AC-05', link: tcp(sim.tcpPort), unitId: 1, pollMs: 20, timeoutMs: 200, logger });
     await events.next((e) => e.kind === 'sample' && e.phase === 'conditioning', 'a first sample');
     const exceptionLog = () => lines.filter((l) => l.health === 'exception-4');
-    await until(() => exceptionLog().length > 0, 'the exception to be logged');
-    await until(() => lines.some((l) => l.msg === 'polls answered again'), 'recovery');
+    await until(() => exceptionLog().length > 0, 25_000, 'the exception to be logged');
+    await until(() => lines.some((l) => l.msg === 'polls answered again'), 25_000, 'recovery');
     expect(exceptionLog()).toHaveLength(1);
     expect(exceptionLog()[0]?.msg).toMatch(/unit 1 answered function 4 .* with exception 4 \(slave device failure\)/);
     expect(driver.counters.exceptions).toBeGreaterThan(10);
@@ -69,10 +70,3 @@ describe('modbus faults over TCP', () => {
   });
 });
 
-async function until(cond: () => boolean, what: string, timeoutMs = 25_000): Promise<void> {
-  const end = performance.now() + timeoutMs;
-  while (!cond()) {
-    if (performance.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}

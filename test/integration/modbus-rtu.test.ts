@@ -2,7 +2,7 @@
 // shared by two units where one falls silent and must not hold up the other beyond its own timeout.
 import { afterEach, describe, expect, it } from 'vitest';
 import { ModbusBusRegistry } from '../../drivers/modbus/bus-registry.js';
-import { ModbusDriver } from '../../drivers/modbus/modbus-driver.js';
+import { ModbusDriver } from '../../drivers/modbus/driver.js';
 import { startModbusServer } from '../../simulators/modbus/modbus-server.js';
 import { encodeMachineState } from '../../simulators/modbus/register-image.js';
 import { captureLogger, cleanup, Events, isLink, onCleanup, ptyPair, startDriver, startSimulator } from '../helpers/modbus.js';

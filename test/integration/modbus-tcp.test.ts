@@ -1,7 +1,7 @@
 // driver: modbus against the simulated sterilizer and washer over real sockets: Modbus TCP and RTU over
 // TCP (a serial device server), each a whole accelerated cycle.
 import { afterEach, describe, expect, it } from 'vitest';
-import type { Phase } from '../../drivers/device-event.js';
+import type { Phase } from '../../vocabulary/phases.js';
 import { cleanup, startDriver, startSimulator } from '../helpers/modbus.js';
 
 afterEach(cleanup);

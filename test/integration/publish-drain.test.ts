@@ -1,58 +1,43 @@
 // The outbox drain against a real Mosquitto, watched through a tap that decodes every packet: seq order,
-// markDelivered only after the broker's PUBACK, and the in-flight window (ours and the broker's).
+// markDelivered only after the broker's PUBACK, and the in-flight window (ours and the broker's). One
+// contract, every outbox: the in-memory reference and the store's SQLite record log (helpers/outboxes.ts).
 import { randomUUID } from 'node:crypto';
 import { once } from 'node:events';
 import pino from 'pino';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { MemoryOutbox } from '../../gateway/publish/memory-outbox.js';
 import { MqttPublisher, type PublisherContext } from '../../gateway/publish/mqtt-publisher.js';
 import type { OutboxSource } from '../../gateway/publish/outbox-source.js';
-import { RECORD_SCHEMA, type RecordType, type SignedRecord } from '../../gateway/store/record.js';
-import { Mosquitto, MqttCollector, MqttTap, waitUntil, type TapPacket } from '../helpers/mosquitto.js';
+import type { RecordType, SignedRecord } from '../../gateway/store/record.js';
+import { Mosquitto, MqttCollector, MqttTap, type TapPacket } from '../helpers/mosquitto.js';
+import { makeOutbox, OUTBOX_KINDS, type TestOutbox } from '../helpers/outboxes.js';
+import { until } from '../helpers/until.js';
 
 const SITE = 'test-site';
 const GW = 'gw-drain';
 const ROOT = `sterilink/v1/${SITE}/${GW}`;
 const TYPES: RecordType[] = ['cycle', 'scan', 'release', 'alarm'];
 
-function record(seq: number): SignedRecord {
-  return {
-    schema: RECORD_SCHEMA,
-    id: randomUUID(),
-    seq,
-    type: TYPES[seq % TYPES.length]!,
-    ts: new Date().toISOString(),
-    site: SITE,
-    gateway: GW,
-    body: { n: seq },
-    prevHash: '0'.repeat(64),
-    hash: seq.toString(16).padStart(64, '0'),
-    sig: 'c2lnbmF0dXJl',
-    keyId: '0123456789abcdef',
-  };
-}
-
-/** The outbox, plus when each markDelivered happened. */
+/** An outbox under test, plus when each markDelivered happened, and failures of pending() on demand. */
 class WatchedOutbox implements OutboxSource {
-  readonly inner = new MemoryOutbox();
   readonly marked = new Map<number, number>();
   pendingFailures = 0;
+  constructor(readonly box: TestOutbox) {}
   pending(afterSeq: number, limit: number): SignedRecord[] {
     if (this.pendingFailures > 0) {
       this.pendingFailures--;
       throw new Error('SQLITE_BUSY: database is locked');
     }
-    return this.inner.pending(afterSeq, limit);
+    return this.box.source.pending(afterSeq, limit);
   }
   markDelivered(seq: number): void {
     if (!this.marked.has(seq)) this.marked.set(seq, performance.now());
-    this.inner.markDelivered(seq);
+    this.box.source.markDelivered(seq);
   }
   range(fromSeq: number, toSeq: number, limit: number): SignedRecord[] {
-    return this.inner.range(fromSeq, toSeq, limit);
+    return this.box.source.range(fromSeq, toSeq, limit);
   }
   fill(from: number, to: number): void {
-    for (let s = from; s <= to; s++) this.inner.add(record(s));
+    this.box.fill(from, to);
   }
 }
 
@@ -73,7 +58,7 @@ function markedWithoutPuback(tap: TapPacket[], marked: Map<number, number>): num
   return [...marked].filter(([seq, at]) => !(ackAt.has(seq) && ackAt.get(seq)! <= at)).map(([seq]) => seq);
 }
 
-describe('outbox drain (real Mosquitto)', () => {
+describe.each(OUTBOX_KINDS)('outbox drain over the %s outbox (real Mosquitto)', (kind) => {
   let broker: Mosquitto;
   let tap: MqttTap;
   let collector: MqttCollector;
@@ -86,10 +71,18 @@ describe('outbox drain (real Mosquitto)', () => {
     collector = await MqttCollector.connect(broker.url, `${ROOT}/#`);
   });
 
+  const boxes: TestOutbox[] = [];
+  const watched = () => {
+    const box = makeOutbox(kind, { site: SITE, gateway: GW, type: (seq) => TYPES[seq % TYPES.length]! });
+    boxes.push(box);
+    return new WatchedOutbox(box);
+  };
+
   afterEach(async () => {
     tap.release();
     await publisher?.stop();
     publisher = null;
+    for (const b of boxes.splice(0)) b.close();
     await collector.close();
     await tap.close();
     await broker.dispose();
@@ -111,11 +104,11 @@ describe('outbox drain (real Mosquitto)', () => {
   }
 
   it('publishes every record in seq order at QoS 1 and marks each delivered only after its PUBACK', async () => {
-    const outbox = new WatchedOutbox();
+    const outbox = watched();
     outbox.fill(1, 600);
     const pub = makePublisher(outbox);
     await pub.start();
-    await waitUntil(() => outbox.marked.size === 600 && collector.filter((m) => m.topic.includes('/records/')).length >= 600, 20_000, 'all delivered');
+    await until(() => outbox.marked.size === 600 && collector.filter((m) => m.topic.includes('/records/')).length >= 600, 20_000, 'all delivered');
 
     const sent = tap.packets.filter(isRecordPublish);
     expect(sent.every((p) => p.qos === 1 && p.retain === false)).toBe(true);
@@ -126,21 +119,21 @@ describe('outbox drain (real Mosquitto)', () => {
     expect(got.map((m) => (m.json as SignedRecord).seq)).toEqual(Array.from({ length: 600 }, (_, i) => i + 1));
     const first = got[0]!;
     expect(first.topic).toBe(`${ROOT}/records/${TYPES[1]}`);
-    expect(first.json).toEqual(outbox.inner.range(1, 1, 1)[0]);
+    expect(first.json).toEqual(outbox.box.get(1));
     expect(pub.stats()).toMatchObject({ delivered: 600, refused: 0 });
 
     // Records committed later are drained on notify.
     outbox.fill(601, 650);
     pub.notifyRecords();
-    await waitUntil(() => outbox.marked.size === 650, 10_000, 'late records delivered');
-    expect(outbox.inner.undelivered()).toEqual([]);
+    await until(() => outbox.marked.size === 650, 10_000, 'late records delivered');
+    expect(outbox.box.undelivered()).toEqual([]);
   });
 
   it.each([
     { window: 5, expected: 5, why: 'our window' },
     { window: undefined, expected: 20, why: "the broker's Receive Maximum (Mosquitto: 20) under the default 64" },
   ])('keeps at most $expected QoS 1 publishes unacknowledged: $why', async ({ window, expected }) => {
-    const outbox = new WatchedOutbox();
+    const outbox = watched();
     const pub = makePublisher(outbox, window === undefined ? {} : { window });
     const online = once(pub, 'online');
     await pub.start();
@@ -160,7 +153,7 @@ describe('outbox drain (real Mosquitto)', () => {
     expect(outbox.marked.size).toBe(0);
 
     tap.release();
-    await waitUntil(() => outbox.marked.size === 200, 20_000, 'all delivered');
+    await until(() => outbox.marked.size === 200, 20_000, 'all delivered');
     let open = 0;
     let peak = 0;
     for (const p of tap.packets) {
@@ -173,12 +166,12 @@ describe('outbox drain (real Mosquitto)', () => {
   });
 
   it('pauses with backoff when the outbox fails, then drains everything', async () => {
-    const outbox = new WatchedOutbox();
+    const outbox = watched();
     outbox.fill(1, 50);
     outbox.pendingFailures = 2;
     const pub = makePublisher(outbox);
     await pub.start();
-    await waitUntil(() => outbox.marked.size === 50, 15_000, 'all delivered');
+    await until(() => outbox.marked.size === 50, 15_000, 'all delivered');
     expect(pub.stats().outboxFailures).toBe(2);
     expect(tap.packets.filter(isRecordPublish).map(seqOf)).toEqual(Array.from({ length: 50 }, (_, i) => i + 1));
   });

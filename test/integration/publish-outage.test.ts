@@ -1,45 +1,44 @@
 // Broker outages against a real Mosquitto: records in flight when the broker goes away are not marked
 // delivered and arrive after the restart; retained device state and status come back on a broker that
-// lost them; telemetry is dropped (and counted) while offline, never queued.
+// lost them; telemetry is dropped (and counted) while offline, never queued. The record tests run over
+// every outbox: the in-memory reference and the store's SQLite record log (helpers/outboxes.ts).
 import { randomUUID } from 'node:crypto';
 import { once } from 'node:events';
 import pino from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
-import { MemoryOutbox } from '../../gateway/publish/memory-outbox.js';
 import { MqttPublisher, type PublisherContext } from '../../gateway/publish/mqtt-publisher.js';
 import type { OutboxSource } from '../../gateway/publish/outbox-source.js';
-import { RECORD_SCHEMA, type SignedRecord } from '../../gateway/store/record.js';
-import { Mosquitto, MqttCollector, MqttTap, waitUntil } from '../helpers/mosquitto.js';
+import type { SignedRecord } from '../../gateway/store/record.js';
+import { Mosquitto, MqttCollector, MqttTap } from '../helpers/mosquitto.js';
+import { makeOutbox, OUTBOX_KINDS, type OutboxKind, type TestOutbox } from '../helpers/outboxes.js';
+import { until } from '../helpers/until.js';
 
 const SITE = 'test-site';
 const GW = 'gw-outage';
 const ROOT = `sterilink/v1/${SITE}/${GW}`;
 
-function record(seq: number): SignedRecord {
-  return {
-    schema: RECORD_SCHEMA,
-    id: randomUUID(),
-    seq,
-    type: seq % 3 === 0 ? 'cycle' : 'scan',
-    ts: new Date().toISOString(),
-    site: SITE,
-    gateway: GW,
-    body: { n: seq, pad: 'x'.repeat(200) },
-    prevHash: '0'.repeat(64),
-    hash: seq.toString(16).padStart(64, '0'),
-    sig: 'c2lnbmF0dXJl',
-    keyId: '0123456789abcdef',
-  };
-}
-
-class RecordingOutbox extends MemoryOutbox implements OutboxSource {
+/** An outbox under test that also records every markDelivered call. */
+class RecordingOutbox implements OutboxSource {
   readonly markCalls: number[] = [];
-  override markDelivered(seq: number): void {
+  constructor(readonly box: TestOutbox) {}
+  pending(afterSeq: number, limit: number): SignedRecord[] {
+    return this.box.source.pending(afterSeq, limit);
+  }
+  markDelivered(seq: number): void {
     this.markCalls.push(seq);
-    super.markDelivered(seq);
+    this.box.source.markDelivered(seq);
+  }
+  range(fromSeq: number, toSeq: number, limit: number): SignedRecord[] {
+    return this.box.source.range(fromSeq, toSeq, limit);
   }
   fill(from: number, to: number): void {
-    for (let s = from; s <= to; s++) this.add(record(s));
+    this.box.fill(from, to);
+  }
+  deliveredCount(): number {
+    return this.box.deliveredCount();
+  }
+  undelivered(): number[] {
+    return this.box.undelivered();
   }
 }
 
@@ -78,15 +77,21 @@ function publisher(url: string, outbox: OutboxSource, extra: Partial<PublisherCo
   return p;
 }
 
+function recording(kind: OutboxKind): RecordingOutbox {
+  const box = makeOutbox(kind, { site: SITE, gateway: GW, type: (seq) => (seq % 3 === 0 ? 'cycle' : 'scan'), body: (seq) => ({ n: seq, pad: 'x'.repeat(200) }) });
+  cleanups.push(async () => box.close());
+  return new RecordingOutbox(box);
+}
+
 const recordIds = (c: MqttCollector) => new Set(c.filter((m) => m.topic.includes('/records/')).map((m) => (m.json as SignedRecord).id));
 
-describe('broker outages (real Mosquitto)', () => {
+describe.each(OUTBOX_KINDS)('broker outages, records in the %s outbox (real Mosquitto)', (kind) => {
   it('does not mark records in flight at the outage as delivered, and delivers every record after the restart', async () => {
     const b = await broker(true);
     const tap = await MqttTap.start(b.port);
     cleanups.push(() => tap.close());
     const sub = await collector(b.url, { clientId: `sub-${randomUUID().slice(0, 8)}`, clean: false });
-    const outbox = new RecordingOutbox();
+    const outbox = recording(kind);
     const pub = publisher(tap.url, outbox, { window: 10 });
     const events: string[] = [];
     for (const e of ['online', 'offline', 'reconnecting'] as const) pub.on(e, () => events.push(e));
@@ -98,7 +103,7 @@ describe('broker outages (real Mosquitto)', () => {
     tap.hold();
     outbox.fill(1, 300);
     pub.notifyRecords();
-    await waitUntil(() => tap.packets.filter((p) => p.dir === 'up' && p.name === 'publish' && p.topic!.includes('/records/')).length === 10);
+    await until(() => tap.packets.filter((p) => p.dir === 'up' && p.name === 'publish' && p.topic!.includes('/records/')).length === 10);
     const offline = once(pub, 'offline');
     await b.stop();
     await offline;
@@ -106,8 +111,8 @@ describe('broker outages (real Mosquitto)', () => {
     tap.release();
 
     await b.start();
-    await waitUntil(() => outbox.deliveredCount() === 300, 20_000, 'all 300 delivered');
-    await waitUntil(() => recordIds(sub).size === 300, 20_000, 'all 300 received');
+    await until(() => outbox.deliveredCount() === 300, 20_000, 'all 300 delivered');
+    await until(() => recordIds(sub).size === 300, 20_000, 'all 300 received');
     expect(outbox.undelivered()).toEqual([]);
     expect(events).toEqual(expect.arrayContaining(['online', 'offline', 'reconnecting']));
     expect(events.filter((e) => e === 'online')).toHaveLength(2);
@@ -122,7 +127,7 @@ describe('broker outages (real Mosquitto)', () => {
   it('delivers every record while records keep coming and the broker goes away twice', async () => {
     const b = await broker(true);
     const sub = await collector(b.url, { clientId: `sub-${randomUUID().slice(0, 8)}`, clean: false });
-    const outbox = new RecordingOutbox();
+    const outbox = recording(kind);
     const pub = publisher(b.url, outbox);
     await pub.start();
     // Records are committed in bursts, as a busy store would, through both outages.
@@ -135,21 +140,23 @@ describe('broker outages (real Mosquitto)', () => {
     }, 5);
     cleanups.push(async () => clearInterval(producer));
     for (const at of [3000, 12_000]) {
-      await waitUntil(() => outbox.deliveredCount() >= at, 20_000, `${at} delivered`);
+      await until(() => outbox.deliveredCount() >= at, 20_000, `${at} delivered`);
       const offline = once(pub, 'offline');
       await b.stop();
       await offline;
       await b.start();
     }
-    await waitUntil(() => outbox.deliveredCount() === 20_000, 30_000, 'all delivered');
-    await waitUntil(() => recordIds(sub).size === 20_000, 30_000, 'all 20 000 received');
+    await until(() => outbox.deliveredCount() === 20_000, 30_000, 'all delivered');
+    await until(() => recordIds(sub).size === 20_000, 30_000, 'all 20 000 received');
     expect(outbox.undelivered()).toEqual([]);
     expect(pub.stats().reconnects).toBe(2);
   }, 60_000);
+});
 
+describe('broker outages, retained state and telemetry (real Mosquitto)', () => {
   it('republishes retained status and device state to a restarted broker that lost them', async () => {
     const b = await broker(false);
-    const outbox = new RecordingOutbox();
+    const outbox = recording('memory');
     const pub = publisher(b.url, outbox);
     await pub.start();
     await once(pub, 'online');
@@ -162,7 +169,7 @@ describe('broker outages (real Mosquitto)', () => {
     await b.restart();
     await online;
     // A fresh subscriber on the restarted broker sees what the publisher put back.
-    await waitUntil(() => pub.stats().inFlight === 0, 5000);
+    await until(() => pub.stats().inFlight === 0, 5000);
     const after = await collector(b.url);
     const state = await after.waitFor((m) => m.topic === `${ROOT}/device/AC-01/state`);
     expect(state.retain).toBe(true);
@@ -176,7 +183,7 @@ describe('broker outages (real Mosquitto)', () => {
     const b = await broker(false);
     const tap = await MqttTap.start(b.port);
     cleanups.push(() => tap.close());
-    const pub = publisher(tap.url, new RecordingOutbox());
+    const pub = publisher(tap.url, recording('memory'));
     await pub.start();
     await once(pub, 'online');
     expect(pub.publishTelemetry('AC-01', { ts: 1, temp_c: 134.1, marker: 'live' })).toBe(true);

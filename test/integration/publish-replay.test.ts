@@ -1,49 +1,45 @@
 // Replay on request against a real Mosquitto: history republished with `historical: true` before the
 // reply, the caller's transaction echoed, the cap said in the reply, bad requests answered with an error.
+// Over every outbox: the in-memory reference and the store's SQLite record log (helpers/outboxes.ts).
 import { randomUUID } from 'node:crypto';
 import pino from 'pino';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { MemoryOutbox } from '../../gateway/publish/memory-outbox.js';
 import { MqttPublisher } from '../../gateway/publish/mqtt-publisher.js';
-import { RECORD_SCHEMA, type SignedRecord } from '../../gateway/store/record.js';
-import { Mosquitto, MqttCollector, waitUntil, type Received } from '../helpers/mosquitto.js';
+import type { SignedRecord } from '../../gateway/store/record.js';
+import { Mosquitto, MqttCollector, type Received } from '../helpers/mosquitto.js';
+import { makeOutbox, OUTBOX_KINDS, type TestOutbox } from '../helpers/outboxes.js';
+import { until } from '../helpers/until.js';
 
 const SITE = 'test-site';
 const GW = 'gw-replay';
 const ROOT = `sterilink/v1/${SITE}/${GW}`;
 
-function record(seq: number): SignedRecord {
-  return {
-    schema: RECORD_SCHEMA, id: randomUUID(), seq, type: seq % 2 ? 'cycle' : 'release', ts: new Date().toISOString(), site: SITE, gateway: GW,
-    body: { n: seq }, prevHash: '0'.repeat(64), hash: seq.toString(16).padStart(64, '0'), sig: 'c2ln', keyId: '0123456789abcdef',
-  };
-}
-
 type Reply = Record<string, unknown> & { ok: boolean };
 
-describe('replay (real Mosquitto)', () => {
+describe.each(OUTBOX_KINDS)('replay from the %s outbox (real Mosquitto)', (kind) => {
   let broker: Mosquitto;
   let sub: MqttCollector;
   let pub: MqttPublisher;
-  let outbox: MemoryOutbox;
+  let outbox: TestOutbox;
 
   beforeEach(async () => {
     broker = await Mosquitto.start();
     sub = await MqttCollector.connect(broker.url, `${ROOT}/#`);
-    outbox = new MemoryOutbox();
-    for (let s = 1; s <= 40; s++) outbox.add(record(s));
+    outbox = makeOutbox(kind, { site: SITE, gateway: GW, type: (seq) => (seq % 2 ? 'cycle' : 'release') });
+    outbox.fill(1, 40);
     pub = new MqttPublisher({
       url: broker.url, clientId: `pub-${randomUUID().slice(0, 8)}`, protocolVersion: 5, site: SITE, gateway: GW,
-      logger: pino({ level: 'silent' }), outbox, status: () => ({ version: 'test' }), replayLimit: 25,
+      logger: pino({ level: 'silent' }), outbox: outbox.source, status: () => ({ version: 'test' }), replayLimit: 25,
     });
     await pub.start();
-    await waitUntil(() => outbox.deliveredCount() === 40, 10_000, 'live drain');
+    await until(() => outbox.deliveredCount() === 40, 10_000, 'live drain');
   });
 
   afterEach(async () => {
     await pub.stop();
     await sub.close();
     await broker.dispose();
+    outbox.close();
   });
 
   /** Sends a request and resolves with the reply that follows it (matched by order: one request at a time). */
@@ -62,7 +58,7 @@ describe('replay (real Mosquitto)', () => {
     expect(reply).toEqual({ transaction: 'tx-42', ok: true, fromSeq: 5, toSeq: 9, count: 5, lastSeq: 9, limit: 25, truncated: false });
     const got = historical(before);
     expect(got.map((m) => (m.json as SignedRecord).seq)).toEqual([5, 6, 7, 8, 9]);
-    const original = outbox.range(5, 5, 1)[0]!;
+    const original = outbox.get(5)!;
     expect(got[0]!.topic).toBe(`${ROOT}/records/${original.type}`);
     expect(got[0]!.json).toEqual({ ...original, historical: true });
     expect(got[0]!.retain).toBe(false);
@@ -102,11 +98,11 @@ describe('replay (real Mosquitto)', () => {
   });
 
   it('keeps live records flowing while it replays', async () => {
-    for (let s = 41; s <= 60; s++) outbox.add(record(s));
+    outbox.fill(41, 60);
     const pending = request({ fromSeq: 1, toSeq: 25 });
     pub.notifyRecords();
     const { reply } = await pending;
     expect(reply).toMatchObject({ ok: true, count: 25 });
-    await waitUntil(() => outbox.deliveredCount() === 60, 10_000, 'live records delivered');
+    await until(() => outbox.deliveredCount() === 60, 10_000, 'live records delivered');
   });
 });

@@ -6,11 +6,12 @@ import net from 'node:net';
 import { Aedes } from 'aedes';
 import pino from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
-import { isGatewayError } from '../../gateway/errors.js';
+import { isGatewayError } from '../../vocabulary/errors.js';
 import { MemoryOutbox } from '../../gateway/publish/memory-outbox.js';
 import { MqttPublisher, type PublisherContext } from '../../gateway/publish/mqtt-publisher.js';
 import { RECORD_SCHEMA, type SignedRecord } from '../../gateway/store/record.js';
-import { Mosquitto, MqttCollector, MqttTap, freePort, waitUntil } from '../helpers/mosquitto.js';
+import { Mosquitto, MqttCollector, MqttTap, freePort } from '../helpers/mosquitto.js';
+import { until } from '../helpers/until.js';
 
 const SITE = 'test-site';
 const GW = 'gw-status';
@@ -128,7 +129,7 @@ describe('status, will and lifecycle', () => {
     await pub.start();
     expect((await fallback)[0]).toMatchObject({ from: 5, to: 4 });
     expect((await online)[0]).toMatchObject({ protocolVersion: 4 });
-    await waitUntil(() => outbox.isDelivered(1), 10_000, 'record delivered');
+    await until(() => outbox.isDelivered(1), 10_000, 'record delivered');
     expect((await sub.waitFor((m) => m.topic === `${ROOT}/records/alarm`)).json).toEqual(record);
     expect(pub.stats().protocolVersion).toBe(4);
     expect(lines.filter((l) => l.includes('falling back to MQTT 3.1.1'))).toHaveLength(1);
@@ -142,7 +143,7 @@ describe('status, will and lifecycle', () => {
     let retries = 0;
     pub.on('reconnecting', () => retries++);
     await pub.start();
-    await waitUntil(() => retries >= 5, 10_000, '5 retries');
+    await until(() => retries >= 5, 10_000, '5 retries');
     const online = once(pub, 'online');
     const b = await Mosquitto.start({ port });
     cleanups.push(() => b.dispose());

@@ -11,7 +11,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MemoryOutbox } from '../../gateway/publish/memory-outbox.js';
 import { MqttPublisher, type PublisherContext } from '../../gateway/publish/mqtt-publisher.js';
 import { RECORD_SCHEMA } from '../../gateway/store/record.js';
-import { Mosquitto, MqttCollector, freePort, waitUntil } from '../helpers/mosquitto.js';
+import { Mosquitto, MqttCollector, freePort } from '../helpers/mosquitto.js';
+import { until } from '../helpers/until.js';
 
 const SITE = 'test-site';
 const GW = 'gw-tls';
@@ -72,7 +73,7 @@ describe('mutual TLS (real Mosquitto)', () => {
     const { pub, outbox } = publisher({ ca: `${dir}/ca.pem`, cert: `${dir}/client.pem`, key: `${dir}/client.key` });
     try {
       await pub.start();
-      await waitUntil(() => outbox.isDelivered(1), 10_000, 'record delivered over TLS');
+      await until(() => outbox.isDelivered(1), 10_000, 'record delivered over TLS');
       await sub.waitFor((m) => m.topic === `${ROOT}/records/cycle`);
     } finally {
       await pub.stop();
@@ -86,7 +87,7 @@ describe('mutual TLS (real Mosquitto)', () => {
     pub.on('reconnecting', () => retries++);
     try {
       await pub.start();
-      await waitUntil(() => retries >= 3, 10_000, '3 retries');
+      await until(() => retries >= 3, 10_000, '3 retries');
       expect(pub.online).toBe(false);
       expect(outbox.isDelivered(1)).toBe(false);
     } finally {
@@ -100,7 +101,7 @@ describe('mutual TLS (real Mosquitto)', () => {
       const online = once(pub, 'online');
       await pub.start();
       await online;
-      await waitUntil(() => outbox.isDelivered(1), 10_000, 'record delivered');
+      await until(() => outbox.isDelivered(1), 10_000, 'record delivered');
     } finally {
       await pub.stop();
     }

@@ -4,7 +4,7 @@
 // and show the injected faults. Every test awaits events; processes and ports are closed afterwards.
 import { pino } from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { DeviceEvent } from '../../drivers/device-event.js';
+import type { DeviceEvent } from '../../vocabulary/device-event.js';
 import { BUILTIN_PRINTER_PROFILES, PrinterLineDriver } from '../../drivers/printer-line/index.js';
 import { SerialTransport } from '../../drivers/transport/serial-transport.js';
 import { TcpTransport } from '../../drivers/transport/tcp-transport.js';

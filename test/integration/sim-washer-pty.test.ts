@@ -9,7 +9,8 @@ import { Cleanups, tempDir } from '../helpers/cleanups.js';
 import { ptyPaths } from '../helpers/process.js';
 import { ptyWithReader } from '../helpers/serial-reader.js';
 import { planBytes as bytesOf, resultCount, take } from '../helpers/sim-plans.js';
-import { parseTicketLines, PROPOSED_PREVAC_TICKET } from '../unit/sim-washer-proposed-profile.js';
+import { PREVAC_TICKET } from '../../drivers/printer-line/index.js';
+import { parseTicketLines } from '../helpers/printer-line.js';
 
 const cleanups = new Cleanups();
 afterEach(() => cleanups.run());
@@ -34,7 +35,7 @@ describe('washer simulator on a PTY (socat)', () => {
     expect(realS).toBeGreaterThan((plan!.cycle.durationS / 600) * 0.9);
     expect(logs.some((l) => l.includes('open'))).toBe(true);
 
-    const { events, trace } = parseTicketLines(text.split('\r\n').filter((l) => l !== ''), PROPOSED_PREVAC_TICKET);
+    const { events, trace } = parseTicketLines(text.split('\r\n').filter((l) => l !== ''), PREVAC_TICKET);
     expect(events.filter((e) => e.kind === 'parse-error')).toEqual([]);
     const r = verifyCycle(trace, getProgram('washer-a0-3000')!);
     expect(r.criteria.filter((c) => c.pass === false)).toEqual([]);

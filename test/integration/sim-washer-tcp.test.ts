@@ -6,7 +6,8 @@ import { runWasherSimulator, type WasherSimulatorOptions } from '../../simulator
 import { resolveWasherSettings, washerCyclePlans } from '../../simulators/washer/washer-schedule.js';
 import { planBytes, take } from '../helpers/sim-plans.js';
 import { TcpClients, type TcpClient } from '../helpers/tcp-clients.js';
-import { parseTicketLines, PROPOSED_PREVAC_TICKET } from '../unit/sim-washer-proposed-profile.js';
+import { PREVAC_TICKET } from '../../drivers/printer-line/index.js';
+import { parseTicketLines } from '../helpers/printer-line.js';
 
 const tcp = new TcpClients();
 afterEach(() => tcp.destroyAll());
@@ -48,7 +49,7 @@ describe('washer simulator over TCP', () => {
     expect(c!.text()).toBe(first! + second!);
     expect(second!.startsWith('==== WASHER SIM-WD01  PROG 11: A0 600 INSTR ====\r\nCYCLE NO: 000100')).toBe(true);
     for (const ticket of [first!, second!]) {
-      const parsed = parseTicketLines(linesOf(ticket), PROPOSED_PREVAC_TICKET);
+      const parsed = parseTicketLines(linesOf(ticket), PREVAC_TICKET);
       expect(parsed.events.filter((e) => e.kind === 'parse-error')).toEqual([]);
       expect(verifyCycle(parsed.trace, getProgram('washer-a0-600')!).verdict).toBe('pass');
     }
@@ -72,7 +73,7 @@ describe('washer simulator over TCP', () => {
     expect(controller.signal.aborted).toBe(true);
     await c?.closed;
     const ticket = (c?.text() ?? '').split('RESULT: CYCLE OK\r\n')[0] + 'RESULT: CYCLE OK\r\n';
-    const parsed = parseTicketLines(linesOf(ticket), PROPOSED_PREVAC_TICKET);
+    const parsed = parseTicketLines(linesOf(ticket), PREVAC_TICKET);
     const r = verifyCycle(parsed.trace, getProgram('washer-a0-3000')!);
     expect(r.criteria.find((x) => x.id === 'disinfect_time')?.pass).toBe(false);
     expect(r.criteria.find((x) => x.id === 'prewash_temp')?.pass).toBe(true);
@@ -93,7 +94,7 @@ describe('washer simulator over TCP', () => {
     await clients[0]!.closed;
     const text = clients[0]!.text();
     expect(text).toContain('ALARM E41: CIRCULATION PUMP\r\n');
-    const parsed = parseTicketLines(linesOf(text), PROPOSED_PREVAC_TICKET);
+    const parsed = parseTicketLines(linesOf(text), PREVAC_TICKET);
     expect(parsed.events.filter((e) => e.kind === 'cycle-end')).toEqual([expect.objectContaining({ status: 'aborted', code: 'E41' })]);
     expect(verifyCycle(parsed.trace, getProgram('washer-a0-3000')!).criteria.find((x) => x.id === 'device_result')?.pass).toBe(false);
   });

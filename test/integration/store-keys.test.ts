@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { createHash } from 'node:crypto';
 import pino from 'pino';
-import { isGatewayError } from '../../gateway/errors.js';
+import { isGatewayError } from '../../vocabulary/errors.js';
 import { verifyStore } from '../../gateway/store/audit.js';
 import { KEY_ROTATED } from '../../gateway/store/key-rotation.js';
 import { generateGatewayKey, keysDir, loadOrCreateKey, PENDING_KEY_FILE, PRIVATE_KEY_FILE, PUBLIC_KEY_FILE, readKeyFile, readPublicKeyInfo, rotateKey, writePendingKey } from '../../gateway/store/keys.js';

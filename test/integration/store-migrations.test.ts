@@ -4,7 +4,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import pino from 'pino';
-import { isGatewayError } from '../../gateway/errors.js';
+import { isGatewayError } from '../../vocabulary/errors.js';
 import { dbPath, openDatabase } from '../../gateway/store/database.js';
 import { KeyRegistry } from '../../gateway/store/key-registry.js';
 import { loadOrCreateKey } from '../../gateway/store/keys.js';

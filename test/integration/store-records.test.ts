@@ -4,7 +4,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import pino from 'pino';
-import { isGatewayError } from '../../gateway/errors.js';
+import { isGatewayError } from '../../vocabulary/errors.js';
 import { canonicalJson } from '../../gateway/store/canonical-json.js';
 import { dbPath, withSynchronous } from '../../gateway/store/database.js';
 import { GENESIS_HASH, RECORD_SCHEMA } from '../../gateway/store/record.js';

@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { createHash } from 'node:crypto';
 import pino from 'pino';
-import { isGatewayError } from '../../gateway/errors.js';
+import { isGatewayError } from '../../vocabulary/errors.js';
 import { canonicalJson } from '../../gateway/store/canonical-json.js';
 import { openDatabase } from '../../gateway/store/database.js';
 import { GENESIS_HASH } from '../../gateway/store/record.js';

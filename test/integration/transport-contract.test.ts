@@ -11,7 +11,8 @@ import { LineFramer } from '../../drivers/transport/line-framer.js';
 import { createMemoryPair } from '../../drivers/transport/memory-pair.js';
 import { SerialTransport } from '../../drivers/transport/serial-transport.js';
 import { TcpTransport } from '../../drivers/transport/tcp-transport.js';
-import type { BackoffPolicy, LinkState, Transport } from '../../drivers/transport/transport.js';
+import type { LinkState, Transport } from '../../drivers/transport/transport.js';
+import type { BackoffPolicy } from '../../vocabulary/backoff.js';
 import { ptyPaths, startPty, type Proc } from '../helpers/process.js';
 
 const FAST: BackoffPolicy = { initialMs: 20, maxMs: 200, factor: 2, jitter: 0.2 };

@@ -2,8 +2,9 @@
 // and hand-fired timers, so every attempt, delay and link report is observed, none is guessed.
 import { describe, expect, it } from 'vitest';
 import { ReconnectingTransport, type ConnectionCallbacks, type LinkConnection, type Timers } from '../../drivers/transport/reconnecting-transport.js';
-import { backoffDelay, DEFAULT_BACKOFF, type LinkState } from '../../drivers/transport/transport.js';
-import { isDriverError } from '../../drivers/driver-error.js';
+import { type LinkState } from '../../drivers/transport/transport.js';
+import { backoffDelay, DEFAULT_BACKOFF } from '../../vocabulary/backoff.js';
+import { isGatewayError } from '../../vocabulary/errors.js';
 
 class ManualTimers implements Timers {
   private next = 1;
@@ -71,7 +72,7 @@ class ScriptedOpener {
 function setup() {
   const timers = new ManualTimers();
   const opener = new ScriptedOpener();
-  const transport = new ReconnectingTransport('fake', opener.open, { timers, random: () => 0.5 });
+  const transport = new ReconnectingTransport('fake', opener.open, { timers, random: () => 0 });
   const links: LinkState[] = [];
   const data: string[] = [];
   const started = transport.start({ onData: (c) => data.push(c.toString()), onLink: (s) => links.push(s) });
@@ -91,7 +92,7 @@ describe('ReconnectingTransport', () => {
       await tick();
     }
     expect(links).toEqual([{ connected: false, error: 'ENOENT: no such file' }]);
-    expect(timers.delays).toEqual([0, 1, 2, 3].map((a) => backoffDelay(DEFAULT_BACKOFF, a, () => 0.5)));
+    expect(timers.delays).toEqual([0, 1, 2, 3].map((a) => backoffDelay(DEFAULT_BACKOFF, a, () => 0)));
     expect(timers.delays).toEqual([250, 500, 1000, 2000]);
     timers.fire();
     (await opener.attempt(5)).succeed();
@@ -114,7 +115,7 @@ describe('ReconnectingTransport', () => {
     expect(timers.delays).toEqual([250]);
     first.callbacks.onData(Buffer.from('late bytes from the dead connection'));
     expect(data).toEqual(['hello']);
-    await expect(transport.write('x')).rejects.toSatisfy((e: unknown) => isDriverError(e, 'device.transport.not-connected'));
+    await expect(transport.write('x')).rejects.toSatisfy((e: unknown) => isGatewayError(e, 'device.transport.not-connected'));
     timers.fire();
     (await opener.attempt(2)).succeed();
     await tick();
@@ -163,7 +164,7 @@ describe('ReconnectingTransport', () => {
     (await opener.attempt(1)).succeed();
     await started;
     await expect(transport.start({ onData: () => undefined, onLink: () => undefined })).rejects.toSatisfy((e: unknown) =>
-      isDriverError(e, 'device.transport.started'),
+      isGatewayError(e, 'device.transport.started'),
     );
     await transport.stop();
   });

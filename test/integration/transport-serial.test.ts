@@ -5,7 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { SerialTransport } from '../../drivers/transport/serial-transport.js';
-import type { BackoffPolicy } from '../../drivers/transport/transport.js';
+import type { BackoffPolicy } from '../../vocabulary/backoff.js';
 import { ptyPaths, startPty, type Proc } from '../helpers/process.js';
 import { TransportRecorder } from '../helpers/transport-recorder.js';
 

@@ -5,7 +5,7 @@ import { once } from 'node:events';
 import net from 'node:net';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { TcpTransport } from '../../drivers/transport/tcp-transport.js';
-import type { BackoffPolicy } from '../../drivers/transport/transport.js';
+import type { BackoffPolicy } from '../../vocabulary/backoff.js';
 import { TransportRecorder } from '../helpers/transport-recorder.js';
 
 const FAST: BackoffPolicy = { initialMs: 20, maxMs: 200, factor: 2, jitter: 0.2 };

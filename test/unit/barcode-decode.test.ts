@@ -1,18 +1,19 @@
 import { readFileSync } from 'node:fs';
 import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { DECODE_BARCODE_USAGE, decodeBarcodeCommand } from '../../gateway/commands/decode-barcode.js';
-import { UsageError } from '../../gateway/commands/command.js';
+import { DECODE_BARCODE_USAGE, decodeBarcodeCommand } from '../../cli/commands/decode-barcode.js';
+import { UsageError } from '../../cli/commands/command.js';
+import { STATION_COMMANDS } from '../../gateway/load/load-assembler.js';
 import {
-  DEFAULT_COMMAND_SET, GS, decodeBarcode, isExpired, showControlCharacters, unescapeGs, type CommandSet, type Ymd,
-} from '../../gateway/load/barcode/index.js';
+  DEFAULT_COMMAND_NAMES, DEFAULT_COMMAND_SET, GS, decodeBarcode, isExpired, showControlCharacters, unescapeGs, type CommandSet, type Ymd,
+} from '../../drivers/scanner/barcode/index.js';
 
 const today: Ymd = { year: 2026, month: 11, day: 27 };
 const decode = (text: string) => decodeBarcode(text, { today });
 
 describe('commands and operator badges', () => {
   it('reads every default command and a badge', () => {
-    for (const name of ['CI-PASS', 'CI-FAIL', 'BD-PASS', 'BD-FAIL', 'EARLY-RELEASE', 'CANCEL', 'LOAD-END']) {
+    for (const name of ['CI-PASS', 'CI-FAIL', 'CI5-PASS', 'CI5-FAIL', 'BD-PASS', 'BD-FAIL', 'EARLY-RELEASE', 'CANCEL', 'LOAD-END', 'BI-CONTROL', 'IMPLANT']) {
       expect(decode(`CMD:${name}`)).toEqual({ kind: 'command', valid: true, fields: { command: name }, errors: [], raw: `CMD:${name}` });
     }
     expect(decode('OP:N1234')).toEqual({ kind: 'operator', valid: true, fields: { operator: 'N1234' }, errors: [], raw: 'OP:N1234' });
@@ -163,5 +164,24 @@ describe('sterilink decode-barcode', () => {
       expect(got).toEqual({ text: c.text, kind: c.kind, valid: c.valid ?? o.valid, fields: c.fields });
       expect(r.code).toBe(o.valid ? 0 : 1);
     }
+  });
+});
+
+describe('one command vocabulary: decode-barcode reads a scan as a station does', () => {
+  it('every command a station acts on decodes as valid, and the decoder knows no command a station ignores', async () => {
+    for (const command of [...STATION_COMMANDS, 'REASON:TRAUMA']) {
+      const r = await run(`CMD:${command}`, '--json');
+      expect({ command, code: r.code }).toEqual({ command, code: 0 });
+      expect(JSON.parse(r.out)).toMatchObject({ kind: 'command', valid: true, fields: { command }, errors: [] });
+    }
+    expect([...DEFAULT_COMMAND_NAMES].sort()).toEqual([...STATION_COMMANDS].sort());
+  });
+
+  it('reads CMD:REASON:<CODE> as a reason command and checks only the shape of the code', () => {
+    expect(decode('CMD:REASON:ANY-CODE_1')).toMatchObject({ kind: 'command', valid: true, fields: { command: 'REASON:ANY-CODE_1' } });
+    const bad = decode('CMD:REASON:not a code');
+    expect(bad).toMatchObject({ kind: 'command', valid: false, fields: { command: 'REASON:not a code' } });
+    expect(bad.errors[0]).toMatch(/reason code "not a code" is not 1 to 32 of A-Z/);
+    expect(decode('CMD:REASON:')).toMatchObject({ kind: 'command', valid: false });
   });
 });

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   AI_TABLE, GS, centuryYear, decodeBarcode, gs1CheckDigit, isValidGtin, parseYymmdd, type Ymd,
-} from '../../gateway/load/barcode/index.js';
+} from '../../drivers/scanner/barcode/index.js';
 
 const today: Ymd = { year: 2026, month: 11, day: 27 };
 const decode = (text: string) => decodeBarcode(text, { today });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { decodeBarcode, hibcCheckCharacter, parseHibc, type Ymd } from '../../gateway/load/barcode/index.js';
+import { decodeBarcode, hibcCheckCharacter, parseHibc, type Ymd } from '../../drivers/scanner/barcode/index.js';
 
 const today: Ymd = { year: 2026, month: 11, day: 27 };
 const decode = (text: string) => decodeBarcode(text, { today });

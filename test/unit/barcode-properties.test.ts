@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { decodeBarcode, type Ymd } from '../../gateway/load/barcode/index.js';
+import { decodeBarcode, type Ymd } from '../../drivers/scanner/barcode/index.js';
 
 // The encoders and check computations here are written independently of the decoder (plain
 // arithmetic and Date.UTC), so a round trip cannot agree with the decoder by sharing its bugs.

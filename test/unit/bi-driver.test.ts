@@ -1,8 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { pino } from 'pino';
-import type { DeviceEvent } from '../../drivers/device-event.js';
 import { createMemoryPair } from '../../drivers/transport/memory-pair.js';
 import { BI_CUT_LINE_REASON, BI_LINE_OVERFLOW_REASON, BI_PARSE_ERROR_REASONS, BiReaderDriver, type BiReaderDriverOptions } from '../../drivers/bi-reader/index.js';
+import { Events } from '../helpers/events.js';
 
 interface LogLine { level: number; msg: string; reason?: string }
 const running: BiReaderDriver[] = [];
@@ -12,20 +12,15 @@ afterEach(async () => {
 
 function setup(extra: Partial<BiReaderDriverOptions> = {}) {
   const pair = createMemoryPair('bi');
-  const all: DeviceEvent[] = [];
-  let waiters: (() => boolean)[] = [];
-  const until = (check: () => boolean): Promise<void> => new Promise((resolve) => {
-    const w = (): boolean => (check() ? (resolve(), true) : false);
-    if (!w()) waiters.push(w);
-  });
+  const events = new Events();
+  const all = events.all;
+  /** Resolves once `check` holds, now or after a later event (Events.until, with its ceiling). */
+  const until = (check: () => boolean): Promise<void> => events.until(check, 'the driver counters');
   const logs: LogLine[] = [];
   const logger = pino({ level: 'debug' }, { write: (s: string) => void logs.push(JSON.parse(s) as LogLine) });
   const driver = new BiReaderDriver({
     deviceId: 'BI-01', transport: pair.a, logger, now: () => 1_000,
-    onEvent: (e) => {
-      all.push(e);
-      waiters = waiters.filter((w) => !w());
-    },
+    onEvent: events.push,
     ...extra,
   });
   running.push(driver);

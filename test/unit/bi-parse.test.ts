@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { DeviceEvent } from '../../drivers/device-event.js';
+import type { DeviceEvent } from '../../vocabulary/device-event.js';
 import { BI_PARSE_ERROR_REASONS, MAX_WELLS, initialBiParserState, parseBiLine, type BiParserState } from '../../drivers/bi-reader/parse.js';
 import { biChecksum, splitBiLine } from '../../drivers/bi-reader/bi-line.js';
 import { withChecksum } from '../../simulators/bi/bi-line-writer.js';

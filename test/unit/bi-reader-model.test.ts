@@ -1,7 +1,7 @@
 // The simulated reader's lines for one vial, checked against the driver's parser (written apart).
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import type { DeviceEvent } from '../../drivers/device-event.js';
+import type { DeviceEvent } from '../../vocabulary/device-event.js';
 import { initialBiParserState, parseBiLine } from '../../drivers/bi-reader/parse.js';
 import { vialLines, type BiReaderModelSettings, type BiVialPlan } from '../../simulators/bi/bi-reader-model.js';
 

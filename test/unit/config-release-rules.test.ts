@@ -7,11 +7,11 @@ import path from 'node:path';
 import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfigFile, parseConfigText } from '../../config/load-config.js';
-import { checkConfigCommand } from '../../gateway/commands/check-config.js';
-import { decodeBarcode, gs1CheckDigit } from '../../gateway/load/barcode/index.js';
+import { checkConfigCommand } from '../../cli/commands/check-config.js';
+import { decodeBarcode, gs1CheckDigit } from '../../drivers/scanner/barcode/index.js';
 import { isImplant } from '../../gateway/load/item-classifier.js';
 import { loadPolicyFrom, type DeviceInput } from '../../gateway/load/load-policy.js';
-import { knownProgramIds } from '../../gateway/programs-registry.js';
+import { knownProgramIds } from '../../gateway/verify/index.js';
 
 const base = `
 site: demo

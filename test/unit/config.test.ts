@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfigFile, parseConfigText } from '../../config/load-config.js';
-import { knownProgramIds } from '../../gateway/programs-registry.js';
+import { knownProgramIds } from '../../gateway/verify/index.js';
 
 const known = new Set(['steam-134-4', 'steam-121-20']);
 const good = `

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { DeviceEvent, Phase } from '../../drivers/device-event.js';
+import type { DeviceEvent } from '../../vocabulary/device-event.js';
+import type { Phase } from '../../vocabulary/phases.js';
 import { CycleTracker, type TrackerChange } from '../../gateway/cycle/cycle-tracker.js';
 import { snapshotOf } from '../../gateway/cycle/cycle-state.js';
 

@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { pino } from 'pino';
-import type { DeviceEvent } from '../../drivers/device-event.js';
+import type { DeviceEvent } from '../../vocabulary/device-event.js';
 import type { Transport, TransportHandlers } from '../../drivers/transport/transport.js';
-import { LinkReporter } from '../../drivers/driver-support/link-reporter.js';
-import { safeEmitter } from '../../drivers/driver-support/safe-emit.js';
-import { TransportSession } from '../../drivers/driver-support/transport-session.js';
-import { WarnOncePerReason } from '../../drivers/driver-support/warn-once.js';
+import { LinkReporter } from '../../drivers/support/link-reporter.js';
+import { safeEmitter } from '../../drivers/support/safe-emit.js';
+import { TransportSession } from '../../drivers/support/transport-session.js';
+import { WarnOncePerReason } from '../../drivers/support/warn-once.js';
 
 interface LogLine { level: number; msg: string; reason?: string; raw?: string; transport?: string; error?: string; max?: number }
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { LineFramer, type FramedItem } from '../../drivers/transport/line-framer.js';
-import { isDriverError } from '../../drivers/driver-error.js';
+import { isGatewayError } from '../../vocabulary/errors.js';
 
 const bytes = (s: string) => Buffer.from(s, 'latin1');
 const lines = (items: FramedItem[]) => items.map((i) => (i.kind === 'line' ? i.text : `<overflow:${i.head}>`));
@@ -77,7 +77,7 @@ describe('LineFramer', () => {
     } catch (e) {
       thrown = e;
     }
-    expect(isDriverError(thrown, 'device.framer')).toBe(true);
+    expect(isGatewayError(thrown, 'device.framer')).toBe(true);
   });
 
   it('flush() hands back the partial line and resets', () => {

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { decodeBarcode, gs1CheckDigit } from '../../gateway/load/barcode/index.js';
+import { decodeBarcode, gs1CheckDigit } from '../../drivers/scanner/barcode/index.js';
 import { applyScan, expireSession, type AssemblerContext, type ScanOutcome } from '../../gateway/load/load-assembler.js';
 import { emptySession, type StationSession } from '../../gateway/load/station-session.js';
-import { DEFAULT_STATION_POLICY, stationCommandSet, type StationPolicy } from '../../gateway/load/station-policy.js';
+import { DEFAULT_STATION_POLICY, type StationPolicy } from '../../gateway/load/station-policy.js';
 import { readWellCode } from '../../gateway/load/well-code.js';
 
 const gtin = (b: string) => `${b}${gs1CheckDigit(b)}`;
@@ -103,7 +103,7 @@ describe('load assembler', () => {
 
 describe('load assembler: CMD:IMPLANT and CMD:REASON:<CODE> (issue 8)', () => {
   const reasons = { TRAUMA: 'trauma patient cannot wait', 'CI-MISREAD': 'indicator misread' };
-  const withReasons: StationPolicy = { ...policy, reasons, commands: stationCommandSet(reasons) };
+  const withReasons: StationPolicy = { ...policy, reasons };
   const rc = () => ctx(null, withReasons);
 
   it('CMD:IMPLANT marks the open load (opening one if needed) as containing implants, once, by that operator', () => {

@@ -84,7 +84,7 @@ describe('decodeSnapshot with the default map', () => {
   };
   const decode = (s: MachineState) => decodeSnapshot(DEFAULT_REGISTER_MAP, registerLookup(plan, [encodeMachineState(s)]));
 
-  it('reads what the simulated device serves (the DESIGN §4.1 contract, both sides)', () => {
+  it('reads what the simulated device serves (the default map, both sides)', () => {
     const snap = decode(state);
     expect(snap).toMatchObject({
       phase: 'sterilizing', phaseCode: 3, cycleNo: 70_123, programNo: 1, alarm: 0, result: 'running', resultCode: 0,

@@ -1,8 +1,8 @@
 import { pino } from 'pino';
 import { describe, expect, it } from 'vitest';
-import { isDriverError } from '../../drivers/driver-error.js';
+import { isGatewayError } from '../../vocabulary/errors.js';
 import { ModbusBusRegistry } from '../../drivers/modbus/bus-registry.js';
-import { ModbusDriver, type ModbusDriverOptions } from '../../drivers/modbus/modbus-driver.js';
+import { ModbusDriver, type ModbusDriverOptions } from '../../drivers/modbus/driver.js';
 import { validateLinkSettings } from '../../drivers/modbus/link-settings.js';
 import { DEFAULT_REGISTER_MAP, type RegisterMap } from '../../drivers/modbus/register-map.js';
 
@@ -16,7 +16,7 @@ describe('ModbusDriver settings', () => {
     const buses = new ModbusBusRegistry();
     const map = { ...DEFAULT_REGISTER_MAP, phases: { 0: 'standby' } } as unknown as RegisterMap;
     const driver = new ModbusDriver(base({ unitId: 300, pollMs: 0, map, buses }));
-    await expect(driver.start()).rejects.toSatisfy((e: unknown) => isDriverError(e, 'device.modbus.config')
+    await expect(driver.start()).rejects.toSatisfy((e: unknown) => isGatewayError(e, 'device.modbus.config')
       && /unitId: expected 0..255, found 300/.test((e as Error).message)
       && /pollMs: expected >= 10, found 0/.test((e as Error).message)
       && /map.phases.0: expected idle or a phase/.test((e as Error).message));

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import type { DeviceEvent } from '../../drivers/device-event.js';
+import type { DeviceEvent } from '../../vocabulary/device-event.js';
 import type { ModbusSnapshot, Reading } from '../../drivers/modbus/decode.js';
-import { DEFAULT_STALE_PHASES, initialTrackState, markGap, trackSnapshot, type ModbusEventOptions, type ModbusTrackState } from '../../drivers/modbus/modbus-events.js';
+import { DEFAULT_STALE_PHASES, initialTrackState, markGap, trackSnapshot, type ModbusEventOptions, type ModbusTrackState } from '../../drivers/modbus/parse.js';
 import type { DevicePhase, ResultMeaning } from '../../drivers/modbus/register-map.js';
 
 const T0 = Date.UTC(2025, 2, 14, 9, 0, 0);

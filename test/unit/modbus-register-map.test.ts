@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isDriverError } from '../../drivers/driver-error.js';
+import { isGatewayError } from '../../vocabulary/errors.js';
 import { DEFAULT_REGISTER_MAP, parseRegisterMap, validateRegisterMap } from '../../drivers/modbus/register-map.js';
 
 const clone = <T>(x: T): T => JSON.parse(JSON.stringify(x)) as T;
@@ -35,7 +35,7 @@ describe('register maps', () => {
       'fields.humidity: expected one of phase, cycleNo, programNo, temp, temp2, pressure, jacketPressure, lethality, alarm, result, clockS, clockMs, found an unknown field',
       'fields.temp2.sentinels[0].raw: expected a raw int16 value, found 40000',
       'fields.clockS.order: expected one of ABCD, CDAB, BADC, DCBA, found "ADCB"',
-      'phases.3: expected idle or a phase (DESIGN §4), found "sterilising"',
+      'phases.3: expected idle or a phase (docs/architecture.md), found "sterilising"',
       'phases.x: expected a register value 0..65535 as key, found "x"',
       'results.1: expected one of running, ok, aborted, fault, found "passed"',
       'colour: expected no such key (name, description, fields, phases, results, alarms), found "red"',
@@ -43,13 +43,13 @@ describe('register maps', () => {
     expect(problems.every((p) => /^[\w.[\]]+: expected .+, found .+/.test(p) || /^[\w.]+: expected/.test(p))).toBe(true);
   });
 
-  it('parseRegisterMap throws a DriverError listing the problems, or returns the map', () => {
+  it('parseRegisterMap throws a GatewayError listing the problems, or returns the map', () => {
     expect(parseRegisterMap(clone(DEFAULT_REGISTER_MAP)).name).toBe('sterilink-default');
     try {
       parseRegisterMap({ name: 'acme ster', fields: {}, phases: {} });
       expect.unreachable();
     } catch (e) {
-      expect(isDriverError(e, 'device.modbus.map-invalid')).toBe(true);
+      expect(isGatewayError(e, 'device.modbus.map-invalid')).toBe(true);
       expect((e as Error).message).toMatch(/name: expected/);
       expect((e as Error).message).toMatch(/fields.phase: expected a register spec/);
       expect((e as Error).message).toMatch(/phases: expected a mapping/);

@@ -1,10 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { pino } from 'pino';
-import type { DeviceEvent } from '../../drivers/device-event.js';
+import type { DeviceEvent } from '../../vocabulary/device-event.js';
 import { createMemoryPair, type MemoryPair } from '../../drivers/transport/memory-pair.js';
 import { LINE_OVERFLOW_REASON, PARSE_ERROR_REASONS, PrinterLineDriver, PREVAC_TICKET, type PrinterLineDriverOptions } from '../../drivers/printer-line/index.js';
-import { isDriverError } from '../../drivers/driver-error.js';
+import { isGatewayError } from '../../vocabulary/errors.js';
 
 const fixture = (name: string) => readFileSync(new URL(`../fixtures/printer-line/${name}`, import.meta.url));
 
@@ -151,11 +151,11 @@ describe('PrinterLineDriver', () => {
 
   it('refuses an invalid profile, encoding or atmosphere at start()', async () => {
     const bad = setup({ profile: { ...PREVAC_TICKET, sample: '(' } });
-    await expect(bad.driver.start()).rejects.toSatisfy((e: unknown) => isDriverError(e, 'device.profile.invalid'));
+    await expect(bad.driver.start()).rejects.toSatisfy((e: unknown) => isGatewayError(e, 'device.profile.invalid'));
     const enc = setup({ encoding: 'utf-16le' });
-    await expect(enc.driver.start()).rejects.toSatisfy((e: unknown) => isDriverError(e, 'device.encoding'));
+    await expect(enc.driver.start()).rejects.toSatisfy((e: unknown) => isGatewayError(e, 'device.encoding'));
     const atm = setup({ atmosphericKpa: 0 });
-    await expect(atm.driver.start()).rejects.toSatisfy((e: unknown) => isDriverError(e, 'device.config'));
+    await expect(atm.driver.start()).rejects.toSatisfy((e: unknown) => isGatewayError(e, 'device.config'));
   });
 
   it('decodes with the profile encoding unless the device overrides it', async () => {

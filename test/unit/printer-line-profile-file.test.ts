@@ -5,7 +5,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { isDriverError } from '../../drivers/driver-error.js';
+import { isGatewayError } from '../../vocabulary/errors.js';
 import {
   BUILTIN_PRINTER_PROFILES, PREVAC_TICKET, compileProfile, loadPrinterProfile, parsePrinterProfileText, validateProfile,
 } from '../../drivers/printer-line/index.js';
@@ -27,8 +27,8 @@ function problems(load: () => unknown): string[] {
     load();
     return [];
   } catch (e) {
-    expect(isDriverError(e, 'device.profile')).toBe(true);
-    return isDriverError(e) ? ((e.context.problems as string[] | undefined) ?? [e.message]) : [String(e)];
+    expect(isGatewayError(e, 'device.profile')).toBe(true);
+    return isGatewayError(e) ? ((e.context.problems as string[] | undefined) ?? [e.message]) : [String(e)];
   }
 }
 
@@ -58,7 +58,7 @@ describe('loadPrinterProfile errors', () => {
     } catch (e) {
       thrown = e;
     }
-    expect(isDriverError(thrown, 'device.profile.file')).toBe(true);
+    expect(isGatewayError(thrown, 'device.profile.file')).toBe(true);
     expect((thrown as Error).message).toBe(`printer-line profile file ${join(dir, 'profiles/nope.yaml')}: expected a readable file, found ENOENT`);
   });
 

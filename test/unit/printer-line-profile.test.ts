@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import type { DeviceEvent } from '../../drivers/device-event.js';
-import { isDriverError } from '../../drivers/driver-error.js';
+import type { DeviceEvent } from '../../vocabulary/device-event.js';
+import { isGatewayError } from '../../vocabulary/errors.js';
 import {
   BUILTIN_PRINTER_PROFILES,
   PREVAC_TICKET,
@@ -106,14 +106,14 @@ describe('validateProfile', () => {
     expect(validateProfile(broken({ ignore: ['.*'] }))).toEqual(['ignore.0: expected a pattern that needs some text, found one matching the empty line']);
   });
 
-  it('compileProfile throws a DriverError listing the problems', () => {
+  it('compileProfile throws a GatewayError listing the problems', () => {
     let thrown: unknown;
     try {
       compileProfile(broken({ pressureUnit: 'bar' }) as PrinterLineProfile);
     } catch (e) {
       thrown = e;
     }
-    expect(isDriverError(thrown, 'device.profile.invalid')).toBe(true);
+    expect(isGatewayError(thrown, 'device.profile.invalid')).toBe(true);
     expect(String((thrown as Error).message)).toMatch(/pressureUnit/);
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isGatewayError } from '../../gateway/errors.js';
+import { isGatewayError } from '../../vocabulary/errors.js';
 import { FlightWindow } from '../../gateway/publish/flight-window.js';
 
 describe('in-flight window', () => {

@@ -2,11 +2,12 @@
 import { randomUUID } from 'node:crypto';
 import pino from 'pino';
 import { describe, expect, it } from 'vitest';
-import { Backoff } from '../../gateway/publish/backoff.js';
+import { Backoff } from '../../vocabulary/backoff.js';
 import { FlightWindow } from '../../gateway/publish/flight-window.js';
 import { MemoryOutbox } from '../../gateway/publish/memory-outbox.js';
 import { OutboxDrain } from '../../gateway/publish/outbox-drain.js';
 import { RECORD_SCHEMA, type SignedRecord } from '../../gateway/store/record.js';
+import { until } from '../helpers/until.js';
 
 function record(seq: number): SignedRecord {
   return { schema: RECORD_SCHEMA, id: randomUUID(), seq, type: 'scan', ts: '', site: 's', gateway: 'g', body: {}, prevHash: '', hash: '', sig: '', keyId: '' };
@@ -39,13 +40,6 @@ function setup(count: number, capacity: number, outbox = new MemoryOutbox()) {
 }
 
 const tick = () => new Promise((r) => setImmediate(r));
-async function until(predicate: () => boolean, timeoutMs = 5000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!predicate()) {
-    if (Date.now() > deadline) throw new Error('condition not met');
-    await new Promise((r) => setTimeout(r, 2));
-  }
-}
 const seqs = (sent: Sent[]) => sent.map((s) => s.seq);
 
 describe('outbox drain', () => {
@@ -97,7 +91,7 @@ describe('outbox drain', () => {
     expect(outbox.undelivered()).toEqual([1]);
     const paused = () => lines.filter((l) => l.includes('outbox drain paused')).length;
     expect(paused()).toBe(1);
-    await until(() => sent.length === 4); // after the 5 ms retry delay
+    await until(() => sent.length === 4, 5000, 'the resend', 2); // after the 5 ms retry delay
     expect(seqs(sent)).toEqual([1, 2, 3, 1]);
     sent[3]!.ack();
     await tick();

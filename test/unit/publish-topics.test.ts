@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isGatewayError } from '../../gateway/errors.js';
+import { isGatewayError } from '../../vocabulary/errors.js';
 import { assertSegment, isValidSegment, topicTree } from '../../gateway/publish/topics.js';
 
 function thrown(f: () => unknown): unknown {

@@ -37,6 +37,16 @@ describe('ScannerDriver (text)', () => {
     expect(driver.counters).toMatchObject({ scans: 3, parseErrors: 0 });
   });
 
+  it('each scan carries how it reads (scan {raw, parsed}), with the site reading it is given', async () => {
+    const { pair, events, driver } = setup({ reading: { internalPattern: /^TRAY-\d{4}$/, timeZone: 'Europe/Berlin' } });
+    await driver.start();
+    await pair.b.write(`${GS1}\r\nTRAY-0042\r\nPK-1\r\nOP:0127\r\nCMD:IMPLANT\r\n`);
+    await events.until((all) => all.filter((e) => e.kind === 'scan').length === 5);
+    expect(events.of('scan').map((e) => [e.parsed.kind, e.parsed.valid])).toEqual([['gs1', true], ['internal', true], ['unknown', false], ['operator', true], ['command', true]]);
+    expect(events.of('scan')[0]?.parsed).toMatchObject({ raw: GS1, symbology: ']d2', fields: { gtin: '04012345678901', expiry: '2027-12-31', lot: 'LOT123', serial: 'SN0001' } });
+    expect(events.of('scan')[2]?.parsed.errors).toEqual(['not a GS1, HIBC, operator, command or internal code']);
+  });
+
   it('an over-long code is a parse-error, counted, logged once at warn; scanning goes on', async () => {
     const { pair, events, logs, driver } = setup({ maxCodeBytes: 32 });
     await driver.start();

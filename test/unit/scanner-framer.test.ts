@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { ScanFramer, type ScanItem } from '../../drivers/scanner/scan-framer.js';
-import { isDriverError } from '../../drivers/driver-error.js';
+import { ScanFramer, type ScanItem } from '../../drivers/scanner/framer.js';
+import { isGatewayError } from '../../vocabulary/errors.js';
 
 const GS = '\u001d';
 const gs1 = `]d201040123456789011727123110LOT123${GS}21SN0001`;
@@ -78,14 +78,14 @@ describe('ScanFramer', () => {
     expect(codes(new ScanFramer({ encoding: 'latin1' }).push(Buffer.from('Ä-1\r', 'latin1')))).toEqual(['Ä-1']);
   });
 
-  it('refuses bad settings with a DriverError', () => {
+  it('refuses bad settings with a GatewayError', () => {
     expect(() => new ScanFramer({ suffix: 'semicolon' as never })).toThrow(/suffix/);
     expect(() => new ScanFramer({ maxCodeBytes: 0 })).toThrow(/maxCodeBytes/);
     try {
       new ScanFramer({ encoding: 'utf-16le' });
       expect.unreachable();
     } catch (e) {
-      expect(isDriverError(e, 'device.encoding')).toBe(true);
+      expect(isGatewayError(e, 'device.encoding')).toBe(true);
     }
   });
 });

@@ -5,7 +5,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { InputEventDecoder } from '../../drivers/scanner/input-event.js';
 import { KeyboardWedgeDecoder } from '../../drivers/scanner/keyboard-wedge.js';
-import { ScanFramer } from '../../drivers/scanner/scan-framer.js';
+import { ScanFramer } from '../../drivers/scanner/framer.js';
 import { typeScan, type GsMode } from '../../simulators/scanner/keyboard-wedge-encoder.js';
 
 const PRINTABLE = Array.from({ length: 0x7f - 0x20 }, (_, i) => String.fromCharCode(0x20 + i));

@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { InputEventDecoder, inputEventLayoutFor, readInputEvent, type InputEventLayout } from '../../drivers/scanner/input-event.js';
 import { KeyboardWedgeDecoder, type WedgeItem } from '../../drivers/scanner/keyboard-wedge.js';
-import { ScanFramer } from '../../drivers/scanner/scan-framer.js';
+import { ScanFramer } from '../../drivers/scanner/framer.js';
 
 type Rec = [type: number, code: number, value: number];
 

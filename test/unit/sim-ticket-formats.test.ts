@@ -3,7 +3,7 @@
 // verified from the samples (tickets, AMSCO stream) or from the machine's summary (SciCan).
 import { execFileSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
-import type { DeviceEvent, SummaryEvent } from '../../drivers/device-event.js';
+import type { DeviceEvent, SummaryEvent } from '../../vocabulary/device-event.js';
 import { BUILTIN_PRINTER_PROFILES } from '../../drivers/printer-line/index.js';
 import { LineFramer } from '../../drivers/transport/line-framer.js';
 import { getProgram, verifyCycle, verifySummary, type CycleTrace, type SteamProgram } from '../../gateway/verify/index.js';

@@ -1,10 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { DeviceEvent } from '../../drivers/device-event.js';
-import { PREVAC_TICKET, validateProfile } from '../../drivers/printer-line/index.js';
+import { PREVAC_TICKET } from '../../drivers/printer-line/index.js';
 import { getProgram, verifyCycle, type CriterionId } from '../../gateway/verify/index.js';
-import { faultsFor, type ModelFault } from '../../simulators/steam/faults.js';
-import { generateSteamCycle, STEAM_PROGRAMS } from '../../simulators/steam/steam-cycle-model.js';
-import { renderTicket } from '../../simulators/steam/ticket-writer.js';
 import { cycleA0 } from '../../simulators/washer/device-a0.js';
 import {
   generateWasherCycle, WASHER_FAULTS, WASHER_PROGRAMS, washerProgram, type WasherCycle, type WasherFault,
@@ -12,7 +8,7 @@ import {
 import {
   formatWasherHeader, formatWasherSampleLine, renderWasherTicket, washerTicketText, type WasherTicketHeader,
 } from '../../simulators/washer/washer-ticket-writer.js';
-import { parseTicketLines, PROPOSED_PREVAC_TICKET } from './sim-washer-proposed-profile.js';
+import { ofKind, parseTicketLines } from '../helpers/printer-line.js';
 
 // The washer ticket grammar as proposed for docs/devices.md (simulators/washer/README.md).
 const LABEL = String.raw`PREWASH|WASH|NEUTRALIZE|RINSE|DISINFECT|DRYING|END|FAULT`;
@@ -42,8 +38,6 @@ const ticketOf = (c: WasherCycle): string[] => {
 };
 const failedIds = (samples: Parameters<typeof verifyCycle>[0], id: string): CriterionId[] =>
   verifyCycle(samples, getProgram(id)!).criteria.filter((c) => c.pass === false).map((c) => c.id);
-type Of<K extends DeviceEvent['kind']> = Extract<DeviceEvent, { kind: K }>;
-const ofKind = <K extends DeviceEvent['kind']>(events: DeviceEvent[], kind: K): Of<K>[] => events.filter((e): e is Of<K> => e.kind === kind);
 
 describe('washer ticket layout', () => {
   it('prints the sterilizer header facts with WASHER and a load-probe column', () => {
@@ -92,8 +86,8 @@ describe.each(cases)('ticket of %s (fault %s)', (id, fault) => {
     for (let i = 1; i < lines.length; i++) expect(lines[i]?.t ?? 0).toBeGreaterThanOrEqual(lines[i - 1]?.t ?? 0);
   });
 
-  it('is read by the proposed default profile with the gateway parser, and verifies as the model does', () => {
-    const { events, trace } = parseTicketLines(texts, PROPOSED_PREVAC_TICKET);
+  it('is read by the default profile with the gateway parser, and verifies as the model does', () => {
+    const { events, trace } = parseTicketLines(texts, PREVAC_TICKET);
     expect(ofKind(events, 'parse-error')).toEqual([]);
     expect(ofKind(events, 'cycle-start')).toEqual([expect.objectContaining({
       programNo: washerProgram(id).programNo, cycleNo: 42,
@@ -137,23 +131,5 @@ describe('phase labels and the machine summary', () => {
       `DISINF TIME: 05:30   A0: ${Math.round(cycleA0(c.samples))}`,
     ]);
     expect(ticketOf(make('washer-a0-600', 'short-disinfect')).at(-2)).toMatch(/^DISINF TIME: 00:18 {3}A0: \d+$/);
-  });
-});
-
-describe('the proposed profile changes are additive', () => {
-  it('is a valid profile', () => {
-    expect(validateProfile(PROPOSED_PREVAC_TICKET)).toEqual([]);
-  });
-
-  const steamCases: Array<[string, ModelFault | undefined]> = STEAM_PROGRAMS.flatMap((p) => [
-    [p.id, undefined] as [string, ModelFault | undefined],
-    ...faultsFor(p).filter((f): f is ModelFault => f !== 'garbage').map((f) => [p.id, f] as [string, ModelFault]),
-  ]);
-  it.each(steamCases)('a %s ticket (fault %s) gives exactly the events of the current profile', (id, fault) => {
-    const program = STEAM_PROGRAMS.find((p) => p.id === id)!;
-    const steam = generateSteamCycle(program, fault ? { seed: 3, fault } : { seed: 3 });
-    const lines = renderTicket({ sterilizer: 'SZ-03', programNo: program.programNo, programText: program.text, cycleNo: 7, operator: '0127', loadId: 'L1', startMs: START_MS }, steam).map((l) => l.text);
-    const recv0 = START_MS + 3_600_000;
-    expect(parseTicketLines(lines, PROPOSED_PREVAC_TICKET, recv0).events).toEqual(parseTicketLines(lines, PREVAC_TICKET, recv0).events);
   });
 });

@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { ALL_PHASES } from '../../drivers/device-event.js';
+import { ALL_PHASES } from '../../vocabulary/phases.js';
 import { canonicalFromMembers, canonicalJson, toJsonValue } from '../../gateway/store/canonical-json.js';
 import { canonicalSample, normalizeSample, type ChainedSample } from '../../gateway/store/sample-log.js';
 import { canonicalRawLine } from '../../gateway/store/raw-log.js';
-import { isGatewayError } from '../../gateway/errors.js';
+import { isGatewayError } from '../../vocabulary/errors.js';
 
 describe('canonical JSON (RFC 8785)', () => {
   it('sorts keys by UTF-16 code units and writes numbers the ECMAScript way', () => {
@@ -12,6 +12,7 @@ describe('canonical JSON (RFC 8785)', () => {
     // RFC 8785 §3.2.3 sorting example: keys compared as UTF-16 code units
     expect(canonicalJson({ '\u20ac': 1, '\r': 2, '\ufb33': 3, '1': 4, '\ud83d\ude00': 5, '\u0080': 6, '\u00f6': 7 }))
       .toBe('{"\\r":2,"1":4,"\u0080":6,"\u00f6":7,"\u20ac":1,"\ud83d\ude00":5,"\ufb33":3}');
+    // biome-ignore lint/correctness/noPrecisionLoss: the literal is the RFC 8785 test vector; how it prints is the point
     expect(canonicalJson({ n: 333333333.33333329, e: 1e-7, big: 9007199254740991 })).toBe('{"big":9007199254740991,"e":1e-7,"n":333333333.3333333}');
   });
 

@@ -1,7 +1,7 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { ALL_PHASES } from '../../drivers/device-event.js';
+import { ALL_PHASES } from '../../vocabulary/phases.js';
 import { TraceFormatError, parseTraceCsv, parseTraceFile, writeTraceCsv, type TraceSample } from '../../gateway/verify/index.js';
 
 const TRACES = new URL('../fixtures/traces/', import.meta.url);
@@ -65,7 +65,7 @@ describe('parseTraceCsv', () => {
   });
 });
 
-describe('comments and the device result (DESIGN §11)', () => {
+describe('comments and the device result (docs/verification.md)', () => {
   it('skips # comment lines and reads the device result from `# result:` or a result column', () => {
     const text = '# record seq 7 device AC-01 cycle 12 program steam-134-4 verdict fail\n# result: aborted\nt_s,temp_c,pressure_kpa,phase\n0,20,,\n';
     expect(parseTraceFile(text)).toEqual({
@@ -94,7 +94,7 @@ describe('comments and the device result (DESIGN §11)', () => {
 });
 
 describe('writeTraceCsv', () => {
-  it('writes the header of DESIGN §6, temp2_c only when a probe exists', () => {
+  it('writes the header of the trace format, temp2_c only when a probe exists', () => {
     expect(writeTraceCsv([{ t: 0, temp_c: 20, pressure_kpa: null, phase: 'prewash' }])).toBe('t_s,temp_c,pressure_kpa,phase\n0,20,,prewash\n');
     expect(writeTraceCsv([{ t: 0, temp_c: 134, temp2_c: null, pressure_kpa: 304.2 }])).toBe('t_s,temp_c,temp2_c,pressure_kpa,phase\n0,134,,304.2,\n');
   });

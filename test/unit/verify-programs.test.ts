@@ -4,7 +4,7 @@ import {
 } from '../../gateway/verify/index.js';
 
 describe('program presets', () => {
-  it('has exactly the presets of DESIGN §7, each usable', () => {
+  it('has exactly the preset programs, each usable', () => {
     expect(Object.keys(PRESETS).sort()).toEqual([
       'bowie-dick-134', 'leak-test', 'steam-121-15', 'steam-121-20', 'steam-134-18', 'steam-134-4', 'washer-a0-3000', 'washer-a0-600',
     ]);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { ALL_PHASES } from '../../drivers/device-event.js';
+import { ALL_PHASES } from '../../vocabulary/phases.js';
 import {
   PRESETS, criterionIds, getProgram, psatKpa, verifyCycle, type CriterionId, type SteamProgram, type TraceSample,
   type VerificationResult,

@@ -6,7 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { PassThrough, Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { verifyRecordCommand, verifyRecords, parsePublicKey, parseRecords } from '../../gateway/commands/verify-record.js';
+import { verifyRecordCommand, verifyRecords, parsePublicKey, parseRecords } from '../../cli/commands/verify-record.js';
 import { generateGatewayKey } from '../../gateway/store/keys.js';
 import type { SignedRecord } from '../../gateway/store/record.js';
 import { signHash } from '../../gateway/store/record-crypto.js';

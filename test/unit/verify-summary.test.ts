@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { SummaryEvent } from '../../drivers/device-event.js';
+import type { SummaryEvent } from '../../vocabulary/device-event.js';
 import { getProgram, mergeProgram, verifyCycle, verifySummary, type SteamProgram } from '../../gateway/verify/index.js';
 import { psatKpa } from '../../gateway/verify/steam-table.js';
 

@@ -1,10 +1,10 @@
 // `sterilink watch`'s model: MQTT messages in, gateways and devices out (pure, no broker).
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { CurveBuffer } from '../../gateway/watch/curve-buffer.js';
-import { toSnapshot } from '../../gateway/watch/snapshot.js';
-import { parseWatchTopic, watchFilters } from '../../gateway/watch/topic.js';
-import { WatchModel } from '../../gateway/watch/watch-model.js';
+import { CurveBuffer } from '../../cli/watch/curve-buffer.js';
+import { toSnapshot } from '../../cli/watch/snapshot.js';
+import { parseWatchTopic, watchFilters } from '../../cli/watch/topic.js';
+import { WatchModel } from '../../cli/watch/watch-model.js';
 
 const ROOT = 'sterilink/v1/acc/gw1';
 const T0 = Date.parse('2025-03-01T09:00:00Z');
@@ -250,7 +250,7 @@ describe('curve buffer', () => {
     expect(c.buckets[0]!.t0).toBe(T0);
     expect(c.buckets.at(-1)!.t1).toBe(T0 + 7199 * 1000);
     expect(Math.max(...c.buckets.map((b) => b.hi))).toBe(140);
-    expect(c.buckets.reduce((n, b) => n + b.n, 0)).toBe(7200);
+    expect(c.buckets.reduce((n, b) => n + b.count, 0)).toBe(7200);
   });
 
   it('ignores readings out of time order and non-finite values', () => {

@@ -1,11 +1,11 @@
 // `sterilink watch`'s screen: model + terminal size -> text (pure, no terminal).
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { plotChart } from '../../gateway/watch/chart.js';
-import { renderScreen, type RenderOptions } from '../../gateway/watch/render.js';
-import { visibleWidth } from '../../gateway/watch/text.js';
-import { updateLine } from '../../gateway/watch/update-line.js';
-import { WatchModel } from '../../gateway/watch/watch-model.js';
+import { plotChart } from '../../cli/watch/chart.js';
+import { renderScreen, type RenderOptions } from '../../cli/watch/render.js';
+import { visibleWidth } from '../../cli/watch/text.js';
+import { updateLine } from '../../cli/watch/update-line.js';
+import { WatchModel } from '../../cli/watch/watch-model.js';
 
 const ROOT = 'sterilink/v1/acc/gw1';
 const T0 = Date.parse('2025-03-01T09:00:00Z');
@@ -124,7 +124,7 @@ describe('watch screen', () => {
 });
 
 describe('chart', () => {
-  const bucket = (t: number, v: number) => ({ t0: T0 + t * 1000, t1: T0 + t * 1000, lo: v, hi: v, n: 1 });
+  const bucket = (t: number, v: number) => ({ t0: T0 + t * 1000, t1: T0 + t * 1000, lo: v, hi: v, count: 1 });
 
   it('draws a rising line as a connected stroke from bottom left to top right', () => {
     const c = plotChart([bucket(0, 20), bucket(100, 134)], { cols: 10, rows: 4, unicode: false })!;

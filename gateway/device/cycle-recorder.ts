@@ -1,0 +1,191 @@
+// A device's cycles from start to record: the cycle tracker's changes are saved as the open-cycle snapshot
+// (so a restart resumes the cycle), the load assembled at the station is taken at the cycle start, and a
+// finished cycle is verified and recorded as one signed `cycle` record, then handed to the load workflow
+// for its release decision. A record the store refuses (disk full, busy) is never lost: the finished cycle
+// stays queued (its samples are in the sample chain, its state in open_cycles) and is retried every tick.
+import { randomUUID } from 'node:crypto';
+import type { DeviceConfig } from '../../config/schema.js';
+import type { DeviceEvent } from '../../vocabulary/device-event.js';
+import { errorMessage } from '../../vocabulary/errors.js';
+import { applyGatewayFindings, cycleBody, traceOf, unverifiable } from '../cycle/cycle-record.js';
+import { type FinishedCycle, type OpenCycle, type OpenCycleSnapshot, snapshotOf, type TrackedSample } from '../cycle/cycle-state.js';
+import { CycleTracker, type TrackerChange } from '../cycle/cycle-tracker.js';
+import { chooseProgram, type ProgramChoice } from '../cycle/program-choice.js';
+import type { LoadWorkflow } from '../load/index.js';
+import type { Logger } from '../logger.js';
+import type { Store } from '../store/index.js';
+import type { SignedRecord } from '../store/record.js';
+import { verifyCycle, verifySummary, type Program } from '../verify/index.js';
+import type { DeviceOutput, DeviceRecords } from './device-records.js';
+
+export interface CycleSummary {
+  deviceId: string;
+  record: SignedRecord;
+  program: string | null;
+  cycleNo: number | null;
+  verdict: string;
+  failed: string[];
+}
+
+export interface CycleRecorderContext {
+  device: DeviceConfig;
+  store: Store;
+  records: Pick<DeviceRecords, 'stamp'>;
+  output: Pick<DeviceOutput, 'notifyRecords'>;
+  log: Logger;
+  now: () => number;
+  /** The site's programs (presets + config overrides); default the presets. */
+  programs?: Readonly<Record<string, Readonly<Program>>> | undefined;
+  /** Load contents and release (absent: cycles are recorded without a load workflow). */
+  loads?: LoadWorkflow | undefined;
+  onCycle?: ((summary: CycleSummary) => void) | undefined;
+  /** After a cycle opened, changed phase or was recorded (the device state is published again). */
+  onChange?: ((kind: TrackerChange['kind']) => void) | undefined;
+  newId?: () => string;
+}
+
+/** The device events that make or change a cycle. */
+export type CycleEvent = Extract<DeviceEvent, { kind: 'cycle-start' | 'phase' | 'cycle-end' | 'sample' | 'raw' | 'alarm' | 'summary' }>;
+
+export class CycleRecorder {
+  private readonly tracker: CycleTracker;
+  /** Finished cycles whose record could not be committed: retried at every tick. */
+  private readonly unrecorded: FinishedCycle[] = [];
+
+  constructor(private readonly ctx: CycleRecorderContext) {
+    this.tracker = new CycleTracker({ deviceId: ctx.device.id, idleTimeoutMs: ctx.device.idleTimeoutS * 1000, newId: ctx.newId ?? randomUUID });
+  }
+
+  /** The cycle running now, if any (read-only: only the recorder changes it). */
+  get current(): Readonly<OpenCycle> | null {
+    return this.tracker.current;
+  }
+
+  /** The program the running cycle is verified against, as the device state shows it. */
+  get currentProgram(): string | null {
+    const c = this.tracker.current;
+    return c ? this.choose(c).id ?? null : null;
+  }
+
+  /** Carries on a cycle that was open when the gateway stopped, from its snapshot and stored samples. */
+  resume(): void {
+    const { store, device } = this.ctx;
+    const snap = store.loadOpenCycle(device.id) as OpenCycleSnapshot | undefined | null;
+    if (!snap) return;
+    const samples: TrackedSample[] = store.samples.samplesOfCycle(snap.cycleId).map((s) => {
+      const t: TrackedSample = { ts: s.ts, temp_c: s.temp_c };
+      if (s.temp2_c !== null) t.temp2_c = s.temp2_c;
+      if (s.pressure_kpa !== null) t.pressure_kpa = s.pressure_kpa;
+      if (s.phase !== null) t.phase = s.phase;
+      return t;
+    });
+    this.tracker.resume(snap, samples, this.ctx.now());
+    const resumed = this.tracker.current;
+    if (resumed) store.saveOpenCycle(device.id, snapshotOf(resumed)); // keep the interruption across another restart
+    this.ctx.log.warn({ cycleId: snap.cycleId, cycleNo: snap.cycleNo, samples: samples.length }, 'resuming a cycle that was open when the gateway stopped; the record will show the interruption');
+  }
+
+  /** One device event. The open cycle's alarms and the machine's summary are saved at once, so they survive a restart. */
+  handle(e: CycleEvent, now: number): void {
+    this.apply(this.tracker.handle(e, now));
+    if (e.kind === 'alarm' || e.kind === 'summary') {
+      const c = this.tracker.current;
+      if (c) this.ctx.store.saveOpenCycle(this.ctx.device.id, snapshotOf(c as OpenCycle));
+    }
+  }
+
+  /** Retries the unrecorded cycles, then closes a cycle whose device went silent for too long. */
+  tick(now: number): void {
+    this.retryUnrecorded();
+    this.apply(this.tracker.tick(now));
+  }
+
+  private apply(changes: TrackerChange[]): void {
+    for (const ch of changes) {
+      try {
+        this.applyOne(ch);
+      } catch (err) {
+        // Never lose a finished cycle: its samples are in the chain and its state stays in open_cycles
+        // until its record is committed; retry it.
+        if (ch.kind === 'finished') this.unrecorded.push(ch.cycle);
+        this.ctx.log.error({ cycleId: ch.cycle.cycleId, change: ch.kind, err: errorMessage(err) }, 'could not store a cycle change; retrying');
+        continue;
+      }
+      try {
+        this.ctx.onChange?.(ch.kind);
+      } catch (err) {
+        // A listener's failure must not make a recorded cycle look unrecorded (it would be recorded twice).
+        this.ctx.log.error({ cycleId: ch.cycle.cycleId, change: ch.kind, err: errorMessage(err) }, 'cycle change listener failed');
+      }
+    }
+  }
+
+  private applyOne(ch: TrackerChange): void {
+    const { store, device, log } = this.ctx;
+    switch (ch.kind) {
+      case 'opened':
+        store.saveOpenCycle(device.id, snapshotOf(ch.cycle));
+        this.ctx.loads?.takeLoad(device.id, ch.cycle.cycleId);
+        log.info({ cycleId: ch.cycle.cycleId, cycleNo: ch.cycle.cycleNo, programNo: ch.cycle.programNo, headerSeen: ch.cycle.startSeen }, 'cycle started');
+        break;
+      case 'phase':
+        store.saveOpenCycle(device.id, snapshotOf(ch.cycle));
+        log.debug({ cycleId: ch.cycle.cycleId, phase: ch.phase }, 'phase');
+        break;
+      case 'finished':
+        this.finish(ch.cycle);
+        break;
+    }
+  }
+
+  private retryUnrecorded(): void {
+    while (this.unrecorded.length) {
+      const c = this.unrecorded[0] as FinishedCycle;
+      this.finish(c); // throws again when the store still fails: the cycle stays queued
+      this.unrecorded.shift();
+      this.ctx.log.warn({ cycleId: c.cycleId }, 'cycle recorded after a retry');
+    }
+  }
+
+  private choose(c: Readonly<OpenCycle>): ProgramChoice {
+    const { device } = this.ctx;
+    return chooseProgram({ reportedId: c.program, reportedNo: c.programNo, programMap: device.programMap, configDefault: device.program, catalog: this.ctx.programs });
+  }
+
+  /** Verifies a finished cycle and commits its record (clearing its open-cycle state in the same transaction). */
+  private finish(c: FinishedCycle): void {
+    const { store, device, log } = this.ctx;
+    store.flush(); // the record binds the sample chain head and the raw text: both must be on disk first
+    const choice = this.choose(c);
+    const trace = traceOf(c, device.chamberLitres);
+    const result = !choice.program
+      ? unverifiable(choice, trace)
+      : applyGatewayFindings(
+        // Only routine steam loads: a Bowie–Dick or leak test needs its own evidence, not a summary
+        trace.samples.length === 0 && c.summary && choice.program.kind === 'steam'
+          ? verifySummary(c.summary, choice.program, c.endStatus) // a summary ticket: only what it proves
+          : verifyCycle(trace, choice.program),
+        c,
+      );
+    const rawLines = store.raw.linesOfCycle(c.cycleId);
+    const body = cycleBody({
+      cycle: c, deviceType: device.type, choice, program: choice.program, trace, result,
+      load: this.ctx.loads?.contentsOfCycle(c.cycleId) ?? null,
+      binding: { sampleChain: store.samples.head(device.id), raw: { lines: rawLines.length, sha256: store.raw.digestOfCycle(c.cycleId) } },
+    });
+    const record = store.records.appendWith({ type: 'cycle', device: device.id, body: this.ctx.records.stamp(body) }, () => {
+      // Clear the open-cycle state only if it is this cycle's (a retried record must not clear its successor's).
+      const open = store.loadOpenCycle(device.id) as { cycleId?: string } | null | undefined;
+      if (!open || open.cycleId === c.cycleId) store.openCycles.clear(device.id);
+    });
+    const failed = result.criteria.filter((x) => x.pass === false).map((x) => x.id);
+    log.info({ cycleId: c.cycleId, cycleNo: c.cycleNo, program: choice.id, verdict: result.verdict, failed, seq: record.seq }, 'cycle verified and recorded');
+    this.ctx.output.notifyRecords();
+    try {
+      this.ctx.loads?.onCycleRecorded(record);
+    } catch (err) {
+      log.error({ cycleId: c.cycleId, err: errorMessage(err) }, 'release decision failed; the cycle record is stored and the gateway retries the decision every minute');
+    }
+    this.ctx.onCycle?.({ deviceId: device.id, record, program: choice.id ?? null, cycleNo: c.cycleNo ?? null, verdict: result.verdict, failed });
+  }
+}

@@ -1,0 +1,74 @@
+// What the load workflow's parts share: the tables, the clock, ids, and one way to write: commit()
+// runs a step in one SQLite transaction committed at synchronous=FULL, records included, so a crash
+// leaves the step wholly done (records and state) or not at all.
+import { randomUUID } from 'node:crypto';
+import type { Logger } from 'pino';
+import { withSynchronous, type Db } from '../store/database.js';
+import type { NewRecord, RecordType, SignedRecord } from '../store/record.js';
+import { BiTable } from './bi-table.js';
+import type { LoadPolicy } from './load-policy.js';
+import { ReleaseTable } from './release-table.js';
+import { StationTable } from './station-table.js';
+
+export interface LoadWorkflowDeps {
+  /** The store's database (store.db). */
+  db: Db;
+  /** Signs, chains and stores a record on `db` (store.records.append; store.append works too, with `flush`). */
+  append: (r: NewRecord) => SignedRecord;
+  policy: LoadPolicy;
+  logger: Logger;
+  now?: () => number;
+  newId?: () => string;
+  /** Called after a step committed records (e.g. the publisher's notifyRecords). */
+  onRecords?: () => void;
+  /** Run before each step's transaction (store.flush, so buffered samples are not written inside it). */
+  flush?: () => void;
+}
+
+export class WorkflowContext {
+  readonly db: Db;
+  readonly policy: LoadPolicy;
+  readonly log: Logger;
+  readonly now: () => number;
+  readonly newId: () => string;
+  readonly stations: StationTable;
+  readonly releases: ReleaseTable;
+  readonly bis: BiTable;
+  private appended = 0;
+
+  constructor(private readonly deps: LoadWorkflowDeps) {
+    this.db = deps.db;
+    this.policy = deps.policy;
+    this.log = deps.logger;
+    this.now = deps.now ?? Date.now;
+    this.newId = deps.newId ?? randomUUID;
+    this.stations = new StationTable(deps.db);
+    this.releases = new ReleaseTable(deps.db);
+    this.bis = new BiTable(deps.db);
+  }
+
+  get timeZone(): string {
+    return this.policy.release.timeZone;
+  }
+
+  /** One step, atomically; notifies onRecords after the commit when it wrote records. */
+  commit<T>(fn: () => T): T {
+    if (this.db.inTransaction) return fn(); // nested in a caller's step
+    this.deps.flush?.();
+    const before = this.appended;
+    const out = withSynchronous(this.db, 'FULL', () => this.db.transaction(fn).immediate());
+    if (this.appended !== before) this.deps.onRecords?.();
+    return out;
+  }
+
+  record(type: RecordType, device: string | undefined, body: object): SignedRecord {
+    const rec = this.deps.append({ type, ...(device !== undefined ? { device } : {}), body: body as Record<string, unknown> });
+    this.appended++;
+    return rec;
+  }
+
+  alarm(device: string | undefined, code: string, text: string, extra: Record<string, unknown>, at: number): SignedRecord {
+    this.log.warn({ device, code, ...extra }, text);
+    return this.record('alarm', device, { code, text, at: new Date(at).toISOString(), cycleId: null, cycleNo: null, ...extra });
+  }
+}

@@ -1,0 +1,104 @@
+// The cycle recorder alone, on a real SQLite store: a cycle from its start to its signed, verified record,
+// the open-cycle snapshot while it runs (and after a restart), and the changes it reports for the device state.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import pino from 'pino';
+import { afterEach, describe, expect, it } from 'vitest';
+import { configSchema } from '../../config/schema.js';
+import { CycleRecorder, type CycleSummary } from '../../gateway/device/cycle-recorder.js';
+import { DeviceRecords } from '../../gateway/device/device-records.js';
+import { SampleSink } from '../../gateway/device/sample-sink.js';
+import { Store } from '../../gateway/store/index.js';
+import { psatKpa } from '../../gateway/verify/steam-table.js';
+
+const silent = pino({ level: 'silent' });
+const device = configSchema.parse({
+  site: 's', gateway: 'g', mqtt: { url: 'mqtt://127.0.0.1:1' },
+  devices: [{ id: 'AC-01', type: 'steam-sterilizer', driver: 'printer-line', tcp: { host: '127.0.0.1', port: 1 }, clockDriftAlarmS: 0 }],
+}).devices[0]!;
+
+const dirs: string[] = [];
+afterEach(() => {
+  for (const d of dirs.splice(0)) fs.rmSync(d, { recursive: true, force: true });
+});
+
+function rig(dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'sl-recorder-'))) {
+  dirs.push(dataDir);
+  const store = new Store({ dataDir, site: 's', gateway: 'g', logger: silent });
+  store.start();
+  const changes: string[] = [];
+  const cycles: CycleSummary[] = [];
+  let notified = 0;
+  const output = { notifyRecords: () => void notified++ };
+  let n = 0;
+  const recorder = new CycleRecorder({
+    device, store, output, log: silent, now: Date.now, newId: () => `cycle-${++n}`,
+    records: new DeviceRecords({ deviceId: 'AC-01', store, output, clock: () => ({ synchronized: true, step: null }) }),
+    onChange: (kind) => changes.push(kind), onCycle: (c) => cycles.push(c),
+  });
+  const sink = new SampleSink({ deviceId: 'AC-01', store, output: { publishTelemetry: () => undefined } });
+  return { store, recorder, sink, changes, cycles, dataDir, notified: () => notified };
+}
+
+/** A 134 °C cycle's events up to (not including) its end: the recorder tracks them, the sink stores the samples
+ * (in this order, as the device session routes them). */
+function run({ recorder, sink }: { recorder: CycleRecorder; sink: SampleSink }, t0: number, from = 0, to = 400): void {
+  if (from === 0) recorder.handle({ kind: 'cycle-start', deviceId: 'AC-01', ts: t0, programNo: 1, cycleNo: 7 }, t0);
+  for (let t = from; t < to; t++) {
+    const phase = t < 60 ? 'heating' : t < 330 ? 'sterilizing' : 'exhaust';
+    const temp = t < 60 ? 100 + t * 0.5 : t < 330 ? 134.6 : 120;
+    const e = { kind: 'sample', deviceId: 'AC-01', ts: t0 + t * 1000, temp_c: temp, pressure_kpa: psatKpa(temp), phase } as const;
+    recorder.handle(e, e.ts);
+    sink.sample(e, recorder.current, e.ts);
+  }
+}
+
+describe('cycle recorder', () => {
+  it('keeps the open cycle in the store while it runs and records it, verified and stamped, when it ends', () => {
+    const r = rig();
+    const t0 = Date.now() - 3_600_000;
+    run(r, t0);
+    expect(r.recorder.current).toMatchObject({ cycleId: 'cycle-1', cycleNo: 7 });
+    expect(r.recorder.currentProgram).toBe('steam-134-4'); // device number 1 through the built-in map
+    expect(r.store.loadOpenCycle('AC-01')).toMatchObject({ cycleId: 'cycle-1' });
+    expect(r.changes).toEqual(['opened', 'phase', 'phase', 'phase']);
+    r.store.flush();
+    r.recorder.handle({ kind: 'cycle-end', deviceId: 'AC-01', ts: t0 + 400_000, status: 'ok' }, t0 + 400_000);
+    expect(r.changes.at(-1)).toBe('finished');
+    expect(r.recorder.current).toBeNull();
+    expect(r.store.loadOpenCycle('AC-01')).toBeNull();
+    const rec = r.store.records.get(1)!;
+    expect(rec).toMatchObject({ type: 'cycle', device: 'AC-01', body: { cycleId: 'cycle-1', cycleNo: 7, program: 'steam-134-4', verdict: 'pass', clock: { synchronized: true, step: null } } });
+    expect(r.cycles).toEqual([expect.objectContaining({ deviceId: 'AC-01', program: 'steam-134-4', cycleNo: 7, verdict: 'pass', failed: [] })]);
+    expect(r.notified()).toBe(1);
+    r.store.close();
+  });
+
+  it('resumes a cycle after a restart and records the interruption', () => {
+    const first = rig();
+    const t0 = Date.now() - 3_600_000;
+    run(first, t0, 0, 200);
+    first.store.close(); // flushes the batched samples // the gateway stops mid-cycle
+    const second = rig(first.dataDir);
+    second.recorder.resume();
+    expect(second.recorder.current).toMatchObject({ cycleId: 'cycle-1', cycleNo: 7 });
+    expect(second.recorder.current?.samples).toHaveLength(200);
+    run(second, t0, 200, 400);
+    second.recorder.handle({ kind: 'cycle-end', deviceId: 'AC-01', ts: t0 + 400_000, status: 'ok' }, t0 + 400_000);
+    const body = second.store.records.get(1)!.body as { interruptions: unknown[]; cycleId: string };
+    expect(body.cycleId).toBe('cycle-1');
+    expect(body.interruptions).toHaveLength(1);
+    second.store.close();
+  });
+
+  it('closes a silent cycle at the idle timeout on a tick', () => {
+    const r = rig();
+    const t0 = Date.now() - 3_600_000;
+    run(r, t0, 0, 100);
+    r.recorder.tick(t0 + 100_000 + device.idleTimeoutS * 1000);
+    expect(r.changes.at(-1)).toBe('finished');
+    expect(r.store.records.get(1)?.body).toMatchObject({ cycleId: 'cycle-1', end: { reason: 'idle-timeout' }, verdict: 'fail' });
+    r.store.close();
+  });
+});
