@@ -2,7 +2,7 @@
 // reverse. One device failing to start is logged and isolated; the others run.
 import type { GatewayConfig } from '../config/schema.js';
 import type { BrokerHandle } from './broker/embedded-broker.js';
-import { DeviceSession, type CycleSummary } from './device/device-session.js';
+import { DeviceSession, type CycleSummary, type DeviceOutput } from './device/device-session.js';
 import { errorMessage, GatewayError } from './errors.js';
 import type { Logger } from './logger.js';
 import { MqttPublisher } from './publish/mqtt-publisher.js';
@@ -12,6 +12,7 @@ import { VERSION } from './version.js';
 import { ClockMonitor } from './clock/clock-monitor.js';
 import { LoadWorkflow, loadPolicyFrom } from './load/index.js';
 import { resolvePrograms, type ProgramOverride } from './verify/index.js';
+import type { WebHandle } from './http/index.js';
 
 /** How far back a restart looks for cycle records whose release decision was not made. */
 const RECENT_RECORDS = 500;
@@ -19,6 +20,8 @@ const RECENT_RECORDS = 500;
 export interface AppContext {
   config: GatewayConfig;
   mqttPassword?: string;
+  /** The web page's bearer token (from the environment or http.auth.tokenFile). */
+  httpToken?: string;
   logger: Logger;
   now?: () => number;
   onCycle?: (summary: CycleSummary) => void;
@@ -32,6 +35,7 @@ export class GatewayApp {
   private broker: BrokerHandle | null = null;
   private sessions: DeviceSession[] = [];
   private clock: ClockMonitor | null = null;
+  private web: WebHandle | null = null;
   private loadTicker: NodeJS.Timeout | null = null;
   private stopping: Promise<void> | null = null;
   readonly startedAt: number;
@@ -80,11 +84,12 @@ export class GatewayApp {
     const publisher = this.publisher;
 
     const programs = resolvePrograms(config.programs as ProgramOverride[]);
+    const output = await this.startWeb(store, programs, publisher);
     const { policy, problems } = loadPolicyFrom(config.release, config.devices);
     if (problems.length) throw new GatewayError('config.release', `release rules: ${problems.join('; ')}`);
     const loads = new LoadWorkflow({
       db: store.db, append: (r) => store.records.append({ ...r, body: { ...r.body, clock: clock.quality() } }),
-      policy, logger, now: this.now, onRecords: () => publisher.notifyRecords(), flush: () => store.flush(),
+      policy, logger, now: this.now, onRecords: () => output.notifyRecords(), flush: () => store.flush(),
     });
     this.decideUndecidedCycles(loads, store);
     let ticks = 0;
@@ -101,7 +106,7 @@ export class GatewayApp {
 
     for (const device of config.devices) {
       const session = new DeviceSession({
-        device, store, output: this.publisher, logger, now: this.now, clock: () => clock.quality(), loads, programs,
+        device, store, output, logger, now: this.now, clock: () => clock.quality(), loads, programs,
         ...(this.ctx.onCycle ? { onCycle: this.ctx.onCycle } : {}),
       });
       try {
@@ -113,6 +118,26 @@ export class GatewayApp {
       }
     }
     logger.info({ devices: this.sessions.map((s) => s.id), mqtt: redactUrl(url) }, 'gateway running');
+  }
+
+  /** The web page's URL, when it is configured and listening. */
+  get webUrl(): string | null {
+    return this.web?.url ?? null;
+  }
+
+  /** With `http` configured: the page (loaded only then), and the device output fanned out to it. A page
+   * that cannot start is logged; the gateway records and publishes on without it. */
+  private async startWeb(store: Store, programs: ReturnType<typeof resolvePrograms>, publisher: MqttPublisher): Promise<DeviceOutput> {
+    const { config, logger } = this.ctx;
+    if (!config.http) return publisher;
+    try {
+      const { startWebServer, teeOutput } = await import('./http/index.js');
+      this.web = await startWebServer({ config, httpToken: this.ctx.httpToken, store, programs, logger, now: this.now, version: VERSION });
+      return teeOutput(publisher, this.web.hub, logger);
+    } catch (e) {
+      logger.error({ err: errorMessage(e), listen: config.http.listen }, 'web page could not start; the gateway runs without it');
+      return publisher;
+    }
   }
 
   /** A crash (or a failure) between committing a cycle record and its release decision leaves the load
@@ -139,6 +164,7 @@ export class GatewayApp {
 
   private async doStop(): Promise<void> {
     const { logger } = this.ctx;
+    await this.web?.stop().catch((e: unknown) => logger.error({ err: errorMessage(e) }, 'web page stop failed'));
     if (this.loadTicker) clearInterval(this.loadTicker);
     for (const s of [...this.sessions].reverse()) {
       await s.stop().catch((e: unknown) => logger.error({ deviceId: s.id, err: errorMessage(e) }, 'device stop failed'));
