@@ -49,7 +49,7 @@ export function httpSecretsFrom(http: HttpConfig | undefined, env: NodeJS.Proces
   if (token !== undefined && token.length < 16) {
     problems.push({ path: 'http.auth', message: `expected a bearer token of at least 16 characters, found ${token.length}` });
   }
-  const protectedBy = Boolean(token || http.auth?.token || http.auth?.users?.length);
+  const protectedBy = Boolean(token || http.auth?.token || http.auth?.tokenFile || http.auth?.users?.length);
   if (addr && !isLoopbackHost(addr.host) && !protectedBy) {
     problems.push({
       path: 'http.auth',

@@ -88,7 +88,7 @@ export class RecordQueries {
       releasesOfCycle: db.prepare("SELECT r.json FROM release_index i JOIN records r ON r.seq = i.seq WHERE i.cycle_id = ? ORDER BY i.seq").pluck(),
       biOfCycle: db.prepare("SELECT r.json FROM bi_index i JOIN records r ON r.seq = i.seq WHERE i.cycle_id = ? ORDER BY i.seq").pluck(),
       releaseOf: db.prepare('SELECT status FROM release_index WHERE cycle_id = ? ORDER BY seq DESC LIMIT 1').pluck(),
-      byLoad: db.prepare(`SELECT ${HISTORY_COLUMNS} FROM cycle_index WHERE load_id = ?1 OR ticket_load_id = ?1 OR cycle_id = ?1 OR record_id = ?1 ORDER BY started_at DESC, seq DESC LIMIT ${SEARCH_LIMIT}`),
+      byLoad: db.prepare(`SELECT ${HISTORY_COLUMNS} FROM cycle_index WHERE load_id = @id OR ticket_load_id = @id OR cycle_id = @id OR record_id = @id ORDER BY started_at DESC, seq DESC LIMIT ${SEARCH_LIMIT}`),
       releaseByLoad: db.prepare(`SELECT ${HISTORY_COLUMNS} FROM cycle_index WHERE cycle_id IN (SELECT cycle_id FROM release_index WHERE load_id = ?) ORDER BY started_at DESC, seq DESC LIMIT ${SEARCH_LIMIT}`),
       held: db.prepare(`${releaseSelect} WHERE r.status IN (${HELD.map(() => '?').join(', ')}) ORDER BY r.at`),
       blocked: db.prepare(`${releaseSelect} WHERE r.status IN (${BLOCKED.map(() => '?').join(', ')}) AND r.at >= ? ORDER BY r.at DESC LIMIT 500`),
@@ -134,7 +134,7 @@ export class RecordQueries {
 
   /** Cycles by the gateway's load id, the machine's load id, a cycle id or a record id. */
   cyclesOfLoad(id: string): CycleRow[] {
-    const rows = this.stmt.byLoad.all(id) as CycleDbRow[];
+    const rows = this.stmt.byLoad.all({ id }) as CycleDbRow[];
     const more = rows.length ? [] : (this.stmt.releaseByLoad.all(id) as CycleDbRow[]);
     return [...rows, ...more].map((r) => this.rowOf(r));
   }
