@@ -136,18 +136,21 @@ export function addPageRoutes(routes: RouteTable<WebHandler>, c: PageContext): v
     sendJson(res, 200, c.queries.history(query.filter, query.page));
   });
 
-  routes.add('GET', '/assets/*path', (req, res) => {
-    const a = c.assets.get(req.params.path as string);
-    if (!a) {
-      sendText(res, 404, 'not found');
-      return;
-    }
-    if (req.raw.headers['if-none-match'] === a.etag) {
-      res.statusCode = 304;
-      res.setHeader('ETag', a.etag);
-      res.end();
-      return;
-    }
-    sendBytes(res, 200, a.type, a.body, { ETag: a.etag, 'Cache-Control': 'no-cache' });
-  });
+  routes.add('GET', '/favicon.ico', (req, res) => sendAsset(req, res, c.assets.get('favicon.svg')));
+  routes.add('GET', '/assets/*path', (req, res) => sendAsset(req, res, c.assets.get(req.params.path as string)));
+}
+
+/** A file of the page by exact name (never a path on disk), revalidated by its ETag. */
+function sendAsset(req: WebRequest, res: ServerResponse, a: Asset | undefined): void {
+  if (!a) {
+    sendText(res, 404, 'not found');
+    return;
+  }
+  if (req.raw.headers['if-none-match'] === a.etag) {
+    res.statusCode = 304;
+    res.setHeader('ETag', a.etag);
+    res.end();
+    return;
+  }
+  sendBytes(res, 200, a.type, a.body, { ETag: a.etag, 'Cache-Control': 'no-cache' });
 }

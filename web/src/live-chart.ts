@@ -17,6 +17,16 @@ interface Marks {
   hold: { start: number; end: number } | null;
 }
 
+/** Steps of the time axis, seconds: whole minutes once the cycle is a few minutes long. */
+const X_STEPS_S = [5, 10, 15, 30, 60, 120, 300, 600, 900, 1200, 1800, 3600, 7200];
+
+/** 90 -> 1′30″, 300 -> 5′ (device-time minutes since the cycle's first sample). */
+function minutesLabel(s: number): string {
+  const m = Math.floor(s / 60);
+  const r = Math.round(s - m * 60);
+  return r ? `${m}′${String(r).padStart(2, '0')}″` : `${m}′`;
+}
+
 /** Points kept in the browser; beyond, every other one is dropped (the curve keeps its whole span). */
 const MAX_POINTS = 3600;
 const COLORS = { temp: '#b3261e', temp2: '#d9822b', pressure: '#1f5fa8', band: 'rgba(46,125,50,0.22)', hold: 'rgba(46,125,50,0.16)', holdEdge: '#2e7d32' };
@@ -40,7 +50,7 @@ export class LiveChart {
       cursor: { show: false },
       scales: { x: { time: false }, t: { auto: true, range: (_u, lo, hi) => this.tempRange(lo, hi) }, p: { auto: true, range: (_u, _lo, hi) => [0, Math.max(50, Math.ceil((hi * 1.08) / 50) * 50)] } },
       axes: [
-        { stroke: '#4a5563', font: axisFont, grid: { stroke: '#e3e7ec', width: 1 }, values: (_u, splits) => splits.map((v) => `${Math.round(v / 60)}′`) },
+        { stroke: '#4a5563', font: axisFont, grid: { stroke: '#e3e7ec', width: 1 }, incrs: X_STEPS_S, values: (_u, splits) => splits.map(minutesLabel) },
         { scale: 't', stroke: COLORS.temp, font: axisFont, grid: { stroke: '#e3e7ec', width: 1 }, size: 44 },
         { scale: 'p', side: 1, stroke: COLORS.pressure, font: axisFont, grid: { show: false }, size: 48, show: labels.showPressure },
       ],
