@@ -117,7 +117,8 @@ export function addPageRoutes(routes: RouteTable<WebHandler>, c: PageContext): v
   });
 
   routes.add('GET', '/api/live', (req, res) => {
-    c.hub.addClient(res);
+    if (req.method === 'HEAD') sendText(res, 200, '', { 'Content-Type': 'text/event-stream; charset=utf-8' });
+    else c.hub.addClient(res);
   });
 
   routes.add('GET', '/api/board', (_req, res) => sendJson(res, 200, c.hub.snapshot()));

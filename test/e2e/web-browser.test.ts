@@ -59,9 +59,11 @@ describe('web page in a browser', () => {
     expect(await page.locator('.tile h2').allTextContents()).toEqual(['AC-01', 'AC-02', 'WD-01', 'AC-03', 'WD-02']);
     expect(await page.locator('.chip').allTextContents()).toEqual([expect.stringContaining('SC-01'), expect.stringContaining('BI-01')]);
     const tile = page.locator('.tile[data-device="AC-03"]');
-    await page.waitForFunction(() => Number(document.querySelector('.tile[data-device="AC-03"]')?.getAttribute('data-points') ?? 0) > 5, undefined, { timeout: 30_000 });
+    // (the predicates run in the page, so they are given as text: this file is compiled without the DOM types)
+    const points = `Number(document.querySelector('.tile[data-device="AC-03"]')?.getAttribute('data-points') ?? 0)`;
+    await page.waitForFunction(`${points} > 5`, undefined, { timeout: 30_000 });
     const before = Number(await tile.getAttribute('data-points'));
-    await page.waitForFunction((n) => Number(document.querySelector('.tile[data-device="AC-03"]')?.getAttribute('data-points') ?? 0) > n + 20, before, { timeout: 30_000 });
+    await page.waitForFunction(`${points} > ${before + 20}`, undefined, { timeout: 30_000 });
     expect(await tile.getAttribute('data-running')).toBe('true');
     expect(await tile.locator('.readings .value').first().textContent()).toMatch(/^\d+\.\d$/);
     expect(await tile.locator('canvas').count()).toBeGreaterThan(0);

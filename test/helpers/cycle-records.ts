@@ -18,7 +18,7 @@ export interface GoldenCycleOptions {
   startedAt?: number;
   cycleId?: string;
   info?: Record<string, string>;
-  items?: { raw: string; gtin?: string; serial?: string; lot?: string; code?: string; implant?: boolean }[];
+  items?: { raw: string; kind?: string; gtin?: string; serial?: string; lot?: string; code?: string; implant?: boolean }[];
   loadId?: string;
   /** Keep every n-th sample only (a smaller record for benches and large stores). */
   every?: number;
