@@ -3,6 +3,7 @@
 // and BI records, the release queue, today's daily tests, and each record's integrity. Lists come from
 // the lookup tables of migration 4; a record shown in full is read from `records` and checked.
 import { decodeBarcode } from '../load/barcode/index.js';
+import type { Statement } from 'better-sqlite3';
 import type { Db } from '../store/database.js';
 import { KeyRegistry } from '../store/key-registry.js';
 import { GENESIS_HASH, type SignedRecord } from '../store/record.js';
@@ -74,6 +75,8 @@ const SEARCH_LIMIT = 100;
 export class RecordQueries {
   private readonly keys: KeyRegistry;
   private readonly stmt;
+  /** The history's statements by SQL text (one per combination of filters used). */
+  private readonly built = new Map<string, Statement>();
 
   constructor(private readonly db: Db) {
     this.keys = new KeyRegistry(db);
@@ -109,7 +112,12 @@ export class RecordQueries {
   /** One page of the history, newest first. */
   history(filter: HistoryFilter, page: PageRequest): HistoryPage {
     const q = buildHistoryQuery(filter, page);
-    const raw = this.db.prepare(q.sql).all(...q.params) as CycleDbRow[];
+    let st = this.built.get(q.sql);
+    if (!st) {
+      st = this.db.prepare(q.sql);
+      this.built.set(q.sql, st);
+    }
+    const raw = st.all(...q.params) as CycleDbRow[];
     const more = raw.length > q.limit;
     const shown = raw.slice(0, q.limit);
     if (q.reversed) shown.reverse();

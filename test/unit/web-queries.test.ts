@@ -2,6 +2,7 @@
 // in the site's time zone, and how a scanned code is matched against stored load items.
 import { describe, expect, it } from 'vitest';
 import { decodeBarcode } from '../../gateway/load/barcode/index.js';
+import { age } from '../../gateway/http/pages/queue-page.js';
 import {
   buildHistoryQuery, decodeCursor, encodeCursor, itemMatch, localMidnightUtc, parseHistoryParams, zoneOffsetMs,
 } from '../../gateway/http/history-query.js';
@@ -59,5 +60,15 @@ describe('item search', () => {
     expect(itemMatch({ kind: 'internal', fields: { code: 'TRAY-0042' }, raw: 'TRAY-0042' })).toEqual({ sql: 'raw = ? OR code = ?', params: ['TRAY-0042', 'TRAY-0042'] });
     expect(itemMatch({ kind: 'hibc', fields: { lic: 'A123', product: 'PROD', serial: '77' }, raw: '+A123PROD/$$77' })).toEqual({ sql: 'raw = ? OR (code = ? AND serial = ?)', params: ['+A123PROD/$$77', '+A123PROD', '77'] });
     expect(itemMatch(decodeBarcode('hello world')).sql).toBe('raw = ?');
+  });
+});
+
+describe('release queue', () => {
+  it('says how long a load has waited in the two units that matter', () => {
+    expect(age(59, 'en')).toBe('0 min');
+    expect(age(7 * 60 + 59, 'en')).toBe('7 min');
+    expect(age(3 * 3600 + 5 * 60, 'en')).toBe('3 h 5 min');
+    expect(age(52 * 3600, 'en')).toBe('2 d 4 h');
+    expect(age(52 * 3600, 'zh-CN')).toBe('2 天 4 小时');
   });
 });

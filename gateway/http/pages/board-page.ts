@@ -4,7 +4,7 @@ import { esc } from '../../report/format.js';
 import { messagesWithPrefix, t, type Locale } from '../../report/i18n.js';
 
 /** The message groups the board's script uses. */
-export const BOARD_MESSAGE_PREFIXES = ['board.', 'type.', 'phase.', 'verdict.', 'criterion.', 'frame.', 'unit.'] as const;
+export const BOARD_MESSAGE_PREFIXES = ['board.', 'type.', 'phase.', 'verdict.', 'criterion.', 'frame.'] as const;
 
 export function boardData(locale: Locale): Record<string, unknown> {
   return { locale, messages: messagesWithPrefix(locale, BOARD_MESSAGE_PREFIXES) };

@@ -55,7 +55,7 @@ ${f.refreshS ? `<meta http-equiv="refresh" content="${f.refreshS}">` : ''}<title
 <body class="${esc(f.bodyClass ?? '')}">
 <header class="top"><div class="brand"><span class="logo" aria-hidden="true"></span>${esc(t(locale, 'app.title'))}</div>
 <nav>${nav}</nav>
-<div class="where"><span>${esc(t(locale, 'frame.gateway', { gateway: f.gateway, site: f.site }))}</span><span class="langs" aria-label="${esc(t(locale, 'nav.language'))}">${langs}</span></div></header>
+<div class="where"><span>${esc(t(locale, 'frame.gateway', { gateway: f.gateway, site: f.site }))} · ${esc(t(locale, 'frame.readOnly'))}</span><span class="langs" aria-label="${esc(t(locale, 'nav.language'))}">${langs}</span></div></header>
 <main>${f.body}</main>
 </body></html>
 `;

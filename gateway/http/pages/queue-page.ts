@@ -1,7 +1,7 @@
 // The release queue: loads waiting for a BI, a chemical indicator or the day's Bowie–Dick sheet; loads
 // quarantined, released early or recalled recently (with reason, operator and how long ago); and each
 // sterilizer's Bowie–Dick and leak test of today. Pure.
-import { dateTime, duration, esc } from '../../report/format.js';
+import { dateTime, esc } from '../../report/format.js';
 import { reasonName, statusName, t, type Locale } from '../../report/i18n.js';
 import type { ReleaseRow } from '../record-queries.js';
 
@@ -18,6 +18,16 @@ export interface QueueView {
   dailyTests: readonly ReleaseRow[];
 }
 
+/** How long ago, in the largest two units that matter: "7 min", "3 h 5 min", "2 d 4 h". */
+export function age(seconds: number, locale: Locale): string {
+  const u = (k: 'unit.min' | 'unit.h' | 'unit.d') => t(locale, k);
+  const m = Math.max(0, Math.floor(seconds / 60));
+  if (m < 60) return `${m} ${u('unit.min')}`;
+  const h = Math.floor(m / 60);
+  if (h < 48) return `${h} ${u('unit.h')} ${m % 60} ${u('unit.min')}`;
+  return `${Math.floor(h / 24)} ${u('unit.d')} ${h % 24} ${u('unit.h')}`;
+}
+
 function loadRows(rows: readonly ReleaseRow[], v: QueueView): string {
   const { locale } = v;
   const body = rows.map((r) => `<tr data-status="${esc(r.status)}" data-load="${esc(r.loadId)}">
@@ -26,7 +36,7 @@ function loadRows(rows: readonly ReleaseRow[], v: QueueView): string {
 <td><span class="status s-${esc(r.status)}">${esc(statusName(locale, r.status))}</span></td>
 <td>${esc(reasonName(locale, r.reasonCode))}${r.reason ? `<div class="muted small">${esc(r.reason)}</div>` : ''}</td>
 <td>${esc(r.operator ?? t(locale, 'record.byGateway'))}</td>
-<td class="nowrap">${esc(dateTime(r.at, v.timeZone, false))} <span class="muted">(${esc(duration(Math.max(0, (v.now - Date.parse(r.at)) / 1000)))})</span></td></tr>`).join('\n');
+<td class="nowrap">${esc(dateTime(r.at, v.timeZone, false))} <span class="muted">(${esc(age((v.now - Date.parse(r.at)) / 1000, locale))})</span></td></tr>`).join('\n');
   return `<table class="list"><thead><tr><th>${esc(t(locale, 'queue.device'))}</th><th>${esc(t(locale, 'queue.cycle'))}</th><th>${esc(t(locale, 'queue.status'))}</th><th>${esc(t(locale, 'queue.reason'))}</th><th>${esc(t(locale, 'queue.operator'))}</th><th>${esc(t(locale, 'queue.age'))}</th></tr></thead><tbody>${body}</tbody></table>`;
 }
 
