@@ -59,11 +59,11 @@ describe('web page in a browser', () => {
     expect(await page.locator('.tile h2').allTextContents()).toEqual(['AC-01', 'AC-02', 'WD-01', 'AC-03', 'WD-02']);
     expect(await page.locator('.chip').allTextContents()).toEqual([expect.stringContaining('SC-01'), expect.stringContaining('BI-01')]);
     const tile = page.locator('.tile[data-device="AC-03"]');
-    // (the predicates run in the page, so they are given as text: this file is compiled without the DOM types)
-    const points = `Number(document.querySelector('.tile[data-device="AC-03"]')?.getAttribute('data-points') ?? 0)`;
-    await page.waitForFunction(`${points} > 5`, undefined, { timeout: 30_000 });
-    const before = Number(await tile.getAttribute('data-points'));
-    await page.waitForFunction(`${points} > ${before + 20}`, undefined, { timeout: 30_000 });
+    // the tile counts the curve's points (data-points) as the live feed adds them
+    const points = async () => Number((await tile.getAttribute('data-points')) ?? 0);
+    await expect.poll(points, { timeout: 30_000, interval: 200 }).toBeGreaterThan(5);
+    const before = await points();
+    await expect.poll(points, { timeout: 30_000, interval: 200 }).toBeGreaterThan(before + 20);
     expect(await tile.getAttribute('data-running')).toBe('true');
     expect(await tile.locator('.readings .value').first().textContent()).toMatch(/^\d+\.\d$/);
     expect(await tile.locator('canvas').count()).toBeGreaterThan(0);
