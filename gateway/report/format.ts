@@ -15,12 +15,6 @@ export function num(x: unknown, digits = 1): string {
   return String(Math.round(x * f) / f);
 }
 
-/** A number with exactly `digits` decimals (for columns of readings), or the dash. */
-export function fixed(x: unknown, digits = 1): string {
-  if (typeof x !== 'number' || !Number.isFinite(x)) return '—';
-  return x.toFixed(digits);
-}
-
 const formats = new Map<string, Intl.DateTimeFormat>();
 
 function dateTimeFormat(timeZone: string, withSeconds: boolean): Intl.DateTimeFormat {
