@@ -12,6 +12,7 @@ COPY drivers drivers
 COPY config config
 COPY simulators simulators
 COPY bench bench
+COPY web web
 RUN npm ci && npm prune --omit=dev
 
 FROM node:20-bookworm-slim
@@ -22,6 +23,7 @@ COPY --from=build /app/dist dist
 COPY package.json ./
 COPY config config
 COPY docs docs
+COPY web/static web/static
 RUN mkdir -p /var/lib/sterilink && chown node:node /var/lib/sterilink
 USER node
 VOLUME ["/var/lib/sterilink"]

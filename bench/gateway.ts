@@ -6,6 +6,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { spawn } from 'node:child_process';
+import http from 'node:http';
 import { fileURLToPath } from 'node:url';
 import { stringify } from 'yaml';
 import { runAutoclaveSimulator } from '../simulators/index.js';
@@ -22,7 +23,8 @@ function procStat(pid: number): { cpuTicks: number; rssMb: number } {
   return { cpuTicks: utime + stime, rssMb: (rssPages * 4096) / 1024 / 1024 };
 }
 
-export async function benchGateway(opts: { devices?: number; seconds?: number } = {}): Promise<Record<string, number>> {
+/** `http`: the web page on, with `liveClients` browsers' live feeds connected (bench/web.ts). */
+export async function benchGateway(opts: { devices?: number; seconds?: number; http?: boolean; liveClients?: number } = {}): Promise<Record<string, number>> {
   const devices = opts.devices ?? 16;
   const seconds = opts.seconds ?? 30;
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sterilink-bench-gw-'));
@@ -34,13 +36,19 @@ export async function benchGateway(opts: { devices?: number; seconds?: number } 
     runAutoclaveSimulator({ tcpPort: port, program: 'steam-134-4', speed: 1, cycles: 0, name: `B-${i}`, seed: i + 1, signal: sims.signal }).catch(() => undefined),
   );
   const cfg = path.join(dir, 'gw.yaml');
+  const webPort = opts.http ? await freePort() : 0;
   fs.writeFileSync(cfg, stringify({
-    site: 'bench', gateway: 'gw1', dataDir: path.join(dir, 'data'), mqtt: { url: broker.url },
+    site: 'bench', gateway: 'gw1', dataDir: path.join(dir, 'data'), mqtt: { url: broker.url }, ...(opts.http ? { http: { listen: `127.0.0.1:${webPort}` } } : {}),
     devices: ports.map((port, i) => ({ id: `AC-${String(i + 1).padStart(2, '0')}`, type: 'steam-sterilizer', driver: 'printer-line', tcp: { host: '127.0.0.1', port }, program: 'steam-134-4' })),
   }));
   const gw = spawn(process.execPath, [CLI, 'run', '--config', cfg, '--log-level', 'warn'], { stdio: 'ignore' });
+  const feeds: http.ClientRequest[] = [];
   try {
     await new Promise((r) => setTimeout(r, 5000)); // start-up and connections settle
+    for (let i = 0; i < (opts.http ? opts.liveClients ?? 1 : 0); i++) {
+      // a browser on the board: reads (and drops) every live event
+      feeds.push(http.get(`http://127.0.0.1:${webPort}/api/live`, (res) => res.resume()));
+    }
     const hz = 100; // USER_HZ on Linux
     const a = procStat(gw.pid as number);
     const t0 = performance.now();
@@ -59,6 +67,7 @@ export async function benchGateway(opts: { devices?: number; seconds?: number } 
       steadyPeakRssMb: Math.round(peakRss * 10) / 10,
     };
   } finally {
+    for (const f of feeds) f.destroy();
     gw.kill('SIGTERM');
     sims.abort();
     await Promise.allSettled(runs);

@@ -21,6 +21,8 @@ Usage: sterilink <command> [options]
   db export [--data-dir DIR] [--type T] [--since ISO] [--seq N] [--format jsonl|csv]
                                         export records (csv: cycle traces in the verify-trace format)
   keys show|rotate [--data-dir DIR]     the gateway's Ed25519 public key and key id
+  report (--cycle ID | --seq N) [--out FILE.html] [--data-dir DIR | --config FILE]
+                                        one cycle record as a printable, self-contained HTML report
   programs                              list the verification programs and their limits
   watch [--url mqtt://HOST:PORT] [--site S] [--gateway G] [--once [--json]]
                                         live terminal view of devices: phase, T, p, T−Tsat, hold, curve, verdicts
@@ -41,6 +43,7 @@ const VERBS: Record<string, Loader> = {
   'check-config': async () => (await import('./commands/check-config.js')).checkConfigCommand,
   db: async () => (await import('./commands/db.js')).dbCommand,
   keys: async () => (await import('./commands/keys.js')).keysCommand,
+  report: async () => (await import('./commands/report.js')).reportCommand,
   programs: async () => (await import('./commands/programs.js')).programsCommand,
   'decode-barcode': async () => (await import('./commands/decode-barcode.js')).decodeBarcodeCommand,
   'verify-record': async () => (await import('./commands/verify-record.js')).verifyRecordCommand,

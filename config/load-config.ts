@@ -10,6 +10,7 @@ import { ProgramError, resolvePrograms, type ProgramOverride } from '../gateway/
 import { isProfileName, loadPrinterProfile } from '../drivers/printer-line/index.js';
 import { validateRegisterMap } from '../drivers/modbus/register-map.js';
 import { redactUrl } from '../vocabulary/redact-url.js';
+import { httpSecretsFrom } from './http-config.js';
 
 export class ConfigError extends Error {
   readonly problems: ConfigProblem[];
@@ -31,6 +32,8 @@ export interface LoadedConfig {
   config: GatewayConfig;
   file: string;
   mqttPassword?: string;
+  /** The web page's bearer token (STERILINK_HTTP_TOKEN or http.auth.tokenFile). */
+  httpToken?: string;
 }
 
 const LOOPBACK = /^(localhost|127(?:\.\d+){3}|\[?::1\]?)$/;
@@ -105,8 +108,10 @@ export function parseConfigText(text: string, file: string, opts: LoadOptions = 
       problems.push({ path: 'mqtt.url', message: `expected mqtts:// (or wss://) when a password is set, found ${redactUrl(config.mqtt.url)}; set mqtt.allowInsecure: true to send it in plaintext anyway` });
     }
   }
+  const http = httpSecretsFrom(config.http, env);
+  problems.push(...http.problems);
   if (problems.length) throw new ConfigError(file, problems);
-  return mqttPassword === undefined ? { config, file } : { config, file, mqttPassword };
+  return { config, file, ...(mqttPassword !== undefined ? { mqttPassword } : {}), ...(http.token !== undefined ? { httpToken: http.token } : {}) };
 }
 
 function safeHost(url: string): string {
@@ -131,7 +136,8 @@ function resolvePaths(c: GatewayConfig, base: string): GatewayConfig {
   const r = (p: string | undefined) => (p === undefined ? undefined : path.resolve(base, p));
   const tls = c.mqtt.tls ? { ...c.mqtt.tls, ca: r(c.mqtt.tls.ca), cert: r(c.mqtt.tls.cert), key: r(c.mqtt.tls.key) } : undefined;
   const devices = c.devices.map((d) => (d.profile !== undefined && !isProfileName(d.profile) ? { ...d, profile: path.resolve(base, d.profile) } : d));
-  return { ...c, dataDir: path.resolve(base, c.dataDir), mqtt: { ...c.mqtt, tls, passwordFile: r(c.mqtt.passwordFile) }, devices };
+  const http = c.http?.auth?.tokenFile ? { ...c.http, auth: { ...c.http.auth, tokenFile: r(c.http.auth.tokenFile) } } : c.http;
+  return { ...c, dataDir: path.resolve(base, c.dataDir), mqtt: { ...c.mqtt, tls, passwordFile: r(c.mqtt.passwordFile) }, devices, ...(http ? { http } : {}) };
 }
 
 function crossFieldProblems(c: GatewayConfig, known: ReadonlySet<string> | undefined): ConfigProblem[] {

@@ -143,6 +143,30 @@ export const programOverrideSchema = z.looseObject({
   base: z.string().min(1).optional(),
 });
 
+/** A password or token hash as `scrypt$N$r$p$salt$hash` (base64 salt and hash; docs/operations.md). */
+export const SCRYPT_HASH = /^scrypt\$\d+\$\d+\$\d+\$[A-Za-z0-9+/]+={0,2}\$[A-Za-z0-9+/]+={0,2}$/;
+const scryptHash = z.string().regex(SCRYPT_HASH, 'an scrypt hash "scrypt$N$r$p$salt$hash" (never the password itself)');
+
+/** The web page and its server (DESIGN §11): off when absent. */
+export const httpSchema = z.strictObject({
+  /** HOST:PORT; a host that is not loopback needs `auth`. */
+  listen: z.string().regex(/^(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9.-]+):\d{1,5}$/, 'HOST:PORT, e.g. 127.0.0.1:8080'),
+  auth: z.strictObject({
+    /** Hash of the bearer token (the token itself comes from tokenFile or STERILINK_HTTP_TOKEN). */
+    token: scryptHash.optional(),
+    /** File holding the bearer token; STERILINK_HTTP_TOKEN overrides it. */
+    tokenFile: z.string().min(1).optional(),
+    /** Basic-auth users with scrypt password hashes. */
+    users: z.array(z.strictObject({ name: z.string().regex(/^[A-Za-z0-9._@-]{1,64}$/, 'a user name'), password: scryptHash })).min(1).optional(),
+  }).optional(),
+});
+
+export const UI_LOCALES = ['en', 'zh-CN'] as const;
+export const uiSchema = z.strictObject({
+  /** Language of the web page and the printed report (the page also has a switch). */
+  locale: z.enum(UI_LOCALES).default('en'),
+});
+
 export const configSchema = z.strictObject({
   version: z.literal(1).default(1),
   site: name,
@@ -152,8 +176,11 @@ export const configSchema = z.strictObject({
   devices: z.array(deviceSchema).default([]),
   release: releaseSchema.optional(),
   programs: z.array(programOverrideSchema).default([]),
+  http: httpSchema.optional(),
+  ui: uiSchema.default({ locale: 'en' }),
 });
 
 export type GatewayConfig = z.output<typeof configSchema>;
 export type DeviceConfig = z.output<typeof deviceSchema>;
 export type MqttConfig = z.output<typeof mqttSchema>;
+export type HttpConfig = z.output<typeof httpSchema>;

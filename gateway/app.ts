@@ -3,7 +3,7 @@
 import type { GatewayConfig } from '../config/schema.js';
 import type { BrokerHandle } from './broker/embedded-broker.js';
 import { DeviceLinks } from './device/device-link.js';
-import { DeviceSession, type CycleSummary } from './device/device-session.js';
+import { DeviceSession, type CycleSummary, type DeviceOutput } from './device/device-session.js';
 import { errorMessage, GatewayError } from '../vocabulary/errors.js';
 import type { Logger } from './logger.js';
 import { MqttPublisher } from './publish/mqtt-publisher.js';
@@ -13,6 +13,7 @@ import { VERSION } from './version.js';
 import { ClockMonitor } from './clock/clock-monitor.js';
 import { LoadWorkflow, loadPolicyFrom, scanReadingOf } from './load/index.js';
 import { resolvePrograms, type ProgramOverride } from './verify/index.js';
+import type { WebHandle } from './http/index.js';
 
 /** How far back a restart looks for cycle records whose release decision was not made. */
 const RECENT_RECORDS = 500;
@@ -20,6 +21,8 @@ const RECENT_RECORDS = 500;
 export interface AppContext {
   config: GatewayConfig;
   mqttPassword?: string;
+  /** The web page's bearer token (from the environment or http.auth.tokenFile). */
+  httpToken?: string;
   logger: Logger;
   now?: () => number;
   onCycle?: (summary: CycleSummary) => void;
@@ -33,6 +36,7 @@ export class GatewayApp {
   private broker: BrokerHandle | null = null;
   private sessions: DeviceSession[] = [];
   private clock: ClockMonitor | null = null;
+  private web: WebHandle | null = null;
   private loadTicker: NodeJS.Timeout | null = null;
   private stopping: Promise<void> | null = null;
   readonly startedAt: number;
@@ -81,11 +85,12 @@ export class GatewayApp {
     const publisher = this.publisher;
 
     const programs = resolvePrograms(config.programs as ProgramOverride[]);
+    const output = await this.startWeb(store, programs, publisher);
     const { policy, problems } = loadPolicyFrom(config.release, config.devices);
     if (problems.length) throw new GatewayError('config.release', `release rules: ${problems.join('; ')}`);
     const loads = new LoadWorkflow({
       db: store.db, append: (r) => store.records.append({ ...r, body: { ...r.body, clock: clock.quality() } }),
-      policy, logger, now: this.now, onRecords: () => publisher.notifyRecords(), flush: () => store.flush(),
+      policy, logger, now: this.now, onRecords: () => output.notifyRecords(), flush: () => store.flush(),
     });
     this.decideUndecidedCycles(loads, store);
     let ticks = 0;
@@ -104,7 +109,7 @@ export class GatewayApp {
     const links = new DeviceLinks(); // one per gateway: its devices share the Modbus buses
     for (const device of config.devices) {
       const session = new DeviceSession({
-        device, store, output: this.publisher, logger, now: this.now, clock: () => clock.quality(), loads, programs, scanReading, links,
+        device, store, output, logger, now: this.now, clock: () => clock.quality(), loads, programs, scanReading, links,
         ...(this.ctx.onCycle ? { onCycle: this.ctx.onCycle } : {}),
       });
       try {
@@ -116,6 +121,26 @@ export class GatewayApp {
       }
     }
     logger.info({ devices: this.sessions.map((s) => s.id), mqtt: redactUrl(url) }, 'gateway running');
+  }
+
+  /** The web page's URL, when it is configured and listening. */
+  get webUrl(): string | null {
+    return this.web?.url ?? null;
+  }
+
+  /** With `http` configured: the page (loaded only then), and the device output fanned out to it. A page
+   * that cannot start is logged; the gateway records and publishes on without it. */
+  private async startWeb(store: Store, programs: ReturnType<typeof resolvePrograms>, publisher: MqttPublisher): Promise<DeviceOutput> {
+    const { config, logger } = this.ctx;
+    if (!config.http) return publisher;
+    try {
+      const { startWebServer, teeOutput } = await import('./http/index.js');
+      this.web = await startWebServer({ config, httpToken: this.ctx.httpToken, store, programs, logger, now: this.now, version: VERSION });
+      return teeOutput(publisher, this.web.hub, logger);
+    } catch (e) {
+      logger.error({ err: errorMessage(e), listen: config.http.listen }, 'web page could not start; the gateway runs without it');
+      return publisher;
+    }
   }
 
   /** A crash (or a failure) between committing a cycle record and its release decision leaves the load
@@ -142,6 +167,7 @@ export class GatewayApp {
 
   private async doStop(): Promise<void> {
     const { logger } = this.ctx;
+    await this.web?.stop().catch((e: unknown) => logger.error({ err: errorMessage(e) }, 'web page stop failed'));
     if (this.loadTicker) clearInterval(this.loadTicker);
     for (const s of [...this.sessions].reverse()) {
       await s.stop().catch((e: unknown) => logger.error({ deviceId: s.id, err: errorMessage(e) }, 'device stop failed'));

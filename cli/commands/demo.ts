@@ -41,6 +41,15 @@ export function demoConfigFile(): string {
   return path.resolve(here, up, 'config/examples/demo.yaml');
 }
 
+/** Whether host:port can be listened on now. */
+function portFree(host: string, port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const s = net.createServer();
+    s.once('error', () => resolve(false));
+    s.listen(port, host, () => s.close(() => resolve(true)));
+  });
+}
+
 function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const s = net.createServer();
@@ -96,10 +105,19 @@ export async function demoCommand(io: CommandIo): Promise<number> {
     d.tcp ? { ...d, tcp: { ...d.tcp, port } } : d.modbus?.mode === 'tcp' ? { ...d, modbus: { ...d.modbus, port } } : d;
   // A fresh store per run unless asked: the demo's records, keys and loads do not mix with earlier runs.
   const dataDir = values['data-dir'] ? path.resolve(values['data-dir']) : fs.mkdtempSync(path.join(os.tmpdir(), 'sterilink-demo-'));
+  // The page on 127.0.0.1:8080 as configured, or on a free port when something else has 8080.
+  let http = loaded.config.http;
+  let webPortTaken: string | null = null;
+  const listen = http ? /^(.*):(\d+)$/.exec(http.listen) : null;
+  if (http && listen && !(await portFree(listen[1] as string, Number(listen[2])))) {
+    webPortTaken = http.listen;
+    http = { ...http, listen: `${listen[1]}:0` };
+  }
   const config: GatewayConfig = {
     ...loaded.config,
     dataDir,
     devices: loaded.config.devices.map((d, i) => withPort(d, ports[i] as number)),
+    ...(http ? { http } : {}),
   };
   const logger = createLogger({ level: values['log-level'] as string });
   const sims = new AbortController();
@@ -126,6 +144,7 @@ export async function demoCommand(io: CommandIo): Promise<number> {
     if (sim) println(io.stdout, `  ${d.id.padEnd(6)} ${sim.kind}${sim.program ? ` ${sim.program}` : ''}${sim.fault ? ` with fault "${sim.fault}"` : ''} on ${d.modbus ? 'modbus-tcp' : 'tcp'}://127.0.0.1:${d.tcp?.port ?? d.modbus?.port}`);
   }
   println(io.stdout, `MQTT: ${config.mqtt.url === 'embedded' ? 'mqtt://127.0.0.1:1883' : config.mqtt.url}  topics sterilink/v1/${config.site}/${config.gateway}/#  (try: mosquitto_sub -v -t 'sterilink/#')`);
+  if (app.webUrl) println(io.stdout, `Web page: ${app.webUrl}${webPortTaken ? `  (${webPortTaken} was taken: a free port instead)` : ''}`);
   println(io.stdout, 'A 134 °C cycle takes about 20 s at 60x. Ctrl-C stops.');
   const cycleSims = config.devices.filter((d) => ['autoclave', 'washer', 'modbus-autoclave', 'modbus-washer'].includes(DEMO_SIMULATIONS[d.id]?.kind ?? ''));
   const allDone = cycles > 0

@@ -21,7 +21,10 @@ export async function runCommand(io: CommandIo): Promise<number> {
     throw e;
   }
   const logger = createLogger({ ...(values['log-level'] ? { level: values['log-level'] } : {}) });
-  const app = new GatewayApp({ config: loaded.config, ...(loaded.mqttPassword ? { mqttPassword: loaded.mqttPassword } : {}), logger });
+  const app = new GatewayApp({
+    config: loaded.config, logger,
+    ...(loaded.mqttPassword ? { mqttPassword: loaded.mqttPassword } : {}), ...(loaded.httpToken ? { httpToken: loaded.httpToken } : {}),
+  });
   const stopRequested = untilSignal();
   try {
     await app.start();

@@ -5,7 +5,7 @@
 // first). Colours only when asked (the command decides: a TTY without NO_COLOR). Pure.
 import { getProgram } from '../../gateway/verify/programs.js';
 import { plotChart } from './chart.js';
-import type { CycleNo } from './payloads.js';
+import type { CycleNo } from '../../gateway/publish/payload-readers.js';
 import { type Column, layoutTable } from './table.js';
 import { type Style, cell, clean, clip, fit, makeStyle, visibleWidth } from './text.js';
 import type { DeviceEntry, Link, Verdict, WatchModel } from './watch-model.js';

@@ -1,6 +1,6 @@
 // `watch --once --json` (and `--json` live): the model as plain JSON for scripts. Field names follow
 // the MQTT payloads they come from; numbers are as received, durations in seconds. Pure.
-import type { CycleNo } from './payloads.js';
+import type { CycleNo } from '../../gateway/publish/payload-readers.js';
 import type { Link, WatchModel, WatchStats } from './watch-model.js';
 
 export interface GatewaySnapshot {

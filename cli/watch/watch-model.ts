@@ -3,11 +3,11 @@
 // no clock; the only times are the ones in the payloads, so the same messages give the same model.
 // Anything that does not parse is counted and reported, never thrown.
 import { CurveBuffer } from './curve-buffer.js';
-import { HoldMeter, holdSpecOf } from './hold-meter.js';
+import { HoldMeter, holdSpecOf } from '../../gateway/verify/hold-meter.js';
 import {
   parseJson, readCycleRecord, readState, readStatus, readTelemetry,
   type CycleNo, type CycleRecordPayload, type StatePayload, type StatusPayload, type TelemetryPayload,
-} from './payloads.js';
+} from '../../gateway/publish/payload-readers.js';
 import { parseWatchTopic } from './topic.js';
 
 export interface GatewayEntry extends Partial<Omit<StatusPayload, 'online'>> {

@@ -6,6 +6,7 @@
 // `rowid` from every table.
 import type { Database } from 'better-sqlite3';
 import { GatewayError } from '../../vocabulary/errors.js';
+import { RECORD_INDEX_SQL } from './record-index.js';
 
 export interface Migration {
   version: number;
@@ -152,6 +153,12 @@ export const MIGRATIONS: readonly Migration[] = [
       );
       CREATE INDEX bi_controls_lot ON bi_controls(lot, read_at);
     `),
+  },
+  {
+    version: 4,
+    description: 'lookup tables over the records for the web page: cycle history, load items, release state, BI per cycle',
+    // Copies of signed fields, filled by triggers (record-index.ts); the records stay the evidence.
+    up: (db) => db.exec(RECORD_INDEX_SQL),
   },
 ];
 

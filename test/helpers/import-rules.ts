@@ -6,7 +6,7 @@ import path from 'node:path';
 import ts from 'typescript';
 
 /** The folders that hold the project's TypeScript. */
-export const SOURCE_FOLDERS = ['vocabulary', 'drivers', 'gateway', 'config', 'cli', 'simulators', 'bench', 'test'] as const;
+export const SOURCE_FOLDERS = ['vocabulary', 'drivers', 'gateway', 'config', 'cli', 'simulators', 'web', 'bench', 'test'] as const;
 
 export interface ImportEdge {
   /** A project file (root-relative, `.ts`) or a package / built-in module as written (`pino`, `node:fs`). */
@@ -261,9 +261,13 @@ export const RULES: readonly Rule[] = [
     roots: [
       'vocabulary/', 'gateway/verify/', 'gateway/cycle/', 'gateway/load/release-machine.ts', 'gateway/load/load-assembler.ts', 'gateway/load/load-policy.ts',
       'gateway/load/recall.ts', 'gateway/load/cycle-facts.ts', 'drivers/printer-line/parse.ts', 'drivers/bi-reader/parse.ts', 'drivers/modbus/parse.ts',
-      'drivers/modbus/decode.ts', 'drivers/scanner/parse.ts', 'drivers/scanner/barcode/',
+      'drivers/modbus/decode.ts', 'drivers/scanner/parse.ts', 'drivers/scanner/barcode/', 'gateway/report/',
     ],
     why: 'parsers, the verifier, the cycle tracker and the release machine are pure (no I/O, no clock, no logger): the clock is passed in, so they are tested without time or files',
+  },
+  {
+    id: 'web-imports-only-web-and-the-live-wire', kind: 'may-import-only', from: ['web/'], allow: ['web/', 'gateway/http/live-wire.ts'], packages: false,
+    why: 'web/ runs in the browser: it shares only the types of the live feed (gateway/http/live-wire.d.ts), never runtime code',
   },
   {
     id: 'bench-never-imports-tests', kind: 'never-imports', from: ['bench/'], to: ['test/'],

@@ -25,7 +25,10 @@ describe('migrations', () => {
     expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
     expect(db.pragma('busy_timeout', { simple: true })).toBe(5000);
     expect(schemaVersion(db)).toBe(LATEST_VERSION);
-    expect(tables(db)).toEqual(['bi_controls', 'bi_links', 'keys', 'load_items', 'load_stations', 'loads', 'meta', 'open_cycles', 'raw_lines', 'records', 'releases', 'samples']);
+    expect(tables(db)).toEqual([
+      'bi_controls', 'bi_index', 'bi_links', 'cycle_index', 'cycle_items', 'keys', 'load_items', 'load_stations', 'loads', 'meta', 'open_cycles',
+      'raw_lines', 'records', 'release_index', 'release_latest', 'releases', 'samples',
+    ]);
     db.close();
   });
 

@@ -1,7 +1,7 @@
 // The payloads `watch` reads (docs/architecture.md, MQTT table), checked field by field. A payload
 // from another gateway version or a stranger on the broker must never crash the view: each reader
 // returns the typed value or the reason it was refused. Pure.
-import { isValidSegment } from '../../gateway/publish/topics.js';
+import { isValidSegment } from './topics.js';
 
 export type CycleNo = number | string;
 

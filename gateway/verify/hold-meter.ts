@@ -3,7 +3,7 @@
 // every channel; washer: 'disinfect', coldest channel ≥ disinfectTempC). It mirrors how the verifier
 // (gateway/verify) judges a finished trace, so the number on screen is the one the record will carry,
 // as far as QoS 0 telemetry shows it: a gap longer than the program's maxGapS restarts the run. Pure.
-import { getProgram } from '../../gateway/verify/programs.js';
+import { getProgram, type Program } from './programs.js';
 
 export interface HoldSpec {
   program: string;
@@ -16,10 +16,11 @@ export interface HoldSpec {
   maxGapS: number;
 }
 
-/** The hold rule of a known program, or null (unknown program, or one without a hold: leak test). */
-export function holdSpecOf(programId: string | null): HoldSpec | null {
+/** The hold rule of a known program, or null (unknown program, or one without a hold: leak test).
+ * `catalog`: the site's programs (the gateway's own page); default the presets (a remote `watch`). */
+export function holdSpecOf(programId: string | null, catalog?: Readonly<Record<string, Readonly<Program>>>): HoldSpec | null {
   if (!programId) return null;
-  const p = getProgram(programId);
+  const p = catalog ? (Object.hasOwn(catalog, programId) ? catalog[programId] : undefined) : getProgram(programId);
   if (!p) return null;
   if (p.kind === 'washer') {
     return { program: p.id, phase: 'disinfect', lo: p.disinfectTempC, hi: Number.POSITIVE_INFINITY, coldestOnly: true, requiredS: p.disinfectMinS, maxGapS: p.maxGapS };
