@@ -2,6 +2,8 @@
 import { parseArgs } from 'node:util';
 import { ConfigError, loadConfigFile } from '../../config/load-config.js';
 import { GatewayApp } from '../app.js';
+import { errorMessage } from '../errors.js';
+import { ServiceNotifier, takeServiceEnvironment } from '../system/service-notifier.js';
 import { createLogger } from '../logger.js';
 import { knownProgramIds } from '../programs-registry.js';
 import { type CommandIo, println, UsageError } from './command.js';
@@ -22,15 +24,23 @@ export async function runCommand(io: CommandIo): Promise<number> {
   }
   const logger = createLogger({ ...(values['log-level'] ? { level: values['log-level'] } : {}) });
   const app = new GatewayApp({ config: loaded.config, ...(loaded.mqttPassword ? { mqttPassword: loaded.mqttPassword } : {}), logger });
+  // systemd (Type=notify): READY once running, watchdog pings while the event loop turns, STOPPING
+  const service = new ServiceNotifier({ env: takeServiceEnvironment(io.env), logger });
+  service.startWatchdog();
   const stopRequested = untilSignal();
   try {
     await app.start();
   } catch (e) {
+    service.stopping(`failed to start: ${errorMessage(e)}`);
     await app.stop(); // release the store, the broker connection and the devices already started
+    await service.close();
     throw e;
   }
+  service.ready(`running: ${loaded.config.devices.length} device(s), site ${loaded.config.site}, gateway ${loaded.config.gateway}`);
   const signal = await stopRequested;
   logger.info({ signal }, 'stopping');
+  service.stopping();
   await app.stop();
+  await service.close();
   return 0;
 }
