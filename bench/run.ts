@@ -6,6 +6,7 @@ import { benchStore } from './store.js';
 import { benchPublish } from './publish.js';
 import { benchGateway } from './gateway.js';
 import { benchModbus } from './modbus.js';
+import { benchFleet } from './fleet.js';
 
 const figures: Record<string, number | string> = { node: process.version, at: new Date().toISOString() };
 const step = async (name: string, fn: () => Record<string, number> | Promise<Record<string, number>>) => {
@@ -17,5 +18,6 @@ await step('store', () => benchStore());
 await step('publish', () => benchPublish());
 await step('modbus', () => benchModbus());
 await step('gateway steady state', () => benchGateway());
+await step('fleet: 20 gateways x 4 machines into one broker', () => benchFleet());
 process.stdout.write(`${JSON.stringify(figures, null, 2)}\n`);
 process.exit(0);

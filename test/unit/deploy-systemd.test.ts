@@ -69,7 +69,7 @@ describe('deploy/systemd/sterilink.service', () => {
     expect(service('User')).toEqual(['sterilink']);
     expect(service('SupplementaryGroups')).toEqual(['dialout']);
     expect(service('Restart')).toEqual(['on-failure']);
-    expect(service('ExecStart')).toEqual(['/usr/bin/sterilink run --config /etc/sterilink/site.yaml']);
+    expect(service('ExecStart')).toEqual(['sterilink run --config /etc/sterilink/site.yaml']);
   });
 
   it('writes only to the data folder of the example config, and reaches only serial devices', () => {
