@@ -10,33 +10,7 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ROOT, startProcess, tempDir } from '../helpers/process.js';
 import { Mosquitto, MqttCollector } from '../helpers/mosquitto.js';
-
-interface Block {
-  mode: 'run' | 'run-until' | 'not here';
-  /** run-until: the text that says it is up; not here: the reason. */
-  arg: string;
-  code: string;
-  line: number;
-}
-
-export function guideBlocks(md: string): Block[] {
-  const lines = md.split('\n');
-  const blocks: Block[] = [];
-  for (let i = 0; i < lines.length; i++) {
-    if (!/^\s*```sh\s*$/.test(lines[i]!)) continue;
-    let j = i - 1;
-    while (j >= 0 && lines[j]!.trim() === '') j--;
-    const marker = /^\s*<!-- test: (run-until "([^"]+)"|run|not here \((.+)\)) -->\s*$/.exec(lines[j] ?? '');
-    if (!marker) throw new Error(`docs/install.md:${i + 1}: a sh block without a <!-- test: … --> marker`);
-    const end = lines.findIndex((l, k) => k > i && /^\s*```\s*$/.test(l));
-    const indent = /^(\s*)/.exec(lines[i]!)![1]!.length;
-    const code = lines.slice(i + 1, end).map((l) => l.slice(indent)).join('\n');
-    const mode = marker[2] ? 'run-until' : marker[3] ? 'not here' : 'run';
-    blocks.push({ mode, arg: marker[2] ?? marker[3] ?? '', code, line: i + 1 });
-    i = end;
-  }
-  return blocks;
-}
+import { guideBlocks, guideScript } from '../helpers/doc-blocks.js';
 
 const md = fs.readFileSync(path.join(ROOT, 'docs/install.md'), 'utf8');
 const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { version: string };
@@ -55,22 +29,6 @@ sudo() {
 }
 sudoedit() { for f in "$@"; do "$TEST_EDITOR" "$f"; done; }
 `;
-
-/** Started in a process group of its own (as a terminal would), Ctrl-C'd once it says `b.arg`. */
-function runUntil(b: Block, n: number, work: string): string {
-  const file = path.join(work, `block-${n}.sh`);
-  fs.writeFileSync(file, `set -eu\n${SHIMS}\n${b.code}\n`);
-  const log = `"$WORK/block-${n}.log"`;
-  return [
-    `: > ${log}`,
-    `setsid bash ${JSON.stringify(file)} > ${log} 2>&1 &`,
-    'pid=$!',
-    `for i in $(seq 1 600); do grep -q ${JSON.stringify(b.arg)} ${log} && break; kill -0 $pid 2>/dev/null || break; sleep 0.1; done`,
-    `grep -q ${JSON.stringify(b.arg)} ${log} || { cat ${log}; echo "install.md:${b.line}: never said ${b.arg}" >&2; exit 1; }`,
-    'kill -INT -- -$pid',
-    `wait $pid || { cat ${log}; echo "install.md:${b.line}: Ctrl-C did not end it with 0" >&2; exit 1; }`,
-  ].join('\n');
-}
 
 describe('docs/install.md', () => {
   const cleanup: Array<() => Promise<unknown>> = [];
@@ -116,11 +74,7 @@ esac
       `export WORK=${JSON.stringify(work)} TEST_EDITOR=${JSON.stringify(editor)}`,
       SHIMS,
       'cd "$WORK"',
-      ...blocks.flatMap((b, n) => {
-        if (b.mode === 'not here') return [];
-        const head = `echo "=== install.md:${b.line}"`;
-        return [head, b.mode === 'run' ? b.code : runUntil(b, n, work)];
-      }),
+      ...guideScript(blocks, { file: 'install.md', work, prelude: SHIMS }),
       // what the guide promised, for the assertions below
       'echo "=== facts"',
       'echo "groups: $(id -nG sterilink)"',
