@@ -7,6 +7,7 @@ import { benchPublish } from './publish.js';
 import { benchGateway } from './gateway.js';
 import { benchModbus } from './modbus.js';
 import { benchHistory, benchWebRss } from './web.js';
+import { benchFleet } from './fleet.js';
 
 const figures: Record<string, number | string> = { node: process.version, at: new Date().toISOString() };
 const step = async (name: string, fn: () => Record<string, number> | Promise<Record<string, number>>) => {
@@ -20,5 +21,6 @@ await step('modbus', () => benchModbus());
 await step('gateway steady state', () => benchGateway());
 await step('web page: history queries on 100 000 cycles', () => benchHistory());
 await step('web page: gateway RSS with the page off and on', () => benchWebRss());
+await step('fleet: 20 gateways x 4 machines into one broker', () => benchFleet());
 process.stdout.write(`${JSON.stringify(figures, null, 2)}\n`);
 process.exit(0);

@@ -3,7 +3,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { parseDocument } from 'yaml';
-import { configSchema, type GatewayConfig } from './schema.js';
+import { brokerUrls, configSchema, type GatewayConfig } from './schema.js';
 import { type ConfigProblem, formatProblems, problemFromIssue } from './config-problem.js';
 import { loadPolicyFrom } from '../gateway/load/load-policy.js';
 import { ProgramError, resolvePrograms, type ProgramOverride } from '../gateway/verify/index.js';
@@ -102,12 +102,11 @@ export function parseConfigText(text: string, file: string, opts: LoadOptions = 
       problems.push({ path: 'mqtt.passwordFile', message: `expected a readable file, found ${(e as NodeJS.ErrnoException).code ?? 'an error'}` });
     }
   }
-  if (mqttPassword && !config.mqtt.allowInsecure && /^(mqtt|ws|tcp):\/\//.test(config.mqtt.url)) {
-    const host = safeHost(config.mqtt.url);
-    if (!LOOPBACK.test(host)) {
-      problems.push({ path: 'mqtt.url', message: `expected mqtts:// (or wss://) when a password is set, found ${redactUrl(config.mqtt.url)}; set mqtt.allowInsecure: true to send it in plaintext anyway` });
-    }
-  }
+  brokerUrls(config.mqtt).forEach((url, i) => {
+    if (!mqttPassword || config.mqtt.allowInsecure || !/^(mqtt|ws|tcp):\/\//.test(url) || LOOPBACK.test(safeHost(url))) return;
+    const at = config.mqtt.urls ? `mqtt.urls[${i}]` : 'mqtt.url';
+    problems.push({ path: at, message: `expected mqtts:// (or wss://) when a password is set, found ${redactUrl(url)}; set mqtt.allowInsecure: true to send it in plaintext anyway` });
+  });
   const http = httpSecretsFrom(config.http, env);
   problems.push(...http.problems);
   if (problems.length) throw new ConfigError(file, problems);
@@ -128,6 +127,7 @@ function applyEnvOverrides(raw: Record<string, unknown>, env: NodeJS.ProcessEnv)
   if (env.STERILINK_MQTT_URL) {
     const mqtt = (raw.mqtt && typeof raw.mqtt === 'object' ? raw.mqtt : {}) as Record<string, unknown>;
     mqtt.url = env.STERILINK_MQTT_URL;
+    delete mqtt.urls; // the environment names the one broker to use, whatever the file lists
     raw.mqtt = mqtt;
   }
 }

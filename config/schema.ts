@@ -87,8 +87,14 @@ export const deviceSchema = z.strictObject({
   maxLineBytes: z.number().int().min(64).default(4096),
 });
 
+const brokerUrl = z.string().regex(/^(mqtts?|wss?|tcp|ssl):\/\/.+$/, 'mqtt://host:port or mqtts://host:port');
+
 export const mqttSchema = z.strictObject({
-  url: z.string().regex(/^(embedded|(mqtts?|wss?|tcp|ssl):\/\/.+)$/, 'mqtt://host:port, mqtts://host:port or "embedded"'),
+  /** One broker (or "embedded"). Exactly one of `url` and `urls` is set. */
+  url: z.string().regex(/^(embedded|(mqtts?|wss?|tcp|ssl):\/\/.+)$/, 'mqtt://host:port, mqtts://host:port or "embedded"').optional(),
+  /** The nodes of one clustered broker, in order of preference: the gateway connects to the first that
+   * answers and moves to the next when the connection is lost (docs/deployment.md). */
+  urls: z.array(brokerUrl).min(1).optional(),
   clientId: z.string().min(1).optional(),
   username: z.string().min(1).optional(),
   /** File holding the broker password; STERILINK_MQTT_PASSWORD overrides it. */
@@ -101,7 +107,19 @@ export const mqttSchema = z.strictObject({
   allowInsecure: z.boolean().default(false),
   /** Maximum QoS 1 records in flight. */
   window: z.number().int().min(1).max(10_000).default(64),
+}).superRefine((m, ctx) => {
+  // Both set would leave a reader guessing which one the gateway uses: refused, not ranked.
+  if (m.url !== undefined && m.urls !== undefined) {
+    ctx.addIssue({ code: 'custom', path: ['urls'], message: 'expected either url (one broker) or urls (the nodes of a cluster), not both' });
+  } else if (m.url === undefined && m.urls === undefined) {
+    ctx.addIssue({ code: 'custom', path: ['url'], message: 'expected url (one broker) or urls (the nodes of a cluster)' });
+  }
 });
+
+/** The broker URLs to try, in order: `urls`, or `url` alone. */
+export function brokerUrls(mqtt: Pick<MqttConfig, 'url' | 'urls'>): string[] {
+  return mqtt.urls ?? (mqtt.url === undefined ? [] : [mqtt.url]);
+}
 
 /** The CSSD release rules (gateway/load/README.md). Every key optional. */
 export const releaseSchema = z.strictObject({
@@ -147,7 +165,7 @@ export const programOverrideSchema = z.looseObject({
 export const SCRYPT_HASH = /^scrypt\$\d+\$\d+\$\d+\$[A-Za-z0-9+/]+={0,2}\$[A-Za-z0-9+/]+={0,2}$/;
 const scryptHash = z.string().regex(SCRYPT_HASH, 'an scrypt hash "scrypt$N$r$p$salt$hash" (never the password itself)');
 
-/** The web page and its server (DESIGN §11): off when absent. */
+/** The web page and its server (docs/web.md): off when absent. */
 export const httpSchema = z.strictObject({
   /** HOST:PORT; a host that is not loopback needs `auth`. */
   listen: z.string().regex(/^(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9.-]+):\d{1,5}$/, 'HOST:PORT, e.g. 127.0.0.1:8080'),

@@ -1,6 +1,6 @@
 // Wiring from config: store -> publisher -> device sessions, started in dependency order and stopped in
 // reverse. One device failing to start is logged and isolated; the others run.
-import type { GatewayConfig } from '../config/schema.js';
+import { brokerUrls, type GatewayConfig } from '../config/schema.js';
 import type { BrokerHandle } from './broker/embedded-broker.js';
 import { DeviceLinks } from './device/device-link.js';
 import { DeviceSession, type CycleSummary, type DeviceOutput } from './device/device-session.js';
@@ -58,8 +58,8 @@ export class GatewayApp {
     const key = store.publicKeyInfo();
     logger.info({ dataDir: config.dataDir, keyId: key.keyId, records: store.records.count(), pending: store.records.pendingCount() }, 'store open');
 
-    let url = config.mqtt.url;
-    if (url === 'embedded') {
+    let url: string | string[] = brokerUrls(config.mqtt);
+    if (config.mqtt.url === 'embedded') {
       // aedes is loaded only for the demo's embedded broker: a site gateway does not carry it in memory
       const { startEmbeddedBroker } = await import('./broker/embedded-broker.js');
       this.broker = await startEmbeddedBroker({ logger });
@@ -120,7 +120,7 @@ export class GatewayApp {
         await session.stop();
       }
     }
-    logger.info({ devices: this.sessions.map((s) => s.id), mqtt: redactUrl(url) }, 'gateway running');
+    logger.info({ devices: this.sessions.map((s) => s.id), mqtt: (typeof url === 'string' ? [url] : url).map(redactUrl).join(', ') }, 'gateway running');
   }
 
   /** The web page's URL, when it is configured and listening. */

@@ -9,7 +9,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { loadConfigFile } from '../../config/load-config.js';
-import type { DeviceConfig, GatewayConfig } from '../../config/schema.js';
+import { brokerUrls, type DeviceConfig, type GatewayConfig } from '../../config/schema.js';
 import { GatewayApp } from '../../gateway/app.js';
 import { createLogger, type Logger } from '../../gateway/logger.js';
 import { knownProgramIds } from '../../gateway/verify/index.js';
@@ -143,7 +143,7 @@ export async function demoCommand(io: CommandIo): Promise<number> {
     const sim = DEMO_SIMULATIONS[d.id];
     if (sim) println(io.stdout, `  ${d.id.padEnd(6)} ${sim.kind}${sim.program ? ` ${sim.program}` : ''}${sim.fault ? ` with fault "${sim.fault}"` : ''} on ${d.modbus ? 'modbus-tcp' : 'tcp'}://127.0.0.1:${d.tcp?.port ?? d.modbus?.port}`);
   }
-  println(io.stdout, `MQTT: ${config.mqtt.url === 'embedded' ? 'mqtt://127.0.0.1:1883' : config.mqtt.url}  topics sterilink/v1/${config.site}/${config.gateway}/#  (try: mosquitto_sub -v -t 'sterilink/#')`);
+  println(io.stdout, `MQTT: ${config.mqtt.url === 'embedded' ? 'mqtt://127.0.0.1:1883' : brokerUrls(config.mqtt).join(', ')}  topics sterilink/v1/${config.site}/${config.gateway}/#  (try: mosquitto_sub -v -t 'sterilink/#')`);
   if (app.webUrl) println(io.stdout, `Web page: ${app.webUrl}${webPortTaken ? `  (${webPortTaken} was taken: a free port instead)` : ''}`);
   println(io.stdout, 'A 134 °C cycle takes about 20 s at 60x. Ctrl-C stops.');
   const cycleSims = config.devices.filter((d) => ['autoclave', 'washer', 'modbus-autoclave', 'modbus-washer'].includes(DEMO_SIMULATIONS[d.id]?.kind ?? ''));

@@ -4,6 +4,8 @@ import { ConfigError, loadConfigFile } from '../../config/load-config.js';
 import { GatewayApp } from '../../gateway/app.js';
 import { createLogger } from '../../gateway/logger.js';
 import { knownProgramIds } from '../../gateway/verify/index.js';
+import { errorMessage } from '../../vocabulary/errors.js';
+import { ServiceNotifier, takeServiceEnvironment } from '../../gateway/system/service-notifier.js';
 import { type CommandIo, println, UsageError } from './command.js';
 import { untilSignal } from './signals.js';
 
@@ -25,15 +27,23 @@ export async function runCommand(io: CommandIo): Promise<number> {
     config: loaded.config, logger,
     ...(loaded.mqttPassword ? { mqttPassword: loaded.mqttPassword } : {}), ...(loaded.httpToken ? { httpToken: loaded.httpToken } : {}),
   });
+  // systemd (Type=notify): READY once running, watchdog pings while the event loop turns, STOPPING
+  const service = new ServiceNotifier({ env: takeServiceEnvironment(io.env), logger });
+  service.startWatchdog();
   const stopRequested = untilSignal();
   try {
     await app.start();
   } catch (e) {
+    service.stopping(`failed to start: ${errorMessage(e)}`);
     await app.stop(); // release the store, the broker connection and the devices already started
+    await service.close();
     throw e;
   }
+  service.ready(`running: ${loaded.config.devices.length} device(s), site ${loaded.config.site}, gateway ${loaded.config.gateway}`);
   const signal = await stopRequested;
   logger.info({ signal }, 'stopping');
+  service.stopping();
   await app.stop();
+  await service.close();
   return 0;
 }

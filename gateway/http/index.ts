@@ -1,4 +1,4 @@
-// The gateway's web page (issue 11; DESIGN §11 `http`, `ui`): loaded by app.ts only when `http` is
+// The gateway's web page (config `http`, `ui`; docs/web.md): loaded by app.ts only when `http` is
 // configured, so a gateway without it carries none of this in memory. startWebServer() builds the
 // board model and live hub, the record queries, the route table (issue 12 adds /metrics, /healthz and
 // /readyz to `routes`), and starts listening. Read-only.

@@ -15,7 +15,8 @@ export interface TlsFiles {
 }
 
 export interface ConnectionSettings {
-  url: string;
+  /** One broker, or the nodes of one clustered broker in order of preference (failover on loss). */
+  url: string | readonly string[];
   clientId?: string;
   username?: string;
   password?: string;
@@ -35,27 +36,20 @@ const TLS_PROTOCOLS = new Set(['mqtts:', 'wss:', 'tls:', 'ssl:']);
 const KNOWN_PROTOCOLS = new Set(['mqtt:', 'tcp:', 'ws:', ...TLS_PROTOCOLS]);
 const LOOPBACK = new Set(['localhost', '127.0.0.1', '[::1]', '::1']);
 
-/** Validates the settings and reads the TLS files; the result is reused for every (re)connect. */
+/** The broker URLs of the settings, in order. */
+export function brokerUrlList(s: Pick<ConnectionSettings, 'url'>): readonly string[] {
+  return typeof s.url === 'string' ? [s.url] : s.url;
+}
+
+/** Validates the settings (every URL) and reads the TLS files; the result is reused for every (re)connect,
+ * whichever node of the list it goes to. */
 export async function buildClientOptions(s: ConnectionSettings, defaultClientId: string): Promise<IClientOptions> {
-  let url: URL;
-  try {
-    url = new URL(s.url);
-  } catch {
-    throw new GatewayError('mqtt.config', `mqtt.url: expected mqtt://host:port or mqtts://host:port, found ${JSON.stringify(redactUrl(s.url))}`);
-  }
-  if (!KNOWN_PROTOCOLS.has(url.protocol)) {
-    throw new GatewayError('mqtt.config', `mqtt.url: expected one of mqtt, mqtts, ws, wss, found ${url.protocol.replace(':', '')}`);
-  }
-  const secure = TLS_PROTOCOLS.has(url.protocol);
-  if (s.tls && (s.tls.ca || s.tls.cert || s.tls.key) && !secure) {
-    throw new GatewayError('mqtt.config', `mqtt.tls is set but mqtt.url uses ${url.protocol.replace(':', '')}://; use mqtts:// (or wss://)`);
-  }
+  const urls = brokerUrlList(s);
+  if (urls.length === 0) throw new GatewayError('mqtt.config', 'mqtt.urls: expected at least one broker URL, found none');
+  // every URL is checked; TLS settings are read when any node is reached over TLS
+  const secure = urls.map((u, i) => checkUrl(s, u, typeof s.url === 'string' ? 'mqtt.url' : `mqtt.urls[${i}]`)).some(Boolean);
   if (Boolean(s.tls?.cert) !== Boolean(s.tls?.key)) {
     throw new GatewayError('mqtt.config', 'mqtt.tls: cert and key go together (mutual TLS needs both)');
-  }
-  const hasPassword = Boolean(s.password || url.password);
-  if (hasPassword && !secure && !LOOPBACK.has(url.hostname) && !s.allowInsecure) {
-    throw new GatewayError('mqtt.insecure', `refusing to send the MQTT password in clear text to ${url.hostname}; use mqtts:// or set allowInsecure`);
   }
 
   const opts: IClientOptions = {
@@ -80,6 +74,28 @@ export async function buildClientOptions(s: ConnectionSettings, defaultClientId:
     if (s.tls?.key) opts.key = await readTlsFile('key', s.tls.key);
   }
   return opts;
+}
+
+/** The transport checks of one broker URL; true when it is a TLS URL. */
+function checkUrl(s: ConnectionSettings, raw: string, at: string): boolean {
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new GatewayError('mqtt.config', `${at}: expected mqtt://host:port or mqtts://host:port, found ${JSON.stringify(redactUrl(raw))}`);
+  }
+  if (!KNOWN_PROTOCOLS.has(url.protocol)) {
+    throw new GatewayError('mqtt.config', `${at}: expected one of mqtt, mqtts, ws, wss, found ${url.protocol.replace(':', '')}`);
+  }
+  const secure = TLS_PROTOCOLS.has(url.protocol);
+  if (s.tls && (s.tls.ca || s.tls.cert || s.tls.key) && !secure) {
+    throw new GatewayError('mqtt.config', `mqtt.tls is set but ${at} uses ${url.protocol.replace(':', '')}://; use mqtts:// (or wss://)`);
+  }
+  const hasPassword = Boolean(s.password || url.password);
+  if (hasPassword && !secure && !LOOPBACK.has(url.hostname) && !s.allowInsecure) {
+    throw new GatewayError('mqtt.insecure', `refusing to send the MQTT password in clear text to ${url.hostname}; use mqtts:// or set allowInsecure`);
+  }
+  return secure;
 }
 
 async function readTlsFile(what: keyof TlsFiles, path: string): Promise<Buffer> {

@@ -9,17 +9,22 @@
 // - we never call publish while disconnected, and queueQoSZero is false: no hidden offline queue.
 // - MQTT 5 first; a broker that refuses it (CONNACK "unacceptable / unsupported protocol version")
 //   gets MQTT 3.1.1 from then on, once, logged.
+// - a list of broker URLs (the nodes of one cluster): the connection stays on the node it has; when that
+//   connection is lost it goes to the next node at once, and only after every node failed in a row does the
+//   backoff apply. A node is never given up for good: the list is walked round again.
 import { EventEmitter } from 'node:events';
 import mqtt from 'mqtt';
 import type { IClientOptions, IClientPublishOptions, IPublishPacket, MqttClient } from 'mqtt';
 import type { Logger } from 'pino';
 import { GatewayError, errorMessage } from '../../vocabulary/errors.js';
 import { Backoff } from '../../vocabulary/backoff.js';
-import { buildClientOptions, type ConnectionSettings } from './client-options.js';
+import { brokerUrlList, buildClientOptions, type ConnectionSettings } from './client-options.js';
 import { redactUrl } from '../../vocabulary/redact-url.js';
 
 export interface OnlineInfo {
   protocolVersion: 4 | 5;
+  /** The broker node connected to (credentials redacted). */
+  url: string;
   /** The broker's Receive Maximum (65 535 when it does not say). */
   receiveMaximum: number;
 }
@@ -27,7 +32,7 @@ export interface OnlineInfo {
 export interface ConnectionEvents {
   online: [info: OnlineInfo];
   offline: [info: { reason: string }];
-  reconnecting: [info: { attempt: number; delayMs: number }];
+  reconnecting: [info: { attempt: number; delayMs: number; url: string }];
   fallback: [info: { from: 5; to: 4; reason: string }];
   message: [topic: string, payload: Buffer, packet: IPublishPacket];
 }
@@ -65,10 +70,16 @@ export class MqttConnection extends EventEmitter<ConnectionEvents> {
   private connectedOnce = false;
   private stopping: Promise<void> | null = null;
   private readonly backoff: Backoff;
+  private readonly urls: readonly string[];
+  /** Index in `urls` of the node the current client talks to. */
+  private node = 0;
+  /** Connections lost or refused since the last successful one. */
+  private failures = 0;
 
   constructor(private readonly ctx: ConnectionContext) {
     super();
     this.version = ctx.settings.protocolVersion;
+    this.urls = brokerUrlList(ctx.settings);
     this.backoff = ctx.backoff ?? new Backoff({ initialMs: 250, maxMs: 30_000 });
   }
 
@@ -102,7 +113,7 @@ export class MqttConnection extends EventEmitter<ConnectionEvents> {
     }
     if (this.stoppedMeanwhile()) return;
     this.stopping = null;
-    this.ctx.logger.info({ url: redactUrl(this.ctx.settings.url), clientId: this.baseOptions.clientId, protocolVersion: this.version }, 'mqtt connecting');
+    this.ctx.logger.info({ url: this.urls.map(redactUrl).join(', '), clientId: this.baseOptions.clientId, protocolVersion: this.version }, 'mqtt connecting');
     this.createClient();
   }
 
@@ -142,7 +153,7 @@ export class MqttConnection extends EventEmitter<ConnectionEvents> {
 
   private createClient(): void {
     const opts: IClientOptions = { ...this.baseOptions, protocolVersion: this.version, will: this.willOption() };
-    const client = mqtt.connect(this.ctx.settings.url, opts);
+    const client = mqtt.connect(this.currentUrl(), opts);
     this.client = client;
     client.on('connect', (connack) => {
       if (client !== this.client) return;
@@ -168,6 +179,10 @@ export class MqttConnection extends EventEmitter<ConnectionEvents> {
     });
   }
 
+  private currentUrl(): string {
+    return this.urls[this.node] ?? this.urls[0] ?? '';
+  }
+
   private willOption(): IClientOptions['will'] {
     const w = this.ctx.will();
     return { topic: w.topic, payload: Buffer.from(w.payload), qos: 1, retain: true };
@@ -180,10 +195,12 @@ export class MqttConnection extends EventEmitter<ConnectionEvents> {
     this.connectedOnce = true;
     this.state = 'online';
     this.backoff.reset();
+    this.failures = 0;
     this.lastError = null;
     this.loggedFailure = null;
-    this.ctx.logger.info({ protocolVersion: this.version }, again ? 'mqtt reconnected' : 'mqtt connected');
-    this.emit('online', { protocolVersion: this.version, receiveMaximum: receiveMaximum ?? MAX_RECEIVE_MAXIMUM });
+    const url = redactUrl(this.currentUrl());
+    this.ctx.logger.info({ protocolVersion: this.version, url }, again ? 'mqtt reconnected' : 'mqtt connected');
+    this.emit('online', { protocolVersion: this.version, url, receiveMaximum: receiveMaximum ?? MAX_RECEIVE_MAXIMUM });
   }
 
   private onError(err: Error): void {
@@ -199,15 +216,16 @@ export class MqttConnection extends EventEmitter<ConnectionEvents> {
     const reason = this.lastError ?? 'connection closed';
     this.lastError = null;
     this.settleStaleCallbacks(client);
+    const url = redactUrl(this.currentUrl());
     if (this.state === 'online') {
       this.state = 'offline';
-      this.ctx.logger.warn({ reason }, 'mqtt connection lost');
+      this.ctx.logger.warn({ reason, url }, 'mqtt connection lost');
       this.loggedFailure = reason;
       this.emit('offline', { reason });
     } else {
       this.state = 'offline';
-      if (reason !== this.loggedFailure) this.ctx.logger.warn({ reason }, 'mqtt connect failed; retrying with backoff');
-      else this.ctx.logger.debug({ reason }, 'mqtt connect failed again');
+      if (reason !== this.loggedFailure) this.ctx.logger.warn({ reason, url }, 'mqtt connect failed; retrying with backoff');
+      else this.ctx.logger.debug({ reason, url }, 'mqtt connect failed again');
       this.loggedFailure = reason;
     }
     if (this.fallbackPending) {
@@ -227,15 +245,26 @@ export class MqttConnection extends EventEmitter<ConnectionEvents> {
     for (const id of Object.keys(client.outgoing)) client.removeOutgoingMessage(Number(id));
   }
 
+  /** The next node at once while some node of the list has not failed since the last connection; the
+   * backoff once all have (with one URL: always the backoff). */
   private scheduleReconnect(): void {
     if (this.reconnectTimer) return;
-    const delayMs = this.backoff.next();
-    this.emit('reconnecting', { attempt: this.backoff.attempts, delayMs });
+    this.failures++;
+    const moveOn = this.urls.length > 1;
+    if (moveOn) this.node = (this.node + 1) % this.urls.length;
+    const delayMs = moveOn && this.failures % this.urls.length !== 0 ? 0 : this.backoff.next();
+    this.emit('reconnecting', { attempt: this.failures, delayMs, url: redactUrl(this.currentUrl()) });
     this.reconnectTimer = setTimeout(() => {
       this.reconnectTimer = null;
       const client = this.client;
       if (!client || this.state !== 'offline') return;
       this.state = 'connecting';
+      if (moveOn) {
+        // Another node: a new client for its URL (mqtt.js reconnects only to the one it was made for).
+        client.end(true);
+        this.createClient();
+        return;
+      }
       client.options.will = this.willOption();
       // Fresh stores: whatever the last session had in flight is the outbox's business, not mqtt.js'.
       client.reconnect({ incomingStore: new mqtt.Store(), outgoingStore: new mqtt.Store() });

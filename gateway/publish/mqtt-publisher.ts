@@ -36,7 +36,7 @@ export interface PublisherContext extends ConnectionSettings {
 export interface PublisherEvents {
   online: [info: OnlineInfo & { window: number }];
   offline: [info: { reason: string }];
-  reconnecting: [info: { attempt: number; delayMs: number }];
+  reconnecting: [info: { attempt: number; delayMs: number; url: string }];
   fallback: [info: { from: 5; to: 4; reason: string }];
   /** The broker acknowledged the record with this seq and markDelivered(seq) was called. */
   delivered: [seq: number];

@@ -1,4 +1,4 @@
-// The two languages of the page and the report (config `ui.locale`, DESIGN §11): English and
+// The two languages of the page and the report (config `ui.locale`, docs/web.md): English and
 // Simplified Chinese. Pure: a locale and a key give a text; placeholders `{name}` are filled from
 // `params`. A key with a dynamic part (a criterion id, a phase, a status) falls back to the raw id
 // when a newer gateway writes one this table does not know yet, so nothing is ever hidden.

@@ -48,7 +48,7 @@ export const EN = {
   'result.fail': 'fail',
   'result.na': 'n/a',
 
-  // phases (DESIGN §4)
+  // phases (vocabulary/phases.ts)
   'phase.idle': 'idle',
   'phase.conditioning': 'conditioning',
   'phase.heating': 'heating',
@@ -66,7 +66,7 @@ export const EN = {
   'phase.leak-stabilize': 'leak test: stabilizing',
   'phase.leak-measure': 'leak test: measuring',
 
-  // criteria (DESIGN §7, §11): a title in words; the record's own `detail` explains the numbers
+  // criteria (docs/verification.md): a title in words; the record's own `detail` explains the numbers
   'criterion.hold_time': 'Holding time',
   'criterion.temp_band': 'Sterilization temperature',
   'criterion.saturated_steam': 'Saturated steam (T − T_sat)',
@@ -82,7 +82,7 @@ export const EN = {
   'criterion.disinfect_time': 'Disinfection time',
   'criterion.prewash_temp': 'Prewash temperature',
 
-  // release statuses (DESIGN §9, gateway/load/README.md)
+  // release statuses (gateway/load/README.md)
   'status.pending': 'pending',
   'status.awaiting-bd': 'awaiting Bowie–Dick',
   'status.awaiting-ci': 'awaiting chemical indicator',
@@ -237,7 +237,7 @@ export const EN = {
   'queue.operator': 'Operator',
   'queue.device': 'Machine',
 
-  // reason codes of release records (DESIGN §9)
+  // reason codes of release records (gateway/load/README.md)
   'reason.load-closed': 'load closed, cycle running',
   'reason.cycle-failed': 'cycle failed verification',
   'reason.bowie-dick-missing': 'no Bowie–Dick test today',

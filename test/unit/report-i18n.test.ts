@@ -6,9 +6,9 @@ import { criterionTitle, fill, LOCALES, MESSAGES, phaseName, reasonName, resultN
 import { BOWIE_DICK_CRITERIA, LEAK_TEST_CRITERIA, STEAM_CRITERIA, WASHER_CRITERIA } from '../../gateway/verify/index.js';
 
 const placeholders = (s: string) => [...s.matchAll(/\{(\w+)\}/g)].map((m) => m[1]).sort();
-/** DESIGN §4 phases (steam, washer, test cycles) and the idle state. */
+/** The phases of vocabulary/phases.ts (steam, washer, test cycles) and the idle state. */
 const PHASES = ['idle', 'conditioning', 'heating', 'sterilizing', 'exhaust', 'drying', 'aeration', 'complete', 'fault', 'prewash', 'wash', 'neutralize', 'rinse', 'disinfect', 'leak-stabilize', 'leak-measure'];
-/** DESIGN §7 and §11: every criterion id a record can carry. */
+/** docs/verification.md: every criterion id a record can carry. */
 const CRITERIA = [...new Set([...STEAM_CRITERIA, ...BOWIE_DICK_CRITERIA, ...LEAK_TEST_CRITERIA, ...WASHER_CRITERIA, 'temp_stability'])];
 
 describe('i18n', () => {
