@@ -21,9 +21,9 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import mqtt from 'mqtt';
 import { stringify } from 'yaml';
 import { runAutoclaveSimulator, runWasherSimulator } from '../simulators/index.js';
-import { freePort, Mosquitto } from '../test/helpers/mosquitto.js';
+import { freePort, Mosquitto } from './mosquitto.js';
 
-const CLI = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../gateway/cli.js');
+const CLI = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../cli/sterilink.js');
 
 export interface FleetBenchOptions {
   gateways?: number;
