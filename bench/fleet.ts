@@ -12,7 +12,7 @@
 // traffic of 1200 gateways at real time, on this 2-core machine together with the broker and simulators
 // (at 60x the 2 cores are saturated and latency shows the machine, not the broker: docs/deployment.md).
 // Run alone: `node dist/bench/fleet.js [N] [speed] [seconds]`.
-import { spawn, type ChildProcess } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { setMaxListeners } from 'node:events';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -88,7 +88,11 @@ export async function benchFleet(opts: FleetBenchOptions = {}): Promise<Record<s
         const name = `G${g}-M${m}`;
         const common = { tcpPort: port, speed, cycles: 0, name, seed: g * 4 + m + 1, signal: sims.signal, waitForClient: true };
         const washer = m === 3;
-        runs.push((washer ? runWasherSimulator({ ...common, program: 'washer-a0-600' }) : runAutoclaveSimulator({ ...common, program: 'steam-134-4' })).catch(() => undefined));
+        runs.push(
+          (washer ? runWasherSimulator({ ...common, program: 'washer-a0-600' }) : runAutoclaveSimulator({ ...common, program: 'steam-134-4' })).catch(
+            () => undefined,
+          ),
+        );
         devices.push({
           id: `${washer ? 'WD' : 'AC'}-0${m + 1}`,
           type: washer ? 'washer-disinfector' : 'steam-sterilizer',

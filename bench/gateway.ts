@@ -1,16 +1,17 @@
 // Steady state of the whole gateway (docs/performance.md): 16 simulated sterilizers at 1 Hz (real time) on TCP,
 // the gateway as its own process (`sterilink run`), a private Mosquitto. Reports the gateway process'
 // RSS and CPU (from /proc, so the simulators in this process do not count).
+
+import { spawn } from 'node:child_process';
 import { setMaxListeners } from 'node:events';
 import fs from 'node:fs';
+import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
-import { spawn } from 'node:child_process';
-import http from 'node:http';
 import { fileURLToPath } from 'node:url';
 import { stringify } from 'yaml';
 import { runAutoclaveSimulator } from '../simulators/index.js';
-import { Mosquitto, freePort } from './mosquitto.js';
+import { freePort, Mosquitto } from './mosquitto.js';
 
 const CLI = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../cli/sterilink.js');
 
@@ -33,19 +34,34 @@ export async function benchGateway(opts: { devices?: number; seconds?: number; h
   const sims = new AbortController();
   setMaxListeners(devices * 4, sims.signal); // one listener per simulator and output: expected, not a leak
   const runs = ports.map((port, i) =>
-    runAutoclaveSimulator({ tcpPort: port, program: 'steam-134-4', speed: 1, cycles: 0, name: `B-${i}`, seed: i + 1, signal: sims.signal }).catch(() => undefined),
+    runAutoclaveSimulator({ tcpPort: port, program: 'steam-134-4', speed: 1, cycles: 0, name: `B-${i}`, seed: i + 1, signal: sims.signal }).catch(
+      () => undefined,
+    ),
   );
   const cfg = path.join(dir, 'gw.yaml');
   const webPort = opts.http ? await freePort() : 0;
-  fs.writeFileSync(cfg, stringify({
-    site: 'bench', gateway: 'gw1', dataDir: path.join(dir, 'data'), mqtt: { url: broker.url }, ...(opts.http ? { http: { listen: `127.0.0.1:${webPort}` } } : {}),
-    devices: ports.map((port, i) => ({ id: `AC-${String(i + 1).padStart(2, '0')}`, type: 'steam-sterilizer', driver: 'printer-line', tcp: { host: '127.0.0.1', port }, program: 'steam-134-4' })),
-  }));
+  fs.writeFileSync(
+    cfg,
+    stringify({
+      site: 'bench',
+      gateway: 'gw1',
+      dataDir: path.join(dir, 'data'),
+      mqtt: { url: broker.url },
+      ...(opts.http ? { http: { listen: `127.0.0.1:${webPort}` } } : {}),
+      devices: ports.map((port, i) => ({
+        id: `AC-${String(i + 1).padStart(2, '0')}`,
+        type: 'steam-sterilizer',
+        driver: 'printer-line',
+        tcp: { host: '127.0.0.1', port },
+        program: 'steam-134-4',
+      })),
+    }),
+  );
   const gw = spawn(process.execPath, [CLI, 'run', '--config', cfg, '--log-level', 'warn'], { stdio: 'ignore' });
   const feeds: http.ClientRequest[] = [];
   try {
     await new Promise((r) => setTimeout(r, 5000)); // start-up and connections settle
-    for (let i = 0; i < (opts.http ? opts.liveClients ?? 1 : 0); i++) {
+    for (let i = 0; i < (opts.http ? (opts.liveClients ?? 1) : 0); i++) {
       // a browser on the board: reads (and drops) every live event
       feeds.push(http.get(`http://127.0.0.1:${webPort}/api/live`, (res) => res.resume()));
     }

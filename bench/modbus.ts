@@ -9,7 +9,12 @@ import { ModbusBusRegistry } from '../drivers/modbus/bus-registry.js';
 import { ModbusDriver } from '../drivers/modbus/driver.js';
 import { runModbusSimulator } from '../simulators/modbus-machine.js';
 
-export interface ModbusBenchOptions { devices?: number; pollMs?: number; seconds?: number; warmupMs?: number }
+export interface ModbusBenchOptions {
+  devices?: number;
+  pollMs?: number;
+  seconds?: number;
+  warmupMs?: number;
+}
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
@@ -26,8 +31,14 @@ export async function benchModbus(opts: ModbusBenchOptions = {}): Promise<Record
     aborts.push(abort);
     const port = await new Promise<number>((resolve, reject) => {
       const run = runModbusSimulator({
-        kind: washer ? 'washer' : 'autoclave', program: washer ? 'washer-a0-3000' : 'steam-134-4', modbusTcpPort: 0,
-        speed: 10, cycles: 0, seed: i + 1, signal: abort.signal, onReady: (info) => resolve(info.tcpPort as number),
+        kind: washer ? 'washer' : 'autoclave',
+        program: washer ? 'washer-a0-3000' : 'steam-134-4',
+        modbusTcpPort: 0,
+        speed: 10,
+        cycles: 0,
+        seed: i + 1,
+        signal: abort.signal,
+        onReady: (info) => resolve(info.tcpPort as number),
       });
       run.catch(reject);
       sims.push(run);
@@ -37,10 +48,20 @@ export async function benchModbus(opts: ModbusBenchOptions = {}): Promise<Record
 
   const logger = pino({ level: 'silent' });
   const buses = new ModbusBusRegistry();
-  const drivers = ports.map((port, i) => new ModbusDriver({
-    deviceId: `BENCH-${String(i + 1).padStart(2, '0')}`, link: { mode: 'tcp', host: '127.0.0.1', port }, unitId: 1,
-    pollMs, timeoutMs: 1000, buses, logger, now: Date.now, onEvent: () => undefined,
-  }));
+  const drivers = ports.map(
+    (port, i) =>
+      new ModbusDriver({
+        deviceId: `BENCH-${String(i + 1).padStart(2, '0')}`,
+        link: { mode: 'tcp', host: '127.0.0.1', port },
+        unitId: 1,
+        pollMs,
+        timeoutMs: 1000,
+        buses,
+        logger,
+        now: Date.now,
+        onEvent: () => undefined,
+      }),
+  );
   try {
     await Promise.all(drivers.map((d) => d.start()));
     await sleep(opts.warmupMs ?? 1000);

@@ -1,7 +1,7 @@
 // A private Mosquitto on a free loopback port (start, stop, kill, restart on the same port), for the bench's
 // publisher figures and the tests that talk MQTT (test/helpers/mosquitto.ts hands it on). Plain Node, no
 // test framework: `npm run bench` builds and runs it without the tests.
-import { spawn, type ChildProcess } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { chmodSync, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';

@@ -1,13 +1,14 @@
 // `npm run bench`: every performance figure of docs/performance.md as one JSON object on stdout, so runs can be
 // compared. Budgets (for a Raspberry Pi 3/4 with 10–20x headroom on this class of machine) are in
 // docs/performance.md. Progress goes to stderr.
-import { benchVerify } from './verify.js';
-import { benchStore } from './store.js';
-import { benchPublish } from './publish.js';
+
+import { benchFleet } from './fleet.js';
 import { benchGateway } from './gateway.js';
 import { benchModbus } from './modbus.js';
+import { benchPublish } from './publish.js';
+import { benchStore } from './store.js';
+import { benchVerify } from './verify.js';
 import { benchHistory, benchWebRss } from './web.js';
-import { benchFleet } from './fleet.js';
 
 const figures: Record<string, number | string> = { node: process.version, at: new Date().toISOString() };
 const step = async (name: string, fn: () => Record<string, number> | Promise<Record<string, number>>) => {

@@ -7,8 +7,8 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import pino from 'pino';
 import { verifyStore } from '../gateway/store/audit.js';
-import { Store } from '../gateway/store/store.js';
 import type { SampleInput } from '../gateway/store/sample-log.js';
+import { Store } from '../gateway/store/store.js';
 
 function rate(n: number, ms: number): number {
   return Math.round((n / ms) * 1000);
@@ -25,9 +25,14 @@ export function benchStore(opts: { samples?: number; devices?: number; records?:
     const ids = Array.from({ length: devices }, (_, i) => `AC-${String(i + 1).padStart(2, '0')}`);
     const t0 = 1_750_000_000_000;
     const sample = (i: number): SampleInput => ({
-      ts: t0 + i * 1000, recvTs: t0 + i * 1000 + 3, cycleId: `cyc-${Math.floor(i / 3600)}`,
-      temp_c: 134 + Math.sin(i / 50) * 0.7, temp2_c: 133.9 + Math.cos(i / 60) * 0.5, pressure_kpa: 304.2 + (i % 17) / 10,
-      phase: 'sterilizing', deviceTime: t0 + i * 1000,
+      ts: t0 + i * 1000,
+      recvTs: t0 + i * 1000 + 3,
+      cycleId: `cyc-${Math.floor(i / 3600)}`,
+      temp_c: 134 + Math.sin(i / 50) * 0.7,
+      temp2_c: 133.9 + Math.cos(i / 60) * 0.5,
+      pressure_kpa: 304.2 + (i % 17) / 10,
+      phase: 'sterilizing',
+      deviceTime: t0 + i * 1000,
     });
     const perDevice = Math.ceil(total / devices);
     const inputs = Array.from({ length: perDevice }, (_, i) => sample(i));

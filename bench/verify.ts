@@ -1,6 +1,6 @@
 // Budget (docs/performance.md): verify a 2-hour, 1 Hz steam trace in ≤ 5 ms (Raspberry Pi headroom: 10–20×).
 
-import { getProgram, psatKpa, verifyCycle, type CycleTrace, type SteamProgram, type TraceSample } from '../gateway/verify/index.js';
+import { type CycleTrace, getProgram, psatKpa, type SteamProgram, type TraceSample, verifyCycle } from '../gateway/verify/index.js';
 
 /** 7200 samples at 1 Hz: pulsed conditioning, heat-up, a 1 h plateau at 134 °C with a load probe, exhaust, drying. */
 export function twoHourSteamTrace(): CycleTrace {
@@ -36,7 +36,13 @@ export function benchVerify(runs = 51): Record<string, number> {
     const t0 = performance.now();
     const r = verifyCycle(trace, program);
     times.push(performance.now() - t0);
-    if (r.verdict !== 'pass') throw new Error(`bench trace must pass, failed: ${r.criteria.filter((c) => c.pass === false).map((c) => c.id).join(', ')}`);
+    if (r.verdict !== 'pass')
+      throw new Error(
+        `bench trace must pass, failed: ${r.criteria
+          .filter((c) => c.pass === false)
+          .map((c) => c.id)
+          .join(', ')}`,
+      );
   }
   times.sort((a, b) => a - b);
   return { verify2hTraceMs: Number((times[Math.floor(times.length / 2)] as number).toFixed(3)) };

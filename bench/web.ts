@@ -4,10 +4,11 @@
 // (keyset), an item search and the release queue. Records are written straight into `records` (not
 // signed: the queries do not read signatures) so the lookup tables are filled by their triggers, as in
 // the gateway; their cost per record is reported too.
+
+import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { randomUUID } from 'node:crypto';
 import { RecordQueries } from '../gateway/http/record-queries.js';
 import { openDatabase } from '../gateway/store/index.js';
 import { benchGateway } from './gateway.js';
@@ -22,17 +23,40 @@ function cycleBody(i: number, startedAt: number): Record<string, unknown> {
   const t = Array.from({ length: n }, (_, k) => k * 10);
   const temp = t.map((s) => Math.round((s < 300 ? 80 + s / 6 : s < 900 ? 134.4 + Math.sin(s) * 0.3 : 134 - (s - 900) / 10) * 100) / 100);
   const crit = (id: string, pass: boolean | null, detail: string) => ({ id, pass, measured: 1, limit: 1, unit: 's', detail });
-  const items = i % 3 === 0
-    ? Array.from({ length: 8 }, (_, k) => ({ raw: `]d20104000000000174${GS}21SET-${i}-${k}`, kind: 'gs1', gtin: '04000000000174', serial: `SET-${i}-${k}`, implant: false, expired: false, at: new Date(startedAt - 60_000).toISOString() }))
-    : [];
+  const items =
+    i % 3 === 0
+      ? Array.from({ length: 8 }, (_, k) => ({
+          raw: `]d20104000000000174${GS}21SET-${i}-${k}`,
+          kind: 'gs1',
+          gtin: '04000000000174',
+          serial: `SET-${i}-${k}`,
+          implant: false,
+          expired: false,
+          at: new Date(startedAt - 60_000).toISOString(),
+        }))
+      : [];
   return {
-    cycleId: `cyc-${i}`, device: `AC-${String((i % DEVICES) + 1).padStart(2, '0')}`, deviceType: 'steam-sterilizer', program: i % 5 === 0 ? 'steam-121-20' : 'steam-134-4',
-    cycleNo: 1000 + Math.floor(i / DEVICES), startedAt: new Date(startedAt).toISOString(), endedAt: new Date(startedAt + 1_200_000).toISOString(),
-    info: { operator: `OP${i % 40}`, loadId: `T-${i}` }, verdict: fail ? 'fail' : 'pass',
-    criteria: [crit('hold_time', !fail, 'drain within 134–137 °C continuously t=300–900 s (600 s)'), crit('temp_band', true, 'sterilizing 134.1–134.7 °C'), crit('saturated_steam', true, 'T − T_sat(p) within ±2 K'), crit('data_complete', true, '121 samples')],
-    hold: { start: 300, end: 900, seconds: 600 }, stats: { durationS: 1190, samples: n },
+    cycleId: `cyc-${i}`,
+    device: `AC-${String((i % DEVICES) + 1).padStart(2, '0')}`,
+    deviceType: 'steam-sterilizer',
+    program: i % 5 === 0 ? 'steam-121-20' : 'steam-134-4',
+    cycleNo: 1000 + Math.floor(i / DEVICES),
+    startedAt: new Date(startedAt).toISOString(),
+    endedAt: new Date(startedAt + 1_200_000).toISOString(),
+    info: { operator: `OP${i % 40}`, loadId: `T-${i}` },
+    verdict: fail ? 'fail' : 'pass',
+    criteria: [
+      crit('hold_time', !fail, 'drain within 134–137 °C continuously t=300–900 s (600 s)'),
+      crit('temp_band', true, 'sterilizing 134.1–134.7 °C'),
+      crit('saturated_steam', true, 'T − T_sat(p) within ±2 K'),
+      crit('data_complete', true, '121 samples'),
+    ],
+    hold: { start: 300, end: 900, seconds: 600 },
+    stats: { durationS: 1190, samples: n },
     curve: { t0: new Date(startedAt).toISOString(), t_s: t, temp_c: temp, pressure_kpa: temp.map((x) => Math.round(x * 2.2 * 10) / 10) },
-    load: items.length ? { loadId: `L-${i}`, operator: 'OP1', station: 'AC-01', items, bi: null, indicators: [], implant: false, expired: 0 } : { items: [], indicators: [] },
+    load: items.length
+      ? { loadId: `L-${i}`, operator: 'OP1', station: 'AC-01', items, bi: null, indicators: [], implant: false, expired: 0 }
+      : { items: [], indicators: [] },
   };
 }
 
@@ -69,11 +93,38 @@ export function benchHistory(cycles = 100_000): Record<string, number> {
         const at = t0 + i * spacingMs;
         const body = cycleBody(i, at);
         const device = body.device as string;
-        const rec = { schema: 'sterilink.record/1', id: randomUUID(), seq: ++seq, type: 'cycle', ts: new Date(at + 1_200_000).toISOString(), site: 'bench', gateway: 'gw1', device, body };
+        const rec = {
+          schema: 'sterilink.record/1',
+          id: randomUUID(),
+          seq: ++seq,
+          type: 'cycle',
+          ts: new Date(at + 1_200_000).toISOString(),
+          site: 'bench',
+          gateway: 'gw1',
+          device,
+          body,
+        };
         const json = JSON.stringify(rec);
         bytes += json.length;
         insert.run(seq, rec.id, 'cycle', device, rec.ts, json, fake, fake, 'sig', 'bench');
-        const release = { ...rec, id: randomUUID(), seq: ++seq, type: 'release', body: { loadId: `L-${i}`, cycleId: body.cycleId, cycleNo: body.cycleNo, device, cycleKind: 'load', status: body.verdict === 'fail' ? 'quarantined' : i % 50 === 0 ? 'awaiting-bi' : 'released', reasonCode: body.verdict === 'fail' ? 'cycle-failed' : 'checks-passed', reason: 'bench', operator: null, at: rec.ts } };
+        const release = {
+          ...rec,
+          id: randomUUID(),
+          seq: ++seq,
+          type: 'release',
+          body: {
+            loadId: `L-${i}`,
+            cycleId: body.cycleId,
+            cycleNo: body.cycleNo,
+            device,
+            cycleKind: 'load',
+            status: body.verdict === 'fail' ? 'quarantined' : i % 50 === 0 ? 'awaiting-bi' : 'released',
+            reasonCode: body.verdict === 'fail' ? 'cycle-failed' : 'checks-passed',
+            reason: 'bench',
+            operator: null,
+            at: rec.ts,
+          },
+        };
         insert.run(seq, release.id, 'release', device, rec.ts, JSON.stringify(release), fake, fake, 'sig', 'bench');
       }
     });
@@ -85,7 +136,10 @@ export function benchHistory(cycles = 100_000): Record<string, number> {
     const filtered = time(() => q.history({ device: 'AC-07', verdict: 'fail' }, { limit: 50 }));
     const week = time(() => q.history({ from: '2025-06-01T00:00:00.000Z', to: '2025-06-08T00:00:00.000Z' }, { limit: 50 }));
     // 1800 pages back: the keyset cursor of the 90 000th newest cycle
-    const deepCursor = db.prepare('SELECT started_at AS startedAt, seq FROM cycle_index ORDER BY started_at DESC, seq DESC LIMIT 1 OFFSET 90000').get() as { startedAt: string; seq: number };
+    const deepCursor = db.prepare('SELECT started_at AS startedAt, seq FROM cycle_index ORDER BY started_at DESC, seq DESC LIMIT 1 OFFSET 90000').get() as {
+      startedAt: string;
+      seq: number;
+    };
     const deep = time(() => q.history({}, { limit: 50, before: deepCursor }));
     const middle = Math.floor(cycles / 6) * 3; // a cycle in the middle of the year with a load of trays
     const item = time(() => q.cyclesWithItem(`]d20104000000000174${GS}21SET-${middle}-3`));
@@ -115,8 +169,11 @@ export async function benchWebRss(seconds = 20): Promise<Record<string, number>>
   const off = await benchGateway({ seconds });
   const on = await benchGateway({ seconds, http: true, liveClients: 1 });
   return {
-    webOffRssMb: off.steadyRssMb as number, webOnRssMb: on.steadyRssMb as number,
-    webOffPeakRssMb: off.steadyPeakRssMb as number, webOnPeakRssMb: on.steadyPeakRssMb as number,
-    webOffCpuPctOfOneCore: off.steadyCpuPctOfOneCore as number, webOnCpuPctOfOneCore: on.steadyCpuPctOfOneCore as number,
+    webOffRssMb: off.steadyRssMb as number,
+    webOnRssMb: on.steadyRssMb as number,
+    webOffPeakRssMb: off.steadyPeakRssMb as number,
+    webOnPeakRssMb: on.steadyPeakRssMb as number,
+    webOffCpuPctOfOneCore: off.steadyCpuPctOfOneCore as number,
+    webOnCpuPctOfOneCore: on.steadyCpuPctOfOneCore as number,
   };
 }

@@ -1,8 +1,8 @@
 #!/usr/bin/env node
+import { errorMessage, isGatewayError } from '../vocabulary/errors.js';
 // The `sterilink` command. Every verb lives in cli/commands/ and is loaded on demand, so `--help` and
 // `verify-trace` start fast on a Raspberry Pi (and only `simulate` and `demo` load the simulators).
 import { type Command, type CommandIo, println, UsageError } from './commands/command.js';
-import { errorMessage, isGatewayError } from '../vocabulary/errors.js';
 
 const HELP = `sterilink — CSSD edge gateway: sterilizer and washer data to verified, signed load records on MQTT
 

@@ -2,7 +2,10 @@
 // `path.to.field: expected …, found …`.
 import type { z } from 'zod';
 
-export interface ConfigProblem { path: string; message: string }
+export interface ConfigProblem {
+  path: string;
+  message: string;
+}
 
 export function pathString(path: readonly PropertyKey[]): string {
   if (!path.length) return '(top level)';
@@ -21,11 +24,15 @@ function shown(v: unknown): string {
 export function problemFromIssue(issue: z.core.$ZodIssue): ConfigProblem {
   const path = pathString(issue.path);
   // A URL may carry user:password@: never echo it back
-  const input = 'input' in issue && typeof issue.input === 'string' ? issue.input.replace(/\/\/[^@/]*@/, '//[redacted]@') : 'input' in issue ? issue.input : undefined;
+  const input =
+    'input' in issue && typeof issue.input === 'string' ? issue.input.replace(/\/\/[^@/]*@/, '//[redacted]@') : 'input' in issue ? issue.input : undefined;
   const found = 'input' in issue ? shown(input) : 'nothing';
   switch (issue.code) {
     case 'unrecognized_keys':
-      return { path: issue.keys.length === 1 ? pathString([...issue.path, issue.keys[0] as string]) : path, message: `unknown key${issue.keys.length > 1 ? `s ${issue.keys.join(', ')}` : ''} (check the spelling; see config/examples/site.example.yaml)` };
+      return {
+        path: issue.keys.length === 1 ? pathString([...issue.path, issue.keys[0] as string]) : path,
+        message: `unknown key${issue.keys.length > 1 ? `s ${issue.keys.join(', ')}` : ''} (check the spelling; see config/examples/site.example.yaml)`,
+      };
     case 'invalid_type':
       return { path, message: `expected ${issue.expected}, found ${found}` };
     case 'invalid_value':
@@ -33,7 +40,10 @@ export function problemFromIssue(issue: z.core.$ZodIssue): ConfigProblem {
     case 'invalid_format':
       return { path, message: `expected ${issue.message.replace(/^Invalid string: /, '')}, found ${found}` };
     case 'too_small':
-      return { path, message: `expected ${issue.origin === 'string' ? `at least ${String(issue.minimum)} characters` : `>= ${String(issue.minimum)}`}, found ${found}` };
+      return {
+        path,
+        message: `expected ${issue.origin === 'string' ? `at least ${String(issue.minimum)} characters` : `>= ${String(issue.minimum)}`}, found ${found}`,
+      };
     case 'too_big':
       return { path, message: `expected <= ${String(issue.maximum)}, found ${found}` };
     default:

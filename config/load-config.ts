@@ -3,14 +3,14 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { parseDocument } from 'yaml';
-import { brokerUrls, configSchema, type GatewayConfig } from './schema.js';
-import { type ConfigProblem, formatProblems, problemFromIssue } from './config-problem.js';
-import { loadPolicyFrom } from '../gateway/load/load-policy.js';
-import { ProgramError, resolvePrograms, type ProgramOverride } from '../gateway/verify/index.js';
-import { isProfileName, loadPrinterProfile } from '../drivers/printer-line/index.js';
 import { validateRegisterMap } from '../drivers/modbus/register-map.js';
+import { isProfileName, loadPrinterProfile } from '../drivers/printer-line/index.js';
+import { loadPolicyFrom } from '../gateway/load/load-policy.js';
+import { ProgramError, type ProgramOverride, resolvePrograms } from '../gateway/verify/index.js';
 import { redactUrl } from '../vocabulary/redact-url.js';
+import { type ConfigProblem, formatProblems, problemFromIssue } from './config-problem.js';
 import { httpSecretsFrom } from './http-config.js';
+import { brokerUrls, configSchema, type GatewayConfig } from './schema.js';
 
 export class ConfigError extends Error {
   readonly problems: ConfigProblem[];
@@ -52,7 +52,10 @@ export function parseConfigText(text: string, file: string, opts: LoadOptions = 
   const env = opts.env ?? process.env;
   const doc = parseDocument(text, { prettyErrors: true });
   if (doc.errors.length) {
-    throw new ConfigError(file, doc.errors.map((e) => ({ path: `(YAML line ${e.linePos?.[0]?.line ?? '?'})`, message: e.message.split('\n')[0] ?? e.message })));
+    throw new ConfigError(
+      file,
+      doc.errors.map((e) => ({ path: `(YAML line ${e.linePos?.[0]?.line ?? '?'})`, message: e.message.split('\n')[0] ?? e.message })),
+    );
   }
   const raw: unknown = doc.toJS() ?? {};
   if (raw && typeof raw === 'object' && !Array.isArray(raw)) applyEnvOverrides(raw as Record<string, unknown>, env);
@@ -105,7 +108,10 @@ export function parseConfigText(text: string, file: string, opts: LoadOptions = 
   brokerUrls(config.mqtt).forEach((url, i) => {
     if (!mqttPassword || config.mqtt.allowInsecure || !/^(mqtt|ws|tcp):\/\//.test(url) || LOOPBACK.test(safeHost(url))) return;
     const at = config.mqtt.urls ? `mqtt.urls[${i}]` : 'mqtt.url';
-    problems.push({ path: at, message: `expected mqtts:// (or wss://) when a password is set, found ${redactUrl(url)}; set mqtt.allowInsecure: true to send it in plaintext anyway` });
+    problems.push({
+      path: at,
+      message: `expected mqtts:// (or wss://) when a password is set, found ${redactUrl(url)}; set mqtt.allowInsecure: true to send it in plaintext anyway`,
+    });
   });
   const http = httpSecretsFrom(config.http, env);
   problems.push(...http.problems);
@@ -150,19 +156,23 @@ function crossFieldProblems(c: GatewayConfig, known: ReadonlySet<string> | undef
     if (seen !== undefined) problems.push({ path: `${at}.id`, message: `expected a unique device id, found "${d.id}" again (also devices[${seen}])` });
     else ids.set(d.id, i);
     if (d.driver === 'printer-line') {
-      if (!!d.serial === !!d.tcp) problems.push({ path: at, message: `expected exactly one of serial or tcp for driver printer-line, found ${d.serial && d.tcp ? 'both' : 'neither'}` });
+      if (!!d.serial === !!d.tcp)
+        problems.push({ path: at, message: `expected exactly one of serial or tcp for driver printer-line, found ${d.serial && d.tcp ? 'both' : 'neither'}` });
     }
     if ((d.driver === 'scanner-line' || d.driver === 'bi-reader') && !!d.serial === !!d.tcp) {
       problems.push({ path: at, message: `expected exactly one of serial or tcp for driver ${d.driver}, found ${d.serial && d.tcp ? 'both' : 'neither'}` });
     }
-    if (d.driver === 'hid' && !d.hid) problems.push({ path: `${at}.hid`, message: 'expected a hid section ({ path: /dev/input/... }) for driver hid, found nothing' });
+    if (d.driver === 'hid' && !d.hid)
+      problems.push({ path: `${at}.hid`, message: 'expected a hid section ({ path: /dev/input/... }) for driver hid, found nothing' });
     const family = d.type === 'scanner' ? ['scanner-line', 'hid'] : d.type === 'bi-reader' ? ['bi-reader'] : ['printer-line', 'modbus'];
-    if (!family.includes(d.driver)) problems.push({ path: `${at}.driver`, message: `expected one of ${family.join(', ')} for type ${d.type}, found "${d.driver}"` });
+    if (!family.includes(d.driver))
+      problems.push({ path: `${at}.driver`, message: `expected one of ${family.join(', ')} for type ${d.type}, found "${d.driver}"` });
     if (d.driver === 'modbus' && !d.modbus) problems.push({ path: `${at}.modbus`, message: 'expected a modbus section for driver modbus, found nothing' });
     if (d.modbus) {
       const m = d.modbus;
       if (m.mode === 'rtu' && !m.path) problems.push({ path: `${at}.modbus.path`, message: 'expected a serial path for mode rtu, found nothing' });
-      if (m.mode !== 'rtu' && (!m.host || !m.port)) problems.push({ path: `${at}.modbus`, message: `expected host and port for mode ${m.mode}, found ${m.host ? 'no port' : 'no host'}` });
+      if (m.mode !== 'rtu' && (!m.host || !m.port))
+        problems.push({ path: `${at}.modbus`, message: `expected host and port for mode ${m.mode}, found ${m.host ? 'no port' : 'no host'}` });
     }
     const port = d.serial ? `serial ${d.serial.path}` : d.tcp ? `tcp ${d.tcp.host}:${d.tcp.port}` : d.hid ? `hid ${d.hid.path}` : undefined;
     if (port) {
@@ -170,9 +180,11 @@ function crossFieldProblems(c: GatewayConfig, known: ReadonlySet<string> | undef
       if (other !== undefined) problems.push({ path: at, message: `expected its own line, found ${port} already used by devices[${other}]` });
       else ports.set(port, i);
     }
-    if (d.station !== undefined && d.type !== 'scanner') problems.push({ path: `${at}.station`, message: `expected only on scanners, found it on a ${d.type}` });
+    if (d.station !== undefined && d.type !== 'scanner')
+      problems.push({ path: `${at}.station`, message: `expected only on scanners, found it on a ${d.type}` });
     if (known) {
-      if (d.program && !known.has(d.program)) problems.push({ path: `${at}.program`, message: `expected one of ${[...known].join(', ')}, found "${d.program}"` });
+      if (d.program && !known.has(d.program))
+        problems.push({ path: `${at}.program`, message: `expected one of ${[...known].join(', ')}, found "${d.program}"` });
       for (const [no, prog] of Object.entries(d.programMap ?? {})) {
         if (!known.has(prog)) problems.push({ path: `${at}.programMap.${no}`, message: `expected one of ${[...known].join(', ')}, found "${prog}"` });
       }
@@ -182,7 +194,8 @@ function crossFieldProblems(c: GatewayConfig, known: ReadonlySet<string> | undef
     if (d.station === undefined) return;
     const target = c.devices.find((x) => x.id === d.station);
     if (!target) problems.push({ path: `devices[${i}].station`, message: `expected the id of a sterilizer or washer in this file, found "${d.station}"` });
-    else if (target.type !== 'steam-sterilizer' && target.type !== 'washer-disinfector') problems.push({ path: `devices[${i}].station`, message: `expected a sterilizer or washer, found "${d.station}" (a ${target.type})` });
+    else if (target.type !== 'steam-sterilizer' && target.type !== 'washer-disinfector')
+      problems.push({ path: `devices[${i}].station`, message: `expected a sterilizer or washer, found "${d.station}" (a ${target.type})` });
   });
   return problems;
 }

@@ -89,32 +89,35 @@ export const deviceSchema = z.strictObject({
 
 const brokerUrl = z.string().regex(/^(mqtts?|wss?|tcp|ssl):\/\/.+$/, 'mqtt://host:port or mqtts://host:port');
 
-export const mqttSchema = z.strictObject({
-  /** One broker (or "embedded"). Exactly one of `url` and `urls` is set. */
-  url: z.string().regex(/^(embedded|(mqtts?|wss?|tcp|ssl):\/\/.+)$/, 'mqtt://host:port, mqtts://host:port or "embedded"').optional(),
-  /** The nodes of one clustered broker, in order of preference: the gateway connects to the first that
-   * answers and moves to the next when the connection is lost (docs/deployment.md). */
-  urls: z.array(brokerUrl).min(1).optional(),
-  clientId: z.string().min(1).optional(),
-  username: z.string().min(1).optional(),
-  /** File holding the broker password; STERILINK_MQTT_PASSWORD overrides it. */
-  passwordFile: z.string().min(1).optional(),
-  tls: z
-    .strictObject({ ca: z.string().min(1).optional(), cert: z.string().min(1).optional(), key: z.string().min(1).optional() })
-    .optional(),
-  protocolVersion: z.union([z.literal(5), z.literal(4)]).default(5),
-  /** Allow a password over an unencrypted connection to a non-loopback broker. */
-  allowInsecure: z.boolean().default(false),
-  /** Maximum QoS 1 records in flight. */
-  window: z.number().int().min(1).max(10_000).default(64),
-}).superRefine((m, ctx) => {
-  // Both set would leave a reader guessing which one the gateway uses: refused, not ranked.
-  if (m.url !== undefined && m.urls !== undefined) {
-    ctx.addIssue({ code: 'custom', path: ['urls'], message: 'expected either url (one broker) or urls (the nodes of a cluster), not both' });
-  } else if (m.url === undefined && m.urls === undefined) {
-    ctx.addIssue({ code: 'custom', path: ['url'], message: 'expected url (one broker) or urls (the nodes of a cluster)' });
-  }
-});
+export const mqttSchema = z
+  .strictObject({
+    /** One broker (or "embedded"). Exactly one of `url` and `urls` is set. */
+    url: z
+      .string()
+      .regex(/^(embedded|(mqtts?|wss?|tcp|ssl):\/\/.+)$/, 'mqtt://host:port, mqtts://host:port or "embedded"')
+      .optional(),
+    /** The nodes of one clustered broker, in order of preference: the gateway connects to the first that
+     * answers and moves to the next when the connection is lost (docs/deployment.md). */
+    urls: z.array(brokerUrl).min(1).optional(),
+    clientId: z.string().min(1).optional(),
+    username: z.string().min(1).optional(),
+    /** File holding the broker password; STERILINK_MQTT_PASSWORD overrides it. */
+    passwordFile: z.string().min(1).optional(),
+    tls: z.strictObject({ ca: z.string().min(1).optional(), cert: z.string().min(1).optional(), key: z.string().min(1).optional() }).optional(),
+    protocolVersion: z.union([z.literal(5), z.literal(4)]).default(5),
+    /** Allow a password over an unencrypted connection to a non-loopback broker. */
+    allowInsecure: z.boolean().default(false),
+    /** Maximum QoS 1 records in flight. */
+    window: z.number().int().min(1).max(10_000).default(64),
+  })
+  .superRefine((m, ctx) => {
+    // Both set would leave a reader guessing which one the gateway uses: refused, not ranked.
+    if (m.url !== undefined && m.urls !== undefined) {
+      ctx.addIssue({ code: 'custom', path: ['urls'], message: 'expected either url (one broker) or urls (the nodes of a cluster), not both' });
+    } else if (m.url === undefined && m.urls === undefined) {
+      ctx.addIssue({ code: 'custom', path: ['url'], message: 'expected url (one broker) or urls (the nodes of a cluster)' });
+    }
+  });
 
 /** The broker URLs to try, in order: `urls`, or `url` alone. */
 export function brokerUrls(mqtt: Pick<MqttConfig, 'url' | 'urls'>): string[] {
@@ -136,17 +139,21 @@ export const releaseSchema = z.strictObject({
   biForImplants: z.boolean().optional(),
   biForVialLoads: z.boolean().default(true),
   holdAfterPositiveBi: z.boolean().default(true),
-  implants: z.strictObject({
-    gtinPrefixes: z.array(z.string().regex(/^\d{1,14}$/, 'digits of a GTIN-14 prefix')).default([]),
-    hibcPrefixes: z.array(z.string().regex(/^\+?[A-Z0-9]{4,}$/, 'an HIBC LIC (+ product) prefix')).default([]),
-    /** Exact codes of implants: GTIN-14, internal pack code, GIAI (AI 8004) or HIBC `+LIC+product`. */
-    items: z.array(z.string().trim().min(1)).default([]),
-    pattern: z.string().min(1).optional(),
-  }).optional(),
-  biProducts: z.strictObject({
-    gtins: z.array(z.string().regex(/^\d{14}$/, 'a GTIN-14')).default([]),
-    pattern: z.string().min(1).optional(),
-  }).optional(),
+  implants: z
+    .strictObject({
+      gtinPrefixes: z.array(z.string().regex(/^\d{1,14}$/, 'digits of a GTIN-14 prefix')).default([]),
+      hibcPrefixes: z.array(z.string().regex(/^\+?[A-Z0-9]{4,}$/, 'an HIBC LIC (+ product) prefix')).default([]),
+      /** Exact codes of implants: GTIN-14, internal pack code, GIAI (AI 8004) or HIBC `+LIC+product`. */
+      items: z.array(z.string().trim().min(1)).default([]),
+      pattern: z.string().min(1).optional(),
+    })
+    .optional(),
+  biProducts: z
+    .strictObject({
+      gtins: z.array(z.string().regex(/^\d{14}$/, 'a GTIN-14')).default([]),
+      pattern: z.string().min(1).optional(),
+    })
+    .optional(),
   wellPrefix: z.string().min(1).default('WELL:'),
   defaultReader: name.optional(),
   sessionIdleMin: z.number().positive().default(30),
@@ -169,14 +176,19 @@ const scryptHash = z.string().regex(SCRYPT_HASH, 'an scrypt hash "scrypt$N$r$p$s
 export const httpSchema = z.strictObject({
   /** HOST:PORT; a host that is not loopback needs `auth`. */
   listen: z.string().regex(/^(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9.-]+):\d{1,5}$/, 'HOST:PORT, e.g. 127.0.0.1:8080'),
-  auth: z.strictObject({
-    /** Hash of the bearer token (the token itself comes from tokenFile or STERILINK_HTTP_TOKEN). */
-    token: scryptHash.optional(),
-    /** File holding the bearer token; STERILINK_HTTP_TOKEN overrides it. */
-    tokenFile: z.string().min(1).optional(),
-    /** Basic-auth users with scrypt password hashes. */
-    users: z.array(z.strictObject({ name: z.string().regex(/^[A-Za-z0-9._@-]{1,64}$/, 'a user name'), password: scryptHash })).min(1).optional(),
-  }).optional(),
+  auth: z
+    .strictObject({
+      /** Hash of the bearer token (the token itself comes from tokenFile or STERILINK_HTTP_TOKEN). */
+      token: scryptHash.optional(),
+      /** File holding the bearer token; STERILINK_HTTP_TOKEN overrides it. */
+      tokenFile: z.string().min(1).optional(),
+      /** Basic-auth users with scrypt password hashes. */
+      users: z
+        .array(z.strictObject({ name: z.string().regex(/^[A-Za-z0-9._@-]{1,64}$/, 'a user name'), password: scryptHash }))
+        .min(1)
+        .optional(),
+    })
+    .optional(),
 });
 
 export const UI_LOCALES = ['en', 'zh-CN'] as const;

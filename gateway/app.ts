@@ -1,19 +1,19 @@
 // Wiring from config: store -> publisher -> device sessions, started in dependency order and stopped in
 // reverse. One device failing to start is logged and isolated; the others run.
 import { brokerUrls, type GatewayConfig } from '../config/schema.js';
-import type { BrokerHandle } from './broker/embedded-broker.js';
-import { DeviceLinks } from './device/device-link.js';
-import { DeviceSession, type CycleSummary, type DeviceOutput } from './device/device-session.js';
 import { errorMessage, GatewayError } from '../vocabulary/errors.js';
+import { redactUrl } from '../vocabulary/redact-url.js';
+import type { BrokerHandle } from './broker/embedded-broker.js';
+import { ClockMonitor } from './clock/clock-monitor.js';
+import { DeviceLinks } from './device/device-link.js';
+import { type CycleSummary, type DeviceOutput, DeviceSession } from './device/device-session.js';
+import type { WebHandle } from './http/index.js';
+import { LoadWorkflow, loadPolicyFrom, scanReadingOf } from './load/index.js';
 import type { Logger } from './logger.js';
 import { MqttPublisher } from './publish/mqtt-publisher.js';
-import { redactUrl } from '../vocabulary/redact-url.js';
 import { Store } from './store/index.js';
+import { type ProgramOverride, resolvePrograms } from './verify/index.js';
 import { VERSION } from './version.js';
-import { ClockMonitor } from './clock/clock-monitor.js';
-import { LoadWorkflow, loadPolicyFrom, scanReadingOf } from './load/index.js';
-import { resolvePrograms, type ProgramOverride } from './verify/index.js';
-import type { WebHandle } from './http/index.js';
 
 /** How far back a restart looks for cycle records whose release decision was not made. */
 const RECENT_RECORDS = 500;
@@ -89,8 +89,13 @@ export class GatewayApp {
     const { policy, problems } = loadPolicyFrom(config.release, config.devices);
     if (problems.length) throw new GatewayError('config.release', `release rules: ${problems.join('; ')}`);
     const loads = new LoadWorkflow({
-      db: store.db, append: (r) => store.records.append({ ...r, body: { ...r.body, clock: clock.quality() } }),
-      policy, logger, now: this.now, onRecords: () => output.notifyRecords(), flush: () => store.flush(),
+      db: store.db,
+      append: (r) => store.records.append({ ...r, body: { ...r.body, clock: clock.quality() } }),
+      policy,
+      logger,
+      now: this.now,
+      onRecords: () => output.notifyRecords(),
+      flush: () => store.flush(),
     });
     this.decideUndecidedCycles(loads, store);
     let ticks = 0;
@@ -109,7 +114,16 @@ export class GatewayApp {
     const links = new DeviceLinks(); // one per gateway: its devices share the Modbus buses
     for (const device of config.devices) {
       const session = new DeviceSession({
-        device, store, output, logger, now: this.now, clock: () => clock.quality(), loads, programs, scanReading, links,
+        device,
+        store,
+        output,
+        logger,
+        now: this.now,
+        clock: () => clock.quality(),
+        loads,
+        programs,
+        scanReading,
+        links,
         ...(this.ctx.onCycle ? { onCycle: this.ctx.onCycle } : {}),
       });
       try {

@@ -5,11 +5,25 @@ import pino, { type Logger } from 'pino';
 export type { Logger } from 'pino';
 
 export const REDACT_PATHS = [
-  'password', '*.password', '*.*.password', 'mqttPassword', '*.mqttPassword',
-  'key', '*.key', 'privateKey', '*.privateKey', 'authorization', '*.authorization',
+  'password',
+  '*.password',
+  '*.*.password',
+  'mqttPassword',
+  '*.mqttPassword',
+  'key',
+  '*.key',
+  'privateKey',
+  '*.privateKey',
+  'authorization',
+  '*.authorization',
 ];
 
-export interface LoggerOptions { level?: string; pretty?: boolean; name?: string; destination?: pino.DestinationStream }
+export interface LoggerOptions {
+  level?: string;
+  pretty?: boolean;
+  name?: string;
+  destination?: pino.DestinationStream;
+}
 
 export function createLogger(opts: LoggerOptions = {}): Logger {
   const level = opts.level ?? process.env.STERILINK_LOG_LEVEL ?? 'info';

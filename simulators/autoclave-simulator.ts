@@ -6,12 +6,12 @@
 // cycle exactly as a real one. Output nobody is listening to is dropped (simulators/output/byte-output.ts).
 
 import { checkTicketRun, runTicketPrinter, type TicketRunOptions } from './output/ticket-run.js';
-import { autoclaveCyclePlans, resolveAutoclaveSettings, type AutoclaveScheduleOptions } from './steam/autoclave-schedule.js';
+import { type AutoclaveScheduleOptions, autoclaveCyclePlans, resolveAutoclaveSettings } from './steam/autoclave-schedule.js';
 import { readTraceFile } from './steam/replay.js';
 
-export { AUTOCLAVE_FAULTS, AUTOCLAVE_FAULT_DESCRIPTIONS, type AutoclaveFault } from './steam/faults.js';
-export { AUTOCLAVE_SIM_PROFILES, AUTOCLAVE_SIM_PROFILE_DESCRIPTIONS, type AutoclaveSimProfile } from './steam/ticket-formats.js';
+export { AUTOCLAVE_FAULT_DESCRIPTIONS, AUTOCLAVE_FAULTS, type AutoclaveFault } from './steam/faults.js';
 export { STEAM_PROGRAM_IDS as AUTOCLAVE_PROGRAMS, STEAM_PROGRAM_NUMBERS as AUTOCLAVE_PROGRAM_NUMBERS } from './steam/programs.js';
+export { AUTOCLAVE_SIM_PROFILE_DESCRIPTIONS, AUTOCLAVE_SIM_PROFILES, type AutoclaveSimProfile } from './steam/ticket-formats.js';
 
 /** `serial` and/or `tcpPort` receive the ticket. */
 export interface AutoclaveSimulatorOptions extends AutoclaveScheduleOptions, TicketRunOptions {}
@@ -20,7 +20,8 @@ export async function runAutoclaveSimulator(opts: AutoclaveSimulatorOptions): Pr
   const settings = resolveAutoclaveSettings(opts);
   checkTicketRun(opts);
   const replayed = settings.replay ? await readTraceFile(settings.replay, settings.program.id) : undefined;
-  const what = `${settings.program.id}${settings.fault ? ` fault=${settings.fault}` : ''}${replayed ? ` replay=${settings.replay}` : ''}`
-    + (settings.profile === 'prevac-ticket' ? '' : ` profile=${settings.profile}`);
+  const what =
+    `${settings.program.id}${settings.fault ? ` fault=${settings.fault}` : ''}${replayed ? ` replay=${settings.replay}` : ''}` +
+    (settings.profile === 'prevac-ticket' ? '' : ` profile=${settings.profile}`);
   await runTicketPrinter(opts, `autoclave ${settings.name}`, what, autoclaveCyclePlans(settings, replayed));
 }

@@ -7,14 +7,14 @@
 // played `rounds` times, and from placeVial() on the handle given to `onReady`, which the demo calls
 // in-process when it "places" the BI of a load. Output nobody listens to is dropped (byte-output.ts).
 
-import { createLineOutputs, FLUSH_TIMEOUT_MS } from './output/line-outputs.js';
+import { type BiResultWord, readerLine, withChecksum } from './bi/bi-line-writer.js';
+import { type BiReaderModelSettings, type BiScriptStep, DEFAULT_BI_SCRIPT, type EarlyRemoval, type TimedLine, vialLines } from './bi/bi-reader-model.js';
 import { junkLine } from './output/garbage.js';
+import { createLineOutputs, FLUSH_TIMEOUT_MS } from './output/line-outputs.js';
 import { sleepUntil } from './shared/pace.js';
 import { createPrng } from './shared/prng.js';
-import { readerLine, withChecksum, type BiResultWord } from './bi/bi-line-writer.js';
-import { DEFAULT_BI_SCRIPT, vialLines, type BiReaderModelSettings, type BiScriptStep, type EarlyRemoval, type TimedLine } from './bi/bi-reader-model.js';
 
-export { DEFAULT_BI_SCRIPT, type BiScriptStep, type BiVialPlan, type EarlyRemoval } from './bi/bi-reader-model.js';
+export { type BiScriptStep, type BiVialPlan, DEFAULT_BI_SCRIPT, type EarlyRemoval } from './bi/bi-reader-model.js';
 
 export interface PlaceVialOptions {
   /** Default `positive` for a control, else `negative`. */

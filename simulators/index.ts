@@ -1,8 +1,13 @@
 // What the CLI entry (`simulate`, `demo`) takes from the simulators.
 export {
-  runAutoclaveSimulator, AUTOCLAVE_FAULTS, AUTOCLAVE_PROGRAMS, AUTOCLAVE_PROGRAM_NUMBERS, AUTOCLAVE_SIM_PROFILES, type AutoclaveSimulatorOptions,
+  AUTOCLAVE_FAULTS,
+  AUTOCLAVE_PROGRAM_NUMBERS,
+  AUTOCLAVE_PROGRAMS,
+  AUTOCLAVE_SIM_PROFILES,
+  type AutoclaveSimulatorOptions,
+  runAutoclaveSimulator,
 } from './autoclave-simulator.js';
-export { runWasherSimulator, WASHER_FAULTS, WASHER_PROGRAMS, WASHER_PROGRAM_NUMBERS, type WasherSimulatorOptions } from './washer-simulator.js';
-export { runBiReaderSimulator, DEFAULT_BI_SCRIPT, type BiReaderControl, type BiReaderSimulatorOptions } from './bi-reader-simulator.js';
-export { runScannerSimulator, DEFAULT_SCAN_CODES, type ScannerControl, type ScannerSimulatorOptions } from './scanner-simulator.js';
-export { runModbusSimulator, type ModbusSimulatorOptions } from './modbus-machine.js';
+export { type BiReaderControl, type BiReaderSimulatorOptions, DEFAULT_BI_SCRIPT, runBiReaderSimulator } from './bi-reader-simulator.js';
+export { type ModbusSimulatorOptions, runModbusSimulator } from './modbus-machine.js';
+export { DEFAULT_SCAN_CODES, runScannerSimulator, type ScannerControl, type ScannerSimulatorOptions } from './scanner-simulator.js';
+export { runWasherSimulator, WASHER_FAULTS, WASHER_PROGRAM_NUMBERS, WASHER_PROGRAMS, type WasherSimulatorOptions } from './washer-simulator.js';

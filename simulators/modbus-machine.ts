@@ -17,8 +17,8 @@
 
 import { cycleSource } from './modbus/cycle-source.js';
 import { MachineTimeline, midPlateauS, type PlannedCycle } from './modbus/machine-timeline.js';
-import { startModbusServer, type ModbusServer, type WireFault } from './modbus/modbus-server.js';
-import { encodeMachineState, REGISTER_COUNT, type MachineKind } from './modbus/register-image.js';
+import { type ModbusServer, startModbusServer, type WireFault } from './modbus/modbus-server.js';
+import { encodeMachineState, type MachineKind, REGISTER_COUNT } from './modbus/register-image.js';
 import { sleepUntil } from './shared/pace.js';
 
 export const MODBUS_FAULTS = ['timeout', 'exception', 'bad-crc', 'frozen', 'disconnect'] as const;
@@ -85,7 +85,10 @@ export async function runModbusSimulator(opts: ModbusSimulatorOptions): Promise<
   }
   const log = opts.log ?? (() => undefined);
   const modbusFault = isModbusFault(opts.fault) ? opts.fault : undefined;
-  const source = cycleSource(opts.kind, opts.program, { seed: opts.seed ?? 1, ...(modbusFault === undefined && opts.fault !== undefined && { modelFault: opts.fault }) });
+  const source = cycleSource(opts.kind, opts.program, {
+    seed: opts.seed ?? 1,
+    ...(modbusFault === undefined && opts.fault !== undefined && { modelFault: opts.fault }),
+  });
   const faultForS = opts.faultForS ?? DEFAULT_FAULT_FOR_S;
   if (!(faultForS > 0)) throw new Error(`faultForS must be > 0, got ${faultForS}`);
   const timeline = new MachineTimeline({
@@ -142,9 +145,15 @@ export async function runModbusSimulator(opts: ModbusSimulatorOptions): Promise<
   });
 
   try {
-    opts.onReady?.({ ...(server.tcpPort !== undefined && { tcpPort: server.tcpPort }), ...(server.rtuOverTcpPort !== undefined && { rtuOverTcpPort: server.rtuOverTcpPort }), endpoints: server.endpoints });
+    opts.onReady?.({
+      ...(server.tcpPort !== undefined && { tcpPort: server.tcpPort }),
+      ...(server.rtuOverTcpPort !== undefined && { rtuOverTcpPort: server.rtuOverTcpPort }),
+      endpoints: server.endpoints,
+    });
     const what = `${source.programId} (program ${source.programNo})${opts.fault ? ` fault=${opts.fault}` : ''}`;
-    log(`${opts.kind} unit ${unitId}: ${what}, speed ${opts.speed}x, ${opts.cycles === 0 ? 'cycles until stopped' : `${opts.cycles} cycle(s)`} -> ${server.endpoints.join(', ')}`);
+    log(
+      `${opts.kind} unit ${unitId}: ${what}, speed ${opts.speed}x, ${opts.cycles === 0 ? 'cycles until stopped' : `${opts.cycles} cycle(s)`} -> ${server.endpoints.join(', ')}`,
+    );
     if (opts.startImmediately) timeline.begin(simNow());
     else log(`${opts.kind}: idle, waiting for a Modbus master to read before starting`);
     await monitor();
@@ -168,7 +177,10 @@ export async function runModbusSimulator(opts: ModbusSimulatorOptions): Promise<
       if (key !== lastKey) {
         lastKey = key;
         const c = at.plan.cycle;
-        if (at.stage === 'running') log(`${opts.kind}: cycle ${at.plan.cycleNo} starts at simulated ${new Date(timeline.stateAt(simS).clockMs).toISOString()} (${c.samples.length} samples, ${c.durationS} s)`);
+        if (at.stage === 'running')
+          log(
+            `${opts.kind}: cycle ${at.plan.cycleNo} starts at simulated ${new Date(timeline.stateAt(simS).clockMs).toISOString()} (${c.samples.length} samples, ${c.durationS} s)`,
+          );
         else log(`${opts.kind}: cycle ${at.plan.cycleNo} ended (${c.result})`);
       }
       const e = episode(simS);

@@ -11,11 +11,11 @@ import { setTimeout as delay } from 'node:timers/promises';
 import type { ByteOutput } from './output/byte-output.js';
 import { createLineOutputs, FLUSH_TIMEOUT_MS, type LineOutputs } from './output/line-outputs.js';
 import { createInputEventOutput } from './scanner/input-event-output.js';
-import { canType, typeScan, type GsMode, type InputEventLayout } from './scanner/keyboard-wedge-encoder.js';
+import { canType, type GsMode, type InputEventLayout, typeScan } from './scanner/keyboard-wedge-encoder.js';
 import { DEFAULT_SCAN_CODES, readScanScript } from './scanner/scan-script.js';
 
-export { DEFAULT_SCAN_CODES, parseScanScript, unescapeScan } from './scanner/scan-script.js';
 export type { GsMode } from './scanner/keyboard-wedge-encoder.js';
+export { DEFAULT_SCAN_CODES, parseScanScript, unescapeScan } from './scanner/scan-script.js';
 
 export const SCANNER_TERMINATORS = { cr: '\r', lf: '\n', crlf: '\r\n', tab: '\t' } as const;
 export type ScannerTerminator = keyof typeof SCANNER_TERMINATORS;
@@ -73,7 +73,8 @@ export async function runScannerSimulator(opts: ScannerSimulatorOptions): Promis
   const rounds = opts.rounds ?? 1;
   if (!Number.isInteger(rounds) || rounds < 0) throw new Error(`rounds must be a non-negative integer (0 = forever), got ${rounds}`);
   const terminator = opts.terminator ?? 'cr';
-  if (!Object.hasOwn(SCANNER_TERMINATORS, terminator)) throw new Error(`terminator must be one of ${Object.keys(SCANNER_TERMINATORS).join(', ')}, got "${terminator}"`);
+  if (!Object.hasOwn(SCANNER_TERMINATORS, terminator))
+    throw new Error(`terminator must be one of ${Object.keys(SCANNER_TERMINATORS).join(', ')}, got "${terminator}"`);
   const wedge = opts.keyboardWedge;
   const layout: InputEventLayout = wedge?.layout ?? (['arm', 'ia32'].includes(process.arch) ? 16 : 24);
   if (layout !== 16 && layout !== 24) throw new Error(`keyboardWedge.layout must be 16 or 24, got ${String(layout)}`);
@@ -97,7 +98,15 @@ export async function runScannerSimulator(opts: ScannerSimulatorOptions): Promis
     scan(code) {
       checkCode(code);
       lines?.write(Buffer.from(code + suffix, 'utf8'));
-      hid?.write(typeScan(code, { layout, timeMs: Date.now(), suffix: terminator === 'tab' ? '\t' : '\r', ...(wedge?.gs && { gs: wedge.gs }), ...(wedge?.keyGapMs !== undefined && { keyGapMs: wedge.keyGapMs }) }));
+      hid?.write(
+        typeScan(code, {
+          layout,
+          timeMs: Date.now(),
+          suffix: terminator === 'tab' ? '\t' : '\r',
+          ...(wedge?.gs && { gs: wedge.gs }),
+          ...(wedge?.keyGapMs !== undefined && { keyGapMs: wedge.keyGapMs }),
+        }),
+      );
       log(`scanner: scanned ${JSON.stringify(code)}`);
     },
   };

@@ -6,9 +6,9 @@
 // front-end serves the same cycles (generateWasherCycle) from simulators/modbus/.
 
 import { runTicketPrinter, type TicketRunOptions } from './output/ticket-run.js';
-import { resolveWasherSettings, washerCyclePlans, type WasherScheduleOptions } from './washer/washer-schedule.js';
+import { resolveWasherSettings, type WasherScheduleOptions, washerCyclePlans } from './washer/washer-schedule.js';
 
-export { WASHER_FAULTS, WASHER_FAULT_DESCRIPTIONS, type WasherFault } from './washer/faults.js';
+export { WASHER_FAULT_DESCRIPTIONS, WASHER_FAULTS, type WasherFault } from './washer/faults.js';
 export { WASHER_PROGRAM_IDS as WASHER_PROGRAMS, WASHER_PROGRAM_NUMBERS } from './washer/programs.js';
 
 /** `serial` and/or `tcpPort` receive the ticket. */

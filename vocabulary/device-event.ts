@@ -36,29 +36,65 @@ export interface CycleStartEvent {
    * failing when the cycle number changed): the cycle is then recorded as header-not-seen. */
   startObserved?: false;
 }
-export interface PhaseEvent { kind: 'phase'; deviceId: string; ts: number; phase: Phase; label?: string }
+export interface PhaseEvent {
+  kind: 'phase';
+  deviceId: string;
+  ts: number;
+  phase: Phase;
+  label?: string;
+}
 export interface CycleEndEvent {
-  kind: 'cycle-end'; deviceId: string; ts: number; status: CycleEndStatus; code?: string; text?: string;
+  kind: 'cycle-end';
+  deviceId: string;
+  ts: number;
+  status: CycleEndStatus;
+  code?: string;
+  text?: string;
   /** true: the device printed no result; the driver closed the cycle from the stream (an idle gap after a
    * flag-segmented stream, docs/devices.md). `status` is then the driver's reading of the stream, never
    * the device's word, and must not be taken as the device result. */
   inferred?: boolean;
 }
-export interface AlarmEvent { kind: 'alarm'; deviceId: string; ts: number; code: string; text: string }
+export interface AlarmEvent {
+  kind: 'alarm';
+  deviceId: string;
+  ts: number;
+  code: string;
+  text: string;
+}
 /** One scanned code: `raw` exactly as scanned (AIM prefix and GS separators kept, suffix stripped), `parsed`
  * how it reads at this site (drivers/scanner/parse.ts). */
-export interface ScanEvent { kind: 'scan'; deviceId: string; ts: number; raw: string; parsed: DecodedBarcode }
+export interface ScanEvent {
+  kind: 'scan';
+  deviceId: string;
+  ts: number;
+  raw: string;
+  parsed: DecodedBarcode;
+}
 export interface BiResultEvent {
-  kind: 'bi-result'; deviceId: string; ts: number;
-  well: string; lot: string; vial?: string; result: 'negative' | 'positive' | 'invalid'; readAt: number; incubationMin: number;
-  control?: boolean; caution?: string;
+  kind: 'bi-result';
+  deviceId: string;
+  ts: number;
+  well: string;
+  lot: string;
+  vial?: string;
+  result: 'negative' | 'positive' | 'invalid';
+  readAt: number;
+  incubationMin: number;
+  control?: boolean;
+  caution?: string;
   /** BI product and the reader's start of incubation (ms), when known (bi-reader driver). */
-  product?: string; startedAt?: number;
+  product?: string;
+  startedAt?: number;
 }
 /** A BI vial placed in a reader well: incubation started (bi-reader driver). `startedAt` is the reader's clock. */
 export interface BiStartEvent {
-  kind: 'bi-start'; deviceId: string; ts: number;
-  well: string; lot: string; startedAt: number;
+  kind: 'bi-start';
+  deviceId: string;
+  ts: number;
+  well: string;
+  lot: string;
+  startedAt: number;
   /** BI product as the reader names it, e.g. `1492V`. */
   product?: string;
   /** Reader program name, e.g. `SUPER-RAPID`, `1H`. */
@@ -72,18 +108,51 @@ export interface BiStartEvent {
 }
 /** A reader caution for one well, e.g. `C2` early removal (bi-reader driver). `at` is the reader's clock. */
 export interface BiCautionEvent {
-  kind: 'bi-caution'; deviceId: string; ts: number;
-  well: string; code: string; text: string; at: number;
-  lot?: string; vial?: string;
+  kind: 'bi-caution';
+  deviceId: string;
+  ts: number;
+  well: string;
+  code: string;
+  text: string;
+  at: number;
+  lot?: string;
+  vial?: string;
 }
-export interface LinkEvent { kind: 'link'; deviceId: string; ts: number; connected: boolean; error?: string }
-export interface ParseErrorEvent { kind: 'parse-error'; deviceId: string; ts: number; raw: string; reason: string }
+export interface LinkEvent {
+  kind: 'link';
+  deviceId: string;
+  ts: number;
+  connected: boolean;
+  error?: string;
+}
+export interface ParseErrorEvent {
+  kind: 'parse-error';
+  deviceId: string;
+  ts: number;
+  raw: string;
+  reason: string;
+}
 /** The raw device text, line by line, kept with the cycle record. */
-export interface RawLineEvent { kind: 'raw'; deviceId: string; ts: number; line: string }
+export interface RawLineEvent {
+  kind: 'raw';
+  deviceId: string;
+  ts: number;
+  line: string;
+}
 
 export type DeviceEvent =
-  | SampleEvent | CycleStartEvent | PhaseEvent | CycleEndEvent | AlarmEvent | ScanEvent
-  | BiResultEvent | LinkEvent | ParseErrorEvent | RawLineEvent | BiStartEvent | BiCautionEvent
+  | SampleEvent
+  | CycleStartEvent
+  | PhaseEvent
+  | CycleEndEvent
+  | AlarmEvent
+  | ScanEvent
+  | BiResultEvent
+  | LinkEvent
+  | ParseErrorEvent
+  | RawLineEvent
+  | BiStartEvent
+  | BiCautionEvent
   | SummaryEvent;
 
 /** Truncate raw device text before it goes into an event or a log line. */

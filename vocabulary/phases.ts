@@ -21,19 +21,36 @@ export type DevicePhase = Phase | 'idle';
 
 /** Phase register value (default Modbus map, register 0) of each phase of a steam sterilizer, test phases included. */
 export const STEAM_PHASE_CODES: Readonly<Record<SteamPhase | TestPhase, number>> = Object.freeze({
-  conditioning: 1, heating: 2, sterilizing: 3, exhaust: 4, drying: 5, aeration: 6, complete: 7, fault: 8,
-  'leak-stabilize': 20, 'leak-measure': 21,
+  conditioning: 1,
+  heating: 2,
+  sterilizing: 3,
+  exhaust: 4,
+  drying: 5,
+  aeration: 6,
+  complete: 7,
+  fault: 8,
+  'leak-stabilize': 20,
+  'leak-measure': 21,
 });
 /** Phase register value of each phase of a washer-disinfector. */
 export const WASHER_PHASE_CODES: Readonly<Record<WasherPhase, number>> = Object.freeze({
-  prewash: 10, wash: 11, neutralize: 12, rinse: 13, disinfect: 14, drying: 15, complete: 16, fault: 17,
+  prewash: 10,
+  wash: 11,
+  neutralize: 12,
+  rinse: 13,
+  disinfect: 14,
+  drying: 15,
+  complete: 16,
+  fault: 17,
 });
 /** The phase register value of a machine between cycles. */
 export const IDLE_PHASE_CODE = 0;
 
 /** Phase register value -> phase, for sterilizers and washers alike (the codes do not overlap). */
-export const PHASE_OF_CODE: Readonly<Record<number, DevicePhase>> = Object.freeze(Object.fromEntries([
-  [IDLE_PHASE_CODE, 'idle'],
-  ...Object.entries(STEAM_PHASE_CODES).map(([phase, code]) => [code, phase]),
-  ...Object.entries(WASHER_PHASE_CODES).map(([phase, code]) => [code, phase]),
-]) as Record<number, DevicePhase>);
+export const PHASE_OF_CODE: Readonly<Record<number, DevicePhase>> = Object.freeze(
+  Object.fromEntries([
+    [IDLE_PHASE_CODE, 'idle'],
+    ...Object.entries(STEAM_PHASE_CODES).map(([phase, code]) => [code, phase]),
+    ...Object.entries(WASHER_PHASE_CODES).map(([phase, code]) => [code, phase]),
+  ]) as Record<number, DevicePhase>,
+);

@@ -8,7 +8,10 @@ export async function checkConfigCommand(io: CommandIo): Promise<number> {
   if (!file || file.startsWith('-')) throw new UsageError('usage: sterilink check-config FILE');
   try {
     const { config } = loadConfigFile(file, { env: io.env, knownPrograms: knownProgramIds() });
-    println(io.stdout, `${file}: ok (site ${config.site}, gateway ${config.gateway}, ${config.devices.length} device${config.devices.length === 1 ? '' : 's'}, data in ${config.dataDir})`);
+    println(
+      io.stdout,
+      `${file}: ok (site ${config.site}, gateway ${config.gateway}, ${config.devices.length} device${config.devices.length === 1 ? '' : 's'}, data in ${config.dataDir})`,
+    );
     return 0;
   } catch (e) {
     if (e instanceof ConfigError) {

@@ -1,17 +1,35 @@
 // `sterilink db verify|export [--data-dir DIR]`.
 import fs from 'node:fs';
 import { parseArgs } from 'node:util';
-import { dbPath, exportRecords, formatProblem, openDatabase, RECORD_TYPES, verifyStore, type RecordType, type SignedRecord } from '../../gateway/store/index.js';
 import { cycleTraceCsv } from '../../gateway/cycle/cycle-csv.js';
+import {
+  dbPath,
+  exportRecords,
+  formatProblem,
+  openDatabase,
+  RECORD_TYPES,
+  type RecordType,
+  type SignedRecord,
+  verifyStore,
+} from '../../gateway/store/index.js';
 import { type CommandIo, println, UsageError } from './command.js';
 
-const USAGE = 'usage: sterilink db verify [--data-dir DIR] [--json]\n       sterilink db export [--data-dir DIR] [--type T] [--since ISO] [--seq N] [--format jsonl|csv]';
+const USAGE =
+  'usage: sterilink db verify [--data-dir DIR] [--json]\n       sterilink db export [--data-dir DIR] [--type T] [--since ISO] [--seq N] [--format jsonl|csv]';
 
 export async function dbCommand(io: CommandIo): Promise<number> {
   const [sub, ...rest] = io.argv;
   const { values } = parseArgs({
-    args: rest, strict: true,
-    options: { 'data-dir': { type: 'string', default: './data' }, json: { type: 'boolean' }, type: { type: 'string' }, since: { type: 'string' }, seq: { type: 'string' }, format: { type: 'string', default: 'jsonl' } },
+    args: rest,
+    strict: true,
+    options: {
+      'data-dir': { type: 'string', default: './data' },
+      json: { type: 'boolean' },
+      type: { type: 'string' },
+      since: { type: 'string' },
+      seq: { type: 'string' },
+      format: { type: 'string', default: 'jsonl' },
+    },
   });
   const dataDir = values['data-dir'] as string;
   if (sub !== 'verify' && sub !== 'export') throw new UsageError(USAGE);
@@ -23,12 +41,19 @@ export async function dbCommand(io: CommandIo): Promise<number> {
     const report = verifyStore(dataDir);
     if (values.json) println(io.stdout, JSON.stringify(report, null, 2));
     if (report.ok) {
-      if (!values.json) println(io.stdout, `intact: ${report.records} records, ${report.samples} samples, ${report.rawLines} raw lines, ${report.keys} key(s); every chain and signature verified`);
+      if (!values.json)
+        println(
+          io.stdout,
+          `intact: ${report.records} records, ${report.samples} samples, ${report.rawLines} raw lines, ${report.keys} key(s); every chain and signature verified`,
+        );
       return 0;
     }
     const first = report.problems[0];
     if (!values.json) {
-      println(io.stdout, `TAMPERING OR DAMAGE FOUND: ${report.problems.length}${report.truncated ? '+' : ''} problem(s); first: ${first ? formatProblem(first) : '?'}`);
+      println(
+        io.stdout,
+        `TAMPERING OR DAMAGE FOUND: ${report.problems.length}${report.truncated ? '+' : ''} problem(s); first: ${first ? formatProblem(first) : '?'}`,
+      );
       for (const p of report.problems.slice(1, 20)) println(io.stdout, `  ${formatProblem(p)}`);
     }
     return 1;
@@ -55,7 +80,9 @@ export async function dbCommand(io: CommandIo): Promise<number> {
   const db = openDatabase(dataDir, { readonly: true });
   try {
     const filter = {
-      ...(type ? { type: type as RecordType } : {}), ...(values.since ? { since: new Date(values.since).toISOString() } : {}), ...(seq !== undefined ? { seq } : {}),
+      ...(type ? { type: type as RecordType } : {}),
+      ...(values.since ? { since: new Date(values.since).toISOString() } : {}),
+      ...(seq !== undefined ? { seq } : {}),
     };
     if (format === 'jsonl') {
       for (const line of exportRecords(db, filter)) println(io.stdout, line);
@@ -70,7 +97,11 @@ export async function dbCommand(io: CommandIo): Promise<number> {
       const rec = JSON.parse(line) as SignedRecord;
       const b = rec.body as { cycleNo?: number | null; program?: string | null; verdict?: string };
       // One trace per cycle; the comment lines keep it re-verifiable as written (`verify-trace` reads them).
-      io.stdout.write(cycleTraceCsv(rec.body, [`record seq ${rec.seq} device ${rec.device ?? '-'} cycle ${b.cycleNo ?? '-'} program ${b.program ?? '-'} verdict ${b.verdict ?? '-'}`]));
+      io.stdout.write(
+        cycleTraceCsv(rec.body, [
+          `record seq ${rec.seq} device ${rec.device ?? '-'} cycle ${b.cycleNo ?? '-'} program ${b.program ?? '-'} verdict ${b.verdict ?? '-'}`,
+        ]),
+      );
       n++;
     }
     if (n === 0) println(io.stderr, 'no cycle records');

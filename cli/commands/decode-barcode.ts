@@ -34,7 +34,9 @@ export async function decodeBarcodeCommand(io: CommandIo): Promise<number> {
   let parsed;
   try {
     parsed = parseArgs({
-      args: io.argv, allowPositionals: true, strict: true,
+      args: io.argv,
+      allowPositionals: true,
+      strict: true,
       options: { json: { type: 'boolean' }, today: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
     });
   } catch (e) {

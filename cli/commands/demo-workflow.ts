@@ -34,7 +34,7 @@ export class DemoWorkflow {
 
   attachScanner(s: ScannerControl): void {
     this.scanner = s;
-    this.say('SC-01: operator DEMO1 scans two instrument trays for AC-01\'s next load');
+    this.say("SC-01: operator DEMO1 scans two instrument trays for AC-01's next load");
   }
 
   attachReader(r: BiReaderControl): void {
@@ -46,11 +46,20 @@ export class DemoWorkflow {
     this.ac01Cycles++;
     // Cycle 1 started before anyone could scan; the trays go with cycle 2, the implant load with cycle 3.
     if (this.ac01Cycles === 2) {
-      this.scan('SC-01: the next AC-01 load is an implant tray with a BI vial in its process challenge device', [DEMO_CODES.operator, DEMO_CODES.implant, DEMO_CODES.biVial]);
+      this.scan('SC-01: the next AC-01 load is an implant tray with a BI vial in its process challenge device', [
+        DEMO_CODES.operator,
+        DEMO_CODES.implant,
+        DEMO_CODES.biVial,
+      ]);
     } else if (this.ac01Cycles === 3) {
-      this.scan('SC-01: the implant load is held for its BI; supervisor SUP1 scans the reason TRAUMA and releases it early on a passing class-5 indicator', [DEMO_CODES.supervisor, 'CMD:CI5-PASS', DEMO_CODES.reason, 'CMD:EARLY-RELEASE']);
+      this.scan('SC-01: the implant load is held for its BI; supervisor SUP1 scans the reason TRAUMA and releases it early on a passing class-5 indicator', [
+        DEMO_CODES.supervisor,
+        'CMD:CI5-PASS',
+        DEMO_CODES.reason,
+        'CMD:EARLY-RELEASE',
+      ]);
       if (this.reader) {
-        this.say('BI-01: the positive control and the implant load\'s BI vial go into the reader (the vial will read positive: a recall follows)');
+        this.say("BI-01: the positive control and the implant load's BI vial go into the reader (the vial will read positive: a recall follows)");
         this.reader.placeVial(1, DEMO_CODES.biLot, 'CTL-1', { control: true, result: 'positive' });
         this.reader.placeVial(2, DEMO_CODES.biLot, 'V1', { result: 'positive' });
       }

@@ -13,10 +13,10 @@ import { brokerUrls, type DeviceConfig, type GatewayConfig } from '../../config/
 import { GatewayApp } from '../../gateway/app.js';
 import { createLogger, type Logger } from '../../gateway/logger.js';
 import { knownProgramIds } from '../../gateway/verify/index.js';
+import * as kit from '../../simulators/index.js';
 import { type CommandIo, println, UsageError } from './command.js';
 import { DemoWorkflow } from './demo-workflow.js';
 import { untilSignal } from './signals.js';
-import * as kit from '../../simulators/index.js';
 
 /** What each demo device simulates; the config is the shipped demo.yaml. */
 type SimKind = 'autoclave' | 'washer' | 'modbus-autoclave' | 'modbus-washer' | 'scanner' | 'bi-reader';
@@ -61,7 +61,13 @@ function freePort(): Promise<number> {
   });
 }
 
-interface RunContext { speed: number; cycles: number; signal: AbortSignal; logger: Logger; workflow: DemoWorkflow }
+interface RunContext {
+  speed: number;
+  cycles: number;
+  signal: AbortSignal;
+  logger: Logger;
+  workflow: DemoWorkflow;
+}
 
 function runSimulator(d: DeviceConfig, port: number, r: RunContext): Promise<void> {
   const sim = DEMO_SIMULATIONS[d.id];
@@ -72,27 +78,60 @@ function runSimulator(d: DeviceConfig, port: number, r: RunContext): Promise<voi
     case 'autoclave':
     case 'washer': {
       const run = sim.kind === 'washer' ? kit.runWasherSimulator : kit.runAutoclaveSimulator;
-      return run({ ...common, program: sim.program as string, ...(sim.fault ? { fault: sim.fault } : {}), name: sim.name, speed: r.speed, cycles: r.cycles, seed: Date.now() % 100_000 });
+      return run({
+        ...common,
+        program: sim.program as string,
+        ...(sim.fault ? { fault: sim.fault } : {}),
+        name: sim.name,
+        speed: r.speed,
+        cycles: r.cycles,
+        seed: Date.now() % 100_000,
+      });
     }
     case 'modbus-autoclave':
     case 'modbus-washer':
       return kit.runModbusSimulator({
         // Polled machines: one poll must see every simulated second (the program's maxGapS is 5 s), so they run
         // at most at 20x with the 50 ms poll of demo.yaml; a real machine runs at 1x and is polled every second.
-        kind: sim.kind === 'modbus-washer' ? 'washer' : 'autoclave', modbusTcpPort: port, program: sim.program as string,
-        speed: Math.min(r.speed, MODBUS_MAX_SPEED), cycles: r.cycles, seed: Date.now() % 100_000, signal: r.signal, log,
+        kind: sim.kind === 'modbus-washer' ? 'washer' : 'autoclave',
+        modbusTcpPort: port,
+        program: sim.program as string,
+        speed: Math.min(r.speed, MODBUS_MAX_SPEED),
+        cycles: r.cycles,
+        seed: Date.now() % 100_000,
+        signal: r.signal,
+        log,
       });
     case 'scanner':
-      return kit.runScannerSimulator({ ...common, codes: DemoWorkflow.FIRST_CODES, intervalMs: 200, keepRunning: true, onReady: ({ scanner }) => r.workflow.attachScanner(scanner) });
+      return kit.runScannerSimulator({
+        ...common,
+        codes: DemoWorkflow.FIRST_CODES,
+        intervalMs: 200,
+        keepRunning: true,
+        onReady: ({ scanner }) => r.workflow.attachScanner(scanner),
+      });
     case 'bi-reader':
-      return kit.runBiReaderSimulator({ ...common, speed: r.speed, script: [], keepRunning: true, readerId: sim.name, onReady: ({ reader }) => r.workflow.attachReader(reader) });
+      return kit.runBiReaderSimulator({
+        ...common,
+        speed: r.speed,
+        script: [],
+        keepRunning: true,
+        readerId: sim.name,
+        onReady: ({ reader }) => r.workflow.attachReader(reader),
+      });
   }
 }
 
 export async function demoCommand(io: CommandIo): Promise<number> {
   const { values } = parseArgs({
-    args: io.argv, strict: true,
-    options: { speed: { type: 'string', default: '60' }, cycles: { type: 'string', default: '0' }, 'data-dir': { type: 'string' }, 'log-level': { type: 'string', default: 'warn' } },
+    args: io.argv,
+    strict: true,
+    options: {
+      speed: { type: 'string', default: '60' },
+      cycles: { type: 'string', default: '0' },
+      'data-dir': { type: 'string' },
+      'log-level': { type: 'string', default: 'warn' },
+    },
   });
   const speed = Number(values.speed);
   const cycles = Number(values.cycles);
@@ -125,31 +164,44 @@ export async function demoCommand(io: CommandIo): Promise<number> {
   const workflow = new DemoWorkflow(say);
   let finished = 0;
   const app = new GatewayApp({
-    config, logger,
+    config,
+    logger,
     onCycle: (c) => {
       finished++;
       const failed = c.failed.length ? `  failed: ${c.failed.join(', ')}` : '';
-      say(`${c.deviceId}  cycle ${String(c.cycleNo ?? '-').padStart(4)}  ${String(c.program).padEnd(14)} ${c.verdict.toUpperCase().padEnd(4)}  record seq ${c.record.seq}${failed}`);
+      say(
+        `${c.deviceId}  cycle ${String(c.cycleNo ?? '-').padStart(4)}  ${String(c.program).padEnd(14)} ${c.verdict.toUpperCase().padEnd(4)}  record seq ${c.record.seq}${failed}`,
+      );
       workflow.onCycle(c);
     },
   });
   println(io.stdout, `SteriLink demo: ${config.devices.length} simulated devices at ${speed}x, data in ${dataDir}`);
   const ctx: RunContext = { speed, cycles, signal: sims.signal, logger, workflow };
   const runs = config.devices.map((d) =>
-    runSimulator(d, d.tcp?.port ?? d.modbus?.port ?? 0, ctx).catch((e: unknown) => logger.error({ deviceId: d.id, err: (e as Error).message }, 'simulator stopped')),
+    runSimulator(d, d.tcp?.port ?? d.modbus?.port ?? 0, ctx).catch((e: unknown) =>
+      logger.error({ deviceId: d.id, err: (e as Error).message }, 'simulator stopped'),
+    ),
   );
   await app.start();
   for (const d of config.devices) {
     const sim = DEMO_SIMULATIONS[d.id];
-    if (sim) println(io.stdout, `  ${d.id.padEnd(6)} ${sim.kind}${sim.program ? ` ${sim.program}` : ''}${sim.fault ? ` with fault "${sim.fault}"` : ''} on ${d.modbus ? 'modbus-tcp' : 'tcp'}://127.0.0.1:${d.tcp?.port ?? d.modbus?.port}`);
+    if (sim)
+      println(
+        io.stdout,
+        `  ${d.id.padEnd(6)} ${sim.kind}${sim.program ? ` ${sim.program}` : ''}${sim.fault ? ` with fault "${sim.fault}"` : ''} on ${d.modbus ? 'modbus-tcp' : 'tcp'}://127.0.0.1:${d.tcp?.port ?? d.modbus?.port}`,
+      );
   }
-  println(io.stdout, `MQTT: ${config.mqtt.url === 'embedded' ? 'mqtt://127.0.0.1:1883' : brokerUrls(config.mqtt).join(', ')}  topics sterilink/v1/${config.site}/${config.gateway}/#  (try: mosquitto_sub -v -t 'sterilink/#')`);
+  println(
+    io.stdout,
+    `MQTT: ${config.mqtt.url === 'embedded' ? 'mqtt://127.0.0.1:1883' : brokerUrls(config.mqtt).join(', ')}  topics sterilink/v1/${config.site}/${config.gateway}/#  (try: mosquitto_sub -v -t 'sterilink/#')`,
+  );
   if (app.webUrl) println(io.stdout, `Web page: ${app.webUrl}${webPortTaken ? `  (${webPortTaken} was taken: a free port instead)` : ''}`);
   println(io.stdout, 'A 134 °C cycle takes about 20 s at 60x. Ctrl-C stops.');
   const cycleSims = config.devices.filter((d) => ['autoclave', 'washer', 'modbus-autoclave', 'modbus-washer'].includes(DEMO_SIMULATIONS[d.id]?.kind ?? ''));
-  const allDone = cycles > 0
-    ? Promise.all(runs.filter((_, i) => cycleSims.includes(config.devices[i] as DeviceConfig))).then(() => 'done' as const)
-    : new Promise<never>(() => {});
+  const allDone =
+    cycles > 0
+      ? Promise.all(runs.filter((_, i) => cycleSims.includes(config.devices[i] as DeviceConfig))).then(() => 'done' as const)
+      : new Promise<never>(() => {});
   const why = await Promise.race([untilSignal(), allDone]);
   if (why === 'done') {
     // the simulators have sent their last lines; give the gateway a moment to close those cycles

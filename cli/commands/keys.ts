@@ -2,7 +2,7 @@
 import fs from 'node:fs';
 import { parseArgs } from 'node:util';
 import pino from 'pino';
-import { META_GATEWAY, META_SITE, MetaTable, Store, dbPath, openDatabase } from '../../gateway/store/index.js';
+import { dbPath, META_GATEWAY, META_SITE, MetaTable, openDatabase, Store } from '../../gateway/store/index.js';
 import { type CommandIo, println, UsageError } from './command.js';
 
 export async function keysCommand(io: CommandIo): Promise<number> {
@@ -21,10 +21,14 @@ export async function keysCommand(io: CommandIo): Promise<number> {
   try {
     if (sub === 'rotate') {
       const r = store.rotateKey();
-      println(io.stdout, `rotated: ${r.previousKeyId} -> ${r.keyId} (recorded as audit record seq ${r.record.seq}; old records keep verifying with the retired key)`);
+      println(
+        io.stdout,
+        `rotated: ${r.previousKeyId} -> ${r.keyId} (recorded as audit record seq ${r.record.seq}; old records keep verifying with the retired key)`,
+      );
     }
     const k = store.publicKeyInfo();
-    if (values.json) println(io.stdout, JSON.stringify({ algorithm: k.algorithm, keyId: k.keyId, publicKey: k.publicKey, publicKeyPem: k.publicKeyPem }, null, 2));
+    if (values.json)
+      println(io.stdout, JSON.stringify({ algorithm: k.algorithm, keyId: k.keyId, publicKey: k.publicKey, publicKeyPem: k.publicKeyPem }, null, 2));
     else println(io.stdout, `algorithm ${k.algorithm}\nkeyId     ${k.keyId}\npublicKey ${k.publicKey} (base64, raw 32 bytes)\n${k.publicKeyPem.trim()}`);
     return 0;
   } finally {

@@ -3,9 +3,9 @@ import { parseArgs } from 'node:util';
 import { ConfigError, loadConfigFile } from '../../config/load-config.js';
 import { GatewayApp } from '../../gateway/app.js';
 import { createLogger } from '../../gateway/logger.js';
+import { ServiceNotifier, takeServiceEnvironment } from '../../gateway/system/service-notifier.js';
 import { knownProgramIds } from '../../gateway/verify/index.js';
 import { errorMessage } from '../../vocabulary/errors.js';
-import { ServiceNotifier, takeServiceEnvironment } from '../../gateway/system/service-notifier.js';
 import { type CommandIo, println, UsageError } from './command.js';
 import { untilSignal } from './signals.js';
 
@@ -24,8 +24,10 @@ export async function runCommand(io: CommandIo): Promise<number> {
   }
   const logger = createLogger({ ...(values['log-level'] ? { level: values['log-level'] } : {}) });
   const app = new GatewayApp({
-    config: loaded.config, logger,
-    ...(loaded.mqttPassword ? { mqttPassword: loaded.mqttPassword } : {}), ...(loaded.httpToken ? { httpToken: loaded.httpToken } : {}),
+    config: loaded.config,
+    logger,
+    ...(loaded.mqttPassword ? { mqttPassword: loaded.mqttPassword } : {}),
+    ...(loaded.httpToken ? { httpToken: loaded.httpToken } : {}),
   });
   // systemd (Type=notify): READY once running, watchdog pings while the event loop turns, STOPPING
   const service = new ServiceNotifier({ env: takeServiceEnvironment(io.env), logger });

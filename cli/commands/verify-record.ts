@@ -5,18 +5,26 @@
 // Keys: given with --key/--key-file/--status, plus every key a trusted `audit` key-rotated record introduces.
 // Without a key only hashes and the chain are checked, and the output says so.
 // Exit 0 all good, 1 a problem found (each printed with its seq and why), 2 bad input.
-import { type KeyObject } from 'node:crypto';
+import type { KeyObject } from 'node:crypto';
 import fs from 'node:fs';
 import { isDeepStrictEqual, parseArgs } from 'node:util';
 import { keyIdOf, rawPublicKey } from '../../gateway/store/keys.js';
 import type { SignedRecord } from '../../gateway/store/record.js';
-import { keysRetiredBy, RecordChainChecker, recordShapeProblem, type ChainProblem, type ChainProblemKind, type TrustedKey } from '../../gateway/store/record-chain-check.js';
+import {
+  type ChainProblem,
+  type ChainProblemKind,
+  keysRetiredBy,
+  RecordChainChecker,
+  recordShapeProblem,
+  type TrustedKey,
+} from '../../gateway/store/record-chain-check.js';
 import { toPublicKey } from '../../gateway/store/record-crypto.js';
 import { type CommandIo, println, UsageError } from './command.js';
 
-const USAGE = 'usage: sterilink verify-record [FILE] [--key BASE64|PEM] [--key-file FILE] [--status FILE] [--json]\n'
-  + '  FILE: one record, a JSON array of records, or JSON lines (stdin when absent or "-")\n'
-  + '  --key, --key-file, --status: the gateway public key (repeatable); --status takes a saved status payload';
+const USAGE =
+  'usage: sterilink verify-record [FILE] [--key BASE64|PEM] [--key-file FILE] [--status FILE] [--json]\n' +
+  '  FILE: one record, a JSON array of records, or JSON lines (stdin when absent or "-")\n' +
+  '  --key, --key-file, --status: the gateway public key (repeatable); --status takes a saved status payload';
 
 export class BadInput extends Error {}
 
@@ -120,9 +128,13 @@ const withoutHistorical = (r: SignedRecord): Record<string, unknown> => {
  * apart from the crypto. */
 export function verifyRecords(input: readonly SignedRecord[], given: readonly TrustedKey[]): VerifyReport {
   const problems: Problem[] = [];
-  const add = (p: ChainProblem) => problems.push({
-    seq: p.seq, id: p.id, kind: p.kind, message: `seq ${p.toSeq !== undefined && p.toSeq !== p.seq ? `${p.seq}..${p.toSeq}` : p.seq}: ${p.reason}`,
-  });
+  const add = (p: ChainProblem) =>
+    problems.push({
+      seq: p.seq,
+      id: p.id,
+      kind: p.kind,
+      message: `seq ${p.toSeq !== undefined && p.toSeq !== p.seq ? `${p.seq}..${p.toSeq}` : p.seq}: ${p.reason}`,
+    });
   const signaturesChecked = given.length > 0;
 
   // Duplicates by id: identical copies are normal (at-least-once delivery, replays); the same id with
@@ -192,7 +204,8 @@ function keysFromArgs(values: { key?: string[]; 'key-file'?: string[]; status?: 
     if (typeof pk !== 'string') throw new BadInput(`--status ${f}: no publicKey (expected the payload of sterilink/v1/{site}/{gateway}/status)`);
     const key = parsePublicKey(pk, `--status ${f}`);
     const claimed = (status as { keyId?: unknown }).keyId;
-    if (claimed !== undefined && claimed !== key.keyId) throw new BadInput(`--status ${f}: keyId ${String(claimed)} does not match its publicKey (${key.keyId})`);
+    if (claimed !== undefined && claimed !== key.keyId)
+      throw new BadInput(`--status ${f}: keyId ${String(claimed)} does not match its publicKey (${key.keyId})`);
     keys.push(key);
   }
   return keys;
@@ -201,23 +214,38 @@ function keysFromArgs(values: { key?: string[]; 'key-file'?: string[]; status?: 
 function printText(io: CommandIo, report: VerifyReport, source: string): void {
   for (const p of report.problems) println(io.stdout, `PROBLEM ${p.message}`);
   for (const c of report.chains) {
-    println(io.stdout, `${c.site}/${c.gateway}: ${c.records} record${c.records === 1 ? '' : 's'}, seq ${c.fromSeq}${c.toSeq !== c.fromSeq ? `..${c.toSeq}` : ''}`);
+    println(
+      io.stdout,
+      `${c.site}/${c.gateway}: ${c.records} record${c.records === 1 ? '' : 's'}, seq ${c.fromSeq}${c.toSeq !== c.fromSeq ? `..${c.toSeq}` : ''}`,
+    );
   }
   if (report.duplicates) println(io.stdout, `${report.duplicates} identical duplicate${report.duplicates === 1 ? '' : 's'} ignored (same id, same content)`);
   if (report.signaturesChecked) println(io.stdout, `keys: ${report.keys.map((k) => `${k.keyId} (${k.source})`).join(', ')}`);
-  else println(io.stdout, 'signatures NOT checked: no key given (--status FILE with the gateway status payload, --key BASE64 or --key-file PEM); hashes and chain only');
+  else
+    println(
+      io.stdout,
+      'signatures NOT checked: no key given (--status FILE with the gateway status payload, --key BASE64 or --key-file PEM); hashes and chain only',
+    );
   const what = report.signaturesChecked ? 'hashes, signatures and chain' : 'hashes and chain';
-  println(io.stdout, report.ok ? `ok: ${what} verified (${source})` : `FAILED: ${report.problems.length} problem${report.problems.length === 1 ? '' : 's'} (${source})`);
+  println(
+    io.stdout,
+    report.ok ? `ok: ${what} verified (${source})` : `FAILED: ${report.problems.length} problem${report.problems.length === 1 ? '' : 's'} (${source})`,
+  );
 }
 
 export async function verifyRecordCommand(io: CommandIo & { stdin?: NodeJS.ReadableStream }): Promise<number> {
   let parsed;
   try {
     parsed = parseArgs({
-      args: io.argv, allowPositionals: true, strict: true,
+      args: io.argv,
+      allowPositionals: true,
+      strict: true,
       options: {
-        key: { type: 'string', multiple: true }, 'key-file': { type: 'string', multiple: true },
-        status: { type: 'string', multiple: true }, json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' },
+        key: { type: 'string', multiple: true },
+        'key-file': { type: 'string', multiple: true },
+        status: { type: 'string', multiple: true },
+        json: { type: 'boolean' },
+        help: { type: 'boolean', short: 'h' },
       },
     });
   } catch (e) {

@@ -5,8 +5,16 @@ import fs from 'node:fs';
 import { parseArgs } from 'node:util';
 import { ConfigError, loadConfigFile } from '../../config/load-config.js';
 import {
-  knownProgramIds, PRESETS, TraceFormatError, formatVerificationTable, parseTraceFile, resolvePrograms, verifyCycle, type CycleTrace, type Program,
+  type CycleTrace,
+  formatVerificationTable,
+  knownProgramIds,
+  PRESETS,
+  type Program,
   type ProgramOverride,
+  parseTraceFile,
+  resolvePrograms,
+  TraceFormatError,
+  verifyCycle,
 } from '../../gateway/verify/index.js';
 import { type CommandIo, println, UsageError } from './command.js';
 
@@ -14,7 +22,9 @@ const USAGE = 'usage: sterilink verify-trace TRACE.csv --program ID [--json] [--
 
 export async function verifyTraceCommand(io: CommandIo): Promise<number> {
   const { values, positionals } = parseArgs({
-    args: io.argv, allowPositionals: true, strict: true,
+    args: io.argv,
+    allowPositionals: true,
+    strict: true,
     options: { program: { type: 'string', short: 'p' }, json: { type: 'boolean' }, 'volume-l': { type: 'string' }, config: { type: 'string' } },
   });
   const file = positionals[0];

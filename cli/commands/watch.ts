@@ -4,8 +4,6 @@
 // a snapshot per interval); --once prints one snapshot of the retained state and exits.
 // Exit codes: 0 done (including Ctrl-C), 2 bad arguments or the broker cannot be reached.
 import { parseArgs } from 'node:util';
-import { type CommandIo, println, UsageError } from './command.js';
-import { untilSignal } from './signals.js';
 import { isValidSegment } from '../../gateway/publish/topics.js';
 import { redactUrl } from '../../vocabulary/redact-url.js';
 import { renderScreen } from '../watch/render.js';
@@ -15,6 +13,8 @@ import { BrokerUnreachable, subscribeWatch, type WatchSubscriber } from '../watc
 import { watchFilters } from '../watch/topic.js';
 import { updateLine } from '../watch/update-line.js';
 import { WatchModel, type WatchUpdate } from '../watch/watch-model.js';
+import { type CommandIo, println, UsageError } from './command.js';
+import { untilSignal } from './signals.js';
 
 const USAGE = `usage: sterilink watch [--url mqtt://HOST:PORT] [--site S] [--gateway G] [--device ID]
                        [--once] [--json] [--interval MS] [--ascii]
@@ -51,10 +51,19 @@ function parseOptions(argv: string[]): Options | 'help' {
   let parsed;
   try {
     parsed = parseArgs({
-      args: argv, strict: true, allowPositionals: false,
+      args: argv,
+      strict: true,
+      allowPositionals: false,
       options: {
-        url: { type: 'string' }, site: { type: 'string' }, gateway: { type: 'string' }, device: { type: 'string' },
-        once: { type: 'boolean' }, json: { type: 'boolean' }, interval: { type: 'string' }, ascii: { type: 'boolean' }, help: { type: 'boolean', short: 'h' },
+        url: { type: 'string' },
+        site: { type: 'string' },
+        gateway: { type: 'string' },
+        device: { type: 'string' },
+        once: { type: 'boolean' },
+        json: { type: 'boolean' },
+        interval: { type: 'string' },
+        ascii: { type: 'boolean' },
+        help: { type: 'boolean', short: 'h' },
       },
     });
   } catch (e) {
@@ -69,7 +78,8 @@ function parseOptions(argv: string[]): Options | 'help' {
   } catch {
     throw new UsageError(`sterilink watch: --url: expected mqtt://HOST:PORT, found ${JSON.stringify(url)}`);
   }
-  if (!PROTOCOLS.has(u.protocol) || !u.hostname) throw new UsageError(`sterilink watch: --url: expected mqtt://HOST:PORT (or mqtts, ws, wss), found ${JSON.stringify(redactUrl(url))}`);
+  if (!PROTOCOLS.has(u.protocol) || !u.hostname)
+    throw new UsageError(`sterilink watch: --url: expected mqtt://HOST:PORT (or mqtts, ws, wss), found ${JSON.stringify(redactUrl(url))}`);
   for (const key of ['site', 'gateway', 'device'] as const) {
     const s = v[key];
     if (s !== undefined && (key === 'device' ? !s.split('/').every(isValidSegment) : !isValidSegment(s))) {
@@ -118,19 +128,24 @@ export async function watchCommand(io: CommandIo): Promise<number> {
 
   let sub: WatchSubscriber;
   try {
-    sub = await subscribeWatch(opts.url, watchFilters(opts.site, opts.gateway), {
-      message(topic, payload, retained) {
-        if (retained) lastRetainedAt = Date.now();
-        const u = model.apply(topic, payload);
-        if (u.kind !== 'ignored') dirty = true;
-        onUpdate(u);
+    sub = await subscribeWatch(
+      opts.url,
+      watchFilters(opts.site, opts.gateway),
+      {
+        message(topic, payload, retained) {
+          if (retained) lastRetainedAt = Date.now();
+          const u = model.apply(topic, payload);
+          if (u.kind !== 'ignored') dirty = true;
+          onUpdate(u);
+        },
+        link(up, reason) {
+          broker = up ? null : `broker: ${reason ?? 'connection lost'}, reconnecting`;
+          dirty = true;
+          onLink(up, reason);
+        },
       },
-      link(up, reason) {
-        broker = up ? null : `broker: ${reason ?? 'connection lost'}, reconnecting`;
-        dirty = true;
-        onLink(up, reason);
-      },
-    }, CONNECT_TIMEOUT_MS);
+      CONNECT_TIMEOUT_MS,
+    );
   } catch (e) {
     if (e instanceof BrokerUnreachable) {
       println(io.stderr, `sterilink watch: ${e.message}`);
@@ -171,7 +186,15 @@ export async function watchCommand(io: CommandIo): Promise<number> {
     dirty = false;
     if (screen) {
       const frame = renderScreen(model, {
-        width: out.columns ?? 80, height: out.rows ?? 24, color, unicode, title, clock: `updated ${clock()}`, broker, chartDevice: opts.device, hint: 'Ctrl-C quits',
+        width: out.columns ?? 80,
+        height: out.rows ?? 24,
+        color,
+        unicode,
+        title,
+        clock: `updated ${clock()}`,
+        broker,
+        chartDevice: opts.device,
+        hint: 'Ctrl-C quits',
       });
       screen.draw(frame);
     } else if (opts.json) println(out, JSON.stringify(toSnapshot(model)));

@@ -3,11 +3,12 @@
 // verdicts), a chart of the running cycle's temperature and the last verdicts with their failed
 // criteria. Every line fits `width`; the whole fits `height` (the chart and the verdict list give way
 // first). Colours only when asked (the command decides: a TTY without NO_COLOR). Pure.
+
+import type { CycleNo } from '../../gateway/publish/payload-readers.js';
 import { getProgram } from '../../gateway/verify/programs.js';
 import { plotChart } from './chart.js';
-import type { CycleNo } from '../../gateway/publish/payload-readers.js';
 import { type Column, layoutTable } from './table.js';
-import { type Style, cell, clean, clip, fit, makeStyle, visibleWidth } from './text.js';
+import { cell, clean, clip, fit, makeStyle, type Style, visibleWidth } from './text.js';
 import type { DeviceEntry, Link, Verdict, WatchModel } from './watch-model.js';
 
 export interface RenderOptions {
@@ -111,7 +112,6 @@ function dateTime(ms: number, timeZone?: string): string {
   return new Intl.DateTimeFormat('sv-SE', { dateStyle: 'short', timeStyle: 'short', ...(timeZone ? { timeZone } : {}) }).format(new Date(ms));
 }
 
-
 const fmt1 = (x: number | null | undefined): string => (x === null || x === undefined ? '-' : x.toFixed(1));
 const signed1 = (x: number | null): string => (x === null ? '-' : `${x > 0 ? '+' : ''}${x.toFixed(1)}`);
 const cycleText = (c: CycleNo | null): string => (c === null ? '-' : String(c));
@@ -128,7 +128,10 @@ function deviceRow(model: WatchModel, d: DeviceEntry, multi: boolean, ascii: boo
   const hold = model.holdOf(d);
   const holdText = hold.requiredS === null ? '-' : `${hold.seconds === null ? '-' : Math.floor(hold.seconds)}/${hold.requiredS}`;
   const program = d.state?.program ?? d.cycle?.hold?.spec.program ?? null;
-  const last = [...d.verdicts].reverse().map((v) => verdictGlyph(v, ascii)).join('');
+  const last = [...d.verdicts]
+    .reverse()
+    .map((v) => verdictGlyph(v, ascii))
+    .join('');
   return [
     clean(multi ? `${d.gateway}/${d.id}` : d.id, ascii),
     linkText(model.linkOf(d)),
@@ -152,14 +155,20 @@ function deviceColumns(model: WatchModel, devices: DeviceEntry[], st: Style, asc
   return [
     { title: 'DEVICE', min: 5, max: 24, priority: 100 },
     {
-      title: 'LINK', min: 4, max: 4, priority: 100,
+      title: 'LINK',
+      min: 4,
+      max: 4,
+      priority: 100,
       style: (s, r) => {
         const l = model.linkOf(at(r));
         return l === 'up' ? st.green(s) : l === 'unknown' ? st.dim(s) : st.red(s);
       },
     },
     {
-      title: 'PHASE', min: 5, max: 14, priority: 100,
+      title: 'PHASE',
+      min: 5,
+      max: 14,
+      priority: 100,
       style: (s, r) => {
         const p = model.currentOf(at(r)).phase;
         return p === 'fault' ? st.red(s) : p === 'sterilizing' || p === 'disinfect' ? st.cyan(s) : s;
@@ -170,7 +179,11 @@ function deviceColumns(model: WatchModel, devices: DeviceEntry[], st: Style, asc
     { title: ascii ? 'degC' : '°C', min: 5, max: 6, align: 'right', priority: 100 },
     { title: 'kPa', min: 5, max: 6, align: 'right', priority: 80 },
     {
-      title: ascii ? 'dTsat' : 'ΔTsat', min: 5, max: 6, align: 'right', priority: 70,
+      title: ascii ? 'dTsat' : 'ΔTsat',
+      min: 5,
+      max: 6,
+      align: 'right',
+      priority: 70,
       style: (s, r) => {
         const d = at(r);
         const diff = model.tsatDiffK(d);
@@ -180,7 +193,11 @@ function deviceColumns(model: WatchModel, devices: DeviceEntry[], st: Style, asc
       },
     },
     {
-      title: 'HOLD s', min: 6, max: 10, align: 'right', priority: 100,
+      title: 'HOLD s',
+      min: 6,
+      max: 10,
+      align: 'right',
+      priority: 100,
       style: (s, r) => {
         const h = model.holdOf(at(r));
         if (h.seconds === null || h.requiredS === null) return s;
@@ -190,7 +207,10 @@ function deviceColumns(model: WatchModel, devices: DeviceEntry[], st: Style, asc
       },
     },
     {
-      title: 'LAST', min: 4, max: 5, priority: 90,
+      title: 'LAST',
+      min: 4,
+      max: 5,
+      priority: 90,
       style: (s) => [...s].map((ch) => (ch === '✓' || ch === 'P' ? st.green(ch) : ch === '✗' || ch === 'F' ? st.red(ch) : ch)).join(''),
     },
   ];
@@ -212,7 +232,9 @@ function chartSection(d: DeviceEntry, width: number, rows: number, st: Style, as
     `${ascii ? 'drain degC' : 'drain °C'}`,
     `${minutes < 10 ? minutes.toFixed(1) : minutes.toFixed(0)} min`,
     c.running ? st.cyan('running') : st.dim('ended'),
-  ].filter((x): x is string => x !== null).join(ascii ? ' - ' : ' · ');
+  ]
+    .filter((x): x is string => x !== null)
+    .join(ascii ? ' - ' : ' · ');
   const axis = ascii ? '|' : '┤';
   const lines = chart.lines.map((l, r) => {
     const label = r === 0 ? chart.max.toFixed(1) : r === rows - 1 ? chart.min.toFixed(1) : r === chart.refRow && spec ? spec.lo.toFixed(1) : '';
@@ -254,7 +276,8 @@ function verdictSection(list: DeviceVerdict[], width: number, st: Style, ascii: 
   const [dw, cw, pw] = [w('device'), w('cycle'), w('program')];
   const lines = rows.map((r) => {
     const v = r.v;
-    const verdict = v.verdict === 'pass' ? st.green('PASS') : v.verdict === 'fail' ? st.red('FAIL') : st.yellow(cell(txt(v.verdict.toUpperCase()), 4, 'left', ascii));
+    const verdict =
+      v.verdict === 'pass' ? st.green('PASS') : v.verdict === 'fail' ? st.red('FAIL') : st.yellow(cell(txt(v.verdict.toUpperCase()), 4, 'left', ascii));
     const failed = v.failed.length ? st.red(txt(v.failed.join(', '))) : '';
     const hold = v.holdS !== null ? `hold ${Math.floor(v.holdS)} s` : '';
     const head = [r.when, cell(r.device, dw), cell(r.cycle, cw), cell(r.program, pw), verdict].join('  ');

@@ -55,7 +55,12 @@ const round1 = (x: number): number => Math.round(x * 10) / 10;
 export function toSnapshot(model: WatchModel): WatchSnapshot {
   return {
     gateways: model.gateways().map((g) => ({
-      site: g.site, gateway: g.gateway, online: g.online, version: g.version ?? null, keyId: g.keyId ?? null, startedAt: g.startedAt ?? null,
+      site: g.site,
+      gateway: g.gateway,
+      online: g.online,
+      version: g.version ?? null,
+      keyId: g.keyId ?? null,
+      startedAt: g.startedAt ?? null,
     })),
     devices: model.devices().map((d) => {
       const t = d.telemetry;
@@ -79,7 +84,14 @@ export function toSnapshot(model: WatchModel): WatchSnapshot {
         hold_s: hold.seconds === null ? null : round1(hold.seconds),
         hold_required_s: hold.requiredS,
         lastVerdicts: d.verdicts.map((v) => ({
-          id: v.id, seq: v.seq, program: v.program, cycleNo: v.cycleNo, verdict: v.verdict, failed: v.failed, hold_s: v.holdS, endedAt: v.endedAt,
+          id: v.id,
+          seq: v.seq,
+          program: v.program,
+          cycleNo: v.cycleNo,
+          verdict: v.verdict,
+          failed: v.failed,
+          hold_s: v.holdS,
+          endedAt: v.endedAt,
         })),
       };
     }),

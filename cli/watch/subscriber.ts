@@ -60,7 +60,8 @@ export async function subscribeWatch(url: string, filters: string[], h: Subscrib
     const onError = (e: unknown) => {
       lastError = errText(e);
       // A refused CONNECT (bad credentials, …) is final; a socket error ends in 'close' just after.
-      if ((e as { code?: unknown })?.code !== undefined && typeof (e as { code?: unknown }).code === 'number') finish(`the MQTT broker at ${shown} refused the connection: ${lastError}`);
+      if ((e as { code?: unknown })?.code !== undefined && typeof (e as { code?: unknown }).code === 'number')
+        finish(`the MQTT broker at ${shown} refused the connection: ${lastError}`);
     };
     const onClose = () => finish(`cannot reach the MQTT broker at ${shown}: ${lastError || 'connection closed'}`);
     const onConnect = () => {

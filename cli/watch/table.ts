@@ -17,7 +17,12 @@ export interface Column {
 }
 
 /** Header line plus one line per row; every line is at most `width` columns. */
-export function layoutTable(columns: Column[], rows: string[][], width: number, opts: { ascii?: boolean; gap?: number; header?: (s: string) => string } = {}): string[] {
+export function layoutTable(
+  columns: Column[],
+  rows: string[][],
+  width: number,
+  opts: { ascii?: boolean; gap?: number; header?: (s: string) => string } = {},
+): string[] {
   const natural = columns.map((c, i) => Math.min(c.max, Math.max(c.min, [...c.title].length, ...rows.map((r) => [...(r[i] ?? '')].length))));
   // Two spaces between columns when everything fits that way, else one.
   const gap = opts.gap ?? (natural.reduce((n, w) => n + w, 0) + 2 * (columns.length - 1) <= width ? 2 : 1);
@@ -37,14 +42,22 @@ export function layoutTable(columns: Column[], rows: string[][], width: number, 
     keep = keep.filter((i) => i !== drop);
   }
   const sep = ' '.repeat(gap);
-  const head = keep.map((i) => cell(columns[i]!.title, widths[i]!, columns[i]!.align, opts.ascii)).join(sep).trimEnd();
+  const head = keep
+    .map((i) => cell(columns[i]!.title, widths[i]!, columns[i]!.align, opts.ascii))
+    .join(sep)
+    .trimEnd();
   const lines = [opts.header ? opts.header(head) : head];
   rows.forEach((r, row) => {
-    lines.push(keep.map((i) => {
-      const c = columns[i]!;
-      const padded = cell(r[i] ?? '', widths[i]!, c.align, opts.ascii);
-      return c.style ? c.style(padded, row) : padded;
-    }).join(sep).replace(/ +$/, ''));
+    lines.push(
+      keep
+        .map((i) => {
+          const c = columns[i]!;
+          const padded = cell(r[i] ?? '', widths[i]!, c.align, opts.ascii);
+          return c.style ? c.style(padded, row) : padded;
+        })
+        .join(sep)
+        .replace(/ +$/, ''),
+    );
   });
   return lines;
 }

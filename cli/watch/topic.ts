@@ -1,6 +1,6 @@
 // Reading the SteriLink topic tree (docs/mqtt.md) from the subscriber's side: which gateway, device or
 // record type a received topic is about. Pure.
-import { TOPIC_PREFIX, isValidSegment } from '../../gateway/publish/topics.js';
+import { isValidSegment, TOPIC_PREFIX } from '../../gateway/publish/topics.js';
 
 export type WatchTopic =
   | { kind: 'status'; site: string; gateway: string }

@@ -11,14 +11,24 @@ export function updateLine(model: WatchModel, u: WatchUpdate, prefix: string): s
     switch (u.kind) {
       case 'status': {
         const g = u.gateway;
-        return [`${g.key} status`, g.online ? 'online' : 'OFFLINE', g.version ? `v${g.version}` : null, g.keyId ? `key ${g.keyId}` : null].filter(Boolean).join(' ');
+        return [`${g.key} status`, g.online ? 'online' : 'OFFLINE', g.version ? `v${g.version}` : null, g.keyId ? `key ${g.keyId}` : null]
+          .filter(Boolean)
+          .join(' ');
       }
       case 'state': {
         const d = u.device;
         const s = d.state!;
         const hold = model.holdOf(d);
-        return [`${d.key} state`, s.connected ? 'connected' : 'DISCONNECTED', s.phase ?? '-', s.program, s.cycleNo !== null ? `cycle ${s.cycleNo}` : null,
-          hold.requiredS !== null ? `hold required ${hold.requiredS} s` : null].filter(Boolean).join(' ');
+        return [
+          `${d.key} state`,
+          s.connected ? 'connected' : 'DISCONNECTED',
+          s.phase ?? '-',
+          s.program,
+          s.cycleNo !== null ? `cycle ${s.cycleNo}` : null,
+          hold.requiredS !== null ? `hold required ${hold.requiredS} s` : null,
+        ]
+          .filter(Boolean)
+          .join(' ');
       }
       case 'telemetry': {
         const d = u.device;
@@ -33,14 +43,24 @@ export function updateLine(model: WatchModel, u: WatchUpdate, prefix: string): s
           num(t.pressure_kpa, 'kPa'),
           diff !== null ? `T-Tsat ${diff > 0 ? '+' : ''}${diff.toFixed(1)} K` : null,
           hold.requiredS !== null ? `hold ${hold.seconds === null ? '-' : Math.floor(hold.seconds)}/${hold.requiredS} s` : null,
-        ].filter(Boolean).join(' ');
+        ]
+          .filter(Boolean)
+          .join(' ');
       }
       case 'verdict': {
         if (u.duplicate) return null;
         const v = u.verdict;
-        return [`${u.device.key} cycle`, v.cycleNo !== null ? `${v.cycleNo}` : '?', v.program ?? '-', v.verdict.toUpperCase(),
-          v.holdS !== null ? `hold ${Math.floor(v.holdS)} s` : null, v.failed.length ? `failed: ${v.failed.join(', ')}` : null, v.historical ? '(replayed)' : null,
-        ].filter(Boolean).join(' ');
+        return [
+          `${u.device.key} cycle`,
+          v.cycleNo !== null ? `${v.cycleNo}` : '?',
+          v.program ?? '-',
+          v.verdict.toUpperCase(),
+          v.holdS !== null ? `hold ${Math.floor(v.holdS)} s` : null,
+          v.failed.length ? `failed: ${v.failed.join(', ')}` : null,
+          v.historical ? '(replayed)' : null,
+        ]
+          .filter(Boolean)
+          .join(' ');
       }
       case 'cleared':
         return `${u.topic} cleared`;

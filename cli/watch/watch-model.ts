@@ -2,12 +2,21 @@
 // state, last telemetry, the running cycle's curve and time in hold, the last verdicts). Pure: no I/O,
 // no clock; the only times are the ones in the payloads, so the same messages give the same model.
 // Anything that does not parse is counted and reported, never thrown.
-import { CurveBuffer } from './curve-buffer.js';
-import { HoldMeter, holdSpecOf } from '../../gateway/verify/hold-meter.js';
+
 import {
-  parseJson, readCycleRecord, readState, readStatus, readTelemetry,
-  type CycleNo, type CycleRecordPayload, type StatePayload, type StatusPayload, type TelemetryPayload,
+  type CycleNo,
+  type CycleRecordPayload,
+  parseJson,
+  readCycleRecord,
+  readState,
+  readStatus,
+  readTelemetry,
+  type StatePayload,
+  type StatusPayload,
+  type TelemetryPayload,
 } from '../../gateway/publish/payload-readers.js';
+import { HoldMeter, holdSpecOf } from '../../gateway/verify/hold-meter.js';
+import { CurveBuffer } from './curve-buffer.js';
 import { parseWatchTopic } from './topic.js';
 
 export interface GatewayEntry extends Partial<Omit<StatusPayload, 'online'>> {
@@ -228,7 +237,14 @@ export class WatchModel {
       const another = t.cycleNo !== null && c?.cycleNo !== null && c?.cycleNo !== undefined && String(c.cycleNo) !== String(t.cycleNo);
       if (!c || !c.running || another) {
         const spec = holdSpecOf(d.state?.program ?? null);
-        c = { cycleNo: t.cycleNo, startTs: t.ts, lastTs: t.ts, running: true, curve: new CurveBuffer(this.opts.curveCapacity), hold: spec ? new HoldMeter(spec) : null };
+        c = {
+          cycleNo: t.cycleNo,
+          startTs: t.ts,
+          lastTs: t.ts,
+          running: true,
+          curve: new CurveBuffer(this.opts.curveCapacity),
+          hold: spec ? new HoldMeter(spec) : null,
+        };
         d.cycle = c;
       }
       if (t.ts < c.lastTs) return; // QoS 0 telemetry arrives in order from one gateway; an older sample is a replayed stray

@@ -44,7 +44,9 @@ const SIGNED = ['schema', 'id', 'seq', 'type', 'ts', 'site', 'gateway', 'device'
 function canonical(v) {
   if (Array.isArray(v)) return `[${v.map(canonical).join(',')}]`;
   if (v && typeof v === 'object') {
-    const keys = Object.keys(v).filter((k) => v[k] !== undefined).sort();
+    const keys = Object.keys(v)
+      .filter((k) => v[k] !== undefined)
+      .sort();
     return `{${keys.map((k) => `${JSON.stringify(k)}:${canonical(v[k])}`).join(',')}}`;
   }
   return JSON.stringify(v);
@@ -80,7 +82,9 @@ db.exec(`
     PRIMARY KEY (site, gateway, key_id));
   CREATE TABLE IF NOT EXISTS rejected (id TEXT, site TEXT, gateway TEXT, seq INTEGER, reason TEXT, json TEXT, received_at TEXT);`);
 const q = {
-  insert: db.prepare(`INSERT OR IGNORE INTO records VALUES (@id, @site, @gateway, @seq, @type, @device, @ts, @hash, @prevHash, @keyId, @json, @viaReplay, @at)`),
+  insert: db.prepare(
+    `INSERT OR IGNORE INTO records VALUES (@id, @site, @gateway, @seq, @type, @device, @ts, @hash, @prevHash, @keyId, @json, @viaReplay, @at)`,
+  ),
   byId: db.prepare('SELECT seq, hash FROM records WHERE id = ?'),
   bySeq: db.prepare('SELECT id, hash, prev_hash AS prevHash FROM records WHERE site = ? AND gateway = ? AND seq = ?'),
   nextAfter: db.prepare('SELECT min(seq) AS seq FROM records WHERE site = ? AND gateway = ? AND seq > ?'),
@@ -98,7 +102,9 @@ function gw(site, gateway) {
   if (!g) {
     g = { site, gateway, keys: new Map(), contiguous: 0, pending: [], gapTimer: null, asked: null, n: 0 };
     for (const row of q.keys.all(site, gateway)) g.keys.set(row.keyId, row.publicKey);
-    for (const { seq } of q.seqs.iterate(site, gateway)) if (seq === g.contiguous + 1) g.contiguous = seq; else break;
+    for (const { seq } of q.seqs.iterate(site, gateway))
+      if (seq === g.contiguous + 1) g.contiguous = seq;
+      else break;
     gateways.set(k, g);
   }
   return g;
@@ -158,7 +164,8 @@ function advance(g) {
     const next = q.bySeq.get(g.site, g.gateway, g.contiguous + 1);
     if (!next) break;
     const prev = g.contiguous > 0 ? q.bySeq.get(g.site, g.gateway, g.contiguous) : null;
-    if (prev && next.prevHash !== prev.hash) log(`CHAIN BROKEN at seq ${g.contiguous + 1} of ${g.site}/${g.gateway}: prevHash is not the hash of seq ${g.contiguous}`);
+    if (prev && next.prevHash !== prev.hash)
+      log(`CHAIN BROKEN at seq ${g.contiguous + 1} of ${g.site}/${g.gateway}: prevHash is not the hash of seq ${g.contiguous}`);
     g.contiguous++;
   }
   const after = q.nextAfter.get(g.site, g.gateway, g.contiguous).seq;

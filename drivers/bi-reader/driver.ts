@@ -5,10 +5,10 @@
 import type { Logger } from 'pino';
 import { parseErrorEvent } from '../../vocabulary/device-event.js';
 import type { EmitEvent } from '../support/safe-emit.js';
-import { TransportSession, type StreamDriverOptions } from '../support/transport-session.js';
+import { type StreamDriverOptions, TransportSession } from '../support/transport-session.js';
 import { WarnOncePerReason } from '../support/warn-once.js';
-import { LineFramer, type FramedItem } from '../transport/line-framer.js';
-import { initialBiParserState, parseBiLine, type BiParserState } from './parse.js';
+import { type FramedItem, LineFramer } from '../transport/line-framer.js';
+import { type BiParserState, initialBiParserState, parseBiLine } from './parse.js';
 
 export const BI_LINE_OVERFLOW_REASON = 'line longer than maxLineBytes';
 export const BI_CUT_LINE_REASON = 'line cut off by a disconnect';
@@ -49,7 +49,13 @@ export class BiReaderDriver {
   constructor(options: BiReaderDriverOptions) {
     this.options = options;
     this.log = options.logger.child({ driver: 'bi-reader', deviceId: options.deviceId });
-    this.session = new TransportSession({ deviceId: options.deviceId, transport: options.transport, log: this.log, now: options.now, onEvent: options.onEvent });
+    this.session = new TransportSession({
+      deviceId: options.deviceId,
+      transport: options.transport,
+      log: this.log,
+      now: options.now,
+      onEvent: options.onEvent,
+    });
     this.emit = this.session.emit;
     this.unparsed = new WarnOncePerReason(this.log, 'unparsed line');
   }
@@ -99,7 +105,11 @@ export class BiReaderDriver {
         continue;
       }
       this.counts.lines++;
-      const { state, events } = parseBiLine(this.state, item.text, { deviceId: this.options.deviceId, recvTs, ...(this.options.requireChecksum && { requireChecksum: true }) });
+      const { state, events } = parseBiLine(this.state, item.text, {
+        deviceId: this.options.deviceId,
+        recvTs,
+        ...(this.options.requireChecksum && { requireChecksum: true }),
+      });
       this.state = state;
       for (const event of events) {
         switch (event.kind) {

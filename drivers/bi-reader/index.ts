@@ -1,6 +1,23 @@
 // The bi-reader driver family: rapid-readout biological-indicator readers (incubators) sending one line
 // per event over a serial line or a serial device server (docs/devices.md, "BI readers").
 
-export { BiReaderDriver, BI_LINE_OVERFLOW_REASON, BI_CUT_LINE_REASON, DEFAULT_BI_MAX_LINE_BYTES, type BiReaderDriverOptions, type BiReaderCounters } from './driver.js';
-export { parseBiLine, initialBiParserState, BI_PARSE_ERROR_REASONS, MAX_WELLS, type BiParserContext, type BiParserState, type BiParseResult, type BiParseErrorReason, type PlacedVial } from './parse.js';
-export { splitBiLine, biChecksum, BI_LINE_PROBLEMS, type BiLine, type BiLineResult, type BiLineProblem } from './bi-line.js';
+export { BI_LINE_PROBLEMS, type BiLine, type BiLineProblem, type BiLineResult, biChecksum, splitBiLine } from './bi-line.js';
+export {
+  BI_CUT_LINE_REASON,
+  BI_LINE_OVERFLOW_REASON,
+  type BiReaderCounters,
+  BiReaderDriver,
+  type BiReaderDriverOptions,
+  DEFAULT_BI_MAX_LINE_BYTES,
+} from './driver.js';
+export {
+  BI_PARSE_ERROR_REASONS,
+  type BiParseErrorReason,
+  type BiParseResult,
+  type BiParserContext,
+  type BiParserState,
+  initialBiParserState,
+  MAX_WELLS,
+  type PlacedVial,
+  parseBiLine,
+} from './parse.js';

@@ -11,8 +11,8 @@
 // Anything else -> `parse-error`, from a small fixed set of reasons. Times (`at=`, `start=`) are ISO 8601
 // with a zone (`Z` or ±hh:mm); a record without `at=` takes the receive time.
 
-import { truncateRaw, type DeviceEvent } from '../../vocabulary/device-event.js';
-import { splitBiLine, type BiLine } from './bi-line.js';
+import { type DeviceEvent, truncateRaw } from '../../vocabulary/device-event.js';
+import { type BiLine, splitBiLine } from './bi-line.js';
 
 export interface BiParserContext {
   deviceId: string;
@@ -71,9 +71,14 @@ const MINUTES = /^\d{1,5}$/;
 const MAX_MINUTES = 7 * 24 * 60;
 
 const RESULTS: Readonly<Record<string, 'negative' | 'positive' | 'invalid'>> = {
-  NEG: 'negative', NEGATIVE: 'negative', '-': 'negative',
-  POS: 'positive', POSITIVE: 'positive', '+': 'positive',
-  INV: 'invalid', INVALID: 'invalid',
+  NEG: 'negative',
+  NEGATIVE: 'negative',
+  '-': 'negative',
+  POS: 'positive',
+  POSITIVE: 'positive',
+  '+': 'positive',
+  INV: 'invalid',
+  INVALID: 'invalid',
 };
 
 export function initialBiParserState(): BiParserState {
@@ -123,7 +128,12 @@ function apply(state: BiParserState, line: BiLine, ctx: BiParserContext, events:
         ...opt('control', f.flag('control')),
       };
       if (state.wells.has(well)) {
-        events.push({ kind: 'parse-error', ...base, raw: truncateRaw(`well ${well}: vial of lot ${state.wells.get(well)?.lot ?? '?'} replaced without a result`), reason: BI_PARSE_ERROR_REASONS.wellOccupied });
+        events.push({
+          kind: 'parse-error',
+          ...base,
+          raw: truncateRaw(`well ${well}: vial of lot ${state.wells.get(well)?.lot ?? '?'} replaced without a result`),
+          reason: BI_PARSE_ERROR_REASONS.wellOccupied,
+        });
       }
       events.push({ kind: 'bi-start', ...base, well, ...placed });
       return { state: { wells: withWell(state.wells, well, placed) }, events };
@@ -138,18 +148,26 @@ function apply(state: BiParserState, line: BiLine, ctx: BiParserContext, events:
       const readAt = f.time('at') ?? ctx.recvTs;
       const startedAt = f.time('start') ?? placed?.startedAt;
       const control = line.verb === 'CONTROL' ? true : (f.flag('control') ?? placed?.control);
-      const incubationMin = f.minutes('incubation') ?? (startedAt !== undefined ? Math.max(0, Math.round((readAt - startedAt) / 60_000)) : placed?.readoutMin) ?? 0;
+      const incubationMin =
+        f.minutes('incubation') ?? (startedAt !== undefined ? Math.max(0, Math.round((readAt - startedAt) / 60_000)) : placed?.readoutMin) ?? 0;
       const product = f.optional('product', NAME) ?? placed?.product;
       const vial = f.optional('vial', NAME) ?? placed?.vial;
       const caution = f.optional('caution', CODE);
       events.push({
-        kind: 'bi-result', ...base, well,
+        kind: 'bi-result',
+        ...base,
+        well,
         // A result whose lot is unknown (no START seen, e.g. the gateway started mid-incubation) is still
         // reported, with an empty lot: a positive must never be lost. It cannot count towards a release.
         lot: f.optional('lot', LOT) ?? placed?.lot ?? '',
-        result, readAt, incubationMin,
-        ...opt('vial', vial), ...opt('control', control), ...opt('caution', caution),
-        ...opt('product', product), ...opt('startedAt', startedAt),
+        result,
+        readAt,
+        incubationMin,
+        ...opt('vial', vial),
+        ...opt('control', control),
+        ...opt('caution', caution),
+        ...opt('product', product),
+        ...opt('startedAt', startedAt),
       });
       return { state: placed ? { wells: withoutWell(state.wells, well) } : state, events };
     }
@@ -159,7 +177,16 @@ function apply(state: BiParserState, line: BiLine, ctx: BiParserContext, events:
       const placed = state.wells.get(well);
       const lot = f.optional('lot', LOT) ?? placed?.lot;
       const vial = f.optional('vial', NAME) ?? placed?.vial;
-      events.push({ kind: 'bi-caution', ...base, well, code, text: f.value('text') ?? '', at: f.time('at') ?? ctx.recvTs, ...opt('lot', lot), ...opt('vial', vial) });
+      events.push({
+        kind: 'bi-caution',
+        ...base,
+        well,
+        code,
+        text: f.value('text') ?? '',
+        at: f.time('at') ?? ctx.recvTs,
+        ...opt('lot', lot),
+        ...opt('vial', vial),
+      });
       return { state, events };
     }
     default:

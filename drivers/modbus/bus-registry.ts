@@ -5,10 +5,10 @@
 // a serial port can be opened once, so all the devices on one bus must share its registry.
 
 import type { Logger } from 'pino';
-import { GatewayError } from '../../vocabulary/errors.js';
 import type { BackoffPolicy } from '../../vocabulary/backoff.js';
-import { describeLink, linkKey, type ModbusLinkSettings } from './link-settings.js';
+import { GatewayError } from '../../vocabulary/errors.js';
 import { ModbusConnection } from './client.js';
+import { describeLink, linkKey, type ModbusLinkSettings } from './link-settings.js';
 
 export interface BusLease {
   readonly connection: ModbusConnection;
@@ -16,7 +16,11 @@ export interface BusLease {
   release(): Promise<void>;
 }
 
-interface Entry { connection: ModbusConnection; settings: ModbusLinkSettings; users: number }
+interface Entry {
+  connection: ModbusConnection;
+  settings: ModbusLinkSettings;
+  users: number;
+}
 
 const SERIAL_KEYS = ['baudRate', 'dataBits', 'parity', 'stopBits'] as const;
 
@@ -31,11 +35,20 @@ export class ModbusBusRegistry {
     if (entry !== undefined) {
       const clash = settings.mode === 'rtu' ? SERIAL_KEYS.filter((k) => (settings[k] ?? defaults[k]) !== (entry!.settings[k] ?? defaults[k])) : [];
       if (clash.length > 0) {
-        throw new GatewayError('device.modbus.bus-conflict', `${describeLink(settings)} is already open with other line settings (${clash.map((k) => `${k} ${String(entry!.settings[k] ?? defaults[k])}`).join(', ')}); devices on one bus must agree`, { link: describeLink(settings), clash });
+        throw new GatewayError(
+          'device.modbus.bus-conflict',
+          `${describeLink(settings)} is already open with other line settings (${clash.map((k) => `${k} ${String(entry!.settings[k] ?? defaults[k])}`).join(', ')}); devices on one bus must agree`,
+          { link: describeLink(settings), clash },
+        );
       }
       entry.users++;
     } else {
-      const connection = new ModbusConnection({ settings, ...(opts.logger && { logger: opts.logger }), ...(opts.backoff && { backoff: opts.backoff }), ...(opts.random && { random: opts.random }) });
+      const connection = new ModbusConnection({
+        settings,
+        ...(opts.logger && { logger: opts.logger }),
+        ...(opts.backoff && { backoff: opts.backoff }),
+        ...(opts.random && { random: opts.random }),
+      });
       connection.start();
       entry = { connection, settings, users: 1 };
       this.entries.set(key, entry);

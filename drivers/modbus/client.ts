@@ -8,14 +8,14 @@
 //   rtu-over-tcp  connectTelnet       raw RTU frames with CRC over TCP (serial device server). Note that
 //                                     modbus-serial's connectTcpRTUBuffered is MBAP, not RTU, despite its name.
 
+import { setTimeout as delay } from 'node:timers/promises';
 import modbusSerial from 'modbus-serial';
 import type { Logger } from 'pino';
-import { setTimeout as delay } from 'node:timers/promises';
-import { GatewayError, errorMessage } from '../../vocabulary/errors.js';
+import { type BackoffPolicy, backoffDelay, DEFAULT_BACKOFF } from '../../vocabulary/backoff.js';
+import { errorMessage, GatewayError } from '../../vocabulary/errors.js';
 import { eofSafeBinding } from '../transport/eof-safe-binding.js';
-import { DEFAULT_BACKOFF, backoffDelay, type BackoffPolicy } from '../../vocabulary/backoff.js';
-import { describeLink, linkKey, validateLinkSettings, type ModbusLinkSettings, type ModbusMode } from './link-settings.js';
-import { classifyLibraryError, garbledError, isModbusRequestError, notConnectedError, timeoutError, type RequestDescription } from './request-errors.js';
+import { describeLink, linkKey, type ModbusLinkSettings, type ModbusMode, validateLinkSettings } from './link-settings.js';
+import { classifyLibraryError, garbledError, isModbusRequestError, notConnectedError, type RequestDescription, timeoutError } from './request-errors.js';
 
 // modbus-serial is CommonJS: its module object is the client class (and `.default` is the same class).
 const ModbusRTU = modbusSerial.default;
@@ -25,7 +25,10 @@ export interface ReadRequest extends RequestDescription {
   timeoutMs: number;
 }
 
-export interface ConnectionState { online: boolean; error?: string }
+export interface ConnectionState {
+  online: boolean;
+  error?: string;
+}
 
 export interface ModbusConnectionOptions {
   settings: ModbusLinkSettings;
@@ -39,9 +42,18 @@ export interface ModbusConnectionOptions {
   reopenAfterTimeouts?: number;
 }
 
-export interface ConnectionCounters { requests: number; timeouts: number; failures: number; connects: number }
+export interface ConnectionCounters {
+  requests: number;
+  timeouts: number;
+  failures: number;
+  connects: number;
+}
 
-interface Job { req: ReadRequest; resolve: (words: number[]) => void; reject: (e: Error) => void }
+interface Job {
+  req: ReadRequest;
+  resolve: (words: number[]) => void;
+  reject: (e: Error) => void;
+}
 
 const REOPENED = 're-opened after requests went unanswered';
 
@@ -83,7 +95,8 @@ export class ModbusConnection {
   start(): void {
     if (this.loop !== undefined) return;
     const problems = validateLinkSettings(this.opts.settings);
-    if (problems.length > 0) throw new GatewayError('device.modbus.settings', `${this.description}: ${problems.join('; ')}`, { link: this.description, problems });
+    if (problems.length > 0)
+      throw new GatewayError('device.modbus.settings', `${this.description}: ${problems.join('; ')}`, { link: this.description, problems });
     this.loop = this.connectLoop();
   }
 
@@ -123,7 +136,8 @@ export class ModbusConnection {
 
   /** Reads registers; queued behind the requests before it. Rejects with a ModbusRequestError. */
   read(req: ReadRequest): Promise<number[]> {
-    if (this.stopping !== undefined || !this.state.online) return Promise.reject(notConnectedError(req, this.description, this.stopping ? 'is closed' : 'is down'));
+    if (this.stopping !== undefined || !this.state.online)
+      return Promise.reject(notConnectedError(req, this.description, this.stopping ? 'is closed' : 'is down'));
     return new Promise<number[]>((resolve, reject) => {
       this.queue.push({ req, resolve, reject });
       void this.pump();
@@ -287,7 +301,10 @@ export class ModbusConnection {
         break;
       case 'rtu': {
         const serial = {
-          baudRate: s.baudRate ?? 9600, dataBits: s.dataBits ?? 8, parity: s.parity ?? 'none', stopBits: s.stopBits ?? 1,
+          baudRate: s.baudRate ?? 9600,
+          dataBits: s.dataBits ?? 8,
+          parity: s.parity ?? 'none',
+          stopBits: s.stopBits ?? 1,
           // Passed through to serialport (modbus-serial's option type does not list it): reads that hit end
           // of file report a disconnect instead of spinning (see transport/eof-safe-binding.ts).
           binding: eofSafeBinding(),

@@ -3,12 +3,19 @@
 // whole poll -> one ModbusSnapshot. No I/O, no clock.
 
 import type { RegisterLookup } from './read-plan.js';
-import { registerWidth, type DevicePhase, type FieldSpec, type MapFieldName, type RegisterMap, type RegisterType, type ResultMeaning, type WordOrder } from './register-map.js';
+import {
+  type DevicePhase,
+  type FieldSpec,
+  type MapFieldName,
+  type RegisterMap,
+  type RegisterType,
+  type ResultMeaning,
+  registerWidth,
+  type WordOrder,
+} from './register-map.js';
 
 /** A measurement: a number, or why there is none. */
-export type Reading =
-  | { ok: true; value: number; raw: number }
-  | { ok: false; reason: string; raw: number | null };
+export type Reading = { ok: true; value: number; raw: number } | { ok: false; reason: string; raw: number | null };
 
 /** Byte positions (A..D = 0..3, A most significant) in register order for each word order. */
 const BYTE_POSITIONS: Record<WordOrder, readonly [number, number, number, number]> = {
@@ -41,9 +48,12 @@ export function decodeRaw(words: readonly number[], type: RegisterType, order: W
     value[pos] = wire[wireIndex] as number;
   });
   switch (type) {
-    case 'int32': return value.readInt32BE(0);
-    case 'uint32': return value.readUInt32BE(0);
-    default: return value.readFloatBE(0);
+    case 'int32':
+      return value.readInt32BE(0);
+    case 'uint32':
+      return value.readUInt32BE(0);
+    default:
+      return value.readFloatBE(0);
   }
 }
 

@@ -8,21 +8,21 @@
 // there: it is logged, the link stays up and polling keeps its rate. Every change of health is logged
 // once, not once per failed poll; the first good poll after trouble says so and reports the link up.
 
-import type { Logger } from 'pino';
 import { setTimeout as delay } from 'node:timers/promises';
+import type { Logger } from 'pino';
+import { type BackoffPolicy, backoffDelay } from '../../vocabulary/backoff.js';
 import type { DeviceEvent } from '../../vocabulary/device-event.js';
+import { errorMessage, GatewayError } from '../../vocabulary/errors.js';
 import type { Phase } from '../../vocabulary/phases.js';
-import { GatewayError, errorMessage } from '../../vocabulary/errors.js';
-import { safeEmitter, type EmitEvent } from '../support/safe-emit.js';
-import { backoffDelay, type BackoffPolicy } from '../../vocabulary/backoff.js';
+import { type EmitEvent, safeEmitter } from '../support/safe-emit.js';
 import type { BusLease, ModbusBusRegistry } from './bus-registry.js';
+import type { ModbusConnection } from './client.js';
 import { decodeSnapshot } from './decode.js';
 import { describeLink, type ModbusLinkSettings } from './link-settings.js';
-import type { ModbusConnection } from './client.js';
+import { DEFAULT_STALE_AFTER, DEFAULT_STALE_PHASES, initialTrackState, type ModbusTrackState, markGap, trackSnapshot } from './parse.js';
+import { buildReadPlan, type ReadPlanOptions, type ReadRequestSpec, registerLookup } from './read-plan.js';
+import { DEFAULT_REGISTER_MAP, type RegisterMap, validateRegisterMap } from './register-map.js';
 import { isModbusRequestError } from './request-errors.js';
-import { DEFAULT_STALE_AFTER, DEFAULT_STALE_PHASES, initialTrackState, markGap, trackSnapshot, type ModbusTrackState } from './parse.js';
-import { buildReadPlan, registerLookup, type ReadPlanOptions, type ReadRequestSpec } from './read-plan.js';
-import { DEFAULT_REGISTER_MAP, validateRegisterMap, type RegisterMap } from './register-map.js';
 
 export interface ModbusDriverOptions {
   deviceId: string;
@@ -86,7 +86,16 @@ export class ModbusDriver {
   private health: Health | undefined;
   private failuresInARow = 0;
   private silentAttempt = 0;
-  private readonly counts: ModbusDriverCounters = { polls: 0, ok: 0, failed: 0, timeouts: 0, exceptions: 0, missed: 0, firstPollAt: undefined, lastOkAt: undefined };
+  private readonly counts: ModbusDriverCounters = {
+    polls: 0,
+    ok: 0,
+    failed: 0,
+    timeouts: 0,
+    exceptions: 0,
+    missed: 0,
+    firstPollAt: undefined,
+    lastOkAt: undefined,
+  };
 
   constructor(opts: ModbusDriverOptions) {
     this.opts = opts;
@@ -104,11 +113,16 @@ export class ModbusDriver {
     if (!(Number.isFinite(pollMs) && pollMs >= 10)) problems.push(`pollMs: expected >= 10, found ${pollMs}`);
     if (!(Number.isFinite(timeoutMs) && timeoutMs >= 10)) problems.push(`timeoutMs: expected >= 10, found ${timeoutMs}`);
     if (problems.length > 0) {
-      throw new GatewayError('device.modbus.config', `Modbus device ${this.opts.deviceId}:\n  ${problems.join('\n  ')}`, { deviceId: this.opts.deviceId, problems });
+      throw new GatewayError('device.modbus.config', `Modbus device ${this.opts.deviceId}:\n  ${problems.join('\n  ')}`, {
+        deviceId: this.opts.deviceId,
+        problems,
+      });
     }
     this.plan = buildReadPlan(this.map, this.opts.readPlan);
     this.lease = this.opts.buses.acquire(this.opts.link, {
-      logger: this.opts.logger, ...(this.opts.reconnectBackoff && { backoff: this.opts.reconnectBackoff }), ...(this.opts.random && { random: this.opts.random }),
+      logger: this.opts.logger,
+      ...(this.opts.reconnectBackoff && { backoff: this.opts.reconnectBackoff }),
+      ...(this.opts.random && { random: this.opts.random }),
     });
     this.log.info({ link: describeLink(this.opts.link), unitId, pollMs, timeoutMs, map: this.map.name, requests: this.plan.length }, 'modbus driver starting');
     this.loop = this.run(this.lease.connection);
@@ -168,7 +182,9 @@ export class ModbusDriver {
     const responses: number[][] = [];
     try {
       for (const req of this.plan) {
-        responses.push(await conn.read({ unitId: this.opts.unitId, function: req.function, address: req.address, count: req.count, timeoutMs: this.opts.timeoutMs }));
+        responses.push(
+          await conn.read({ unitId: this.opts.unitId, function: req.function, address: req.address, count: req.count, timeoutMs: this.opts.timeoutMs }),
+        );
       }
     } catch (e) {
       if (this.abort.signal.aborted) return 'failed';

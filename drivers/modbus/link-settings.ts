@@ -34,10 +34,12 @@ export function linkKey(s: ModbusLinkSettings): string {
 export function validateLinkSettings(s: ModbusLinkSettings): string[] {
   const problems: string[] = [];
   if (s.mode === 'rtu') {
-    if (!s.path) problems.push(`path: expected the serial device of the RS-485 bus (mode rtu), found ${s.path === undefined ? 'nothing' : JSON.stringify(s.path)}`);
+    if (!s.path)
+      problems.push(`path: expected the serial device of the RS-485 bus (mode rtu), found ${s.path === undefined ? 'nothing' : JSON.stringify(s.path)}`);
   } else {
     if (!s.host) problems.push(`host: expected a host name or address (mode ${s.mode}), found ${s.host === undefined ? 'nothing' : JSON.stringify(s.host)}`);
-    if (s.mode === 'rtu-over-tcp' && s.port === undefined) problems.push('port: expected the serial device server\'s TCP port (mode rtu-over-tcp), found nothing');
+    if (s.mode === 'rtu-over-tcp' && s.port === undefined)
+      problems.push("port: expected the serial device server's TCP port (mode rtu-over-tcp), found nothing");
   }
   if (s.port !== undefined && !(Number.isInteger(s.port) && s.port >= 1 && s.port <= 65535)) problems.push(`port: expected 1..65535, found ${s.port}`);
   return problems;

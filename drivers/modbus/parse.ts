@@ -31,7 +31,11 @@ export interface ModbusEventOptions {
   alarmTexts?: Readonly<Record<string, string>>;
 }
 
-interface StaleChannel { value: number | undefined; count: number; active: boolean }
+interface StaleChannel {
+  value: number | undefined;
+  count: number;
+  active: boolean;
+}
 
 export interface ModbusTrackState {
   /** The previous snapshot directly precedes the next one (no failed poll in between). */
@@ -50,13 +54,26 @@ export interface ModbusTrackState {
 }
 
 /** Something worth one log line (the driver logs these; the events carry the data). */
-export interface TrackNote { level: 'info' | 'warn'; msg: string; data?: Record<string, unknown> }
+export interface TrackNote {
+  level: 'info' | 'warn';
+  msg: string;
+  data?: Record<string, unknown>;
+}
 
 export function initialTrackState(): ModbusTrackState {
   const channel = (): StaleChannel => ({ value: undefined, count: 0, active: false });
   return {
-    continuous: false, seen: false, inCycle: false, phase: undefined, cycleNo: undefined, result: undefined, alarm: 0,
-    unknownPhaseCode: undefined, deviceTime: undefined, sampleTs: undefined, clockPlausible: undefined,
+    continuous: false,
+    seen: false,
+    inCycle: false,
+    phase: undefined,
+    cycleNo: undefined,
+    result: undefined,
+    alarm: 0,
+    unknownPhaseCode: undefined,
+    deviceTime: undefined,
+    sampleTs: undefined,
+    clockPlausible: undefined,
     stale: { temp: channel(), temp2: channel() },
   };
 }
@@ -71,7 +88,10 @@ const isActive = (p: DevicePhase | undefined): boolean => p !== undefined && !AC
 const isFinal = (r: ResultMeaning | undefined): r is Exclude<ResultMeaning, 'running'> => r === 'ok' || r === 'aborted' || r === 'fault';
 
 export function trackSnapshot(
-  prev: ModbusTrackState, snap: ModbusSnapshot, recvTs: number, opts: ModbusEventOptions,
+  prev: ModbusTrackState,
+  snap: ModbusSnapshot,
+  recvTs: number,
+  opts: ModbusEventOptions,
 ): { state: ModbusTrackState; events: DeviceEvent[]; notes: TrackNote[] } {
   const state: ModbusTrackState = { ...prev, stale: { temp: { ...prev.stale.temp }, temp2: { ...prev.stale.temp2 } } };
   const events: DeviceEvent[] = [];
@@ -81,9 +101,11 @@ export function trackSnapshot(
   const clock = snap.deviceTimeMs;
   const plausible = clock !== undefined && clock >= PLAUSIBLE_CLOCK[0] && clock < PLAUSIBLE_CLOCK[1];
   if (clock !== undefined && plausible !== prev.clockPlausible) {
-    notes.push(plausible
-      ? { level: 'info', msg: 'device clock registers read a plausible time; samples carry the device time' }
-      : { level: 'warn', msg: 'device clock registers read an implausible time; samples carry the gateway time', data: { deviceTimeMs: clock } });
+    notes.push(
+      plausible
+        ? { level: 'info', msg: 'device clock registers read a plausible time; samples carry the device time' }
+        : { level: 'warn', msg: 'device clock registers read an implausible time; samples carry the gateway time', data: { deviceTimeMs: clock } },
+    );
   }
   state.clockPlausible = clock === undefined ? undefined : plausible;
   const deviceTime = plausible ? clock : undefined;
@@ -110,7 +132,9 @@ export function trackSnapshot(
   if (isActive(phase)) {
     const start = (seen: boolean): void => {
       events.push({
-        kind: 'cycle-start', deviceId, ts,
+        kind: 'cycle-start',
+        deviceId,
+        ts,
         ...(snap.programNo !== undefined && { programNo: snap.programNo }),
         ...(snap.cycleNo !== undefined && { cycleNo: snap.cycleNo }),
         ...(!seen && { startObserved: false as const }),
@@ -138,7 +162,8 @@ export function trackSnapshot(
   // stale sensor, then the sample
   if (newSample) {
     const temp = staleCheck(state.stale.temp, snap.temp, phase, opts, 'temperature (reference sensor)', deviceId, ts, events, notes);
-    const temp2 = snap.temp2 === undefined ? undefined : staleCheck(state.stale.temp2, snap.temp2, phase, opts, 'temperature (load probe)', deviceId, ts, events, notes);
+    const temp2 =
+      snap.temp2 === undefined ? undefined : staleCheck(state.stale.temp2, snap.temp2, phase, opts, 'temperature (load probe)', deviceId, ts, events, notes);
     const sample: SampleEvent = { kind: 'sample', deviceId, ts, temp_c: temp };
     if (temp2 !== undefined) sample.temp2_c = temp2;
     if (snap.pressure !== undefined) sample.pressure_kpa = snap.pressure.ok ? snap.pressure.value : null;
@@ -153,7 +178,13 @@ export function trackSnapshot(
   if (state.inCycle) {
     const resultTurned = isFinal(snap.result) && snap.result !== prev.result && prev.seen;
     if (resultTurned) {
-      events.push({ kind: 'cycle-end', deviceId, ts, status: snap.result as Exclude<ResultMeaning, 'running'>, code: `result ${snap.resultCode ?? ''}`.trim() });
+      events.push({
+        kind: 'cycle-end',
+        deviceId,
+        ts,
+        status: snap.result as Exclude<ResultMeaning, 'running'>,
+        code: `result ${snap.resultCode ?? ''}`.trim(),
+      });
       state.inCycle = false;
     } else if (phase === 'idle') {
       const last = prev.phase;
@@ -173,8 +204,15 @@ export function trackSnapshot(
 
 /** Updates one channel's stale detection (mutates `ch`); returns the value to report (null while stale or invalid). */
 function staleCheck(
-  ch: StaleChannel, reading: Reading, phase: DevicePhase | undefined, opts: ModbusEventOptions, what: string,
-  deviceId: string, ts: number, events: DeviceEvent[], notes: TrackNote[],
+  ch: StaleChannel,
+  reading: Reading,
+  phase: DevicePhase | undefined,
+  opts: ModbusEventOptions,
+  what: string,
+  deviceId: string,
+  ts: number,
+  events: DeviceEvent[],
+  notes: TrackNote[],
 ): number | null {
   if (!reading.ok) {
     if (ch.active) notes.push({ level: 'info', msg: `${what} no longer stale (now invalid: ${reading.reason})` });

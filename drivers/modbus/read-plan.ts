@@ -1,7 +1,7 @@
 // Which read requests one poll sends: the map's registers grouped by function, contiguous (or
 // overlapping) ranges merged, at most 125 registers a request. Pure; the driver builds it once.
 
-import { MAX_REGISTERS_PER_REQUEST, registerWidth, type FieldSpec, type RegisterFunction, type RegisterMap } from './register-map.js';
+import { type FieldSpec, MAX_REGISTERS_PER_REQUEST, type RegisterFunction, type RegisterMap, registerWidth } from './register-map.js';
 
 export interface ReadRequestSpec {
   function: RegisterFunction;
@@ -26,7 +26,11 @@ export function buildReadPlan(map: RegisterMap, options: ReadPlanOptions = {}): 
   }
   if (!(Number.isInteger(maxGap) && maxGap >= 0)) throw new RangeError(`maxGap must be a non-negative integer, got ${maxGap}`);
   const fields = Object.values(map.fields).filter((f): f is FieldSpec => f !== undefined);
-  return planRanges(fields.map((f) => ({ function: f.function, address: f.address, count: registerWidth(f.type) })), maxRegisters, maxGap);
+  return planRanges(
+    fields.map((f) => ({ function: f.function, address: f.address, count: registerWidth(f.type) })),
+    maxRegisters,
+    maxGap,
+  );
 }
 
 /** Merges register ranges; a range is never split across two requests. */

@@ -3,9 +3,9 @@
 // every problem at once (`path: expected …, found …`); DEFAULT_REGISTER_MAP is the default map of docs/devices.md, the map
 // `driver: modbus` reads when a device has no `map` and the one the simulators serve.
 
-import { type CycleEndStatus } from '../../vocabulary/device-event.js';
-import { isPhase, PHASE_OF_CODE, type DevicePhase } from '../../vocabulary/phases.js';
+import type { CycleEndStatus } from '../../vocabulary/device-event.js';
 import { GatewayError } from '../../vocabulary/errors.js';
+import { type DevicePhase, isPhase, PHASE_OF_CODE } from '../../vocabulary/phases.js';
 
 export type RegisterFunction = 'holding' | 'input';
 export type RegisterType = 'int16' | 'uint16' | 'int32' | 'uint32' | 'float32';
@@ -15,7 +15,10 @@ export type RegisterType = 'int16' | 'uint16' | 'int32' | 'uint32' | 'float32';
 export type WordOrder = 'ABCD' | 'CDAB' | 'BADC' | 'DCBA';
 
 /** A raw register value that is a status, never a measurement (e.g. −32768 = open sensor). */
-export interface Sentinel { raw: number; meaning: string }
+export interface Sentinel {
+  raw: number;
+  meaning: string;
+}
 
 export interface FieldSpec {
   function: RegisterFunction;
@@ -34,7 +37,18 @@ export interface FieldSpec {
 
 /** What a map can locate. `phase` and `temp` are required; the rest are optional. */
 export const MAP_FIELDS = [
-  'phase', 'cycleNo', 'programNo', 'temp', 'temp2', 'pressure', 'jacketPressure', 'lethality', 'alarm', 'result', 'clockS', 'clockMs',
+  'phase',
+  'cycleNo',
+  'programNo',
+  'temp',
+  'temp2',
+  'pressure',
+  'jacketPressure',
+  'lethality',
+  'alarm',
+  'result',
+  'clockS',
+  'clockMs',
 ] as const;
 export type MapFieldName = (typeof MAP_FIELDS)[number];
 const REQUIRED_FIELDS: readonly MapFieldName[] = ['phase', 'temp'];
@@ -98,15 +112,18 @@ export function validateRegisterMap(data: unknown): string[] {
   const problems: string[] = [];
   if (!isRecord(data)) return [`map: expected a mapping with name, fields and phases, found ${show(data)}`];
   for (const key of Object.keys(data)) {
-    if (!['name', 'description', 'fields', 'phases', 'results', 'alarms'].includes(key)) problems.push(`${key}: expected no such key (name, description, fields, phases, results, alarms), found ${show(data[key])}`);
+    if (!['name', 'description', 'fields', 'phases', 'results', 'alarms'].includes(key))
+      problems.push(`${key}: expected no such key (name, description, fields, phases, results, alarms), found ${show(data[key])}`);
   }
-  if (typeof data.name !== 'string' || !/^[A-Za-z0-9_.-]+$/.test(data.name)) problems.push(`name: expected a name of letters, digits, '.', '-' or '_', found ${show(data.name)}`);
+  if (typeof data.name !== 'string' || !/^[A-Za-z0-9_.-]+$/.test(data.name))
+    problems.push(`name: expected a name of letters, digits, '.', '-' or '_', found ${show(data.name)}`);
   if (data.description !== undefined && typeof data.description !== 'string') problems.push(`description: expected a string, found ${show(data.description)}`);
 
   if (!isRecord(data.fields)) {
     problems.push(`fields: expected a mapping of ${MAP_FIELDS.join(', ')} to register specs, found ${show(data.fields)}`);
   } else {
-    for (const name of REQUIRED_FIELDS) if (data.fields[name] === undefined) problems.push(`fields.${name}: expected a register spec (required), found nothing`);
+    for (const name of REQUIRED_FIELDS)
+      if (data.fields[name] === undefined) problems.push(`fields.${name}: expected a register spec (required), found nothing`);
     for (const [name, spec] of Object.entries(data.fields)) {
       if (!(MAP_FIELDS as readonly string[]).includes(name)) {
         problems.push(`fields.${name}: expected one of ${MAP_FIELDS.join(', ')}, found an unknown field`);
@@ -145,8 +162,10 @@ function checkField(problems: string[], path: string, spec: unknown, integer: bo
     return;
   }
   const known = ['function', 'address', 'type', 'order', 'scale', 'offset', 'unit', 'sentinels'];
-  for (const key of Object.keys(spec)) if (!known.includes(key)) problems.push(`${path}.${key}: expected no such key (${known.join(', ')}), found ${show(spec[key])}`);
-  if (!REGISTER_FUNCTIONS.includes(spec.function as RegisterFunction)) problems.push(`${path}.function: expected one of ${REGISTER_FUNCTIONS.join(', ')}, found ${show(spec.function)}`);
+  for (const key of Object.keys(spec))
+    if (!known.includes(key)) problems.push(`${path}.${key}: expected no such key (${known.join(', ')}), found ${show(spec[key])}`);
+  if (!REGISTER_FUNCTIONS.includes(spec.function as RegisterFunction))
+    problems.push(`${path}.function: expected one of ${REGISTER_FUNCTIONS.join(', ')}, found ${show(spec.function)}`);
   const typeOk = REGISTER_TYPES.includes(spec.type as RegisterType);
   if (!typeOk) problems.push(`${path}.type: expected one of ${REGISTER_TYPES.join(', ')}, found ${show(spec.type)}`);
   if (typeOk && integer && spec.type === 'float32') problems.push(`${path}.type: expected an integer type for a code or counter, found "float32"`);
@@ -154,10 +173,14 @@ function checkField(problems: string[], path: string, spec: unknown, integer: bo
   if (!(Number.isInteger(spec.address) && (spec.address as number) >= 0 && (spec.address as number) + width <= 65536)) {
     problems.push(`${path}.address: expected an integer 0..${65536 - width}, found ${show(spec.address)}`);
   }
-  if (spec.order !== undefined && !WORD_ORDERS.includes(spec.order as WordOrder)) problems.push(`${path}.order: expected one of ${WORD_ORDERS.join(', ')}, found ${show(spec.order)}`);
-  if (spec.scale !== undefined && !(typeof spec.scale === 'number' && Number.isFinite(spec.scale) && spec.scale !== 0)) problems.push(`${path}.scale: expected a finite non-zero number, found ${show(spec.scale)}`);
-  if (spec.offset !== undefined && !(typeof spec.offset === 'number' && Number.isFinite(spec.offset))) problems.push(`${path}.offset: expected a finite number, found ${show(spec.offset)}`);
-  if (integer && ((spec.scale ?? 1) !== 1 || (spec.offset ?? 0) !== 0)) problems.push(`${path}: expected no scale or offset on a code or counter, found scale ${show(spec.scale)} offset ${show(spec.offset)}`);
+  if (spec.order !== undefined && !WORD_ORDERS.includes(spec.order as WordOrder))
+    problems.push(`${path}.order: expected one of ${WORD_ORDERS.join(', ')}, found ${show(spec.order)}`);
+  if (spec.scale !== undefined && !(typeof spec.scale === 'number' && Number.isFinite(spec.scale) && spec.scale !== 0))
+    problems.push(`${path}.scale: expected a finite non-zero number, found ${show(spec.scale)}`);
+  if (spec.offset !== undefined && !(typeof spec.offset === 'number' && Number.isFinite(spec.offset)))
+    problems.push(`${path}.offset: expected a finite number, found ${show(spec.offset)}`);
+  if (integer && ((spec.scale ?? 1) !== 1 || (spec.offset ?? 0) !== 0))
+    problems.push(`${path}: expected no scale or offset on a code or counter, found scale ${show(spec.scale)} offset ${show(spec.offset)}`);
   if (spec.unit !== undefined && typeof spec.unit !== 'string') problems.push(`${path}.unit: expected a string, found ${show(spec.unit)}`);
   if (spec.sentinels !== undefined) {
     if (!Array.isArray(spec.sentinels)) {
@@ -190,7 +213,12 @@ function representable(raw: unknown, type: RegisterType): boolean {
   if (typeof raw !== 'number' || !Number.isFinite(raw)) return false;
   if (type === 'float32') return true;
   if (!Number.isInteger(raw)) return false;
-  const ranges: Record<Exclude<RegisterType, 'float32'>, readonly [number, number]> = { int16: [-32768, 32767], uint16: [0, 65535], int32: [-(2 ** 31), 2 ** 31 - 1], uint32: [0, 2 ** 32 - 1] };
+  const ranges: Record<Exclude<RegisterType, 'float32'>, readonly [number, number]> = {
+    int16: [-32768, 32767],
+    uint16: [0, 65535],
+    int32: [-(2 ** 31), 2 ** 31 - 1],
+    uint32: [0, 2 ** 32 - 1],
+  };
   const [lo, hi] = ranges[type];
   return raw >= lo && raw <= hi;
 }

@@ -17,8 +17,14 @@ export interface RequestDescription {
 export const functionCode = (fn: RegisterFunction): 3 | 4 => (fn === 'holding' ? 3 : 4);
 
 const EXCEPTION_NAMES: Readonly<Record<number, string>> = {
-  1: 'illegal function', 2: 'illegal data address', 3: 'illegal data value', 4: 'slave device failure',
-  5: 'acknowledge', 6: 'slave device busy', 8: 'memory parity error', 10: 'gateway path unavailable',
+  1: 'illegal function',
+  2: 'illegal data address',
+  3: 'illegal data value',
+  4: 'slave device failure',
+  5: 'acknowledge',
+  6: 'slave device busy',
+  8: 'memory parity error',
+  10: 'gateway path unavailable',
   11: 'gateway target device failed to respond',
 };
 export const exceptionName = (code: number): string => EXCEPTION_NAMES[code] ?? 'unknown exception';
@@ -27,10 +33,19 @@ export class ModbusRequestError extends GatewayError {
   readonly kind: ModbusFailureKind;
   readonly exceptionCode: number | undefined;
   constructor(kind: ModbusFailureKind, message: string, req: RequestDescription, link: string, extra: { exceptionCode?: number; cause?: unknown } = {}) {
-    super(`device.modbus.${kind}`, message, {
-      unitId: req.unitId, functionCode: functionCode(req.function), address: req.address, count: req.count, link,
-      ...(extra.exceptionCode !== undefined && { exceptionCode: extra.exceptionCode }),
-    }, extra.cause === undefined ? undefined : { cause: extra.cause });
+    super(
+      `device.modbus.${kind}`,
+      message,
+      {
+        unitId: req.unitId,
+        functionCode: functionCode(req.function),
+        address: req.address,
+        count: req.count,
+        link,
+        ...(extra.exceptionCode !== undefined && { exceptionCode: extra.exceptionCode }),
+      },
+      extra.cause === undefined ? undefined : { cause: extra.cause },
+    );
     this.name = 'ModbusRequestError';
     this.kind = kind;
     this.exceptionCode = extra.exceptionCode;
@@ -51,7 +66,12 @@ export function timeoutError(req: RequestDescription, link: string, timeoutMs: n
 }
 
 export function garbledError(req: RequestDescription, link: string, registers: number): ModbusRequestError {
-  return new ModbusRequestError('io', `Modbus unit ${req.unitId}: reply to ${describeRequest(req)} carries ${registers} register${registers === 1 ? '' : 's'} (${link})`, req, link);
+  return new ModbusRequestError(
+    'io',
+    `Modbus unit ${req.unitId}: reply to ${describeRequest(req)} carries ${registers} register${registers === 1 ? '' : 's'} (${link})`,
+    req,
+    link,
+  );
 }
 
 export function notConnectedError(req: RequestDescription, link: string, why = 'not connected'): ModbusRequestError {
@@ -66,9 +86,16 @@ export function classifyLibraryError(e: unknown, req: RequestDescription, link: 
   if (err.name === 'TransactionTimedOutError' || err.errno === 'ETIMEDOUT') return timeoutError(req, link, timeoutMs);
   if (typeof err.modbusCode === 'number') {
     const code = err.modbusCode;
-    return new ModbusRequestError('exception', `Modbus unit ${req.unitId} answered ${describeRequest(req)} with exception ${code} (${exceptionName(code)}) (${link})`, req, link, { exceptionCode: code, cause: e });
+    return new ModbusRequestError(
+      'exception',
+      `Modbus unit ${req.unitId} answered ${describeRequest(req)} with exception ${code} (${exceptionName(code)}) (${link})`,
+      req,
+      link,
+      { exceptionCode: code, cause: e },
+    );
   }
-  if (message === 'CRC error') return new ModbusRequestError('crc', `Modbus unit ${req.unitId}: reply to ${describeRequest(req)} failed its CRC check (${link})`, req, link, { cause: e });
+  if (message === 'CRC error')
+    return new ModbusRequestError('crc', `Modbus unit ${req.unitId}: reply to ${describeRequest(req)} failed its CRC check (${link})`, req, link, { cause: e });
   if (err.name === 'PortNotOpenError' || message === 'Port Not Open') return notConnectedError(req, link, 'is not open');
   return new ModbusRequestError('io', `Modbus unit ${req.unitId}: ${describeRequest(req)} failed: ${message} (${link})`, req, link, { cause: e });
 }

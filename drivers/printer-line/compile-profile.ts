@@ -2,11 +2,14 @@
 // data, so the parser can take the plain profile in its context and still compile only once).
 
 import type { CycleEndStatus } from '../../vocabulary/device-event.js';
-import type { Phase } from '../../vocabulary/phases.js';
 import { GatewayError } from '../../vocabulary/errors.js';
-import { DEFAULT_IDLE_GAP_S, segmentationOf, validateProfile, type FlagRule, type PrinterLineProfile, type Segmentation } from './profile.js';
+import type { Phase } from '../../vocabulary/phases.js';
+import { DEFAULT_IDLE_GAP_S, type FlagRule, type PrinterLineProfile, type Segmentation, segmentationOf, validateProfile } from './profile.js';
 
-export interface CompiledSummaryRule { readonly pattern: RegExp; readonly after?: RegExp }
+export interface CompiledSummaryRule {
+  readonly pattern: RegExp;
+  readonly after?: RegExp;
+}
 
 export interface CompiledPrinterProfile {
   readonly profile: PrinterLineProfile;
@@ -50,9 +53,11 @@ export function compileProfile(profile: PrinterLineProfile): CompiledPrinterProf
     alarm: optional(profile.alarm),
     result: optional(profile.result),
     ticketEnd: optional(profile.ticketEnd),
-    summary: (profile.summary ?? []).map((rule) => (typeof rule === 'string'
-      ? { pattern: new RegExp(rule) }
-      : { pattern: new RegExp(rule.pattern), ...(rule.after !== undefined && { after: new RegExp(rule.after) }) })),
+    summary: (profile.summary ?? []).map((rule) =>
+      typeof rule === 'string'
+        ? { pattern: new RegExp(rule) }
+        : { pattern: new RegExp(rule.pattern), ...(rule.after !== undefined && { after: new RegExp(rule.after) }) },
+    ),
     ignore: profile.ignore.map((source) => new RegExp(source)),
     ...(profile.flag !== undefined && { flag: { on: whole(profile.flag.on), rule: profile.flag } }),
     phaseRules: Object.entries(profile.phaseMap).map(([label, phase]) => ({ pattern: whole(label), phase })),

@@ -7,11 +7,18 @@ import type { Logger } from 'pino';
 import { parseErrorEvent } from '../../vocabulary/device-event.js';
 import { GatewayError } from '../../vocabulary/errors.js';
 import type { EmitEvent } from '../support/safe-emit.js';
-import { TransportSession, type StreamDriverOptions } from '../support/transport-session.js';
+import { type StreamDriverOptions, TransportSession } from '../support/transport-session.js';
 import { WarnOncePerReason } from '../support/warn-once.js';
-import { LineFramer, DEFAULT_MAX_LINE_BYTES, type FramedItem } from '../transport/line-framer.js';
+import { DEFAULT_MAX_LINE_BYTES, type FramedItem, LineFramer } from '../transport/line-framer.js';
 import { compileProfile } from './compile-profile.js';
-import { initialParserState, parsePrinterLine, printerParserTick, type PrinterParserContext, type PrinterParserState, type PrinterParseResult } from './parse.js';
+import {
+  initialParserState,
+  type PrinterParseResult,
+  type PrinterParserContext,
+  type PrinterParserState,
+  parsePrinterLine,
+  printerParserTick,
+} from './parse.js';
 import { needsIdleTick, type PrinterLineProfile } from './profile.js';
 import { DEFAULT_PRINTER_PROFILE } from './profiles/index.js';
 
@@ -63,7 +70,13 @@ export class PrinterLineDriver {
     this.options = options;
     this.profile = options.profile ?? DEFAULT_PRINTER_PROFILE;
     this.log = options.logger.child({ driver: 'printer-line', deviceId: options.deviceId });
-    this.session = new TransportSession({ deviceId: options.deviceId, transport: options.transport, log: this.log, now: options.now, onEvent: options.onEvent });
+    this.session = new TransportSession({
+      deviceId: options.deviceId,
+      transport: options.transport,
+      log: this.log,
+      now: options.now,
+      onEvent: options.onEvent,
+    });
     this.emit = this.session.emit;
     this.unparsed = new WarnOncePerReason(this.log, 'unparsed line');
   }

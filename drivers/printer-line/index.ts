@@ -1,31 +1,61 @@
 // The printer-line driver family: sterilizer ticket text over a serial or TCP line.
 
-export { PrinterLineDriver, DEFAULT_ATMOSPHERIC_KPA, LINE_OVERFLOW_REASON, type PrinterLineCounters, type PrinterLineDriverOptions } from './driver.js';
+export { type CompiledPrinterProfile, compileProfile, normalizeLabel, phaseForLabel, programNumberFor } from './compile-profile.js';
+export { DEFAULT_ATMOSPHERIC_KPA, LINE_OVERFLOW_REASON, type PrinterLineCounters, PrinterLineDriver, type PrinterLineDriverOptions } from './driver.js';
 export {
-  parsePrinterLine,
-  printerParserTick,
-  initialParserState,
   absoluteKpa,
   cleanLine,
-  PARSE_ERROR_REASONS,
+  type HeldEnd,
+  type HeldLine,
+  initialParserState,
   MAX_HEADER_LINES,
+  PARSE_ERROR_REASONS,
+  type PendingTicket,
+  type PrinterParseErrorReason,
+  type PrinterParseResult,
   type PrinterParserContext,
   type PrinterParserState,
-  type PrinterParseResult,
-  type PrinterParseErrorReason,
-  type PendingTicket,
-  type HeldLine,
-  type HeldEnd,
+  parsePrinterLine,
+  printerParserTick,
 } from './parse.js';
 export {
-  validateProfile, namedGroups, needsIdleTick, segmentationOf,
-  PRESSURE_UNITS, GAUGE_PRESSURE_UNITS, TEMPERATURE_UNITS, PATTERN_GROUPS, PROFILE_KEYS, SEGMENTATIONS, DEFAULT_IDLE_GAP_S,
-  type PrinterLineProfile, type PressureUnit, type TemperatureUnit, type Segmentation, type FlagRule, type SummaryRule,
+  DEFAULT_IDLE_GAP_S,
+  type FlagRule,
+  GAUGE_PRESSURE_UNITS,
+  namedGroups,
+  needsIdleTick,
+  PATTERN_GROUPS,
+  PRESSURE_UNITS,
+  PROFILE_KEYS,
+  type PressureUnit,
+  type PrinterLineProfile,
+  SEGMENTATIONS,
+  type Segmentation,
+  type SummaryRule,
+  segmentationOf,
+  TEMPERATURE_UNITS,
+  type TemperatureUnit,
+  validateProfile,
 } from './profile.js';
-export { celsius, fahrenheit, fromAbsoluteKpa, readNumber } from './units.js';
-export { compileProfile, normalizeLabel, phaseForLabel, programNumberFor, type CompiledPrinterProfile } from './compile-profile.js';
+export { isProfileName, type LoadProfileOptions, loadPrinterProfile, parsePrinterProfileText } from './profile-file.js';
 export {
-  PREVAC_TICKET, PREVAC_TICKET_ZH, AMSCO_LS, AMSCO_LS_METRIC, SCICAN_SUMMARY, DEFAULT_PRINTER_PROFILE, BUILTIN_PRINTER_PROFILES,
+  AMSCO_LS,
+  AMSCO_LS_METRIC,
+  BUILTIN_PRINTER_PROFILES,
+  DEFAULT_PRINTER_PROFILE,
+  PREVAC_TICKET,
+  PREVAC_TICKET_ZH,
+  SCICAN_SUMMARY,
 } from './profiles/index.js';
-export { loadPrinterProfile, parsePrinterProfileText, isProfileName, type LoadProfileOptions } from './profile-file.js';
-export { parseIsoDate, formatCivilDay, civilDayOf, localTimeToEpochMs, nearestLocalTime, secondOfDay, isoDateFromParts, parseDuration, type CivilDay } from './ticket-time.js';
+export {
+  type CivilDay,
+  civilDayOf,
+  formatCivilDay,
+  isoDateFromParts,
+  localTimeToEpochMs,
+  nearestLocalTime,
+  parseDuration,
+  parseIsoDate,
+  secondOfDay,
+} from './ticket-time.js';
+export { celsius, fahrenheit, fromAbsoluteKpa, readNumber } from './units.js';

@@ -5,10 +5,10 @@
 // the same check before each line, so a parser fed without a clock still ends cycles at the next line.
 
 import type { DeviceEvent } from '../../vocabulary/device-event.js';
-import { compileProfile, type CompiledPrinterProfile } from './compile-profile.js';
-import { needsIdleTick } from './profile.js';
+import { type CompiledPrinterProfile, compileProfile } from './compile-profile.js';
+import { type HeldEnd, initialParserState, type PrinterParseResult, type PrinterParserContext, type PrinterParserState } from './parse-state.js';
 import { summaryEndTs, summaryEvent } from './parse-summary.js';
-import { initialParserState, type HeldEnd, type PrinterParseResult, type PrinterParserContext, type PrinterParserState } from './parse-state.js';
+import { needsIdleTick } from './profile.js';
 
 /** The summary (if the ticket printed one) and the cycle-end of the open cycle. */
 export function endEvents(s: PrinterParserState, end: HeldEnd & { inferred?: boolean }, ctx: PrinterParserContext): DeviceEvent[] {

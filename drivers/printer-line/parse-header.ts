@@ -3,19 +3,30 @@
 // land inside the cycle). Part of the pure printer-line parser (parse.ts).
 
 import type { DeviceEvent } from '../../vocabulary/device-event.js';
-import { programNumberFor, type CompiledPrinterProfile } from './compile-profile.js';
+import { type CompiledPrinterProfile, programNumberFor } from './compile-profile.js';
 import { endEvents } from './parse-end.js';
-import { summaryEvent } from './parse-summary.js';
 import {
-  PARSE_ERROR_REASONS, parseError, type Groups, type PendingTicket, type PrinterParseResult, type PrinterParserContext, type PrinterParserState,
+  type Groups,
+  PARSE_ERROR_REASONS,
+  type PendingTicket,
+  type PrinterParseResult,
+  type PrinterParserContext,
+  type PrinterParserState,
+  parseError,
 } from './parse-state.js';
-import { isoDateFromParts, localTimeToEpochMs, nearestLocalTime, parseIsoDate, secondOfDay, type CivilDay } from './ticket-time.js';
+import { summaryEvent } from './parse-summary.js';
+import { type CivilDay, isoDateFromParts, localTimeToEpochMs, nearestLocalTime, parseIsoDate, secondOfDay } from './ticket-time.js';
 
 const TIME_GROUPS = new Set(['hh', 'mm', 'ss', 'ampm']);
 const DATE_PART_GROUPS = new Set(['year', 'month', 'day']);
 
 export function openTicket(
-  s: PrinterParserState, line: string, groups: Groups, p: CompiledPrinterProfile, ctx: PrinterParserContext, events: DeviceEvent[],
+  s: PrinterParserState,
+  line: string,
+  groups: Groups,
+  p: CompiledPrinterProfile,
+  ctx: PrinterParserContext,
+  events: DeviceEvent[],
 ): PrinterParseResult {
   if (s.pending !== undefined) events.push(...releasePending(s, s.pending, p, ctx).events);
   if (s.heldEnd !== undefined) {
@@ -30,7 +41,12 @@ export function openTicket(
 }
 
 export function addHeaderFacts(
-  s: PrinterParserState, pending: PendingTicket, line: string, groups: Groups, ctx: PrinterParserContext, events: DeviceEvent[],
+  s: PrinterParserState,
+  pending: PendingTicket,
+  line: string,
+  groups: Groups,
+  ctx: PrinterParserContext,
+  events: DeviceEvent[],
 ): PrinterParseResult {
   const info: Record<string, string> = { ...pending.info };
   let { programNo, cycleNo, startSecondOfDay } = pending;
@@ -75,7 +91,10 @@ export function addHeaderFacts(
 
 /** cycle-start (at the printed start time when the header has one), then the header's held raw lines. */
 export function releasePending(
-  s: PrinterParserState, pending: PendingTicket, p: CompiledPrinterProfile, ctx: PrinterParserContext,
+  s: PrinterParserState,
+  pending: PendingTicket,
+  p: CompiledPrinterProfile,
+  ctx: PrinterParserContext,
 ): { events: DeviceEvent[]; startTs?: number } {
   const startTs = pending.startSecondOfDay === undefined ? undefined : startInstant(s.day, pending.startSecondOfDay, pending.ts, ctx);
   const programNo = pending.programNo ?? programNumberFor(p, pending.info.programText);

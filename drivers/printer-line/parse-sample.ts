@@ -4,15 +4,20 @@
 
 import type { DeviceEvent, SampleEvent } from '../../vocabulary/device-event.js';
 import type { Phase } from '../../vocabulary/phases.js';
-import { phaseForLabel, type CompiledPrinterProfile } from './compile-profile.js';
+import { type CompiledPrinterProfile, phaseForLabel } from './compile-profile.js';
 import { closedState, endEvents, inferredEnd } from './parse-end.js';
-import { PARSE_ERROR_REASONS, parseError, type Groups, type PrinterParserContext, type PrinterParserState } from './parse-state.js';
-import { civilDayOf, HALF_DAY_S, localTimeToEpochMs, nearestLocalTime, secondOfDay, type CivilDay } from './ticket-time.js';
+import { type Groups, PARSE_ERROR_REASONS, type PrinterParserContext, type PrinterParserState, parseError } from './parse-state.js';
+import { type CivilDay, civilDayOf, HALF_DAY_S, localTimeToEpochMs, nearestLocalTime, secondOfDay } from './ticket-time.js';
 import { absoluteKpa, celsius, readNumber } from './units.js';
 
 /** A sample line of a ticket profile. Outside a ticket the sample is still emitted, without a phase. */
 export function onTicketSample(
-  s: PrinterParserState, line: string, g: Groups, p: CompiledPrinterProfile, ctx: PrinterParserContext, events: DeviceEvent[],
+  s: PrinterParserState,
+  line: string,
+  g: Groups,
+  p: CompiledPrinterProfile,
+  ctx: PrinterParserContext,
+  events: DeviceEvent[],
 ): PrinterParserState {
   const sod = secondOfDay(Number(g.hh), Number(g.mm), Number(g.ss), g.ampm);
   if (sod === undefined) {
@@ -56,7 +61,12 @@ export function onTicketSample(
  * the flag's: `before` until the flag first rises, `during` while it is up, `after` once it fell.
  */
 export function onFlagSample(
-  state: PrinterParserState, line: string, g: Groups, p: CompiledPrinterProfile, ctx: PrinterParserContext, events: DeviceEvent[],
+  state: PrinterParserState,
+  line: string,
+  g: Groups,
+  p: CompiledPrinterProfile,
+  ctx: PrinterParserContext,
+  events: DeviceEvent[],
 ): PrinterParserState {
   const rule = p.flag?.rule;
   const sod = secondOfDay(Number(g.hh), Number(g.mm), Number(g.ss), g.ampm);

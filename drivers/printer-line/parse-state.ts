@@ -1,10 +1,10 @@
 // What the printer-line parser (parse.ts) carries from one line to the next, what it is given with each
 // line, and the fixed set of parse-error reasons. Plain immutable data: the parser never mutates a state.
 
-import { truncateRaw, type CycleEndStatus, type DeviceEvent, type ParseErrorEvent } from '../../vocabulary/device-event.js';
-import { type Phase } from '../../vocabulary/phases.js';
-import type { PrinterLineProfile } from './profile.js';
+import { type CycleEndStatus, type DeviceEvent, type ParseErrorEvent, truncateRaw } from '../../vocabulary/device-event.js';
+import type { Phase } from '../../vocabulary/phases.js';
 import type { SummaryPhase } from '../../vocabulary/summary-event.js';
+import type { PrinterLineProfile } from './profile.js';
 import type { CivilDay } from './ticket-time.js';
 
 export interface PrinterParserContext {
@@ -21,7 +21,10 @@ export interface PrinterParserContext {
   idleAfterMs?: number;
 }
 
-export interface HeldLine { readonly ts: number; readonly line: string }
+export interface HeldLine {
+  readonly ts: number;
+  readonly line: string;
+}
 
 /** A ticket whose header is still being read. */
 export interface PendingTicket {

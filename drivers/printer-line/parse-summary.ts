@@ -2,8 +2,8 @@
 // right before its cycle-end. Pure helpers of the parser: matching, accumulating, building the event.
 
 import type { SummaryEvent } from '../../vocabulary/summary-event.js';
-import { phaseForLabel, type CompiledPrinterProfile } from './compile-profile.js';
-import { PARSE_ERROR_REASONS, type Groups, type PrinterParseErrorReason, type PrinterParserContext, type SummaryAcc } from './parse-state.js';
+import { type CompiledPrinterProfile, phaseForLabel } from './compile-profile.js';
+import { type Groups, PARSE_ERROR_REASONS, type PrinterParseErrorReason, type PrinterParserContext, type SummaryAcc } from './parse-state.js';
 import { parseDuration } from './ticket-time.js';
 import { absoluteKpa, celsius, readNumber } from './units.js';
 
@@ -25,7 +25,10 @@ export function matchSummary(p: CompiledPrinterProfile, text: string, prevText: 
 
 /** Adds one summary line's groups; the reasons are for values it could not read (the rest still counts). */
 export function addSummary(
-  acc: SummaryAcc | undefined, g: Groups, p: CompiledPrinterProfile, ctx: PrinterParserContext,
+  acc: SummaryAcc | undefined,
+  g: Groups,
+  p: CompiledPrinterProfile,
+  ctx: PrinterParserContext,
 ): { acc: SummaryAcc; problems: PrinterParseErrorReason[] } {
   const next: { -readonly [K in keyof SummaryAcc]: SummaryAcc[K] } = { phases: [], info: {}, ...acc };
   const problems: PrinterParseErrorReason[] = [];

@@ -16,22 +16,37 @@
 // alarm and cycle-end, which print no time, carry the device time of the ticket's latest sample (else the
 // summary's end, else the receive time).
 
-import { type CycleEndStatus, type DeviceEvent } from '../../vocabulary/device-event.js';
-import { compileProfile, type CompiledPrinterProfile } from './compile-profile.js';
-import { needsIdleTick } from './profile.js';
+import type { CycleEndStatus, DeviceEvent } from '../../vocabulary/device-event.js';
+import { type CompiledPrinterProfile, compileProfile } from './compile-profile.js';
 import { closedState, endEvents, printerParserTick } from './parse-end.js';
 import { addHeaderFacts, openTicket, releasePending, withoutPending } from './parse-header.js';
 import { onFlagSample, onTicketSample } from './parse-sample.js';
 import {
-  MAX_HEADER_LINES, PARSE_ERROR_REASONS, parseError, trailingText, type Groups, type PrinterParseResult, type PrinterParserContext, type PrinterParserState,
+  type Groups,
+  MAX_HEADER_LINES,
+  PARSE_ERROR_REASONS,
+  type PrinterParseResult,
+  type PrinterParserContext,
+  type PrinterParserState,
+  parseError,
+  trailingText,
 } from './parse-state.js';
 import { addSummary, matchSummary } from './parse-summary.js';
+import { needsIdleTick } from './profile.js';
 
-export {
-  PARSE_ERROR_REASONS, MAX_HEADER_LINES, initialParserState,
-  type PrinterParserContext, type PrinterParserState, type PrinterParseResult, type PrinterParseErrorReason, type PendingTicket, type HeldLine, type HeldEnd,
-} from './parse-state.js';
 export { printerParserTick } from './parse-end.js';
+export {
+  type HeldEnd,
+  type HeldLine,
+  initialParserState,
+  MAX_HEADER_LINES,
+  PARSE_ERROR_REASONS,
+  type PendingTicket,
+  type PrinterParseErrorReason,
+  type PrinterParseResult,
+  type PrinterParserContext,
+  type PrinterParserState,
+} from './parse-state.js';
 export { absoluteKpa } from './units.js';
 
 export function parsePrinterLine(state: PrinterParserState, line: string, ctx: PrinterParserContext): PrinterParseResult {
@@ -43,9 +58,19 @@ export function parsePrinterLine(state: PrinterParserState, line: string, ctx: P
   return { state: remember(r.state, r.recognised, text, p, ctx), events };
 }
 
-interface LineResult { state: PrinterParserState; recognised: boolean }
+interface LineResult {
+  state: PrinterParserState;
+  recognised: boolean;
+}
 
-function parseLine(state: PrinterParserState, line: string, text: string, p: CompiledPrinterProfile, ctx: PrinterParserContext, events: DeviceEvent[]): LineResult {
+function parseLine(
+  state: PrinterParserState,
+  line: string,
+  text: string,
+  p: CompiledPrinterProfile,
+  ctx: PrinterParserContext,
+  events: DeviceEvent[],
+): LineResult {
   const start = p.ticketStart?.exec(text);
   if (start !== null && start !== undefined) return { state: openTicket(state, line, start.groups ?? {}, p, ctx, events).state, recognised: true };
 
@@ -90,9 +115,7 @@ function parseLine(state: PrinterParserState, line: string, text: string, p: Com
 
 /** What the next line needs to know about this one, if it was recognised: when it came (profiles with idle
  * ends) and its text (summary rules with `after`). Profiles with neither keep exactly the state they always had. */
-function remember(
-  s: PrinterParserState, recognised: boolean, text: string, p: CompiledPrinterProfile, ctx: PrinterParserContext,
-): PrinterParserState {
+function remember(s: PrinterParserState, recognised: boolean, text: string, p: CompiledPrinterProfile, ctx: PrinterParserContext): PrinterParserState {
   let next = s;
   if (recognised && needsIdleTick(p.profile)) next = { ...next, lastLineTs: ctx.recvTs };
   // Only recognised lines: junk between `Min. steri. Values:` and its values must not break the pair.
@@ -107,7 +130,14 @@ function onAlarm(s: PrinterParserState, g: Groups, ctx: PrinterParserContext, ev
   return s.cycleOpen ? { ...s, lastAlarmCode: code } : s;
 }
 
-function onSummary(s: PrinterParserState, line: string, g: Groups, p: CompiledPrinterProfile, ctx: PrinterParserContext, events: DeviceEvent[]): PrinterParserState {
+function onSummary(
+  s: PrinterParserState,
+  line: string,
+  g: Groups,
+  p: CompiledPrinterProfile,
+  ctx: PrinterParserContext,
+  events: DeviceEvent[],
+): PrinterParserState {
   if (!s.cycleOpen) {
     events.push(parseError(ctx, line, PARSE_ERROR_REASONS.summaryOutsideTicket));
     return s;
@@ -118,7 +148,12 @@ function onSummary(s: PrinterParserState, line: string, g: Groups, p: CompiledPr
 }
 
 function onResult(
-  s: PrinterParserState, line: string, g: Groups, p: CompiledPrinterProfile, ctx: PrinterParserContext, events: DeviceEvent[],
+  s: PrinterParserState,
+  line: string,
+  g: Groups,
+  p: CompiledPrinterProfile,
+  ctx: PrinterParserContext,
+  events: DeviceEvent[],
 ): PrinterParserState {
   if (!s.cycleOpen) {
     events.push(parseError(ctx, line, PARSE_ERROR_REASONS.resultOutsideTicket));
@@ -129,7 +164,7 @@ function onResult(
     events.push(parseError(ctx, line, PARSE_ERROR_REASONS.unknownStatus));
     return s;
   }
-  const code = status === 'ok' ? g.code?.trim() : (g.code?.trim() || s.lastAlarmCode);
+  const code = status === 'ok' ? g.code?.trim() : g.code?.trim() || s.lastAlarmCode;
   const text = trailingText(g.text);
   const end = { status, ...(code !== undefined && code !== '' && { code }), ...(text !== undefined && { text }) };
   if (p.ticketEnd !== undefined) return { ...s, heldEnd: end };

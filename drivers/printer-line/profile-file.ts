@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
 import { parseDocument } from 'yaml';
 import { GatewayError } from '../../vocabulary/errors.js';
-import { validateProfile, type PrinterLineProfile } from './profile.js';
+import { type PrinterLineProfile, validateProfile } from './profile.js';
 import { BUILTIN_PRINTER_PROFILES } from './profiles/index.js';
 
 export interface LoadProfileOptions {
@@ -30,9 +30,11 @@ export function loadPrinterProfile(fileOrName: string, opts: LoadProfileOptions 
   if (isProfileName(fileOrName)) {
     const builtin = BUILTIN_PRINTER_PROFILES[fileOrName];
     if (builtin !== undefined) return builtin;
-    throw new GatewayError('device.profile.unknown',
+    throw new GatewayError(
+      'device.profile.unknown',
       `unknown printer-line profile "${fileOrName}" (built-in: ${Object.keys(BUILTIN_PRINTER_PROFILES).join(', ')}; or give the path of a .yaml profile file)`,
-      { profile: fileOrName });
+      { profile: fileOrName },
+    );
   }
   const file = isAbsolute(fileOrName) ? fileOrName : resolve(opts.baseDir ?? process.cwd(), fileOrName);
   let text: string;
@@ -49,16 +51,21 @@ export function loadPrinterProfile(fileOrName: string, opts: LoadProfileOptions 
 export function parsePrinterProfileText(text: string, source: string): PrinterLineProfile {
   const doc = parseDocument(text.replace(/^\uFEFF/, ''), { prettyErrors: true });
   if (doc.errors.length > 0) {
-    fail(source, doc.errors.map((e) => `profile (YAML line ${e.linePos?.[0]?.line ?? '?'}): ${e.message.split('\n')[0] ?? e.message}`));
+    fail(
+      source,
+      doc.errors.map((e) => `profile (YAML line ${e.linePos?.[0]?.line ?? '?'}): ${e.message.split('\n')[0] ?? e.message}`),
+    );
   }
   const data: unknown = doc.toJS();
-  if (typeof data !== 'object' || data === null || Array.isArray(data)) fail(source, [`profile: expected a mapping of profile fields, found ${data === null ? 'an empty file' : typeof data}`]);
+  if (typeof data !== 'object' || data === null || Array.isArray(data))
+    fail(source, [`profile: expected a mapping of profile fields, found ${data === null ? 'an empty file' : typeof data}`]);
   const { extends: base, ...fields } = data as Record<string, unknown>;
   const problems: string[] = [];
   let start: object = EMPTY_DEFAULTS;
   if (base !== undefined) {
     const builtin = typeof base === 'string' ? BUILTIN_PRINTER_PROFILES[base] : undefined;
-    if (builtin === undefined) problems.push(`profile.extends: expected a built-in profile (${Object.keys(BUILTIN_PRINTER_PROFILES).join(', ')}), found ${JSON.stringify(base)}`);
+    if (builtin === undefined)
+      problems.push(`profile.extends: expected a built-in profile (${Object.keys(BUILTIN_PRINTER_PROFILES).join(', ')}), found ${JSON.stringify(base)}`);
     else start = builtin;
   }
   const profile: unknown = { ...start, ...fields };

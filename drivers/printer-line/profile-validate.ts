@@ -2,20 +2,41 @@
 // `path: expected …, found …`, so a site's YAML profile is fixed in one go. Pure.
 
 import { TextDecoder } from 'node:util';
-import { type CycleEndStatus } from '../../vocabulary/device-event.js';
+import type { CycleEndStatus } from '../../vocabulary/device-event.js';
 import { isPhase } from '../../vocabulary/phases.js';
-import { GAUGE_PRESSURE_UNITS, PRESSURE_UNITS, TEMPERATURE_UNITS, type PressureUnit, type TemperatureUnit } from './units.js';
+import { GAUGE_PRESSURE_UNITS, PRESSURE_UNITS, type PressureUnit, TEMPERATURE_UNITS, type TemperatureUnit } from './units.js';
 
 const END_STATUSES: readonly CycleEndStatus[] = ['ok', 'aborted', 'fault'];
 const SEGMENTATIONS = ['ticket', 'flag'] as const;
 
 /** Every field a profile may have (profile.ts); anything else is a typo. */
 export const PROFILE_KEYS = [
-  'name', 'description', 'encoding', 'pressureUnit', 'vacuumUnit', 'temperatureUnit', 'segmentation', 'flag', 'idleGapS',
-  'ticketStart', 'header', 'sample', 'alarm', 'result', 'ticketEnd', 'summary', 'ignore', 'phaseMap', 'resultMap', 'programNumbers',
+  'name',
+  'description',
+  'encoding',
+  'pressureUnit',
+  'vacuumUnit',
+  'temperatureUnit',
+  'segmentation',
+  'flag',
+  'idleGapS',
+  'ticketStart',
+  'header',
+  'sample',
+  'alarm',
+  'result',
+  'ticketEnd',
+  'summary',
+  'ignore',
+  'phaseMap',
+  'resultMap',
+  'programNumbers',
 ] as const;
 
-interface GroupRule { required: readonly string[]; allowed?: readonly string[] }
+interface GroupRule {
+  required: readonly string[];
+  allowed?: readonly string[];
+}
 /** Group rules per pattern; no `allowed` = any group name (header facts, summary facts). */
 export const PATTERN_GROUPS = {
   ticketStart: { required: [] },
@@ -34,7 +55,8 @@ export function validateProfile(data: unknown): string[] {
   if (!isRecord(data)) return [`profile: expected an object, found ${show(data)}`];
 
   for (const key of Object.keys(data)) {
-    if (!(PROFILE_KEYS as readonly string[]).includes(key)) problems.push(`${key}: expected one of the profile fields (${PROFILE_KEYS.join(', ')}), found an unknown field`);
+    if (!(PROFILE_KEYS as readonly string[]).includes(key))
+      problems.push(`${key}: expected one of the profile fields (${PROFILE_KEYS.join(', ')}), found an unknown field`);
   }
   if (typeof data.name !== 'string' || !/^[A-Za-z0-9_-]+$/.test(data.name)) {
     problems.push(`name: expected a name of letters, digits, '-' or '_', found ${show(data.name)}`);
@@ -72,15 +94,23 @@ export function validateProfile(data: unknown): string[] {
   checkPatternList(problems, 'ignore', data.ignore, PATTERN_GROUPS.ignore);
   for (const [i, source] of patternsOf(data.header).entries()) {
     const g = namedGroups(source);
-    if (g.includes('hh') && !(g.includes('mm') && g.includes('ss'))) problems.push(`header.${i}: expected the start time as (?<hh>…), (?<mm>…) and (?<ss>…), found only some of them`);
+    if (g.includes('hh') && !(g.includes('mm') && g.includes('ss')))
+      problems.push(`header.${i}: expected the start time as (?<hh>…), (?<mm>…) and (?<ss>…), found only some of them`);
     const ymd = ['year', 'month', 'day'].filter((n) => g.includes(n));
-    if (ymd.length > 0 && ymd.length < 3) problems.push(`header.${i}: expected the date as (?<year>…), (?<month>…) and (?<day>…), found only ${ymd.join(', ')}`);
+    if (ymd.length > 0 && ymd.length < 3)
+      problems.push(`header.${i}: expected the date as (?<year>…), (?<month>…) and (?<day>…), found only ${ymd.join(', ')}`);
   }
   if (hasSummary) checkSummary(problems, data.summary);
   if (!isTicket) checkFlag(problems, data.flag, data.sample);
   else if (data.flag !== undefined) problems.push(`flag: expected nothing unless segmentation is flag, found ${show(data.flag)}`);
 
-  checkLabelMap(problems, 'phaseMap', data.phaseMap, (phase) => (isPhase(phase) ? undefined : `expected a phase, found ${show(phase)}`), 'label pattern -> phase');
+  checkLabelMap(
+    problems,
+    'phaseMap',
+    data.phaseMap,
+    (phase) => (isPhase(phase) ? undefined : `expected a phase, found ${show(phase)}`),
+    'label pattern -> phase',
+  );
   if (data.result === undefined && isRecord(data.resultMap)) {
     checkResultMap(problems, data.resultMap);
   } else if (!isRecord(data.resultMap) || Object.keys(data.resultMap).length === 0) {
@@ -89,8 +119,13 @@ export function validateProfile(data: unknown): string[] {
     checkResultMap(problems, data.resultMap);
   }
   if (data.programNumbers !== undefined) {
-    checkLabelMap(problems, 'programNumbers', data.programNumbers,
-      (n) => (Number.isSafeInteger(n) && (n as number) >= 0 ? undefined : `expected a program number (integer ≥ 0), found ${show(n)}`), 'program text pattern -> number');
+    checkLabelMap(
+      problems,
+      'programNumbers',
+      data.programNumbers,
+      (n) => (Number.isSafeInteger(n) && (n as number) >= 0 ? undefined : `expected a program number (integer ≥ 0), found ${show(n)}`),
+      'program text pattern -> number',
+    );
   }
   return problems;
 }
@@ -128,7 +163,8 @@ function checkSummary(problems: string[], summary: unknown): void {
     const path = `summary.${i}`;
     let source: unknown = rule;
     if (isRecord(rule)) {
-      for (const key of Object.keys(rule)) if (key !== 'pattern' && key !== 'after') problems.push(`${path}.${key}: expected only pattern and after, found an unknown field`);
+      for (const key of Object.keys(rule))
+        if (key !== 'pattern' && key !== 'after') problems.push(`${path}.${key}: expected only pattern and after, found an unknown field`);
       source = rule.pattern;
       checkPattern(problems, `${path}.after`, rule.after, { required: [], allowed: [] }, true);
       checkPattern(problems, `${path}.pattern`, source, PATTERN_GROUPS.summary);
@@ -137,7 +173,8 @@ function checkSummary(problems: string[], summary: unknown): void {
     }
     if (typeof source === 'string') {
       const g = namedGroups(source);
-      if (g.includes('phaseLabel') !== g.includes('phaseAt')) problems.push(`${path}: expected (?<phaseLabel>…) and (?<phaseAt>…) together, found only one of them`);
+      if (g.includes('phaseLabel') !== g.includes('phaseAt'))
+        problems.push(`${path}: expected (?<phaseLabel>…) and (?<phaseAt>…) together, found only one of them`);
     }
   });
 }
@@ -150,7 +187,8 @@ function checkFlag(problems: string[], flag: unknown, sample: unknown): void {
     problems.push(`flag: expected {on, before, during, after} with segmentation flag, found ${show(flag)}`);
     return;
   }
-  for (const key of Object.keys(flag)) if (!['on', 'before', 'during', 'after'].includes(key)) problems.push(`flag.${key}: expected only on, before, during, after, found an unknown field`);
+  for (const key of Object.keys(flag))
+    if (!['on', 'before', 'during', 'after'].includes(key)) problems.push(`flag.${key}: expected only on, before, during, after, found an unknown field`);
   checkPattern(problems, 'flag.on', flag.on, { required: [], allowed: [] });
   for (const key of ['before', 'during', 'after'] as const) {
     if (!isPhase(flag[key])) problems.push(`flag.${key}: expected a phase, found ${show(flag[key])}`);

@@ -25,9 +25,9 @@ import type { CycleEndStatus } from '../../vocabulary/device-event.js';
 import type { Phase } from '../../vocabulary/phases.js';
 import type { PressureUnit, TemperatureUnit } from './units.js';
 
+export { namedGroups, PATTERN_GROUPS, PROFILE_KEYS, validateProfile } from './profile-validate.js';
 export type { PressureUnit, TemperatureUnit } from './units.js';
-export { PRESSURE_UNITS, GAUGE_PRESSURE_UNITS, TEMPERATURE_UNITS } from './units.js';
-export { validateProfile, namedGroups, PATTERN_GROUPS, PROFILE_KEYS } from './profile-validate.js';
+export { GAUGE_PRESSURE_UNITS, PRESSURE_UNITS, TEMPERATURE_UNITS } from './units.js';
 
 export type Segmentation = 'ticket' | 'flag';
 export const SEGMENTATIONS: readonly Segmentation[] = ['ticket', 'flag'];

@@ -2,11 +2,13 @@
 // Gauge units are relative to the site's barometric pressure (the device's `atmosphericKpa`).
 
 /** How a profile's pressures are printed. `inHg-gauge` and `mmHg-gauge` are mostly vacuum scales (see `vacuumUnit`). */
-export type PressureUnit =
-  | 'kPa-gauge' | 'kPa-abs' | 'psig' | 'psia' | 'bar-gauge' | 'bar-abs' | 'MPa-gauge' | 'MPa-abs' | 'mmHg-gauge' | 'inHg-gauge';
+export type PressureUnit = 'kPa-gauge' | 'kPa-abs' | 'psig' | 'psia' | 'bar-gauge' | 'bar-abs' | 'MPa-gauge' | 'MPa-abs' | 'mmHg-gauge' | 'inHg-gauge';
 export type TemperatureUnit = 'C' | 'F';
 
-interface UnitDef { readonly kpaPerUnit: number; readonly gauge: boolean }
+interface UnitDef {
+  readonly kpaPerUnit: number;
+  readonly gauge: boolean;
+}
 
 const PRESSURE: Readonly<Record<PressureUnit, UnitDef>> = {
   'kPa-gauge': { kpaPerUnit: 1, gauge: true },
@@ -46,11 +48,11 @@ export function fromAbsoluteKpa(kpaAbs: number, unit: PressureUnit, atmosphericK
 /** A printed temperature -> °C; Fahrenheit is rounded to 1 mK, Celsius passes unchanged. */
 export function celsius(value: number, unit: TemperatureUnit = 'C'): number {
   if (unit === 'C') return value;
-  return Math.round(((value - 32) * 5 / 9) * 1000) / 1000;
+  return Math.round((((value - 32) * 5) / 9) * 1000) / 1000;
 }
 
 export function fahrenheit(celsiusValue: number): number {
-  return celsiusValue * 9 / 5 + 32;
+  return (celsiusValue * 9) / 5 + 32;
 }
 
 /**

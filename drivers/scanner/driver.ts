@@ -12,12 +12,12 @@ import type { Logger } from 'pino';
 import { parseErrorEvent } from '../../vocabulary/device-event.js';
 import { GatewayError } from '../../vocabulary/errors.js';
 import type { EmitEvent } from '../support/safe-emit.js';
-import { TransportSession, type StreamDriverOptions } from '../support/transport-session.js';
+import { type StreamDriverOptions, TransportSession } from '../support/transport-session.js';
 import { WarnOncePerReason } from '../support/warn-once.js';
-import { InputEventDecoder, inputEventLayoutFor, isInputEventLayout, type InputEventLayout } from './input-event.js';
-import { KeyboardWedgeDecoder } from './keyboard-wedge.js';
 import { DEFAULT_MAX_CODE_BYTES, ScanFramer, type ScanItem, type ScanSuffix } from './framer.js';
-import { scanEvent, type ScanReading } from './parse.js';
+import { InputEventDecoder, type InputEventLayout, inputEventLayoutFor, isInputEventLayout } from './input-event.js';
+import { KeyboardWedgeDecoder } from './keyboard-wedge.js';
+import { type ScanReading, scanEvent } from './parse.js';
 
 export const SCANNER_WIRE_FORMATS = ['text', 'input-event'] as const;
 export type ScannerWireFormat = (typeof SCANNER_WIRE_FORMATS)[number];
@@ -70,7 +70,13 @@ export class ScannerDriver {
   constructor(options: ScannerDriverOptions) {
     this.options = options;
     this.log = options.logger.child({ driver: 'scanner', deviceId: options.deviceId });
-    this.session = new TransportSession({ deviceId: options.deviceId, transport: options.transport, log: this.log, now: options.now, onEvent: options.onEvent });
+    this.session = new TransportSession({
+      deviceId: options.deviceId,
+      transport: options.transport,
+      log: this.log,
+      now: options.now,
+      onEvent: options.onEvent,
+    });
     this.emit = this.session.emit;
     this.rejected = new WarnOncePerReason(this.log, 'scan rejected');
   }
@@ -81,13 +87,17 @@ export class ScannerDriver {
     const o = this.options;
     const format = o.format ?? 'text';
     if (!(SCANNER_WIRE_FORMATS as readonly string[]).includes(format)) {
-      throw new GatewayError('device.scanner.format', `scanner format must be one of ${SCANNER_WIRE_FORMATS.join(', ')}, found "${format}"`, { deviceId: o.deviceId });
+      throw new GatewayError('device.scanner.format', `scanner format must be one of ${SCANNER_WIRE_FORMATS.join(', ')}, found "${format}"`, {
+        deviceId: o.deviceId,
+      });
     }
     const hid = format === 'input-event';
     if (hid) {
       const layout = o.inputEventLayout ?? inputEventLayoutFor();
       if (!isInputEventLayout(layout)) {
-        throw new GatewayError('device.scanner.layout', `inputEventLayout must be 16 or 24 (bytes per record), found ${String(layout)}`, { deviceId: o.deviceId });
+        throw new GatewayError('device.scanner.layout', `inputEventLayout must be 16 or 24 (bytes per record), found ${String(layout)}`, {
+          deviceId: o.deviceId,
+        });
       }
       this.records = new InputEventDecoder(layout);
       this.wedge = new KeyboardWedgeDecoder(o.functionKeys ? { functionKeys: o.functionKeys } : {});
@@ -98,7 +108,10 @@ export class ScannerDriver {
       encoding: hid ? 'latin1' : (o.encoding ?? 'utf-8'),
     });
     this.started = true;
-    this.log.info({ transport: o.transport.description, format, suffix: this.framer.suffix, ...(this.records && { recordBytes: this.records.layout }) }, 'scanner driver starting');
+    this.log.info(
+      { transport: o.transport.description, format, suffix: this.framer.suffix, ...(this.records && { recordBytes: this.records.layout }) },
+      'scanner driver starting',
+    );
     await this.session.open({ onData: (chunk) => this.onData(chunk), onDown: () => this.onLinkDown() });
   }
 

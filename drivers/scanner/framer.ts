@@ -13,7 +13,7 @@
 // damaged (markDamaged: a key the keyboard-wedge decoder could not type) comes out as `damaged`, never
 // as a code with a hole in it.
 
-import { TextDecoder } from 'node:util';
+import type { TextDecoder } from 'node:util';
 import { GatewayError } from '../../vocabulary/errors.js';
 import { lineDecoder } from '../transport/line-framer.js';
 

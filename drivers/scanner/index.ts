@@ -1,14 +1,35 @@
 // The scanner driver family: barcode scanners on a serial line (RS-232, USB CDC-ACM), on TCP (a serial
 // device server), or USB HID keyboard-wedge scanners read from /dev/input/event*.
 
-export { ScannerDriver, SCANNER_WIRE_FORMATS, SCAN_ERROR_REASONS, type ScannerDriverOptions, type ScannerCounters, type ScannerWireFormat } from './driver.js';
-export { readScan, scanEvent, type ScanReading } from './parse.js';
-export { ScanFramer, SCAN_SUFFIXES, DEFAULT_MAX_CODE_BYTES, isScanSuffix, type ScanSuffix, type ScanItem, type ScanFramerOptions, type ScanFramerStats } from './framer.js';
+export { SCAN_ERROR_REASONS, SCANNER_WIRE_FORMATS, type ScannerCounters, ScannerDriver, type ScannerDriverOptions, type ScannerWireFormat } from './driver.js';
 export {
-  InputEventDecoder, readInputEvent, inputEventLayoutFor, isInputEventLayout,
-  EV_SYN, EV_KEY, EV_MSC, EV_LED, EV_REP, SYN_DROPPED, KEY_PRESS, KEY_RELEASE, KEY_AUTOREPEAT,
-  type InputEvent, type InputEventLayout,
+  DEFAULT_MAX_CODE_BYTES,
+  isScanSuffix,
+  SCAN_SUFFIXES,
+  ScanFramer,
+  type ScanFramerOptions,
+  type ScanFramerStats,
+  type ScanItem,
+  type ScanSuffix,
+} from './framer.js';
+export { FUNCTION_KEYS, KEY, KEYPAD, keyName, US_KEYMAP } from './hid-keymap.js';
+export {
+  EV_KEY,
+  EV_LED,
+  EV_MSC,
+  EV_REP,
+  EV_SYN,
+  type InputEvent,
+  InputEventDecoder,
+  type InputEventLayout,
+  inputEventLayoutFor,
+  isInputEventLayout,
+  KEY_AUTOREPEAT,
+  KEY_PRESS,
+  KEY_RELEASE,
+  readInputEvent,
+  SYN_DROPPED,
 } from './input-event.js';
 export { KeyboardWedgeDecoder, type KeyboardWedgeOptions, type KeyboardWedgeStats, type WedgeItem } from './keyboard-wedge.js';
-export { KEY, US_KEYMAP, KEYPAD, FUNCTION_KEYS, keyName } from './hid-keymap.js';
-export { HidTransport, DEFAULT_HID_POLL_MS, DEFAULT_HID_CHECK_MS, type HidTransportOptions } from './transport.js';
+export { readScan, type ScanReading, scanEvent } from './parse.js';
+export { DEFAULT_HID_CHECK_MS, DEFAULT_HID_POLL_MS, HidTransport, type HidTransportOptions } from './transport.js';

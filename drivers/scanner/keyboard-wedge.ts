@@ -14,9 +14,9 @@
 // the kernel as SYN_DROPPED) yields a `lost` item: the code being typed is missing characters, and the
 // driver reports it as damaged instead of passing on a code with a hole in it.
 
-import { EV_KEY, EV_SYN, KEY_AUTOREPEAT, KEY_PRESS, KEY_RELEASE, SYN_DROPPED, type InputEvent } from './input-event.js';
-import { ALT_KEYS, CTRL_KEYS, FUNCTION_KEYS, IGNORED_KEYS, KEY, KEYPAD, SHIFT_KEYS, US_KEYMAP, keyName } from './hid-keymap.js';
 import { GatewayError } from '../../vocabulary/errors.js';
+import { ALT_KEYS, CTRL_KEYS, FUNCTION_KEYS, IGNORED_KEYS, KEY, KEYPAD, keyName, SHIFT_KEYS, US_KEYMAP } from './hid-keymap.js';
+import { EV_KEY, EV_SYN, type InputEvent, KEY_AUTOREPEAT, KEY_PRESS, KEY_RELEASE, SYN_DROPPED } from './input-event.js';
 
 export type WedgeItem = { kind: 'text'; bytes: Buffer } | { kind: 'lost'; reason: string };
 

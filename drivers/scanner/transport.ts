@@ -23,7 +23,7 @@ import fs from 'node:fs';
 import type { FileHandle } from 'node:fs/promises';
 import { setTimeout as delay } from 'node:timers/promises';
 import { GatewayError } from '../../vocabulary/errors.js';
-import { ReconnectingTransport, type ConnectionCallbacks, type LinkConnection, type ReconnectOptions } from '../transport/reconnecting-transport.js';
+import { type ConnectionCallbacks, type LinkConnection, ReconnectingTransport, type ReconnectOptions } from '../transport/reconnecting-transport.js';
 
 export interface HidTransportOptions extends ReconnectOptions {
   /** /dev/input/eventN, or better the /dev/input/by-id/…-event-kbd link, which survives re-plugging. */

@@ -29,6 +29,12 @@ export class LinkReporter {
       this.o.log.warn({ transport, error: state.error }, 'link down');
       onDown?.();
     }
-    this.o.emit({ kind: 'link', deviceId: this.o.deviceId, ts: this.o.now(), connected: state.connected, ...(state.error !== undefined && { error: state.error }) });
+    this.o.emit({
+      kind: 'link',
+      deviceId: this.o.deviceId,
+      ts: this.o.now(),
+      connected: state.connected,
+      ...(state.error !== undefined && { error: state.error }),
+    });
   }
 }

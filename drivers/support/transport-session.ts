@@ -7,7 +7,7 @@ import type { Logger } from 'pino';
 import type { DeviceEvent } from '../../vocabulary/device-event.js';
 import type { Transport } from '../transport/transport.js';
 import { LinkReporter } from './link-reporter.js';
-import { safeEmitter, type EmitEvent } from './safe-emit.js';
+import { type EmitEvent, safeEmitter } from './safe-emit.js';
 
 /** What every stream driver is given, whatever its device family. */
 export interface StreamDriverOptions {

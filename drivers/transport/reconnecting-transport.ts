@@ -4,9 +4,9 @@
 // stay quiet). No handler is called once stop() has begun. Serial and TCP differ only in their Opener.
 
 import type { Logger } from 'pino';
-import { GatewayError, errorMessage } from '../../vocabulary/errors.js';
-import { type LinkState, type Transport, type TransportHandlers } from './transport.js';
-import { DEFAULT_BACKOFF, backoffDelay, type BackoffPolicy } from '../../vocabulary/backoff.js';
+import { type BackoffPolicy, backoffDelay, DEFAULT_BACKOFF } from '../../vocabulary/backoff.js';
+import { errorMessage, GatewayError } from '../../vocabulary/errors.js';
+import type { LinkState, Transport, TransportHandlers } from './transport.js';
 
 /** One open connection, as an Opener hands it back. */
 export interface LinkConnection {

@@ -3,7 +3,7 @@
 
 import { SerialPort } from 'serialport';
 import { eofSafeBinding } from './eof-safe-binding.js';
-import { ReconnectingTransport, type ConnectionCallbacks, type LinkConnection, type ReconnectOptions } from './reconnecting-transport.js';
+import { type ConnectionCallbacks, type LinkConnection, ReconnectingTransport, type ReconnectOptions } from './reconnecting-transport.js';
 
 export type SerialParity = 'none' | 'even' | 'odd' | 'mark' | 'space';
 

@@ -2,7 +2,7 @@
 // which relays the device's serial line. Reconnects forever (see ReconnectingTransport).
 
 import net from 'node:net';
-import { ReconnectingTransport, type ConnectionCallbacks, type LinkConnection, type ReconnectOptions } from './reconnecting-transport.js';
+import { type ConnectionCallbacks, type LinkConnection, ReconnectingTransport, type ReconnectOptions } from './reconnecting-transport.js';
 
 export interface TcpTransportOptions extends ReconnectOptions {
   host: string;

@@ -1,7 +1,10 @@
 // A byte stream to and from one device: a serial port or a TCP connection to a serial device server.
 // Transports reconnect by themselves with exponential backoff and jitter, and say so through `onLink`.
 
-export interface LinkState { connected: boolean; error?: string }
+export interface LinkState {
+  connected: boolean;
+  error?: string;
+}
 
 export interface TransportHandlers {
   onData(chunk: Buffer): void;

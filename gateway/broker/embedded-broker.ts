@@ -2,8 +2,8 @@
 // Mosquitto, say), the demo uses that one instead and says so; anything else on the port is an error.
 import net from 'node:net';
 import { Aedes } from 'aedes';
-import type { Logger } from '../logger.js';
 import { GatewayError } from '../../vocabulary/errors.js';
+import type { Logger } from '../logger.js';
 
 export interface BrokerHandle {
   url: string;

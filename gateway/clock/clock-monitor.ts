@@ -45,7 +45,11 @@ export class ClockMonitor {
 
   constructor(opts: ClockMonitorOptions) {
     this.opts = {
-      stepThresholdMs: 1000, stepWindowMs: 600_000, probe: timedatectlProbe, wallNow: Date.now, monoNow: () => performance.now(),
+      stepThresholdMs: 1000,
+      stepWindowMs: 600_000,
+      probe: timedatectlProbe,
+      wallNow: Date.now,
+      monoNow: () => performance.now(),
       ...opts,
     };
   }
@@ -87,7 +91,8 @@ export class ClockMonitor {
 
   quality(): ClockQuality {
     const now = this.opts.wallNow();
-    const step = this.lastStep && now - this.lastStep.atMs <= this.opts.stepWindowMs ? { at: new Date(this.lastStep.atMs).toISOString(), ms: this.lastStep.ms } : null;
+    const step =
+      this.lastStep && now - this.lastStep.atMs <= this.opts.stepWindowMs ? { at: new Date(this.lastStep.atMs).toISOString(), ms: this.lastStep.ms } : null;
     return { synchronized: this.synchronized, step };
   }
 }

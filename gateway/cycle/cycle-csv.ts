@@ -1,7 +1,7 @@
 // A stored cycle record's curve back in the trace format (docs/verification.md), so it can be re-verified
 // independently with `verify-trace`, unchanged: `#` comment lines first (the caller's, then the device's
 // own result as `# result: ok|fail|aborted`, docs/verification.md), then the header and the samples.
-import { writeTraceCsv, type DeviceResult, type Phase, type TraceSample } from '../verify/index.js';
+import { type DeviceResult, type Phase, type TraceSample, writeTraceCsv } from '../verify/index.js';
 
 interface CurveBody {
   curve?: { t_s?: (number | null)[]; temp_c?: (number | null)[]; pressure_kpa?: (number | null)[]; temp2_c?: (number | null)[] };

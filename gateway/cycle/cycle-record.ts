@@ -1,8 +1,9 @@
 // Builds the body of a `cycle` record (docs/mqtt.md): program, cycle number, phases, statistics, criteria,
 // verdict, the full curve, and the digests binding it to the raw samples and the raw device text.
+
+import type { SummaryEvent } from '../../vocabulary/device-event.js';
 import type { CycleTrace, Program, TraceSample, VerificationResult } from '../verify/index.js';
 import type { FinishedCycle, TrackedSample } from './cycle-state.js';
-import type { SummaryEvent } from '../../vocabulary/device-event.js';
 import type { ProgramChoice } from './program-choice.js';
 
 export interface ChainBinding {
@@ -43,21 +44,29 @@ export function applyGatewayFindings(result: VerificationResult, c: FinishedCycl
   const stepBack = clockStepBack(c);
   const criteria = result.criteria.map((cr) => {
     if (cr.id === 'data_complete' && stepBack) {
-      return { ...cr, pass: false, detail: `${cr.detail}; the device clock went back ${stepBack.seconds} s at ${new Date(stepBack.at).toISOString()}: the curve's time axis cannot be trusted` };
+      return {
+        ...cr,
+        pass: false,
+        detail: `${cr.detail}; the device clock went back ${stepBack.seconds} s at ${new Date(stepBack.at).toISOString()}: the curve's time axis cannot be trusted`,
+      };
     }
     if (cr.id === 'data_complete' && !c.startSeen) {
       return { ...cr, pass: false, detail: `${cr.detail}; the ticket header was not received (gateway started mid-cycle)` };
     }
     if (cr.id === 'device_result' && c.endReason !== 'device') {
-      const why = c.endReason === 'idle-timeout' ? 'the device went silent before reporting a result'
-        : c.endReason === 'shutdown' ? 'the gateway closed the cycle before the device reported a result'
-          : 'a new cycle started before this one reported a result';
+      const why =
+        c.endReason === 'idle-timeout'
+          ? 'the device went silent before reporting a result'
+          : c.endReason === 'shutdown'
+            ? 'the gateway closed the cycle before the device reported a result'
+            : 'a new cycle started before this one reported a result';
       return { ...cr, pass: false, detail: cr.pass === false ? `${why}; ${cr.detail}` : why };
     }
     if (cr.id === 'device_result' && c.endInferred) {
       // The stream prints no result; its end was read from the flag and a silence. A power loss in drying
       // looks the same as a finished cycle, so even phases that end in `complete` (inferred too) prove nothing.
-      const why = 'the device prints no result: the cycle end was inferred from its stream (flag fell, then silence), and a power loss in drying looks the same, so completion is not proven';
+      const why =
+        'the device prints no result: the cycle end was inferred from its stream (flag fell, then silence), and a power loss in drying looks the same, so completion is not proven';
       return { ...cr, pass: false, detail: cr.pass === false ? `${cr.detail}; ${why}` : why };
     }
     return cr;
@@ -85,8 +94,17 @@ export function unverifiable(choice: ProgramChoice, trace: CycleTrace): Verifica
     hold: null,
     criteria: [{ id: 'device_result', pass: false, measured: null, limit: null, unit: '', detail }],
     stats: {
-      samples: trace.samples.length, durationS: trace.samples.at(-1)?.t ?? 0, maxGapS: null, tempMinC: null, tempMaxC: null,
-      pressureMinKpa: null, pressureMaxKpa: null, plateauMinC: null, plateauMaxC: null, phases: [], phaseSeconds: {},
+      samples: trace.samples.length,
+      durationS: trace.samples.at(-1)?.t ?? 0,
+      maxGapS: null,
+      tempMinC: null,
+      tempMaxC: null,
+      pressureMinKpa: null,
+      pressureMaxKpa: null,
+      plateauMinC: null,
+      plateauMaxC: null,
+      phases: [],
+      phaseSeconds: {},
     },
   };
 }
@@ -136,7 +154,11 @@ export function cycleBody(opts: {
     stats: result.stats,
     phases: c.phases.map((p) => ({ phase: p.phase, start: iso(p.ts), t_s: round((p.ts - t0) / 1000, 3), ...(p.label ? { label: p.label } : {}) })),
     alarms: c.alarms.map((a) => ({ ts: iso(a.ts), code: a.code, text: a.text })),
-    interruptions: c.interruptions.map((i) => ({ resumedAt: iso(i.resumedAt), lastSampleAt: i.lastSampleTs === null ? null : iso(i.lastSampleTs), reason: i.reason })),
+    interruptions: c.interruptions.map((i) => ({
+      resumedAt: iso(i.resumedAt),
+      lastSampleAt: i.lastSampleTs === null ? null : iso(i.lastSampleTs),
+      reason: i.reason,
+    })),
     curve,
     samples: { count: c.samples.length, chainSeq: opts.binding.sampleChain.seq, chainHash: opts.binding.sampleChain.hash },
     raw: opts.binding.raw,

@@ -161,8 +161,16 @@ export class CycleTracker {
 
   private openCycle(ts: number, now: number, startSeen: boolean): OpenCycle {
     this.open = {
-      cycleId: this.opts.newId(), deviceId: this.opts.deviceId, startedAt: ts, startSeen,
-      info: {}, phases: [], samples: [], alarms: [], interruptions: [], lastRecvTs: now,
+      cycleId: this.opts.newId(),
+      deviceId: this.opts.deviceId,
+      startedAt: ts,
+      startSeen,
+      info: {},
+      phases: [],
+      samples: [],
+      alarms: [],
+      interruptions: [],
+      lastRecvTs: now,
     };
     return this.open;
   }

@@ -15,7 +15,7 @@ import type { LoadWorkflow } from '../load/index.js';
 import type { Logger } from '../logger.js';
 import type { Store } from '../store/index.js';
 import type { SignedRecord } from '../store/record.js';
-import { verifyCycle, verifySummary, type Program } from '../verify/index.js';
+import { type Program, verifyCycle, verifySummary } from '../verify/index.js';
 import type { DeviceOutput, DeviceRecords } from './device-records.js';
 
 export interface CycleSummary {
@@ -64,7 +64,7 @@ export class CycleRecorder {
   /** The program the running cycle is verified against, as the device state shows it. */
   get currentProgram(): string | null {
     const c = this.tracker.current;
-    return c ? this.choose(c).id ?? null : null;
+    return c ? (this.choose(c).id ?? null) : null;
   }
 
   /** Carries on a cycle that was open when the gateway stopped, from its snapshot and stored samples. */
@@ -82,7 +82,10 @@ export class CycleRecorder {
     this.tracker.resume(snap, samples, this.ctx.now());
     const resumed = this.tracker.current;
     if (resumed) store.saveOpenCycle(device.id, snapshotOf(resumed)); // keep the interruption across another restart
-    this.ctx.log.warn({ cycleId: snap.cycleId, cycleNo: snap.cycleNo, samples: samples.length }, 'resuming a cycle that was open when the gateway stopped; the record will show the interruption');
+    this.ctx.log.warn(
+      { cycleId: snap.cycleId, cycleNo: snap.cycleNo, samples: samples.length },
+      'resuming a cycle that was open when the gateway stopped; the record will show the interruption',
+    );
   }
 
   /** One device event. The open cycle's alarms and the machine's summary are saved at once, so they survive a restart. */
@@ -149,7 +152,13 @@ export class CycleRecorder {
 
   private choose(c: Readonly<OpenCycle>): ProgramChoice {
     const { device } = this.ctx;
-    return chooseProgram({ reportedId: c.program, reportedNo: c.programNo, programMap: device.programMap, configDefault: device.program, catalog: this.ctx.programs });
+    return chooseProgram({
+      reportedId: c.program,
+      reportedNo: c.programNo,
+      programMap: device.programMap,
+      configDefault: device.program,
+      catalog: this.ctx.programs,
+    });
   }
 
   /** Verifies a finished cycle and commits its record (clearing its open-cycle state in the same transaction). */
@@ -161,15 +170,20 @@ export class CycleRecorder {
     const result = !choice.program
       ? unverifiable(choice, trace)
       : applyGatewayFindings(
-        // Only routine steam loads: a Bowie–Dick or leak test needs its own evidence, not a summary
-        trace.samples.length === 0 && c.summary && choice.program.kind === 'steam'
-          ? verifySummary(c.summary, choice.program, c.endStatus) // a summary ticket: only what it proves
-          : verifyCycle(trace, choice.program),
-        c,
-      );
+          // Only routine steam loads: a Bowie–Dick or leak test needs its own evidence, not a summary
+          trace.samples.length === 0 && c.summary && choice.program.kind === 'steam'
+            ? verifySummary(c.summary, choice.program, c.endStatus) // a summary ticket: only what it proves
+            : verifyCycle(trace, choice.program),
+          c,
+        );
     const rawLines = store.raw.linesOfCycle(c.cycleId);
     const body = cycleBody({
-      cycle: c, deviceType: device.type, choice, program: choice.program, trace, result,
+      cycle: c,
+      deviceType: device.type,
+      choice,
+      program: choice.program,
+      trace,
+      result,
       load: this.ctx.loads?.contentsOfCycle(c.cycleId) ?? null,
       binding: { sampleChain: store.samples.head(device.id), raw: { lines: rawLines.length, sha256: store.raw.digestOfCycle(c.cycleId) } },
     });
@@ -184,7 +198,10 @@ export class CycleRecorder {
     try {
       this.ctx.loads?.onCycleRecorded(record);
     } catch (err) {
-      log.error({ cycleId: c.cycleId, err: errorMessage(err) }, 'release decision failed; the cycle record is stored and the gateway retries the decision every minute');
+      log.error(
+        { cycleId: c.cycleId, err: errorMessage(err) },
+        'release decision failed; the cycle record is stored and the gateway retries the decision every minute',
+      );
     }
     this.ctx.onCycle?.({ deviceId: device.id, record, program: choice.id ?? null, cycleNo: c.cycleNo ?? null, verdict: result.verdict, failed });
   }

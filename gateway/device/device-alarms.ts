@@ -2,8 +2,9 @@
 // sensor) and the one the gateway raises itself, clock drift: both clocks are stored with every sample, and a
 // device clock further than `clockDriftAlarmS` from the gateway's is an alarm once per episode (the episode
 // ends when the clocks agree again within half the limit).
-import type { Logger } from '../logger.js';
+
 import type { OpenCycle } from '../cycle/cycle-state.js';
+import type { Logger } from '../logger.js';
 import type { DeviceRecords } from './device-records.js';
 
 export interface DeviceAlarmsContext {
@@ -31,7 +32,12 @@ export class DeviceAlarms {
     const driftS = (deviceTime - now) / 1000;
     if (!this.driftAlarmed && Math.abs(driftS) > limitS) {
       this.driftAlarmed = true;
-      this.raise('clock-drift', `device clock ${driftS > 0 ? 'ahead of' : 'behind'} the gateway by ${Math.abs(driftS).toFixed(0)} s (limit ${limitS} s)`, now, cycle);
+      this.raise(
+        'clock-drift',
+        `device clock ${driftS > 0 ? 'ahead of' : 'behind'} the gateway by ${Math.abs(driftS).toFixed(0)} s (limit ${limitS} s)`,
+        now,
+        cycle,
+      );
     } else if (this.driftAlarmed && Math.abs(driftS) < limitS / 2) {
       this.driftAlarmed = false;
       this.ctx.log.info({ driftS }, 'device clock agrees with the gateway again');

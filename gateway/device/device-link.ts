@@ -2,13 +2,14 @@
 // a clock and a callback: they never see the gateway core. One DeviceLinks per gateway owns what its
 // drivers share: the Modbus buses (all devices on one RS-485 bus or one Modbus TCP gateway share one
 // connection, and a serial port can be opened only once).
-import type { ModbusBusRegistry } from '../../drivers/modbus/index.js';
-import type { DeviceEvent } from '../../vocabulary/device-event.js';
-import { PrinterLineDriver, loadPrinterProfile } from '../../drivers/printer-line/index.js';
-import { SerialTransport, TcpTransport, type Transport } from '../../drivers/transport/index.js';
-import { HidTransport, ScannerDriver, type ScanReading } from '../../drivers/scanner/index.js';
-import { BiReaderDriver } from '../../drivers/bi-reader/index.js';
+
 import type { DeviceConfig } from '../../config/schema.js';
+import { BiReaderDriver } from '../../drivers/bi-reader/index.js';
+import type { ModbusBusRegistry } from '../../drivers/modbus/index.js';
+import { loadPrinterProfile, PrinterLineDriver } from '../../drivers/printer-line/index.js';
+import { HidTransport, ScannerDriver, type ScanReading } from '../../drivers/scanner/index.js';
+import { SerialTransport, TcpTransport, type Transport } from '../../drivers/transport/index.js';
+import type { DeviceEvent } from '../../vocabulary/device-event.js';
 import { GatewayError } from '../../vocabulary/errors.js';
 import type { Logger } from '../logger.js';
 
@@ -72,34 +73,63 @@ export class DeviceLinks {
         const m = device.modbus;
         if (!m) throw new GatewayError('config.device', `device ${device.id}: driver modbus needs a modbus section`, { deviceId: device.id });
         const { ModbusDriver, ModbusBusRegistry, parseRegisterMap } = await import('../../drivers/modbus/index.js');
-        const link = m.mode === 'rtu'
-          ? { mode: 'rtu' as const, path: m.path as string, baudRate: m.baudRate, dataBits: m.dataBits, parity: m.parity, stopBits: m.stopBits }
-          : { mode: m.mode, host: m.host as string, port: m.port as number };
+        const link =
+          m.mode === 'rtu'
+            ? { mode: 'rtu' as const, path: m.path as string, baudRate: m.baudRate, dataBits: m.dataBits, parity: m.parity, stopBits: m.stopBits }
+            : { mode: m.mode, host: m.host as string, port: m.port as number };
         return new ModbusDriver({
-          deviceId: device.id, link, unitId: m.unitId, pollMs: m.pollMs, timeoutMs: m.timeoutMs,
+          deviceId: device.id,
+          link,
+          unitId: m.unitId,
+          pollMs: m.pollMs,
+          timeoutMs: m.timeoutMs,
           ...(m.map !== undefined ? { map: parseRegisterMap(m.map) } : {}),
           ...(m.staleAfter !== undefined ? { staleAfter: m.staleAfter } : {}),
-          buses: (this.buses ??= new ModbusBusRegistry()), logger: opts.logger, now: opts.now, onEvent: opts.onEvent,
+          buses: (this.buses ??= new ModbusBusRegistry()),
+          logger: opts.logger,
+          now: opts.now,
+          onEvent: opts.onEvent,
         });
       }
       case 'scanner-line':
         return new ScannerDriver({
-          deviceId: device.id, transport: transportFor(device, opts.logger), suffix: device.suffix, ...(device.encoding !== undefined ? { encoding: device.encoding } : {}),
-          maxCodeBytes: device.maxLineBytes, ...(opts.scanReading ? { reading: opts.scanReading } : {}), logger: opts.logger, now: opts.now, onEvent: opts.onEvent,
+          deviceId: device.id,
+          transport: transportFor(device, opts.logger),
+          suffix: device.suffix,
+          ...(device.encoding !== undefined ? { encoding: device.encoding } : {}),
+          maxCodeBytes: device.maxLineBytes,
+          ...(opts.scanReading ? { reading: opts.scanReading } : {}),
+          logger: opts.logger,
+          now: opts.now,
+          onEvent: opts.onEvent,
         });
       case 'hid': {
         const hid = device.hid;
         if (!hid) throw new GatewayError('config.device', `device ${device.id}: driver hid needs a hid section`, { deviceId: device.id });
         return new ScannerDriver({
-          deviceId: device.id, format: 'input-event', transport: new HidTransport({ path: hid.path, logger: opts.logger }), suffix: device.suffix,
-          maxCodeBytes: device.maxLineBytes, ...(hid.layout ? { inputEventLayout: hid.layout } : {}), ...(hid.functionKeys ? { functionKeys: hid.functionKeys } : {}),
-          ...(opts.scanReading ? { reading: opts.scanReading } : {}), logger: opts.logger, now: opts.now, onEvent: opts.onEvent,
+          deviceId: device.id,
+          format: 'input-event',
+          transport: new HidTransport({ path: hid.path, logger: opts.logger }),
+          suffix: device.suffix,
+          maxCodeBytes: device.maxLineBytes,
+          ...(hid.layout ? { inputEventLayout: hid.layout } : {}),
+          ...(hid.functionKeys ? { functionKeys: hid.functionKeys } : {}),
+          ...(opts.scanReading ? { reading: opts.scanReading } : {}),
+          logger: opts.logger,
+          now: opts.now,
+          onEvent: opts.onEvent,
         });
       }
       case 'bi-reader':
         return new BiReaderDriver({
-          deviceId: device.id, transport: transportFor(device, opts.logger), ...(device.encoding !== undefined ? { encoding: device.encoding } : {}), maxLineBytes: device.maxLineBytes,
-          requireChecksum: device.requireChecksum, logger: opts.logger, now: opts.now, onEvent: opts.onEvent,
+          deviceId: device.id,
+          transport: transportFor(device, opts.logger),
+          ...(device.encoding !== undefined ? { encoding: device.encoding } : {}),
+          maxLineBytes: device.maxLineBytes,
+          requireChecksum: device.requireChecksum,
+          logger: opts.logger,
+          now: opts.now,
+          onEvent: opts.onEvent,
         });
       default:
         throw new GatewayError('config.device', `device ${device.id}: driver "${device.driver}" is not available in this version`, { deviceId: device.id });

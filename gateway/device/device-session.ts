@@ -17,8 +17,8 @@ import type { Store } from '../store/index.js';
 import type { Program } from '../verify/index.js';
 import { CycleRecorder, type CycleSummary } from './cycle-recorder.js';
 import { DeviceAlarms } from './device-alarms.js';
-import { DeviceLinks, type DeviceDriver } from './device-link.js';
-import { DeviceRecords, type DeviceOutput } from './device-records.js';
+import { type DeviceDriver, DeviceLinks } from './device-link.js';
+import { type DeviceOutput, DeviceRecords } from './device-records.js';
 import { SampleSink } from './sample-sink.js';
 
 export type { CycleSummary } from './cycle-recorder.js';
@@ -64,7 +64,15 @@ export class DeviceSession {
     this.log = ctx.logger.child({ deviceId: device.id });
     this.records = new DeviceRecords({ deviceId: device.id, store, output, ...(ctx.clock ? { clock: ctx.clock } : {}) });
     this.cycles = new CycleRecorder({
-      device, store, records: this.records, output, log: this.log, now: ctx.now, programs: ctx.programs, loads: ctx.loads, onCycle: ctx.onCycle,
+      device,
+      store,
+      records: this.records,
+      output,
+      log: this.log,
+      now: ctx.now,
+      programs: ctx.programs,
+      loads: ctx.loads,
+      onCycle: ctx.onCycle,
       onChange: (kind) => {
         if (kind !== 'finished') this.stateSince = ctx.now();
         this.publishState();
@@ -83,7 +91,15 @@ export class DeviceSession {
     this.cycles.resume();
     this.publishState();
     const onEvent = (e: DeviceEvent) => this.onEvent(e);
-    this.driver = this.ctx.driver ? this.ctx.driver(onEvent) : await (this.ctx.links ?? new DeviceLinks()).driverFor({ device: this.ctx.device, logger: this.ctx.logger, now: this.ctx.now, onEvent, scanReading: this.ctx.scanReading });
+    this.driver = this.ctx.driver
+      ? this.ctx.driver(onEvent)
+      : await (this.ctx.links ?? new DeviceLinks()).driverFor({
+          device: this.ctx.device,
+          logger: this.ctx.logger,
+          now: this.ctx.now,
+          onEvent,
+          scanReading: this.ctx.scanReading,
+        });
     this.ticker = setInterval(() => {
       try {
         this.cycles.tick(this.ctx.now());

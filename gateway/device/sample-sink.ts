@@ -27,9 +27,14 @@ export class SampleSink {
   sample(e: SampleEvent, cycle: Readonly<OpenCycle> | null, now: number): void {
     const phase = e.phase ?? cycle?.phases.at(-1)?.phase ?? null;
     this.ctx.store.samples.add(this.ctx.deviceId, {
-      ts: e.ts, recvTs: now, cycleId: cycle?.cycleId ?? null,
-      temp_c: e.temp_c, temp2_c: e.temp2_c ?? null, pressure_kpa: e.pressure_kpa ?? null,
-      phase, deviceTime: e.deviceTime ?? null,
+      ts: e.ts,
+      recvTs: now,
+      cycleId: cycle?.cycleId ?? null,
+      temp_c: e.temp_c,
+      temp2_c: e.temp2_c ?? null,
+      pressure_kpa: e.pressure_kpa ?? null,
+      phase,
+      deviceTime: e.deviceTime ?? null,
     });
     this.ctx.output.publishTelemetry(this.ctx.deviceId, telemetryOf(e, phase, cycle?.cycleNo ?? null));
   }

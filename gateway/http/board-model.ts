@@ -4,10 +4,11 @@
 // cycle's curve. It reads the same payloads the gateway publishes on MQTT (validated by the readers
 // `watch` uses) and measures the hold with the same HoldMeter, so the board, `watch` and the record
 // agree. Pure: no I/O, no clock (times come from the payloads).
-import { a0Rate, isWasherProgram, type Program } from '../verify/index.js';
-import { HoldMeter, holdSpecOf } from '../verify/hold-meter.js';
+
 import { readState, readTelemetry, type TelemetryPayload } from '../publish/payload-readers.js';
 import { bandOf } from '../report/report-html.js';
+import { HoldMeter, holdSpecOf } from '../verify/hold-meter.js';
+import { a0Rate, isWasherProgram, type Program } from '../verify/index.js';
 import type { CurvePoint, LiveCurve, Tile, TileAlarm, TileVerdict } from './live-wire.js';
 
 export interface BoardDevice {
@@ -34,7 +35,10 @@ const round = (x: number, d: number) => Math.round(x * 10 ** d) / 10 ** d;
 class LiveA0 {
   value = 0;
   private prev: { ts: number; t: number } | null = null;
-  constructor(private readonly thresholdC: number, private readonly maxGapS: number) {}
+  constructor(
+    private readonly thresholdC: number,
+    private readonly maxGapS: number,
+  ) {}
 
   add(ts: number, phase: string | null, t1: number | null, t2: number | null): void {
     const t = t2 === null ? t1 : t1 === null ? null : Math.min(t1, t2);
@@ -77,7 +81,11 @@ export class BoardModel {
   private readonly alarmsPerTile: number;
   private cycles = 0;
 
-  constructor(devices: readonly BoardDevice[], private readonly programs: Catalog, opts: BoardOptions = {}) {
+  constructor(
+    devices: readonly BoardDevice[],
+    private readonly programs: Catalog,
+    opts: BoardOptions = {},
+  ) {
     this.maxPoints = Math.max(16, opts.maxPoints ?? 1800);
     this.alarmsPerTile = opts.alarmsPerTile ?? 5;
     for (const d of devices) {
@@ -85,8 +93,23 @@ export class BoardModel {
         configProgram: d.program ?? null,
         cycle: null,
         tile: {
-          id: d.id, type: d.type, link: 'unknown', phase: null, program: d.program ?? null, programTitle: this.titleOf(d.program ?? null), cycleNo: null,
-          running: false, since: null, cycleKey: null, elapsedS: null, reading: null, hold: null, a0: null, band: this.bandOf(d.program ?? null), alarms: [], last: null,
+          id: d.id,
+          type: d.type,
+          link: 'unknown',
+          phase: null,
+          program: d.program ?? null,
+          programTitle: this.titleOf(d.program ?? null),
+          cycleNo: null,
+          running: false,
+          since: null,
+          cycleKey: null,
+          elapsedS: null,
+          reading: null,
+          hold: null,
+          a0: null,
+          band: this.bandOf(d.program ?? null),
+          alarms: [],
+          last: null,
         },
       });
     }
@@ -133,7 +156,11 @@ export class BoardModel {
     const s = r.value;
     const t = e.tile;
     t.reading = {
-      ts: new Date(s.ts).toISOString(), temp_c: s.temp_c, temp2_c: s.temp2_c, pressure_kpa: s.pressure_kpa, tsat_c: s.tsat_c,
+      ts: new Date(s.ts).toISOString(),
+      temp_c: s.temp_c,
+      temp2_c: s.temp2_c,
+      pressure_kpa: s.pressure_kpa,
+      tsat_c: s.tsat_c,
       tsatDiffK: s.temp_c !== null && s.tsat_c !== null ? round(s.temp_c - s.tsat_c, 2) : null,
     };
     if (s.phase !== null) t.phase = s.phase;
@@ -178,9 +205,20 @@ export class BoardModel {
   }
 
   /** After a restart: the open cycle's samples from the store, so the curve starts where it was. */
-  seed(id: string, samples: readonly { ts: number; temp_c: number | null; temp2_c: number | null; pressure_kpa: number | null; phase: string | null }[], cycleNo: number | string | null): void {
+  seed(
+    id: string,
+    samples: readonly { ts: number; temp_c: number | null; temp2_c: number | null; pressure_kpa: number | null; phase: string | null }[],
+    cycleNo: number | string | null,
+  ): void {
     for (const s of samples) {
-      this.telemetry(id, { ts: new Date(s.ts).toISOString(), temp_c: s.temp_c, temp2_c: s.temp2_c, pressure_kpa: s.pressure_kpa, phase: s.phase ?? 'conditioning', cycleNo });
+      this.telemetry(id, {
+        ts: new Date(s.ts).toISOString(),
+        temp_c: s.temp_c,
+        temp2_c: s.temp2_c,
+        pressure_kpa: s.pressure_kpa,
+        phase: s.phase ?? 'conditioning',
+        cycleNo,
+      });
     }
   }
 
@@ -189,8 +227,17 @@ export class BoardModel {
     const p = program && Object.hasOwn(this.programs, program) ? this.programs[program] : undefined;
     const spec = holdSpecOf(program, this.programs);
     const c: RunningCycle = {
-      key: `${e.tile.id}:${s.ts}:${++this.cycles}`, cycleNo: s.cycleNo, startTs: s.ts, lastTs: s.ts - 1, running: true, points: [], stride: 1, sinceKept: 0,
-      hold: spec ? new HoldMeter(spec) : null, a0: p && isWasherProgram(p) ? new LiveA0(p.a0ThresholdC, p.maxGapS) : null, program,
+      key: `${e.tile.id}:${s.ts}:${++this.cycles}`,
+      cycleNo: s.cycleNo,
+      startTs: s.ts,
+      lastTs: s.ts - 1,
+      running: true,
+      points: [],
+      stride: 1,
+      sinceKept: 0,
+      hold: spec ? new HoldMeter(spec) : null,
+      a0: p && isWasherProgram(p) ? new LiveA0(p.a0ThresholdC, p.maxGapS) : null,
+      program,
     };
     e.cycle = c;
     e.tile.cycleKey = c.key;
@@ -232,7 +279,13 @@ export class BoardModel {
     t.elapsedS = round((c.lastTs - c.startTs) / 1000, 1);
     const h = c.hold?.reading();
     t.hold = h
-      ? { seconds: round(h.seconds, 1), requiredS: h.requiredS, inPhase: h.inPhase, inBand: h.inBand, startS: h.inBand ? round(t.elapsedS - h.seconds, 1) : null }
+      ? {
+          seconds: round(h.seconds, 1),
+          requiredS: h.requiredS,
+          inPhase: h.inPhase,
+          inBand: h.inBand,
+          startS: h.inBand ? round(t.elapsedS - h.seconds, 1) : null,
+        }
       : null;
     const p = c.program && Object.hasOwn(this.programs, c.program) ? this.programs[c.program] : undefined;
     t.a0 = c.a0 && p && isWasherProgram(p) ? { value: round(c.a0.value, 0), min: p.a0Min } : null;

@@ -31,7 +31,8 @@ export interface Sql {
   params: (string | number)[];
 }
 
-export const HISTORY_COLUMNS = 'seq, record_id, cycle_id, device, program, cycle_no, verdict, failed, started_at, ended_at, duration_s, load_id, ticket_load_id, items, operator';
+export const HISTORY_COLUMNS =
+  'seq, record_id, cycle_id, device, program, cycle_no, verdict, failed, started_at, ended_at, duration_s, load_id, ticket_load_id, items, operator';
 export const MAX_PAGE = 200;
 
 export function encodeCursor(c: Cursor): string {
@@ -52,18 +53,43 @@ export function decodeCursor(s: string | null | undefined): Cursor | null {
 export function buildHistoryQuery(f: HistoryFilter, page: PageRequest): Sql & { reversed: boolean; limit: number } {
   const where: string[] = [];
   const params: (string | number)[] = [];
-  if (f.device) { where.push('device = ?'); params.push(f.device); }
-  if (f.verdict) { where.push('verdict = ?'); params.push(f.verdict); }
-  if (f.program) { where.push('program = ?'); params.push(f.program); }
-  if (f.from) { where.push('started_at >= ?'); params.push(f.from); }
-  if (f.to) { where.push('started_at < ?'); params.push(f.to); }
+  if (f.device) {
+    where.push('device = ?');
+    params.push(f.device);
+  }
+  if (f.verdict) {
+    where.push('verdict = ?');
+    params.push(f.verdict);
+  }
+  if (f.program) {
+    where.push('program = ?');
+    params.push(f.program);
+  }
+  if (f.from) {
+    where.push('started_at >= ?');
+    params.push(f.from);
+  }
+  if (f.to) {
+    where.push('started_at < ?');
+    params.push(f.to);
+  }
   const reversed = !page.before && Boolean(page.after);
-  if (page.before) { where.push('(started_at, seq) < (?, ?)'); params.push(page.before.startedAt, page.before.seq); }
-  else if (page.after) { where.push('(started_at, seq) > (?, ?)'); params.push(page.after.startedAt, page.after.seq); }
+  if (page.before) {
+    where.push('(started_at, seq) < (?, ?)');
+    params.push(page.before.startedAt, page.before.seq);
+  } else if (page.after) {
+    where.push('(started_at, seq) > (?, ?)');
+    params.push(page.after.startedAt, page.after.seq);
+  }
   const order = reversed ? 'started_at ASC, seq ASC' : 'started_at DESC, seq DESC';
   const limit = Math.max(1, Math.min(MAX_PAGE, Math.floor(page.limit)));
   params.push(limit + 1); // one more than shown: says whether there is a next page
-  return { sql: `SELECT ${HISTORY_COLUMNS} FROM cycle_index${where.length ? ` WHERE ${where.join(' AND ')}` : ''} ORDER BY ${order} LIMIT ?`, params, reversed, limit };
+  return {
+    sql: `SELECT ${HISTORY_COLUMNS} FROM cycle_index${where.length ? ` WHERE ${where.join(' AND ')}` : ''} ORDER BY ${order} LIMIT ?`,
+    params,
+    reversed,
+    limit,
+  };
 }
 
 /** What a scanned (or typed) code matches in `cycle_items`, the way the load workflow stores items:
@@ -73,22 +99,42 @@ export function itemMatch(decoded: Pick<DecodedBarcode, 'kind' | 'fields' | 'raw
   const f = decoded.fields;
   const ors: string[] = ['raw = ?'];
   const params: (string | number)[] = [decoded.raw];
-  if (f.gtin && f.serial) { ors.push('(gtin = ? AND serial = ?)'); params.push(f.gtin, f.serial); }
-  else if (f.gtin) { ors.push('gtin = ?'); params.push(f.gtin); }
+  if (f.gtin && f.serial) {
+    ors.push('(gtin = ? AND serial = ?)');
+    params.push(f.gtin, f.serial);
+  } else if (f.gtin) {
+    ors.push('gtin = ?');
+    params.push(f.gtin);
+  }
   if (decoded.kind === 'hibc' && f.lic) {
     const code = `+${f.lic}${f.product ?? ''}`;
-    if (f.serial) { ors.push('(code = ? AND serial = ?)'); params.push(code, f.serial); }
-    else { ors.push('code = ?'); params.push(code); }
+    if (f.serial) {
+      ors.push('(code = ? AND serial = ?)');
+      params.push(code, f.serial);
+    } else {
+      ors.push('code = ?');
+      params.push(code);
+    }
   }
   const code = f.giai ?? f.code;
-  if (code && decoded.kind !== 'hibc') { ors.push('code = ?'); params.push(code); }
+  if (code && decoded.kind !== 'hibc') {
+    ors.push('code = ?');
+    params.push(code);
+  }
   return { sql: ors.join(' OR '), params };
 }
 
 /** Offset of `timeZone` from UTC at the instant `ms`, in ms (east positive). */
 export function zoneOffsetMs(ms: number, timeZone: string): number {
   const parts = new Intl.DateTimeFormat('en-US', {
-    timeZone, hourCycle: 'h23', year: 'numeric', month: 'numeric', day: 'numeric', hour: 'numeric', minute: 'numeric', second: 'numeric',
+    timeZone,
+    hourCycle: 'h23',
+    year: 'numeric',
+    month: 'numeric',
+    day: 'numeric',
+    hour: 'numeric',
+    minute: 'numeric',
+    second: 'numeric',
   }).formatToParts(new Date(ms));
   const get = (t: string) => Number(parts.find((p) => p.type === t)?.value);
   return Date.UTC(get('year'), get('month') - 1, get('day'), get('hour'), get('minute'), get('second')) - Math.floor(ms / 1000) * 1000;
@@ -128,9 +174,13 @@ export function parseHistoryParams(q: URLSearchParams, timeZone: string, pageSiz
     const v = q.get(key)?.trim();
     if (!v) continue;
     const ms = localMidnightUtc(v, timeZone);
-    if (ms === null) { problems.push(`${key}: expected a date YYYY-MM-DD, found "${v}"`); continue; }
+    if (ms === null) {
+      problems.push(`${key}: expected a date YYYY-MM-DD, found "${v}"`);
+      continue;
+    }
     // "to" is the last day shown: the exclusive bound is the next local midnight
-    const bound = key === 'to' ? localMidnightUtc(new Date(Date.UTC(+v.slice(0, 4), +v.slice(5, 7) - 1, +v.slice(8, 10) + 1)).toISOString().slice(0, 10), timeZone) : ms;
+    const bound =
+      key === 'to' ? localMidnightUtc(new Date(Date.UTC(+v.slice(0, 4), +v.slice(5, 7) - 1, +v.slice(8, 10) + 1)).toISOString().slice(0, 10), timeZone) : ms;
     filter[key] = new Date(bound as number).toISOString();
   }
   const page: PageRequest = { limit: pageSize };

@@ -4,7 +4,7 @@
 // (assets, the live feed), so a verified header is remembered for a few minutes (by its sha256, never
 // in clear) instead of running scrypt each time; failed attempts are rate-limited.
 import { createHash, timingSafeEqual } from 'node:crypto';
-import { parseScryptHash, verifySecret, type ScryptHash } from './secret-hash.js';
+import { parseScryptHash, type ScryptHash, verifySecret } from './secret-hash.js';
 
 export interface HttpAuthOptions {
   /** The bearer token in clear (from STERILINK_HTTP_TOKEN or http.auth.tokenFile). */
@@ -17,9 +17,7 @@ export interface HttpAuthOptions {
   now?: () => number;
 }
 
-export type AuthResult =
-  | { ok: true; user: string | null }
-  | { ok: false; reason: 'missing' | 'invalid' | 'throttled'; challenge: string };
+export type AuthResult = { ok: true; user: string | null } | { ok: false; reason: 'missing' | 'invalid' | 'throttled'; challenge: string };
 
 const REMEMBER_MS = 10 * 60_000;
 const REMEMBER_MAX = 64;

@@ -2,8 +2,9 @@
 // configured, so a gateway without it carries none of this in memory. startWebServer() builds the
 // board model and live hub, the record queries, the route table (issue 12 adds /metrics, /healthz and
 // /readyz to `routes`), and starts listening. Read-only.
-import type { GatewayConfig } from '../../config/schema.js';
+
 import { isLoopbackHost, parseListen } from '../../config/http-config.js';
+import type { GatewayConfig } from '../../config/schema.js';
 import { GatewayError } from '../../vocabulary/errors.js';
 import { systemTimeZone } from '../../vocabulary/local-day.js';
 import type { Logger } from '../logger.js';
@@ -16,11 +17,11 @@ import { addPageRoutes } from './page-routes.js';
 import { RecordQueries } from './record-queries.js';
 import { RouteTable } from './route-table.js';
 import { loadAssets } from './static-assets.js';
-import { WebServer, type WebHandler } from './web-server.js';
+import { type WebHandler, WebServer } from './web-server.js';
 
 export { teeOutput } from './output-tee.js';
+export type { RouteOptions, RouteTable } from './route-table.js';
 export type { WebHandler, WebRequest } from './web-server.js';
-export type { RouteTable, RouteOptions } from './route-table.js';
 
 export interface WebContext {
   config: GatewayConfig;
@@ -44,7 +45,9 @@ function openCycleSeed(store: Store, deviceId: string): OpenCycleSeed | null {
   const snap = store.loadOpenCycle(deviceId) as { cycleId?: unknown; cycleNo?: unknown } | null | undefined;
   if (!snap || typeof snap.cycleId !== 'string') return null;
   const cycleNo = typeof snap.cycleNo === 'number' || typeof snap.cycleNo === 'string' ? snap.cycleNo : null;
-  const samples = store.samples.samplesOfCycle(snap.cycleId).map((s) => ({ ts: s.ts, temp_c: s.temp_c, temp2_c: s.temp2_c, pressure_kpa: s.pressure_kpa, phase: s.phase }));
+  const samples = store.samples
+    .samplesOfCycle(snap.cycleId)
+    .map((s) => ({ ts: s.ts, temp_c: s.temp_c, temp2_c: s.temp2_c, pressure_kpa: s.pressure_kpa, phase: s.phase }));
   return { cycleNo, samples };
 }
 
@@ -55,12 +58,23 @@ export async function startWebServer(ctx: WebContext): Promise<WebHandle> {
   const listen = parseListen(http.listen);
   if (!listen) throw new GatewayError('http.config', `http.listen: expected HOST:PORT, found "${http.listen}"`);
   const auth = new HttpAuth({
-    required: !isLoopbackHost(listen.host), token: ctx.httpToken, tokenHash: http.auth?.token, users: http.auth?.users, now: ctx.now,
+    required: !isLoopbackHost(listen.host),
+    token: ctx.httpToken,
+    tokenHash: http.auth?.token,
+    users: http.auth?.users,
+    now: ctx.now,
   });
   const assets = loadAssets();
-  const model = new BoardModel(config.devices.map((d) => ({ id: d.id, type: d.type, program: d.program })), ctx.programs);
+  const model = new BoardModel(
+    config.devices.map((d) => ({ id: d.id, type: d.type, program: d.program })),
+    ctx.programs,
+  );
   const hub = new LiveHub({
-    model, db: store.db, logger, site: config.site, gateway: config.gateway,
+    model,
+    db: store.db,
+    logger,
+    site: config.site,
+    gateway: config.gateway,
     openCycle: (id) => {
       try {
         return openCycleSeed(store, id);
@@ -72,8 +86,16 @@ export async function startWebServer(ctx: WebContext): Promise<WebHandle> {
   });
   const routes = new RouteTable<WebHandler>();
   addPageRoutes(routes, {
-    site: config.site, gateway: config.gateway, devices: config.devices, programs: ctx.programs, queries: new RecordQueries(store.db), hub, assets,
-    timeZone: config.release?.timeZone ?? systemTimeZone(), version: ctx.version, now: ctx.now,
+    site: config.site,
+    gateway: config.gateway,
+    devices: config.devices,
+    programs: ctx.programs,
+    queries: new RecordQueries(store.db),
+    hub,
+    assets,
+    timeZone: config.release?.timeZone ?? systemTimeZone(),
+    version: ctx.version,
+    now: ctx.now,
   });
   const server = new WebServer({ listen, auth, routes, logger, defaultLocale: config.ui.locale });
   try {
@@ -83,9 +105,15 @@ export async function startWebServer(ctx: WebContext): Promise<WebHandle> {
     throw new GatewayError('http.listen', `the web page cannot listen on ${http.listen}: ${(e as Error).message}`, { listen: http.listen }, { cause: e });
   }
   logger.info({ url: server.url, protection: auth.describe(), locale: config.ui.locale }, `web page at ${server.url} (${auth.describe()})`);
-  if (auth.required) logger.warn({ url: server.url }, 'web: the page is reachable from the network over plain HTTP; put a TLS proxy in front or keep it on a protected network (docs/operations.md)');
+  if (auth.required)
+    logger.warn(
+      { url: server.url },
+      'web: the page is reachable from the network over plain HTTP; put a TLS proxy in front or keep it on a protected network (docs/operations.md)',
+    );
   return {
-    url: server.url, hub, routes,
+    url: server.url,
+    hub,
+    routes,
     stop: async () => {
       hub.stop();
       await server.stop();

@@ -29,8 +29,21 @@ export interface LiveHubContext {
   heartbeatMs?: number;
 }
 
-interface VerdictRow { seq: number; record_id: string; device: string | null; cycle_no: number | string | null; program: string | null; verdict: string | null; failed: string | null; ended_at: string | null }
-interface AlarmRow { seq: number; device: string | null; json: string }
+interface VerdictRow {
+  seq: number;
+  record_id: string;
+  device: string | null;
+  cycle_no: number | string | null;
+  program: string | null;
+  verdict: string | null;
+  failed: string | null;
+  ended_at: string | null;
+}
+interface AlarmRow {
+  seq: number;
+  device: string | null;
+  json: string;
+}
 
 export class LiveHub {
   private readonly clients = new Set<SseClient>();
@@ -47,7 +60,9 @@ export class LiveHub {
     this.stmt = {
       head: db.prepare('SELECT coalesce(max(seq), 0) FROM records').pluck(),
       verdicts: db.prepare('SELECT seq, record_id, device, cycle_no, program, verdict, failed, ended_at FROM cycle_index WHERE seq > ? ORDER BY seq LIMIT 500'),
-      lastVerdict: db.prepare('SELECT seq, record_id, device, cycle_no, program, verdict, failed, ended_at FROM cycle_index WHERE device = ? ORDER BY seq DESC LIMIT 1'),
+      lastVerdict: db.prepare(
+        'SELECT seq, record_id, device, cycle_no, program, verdict, failed, ended_at FROM cycle_index WHERE device = ? ORDER BY seq DESC LIMIT 1',
+      ),
       alarms: db.prepare("SELECT seq, device, json FROM records WHERE seq > ? AND type = 'alarm' ORDER BY seq LIMIT 500"),
     };
     this.lastSeq = this.stmt.head.get() as number;
@@ -116,7 +131,11 @@ export class LiveHub {
       heartbeatMs: this.ctx.heartbeatMs ?? 15_000,
       onClose: (c, reason) => {
         this.clients.delete(c);
-        if (reason === 'slow') this.ctx.logger.warn({ clients: this.clients.size }, 'web: a live-feed client could not keep up and was disconnected (it reconnects with a fresh snapshot)');
+        if (reason === 'slow')
+          this.ctx.logger.warn(
+            { clients: this.clients.size },
+            'web: a live-feed client could not keep up and was disconnected (it reconnects with a fresh snapshot)',
+          );
       },
     });
     if (client.send('snapshot', this.snapshot())) this.clients.add(client);
@@ -139,7 +158,11 @@ export class LiveHub {
     for (const a of this.stmt.alarms.all(this.lastSeq) as AlarmRow[]) {
       if (!a.device) continue;
       const body = (JSON.parse(a.json) as { body?: { code?: unknown; text?: unknown; at?: unknown } }).body ?? {};
-      const tile = this.ctx.model.alarm(a.device, { code: String(body.code ?? '?'), text: String(body.text ?? ''), at: typeof body.at === 'string' ? body.at : '' });
+      const tile = this.ctx.model.alarm(a.device, {
+        code: String(body.code ?? '?'),
+        text: String(body.text ?? ''),
+        at: typeof body.at === 'string' ? body.at : '',
+      });
       if (tile) this.broadcastTile(tile);
     }
     this.lastSeq = Math.max(this.lastSeq, this.stmt.head.get() as number);
@@ -157,7 +180,8 @@ export class LiveHub {
 
   private broadcastTile(tile: Tile): void {
     const p = this.pending.get(tile.id);
-    if (p) p.tile = tile; // goes out with the next flush, after the samples it follows
+    if (p)
+      p.tile = tile; // goes out with the next flush, after the samples it follows
     else this.broadcast('tile', tile);
   }
 
@@ -169,5 +193,13 @@ export class LiveHub {
 }
 
 function verdictOf(v: VerdictRow) {
-  return { recordId: v.record_id, seq: v.seq, cycleNo: v.cycle_no, program: v.program, verdict: v.verdict ?? 'unknown', failed: v.failed ? v.failed.split(',') : [], endedAt: v.ended_at };
+  return {
+    recordId: v.record_id,
+    seq: v.seq,
+    cycleNo: v.cycle_no,
+    program: v.program,
+    verdict: v.verdict ?? 'unknown',
+    failed: v.failed ? v.failed.split(',') : [],
+    endedAt: v.ended_at,
+  };
 }

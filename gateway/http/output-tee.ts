@@ -1,8 +1,9 @@
 // The device sessions write to one DeviceOutput (device-session.ts): with the page on, app.ts gives
 // them this tee, which passes every call to the MQTT publisher first and then to the live hub. The hub
 // never delays or breaks the publisher: its failures are caught and logged once per kind of call.
-import type { DeviceOutput } from '../device/device-session.js';
+
 import { errorMessage } from '../../vocabulary/errors.js';
+import type { DeviceOutput } from '../device/device-session.js';
 import type { Logger } from '../logger.js';
 
 export function teeOutput(primary: DeviceOutput, secondary: DeviceOutput, logger: Logger): DeviceOutput {

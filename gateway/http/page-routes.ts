@@ -4,7 +4,7 @@ import type { ServerResponse } from 'node:http';
 import type { DeviceConfig } from '../../config/schema.js';
 import { localDate } from '../../vocabulary/local-day.js';
 import { dateTime, esc } from '../report/format.js';
-import { t, type Locale } from '../report/i18n.js';
+import { type Locale, t } from '../report/i18n.js';
 import { REPORT_CSS_HASH } from '../report/report-css.js';
 import { renderCycleRecord, renderCycleReport } from '../report/report-html.js';
 import type { Program } from '../verify/index.js';
@@ -37,7 +37,16 @@ export interface PageContext {
 const QUEUE_DAYS = 7;
 const QUEUE_REFRESH_S = 30;
 
-function page(c: PageContext, req: WebRequest, res: ServerResponse, status: number, title: string, active: 'board' | 'history' | 'queue' | null, body: string, extra: { scripts?: string[]; styles?: string[]; data?: Record<string, unknown>; refreshS?: number; bodyClass?: string } = {}): void {
+function page(
+  c: PageContext,
+  req: WebRequest,
+  res: ServerResponse,
+  status: number,
+  title: string,
+  active: 'board' | 'history' | 'queue' | null,
+  body: string,
+  extra: { scripts?: string[]; styles?: string[]; data?: Record<string, unknown>; refreshS?: number; bodyClass?: string } = {},
+): void {
   sendHtml(res, status, renderFrame({ locale: req.locale, title, active, site: c.site, gateway: c.gateway, url: req.url, body, ...extra }));
 }
 
@@ -48,10 +57,18 @@ function recordInput(c: PageContext, locale: Locale, ref: string) {
   const cycleId = typeof record.body.cycleId === 'string' ? record.body.cycleId : null;
   const program = typeof record.body.program === 'string' && Object.hasOwn(c.programs, record.body.program) ? c.programs[record.body.program] : undefined;
   return {
-    record, cycleId,
+    record,
+    cycleId,
     input: {
-      record, releases: c.queries.releasesOfCycle(cycleId), biRecords: c.queries.biOfCycle(cycleId), integrity: c.queries.integrity(record),
-      program, locale, timeZone: c.timeZone, generatedAt: new Date(c.now()).toISOString(), version: c.version,
+      record,
+      releases: c.queries.releasesOfCycle(cycleId),
+      biRecords: c.queries.biOfCycle(cycleId),
+      integrity: c.queries.integrity(record),
+      program,
+      locale,
+      timeZone: c.timeZone,
+      generatedAt: new Date(c.now()).toISOString(),
+      version: c.version,
     },
   };
 }
@@ -59,7 +76,10 @@ function recordInput(c: PageContext, locale: Locale, ref: string) {
 export function addPageRoutes(routes: RouteTable<WebHandler>, c: PageContext): void {
   routes.add('GET', '/', (req, res) => {
     page(c, req, res, 200, t(req.locale, 'board.title'), 'board', renderBoardBody(req.locale), {
-      scripts: ['/assets/board.js'], styles: ['/assets/vendor/uPlot.min.css'], data: boardData(req.locale), bodyClass: 'wall',
+      scripts: ['/assets/board.js'],
+      styles: ['/assets/vendor/uPlot.min.css'],
+      data: boardData(req.locale),
+      bodyClass: 'wall',
     });
   });
 
@@ -73,7 +93,16 @@ export function addPageRoutes(routes: RouteTable<WebHandler>, c: PageContext): v
     } else {
       result = c.queries.history(query.filter, query.page);
     }
-    const body = renderHistory({ locale: req.locale, timeZone: c.timeZone, url: req.url, devices: c.devices, programs: Object.keys(c.programs).sort(), query, page: result, search });
+    const body = renderHistory({
+      locale: req.locale,
+      timeZone: c.timeZone,
+      url: req.url,
+      devices: c.devices,
+      programs: Object.keys(c.programs).sort(),
+      query,
+      page: result,
+      search,
+    });
     page(c, req, res, query.problems.length ? 400 : 200, t(req.locale, 'history.title'), 'history', body);
   });
 
@@ -83,9 +112,14 @@ export function addPageRoutes(routes: RouteTable<WebHandler>, c: PageContext): v
     const midnight = localMidnightUtc(today, c.timeZone) ?? now - 86_400_000;
     const days = Math.min(90, Math.max(1, Number(req.url.searchParams.get('days')) || QUEUE_DAYS));
     const body = renderQueue({
-      locale: req.locale, timeZone: c.timeZone, now, today, days,
+      locale: req.locale,
+      timeZone: c.timeZone,
+      now,
+      today,
+      days,
       sterilizers: c.devices.filter((d) => d.type === 'steam-sterilizer').map((d) => d.id),
-      held: c.queries.heldLoads(), blocked: c.queries.blockedLoads(new Date(now - days * 86_400_000).toISOString()),
+      held: c.queries.heldLoads(),
+      blocked: c.queries.blockedLoads(new Date(now - days * 86_400_000).toISOString()),
       dailyTests: c.queries.dailyTests(new Date(midnight).toISOString()),
     });
     page(c, req, res, 200, t(req.locale, 'queue.title'), 'queue', body, { refreshS: QUEUE_REFRESH_S });
@@ -98,8 +132,20 @@ export function addPageRoutes(routes: RouteTable<WebHandler>, c: PageContext): v
       page(c, req, res, 404, t(req.locale, 'record.title'), 'history', `<p class="problem">${esc(t(req.locale, 'record.notFound', { id }))}</p>`);
       return;
     }
-    const body = renderCycleRecord(found.input, { printout: c.queries.printoutOf(found.cycleId), reportHref: `/cycles/${encodeURIComponent(found.record.id)}/report` });
-    page(c, req, res, 200, `${t(req.locale, 'record.title')} ${found.record.device ?? ''} ${String(found.record.body.cycleNo ?? found.record.seq)}`, 'history', body, { styles: ['/assets/record.css'] });
+    const body = renderCycleRecord(found.input, {
+      printout: c.queries.printoutOf(found.cycleId),
+      reportHref: `/cycles/${encodeURIComponent(found.record.id)}/report`,
+    });
+    page(
+      c,
+      req,
+      res,
+      200,
+      `${t(req.locale, 'record.title')} ${found.record.device ?? ''} ${String(found.record.body.cycleNo ?? found.record.seq)}`,
+      'history',
+      body,
+      { styles: ['/assets/record.css'] },
+    );
   });
 
   routes.add('GET', '/cycles/:id/report', (req, res) => {
@@ -111,7 +157,10 @@ export function addPageRoutes(routes: RouteTable<WebHandler>, c: PageContext): v
     const headers: Record<string, string> = { 'Content-Security-Policy': inlineStyleCsp(REPORT_CSS_HASH) };
     if (req.url.searchParams.get('download') === '1') {
       const day = dateTime(found.record.body.startedAt as string | undefined, c.timeZone, false).slice(0, 10);
-      headers['Content-Disposition'] = `attachment; filename="sterilink-${found.record.device ?? 'cycle'}-${day}-${found.record.seq}.html"`.replace(/[^\x20-\x7e]/g, '_');
+      headers['Content-Disposition'] = `attachment; filename="sterilink-${found.record.device ?? 'cycle'}-${day}-${found.record.seq}.html"`.replace(
+        /[^\x20-\x7e]/g,
+        '_',
+      );
     }
     sendHtml(res, 200, renderCycleReport(found.input), headers);
   });

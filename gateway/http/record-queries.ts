@@ -2,14 +2,15 @@
 // read-only in the CLI): the history page, the item and load search, one cycle record with its release
 // and BI records, the release queue, today's daily tests, and each record's integrity. Lists come from
 // the lookup tables of migration 4; a record shown in full is read from `records` and checked.
-import { decodeBarcode } from '../../drivers/scanner/barcode/index.js';
+
 import type { Statement } from 'better-sqlite3';
+import { decodeBarcode } from '../../drivers/scanner/barcode/index.js';
+import type { IntegrityStatus } from '../report/report-html.js';
 import type { Db } from '../store/database.js';
 import { KeyRegistry } from '../store/key-registry.js';
 import { GENESIS_HASH, type SignedRecord } from '../store/record.js';
 import { computeRecordHash, verifyRecordSignature } from '../store/record-crypto.js';
-import type { IntegrityStatus } from '../report/report-html.js';
-import { buildHistoryQuery, HISTORY_COLUMNS, itemMatch, type Cursor, type HistoryFilter, type PageRequest } from './history-query.js';
+import { buildHistoryQuery, type Cursor, HISTORY_COLUMNS, type HistoryFilter, itemMatch, type PageRequest } from './history-query.js';
 
 export interface CycleRow {
   seq: number;
@@ -32,9 +33,21 @@ export interface CycleRow {
 }
 
 interface CycleDbRow {
-  seq: number; record_id: string; cycle_id: string | null; device: string | null; program: string | null; cycle_no: number | string | null;
-  verdict: string | null; failed: string | null; started_at: string; ended_at: string | null; duration_s: number | null; load_id: string | null;
-  ticket_load_id: string | null; items: number; operator: string | null;
+  seq: number;
+  record_id: string;
+  cycle_id: string | null;
+  device: string | null;
+  program: string | null;
+  cycle_no: number | string | null;
+  verdict: string | null;
+  failed: string | null;
+  started_at: string;
+  ended_at: string | null;
+  duration_s: number | null;
+  load_id: string | null;
+  ticket_load_id: string | null;
+  items: number;
+  operator: string | null;
 }
 
 export interface HistoryPage {
@@ -64,8 +77,20 @@ export interface ReleaseRow {
 }
 
 interface ReleaseDbRow {
-  seq: number; load_id: string; cycle_id: string | null; cycle_no: number | string | null; device: string | null; kind: string | null; status: string;
-  reason_code: string | null; reason: string | null; operator: string | null; at: string; cycle_seq: number | null; cycle_record_id: string | null; started_at: string | null;
+  seq: number;
+  load_id: string;
+  cycle_id: string | null;
+  cycle_no: number | string | null;
+  device: string | null;
+  kind: string | null;
+  status: string;
+  reason_code: string | null;
+  reason: string | null;
+  operator: string | null;
+  at: string;
+  cycle_seq: number | null;
+  cycle_record_id: string | null;
+  started_at: string | null;
 }
 
 const HELD = ['pending', 'awaiting-bd', 'awaiting-ci', 'awaiting-bi'];
@@ -88,11 +113,15 @@ export class RecordQueries {
       seqOfCycleId: db.prepare('SELECT seq FROM cycle_index WHERE cycle_id = ? ORDER BY seq DESC LIMIT 1').pluck(),
       hashAt: db.prepare('SELECT hash FROM records WHERE seq = ?').pluck(),
       prevHashAt: db.prepare('SELECT prev_hash FROM records WHERE seq = ?').pluck(),
-      releasesOfCycle: db.prepare("SELECT r.json FROM release_index i JOIN records r ON r.seq = i.seq WHERE i.cycle_id = ? ORDER BY i.seq").pluck(),
-      biOfCycle: db.prepare("SELECT r.json FROM bi_index i JOIN records r ON r.seq = i.seq WHERE i.cycle_id = ? ORDER BY i.seq").pluck(),
+      releasesOfCycle: db.prepare('SELECT r.json FROM release_index i JOIN records r ON r.seq = i.seq WHERE i.cycle_id = ? ORDER BY i.seq').pluck(),
+      biOfCycle: db.prepare('SELECT r.json FROM bi_index i JOIN records r ON r.seq = i.seq WHERE i.cycle_id = ? ORDER BY i.seq').pluck(),
       releaseOf: db.prepare('SELECT status FROM release_index WHERE cycle_id = ? ORDER BY seq DESC LIMIT 1').pluck(),
-      byLoad: db.prepare(`SELECT ${HISTORY_COLUMNS} FROM cycle_index WHERE load_id = @id OR ticket_load_id = @id OR cycle_id = @id OR record_id = @id ORDER BY started_at DESC, seq DESC LIMIT ${SEARCH_LIMIT}`),
-      releaseByLoad: db.prepare(`SELECT ${HISTORY_COLUMNS} FROM cycle_index WHERE cycle_id IN (SELECT cycle_id FROM release_index WHERE load_id = ?) ORDER BY started_at DESC, seq DESC LIMIT ${SEARCH_LIMIT}`),
+      byLoad: db.prepare(
+        `SELECT ${HISTORY_COLUMNS} FROM cycle_index WHERE load_id = @id OR ticket_load_id = @id OR cycle_id = @id OR record_id = @id ORDER BY started_at DESC, seq DESC LIMIT ${SEARCH_LIMIT}`,
+      ),
+      releaseByLoad: db.prepare(
+        `SELECT ${HISTORY_COLUMNS} FROM cycle_index WHERE cycle_id IN (SELECT cycle_id FROM release_index WHERE load_id = ?) ORDER BY started_at DESC, seq DESC LIMIT ${SEARCH_LIMIT}`,
+      ),
       held: db.prepare(`${releaseSelect} WHERE r.status IN (${HELD.map(() => '?').join(', ')}) ORDER BY r.at`),
       blocked: db.prepare(`${releaseSelect} WHERE r.status IN (${BLOCKED.map(() => '?').join(', ')}) AND r.at >= ? ORDER BY r.at DESC LIMIT 500`),
       dailyTests: db.prepare(`${releaseSelect} WHERE r.kind IN ('bowie-dick', 'leak-test') AND coalesce(c.started_at, r.at) >= ? ORDER BY r.seq`),
@@ -102,9 +131,21 @@ export class RecordQueries {
 
   private rowOf(r: CycleDbRow): CycleRow {
     return {
-      seq: r.seq, recordId: r.record_id, cycleId: r.cycle_id, device: r.device, program: r.program, cycleNo: r.cycle_no, verdict: r.verdict,
-      failed: r.failed ? r.failed.split(',') : [], startedAt: r.started_at, endedAt: r.ended_at, durationS: r.duration_s, loadId: r.load_id,
-      ticketLoadId: r.ticket_load_id, items: r.items, operator: r.operator,
+      seq: r.seq,
+      recordId: r.record_id,
+      cycleId: r.cycle_id,
+      device: r.device,
+      program: r.program,
+      cycleNo: r.cycle_no,
+      verdict: r.verdict,
+      failed: r.failed ? r.failed.split(',') : [],
+      startedAt: r.started_at,
+      endedAt: r.ended_at,
+      durationS: r.duration_s,
+      loadId: r.load_id,
+      ticketLoadId: r.ticket_load_id,
+      items: r.items,
+      operator: r.operator,
       release: r.cycle_id ? ((this.stmt.releaseOf.get(r.cycle_id) as string | undefined) ?? null) : null,
     };
   }
@@ -135,8 +176,10 @@ export class RecordQueries {
   /** Cycles whose load held the scanned or typed item, newest first. */
   cyclesWithItem(scan: string): CycleRow[] {
     const m = itemMatch(decodeBarcode(scan));
-    const rows = this.db.prepare(`SELECT ${HISTORY_COLUMNS} FROM cycle_index WHERE seq IN (SELECT seq FROM cycle_items WHERE ${m.sql})
-      ORDER BY started_at DESC, seq DESC LIMIT ${SEARCH_LIMIT}`).all(...m.params) as CycleDbRow[];
+    const rows = this.db
+      .prepare(`SELECT ${HISTORY_COLUMNS} FROM cycle_index WHERE seq IN (SELECT seq FROM cycle_items WHERE ${m.sql})
+      ORDER BY started_at DESC, seq DESC LIMIT ${SEARCH_LIMIT}`)
+      .all(...m.params) as CycleDbRow[];
     return rows.map((r) => this.rowOf(r));
   }
 
@@ -219,7 +262,19 @@ export class RecordQueries {
 
 function releaseRowOf(r: ReleaseDbRow): ReleaseRow {
   return {
-    seq: r.seq, loadId: r.load_id, cycleId: r.cycle_id, cycleNo: r.cycle_no, device: r.device, kind: r.kind, status: r.status, reasonCode: r.reason_code,
-    reason: r.reason, operator: r.operator, at: r.at, cycleSeq: r.cycle_seq, cycleRecordId: r.cycle_record_id, startedAt: r.started_at,
+    seq: r.seq,
+    loadId: r.load_id,
+    cycleId: r.cycle_id,
+    cycleNo: r.cycle_no,
+    device: r.device,
+    kind: r.kind,
+    status: r.status,
+    reasonCode: r.reason_code,
+    reason: r.reason,
+    operator: r.operator,
+    at: r.at,
+    cycleSeq: r.cycle_seq,
+    cycleRecordId: r.cycle_record_id,
+    startedAt: r.started_at,
   };
 }

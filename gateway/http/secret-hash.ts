@@ -1,6 +1,6 @@
 // Password and token hashes for the web page's auth: `scrypt$N$r$p$salt$hash` (base64 salt and hash),
 // so the config holds no secret. scrypt (RFC 7914) is in node:crypto; the comparison is constant-time.
-import { randomBytes, scrypt, timingSafeEqual, type ScryptOptions } from 'node:crypto';
+import { randomBytes, type ScryptOptions, scrypt, timingSafeEqual } from 'node:crypto';
 
 export interface ScryptHash {
   N: number;

@@ -18,7 +18,10 @@ export class SseClient {
   /** Events written, for tests and logs. */
   sent = 0;
 
-  constructor(private readonly res: ServerResponse, private readonly o: SseClientOptions) {
+  constructor(
+    private readonly res: ServerResponse,
+    private readonly o: SseClientOptions,
+  ) {
     res.statusCode = 200;
     res.setHeader('Content-Type', 'text/event-stream; charset=utf-8');
     res.setHeader('Cache-Control', 'no-store');

@@ -134,8 +134,14 @@ export class WebServer {
     if (!match.route.options.public) {
       const auth = await this.o.auth.check(req.headers.authorization);
       if (!auth.ok) {
-        if (auth.reason === 'invalid' || auth.reason === 'throttled') this.o.logger.warn({ reason: auth.reason, remote: req.socket.remoteAddress, path: url.pathname }, 'web: authentication failed');
-        sendText(res, auth.reason === 'throttled' ? 429 : 401, auth.reason === 'throttled' ? 'too many failed attempts; wait a few seconds' : 'authentication required', { 'WWW-Authenticate': auth.challenge });
+        if (auth.reason === 'invalid' || auth.reason === 'throttled')
+          this.o.logger.warn({ reason: auth.reason, remote: req.socket.remoteAddress, path: url.pathname }, 'web: authentication failed');
+        sendText(
+          res,
+          auth.reason === 'throttled' ? 429 : 401,
+          auth.reason === 'throttled' ? 'too many failed attempts; wait a few seconds' : 'authentication required',
+          { 'WWW-Authenticate': auth.challenge },
+        );
         return;
       }
       user = auth.user;

@@ -7,7 +7,21 @@
 // (standards §4.1, §4.2). Call inside commit().
 import type { BiResultEvent, BiStartEvent } from '../../vocabulary/device-event.js';
 import type { SignedRecord } from '../store/record.js';
-import { awaitingThisControl, controlFailedOn, controlWell, failedByThisControl, judgeControl, judgeReading, matchPlacement, matchReading, type BiLink, type BiReading, type ControlRead, type Judgement, type MatchHow } from './bi-linker.js';
+import {
+  awaitingThisControl,
+  type BiLink,
+  type BiReading,
+  type ControlRead,
+  controlFailedOn,
+  controlWell,
+  failedByThisControl,
+  type Judgement,
+  judgeControl,
+  judgeReading,
+  type MatchHow,
+  matchPlacement,
+  matchReading,
+} from './bi-linker.js';
 import type { ReleaseRunner } from './release-runner.js';
 import type { WorkflowContext } from './workflow-context.js';
 
@@ -15,12 +29,22 @@ const DAY_MARGIN_MS = 36 * 3600_000;
 const iso = (ms: number) => new Date(ms).toISOString();
 
 export class BiIntake {
-  constructor(private readonly ctx: WorkflowContext, private readonly releases: ReleaseRunner) {}
+  constructor(
+    private readonly ctx: WorkflowContext,
+    private readonly releases: ReleaseRunner,
+  ) {}
 
   handle(reader: string, ev: BiResultEvent): SignedRecord {
     const r: BiReading = {
-      reader, well: ev.well, lot: ev.lot, vial: ev.vial ?? null, result: ev.result, readAt: ev.readAt,
-      incubationMin: ev.incubationMin, control: ev.control === true, caution: ev.caution ?? null,
+      reader,
+      well: ev.well,
+      lot: ev.lot,
+      vial: ev.vial ?? null,
+      result: ev.result,
+      readAt: ev.readAt,
+      incubationMin: ev.incubationMin,
+      control: ev.control === true,
+      caution: ev.caution ?? null,
     };
     const unread = this.ctx.bis.unread();
     const cw = controlWell(r, unread);
@@ -40,7 +64,13 @@ export class BiIntake {
       }
     } else if (r.result === 'positive') {
       const validity = j.valid ? '' : ` (does not count: ${j.reason}; repeat the BI)`;
-      this.ctx.alarm(undefined, 'bi-positive-unlinked', `positive BI (lot ${lot}, reader ${reader} well ${r.well}) matches no load${m.how === 'ambiguous' ? ` unambiguously (${m.candidates} candidates)` : ''}${validity}: find its load and recall by hand`, { reader, well: r.well, lot, biRecordId: rec.id, candidates: m.candidates, valid: j.valid }, r.readAt);
+      this.ctx.alarm(
+        undefined,
+        'bi-positive-unlinked',
+        `positive BI (lot ${lot}, reader ${reader} well ${r.well}) matches no load${m.how === 'ambiguous' ? ` unambiguously (${m.candidates} candidates)` : ''}${validity}: find its load and recall by hand`,
+        { reader, well: r.well, lot, biRecordId: rec.id, candidates: m.candidates, valid: j.valid },
+        r.readAt,
+      );
     }
     return rec;
   }
@@ -62,7 +92,23 @@ export class BiIntake {
     const unread = this.ctx.bis.unread();
     if (ev.control === true) {
       if (!unread.some((l) => l.role === 'control' && l.well === ev.well && (l.reader === null || l.reader === reader))) {
-        this.ctx.bis.insert({ linkId: this.ctx.newId(), role: 'control', loadId: null, cycleId: null, device: null, lot: ev.lot, serial: ev.vial ?? null, expiry: null, gtin: null, reader, well: ev.well, placedAt: ev.startedAt }, now);
+        this.ctx.bis.insert(
+          {
+            linkId: this.ctx.newId(),
+            role: 'control',
+            loadId: null,
+            cycleId: null,
+            device: null,
+            lot: ev.lot,
+            serial: ev.vial ?? null,
+            expiry: null,
+            gtin: null,
+            reader,
+            well: ev.well,
+            placedAt: ev.startedAt,
+          },
+          now,
+        );
       }
       return 'control';
     }
@@ -76,13 +122,26 @@ export class BiIntake {
   private write(r: BiReading, link: BiLink | null, how: MatchHow | 'control', j: Judgement, supersedes: string | null): SignedRecord {
     const body = {
       role: how === 'control' ? 'control' : 'processed',
-      reader: r.reader, well: r.well, lot: link?.lot ?? r.lot, readerLot: r.lot, vial: r.vial ?? link?.serial ?? null,
-      result: r.result, valid: j.valid, reasonCode: j.reasonCode, reason: j.reason,
-      loadId: link?.loadId ?? null, cycleId: link?.cycleId ?? null, device: link?.device ?? null,
+      reader: r.reader,
+      well: r.well,
+      lot: link?.lot ?? r.lot,
+      readerLot: r.lot,
+      vial: r.vial ?? link?.serial ?? null,
+      result: r.result,
+      valid: j.valid,
+      reasonCode: j.reasonCode,
+      reason: j.reason,
+      loadId: link?.loadId ?? null,
+      cycleId: link?.cycleId ?? null,
+      device: link?.device ?? null,
       linkedBy: how === 'control' ? null : how,
-      expiry: link?.expiry ?? null, gtin: link?.gtin ?? null,
+      expiry: link?.expiry ?? null,
+      gtin: link?.gtin ?? null,
       control: j.control ? { recordId: j.control.recordId, reader: j.control.reader, well: j.control.well, readAt: iso(j.control.readAt) } : null,
-      incubationMin: r.incubationMin, caution: r.caution, readAt: iso(r.readAt), supersedes,
+      incubationMin: r.incubationMin,
+      caution: r.caution,
+      readAt: iso(r.readAt),
+      supersedes,
     };
     return this.ctx.record('bi', r.reader, body);
   }
@@ -98,7 +157,17 @@ export class BiIntake {
     // Readings of this lot and day that waited for a positive control count now: a new bi record each.
     for (const l of awaitingThisControl(this.ctx.bis.awaitingControl(lot), c, this.ctx.timeZone)) {
       if (l.result !== 'negative' && l.result !== 'positive') continue;
-      const earlier: BiReading = { reader: l.reader ?? r.reader, well: l.well ?? '?', lot: l.lot, vial: l.serial, result: l.result, readAt: l.readAt as number, incubationMin: 0, control: false, caution: null };
+      const earlier: BiReading = {
+        reader: l.reader ?? r.reader,
+        well: l.well ?? '?',
+        lot: l.lot,
+        vial: l.serial,
+        result: l.result,
+        readAt: l.readAt as number,
+        incubationMin: 0,
+        control: false,
+        caution: null,
+      };
       const jj = judgeReading(earlier, l, [c], this.ctx.timeZone);
       const again = this.write(earlier, l, 'lot', { ...jj, reason: `${jj.reason}; re-judged: the control was read after this result` }, l.recordId);
       this.ctx.bis.setResult(l.linkId, { result: l.result, valid: jj.valid, reasonCode: jj.reasonCode, readAt: l.readAt as number, recordId: again.id });
@@ -107,7 +176,13 @@ export class BiIntake {
     // A control that did not grow: the readings of this lot and day that waited for it cannot count.
     for (const l of failedByThisControl(this.ctx.bis.awaitingControl(lot), c, this.ctx.timeZone)) {
       if (!l.loadId || !l.recordId || l.result === null) continue;
-      this.invalid(l, l.result, `the positive control of lot ${lot} (reader ${r.reader} well ${r.well}) read ${r.result}, so this reading is not valid`, l.recordId, true);
+      this.invalid(
+        l,
+        l.result,
+        `the positive control of lot ${lot} (reader ${r.reader} well ${r.well}) read ${r.result}, so this reading is not valid`,
+        l.recordId,
+        true,
+      );
     }
     return rec;
   }

@@ -50,12 +50,22 @@ export interface ControlRead {
 }
 
 export const BI_REASON_CODES = [
-  'valid', 'reader-invalid', 'bi-expired', 'lot-mismatch', 'no-positive-control', 'control-positive', 'control-not-positive',
+  'valid',
+  'reader-invalid',
+  'bi-expired',
+  'lot-mismatch',
+  'no-positive-control',
+  'control-positive',
+  'control-not-positive',
 ] as const;
 export type BiReasonCode = (typeof BI_REASON_CODES)[number];
 
 export type MatchHow = 'well' | 'lot' | 'serial' | 'none' | 'ambiguous';
-export interface Match { link: BiLink | null; how: MatchHow; candidates: number }
+export interface Match {
+  link: BiLink | null;
+  how: MatchHow;
+  candidates: number;
+}
 
 /** The vial was placed in the well this reading is from (a well code without a reader fits any reader). */
 const inWell = (l: BiLink, r: BiReading): boolean => l.well === r.well && (l.reader === null || l.reader === r.reader);
@@ -81,7 +91,14 @@ export function matchReading(r: BiReading, links: readonly BiLink[]): Match {
 }
 
 /** The reader's own START of a vial (its lot and serial as the reader knows them). */
-export interface BiPlacement { reader: string; well: string; lot: string; vial: string | null; control: boolean; startedAt: number }
+export interface BiPlacement {
+  reader: string;
+  well: string;
+  lot: string;
+  vial: string | null;
+  control: boolean;
+  startedAt: number;
+}
 
 /**
  * The unread, not yet placed vial of a load that a reader START (by the reader's lot field, and serial
@@ -112,24 +129,37 @@ export function judgeReading(r: BiReading, link: BiLink | null, controls: readon
   const bad = (reasonCode: BiReasonCode, reason: string): Judgement => ({ valid: false, reasonCode, reason, control: null });
   if (r.result === 'invalid') return bad('reader-invalid', `the reader reported the reading invalid${r.caution ? ` (${r.caution})` : ''}`);
   if (link?.expiry && link.expiry < day) return bad('bi-expired', `the BI vial expired on ${link.expiry}`);
-  if (link && r.lot && link.lot !== r.lot) return bad('lot-mismatch', `the reader reports lot ${r.lot} but the vial placed in well ${r.well} is lot ${link.lot}`);
+  if (link && r.lot && link.lot !== r.lot)
+    return bad('lot-mismatch', `the reader reports lot ${r.lot} but the vial placed in well ${r.well} is lot ${link.lot}`);
   const lot = link?.lot ?? r.lot;
   const control = controls.find((c) => c.lot === lot && c.result === 'positive' && localDate(c.readAt, timeZone) === day) ?? null;
   if (!control) return bad('no-positive-control', `no positive control of lot ${lot} read positive on ${day}: result not valid (yet)`);
-  return { valid: true, reasonCode: 'valid', reason: `positive control of lot ${lot} read positive on ${day} (reader ${control.reader} well ${control.well})`, control };
+  return {
+    valid: true,
+    reasonCode: 'valid',
+    reason: `positive control of lot ${lot} read positive on ${day} (reader ${control.reader} well ${control.well})`,
+    control,
+  };
 }
 
 export function judgeControl(r: BiReading): Judgement {
   return r.result === 'positive'
     ? { valid: true, reasonCode: 'control-positive', reason: `positive control of lot ${r.lot} grew: results of this lot read today count`, control: null }
-    : { valid: false, reasonCode: 'control-not-positive', reason: `positive control of lot ${r.lot} did not read positive (${r.result}): results of this lot today are not valid`, control: null };
+    : {
+        valid: false,
+        reasonCode: 'control-not-positive',
+        reason: `positive control of lot ${r.lot} did not read positive (${r.result}): results of this lot today are not valid`,
+        control: null,
+      };
 }
 
 /** Readings held invalid only for want of a control that this new positive control now validates. */
 export function awaitingThisControl(links: readonly BiLink[], c: ControlRead, timeZone: string): BiLink[] {
   if (c.result !== 'positive') return [];
   const day = localDate(c.readAt, timeZone);
-  return links.filter((l) => l.role === 'load' && l.reasonCode === 'no-positive-control' && l.lot === c.lot && l.readAt !== null && localDate(l.readAt, timeZone) === day);
+  return links.filter(
+    (l) => l.role === 'load' && l.reasonCode === 'no-positive-control' && l.lot === c.lot && l.readAt !== null && localDate(l.readAt, timeZone) === day,
+  );
 }
 
 /** Readings of that lot and day still waiting for a positive control, when this control did not read positive:
@@ -137,7 +167,9 @@ export function awaitingThisControl(links: readonly BiLink[], c: ControlRead, ti
 export function failedByThisControl(links: readonly BiLink[], c: ControlRead, timeZone: string): BiLink[] {
   if (c.result === 'positive') return [];
   const day = localDate(c.readAt, timeZone);
-  return links.filter((l) => l.role === 'load' && l.reasonCode === 'no-positive-control' && l.lot === c.lot && l.readAt !== null && localDate(l.readAt, timeZone) === day);
+  return links.filter(
+    (l) => l.role === 'load' && l.reasonCode === 'no-positive-control' && l.lot === c.lot && l.readAt !== null && localDate(l.readAt, timeZone) === day,
+  );
 }
 
 /** A control of this lot read on that local day did not read positive. */

@@ -3,21 +3,58 @@ import type { Db } from '../store/database.js';
 import type { BiLink, BiReasonCode, ControlRead } from './bi-linker.js';
 
 interface Raw {
-  link_id: string; role: string; load_id: string | null; cycle_id: string | null; device: string | null; lot: string;
-  serial: string | null; expiry: string | null; gtin: string | null; reader: string | null; well: string | null;
-  placed_at: number | null; result: string | null; valid: number | null; reason_code: string | null; read_at: number | null; record_id: string | null;
+  link_id: string;
+  role: string;
+  load_id: string | null;
+  cycle_id: string | null;
+  device: string | null;
+  lot: string;
+  serial: string | null;
+  expiry: string | null;
+  gtin: string | null;
+  reader: string | null;
+  well: string | null;
+  placed_at: number | null;
+  result: string | null;
+  valid: number | null;
+  reason_code: string | null;
+  read_at: number | null;
+  record_id: string | null;
 }
 
 const toLink = (r: Raw): BiLink => ({
-  linkId: r.link_id, role: r.role as BiLink['role'], loadId: r.load_id, cycleId: r.cycle_id, device: r.device, lot: r.lot,
-  serial: r.serial, expiry: r.expiry, gtin: r.gtin, reader: r.reader, well: r.well, placedAt: r.placed_at,
-  result: r.result as BiLink['result'], valid: r.valid === null ? null : r.valid === 1, reasonCode: r.reason_code as BiReasonCode | null,
-  readAt: r.read_at, recordId: r.record_id,
+  linkId: r.link_id,
+  role: r.role as BiLink['role'],
+  loadId: r.load_id,
+  cycleId: r.cycle_id,
+  device: r.device,
+  lot: r.lot,
+  serial: r.serial,
+  expiry: r.expiry,
+  gtin: r.gtin,
+  reader: r.reader,
+  well: r.well,
+  placedAt: r.placed_at,
+  result: r.result as BiLink['result'],
+  valid: r.valid === null ? null : r.valid === 1,
+  reasonCode: r.reason_code as BiReasonCode | null,
+  readAt: r.read_at,
+  recordId: r.record_id,
 });
 
 /** A load's valid BI result as the device history sees it. */
-export interface DeviceBi { result: 'negative' | 'positive'; recordId: string; loadId: string; startedAt: number }
-interface RawDeviceBi { result: string; record_id: string; load_id: string; started_at: number }
+export interface DeviceBi {
+  result: 'negative' | 'positive';
+  recordId: string;
+  loadId: string;
+  startedAt: number;
+}
+interface RawDeviceBi {
+  result: string;
+  record_id: string;
+  load_id: string;
+  started_at: number;
+}
 const toDeviceBi = (r: RawDeviceBi | undefined): DeviceBi | null =>
   r ? { result: r.result as DeviceBi['result'], recordId: r.record_id, loadId: r.load_id, startedAt: r.started_at } : null;
 
@@ -91,7 +128,8 @@ export class BiTable {
 
   /** Control readings of `lot` since `sinceMs` (callers pass the start of the day, less a margin). */
   controls(lot: string, sinceMs: number): ControlRead[] {
-    return (this.s.controls.all(lot, sinceMs) as Array<{ record_id: string; lot: string; reader: string; well: string; result: string; read_at: number }>)
-      .map((r) => ({ recordId: r.record_id, lot: r.lot, reader: r.reader, well: r.well, result: r.result as ControlRead['result'], readAt: r.read_at }));
+    return (this.s.controls.all(lot, sinceMs) as Array<{ record_id: string; lot: string; reader: string; well: string; result: string; read_at: number }>).map(
+      (r) => ({ recordId: r.record_id, lot: r.lot, reader: r.reader, well: r.well, result: r.result as ControlRead['result'], readAt: r.read_at }),
+    );
   }
 }

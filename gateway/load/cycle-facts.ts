@@ -5,7 +5,10 @@ import type { SignedRecord } from '../store/record.js';
 import type { CycleFacts } from './release-machine.js';
 import type { CycleKind } from './release-status.js';
 
-interface CriterionLike { id?: unknown; pass?: unknown }
+interface CriterionLike {
+  id?: unknown;
+  pass?: unknown;
+}
 
 const str = (x: unknown): string | null => (typeof x === 'string' && x !== '' ? x : null);
 const num = (x: unknown): number | null => (typeof x === 'number' && Number.isFinite(x) ? x : null);

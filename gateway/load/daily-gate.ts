@@ -16,10 +16,7 @@ export interface DailyTest {
   result: 'pass' | 'fail' | 'pending';
 }
 
-export type GateResult =
-  | { state: 'open' }
-  | { state: 'waiting'; code: ReasonCode; reason: string }
-  | { state: 'blocked'; code: ReasonCode; reason: string };
+export type GateResult = { state: 'open' } | { state: 'waiting'; code: ReasonCode; reason: string } | { state: 'blocked'; code: ReasonCode; reason: string };
 
 const NAME = { 'bowie-dick': 'Bowie–Dick test', 'leak-test': 'air-leak test' } as const;
 
@@ -43,9 +40,24 @@ export function dailyGate(policy: ReleasePolicy, device: string, loadStartedAt: 
     const t = latest(today, kind);
     const missing: ReasonCode = kind === 'bowie-dick' ? 'bowie-dick-missing' : 'leak-test-missing';
     const failed: ReasonCode = kind === 'bowie-dick' ? 'bowie-dick-failed' : 'leak-test-failed';
-    if (!t) return { state: 'blocked', code: missing, reason: `sterilizer not released: no ${NAME[kind]} on ${device} since local midnight (${day}, ${policy.timeZone}) before this cycle` };
-    if (t.result === 'fail') return { state: 'blocked', code: failed, reason: `sterilizer not released: the last ${NAME[kind]} of ${day} on ${device} failed (cycle ${t.cycleId ?? '?'})` };
-    if (t.result === 'pending') waiting = { state: 'waiting', code: 'bowie-dick-pending', reason: `waiting for the indicator sheet of today's ${NAME[kind]} on ${device} (cycle ${t.cycleId ?? '?'})` };
+    if (!t)
+      return {
+        state: 'blocked',
+        code: missing,
+        reason: `sterilizer not released: no ${NAME[kind]} on ${device} since local midnight (${day}, ${policy.timeZone}) before this cycle`,
+      };
+    if (t.result === 'fail')
+      return {
+        state: 'blocked',
+        code: failed,
+        reason: `sterilizer not released: the last ${NAME[kind]} of ${day} on ${device} failed (cycle ${t.cycleId ?? '?'})`,
+      };
+    if (t.result === 'pending')
+      waiting = {
+        state: 'waiting',
+        code: 'bowie-dick-pending',
+        reason: `waiting for the indicator sheet of today's ${NAME[kind]} on ${device} (cycle ${t.cycleId ?? '?'})`,
+      };
   }
   return waiting ?? { state: 'open' };
 }

@@ -1,13 +1,10 @@
 // What a decoded goods scan is at a station: an item (implant or not) or a BI vial, with its expiry
 // checked against the local day of the scan. Pure.
-import { isExpired, type DecodedBarcode } from '../../drivers/scanner/barcode/index.js';
+import { type DecodedBarcode, isExpired } from '../../drivers/scanner/barcode/index.js';
 import type { BiVial, LoadItem } from './load-contents.js';
 import type { StationPolicy } from './station-policy.js';
 
-export type Classified =
-  | { role: 'item'; item: LoadItem }
-  | { role: 'bi-vial'; vial: BiVial }
-  | { role: 'rejected'; reason: string };
+export type Classified = { role: 'item'; item: LoadItem } | { role: 'bi-vial'; vial: BiVial } | { role: 'rejected'; reason: string };
 
 const GOODS_KINDS = new Set(['gs1', 'hibc', 'internal']);
 
@@ -41,16 +38,34 @@ export function classifyGoods(d: DecodedBarcode, p: StationPolicy, today: string
   const biMatch = matches(p.biPattern, text);
   if ((f.gtin && p.biGtins.includes(f.gtin)) || biMatch) {
     const lot = f.lot ?? biMatch?.groups?.lot ?? (biMatch ? text : undefined);
-    if (!lot) return { role: 'rejected', reason: 'BI vial without a lot number (GS1 AI 10): its result could not be validated against a positive control; scan the label that carries the lot' };
+    if (!lot)
+      return {
+        role: 'rejected',
+        reason: 'BI vial without a lot number (GS1 AI 10): its result could not be validated against a positive control; scan the label that carries the lot',
+      };
     const serial = f.serial ?? biMatch?.groups?.serial;
-    const vial: BiVial = { lot, raw: d.raw, expired, ...(f.gtin ? { gtin: f.gtin } : {}), ...(serial ? { serial } : {}), ...(f.expiry ? { expiry: f.expiry } : {}) };
+    const vial: BiVial = {
+      lot,
+      raw: d.raw,
+      expired,
+      ...(f.gtin ? { gtin: f.gtin } : {}),
+      ...(serial ? { serial } : {}),
+      ...(f.expiry ? { expiry: f.expiry } : {}),
+    };
     return { role: 'bi-vial', vial };
   }
   const code = f.giai ?? f.code;
   const item: LoadItem = {
-    raw: d.raw, kind: d.kind, implant: isImplant(d, p), expired, at,
-    ...(f.gtin ? { gtin: f.gtin } : {}), ...(f.lot ? { lot: f.lot } : {}), ...(f.serial ? { serial: f.serial } : {}),
-    ...(f.expiry ? { expiry: f.expiry } : {}), ...(code ? { code } : {}),
+    raw: d.raw,
+    kind: d.kind,
+    implant: isImplant(d, p),
+    expired,
+    at,
+    ...(f.gtin ? { gtin: f.gtin } : {}),
+    ...(f.lot ? { lot: f.lot } : {}),
+    ...(f.serial ? { serial: f.serial } : {}),
+    ...(f.expiry ? { expiry: f.expiry } : {}),
+    ...(code ? { code } : {}),
   };
   if (d.kind === 'hibc' && f.lic) item.code = `+${f.lic}${f.product ?? ''}`;
   return { role: 'item', item };

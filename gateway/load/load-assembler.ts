@@ -5,12 +5,12 @@
 // next early release or correction (CMD:REASON:<CODE>), or are handed on to the release machine. The cycle
 // start takes the load (LoadWorkflow.takeLoad), not a scan.
 import type { DecodedBarcode } from '../../drivers/scanner/barcode/index.js';
-import { pendingReason, reasonCodeOf, type GivenReason } from './given-reason.js';
+import { localDate } from '../../vocabulary/local-day.js';
+import { type GivenReason, pendingReason, reasonCodeOf } from './given-reason.js';
 import { classifyGoods, unitKey } from './item-classifier.js';
 import type { BiVial, LoadItem } from './load-contents.js';
-import { localDate } from '../../vocabulary/local-day.js';
-import type { Placing, StationSession } from './station-session.js';
 import type { StationPolicy } from './station-policy.js';
+import type { Placing, StationSession } from './station-session.js';
 import type { WellCode } from './well-code.js';
 
 /** Commands the release machine acts on (the workflow finds the load they are for). */
@@ -51,7 +51,14 @@ export type StationAction =
   | { kind: 'control-next' }
   | { kind: 'refused'; reason: string };
 
-export interface ExpiredWarning { itemKind: 'bi' | 'implant' | 'item'; raw: string; expiry: string | null; gtin: string | null; lot: string | null; serial: string | null }
+export interface ExpiredWarning {
+  itemKind: 'bi' | 'implant' | 'item';
+  raw: string;
+  expiry: string | null;
+  gtin: string | null;
+  lot: string | null;
+  serial: string | null;
+}
 
 export interface ScanOutcome {
   session: StationSession;
@@ -80,7 +87,10 @@ export function expireSession(s: StationSession, now: number, p: StationPolicy):
 
 function openLoad(s: StationSession, ts: number, ctx: AssemblerContext): { session: StationSession; opened: boolean } {
   if (s.load) return { session: s, opened: false };
-  return { session: { ...s, load: { loadId: ctx.newId(), operator: s.operator, openedAt: ts, ended: false, items: [], bi: null, implantMark: null } }, opened: true };
+  return {
+    session: { ...s, load: { loadId: ctx.newId(), operator: s.operator, openedAt: ts, ended: false, items: [], bi: null, implantMark: null } },
+    opened: true,
+  };
 }
 
 const knownReasons = (p: StationPolicy) => Object.keys(p.reasons).join(', ') || 'none configured';
@@ -89,7 +99,10 @@ const knownReasons = (p: StationPolicy) => Object.keys(p.reasons).join(', ') || 
 function onReason(s: StationSession, code: string, ts: number, p: StationPolicy): { session: StationSession; action: StationAction } {
   const operator = s.operator as string;
   if (!Object.hasOwn(p.reasons, code)) {
-    return { session: s, action: { kind: 'refused', reason: `reason code ${JSON.stringify(code)} is not in release.reasons (known: ${knownReasons(p)}); nothing was kept` } };
+    return {
+      session: s,
+      action: { kind: 'refused', reason: `reason code ${JSON.stringify(code)} is not in release.reasons (known: ${knownReasons(p)}); nothing was kept` },
+    };
   }
   const reason: GivenReason = { code, text: p.reasons[code] as string, operator, at: new Date(ts).toISOString(), scanRecordId: null };
   return { session: { ...s, reason }, action: { kind: 'reason-given', reason } };
@@ -97,7 +110,8 @@ function onReason(s: StationSession, code: string, ts: number, p: StationPolicy)
 
 /** CMD:IMPLANT: the open load (opened now if there is none) holds implants, whatever its codes say. */
 function onImplant(s: StationSession, ts: number, ctx: AssemblerContext): { session: StationSession; action: StationAction } {
-  if (s.load?.implantMark) return { session: s, action: { kind: 'refused', reason: `the load is already marked as containing implants (by ${s.load.implantMark.operator})` } };
+  if (s.load?.implantMark)
+    return { session: s, action: { kind: 'refused', reason: `the load is already marked as containing implants (by ${s.load.implantMark.operator})` } };
   const o = openLoad(s, ts, ctx);
   const load = o.session.load as NonNullable<StationSession['load']>;
   const implantMark = { operator: s.operator as string, at: ts, scanRecordId: null };
@@ -156,12 +170,21 @@ function onItem(s: StationSession, item: LoadItem, ts: number, ctx: AssemblerCon
   if (key && s.load?.items.some((x) => unitKey(x) === key)) return { session: s, action: { kind: 'refused', reason: 'this unit is already in the load' } };
   const o = openLoad(s, ts, ctx);
   const load = o.session.load as NonNullable<StationSession['load']>;
-  return { session: { ...o.session, load: { ...load, items: [...load.items, item] } }, action: { kind: 'item-added', loadId: load.loadId, item, opened: o.opened } };
+  return {
+    session: { ...o.session, load: { ...load, items: [...load.items, item] } },
+    action: { kind: 'item-added', loadId: load.loadId, item, opened: o.opened },
+  };
 }
 
 function warningOf(action: StationAction): ExpiredWarning | null {
-  const w = (itemKind: ExpiredWarning['itemKind'], x: { raw: string; expiry?: string; gtin?: string; lot?: string; serial?: string }): ExpiredWarning =>
-    ({ itemKind, raw: x.raw, expiry: x.expiry ?? null, gtin: x.gtin ?? null, lot: x.lot ?? null, serial: x.serial ?? null });
+  const w = (itemKind: ExpiredWarning['itemKind'], x: { raw: string; expiry?: string; gtin?: string; lot?: string; serial?: string }): ExpiredWarning => ({
+    itemKind,
+    raw: x.raw,
+    expiry: x.expiry ?? null,
+    gtin: x.gtin ?? null,
+    lot: x.lot ?? null,
+    serial: x.serial ?? null,
+  });
   if (action.kind === 'item-added' && action.item.expired) return w(action.item.implant ? 'implant' : 'item', action.item);
   if (action.kind === 'bi-loaded' && action.vial.expired) return w('bi', action.vial);
   if (action.kind === 'vial-placing' && action.placing.vial.expired) return w('bi', action.placing.vial);
@@ -187,7 +210,10 @@ export function applyScan(before: StationSession, input: ScanInput, ctx: Assembl
     if (!d.valid || !op) return refused(`not a valid badge: ${d.errors.join('; ')}`);
     // A reason belongs to the operator who scanned it: another badge drops it.
     const reason = s.reason && s.reason.operator === op ? s.reason : null;
-    return done({ session: { ...s, operator: op, operatorSince: input.ts, controlNext: false, reason }, action: { kind: 'signed-in', operator: op, previous: s.operator } });
+    return done({
+      session: { ...s, operator: op, operatorSince: input.ts, controlNext: false, reason },
+      action: { kind: 'signed-in', operator: op, previous: s.operator },
+    });
   }
   if (d.kind === 'command') {
     const command = d.fields.command;

@@ -62,7 +62,13 @@ export interface LoadContents {
 
 export function biOf(v: BiVial | null): LoadContents['bi'] {
   if (!v) return null;
-  return { lot: v.lot, expired: v.expired, ...(v.gtin ? { gtin: v.gtin } : {}), ...(v.serial ? { serial: v.serial } : {}), ...(v.expiry ? { expiry: v.expiry } : {}) };
+  return {
+    lot: v.lot,
+    expired: v.expired,
+    ...(v.gtin ? { gtin: v.gtin } : {}),
+    ...(v.serial ? { serial: v.serial } : {}),
+    ...(v.expiry ? { expiry: v.expiry } : {}),
+  };
 }
 
 export function indicatorsOf(v: BiVial | null): LoadIndicator[] {

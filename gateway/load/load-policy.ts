@@ -1,9 +1,10 @@
 // The load workflow's settings, and how they are made from the config's `release` section and the
 // device list (config/schema.ts owns the zod schema; this is its output shape).
-import { DEFAULT_RELEASE_POLICY, releasePolicyProblems, type DeviceGates, type ReleasePolicy } from './release-policy.js';
+
 import type { ScanReading } from '../../drivers/scanner/parse.js';
-import { DEFAULT_STATION_POLICY, type StationPolicy } from './station-policy.js';
 import { systemTimeZone } from '../../vocabulary/local-day.js';
+import { DEFAULT_RELEASE_POLICY, type DeviceGates, type ReleasePolicy, releasePolicyProblems } from './release-policy.js';
+import { DEFAULT_STATION_POLICY, type StationPolicy } from './station-policy.js';
 
 export interface LoadPolicy {
   release: ReleasePolicy;
@@ -66,12 +67,18 @@ function ruleProblems(c: ReleaseConfigInput, devices: readonly DeviceInput[]): s
   const out: string[] = [];
   const i = c.implants ?? {};
   const recognisable = (i.gtinPrefixes?.length ?? 0) + (i.hibcPrefixes?.length ?? 0) + (i.items?.length ?? 0) > 0 || i.pattern !== undefined;
-  const scannedSterilizers = devices.filter((d) => d.type === 'scanner' && d.station !== undefined && devices.some((x) => x.id === d.station && x.type === 'steam-sterilizer'));
+  const scannedSterilizers = devices.filter(
+    (d) => d.type === 'scanner' && d.station !== undefined && devices.some((x) => x.id === d.station && x.type === 'steam-sterilizer'),
+  );
   if ((c.biForImplants ?? true) && !recognisable && (c.biForImplants === true || scannedSterilizers.length > 0)) {
-    out.push(`release.implants: expected a way to recognise implants (gtinPrefixes, hibcPrefixes, items or pattern) because release.biForImplants is ${c.biForImplants === true ? 'true' : 'true by default'}, found none: implant loads would be released on the cycle verdict alone (CMD:IMPLANT only marks what an operator remembers); add the site's implant codes, or set release.biForImplants: false if no implants are sterilized here`);
+    out.push(
+      `release.implants: expected a way to recognise implants (gtinPrefixes, hibcPrefixes, items or pattern) because release.biForImplants is ${c.biForImplants === true ? 'true' : 'true by default'}, found none: implant loads would be released on the cycle verdict alone (CMD:IMPLANT only marks what an operator remembers); add the site's implant codes, or set release.biForImplants: false if no implants are sterilized here`,
+    );
   }
   if ((c.authorisedOperators?.length ?? 0) > 0 && Object.keys(c.reasons ?? {}).length === 0) {
-    out.push('release.reasons: expected at least one reason code (CODE: text) because release.authorisedOperators is set, found none: an early release or a correction needs a reason the operator scans (CMD:REASON:<CODE>)');
+    out.push(
+      'release.reasons: expected at least one reason code (CODE: text) because release.authorisedOperators is set, found none: an early release or a correction needs a reason the operator scans (CMD:REASON:<CODE>)',
+    );
   }
   return out;
 }
@@ -113,7 +120,8 @@ export function loadPolicyFrom(cfg: ReleaseConfigInput | undefined, devices: rea
     biGtins: c.biProducts?.gtins ?? [],
     biPattern: regex(c.biProducts?.pattern, 'release.biProducts.pattern', problems),
     wellPrefix: c.wellPrefix ?? DEFAULT_STATION_POLICY.wellPrefix,
-    defaultReader: c.defaultReader ?? (devices.filter((d) => d.type === 'bi-reader').length === 1 ? (devices.find((d) => d.type === 'bi-reader') as DeviceInput).id : null),
+    defaultReader:
+      c.defaultReader ?? (devices.filter((d) => d.type === 'bi-reader').length === 1 ? (devices.find((d) => d.type === 'bi-reader') as DeviceInput).id : null),
     sessionIdleMs: (c.sessionIdleMin ?? 30) * 60_000,
     placementWindowMs: (c.placementWindowMin ?? 10) * 60_000,
     reasons,

@@ -16,14 +16,14 @@ import { BiIntake } from './bi-intake.js';
 import { verifiedCycleOf } from './cycle-facts.js';
 import { expireSession } from './load-assembler.js';
 import { biOf, indicatorsOf, type LoadContents } from './load-contents.js';
-import { ReleaseRunner } from './release-runner.js';
 import type { ReleaseState } from './release-machine.js';
+import { ReleaseRunner } from './release-runner.js';
+import { type ScanResult, StationIntake } from './station-intake.js';
 import type { StationSession } from './station-session.js';
-import { StationIntake, type ScanResult } from './station-intake.js';
-import { WorkflowContext, type LoadWorkflowDeps } from './workflow-context.js';
+import { type LoadWorkflowDeps, WorkflowContext } from './workflow-context.js';
 
-export type { LoadWorkflowDeps } from './workflow-context.js';
 export type { ScanResult } from './station-intake.js';
+export type { LoadWorkflowDeps } from './workflow-context.js';
 
 const iso = (ms: number) => new Date(ms).toISOString();
 
@@ -61,8 +61,14 @@ export class LoadWorkflow {
     const mark = load?.implantMark ?? null;
     if (!load || (load.items.length === 0 && !load.bi && !mark)) return null;
     const contents: LoadContents = {
-      loadId: load.loadId, operator: load.operator, station, openedAt: iso(load.openedAt), closedAt: iso(at),
-      items: load.items, bi: biOf(load.bi), indicators: indicatorsOf(load.bi),
+      loadId: load.loadId,
+      operator: load.operator,
+      station,
+      openedAt: iso(load.openedAt),
+      closedAt: iso(at),
+      items: load.items,
+      bi: biOf(load.bi),
+      indicators: indicatorsOf(load.bi),
       implant: load.items.some((i) => i.implant) || mark !== null,
       implantMarked: mark ? { operator: mark.operator, at: iso(mark.at), scanRecordId: mark.scanRecordId } : null,
       expired: load.items.filter((i) => i.expired).length + (load.bi?.expired ? 1 : 0),
@@ -71,10 +77,42 @@ export class LoadWorkflow {
     ctx.stations.saveSession({ ...session, load: null }, at);
     if (load.bi) {
       const v = load.bi;
-      ctx.bis.insert({ linkId: ctx.newId(), role: 'load', loadId: load.loadId, cycleId, device: station, lot: v.lot, serial: v.serial ?? null, expiry: v.expiry ?? null, gtin: v.gtin ?? null, reader: null, well: null, placedAt: null }, at);
+      ctx.bis.insert(
+        {
+          linkId: ctx.newId(),
+          role: 'load',
+          loadId: load.loadId,
+          cycleId,
+          device: station,
+          lot: v.lot,
+          serial: v.serial ?? null,
+          expiry: v.expiry ?? null,
+          gtin: v.gtin ?? null,
+          reader: null,
+          well: null,
+          placedAt: null,
+        },
+        at,
+      );
     }
-    this.releases.open({ loadId: load.loadId, device: station, cycleId, kind: 'load', closedAt: at, implant: contents.implant, biVial: load.bi !== null }, load.operator, at, { load: contents });
-    ctx.log.info({ station, cycleId, loadId: load.loadId, items: contents.items.length, bi: contents.bi?.lot ?? null, implant: contents.implant, implantMarkedBy: mark?.operator ?? null }, 'load closed at cycle start');
+    this.releases.open(
+      { loadId: load.loadId, device: station, cycleId, kind: 'load', closedAt: at, implant: contents.implant, biVial: load.bi !== null },
+      load.operator,
+      at,
+      { load: contents },
+    );
+    ctx.log.info(
+      {
+        station,
+        cycleId,
+        loadId: load.loadId,
+        items: contents.items.length,
+        bi: contents.bi?.lot ?? null,
+        implant: contents.implant,
+        implantMarkedBy: mark?.operator ?? null,
+      },
+      'load closed at cycle start',
+    );
     return contents;
   }
 
@@ -98,7 +136,12 @@ export class LoadWorkflow {
         if (s.load && last <= vc.facts.startedAt && this.take(vc.device, vc.cycleId, now)) st = this.ctx.releases.byCycle(vc.cycleId);
       }
       if (!st) {
-        st = this.releases.open({ loadId: this.ctx.newId(), device: vc.device, cycleId: vc.cycleId, kind: vc.kind, closedAt: vc.facts.startedAt, implant: false, biVial: false }, null, now, { silent: true });
+        st = this.releases.open(
+          { loadId: this.ctx.newId(), device: vc.device, cycleId: vc.cycleId, kind: vc.kind, closedAt: vc.facts.startedAt, implant: false, biVial: false },
+          null,
+          now,
+          { silent: true },
+        );
       }
       return this.releases.apply(st, { type: 'cycle-verified', at: now, kind: vc.kind, cycle: vc.facts }).state;
     });

@@ -29,8 +29,12 @@ export interface RecallRecordBody {
   device: string;
   /** A positive BI (biRecordId), or an indicator read as failed after release (biRecordId null; indicator, operator, scanRecordId). */
   trigger: {
-    biRecordId: string | null; loadId: string; cycleId: string | null;
-    indicator?: 'ci' | 'class5'; operator?: string; scanRecordId?: string | null;
+    biRecordId: string | null;
+    loadId: string;
+    cycleId: string | null;
+    indicator?: 'ci' | 'class5';
+    operator?: string;
+    scanRecordId?: string | null;
   };
   /** The load whose negative BI bounds the recall; null when there is none on record. */
   since: { loadId: string; cycleId: string | null; startedAt: string; biRecordId: string } | null;
@@ -70,8 +74,17 @@ export function planRecall(opts: {
   const body: RecallRecordBody = {
     device,
     trigger: { biRecordId: trigger.biRecordId, loadId: trigger.loadId, cycleId: trigger.cycleId },
-    since: since ? { loadId: since.loadId, cycleId: since.cycleId, startedAt: iso(since.startedAt), biRecordId: (since.biNegative as { recordId: string }).recordId } : null,
-    loads: scope.map((l) => ({ loadId: l.loadId, cycleId: l.cycleId, cycleNo: l.cycleNo, startedAt: iso(l.startedAt), status: l.status, items: l.items.length })),
+    since: since
+      ? { loadId: since.loadId, cycleId: since.cycleId, startedAt: iso(since.startedAt), biRecordId: (since.biNegative as { recordId: string }).recordId }
+      : null,
+    loads: scope.map((l) => ({
+      loadId: l.loadId,
+      cycleId: l.cycleId,
+      cycleNo: l.cycleNo,
+      startedAt: iso(l.startedAt),
+      status: l.status,
+      items: l.items.length,
+    })),
     items,
     reason: since
       ? `positive BI on ${device}: every load since the last negative BI (cycle ${since.cycleId ?? '?'} at ${iso(since.startedAt)})`

@@ -34,17 +34,16 @@ const loadName = (st: ReleaseState) => `load ${st.facts.loadId} (${st.facts.devi
 export function invalidBiAlarm(st: ReleaseState, bi: InvalidBi): MachineAlarm | null {
   if (st.facts.kind !== 'load') return null;
   if (!bi.final && bi.result !== 'positive') return null;
-  const repeat = bi.final
-    ? 'repeat the BI'
-    : 'read the positive control of this lot today; if it does not grow, repeat the BI';
+  const repeat = bi.final ? 'repeat the BI' : 'read the positive control of this lot today; if it does not grow, repeat the BI';
   const released = st.status === 'released_early' || (st.status === 'released' && bi.result === 'positive');
-  const then = st.status === 'released_early'
-    ? 'the load was released early on a class-5 indicator and this BI cannot confirm it: assess the released load now (recall it if its sterility cannot be shown)'
-    : released
-      ? 'the load was already released: assess it now (recall it if its sterility cannot be shown)'
-      : isHeld(st.status)
-        ? `the load stays held (${st.status}) until a valid BI result`
-        : `the load stays ${st.status}`;
+  const then =
+    st.status === 'released_early'
+      ? 'the load was released early on a class-5 indicator and this BI cannot confirm it: assess the released load now (recall it if its sterility cannot be shown)'
+      : released
+        ? 'the load was already released: assess it now (recall it if its sterility cannot be shown)'
+        : isHeld(st.status)
+          ? `the load stays held (${st.status}) until a valid BI result`
+          : `the load stays ${st.status}`;
   return {
     code: released ? 'bi-invalid-released' : 'bi-invalid',
     text: `BI of ${loadName(st)} read ${bi.result} but does not count: ${bi.reason}. ${repeat[0]?.toUpperCase()}${repeat.slice(1)}; ${then}.`,

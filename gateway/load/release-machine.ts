@@ -26,12 +26,12 @@
 //                                  refused otherwise
 //   recall                       → released/released_early → recalled; held → quarantined (recall)
 //   cancel                       → held → quarantined (cancelled)
-import { dailyGate, type DailyTest } from './daily-gate.js';
+import { type DailyTest, dailyGate } from './daily-gate.js';
 import type { GivenReason } from './given-reason.js';
 import { failedAfterReleaseAlarm, invalidBiAlarm, type MachineAlarm } from './release-alarms.js';
 import { ciRequired, isAuthorised, type ReleasePolicy } from './release-policy.js';
 import type { CycleFacts, ReleaseFacts, ReleaseState } from './release-state.js';
-import { isHeld, type CycleKind, type ReasonCode, type ReleaseEvidence, type ReleaseRecordBody, type ReleaseStatus } from './release-status.js';
+import { type CycleKind, isHeld, type ReasonCode, type ReleaseEvidence, type ReleaseRecordBody, type ReleaseStatus } from './release-status.js';
 
 export type { BiFact, CycleFacts, IndicatorFact, ReleaseFacts, ReleaseState } from './release-state.js';
 
@@ -57,10 +57,24 @@ export type ReleaseEvent =
   | { type: 'recall'; at: number; recallRecordId: string; biRecordId: string }
   | { type: 'cancel'; at: number; operator: string; reason?: string };
 
-export type RefusalCode = 'not-authorised' | 'no-class5-pass' | 'no-bi-needed' | 'no-reason' | 'wrong-state' | 'not-a-load' | 'not-a-bowie-dick-test' | 'correction-not-authorised';
-export interface Refusal { code: RefusalCode; reason: string }
+export type RefusalCode =
+  | 'not-authorised'
+  | 'no-class5-pass'
+  | 'no-bi-needed'
+  | 'no-reason'
+  | 'wrong-state'
+  | 'not-a-load'
+  | 'not-a-bowie-dick-test'
+  | 'correction-not-authorised';
+export interface Refusal {
+  code: RefusalCode;
+  reason: string;
+}
 /** The step asks the caller to write a `recall` record of this load alone (an indicator failed after release). */
-export interface RecallRequest { indicator: 'ci' | 'class5'; operator: string }
+export interface RecallRequest {
+  indicator: 'ci' | 'class5';
+  operator: string;
+}
 export interface StepResult {
   state: ReleaseState;
   record: ReleaseRecordBody | null;
@@ -71,8 +85,17 @@ export interface StepResult {
 }
 export type { MachineAlarm } from './release-alarms.js';
 
-interface Decision { status: ReleaseStatus; code: ReasonCode; reason: string }
-interface Actor { at: number; operator: string | null; correction?: boolean; reason?: GivenReason | null }
+interface Decision {
+  status: ReleaseStatus;
+  code: ReasonCode;
+  reason: string;
+}
+interface Actor {
+  at: number;
+  operator: string | null;
+  correction?: boolean;
+  reason?: GivenReason | null;
+}
 
 const iso = (ms: number) => new Date(ms).toISOString();
 
@@ -87,7 +110,8 @@ export function biRequirements(f: ReleaseFacts, ctx: ReleaseContext): string[] {
 }
 
 const BI_WHY: Record<string, string> = {
-  implant: 'the load contains an implant', 'bi-vial': 'a BI was loaded with it',
+  implant: 'the load contains an implant',
+  'bi-vial': 'a BI was loaded with it',
   'sterilizer-bi-hold': 'the sterilizer had a positive BI and no negative one since',
 };
 
@@ -99,9 +123,19 @@ function decideTest(f: ReleaseFacts, c: CycleFacts): Decision {
   }
   if (c.verdict === 'fail') return { status: 'quarantined', code: 'test-failed', reason: `Bowie–Dick cycle failed verification (${c.failed.join(', ')})` };
   const sheet = f.bdSheet?.result ?? (c.bowieDick === true ? 'pass' : c.bowieDick === false ? 'fail' : null);
-  if (sheet === 'pass') return { status: 'released', code: 'test-passed', reason: 'Bowie–Dick test passed: uniform colour change; sterilizer released for today' };
-  if (sheet === 'fail') return { status: 'quarantined', code: 'bowie-dick-failed', reason: 'Bowie–Dick sheet failed: air removal or steam penetration failed; sterilizer not released' };
-  return { status: 'awaiting-bd', code: 'bowie-dick-sheet-pending', reason: 'Bowie–Dick cycle passed its physical checks; waiting for the indicator sheet (CMD:BD-PASS / CMD:BD-FAIL)' };
+  if (sheet === 'pass')
+    return { status: 'released', code: 'test-passed', reason: 'Bowie–Dick test passed: uniform colour change; sterilizer released for today' };
+  if (sheet === 'fail')
+    return {
+      status: 'quarantined',
+      code: 'bowie-dick-failed',
+      reason: 'Bowie–Dick sheet failed: air removal or steam penetration failed; sterilizer not released',
+    };
+  return {
+    status: 'awaiting-bd',
+    code: 'bowie-dick-sheet-pending',
+    reason: 'Bowie–Dick cycle passed its physical checks; waiting for the indicator sheet (CMD:BD-PASS / CMD:BD-FAIL)',
+  };
 }
 
 /** The status the facts call for (loads and test cycles). */
@@ -109,21 +143,28 @@ export function decide(f: ReleaseFacts, ctx: ReleaseContext): Decision {
   const c = f.cycle;
   if (!c) return { status: 'pending', code: 'load-closed', reason: 'load closed; cycle running' };
   if (f.kind !== 'load') return decideTest(f, c);
-  if (c.verdict === 'fail') return { status: 'quarantined', code: 'cycle-failed', reason: `cycle verification failed: ${c.failed.join(', ') || 'verdict fail'}` };
-  if (f.bi?.result === 'positive') return { status: 'quarantined', code: 'bi-positive', reason: 'the load\'s biological indicator read positive' };
+  if (c.verdict === 'fail')
+    return { status: 'quarantined', code: 'cycle-failed', reason: `cycle verification failed: ${c.failed.join(', ') || 'verdict fail'}` };
+  if (f.bi?.result === 'positive') return { status: 'quarantined', code: 'bi-positive', reason: "the load's biological indicator read positive" };
   const gate = dailyGate(ctx.policy, f.device, c.startedAt, ctx.tests);
   if (gate.state === 'blocked') return { status: 'quarantined', code: gate.code, reason: gate.reason };
   if (gate.state === 'waiting') return { status: 'awaiting-bd', code: gate.code, reason: gate.reason };
   if (f.ci?.result === 'fail') return { status: 'quarantined', code: 'ci-failed', reason: `chemical indicator failed (read by ${f.ci.operator})` };
-  if (f.class5?.result === 'fail') return { status: 'quarantined', code: 'class5-failed', reason: `class-5 integrating indicator failed (read by ${f.class5.operator})` };
+  if (f.class5?.result === 'fail')
+    return { status: 'quarantined', code: 'class5-failed', reason: `class-5 integrating indicator failed (read by ${f.class5.operator})` };
   if (ciRequired(ctx.policy, c.program) && f.ci?.result !== 'pass' && f.class5?.result !== 'pass') {
-    return { status: 'awaiting-ci', code: 'ci-required', reason: `program ${c.program ?? '?'} requires a chemical-indicator result (CMD:CI-PASS / CMD:CI-FAIL)` };
+    return {
+      status: 'awaiting-ci',
+      code: 'ci-required',
+      reason: `program ${c.program ?? '?'} requires a chemical-indicator result (CMD:CI-PASS / CMD:CI-FAIL)`,
+    };
   }
   const needs = biRequirements(f, ctx);
   if (needs.length > 0 && f.bi?.result !== 'negative') {
     return { status: 'awaiting-bi', code: 'bi-required', reason: `held for a valid negative BI: ${needs.map((n) => BI_WHY[n] ?? n).join('; ')}` };
   }
-  if (needs.length > 0) return { status: 'released', code: 'checks-passed', reason: 'cycle verified, indicators passed and the BI read negative (with a positive control)' };
+  if (needs.length > 0)
+    return { status: 'released', code: 'checks-passed', reason: 'cycle verified, indicators passed and the BI read negative (with a positive control)' };
   return { status: 'released', code: 'checks-passed', reason: 'cycle verified and every required check passed' };
 }
 
@@ -144,11 +185,23 @@ function evidence(f: ReleaseFacts, ctx: ReleaseContext): ReleaseEvidence {
 function recordOf(prev: ReleaseState | null, next: ReleaseState, d: Decision, actor: Actor, ctx: ReleaseContext): ReleaseRecordBody {
   const f = next.facts;
   return {
-    loadId: f.loadId, cycleId: f.cycleId, cycleNo: f.cycle?.cycleNo ?? null, device: f.device, cycleKind: f.kind,
-    status: d.status, previousStatus: prev?.status ?? null, reasonCode: d.code, reason: d.reason,
-    operator: actor.operator, decidedBy: actor.operator === null ? 'gateway' : 'operator',
-    supersedes: prev?.lastRecordId ?? null, correction: actor.correction === true, givenReason: actor.reason ?? null,
-    evidence: evidence(f, ctx), scanRecordId: null, at: iso(actor.at),
+    loadId: f.loadId,
+    cycleId: f.cycleId,
+    cycleNo: f.cycle?.cycleNo ?? null,
+    device: f.device,
+    cycleKind: f.kind,
+    status: d.status,
+    previousStatus: prev?.status ?? null,
+    reasonCode: d.code,
+    reason: d.reason,
+    operator: actor.operator,
+    decidedBy: actor.operator === null ? 'gateway' : 'operator',
+    supersedes: prev?.lastRecordId ?? null,
+    correction: actor.correction === true,
+    givenReason: actor.reason ?? null,
+    evidence: evidence(f, ctx),
+    scanRecordId: null,
+    at: iso(actor.at),
   };
 }
 
@@ -181,7 +234,8 @@ function failedAfterRelease(state: ReleaseState, ev: Extract<ReleaseEvent, { typ
   const facts: ReleaseFacts = { ...f, [ev.indicator]: { result: 'fail', operator: ev.operator, at: ev.at } };
   const earlier = had ? ` (read ${had.result} by ${had.operator} before)` : '';
   const d: Decision = {
-    status: 'recalled', code: ev.indicator === 'ci' ? 'ci-failed' : 'class5-failed',
+    status: 'recalled',
+    code: ev.indicator === 'ci' ? 'ci-failed' : 'class5-failed',
     reason: `${indicatorName(ev.indicator)} indicator read as failed by ${ev.operator} after the load was ${state.status}${earlier}${because(ev.reason)}: recalled`,
   };
   const r = move(state, facts, d, { at: ev.at, operator: ev.operator, reason: ev.reason ?? null }, ctx);
@@ -189,7 +243,11 @@ function failedAfterRelease(state: ReleaseState, ev: Extract<ReleaseEvent, { typ
 }
 
 /** A new load (or an unscanned cycle) enters the machine in `pending`. */
-export function openRelease(facts: Omit<ReleaseFacts, 'cycle' | 'ci' | 'class5' | 'bdSheet' | 'bi' | 'recallRecordId'>, actor: Actor, ctx: ReleaseContext): StepResult {
+export function openRelease(
+  facts: Omit<ReleaseFacts, 'cycle' | 'ci' | 'class5' | 'bdSheet' | 'bi' | 'recallRecordId'>,
+  actor: Actor,
+  ctx: ReleaseContext,
+): StepResult {
   const full: ReleaseFacts = { ...facts, cycle: null, ci: null, class5: null, bdSheet: null, bi: null, recallRecordId: null };
   const d: Decision = { status: 'pending', code: 'load-closed', reason: actor.operator ? `load closed by ${actor.operator}; cycle running` : 'cycle running' };
   const state: ReleaseState = { facts: full, status: 'pending', reasonCode: 'load-closed', lastRecordId: null };
@@ -211,23 +269,37 @@ export function step(state: ReleaseState, ev: ReleaseEvent, ctx: ReleaseContext)
       return move(state, facts, decide(facts, ctx), { at: ev.at, operator: null }, ctx);
     }
     case 'indicator': {
-      if (f.kind !== 'load') return refuse(state, 'not-a-load', `${f.kind} cycles have no ${ev.indicator === 'ci' ? 'chemical indicator' : 'class-5 indicator'} result`);
+      if (f.kind !== 'load')
+        return refuse(state, 'not-a-load', `${f.kind} cycles have no ${ev.indicator === 'ci' ? 'chemical indicator' : 'class-5 indicator'} result`);
       const had = f[ev.indicator];
       if (had?.result === ev.result) return same(state);
       if (ev.result === 'fail' && (state.status === 'released' || state.status === 'released_early')) return failedAfterRelease(state, ev, ctx);
       const correction = had !== null;
       if (correction && !isAuthorised(ctx.policy, ev.operator)) {
-        return refuse(state, 'correction-not-authorised', `the ${indicatorName(ev.indicator)} result was already entered as ${had.result} by ${had.operator}; only an authorised operator may correct it`);
+        return refuse(
+          state,
+          'correction-not-authorised',
+          `the ${indicatorName(ev.indicator)} result was already entered as ${had.result} by ${had.operator}; only an authorised operator may correct it`,
+        );
       }
-      const correctable = isHeld(state.status) || (correction && state.status === 'quarantined' && (state.reasonCode === 'ci-failed' || state.reasonCode === 'class5-failed'));
-      if (!correctable) return refuse(state, 'wrong-state', `load is ${state.status}${state.status === 'quarantined' ? ` (${state.reasonCode})` : ''}: a ${indicatorName(ev.indicator)} ${ev.result} can no longer change it`);
+      const correctable =
+        isHeld(state.status) || (correction && state.status === 'quarantined' && (state.reasonCode === 'ci-failed' || state.reasonCode === 'class5-failed'));
+      if (!correctable)
+        return refuse(
+          state,
+          'wrong-state',
+          `load is ${state.status}${state.status === 'quarantined' ? ` (${state.reasonCode})` : ''}: a ${indicatorName(ev.indicator)} ${ev.result} can no longer change it`,
+        );
       // A correction towards release needs the operator's reason; one towards quarantine never waits for it.
-      const noReason = correction && ev.result === 'pass' ? missingReason(ev.reason, ev.operator, `correcting the ${indicatorName(ev.indicator)} result to pass`) : null;
+      const noReason =
+        correction && ev.result === 'pass' ? missingReason(ev.reason, ev.operator, `correcting the ${indicatorName(ev.indicator)} result to pass`) : null;
       if (noReason) return refuse(state, 'no-reason', noReason);
       const facts: ReleaseFacts = { ...f, [ev.indicator]: { result: ev.result, operator: ev.operator, at: ev.at } };
       const d = decide(facts, ctx);
-      const why = correction ? { ...d, reason: `correction by ${ev.operator}: ${indicatorName(ev.indicator)} ${had.result} → ${ev.result}${because(ev.reason)}; ${d.reason}` } : d;
-      return move(state, facts, why, { at: ev.at, operator: ev.operator, correction, reason: correction ? ev.reason ?? null : null }, ctx);
+      const why = correction
+        ? { ...d, reason: `correction by ${ev.operator}: ${indicatorName(ev.indicator)} ${had.result} → ${ev.result}${because(ev.reason)}; ${d.reason}` }
+        : d;
+      return move(state, facts, why, { at: ev.at, operator: ev.operator, correction, reason: correction ? (ev.reason ?? null) : null }, ctx);
     }
     case 'bd-sheet': {
       if (f.kind !== 'bowie-dick') return refuse(state, 'not-a-bowie-dick-test', 'not a Bowie–Dick cycle');
@@ -235,21 +307,26 @@ export function step(state: ReleaseState, ev: ReleaseEvent, ctx: ReleaseContext)
       if (had?.result === ev.result) return same(state);
       const correction = had !== null;
       if (correction && !isAuthorised(ctx.policy, ev.operator)) {
-        return refuse(state, 'correction-not-authorised', `the sheet was already read as ${had.result} by ${had.operator}; only an authorised operator may correct it`);
+        return refuse(
+          state,
+          'correction-not-authorised',
+          `the sheet was already read as ${had.result} by ${had.operator}; only an authorised operator may correct it`,
+        );
       }
-      if (!correction && state.status !== 'awaiting-bd' && state.status !== 'pending') return refuse(state, 'wrong-state', `Bowie–Dick cycle is ${state.status}`);
+      if (!correction && state.status !== 'awaiting-bd' && state.status !== 'pending')
+        return refuse(state, 'wrong-state', `Bowie–Dick cycle is ${state.status}`);
       const noReason = correction && ev.result === 'pass' ? missingReason(ev.reason, ev.operator, 'correcting the Bowie–Dick sheet to pass') : null;
       if (noReason) return refuse(state, 'no-reason', noReason);
       const facts: ReleaseFacts = { ...f, bdSheet: { result: ev.result, operator: ev.operator, at: ev.at } };
       const d = decide(facts, ctx);
       const why = correction ? { ...d, reason: `correction by ${ev.operator}: sheet ${had.result} → ${ev.result}${because(ev.reason)}; ${d.reason}` } : d;
-      return move(state, facts, why, { at: ev.at, operator: ev.operator, correction, reason: correction ? ev.reason ?? null : null }, ctx);
+      return move(state, facts, why, { at: ev.at, operator: ev.operator, correction, reason: correction ? (ev.reason ?? null) : null }, ctx);
     }
     case 'device-changed': {
       if (f.kind !== 'load') return same(state);
       const reopen = ev.correction && state.status === 'quarantined' && state.reasonCode === 'bowie-dick-failed';
       if (state.status !== 'awaiting-bd' && state.status !== 'awaiting-bi' && !reopen) return same(state);
-      return move(state, f, decide(f, ctx), { at: ev.at, operator: ev.operator, correction: reopen, reason: reopen ? ev.reason ?? null : null }, ctx);
+      return move(state, f, decide(f, ctx), { at: ev.at, operator: ev.operator, correction: reopen, reason: reopen ? (ev.reason ?? null) : null }, ctx);
     }
     case 'bi-result': {
       const facts: ReleaseFacts = { ...f, bi: { result: ev.result, recordId: ev.recordId, at: ev.at }, recallRecordId: ev.recallRecordId ?? f.recallRecordId };
@@ -257,7 +334,17 @@ export function step(state: ReleaseState, ev: ReleaseEvent, ctx: ReleaseContext)
       if (isHeld(state.status)) return move(state, facts, decide(facts, ctx), actor, ctx);
       if (state.status === 'released_early') {
         return ev.result === 'negative'
-          ? move(state, facts, { status: 'released', code: 'bi-confirmed', reason: 'the BI of this early-released load read negative (with a positive control): release confirmed' }, actor, ctx)
+          ? move(
+              state,
+              facts,
+              {
+                status: 'released',
+                code: 'bi-confirmed',
+                reason: 'the BI of this early-released load read negative (with a positive control): release confirmed',
+              },
+              actor,
+              ctx,
+            )
           : move(state, facts, { status: 'recalled', code: 'bi-positive', reason: 'the BI of this early-released load read positive: recall' }, actor, ctx);
       }
       if (state.status === 'released' && ev.result === 'positive') {
@@ -280,27 +367,54 @@ export function step(state: ReleaseState, ev: ReleaseEvent, ctx: ReleaseContext)
           : refuse(state, 'wrong-state', `load is ${state.status}: emergency release is for loads held for their BI`);
       }
       const class5 = ev.class5 ?? f.class5?.result ?? null;
-      if (class5 !== 'pass') return refuse(state, 'no-class5-pass', 'emergency release needs a passing class-5 integrating indicator (scan CMD:CI5-PASS first)');
+      if (class5 !== 'pass')
+        return refuse(state, 'no-class5-pass', 'emergency release needs a passing class-5 integrating indicator (scan CMD:CI5-PASS first)');
       const noReason = missingReason(ev.reason, ev.operator, 'emergency release');
       if (noReason || !ev.reason) return refuse(state, 'no-reason', noReason ?? 'emergency release needs a reason');
       const facts: ReleaseFacts = ev.class5 ? { ...f, class5: { result: ev.class5, operator: ev.operator, at: ev.at } } : f;
-      const d: Decision = { status: 'released_early', code: 'early-release', reason: `emergency release by ${ev.operator}${because(ev.reason)} on a passing class-5 indicator; BI still incubating (${needs.join(', ')})` };
+      const d: Decision = {
+        status: 'released_early',
+        code: 'early-release',
+        reason: `emergency release by ${ev.operator}${because(ev.reason)} on a passing class-5 indicator; BI still incubating (${needs.join(', ')})`,
+      };
       return move(state, facts, d, { at: ev.at, operator: ev.operator, reason: ev.reason }, ctx);
     }
     case 'recall': {
       const facts: ReleaseFacts = { ...f, recallRecordId: ev.recallRecordId };
       const actor = { at: ev.at, operator: null };
       if (state.status === 'released' || state.status === 'released_early') {
-        return move(state, facts, { status: 'recalled', code: 'recall', reason: `recalled: positive BI on this sterilizer since its last negative BI (bi record ${ev.biRecordId})` }, actor, ctx);
+        return move(
+          state,
+          facts,
+          { status: 'recalled', code: 'recall', reason: `recalled: positive BI on this sterilizer since its last negative BI (bi record ${ev.biRecordId})` },
+          actor,
+          ctx,
+        );
       }
       if (isHeld(state.status)) {
-        return move(state, facts, { status: 'quarantined', code: 'recall', reason: `quarantined by a recall: positive BI on this sterilizer since its last negative BI (bi record ${ev.biRecordId})` }, actor, ctx);
+        return move(
+          state,
+          facts,
+          {
+            status: 'quarantined',
+            code: 'recall',
+            reason: `quarantined by a recall: positive BI on this sterilizer since its last negative BI (bi record ${ev.biRecordId})`,
+          },
+          actor,
+          ctx,
+        );
       }
       return same({ ...state, facts });
     }
     case 'cancel': {
       if (!isHeld(state.status)) return refuse(state, 'wrong-state', `load is ${state.status}: only a held load can be cancelled`);
-      return move(state, f, { status: 'quarantined', code: 'cancelled', reason: `cancelled by ${ev.operator}${ev.reason ? `: ${ev.reason}` : ''}` }, { at: ev.at, operator: ev.operator }, ctx);
+      return move(
+        state,
+        f,
+        { status: 'quarantined', code: 'cancelled', reason: `cancelled by ${ev.operator}${ev.reason ? `: ${ev.reason}` : ''}` },
+        { at: ev.at, operator: ev.operator },
+        ctx,
+      );
     }
   }
 }

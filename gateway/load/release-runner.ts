@@ -6,9 +6,19 @@
 import type { SignedRecord } from '../store/record.js';
 import type { GivenReason } from './given-reason.js';
 import type { LoadContents } from './load-contents.js';
-import type { ReleaseStatus } from './release-status.js';
 import { planIndicatorRecall, planRecall, type RecallCandidate, type RecallPlan } from './recall.js';
-import { openRelease, recorded, step, type RecallRequest, type ReleaseContext, type ReleaseEvent, type ReleaseFacts, type ReleaseState, type StepResult } from './release-machine.js';
+import {
+  openRelease,
+  type RecallRequest,
+  type ReleaseContext,
+  type ReleaseEvent,
+  type ReleaseFacts,
+  type ReleaseState,
+  recorded,
+  type StepResult,
+  step,
+} from './release-machine.js';
+import type { ReleaseStatus } from './release-status.js';
 import type { WorkflowContext } from './workflow-context.js';
 
 export interface Applied {
@@ -57,17 +67,42 @@ export class ReleaseRunner {
       const body = { ...r.record, evidence, scanRecordId: opts.scanRecordId ?? null, ...(opts.load ? { load: opts.load } : {}) };
       record = this.ctx.record('release', f.device, body);
       state = recorded(state, record.id);
-      this.ctx.log.info({ loadId: f.loadId, device: f.device, cycleId: f.cycleId, status: state.status, previous: r.record.previousStatus, reason: r.record.reasonCode, operator: r.record.operator, givenReason: r.record.givenReason?.code ?? null, seq: record.seq }, 'release: load status changed');
+      this.ctx.log.info(
+        {
+          loadId: f.loadId,
+          device: f.device,
+          cycleId: f.cycleId,
+          status: state.status,
+          previous: r.record.previousStatus,
+          reason: r.record.reasonCode,
+          operator: r.record.operator,
+          givenReason: r.record.givenReason?.code ?? null,
+          seq: record.seq,
+        },
+        'release: load status changed',
+      );
     }
     // A refused scan is logged where the scan is handled (station-intake), with the station and command.
-    if (r.refused && opts.scanRecordId === undefined) this.ctx.log.warn({ loadId: f.loadId, device: f.device, refused: r.refused }, 'release: operator action refused');
+    if (r.refused && opts.scanRecordId === undefined)
+      this.ctx.log.warn({ loadId: f.loadId, device: f.device, refused: r.refused }, 'release: operator action refused');
     this.ctx.releases.put(state, this.ctx.now());
     if (r.alarm) {
-      this.ctx.alarm(f.device, r.alarm.code, r.alarm.text, {
-        loadId: f.loadId, loadCycleId: f.cycleId, loadCycleNo: f.cycle?.cycleNo ?? null, loadStatus: state.status, ...r.alarm.refs,
-        ...(record ? { releaseRecordId: record.id } : {}), ...(recallRecordId ? { recallRecordId } : {}),
-        ...(opts.scanRecordId !== undefined ? { scanRecordId: opts.scanRecordId } : {}),
-      }, this.ctx.now());
+      this.ctx.alarm(
+        f.device,
+        r.alarm.code,
+        r.alarm.text,
+        {
+          loadId: f.loadId,
+          loadCycleId: f.cycleId,
+          loadCycleNo: f.cycle?.cycleNo ?? null,
+          loadStatus: state.status,
+          ...r.alarm.refs,
+          ...(record ? { releaseRecordId: record.id } : {}),
+          ...(recallRecordId ? { recallRecordId } : {}),
+          ...(opts.scanRecordId !== undefined ? { scanRecordId: opts.scanRecordId } : {}),
+        },
+        this.ctx.now(),
+      );
     }
     if (record && f.kind !== 'load') this.deviceChanged(f.device, at, r.record?.operator ?? null, r.record?.correction === true, r.record?.givenReason ?? null);
     return { state, record, refused: r.refused };
@@ -77,11 +112,24 @@ export class ReleaseRunner {
   private recallLoad(st: ReleaseState, before: ReleaseStatus, req: RecallRequest, scanRecordId: string | null, at: number): SignedRecord {
     const f = st.facts;
     const plan = planIndicatorRecall({
-      device: f.device, at, trigger: { indicator: req.indicator, operator: req.operator, scanRecordId },
-      load: { loadId: f.loadId, cycleId: f.cycleId, cycleNo: f.cycle?.cycleNo ?? null, startedAt: startOf(st), status: before, items: this.ctx.stations.items(f.loadId), biNegative: null },
+      device: f.device,
+      at,
+      trigger: { indicator: req.indicator, operator: req.operator, scanRecordId },
+      load: {
+        loadId: f.loadId,
+        cycleId: f.cycleId,
+        cycleNo: f.cycle?.cycleNo ?? null,
+        startedAt: startOf(st),
+        status: before,
+        items: this.ctx.stations.items(f.loadId),
+        biNegative: null,
+      },
     });
     const record = this.ctx.record('recall', f.device, plan.body);
-    this.ctx.log.error({ device: f.device, loadId: f.loadId, recallSeq: record.seq, items: plan.body.items.length, indicator: req.indicator, operator: req.operator }, 'recall: indicator failed after release');
+    this.ctx.log.error(
+      { device: f.device, loadId: f.loadId, recallSeq: record.seq, items: plan.body.items.length, indicator: req.indicator, operator: req.operator },
+      'recall: indicator failed after release',
+    );
     return record;
   }
 
@@ -90,8 +138,18 @@ export class ReleaseRunner {
   }
 
   /** A new load enters the machine in `pending`; `silent` keeps its first record back (unscanned cycles). */
-  open(facts: Omit<ReleaseFacts, 'cycle' | 'ci' | 'class5' | 'bdSheet' | 'bi' | 'recallRecordId'>, operator: string | null, at: number, opts: { load?: LoadContents; silent?: boolean } = {}): ReleaseState {
-    const base: ReleaseState = { facts: { ...facts, cycle: null, ci: null, class5: null, bdSheet: null, bi: null, recallRecordId: null }, status: 'pending', reasonCode: 'load-closed', lastRecordId: null };
+  open(
+    facts: Omit<ReleaseFacts, 'cycle' | 'ci' | 'class5' | 'bdSheet' | 'bi' | 'recallRecordId'>,
+    operator: string | null,
+    at: number,
+    opts: { load?: LoadContents; silent?: boolean } = {},
+  ): ReleaseState {
+    const base: ReleaseState = {
+      facts: { ...facts, cycle: null, ci: null, class5: null, bdSheet: null, bi: null, recallRecordId: null },
+      status: 'pending',
+      reasonCode: 'load-closed',
+      lastRecordId: null,
+    };
     const r = openRelease(facts, { at, operator }, this.context(base));
     if (opts.silent) {
       this.ctx.releases.put(r.state, this.ctx.now());
@@ -116,13 +174,25 @@ export class ReleaseRunner {
     const start = startOf(trigger);
     const neg = this.ctx.bis.lastNegative(device, start);
     const cands: RecallCandidate[] = this.ctx.releases.loadsOf(device, neg ? neg.startedAt : 0).map((st) => ({
-      loadId: st.facts.loadId, cycleId: st.facts.cycleId, cycleNo: st.facts.cycle?.cycleNo ?? null, startedAt: startOf(st), status: st.status,
+      loadId: st.facts.loadId,
+      cycleId: st.facts.cycleId,
+      cycleNo: st.facts.cycle?.cycleNo ?? null,
+      startedAt: startOf(st),
+      status: st.status,
       items: this.ctx.stations.items(st.facts.loadId),
       biNegative: st.facts.bi?.result === 'negative' ? { recordId: st.facts.bi.recordId } : null,
     }));
-    const plan = planRecall({ device, trigger: { biRecordId, loadId: trigger.facts.loadId, cycleId: trigger.facts.cycleId, startedAt: start }, loads: cands, at });
+    const plan = planRecall({
+      device,
+      trigger: { biRecordId, loadId: trigger.facts.loadId, cycleId: trigger.facts.cycleId, startedAt: start },
+      loads: cands,
+      at,
+    });
     const record = this.ctx.record('recall', device, plan.body);
-    this.ctx.log.error({ device, recallSeq: record.seq, loads: plan.body.loads.length, items: plan.body.items.length, trigger: plan.body.trigger }, 'recall: positive BI');
+    this.ctx.log.error(
+      { device, recallSeq: record.seq, loads: plan.body.loads.length, items: plan.body.items.length, trigger: plan.body.trigger },
+      'recall: positive BI',
+    );
     return { record, plan };
   }
 }

@@ -15,8 +15,16 @@ export interface CycleFacts {
   bowieDick: boolean | null;
   leakRate: boolean | null;
 }
-export interface IndicatorFact { result: 'pass' | 'fail'; operator: string; at: number }
-export interface BiFact { result: 'negative' | 'positive'; recordId: string; at: number }
+export interface IndicatorFact {
+  result: 'pass' | 'fail';
+  operator: string;
+  at: number;
+}
+export interface BiFact {
+  result: 'negative' | 'positive';
+  recordId: string;
+  at: number;
+}
 
 export interface ReleaseFacts {
   loadId: string;

@@ -16,9 +16,7 @@ import type { LoadContents } from './load-contents.js';
  * - `recalled`: was released (or early released), then a positive BI put it in a recall, or one of its
  *   indicators was read as failed after its release.
  */
-export const RELEASE_STATUSES = [
-  'pending', 'awaiting-bd', 'awaiting-ci', 'awaiting-bi', 'quarantined', 'released', 'released_early', 'recalled',
-] as const;
+export const RELEASE_STATUSES = ['pending', 'awaiting-bd', 'awaiting-ci', 'awaiting-bi', 'quarantined', 'released', 'released_early', 'recalled'] as const;
 export type ReleaseStatus = (typeof RELEASE_STATUSES)[number];
 
 /** Statuses in which the load still waits for something. */
@@ -30,10 +28,26 @@ export type CycleKind = 'load' | 'bowie-dick' | 'leak-test';
 
 /** Machine-readable reason of a transition; `reason` beside it is the sentence for people. */
 export const REASON_CODES = [
-  'load-closed', 'cycle-failed', 'bowie-dick-missing', 'bowie-dick-failed', 'bowie-dick-pending',
-  'leak-test-missing', 'leak-test-failed', 'ci-required', 'ci-failed', 'class5-failed', 'bi-required',
-  'bi-positive', 'checks-passed', 'early-release', 'bi-confirmed', 'recall', 'cancelled',
-  'test-passed', 'test-failed', 'bowie-dick-sheet-pending',
+  'load-closed',
+  'cycle-failed',
+  'bowie-dick-missing',
+  'bowie-dick-failed',
+  'bowie-dick-pending',
+  'leak-test-missing',
+  'leak-test-failed',
+  'ci-required',
+  'ci-failed',
+  'class5-failed',
+  'bi-required',
+  'bi-positive',
+  'checks-passed',
+  'early-release',
+  'bi-confirmed',
+  'recall',
+  'cancelled',
+  'test-passed',
+  'test-failed',
+  'bowie-dick-sheet-pending',
 ] as const;
 export type ReasonCode = (typeof REASON_CODES)[number];
 

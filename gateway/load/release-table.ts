@@ -5,7 +5,9 @@ import type { DailyTest } from './daily-gate.js';
 import type { ReleaseState } from './release-machine.js';
 import type { ReleaseStatus } from './release-status.js';
 
-interface Row { state: string }
+interface Row {
+  state: string;
+}
 
 export class ReleaseTable {
   private readonly s;
@@ -18,7 +20,9 @@ export class ReleaseTable {
         VALUES (@loadId, @device, @cycleId, @kind, @status, @startedAt, @createdAt, @state, @lastRecordId, @now)
         ON CONFLICT(load_id) DO UPDATE SET cycle_id = excluded.cycle_id, kind = excluded.kind, status = excluded.status,
           started_at = excluded.started_at, state = excluded.state, last_record_id = excluded.last_record_id, updated_at = excluded.updated_at`),
-      ofDevice: db.prepare("SELECT state FROM releases WHERE device = ? AND kind = 'load' AND coalesce(started_at, created_at) >= ? ORDER BY coalesce(started_at, created_at), created_at"),
+      ofDevice: db.prepare(
+        "SELECT state FROM releases WHERE device = ? AND kind = 'load' AND coalesce(started_at, created_at) >= ? ORDER BY coalesce(started_at, created_at), created_at",
+      ),
       inStatus: db.prepare('SELECT state FROM releases WHERE device = ? AND status = ? ORDER BY coalesce(started_at, created_at) DESC, created_at DESC'),
       tests: db.prepare("SELECT state FROM releases WHERE device = ? AND kind <> 'load' AND started_at IS NOT NULL AND started_at >= ? ORDER BY started_at"),
     };
@@ -39,8 +43,16 @@ export class ReleaseTable {
   put(st: ReleaseState, now: number): void {
     const f = st.facts;
     this.s.put.run({
-      loadId: f.loadId, device: f.device, cycleId: f.cycleId, kind: f.kind, status: st.status,
-      startedAt: f.cycle?.startedAt ?? null, createdAt: f.closedAt, now, state: JSON.stringify(st), lastRecordId: st.lastRecordId,
+      loadId: f.loadId,
+      device: f.device,
+      cycleId: f.cycleId,
+      kind: f.kind,
+      status: st.status,
+      startedAt: f.cycle?.startedAt ?? null,
+      createdAt: f.closedAt,
+      now,
+      state: JSON.stringify(st),
+      lastRecordId: st.lastRecordId,
     });
   }
 

@@ -6,13 +6,13 @@
 // an indicator fail and the gateway did not act on it). Call inside WorkflowContext.commit().
 import { readScan } from '../../drivers/scanner/parse.js';
 import type { DecodedBarcode } from '../../vocabulary/barcode.js';
+import { localDate } from '../../vocabulary/local-day.js';
 import type { GivenReason } from './given-reason.js';
 import { applyScan, type ReleaseCommand, type ScanOutcome, type StationAction } from './load-assembler.js';
 import type { BiVial } from './load-contents.js';
-import { localDate } from '../../vocabulary/local-day.js';
 import { scanReadingOf } from './load-policy.js';
-import type { ReleaseRunner } from './release-runner.js';
 import type { ReleaseEvent, ReleaseState, StepResult } from './release-machine.js';
+import type { ReleaseRunner } from './release-runner.js';
 import type { ReleaseStatus } from './release-status.js';
 import type { StationSession } from './station-session.js';
 import { readWellCode } from './well-code.js';
@@ -47,24 +47,39 @@ const FAIL_COMMANDS: readonly ReleaseCommand[] = ['CI-FAIL', 'CI5-FAIL', 'BD-FAI
 
 function eventOf(command: ReleaseCommand, operator: string, at: number, reason: GivenReason | null): ReleaseEvent {
   switch (command) {
-    case 'CI-PASS': return { type: 'indicator', indicator: 'ci', result: 'pass', operator, at, reason };
-    case 'CI-FAIL': return { type: 'indicator', indicator: 'ci', result: 'fail', operator, at, reason };
-    case 'CI5-PASS': return { type: 'indicator', indicator: 'class5', result: 'pass', operator, at, reason };
-    case 'CI5-FAIL': return { type: 'indicator', indicator: 'class5', result: 'fail', operator, at, reason };
-    case 'BD-PASS': return { type: 'bd-sheet', result: 'pass', operator, at, reason };
-    case 'BD-FAIL': return { type: 'bd-sheet', result: 'fail', operator, at, reason };
-    case 'EARLY-RELEASE': return { type: 'early-release', operator, at, reason };
+    case 'CI-PASS':
+      return { type: 'indicator', indicator: 'ci', result: 'pass', operator, at, reason };
+    case 'CI-FAIL':
+      return { type: 'indicator', indicator: 'ci', result: 'fail', operator, at, reason };
+    case 'CI5-PASS':
+      return { type: 'indicator', indicator: 'class5', result: 'pass', operator, at, reason };
+    case 'CI5-FAIL':
+      return { type: 'indicator', indicator: 'class5', result: 'fail', operator, at, reason };
+    case 'BD-PASS':
+      return { type: 'bd-sheet', result: 'pass', operator, at, reason };
+    case 'BD-FAIL':
+      return { type: 'bd-sheet', result: 'fail', operator, at, reason };
+    case 'EARLY-RELEASE':
+      return { type: 'early-release', operator, at, reason };
   }
 }
 
 export class StationIntake {
-  constructor(private readonly ctx: WorkflowContext, private readonly releases: ReleaseRunner) {}
+  constructor(
+    private readonly ctx: WorkflowContext,
+    private readonly releases: ReleaseRunner,
+  ) {}
 
   private target(station: string, command: ReleaseCommand, at: number): ReleaseState | null {
     const t = TARGETS[command];
     const today = localDate(at, this.ctx.timeZone);
-    const candidates = t.statuses.map((status) => this.ctx.releases.inStatus(station, status).filter((s) => s.facts.kind === t.kind
-      && (HELD.includes(status) || localDate(s.facts.cycle?.endedAt ?? s.facts.closedAt, this.ctx.timeZone) === today)));
+    const candidates = t.statuses.map((status) =>
+      this.ctx.releases
+        .inStatus(station, status)
+        .filter(
+          (s) => s.facts.kind === t.kind && (HELD.includes(status) || localDate(s.facts.cycle?.endedAt ?? s.facts.closedAt, this.ctx.timeZone) === today),
+        ),
+    );
     const fresh = (s: ReleaseState) => t.fact === null || s.facts[t.fact] === null;
     for (const list of candidates) {
       const found = list.find(fresh);
@@ -84,12 +99,20 @@ export class StationIntake {
     const sp = ctx.policy.station;
     const before: StationSession = ctx.stations.session(station);
     const well = readWellCode(raw, sp.wellPrefix);
-    const decoded: DecodedBarcode | null = well === null ? parsed ?? readScan(raw, ts, scanReadingOf(ctx.policy)) : null;
-    const outcome: ScanOutcome = well !== null && 'error' in well
-      ? { session: { ...before, lastActivity: ts }, action: { kind: 'refused', reason: well.error }, notes: [], expired: null }
-      : applyScan(before, { raw, ts, decoded, well: well && !('error' in well) ? well : null }, {
-        policy: sp, timeZone: ctx.timeZone, newId: ctx.newId, findLoadedVial: (v) => this.findLoadedVial(v),
-      });
+    const decoded: DecodedBarcode | null = well === null ? (parsed ?? readScan(raw, ts, scanReadingOf(ctx.policy))) : null;
+    const outcome: ScanOutcome =
+      well !== null && 'error' in well
+        ? { session: { ...before, lastActivity: ts }, action: { kind: 'refused', reason: well.error }, notes: [], expired: null }
+        : applyScan(
+            before,
+            { raw, ts, decoded, well: well && !('error' in well) ? well : null },
+            {
+              policy: sp,
+              timeZone: ctx.timeZone,
+              newId: ctx.newId,
+              findLoadedVial: (v) => this.findLoadedVial(v),
+            },
+          );
     const a = outcome.action;
 
     // A release command is decided before the scan record, so the scan record tells what it did.
@@ -111,39 +134,86 @@ export class StationIntake {
         loadId = target.facts.loadId;
         accepted = st.refused === null;
         refusal = st.refused?.code ?? null;
-        note = st.refused ? st.refused.reason : st.record ? `${target.facts.loadId}: ${st.record.previousStatus} → ${st.record.status}${st.record.givenReason ? ` (reason ${st.record.givenReason.code})` : ''}` : 'result noted; status unchanged';
+        note = st.refused
+          ? st.refused.reason
+          : st.record
+            ? `${target.facts.loadId}: ${st.record.previousStatus} → ${st.record.status}${st.record.givenReason ? ` (reason ${st.record.givenReason.code})` : ''}`
+            : 'result noted; status unchanged';
         // A reason is used once: by the release record that carries it.
         if (st.record?.givenReason) session = { ...session, reason: null };
       }
-      if (!accepted) ctx.log.warn({ station, scanner, operator: a.operator, command: a.command, loadId, refused: refusal, reason: note }, 'station: release command refused');
+      if (!accepted)
+        ctx.log.warn(
+          { station, scanner, operator: a.operator, command: a.command, loadId, refused: refusal, reason: note },
+          'station: release command refused',
+        );
     }
-    if (a.kind === 'reason-given') ctx.log.info({ station, operator: a.reason.operator, reasonCode: a.reason.code }, 'station: reason given for the next early release or correction');
-    if (a.kind === 'refused' && decoded?.kind === 'command') ctx.log.warn({ station, scanner, raw, operator: session.operator, reason: a.reason }, 'station: command refused');
+    if (a.kind === 'reason-given')
+      ctx.log.info({ station, operator: a.reason.operator, reasonCode: a.reason.code }, 'station: reason given for the next early release or correction');
+    if (a.kind === 'refused' && decoded?.kind === 'command')
+      ctx.log.warn({ station, scanner, raw, operator: session.operator, reason: a.reason }, 'station: command refused');
     if (a.kind === 'load-cancelled') loadId = a.loadId;
     if (outcome.notes.length > 0) note = [...outcome.notes, note].filter((x) => x).join('; ');
 
     const scanRec = ctx.record('scan', scanner, {
-      station, scanner, raw,
-      kind: well !== null ? 'command' : decoded?.kind ?? 'unknown',
-      valid: well !== null ? !('error' in well) : decoded?.valid ?? false,
+      station,
+      scanner,
+      raw,
+      kind: well !== null ? 'command' : (decoded?.kind ?? 'unknown'),
+      valid: well !== null ? !('error' in well) : (decoded?.valid ?? false),
       ...(decoded?.symbology ? { symbology: decoded.symbology } : {}),
-      fields: well !== null ? ('error' in well ? {} : { command: 'WELL', well: well.well, ...(well.reader ? { reader: well.reader } : {}) }) : decoded?.fields ?? {},
-      errors: well !== null ? ('error' in well ? [well.error] : []) : decoded?.errors ?? [],
-      operator: outcome.session.operator, loadId, action: a.kind, accepted, note, at: new Date(ts).toISOString(),
+      fields:
+        well !== null
+          ? 'error' in well
+            ? {}
+            : { command: 'WELL', well: well.well, ...(well.reader ? { reader: well.reader } : {}) }
+          : (decoded?.fields ?? {}),
+      errors: well !== null ? ('error' in well ? [well.error] : []) : (decoded?.errors ?? []),
+      operator: outcome.session.operator,
+      loadId,
+      action: a.kind,
+      accepted,
+      note,
+      at: new Date(ts).toISOString(),
     });
     this.effects(station, { ...outcome, session }, scanRec.id, ts);
     if (release) this.releases.persist(release.step, { scanRecordId: scanRec.id });
     if (a.kind === 'release-command' && !accepted && FAIL_COMMANDS.includes(a.command)) {
-      ctx.alarm(station, 'indicator-fail-refused', `${a.command} scanned by ${a.operator} at ${station} was not applied (${note}): find the load it was read on and keep it out of use`, {
-        station, operator: a.operator, command: a.command, loadId, refused: refusal, scanRecordId: scanRec.id,
-      }, ts);
+      ctx.alarm(
+        station,
+        'indicator-fail-refused',
+        `${a.command} scanned by ${a.operator} at ${station} was not applied (${note}): find the load it was read on and keep it out of use`,
+        {
+          station,
+          operator: a.operator,
+          command: a.command,
+          loadId,
+          refused: refusal,
+          scanRecordId: scanRec.id,
+        },
+        ts,
+      );
     }
     if (outcome.expired) {
       const w = outcome.expired;
-      ctx.alarm(station, 'expired-item', `expired ${w.itemKind === 'bi' ? 'BI' : w.itemKind} scanned at ${station}: expiry ${w.expiry ?? '?'}`, {
-        station, loadId, itemKind: w.itemKind, raw: w.raw, expiry: w.expiry, gtin: w.gtin, lot: w.lot, serial: w.serial,
-        operator: outcome.session.operator, scanRecordId: scanRec.id,
-      }, ts);
+      ctx.alarm(
+        station,
+        'expired-item',
+        `expired ${w.itemKind === 'bi' ? 'BI' : w.itemKind} scanned at ${station}: expiry ${w.expiry ?? '?'}`,
+        {
+          station,
+          loadId,
+          itemKind: w.itemKind,
+          raw: w.raw,
+          expiry: w.expiry,
+          gtin: w.gtin,
+          lot: w.lot,
+          serial: w.serial,
+          operator: outcome.session.operator,
+          scanRecordId: scanRec.id,
+        },
+        ts,
+      );
     }
     return { accepted, action: a.kind, note, loadId, scanRecordId: scanRec.id };
   }
@@ -164,7 +234,23 @@ export class StationIntake {
         if (a.placing.linkId) ctx.bis.place(a.placing.linkId, a.reader, a.well, ts);
         else {
           const v = a.placing.vial;
-          ctx.bis.insert({ linkId: ctx.newId(), role: 'control', loadId: null, cycleId: null, device: null, lot: v.lot, serial: v.serial ?? null, expiry: v.expiry ?? null, gtin: v.gtin ?? null, reader: a.reader, well: a.well, placedAt: ts }, ts);
+          ctx.bis.insert(
+            {
+              linkId: ctx.newId(),
+              role: 'control',
+              loadId: null,
+              cycleId: null,
+              device: null,
+              lot: v.lot,
+              serial: v.serial ?? null,
+              expiry: v.expiry ?? null,
+              gtin: v.gtin ?? null,
+              reader: a.reader,
+              well: a.well,
+              placedAt: ts,
+            },
+            ts,
+          );
         }
         break;
       case 'load-cancelled':

@@ -1,6 +1,6 @@
 // How a station reads its scans (config `release`): which codes are implants, which are BI vials, the
 // well codes of BI readers, the reason codes, and the command codes. Pure data plus its defaults.
-import { DEFAULT_COMMAND_SET, type CommandSet, type InternalPattern } from '../../drivers/scanner/barcode/index.js';
+import { type CommandSet, DEFAULT_COMMAND_SET, type InternalPattern } from '../../drivers/scanner/barcode/index.js';
 
 export interface StationPolicy {
   /** GTIN-14 prefixes of implants (e.g. a manufacturer's company prefix with its leading 0). */

@@ -4,7 +4,11 @@ import type { GivenReason } from './given-reason.js';
 import type { BiVial, LoadItem } from './load-contents.js';
 
 /** CMD:IMPLANT: an operator said the load holds implants (items without a code the site's rules recognise). */
-export interface ImplantMark { operator: string; at: number; scanRecordId: string | null }
+export interface ImplantMark {
+  operator: string;
+  at: number;
+  scanRecordId: string | null;
+}
 
 export interface OpenLoad {
   loadId: string;

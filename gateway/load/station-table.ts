@@ -14,11 +14,26 @@ export interface LoadRow {
   contents: LoadContents | null;
 }
 
-interface RawLoadRow { load_id: string; station: string; state: string; operator: string | null; opened_at: number; closed_at: number | null; cycle_id: string | null; contents: string | null }
+interface RawLoadRow {
+  load_id: string;
+  station: string;
+  state: string;
+  operator: string | null;
+  opened_at: number;
+  closed_at: number | null;
+  cycle_id: string | null;
+  contents: string | null;
+}
 
 const toLoad = (r: RawLoadRow): LoadRow => ({
-  loadId: r.load_id, station: r.station, state: r.state as LoadRow['state'], operator: r.operator, openedAt: r.opened_at,
-  closedAt: r.closed_at, cycleId: r.cycle_id, contents: r.contents === null ? null : (JSON.parse(r.contents) as LoadContents),
+  loadId: r.load_id,
+  station: r.station,
+  state: r.state as LoadRow['state'],
+  operator: r.operator,
+  openedAt: r.opened_at,
+  closedAt: r.closed_at,
+  cycleId: r.cycle_id,
+  contents: r.contents === null ? null : (JSON.parse(r.contents) as LoadContents),
 });
 
 export class StationTable {
@@ -27,7 +42,9 @@ export class StationTable {
   constructor(db: Db) {
     this.s = {
       getStation: db.prepare('SELECT state FROM load_stations WHERE station = ?').pluck(),
-      putStation: db.prepare('INSERT INTO load_stations (station, state, updated_at) VALUES (?, ?, ?) ON CONFLICT(station) DO UPDATE SET state = excluded.state, updated_at = excluded.updated_at'),
+      putStation: db.prepare(
+        'INSERT INTO load_stations (station, state, updated_at) VALUES (?, ?, ?) ON CONFLICT(station) DO UPDATE SET state = excluded.state, updated_at = excluded.updated_at',
+      ),
       stations: db.prepare('SELECT station FROM load_stations ORDER BY station').pluck(),
       insertLoad: db.prepare("INSERT INTO loads (load_id, station, state, operator, opened_at) VALUES (?, ?, 'open', ?, ?)"),
       cancelLoad: db.prepare("UPDATE loads SET state = 'cancelled', closed_at = ? WHERE load_id = ? AND state = 'open'"),

@@ -3,7 +3,7 @@
 // leaves the step wholly done (records and state) or not at all.
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
-import { withSynchronous, type Db } from '../store/database.js';
+import { type Db, withSynchronous } from '../store/database.js';
 import type { NewRecord, RecordType, SignedRecord } from '../store/record.js';
 import { BiTable } from './bi-table.js';
 import type { LoadPolicy } from './load-policy.js';

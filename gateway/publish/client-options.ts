@@ -2,7 +2,7 @@
 // insecure-transport checks, and the choices that keep mqtt.js from queueing or resending on its own.
 import { readFile } from 'node:fs/promises';
 import type { IClientOptions } from 'mqtt';
-import { GatewayError, errorMessage } from '../../vocabulary/errors.js';
+import { errorMessage, GatewayError } from '../../vocabulary/errors.js';
 import { redactUrl } from '../../vocabulary/redact-url.js';
 
 export interface TlsFiles {

@@ -13,13 +13,13 @@
 //   connection is lost it goes to the next node at once, and only after every node failed in a row does the
 //   backoff apply. A node is never given up for good: the list is walked round again.
 import { EventEmitter } from 'node:events';
-import mqtt from 'mqtt';
 import type { IClientOptions, IClientPublishOptions, IPublishPacket, MqttClient } from 'mqtt';
+import mqtt from 'mqtt';
 import type { Logger } from 'pino';
-import { GatewayError, errorMessage } from '../../vocabulary/errors.js';
 import { Backoff } from '../../vocabulary/backoff.js';
-import { brokerUrlList, buildClientOptions, type ConnectionSettings } from './client-options.js';
+import { errorMessage, GatewayError } from '../../vocabulary/errors.js';
 import { redactUrl } from '../../vocabulary/redact-url.js';
+import { brokerUrlList, buildClientOptions, type ConnectionSettings } from './client-options.js';
 
 export interface OnlineInfo {
   protocolVersion: 4 | 5;
@@ -128,7 +128,8 @@ export class MqttConnection extends EventEmitter<ConnectionEvents> {
   async publish(topic: string, payload: string | Buffer, opts: IClientPublishOptions): Promise<void> {
     const client = this.client;
     // While stopping, the final status still goes out on the open connection.
-    if (!client || !client.connected || (this.state !== 'online' && this.state !== 'stopping')) throw new GatewayError('mqtt.offline', 'not connected', { topic });
+    if (!client || !client.connected || (this.state !== 'online' && this.state !== 'stopping'))
+      throw new GatewayError('mqtt.offline', 'not connected', { topic });
     await client.publishAsync(topic, payload, opts);
   }
 

@@ -4,16 +4,16 @@
 // flight-window (in-flight bound), outbox-drain (records), replay-handler (history).
 import { EventEmitter } from 'node:events';
 import type { Logger } from 'pino';
-import { GatewayError, errorMessage } from '../../vocabulary/errors.js';
 import { Backoff, type BackoffOptions } from '../../vocabulary/backoff.js';
+import { errorMessage, GatewayError } from '../../vocabulary/errors.js';
 import type { ConnectionSettings } from './client-options.js';
 import { FlightWindow } from './flight-window.js';
 import { MqttConnection, type OnlineInfo } from './mqtt-connection.js';
-import { OutboxDrain, type DrainStats } from './outbox-drain.js';
+import { type DrainStats, OutboxDrain } from './outbox-drain.js';
 import type { OutboxSource } from './outbox-source.js';
-import { ReplayHandler, type HistoricalRecord, type ReplayStats } from './replay-handler.js';
+import { type HistoricalRecord, ReplayHandler, type ReplayStats } from './replay-handler.js';
 import type { ReplayReply } from './replay-request.js';
-import { topicTree, type TopicTree } from './topics.js';
+import { type TopicTree, topicTree } from './topics.js';
 
 /** How to reach the broker (client-options.ts), then what to publish. */
 export interface PublisherContext extends ConnectionSettings {

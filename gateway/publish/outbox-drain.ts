@@ -3,9 +3,9 @@
 // forgotten and the next connection starts again from the oldest undelivered record in the outbox: the
 // outbox, not mqtt.js, is the only queue (duplicates are possible and allowed; consumers dedupe on id).
 import type { Logger } from 'pino';
+import { Backoff } from '../../vocabulary/backoff.js';
 import { errorMessage } from '../../vocabulary/errors.js';
 import type { SignedRecord } from '../store/record.js';
-import { Backoff } from '../../vocabulary/backoff.js';
 import type { FlightWindow, Slot } from './flight-window.js';
 import type { OutboxSource } from './outbox-source.js';
 
@@ -152,7 +152,8 @@ export class OutboxDrain {
       this.markFailing = false;
     } catch (e) {
       this.counters.markFailures++;
-      if (!this.markFailing) this.ctx.logger.error({ seq, err: errorMessage(e) }, 'outbox markDelivered failed; the record stays pending and will be sent again');
+      if (!this.markFailing)
+        this.ctx.logger.error({ seq, err: errorMessage(e) }, 'outbox markDelivered failed; the record stays pending and will be sent again');
       this.markFailing = true;
     }
   }

@@ -5,7 +5,7 @@ import type { Logger } from 'pino';
 import { errorMessage } from '../../vocabulary/errors.js';
 import type { SignedRecord } from '../store/record.js';
 import type { OutboxSource } from './outbox-source.js';
-import { REPLAY_LIMIT, parseReplayRequest, replayDone, type ReplayReply, type ReplayRequest } from './replay-request.js';
+import { parseReplayRequest, REPLAY_LIMIT, type ReplayReply, type ReplayRequest, replayDone } from './replay-request.js';
 
 export type HistoricalRecord = SignedRecord & { historical: true };
 

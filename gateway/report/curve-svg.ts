@@ -145,12 +145,16 @@ export function renderCurveSvg(data: CurveData, marks: CurveMarks, labels: Curve
   if (band) {
     const top = y(Math.min(band.hi, yHi));
     const bottom = y(Math.max(band.lo, yLo));
-    out.push(`<rect x="${M.left}" y="${top.toFixed(1)}" width="${pw}" height="${Math.max(bottom - top, 1).toFixed(1)}" fill="${COLORS.band}" fill-opacity="0.2"/>`);
+    out.push(
+      `<rect x="${M.left}" y="${top.toFixed(1)}" width="${pw}" height="${Math.max(bottom - top, 1).toFixed(1)}" fill="${COLORS.band}" fill-opacity="0.2"/>`,
+    );
   }
   if (marks.hold && marks.hold.end > marks.hold.start) {
     const x0 = x(marks.hold.start);
     const x1 = x(Math.min(marks.hold.end, tMax));
-    out.push(`<rect x="${x0.toFixed(1)}" y="${M.top}" width="${Math.max(x1 - x0, 1).toFixed(1)}" height="${ph}" fill="${COLORS.band}" fill-opacity="0.10" stroke="${COLORS.band}" stroke-dasharray="4 3" stroke-width="1"/>`);
+    out.push(
+      `<rect x="${x0.toFixed(1)}" y="${M.top}" width="${Math.max(x1 - x0, 1).toFixed(1)}" height="${ph}" fill="${COLORS.band}" fill-opacity="0.10" stroke="${COLORS.band}" stroke-dasharray="4 3" stroke-width="1"/>`,
+    );
     out.push(`<text x="${((x0 + x1) / 2).toFixed(1)}" y="${M.top + 11}" text-anchor="middle" fill="${COLORS.band}">${esc(labels.hold)}</text>`);
   }
   // grid and axes
@@ -172,7 +176,9 @@ export function renderCurveSvg(data: CurveData, marks: CurveMarks, labels: Curve
   for (const s of marks.phaseStarts ?? []) {
     if (s <= 0 || s >= tMax) continue;
     const px = x(s).toFixed(1);
-    out.push(`<line x1="${px}" x2="${px}" y1="${M.top}" y2="${M.top + ph}" stroke="${COLORS.axis}" stroke-opacity="0.35" stroke-dasharray="1 3" stroke-width="1"/>`);
+    out.push(
+      `<line x1="${px}" x2="${px}" y1="${M.top}" y2="${M.top + ph}" stroke="${COLORS.axis}" stroke-opacity="0.35" stroke-dasharray="1 3" stroke-width="1"/>`,
+    );
   }
   out.push(`<rect x="${M.left}" y="${M.top}" width="${pw}" height="${ph}" fill="none" stroke="${COLORS.axis}" stroke-width="0.8"/>`);
   out.push(`<text x="${M.left + pw}" y="${H - 3}" text-anchor="end" fill="${COLORS.axis}">${esc(labels.minutes)}</text>`);
@@ -190,7 +196,9 @@ export function renderCurveSvg(data: CurveData, marks: CurveMarks, labels: Curve
   if (pExt) legend.push([labels.pressure, COLORS.pressure, '']);
   let lx = M.left + 4;
   for (const [text, color, dash] of legend) {
-    out.push(`<line x1="${lx}" x2="${lx + 18}" y1="${M.top - 9}" y2="${M.top - 9}" stroke="${color}" stroke-width="2"${dash ? ` stroke-dasharray="${dash}"` : ''}/>`);
+    out.push(
+      `<line x1="${lx}" x2="${lx + 18}" y1="${M.top - 9}" y2="${M.top - 9}" stroke="${color}" stroke-width="2"${dash ? ` stroke-dasharray="${dash}"` : ''}/>`,
+    );
     out.push(`<text x="${lx + 22}" y="${M.top - 5.5}" fill="${COLORS.axis}">${esc(text)}</text>`);
     lx += 32 + textWidth(text);
   }

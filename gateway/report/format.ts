@@ -22,8 +22,14 @@ function dateTimeFormat(timeZone: string, withSeconds: boolean): Intl.DateTimeFo
   let f = formats.get(key);
   if (!f) {
     f = new Intl.DateTimeFormat('en-CA', {
-      timeZone, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit',
-      ...(withSeconds ? { second: '2-digit' } : {}), hourCycle: 'h23',
+      timeZone,
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+      ...(withSeconds ? { second: '2-digit' } : {}),
+      hourCycle: 'h23',
     });
     formats.set(key, f);
   }

@@ -2,14 +2,13 @@
 // results, release history, integrity. One pure function per section; `renderCycleReport` puts them in
 // one self-contained HTML document laid out for A4 (the printable report and `sterilink report`), and
 // `renderCycleRecord` gives the same sections for the web page (plus the machine's printout).
-import { LIMIT_SENSE, type CriterionId, type Program } from '../verify/index.js';
+
 import type { SignedRecord } from '../store/record.js';
+import { type CriterionId, LIMIT_SENSE, type Program } from '../verify/index.js';
 import { renderCurveSvg } from './curve-svg.js';
-import { biViewOf, cycleViewOf, releaseViewOf, type BiView, type CycleView, type ReleaseView } from './cycle-view.js';
+import { type BiView, biViewOf, type CycleView, cycleViewOf, type ReleaseView, releaseViewOf } from './cycle-view.js';
 import { dateTime, duration, esc, num, shortHex } from './format.js';
-import {
-  criterionTitle, cycleKindName, deviceTypeName, htmlLang, phaseName, reasonName, resultName, statusName, t, verdictName, type Locale,
-} from './i18n.js';
+import { criterionTitle, cycleKindName, deviceTypeName, htmlLang, type Locale, phaseName, reasonName, resultName, statusName, t, verdictName } from './i18n.js';
 import { REPORT_CSS } from './report-css.js';
 
 export interface IntegrityStatus {
@@ -95,10 +94,18 @@ export function curveSection(v: CycleView, input: Pick<ReportInput, 'locale' | '
   const band = bandOf(input.program);
   const washer = input.program?.kind === 'washer' || v.deviceType === 'washer-disinfector';
   const svg = v.curve
-    ? renderCurveSvg(v.curve, { band, hold: v.hold, phaseStarts: v.phases.map((p) => p.t_s ?? 0) }, {
-      temp: t(locale, 'record.curveTemp'), temp2: t(locale, 'record.curveTemp2'), pressure: t(locale, 'record.curvePressure'),
-      band: t(locale, washer ? 'record.curveBandWasher' : 'record.curveBand'), hold: t(locale, 'record.curveHold'), minutes: t(locale, 'record.curveMinutes'),
-    })
+    ? renderCurveSvg(
+        v.curve,
+        { band, hold: v.hold, phaseStarts: v.phases.map((p) => p.t_s ?? 0) },
+        {
+          temp: t(locale, 'record.curveTemp'),
+          temp2: t(locale, 'record.curveTemp2'),
+          pressure: t(locale, 'record.curvePressure'),
+          band: t(locale, washer ? 'record.curveBandWasher' : 'record.curveBand'),
+          hold: t(locale, 'record.curveHold'),
+          minutes: t(locale, 'record.curveMinutes'),
+        },
+      )
     : null;
   const s = v.stats;
   const stats = [
@@ -108,7 +115,9 @@ export function curveSection(v: CycleView, input: Pick<ReportInput, 'locale' | '
     s.a0 !== null ? t(locale, 'record.a0', { value: num(s.a0, 0) }) : '',
     s.samples !== null ? t(locale, 'record.samples', { count: s.samples }) : '',
   ].filter(Boolean);
-  const body = svg ?? `<p class="muted">${esc(t(locale, 'record.noCurve', { reason: v.basis === 'summary' ? t(locale, 'record.summaryOnly') : t(locale, 'word.none') }))}</p>`;
+  const body =
+    svg ??
+    `<p class="muted">${esc(t(locale, 'record.noCurve', { reason: v.basis === 'summary' ? t(locale, 'record.summaryOnly') : t(locale, 'word.none') }))}</p>`;
   const phases = v.phases.length
     ? `<p class="cr-phases">${v.phases.map((p) => `<span>${esc(phaseName(locale, p.phase))} <span class="muted">${p.t_s !== null ? esc(duration(p.t_s)) : ''}</span></span>`).join(' → ')}</p>`
     : '';
@@ -128,11 +137,15 @@ function limitText(c: CycleView['criteria'][number]): string {
 }
 
 export function criteriaSection(v: CycleView, locale: Locale): string {
-  const rows = v.criteria.map((c) => `<tr class="crit ${passClass(c.pass)}" data-criterion="${esc(c.id)}">
+  const rows = v.criteria
+    .map(
+      (c) => `<tr class="crit ${passClass(c.pass)}" data-criterion="${esc(c.id)}">
 <td class="crit-name"><strong>${esc(criterionTitle(locale, c.id))}</strong><br><code>${esc(c.id)}</code></td>
 <td class="num">${esc(measuredText(c))}</td><td class="num">${esc(limitText(c))}</td>
 <td class="res"><span class="badge ${passClass(c.pass)}">${esc(resultName(locale, c.pass))}</span></td>
-<td class="detail">${esc(c.detail)}</td></tr>`).join('\n');
+<td class="detail">${esc(c.detail)}</td></tr>`,
+    )
+    .join('\n');
   return `<section class="cr-criteria"><h2>${esc(t(locale, 'record.criteria'))}</h2>
 <table><thead><tr><th>${esc(t(locale, 'record.criterion'))}</th><th>${esc(t(locale, 'record.measured'))}</th><th>${esc(t(locale, 'record.limit'))}</th><th>${esc(t(locale, 'record.result'))}</th><th>${esc(t(locale, 'record.detail'))}</th></tr></thead>
 <tbody>${rows}</tbody></table>${v.interruptions ? `<p class="warn">${esc(t(locale, 'record.interrupted', { count: v.interruptions }))}</p>` : ''}</section>`;
@@ -148,7 +161,12 @@ export function loadSection(v: CycleView, locale: Locale): string {
     return `<section class="cr-load"><h2>${esc(t(locale, 'record.load'))}</h2>${id}<p class="muted">${esc(t(locale, 'record.noLoad'))}</p></section>`;
   }
   const shown = load.items.slice(0, ITEMS_SHOWN_IN_FULL);
-  const rows = shown.map((i) => `<tr${i.implant ? ' class="implant"' : ''}><td><code>${esc(i.gtin ?? i.code ?? i.raw)}</code>${i.implant ? ` <span class="tag">${esc(t(locale, 'record.implant'))}</span>` : ''}${i.expired ? ` <span class="tag bad">${esc(t(locale, 'record.expired'))}</span>` : ''}</td><td>${esc(i.serial ?? '—')}</td><td>${esc(i.lot ?? '—')}</td><td>${esc(i.expiry ?? '—')}</td></tr>`).join('\n');
+  const rows = shown
+    .map(
+      (i) =>
+        `<tr${i.implant ? ' class="implant"' : ''}><td><code>${esc(i.gtin ?? i.code ?? i.raw)}</code>${i.implant ? ` <span class="tag">${esc(t(locale, 'record.implant'))}</span>` : ''}${i.expired ? ` <span class="tag bad">${esc(t(locale, 'record.expired'))}</span>` : ''}</td><td>${esc(i.serial ?? '—')}</td><td>${esc(i.lot ?? '—')}</td><td>${esc(i.expiry ?? '—')}</td></tr>`,
+    )
+    .join('\n');
   const more = load.items.length > shown.length ? `<p class="muted">${esc(t(locale, 'word.more', { count: load.items.length - shown.length }))}</p>` : '';
   return `<section class="cr-load"><h2>${esc(t(locale, 'record.load'))} <span class="muted">(${load.items.length})</span></h2>
 <p class="muted">${esc(t(locale, 'record.loadId'))} <code>${esc(load.loadId ?? '—')}</code>${load.operator ? ` · ${esc(t(locale, 'record.loadOperator'))} ${esc(load.operator)}` : ''}</p>
@@ -167,7 +185,12 @@ function biResult(locale: Locale, r: string): string {
   return `<span class="badge na">${esc(t(locale, 'record.biInvalidResult'))}</span>`;
 }
 
-export function indicatorsSection(v: CycleView, releases: readonly ReleaseView[], bis: readonly BiView[], input: Pick<ReportInput, 'locale' | 'timeZone'>): string {
+export function indicatorsSection(
+  v: CycleView,
+  releases: readonly ReleaseView[],
+  bis: readonly BiView[],
+  input: Pick<ReportInput, 'locale' | 'timeZone'>,
+): string {
   const { locale, timeZone } = input;
   const latest = releases.at(-1);
   const ev = latest?.evidence;
@@ -175,13 +198,16 @@ export function indicatorsSection(v: CycleView, releases: readonly ReleaseView[]
   const rows: string[] = [];
   rows.push(`<tr><th>${esc(t(locale, 'record.ci'))}</th><td>${indicatorResult(locale, ev?.ci ?? null, latest?.reasonCode === 'ci-required')}</td></tr>`);
   if (ev?.class5) rows.push(`<tr><th>${esc(t(locale, 'record.class5'))}</th><td>${indicatorResult(locale, ev.class5, true)}</td></tr>`);
-  if (isBd || ev?.bowieDickSheet) rows.push(`<tr><th>${esc(t(locale, 'record.bdSheet'))}</th><td>${indicatorResult(locale, ev?.bowieDickSheet ?? null, isBd)}</td></tr>`);
+  if (isBd || ev?.bowieDickSheet)
+    rows.push(`<tr><th>${esc(t(locale, 'record.bdSheet'))}</th><td>${indicatorResult(locale, ev?.bowieDickSheet ?? null, isBd)}</td></tr>`);
   const vial = v.load?.bi;
   const biLines: string[] = [];
   if (vial) biLines.push(esc(t(locale, 'record.biVial', { lot: vial.lot })) + (vial.serial ? ` · ${esc(vial.serial)}` : ''));
   for (const b of bis.filter((x) => x.role !== 'control')) {
     const validity = b.valid === false && b.reason ? t(locale, 'record.biInvalid', { reason: b.reason }) : '';
-    biLines.push(`${biResult(locale, b.result)} ${esc(t(locale, 'record.biReading', { at: dateTime(b.readAt, timeZone, false), reader: b.reader ?? '—', well: b.well ?? '—', validity }))}`);
+    biLines.push(
+      `${biResult(locale, b.result)} ${esc(t(locale, 'record.biReading', { at: dateTime(b.readAt, timeZone, false), reader: b.reader ?? '—', well: b.well ?? '—', validity }))}`,
+    );
   }
   const biRequired = (ev?.biRequired.length ?? 0) > 0;
   if (!biLines.length) biLines.push(`<span class="muted">${esc(t(locale, biRequired ? 'record.notRecorded' : 'record.notRequired'))}</span>`);
@@ -191,14 +217,22 @@ export function indicatorsSection(v: CycleView, releases: readonly ReleaseView[]
 
 export function releaseSection(releases: readonly ReleaseView[], input: Pick<ReportInput, 'locale' | 'timeZone'>): string {
   const { locale, timeZone } = input;
-  if (!releases.length) return `<section class="cr-release"><h2>${esc(t(locale, 'record.releaseHistory'))}</h2><p class="muted">${esc(t(locale, 'record.releaseNone'))}</p></section>`;
+  if (!releases.length)
+    return `<section class="cr-release"><h2>${esc(t(locale, 'record.releaseHistory'))}</h2><p class="muted">${esc(t(locale, 'record.releaseNone'))}</p></section>`;
   const current = releases.at(-1) as ReleaseView;
   // The record's own reason is English text (signed); other languages get the reason code in words first.
-  const reasonCell = (r: ReleaseView) => (locale === 'en' && r.reason
-    ? esc(r.reason)
-    : `${esc(reasonName(locale, r.reasonCode))}${r.reason ? ` <span class="muted small">${esc(r.reason)}</span>` : ''}`);
-  const rows = releases.map((r) => `<tr data-status="${esc(r.status)}"><td class="nowrap">${esc(dateTime(r.at, timeZone))}</td><td><span class="status s-${esc(r.status)}">${esc(statusName(locale, r.status))}</span></td>
-<td>${reasonCell(r)}</td><td class="nowrap">${esc(r.operator ?? t(locale, 'record.byGateway'))}</td></tr>`).join('\n');
+  const reasonCell = (r: ReleaseView) =>
+    locale === 'en' && r.reason
+      ? esc(r.reason)
+      : `${esc(reasonName(locale, r.reasonCode))}${r.reason ? ` <span class="muted small">${esc(r.reason)}</span>` : ''}`;
+  const rows = releases
+    .map(
+      (
+        r,
+      ) => `<tr data-status="${esc(r.status)}"><td class="nowrap">${esc(dateTime(r.at, timeZone))}</td><td><span class="status s-${esc(r.status)}">${esc(statusName(locale, r.status))}</span></td>
+<td>${reasonCell(r)}</td><td class="nowrap">${esc(r.operator ?? t(locale, 'record.byGateway'))}</td></tr>`,
+    )
+    .join('\n');
   return `<section class="cr-release"><h2>${esc(t(locale, 'record.releaseHistory'))} · <span class="status s-${esc(current.status)}">${esc(statusName(locale, current.status))}</span>${current.cycleKind && current.cycleKind !== 'load' ? ` <span class="muted">(${esc(cycleKindName(locale, current.cycleKind))})</span>` : ''}</h2>
 <table class="releases"><thead><tr><th>${esc(t(locale, 'record.releaseAt'))}</th><th>${esc(t(locale, 'record.releaseStatus'))}</th><th>${esc(t(locale, 'record.releaseReason'))}</th><th>${esc(t(locale, 'record.releaseBy'))}</th></tr></thead><tbody>${rows}</tbody></table></section>`;
 }
@@ -225,9 +259,16 @@ export function integritySection(v: CycleView, integrity: IntegrityStatus, local
     fact(t(locale, 'record.seq'), `<code>${esc(v.seq)}</code>`),
     fact(t(locale, 'record.recordId'), `<code>${esc(v.recordId)}</code>`),
     fact(t(locale, 'record.cycleId'), `<code>${esc(v.cycleId ?? '—')}</code>`),
-    v.sampleChain ? fact(t(locale, 'record.sampleChain'), `<code>${esc(t(locale, 'record.sampleChainValue', { seq: v.sampleChain.seq, hash: shortHex(v.sampleChain.hash, 12) }))}</code>`) : '',
+    v.sampleChain
+      ? fact(
+          t(locale, 'record.sampleChain'),
+          `<code>${esc(t(locale, 'record.sampleChainValue', { seq: v.sampleChain.seq, hash: shortHex(v.sampleChain.hash, 12) }))}</code>`,
+        )
+      : '',
     fact(t(locale, 'record.hash'), `<code>${esc(v.hash)}</code>`, 'full'),
-    v.raw ? fact(t(locale, 'record.printout'), `<code>${esc(t(locale, 'record.printoutDigest', { lines: v.raw.lines, digest: v.raw.sha256 }))}</code>`, 'full') : '',
+    v.raw
+      ? fact(t(locale, 'record.printout'), `<code>${esc(t(locale, 'record.printoutDigest', { lines: v.raw.lines, digest: v.raw.sha256 }))}</code>`, 'full')
+      : '',
   ];
   const ok = integrity.hashValid && integrity.signatureValid === true && integrity.chainLinked !== false;
   return `<section class="cr-integrity ${ok ? 'ok' : 'bad'}"><h2>${esc(t(locale, 'record.integrity'))}</h2><dl class="cr-facts">${facts.join('')}</dl></section>`;
@@ -254,7 +295,9 @@ function sections(input: ReportInput, extras: RecordPageExtras | null): { v: Cyc
 /** The cycle record's sections for the web page (inside the page's frame; styled by /assets/record.css). */
 export function renderCycleRecord(input: ReportInput, extras: RecordPageExtras = {}): string {
   const { html } = sections(input, extras);
-  const link = extras.reportHref ? `<p class="cr-actions"><a class="button" href="${esc(extras.reportHref)}">${esc(t(input.locale, 'record.printReport'))}</a></p>` : '';
+  const link = extras.reportHref
+    ? `<p class="cr-actions"><a class="button" href="${esc(extras.reportHref)}">${esc(t(input.locale, 'record.printReport'))}</a></p>`
+    : '';
   return `<article class="cr screen">${link}${html}</article>`;
 }
 

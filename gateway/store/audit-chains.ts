@@ -1,13 +1,18 @@
 // Audit of the per-device chains (samples, raw lines): seq continuity from 1 and every link
 // recomputed from the stored columns. Part of verifyStore (audit.ts).
-import type { Db } from './database.js';
-import { chainHash } from './chained-log.js';
-import { GENESIS_HASH } from './record.js';
-import { canonicalRawLine, RAW_COLUMNS, rawLineFromRow } from './raw-log.js';
-import { canonicalSample, SAMPLE_COLUMNS, sampleFromRow } from './sample-log.js';
-import type { AuditProblem, AuditTable } from './audit-types.js';
 
-interface ChainRow { device_id: string; seq: number; hash: string }
+import type { AuditProblem, AuditTable } from './audit-types.js';
+import { chainHash } from './chained-log.js';
+import type { Db } from './database.js';
+import { canonicalRawLine, RAW_COLUMNS, rawLineFromRow } from './raw-log.js';
+import { GENESIS_HASH } from './record.js';
+import { canonicalSample, SAMPLE_COLUMNS, sampleFromRow } from './sample-log.js';
+
+interface ChainRow {
+  device_id: string;
+  seq: number;
+  hash: string;
+}
 
 interface ChainSpec {
   table: Extract<AuditTable, 'samples' | 'raw_lines'>;
@@ -16,7 +21,10 @@ interface ChainSpec {
 }
 
 const SPECS: readonly ChainSpec[] = [
-  { table: 'samples', columns: SAMPLE_COLUMNS, canonical: (r) => {
+  {
+    table: 'samples',
+    columns: SAMPLE_COLUMNS,
+    canonical: (r) => {
       const x = sampleFromRow(r as Parameters<typeof sampleFromRow>[0]);
       return canonicalSample(x.deviceId, x.seq, x);
     },
@@ -62,7 +70,13 @@ export function auditChain(db: Db, table: 'samples' | 'raw_lines', report: (p: A
     // After a hole the previous link is unknown: only the row's own content is left to check, which
     // the hole already accounts for.
     if (computed !== null && prevHash !== '' && computed !== row.hash) {
-      report({ table, seq: row.seq, device: dev, kind: 'hash', reason: 'hash does not match the row content and the previous row (edited, reordered or re-chained)' });
+      report({
+        table,
+        seq: row.seq,
+        device: dev,
+        kind: 'hash',
+        reason: 'hash does not match the row content and the previous row (edited, reordered or re-chained)',
+      });
     }
     prevHash = row.hash;
     expected = row.seq + 1;

@@ -21,7 +21,10 @@ export function chainRefsOf(body: unknown, device: string | undefined): { table:
   const out: { table: 'samples' | 'raw_lines'; ref: ChainRef }[] = [];
   const b = (body ?? {}) as Record<string, unknown>;
   const binding = (b.binding ?? {}) as Record<string, unknown>;
-  for (const [table, key] of [['samples', 'sampleChain'], ['raw_lines', 'rawChain']] as const) {
+  for (const [table, key] of [
+    ['samples', 'sampleChain'],
+    ['raw_lines', 'rawChain'],
+  ] as const) {
     for (const x of [b[key], binding[key]]) {
       if (!x || typeof x !== 'object') continue;
       const ref = { deviceId: device, ...(x as object) } as Partial<ChainRef>;

@@ -2,13 +2,13 @@
 // every signature. Read-only; runs inside one read transaction, so it sees a consistent snapshot
 // even while a gateway writes.
 import { auditChain } from './audit-chains.js';
-import { AUDIT_TABLES, chainRefsOf, type AuditProblem, type AuditReport, type AuditTable, type ChainRef } from './audit-types.js';
-import { openDatabase, type Db } from './database.js';
+import { AUDIT_TABLES, type AuditProblem, type AuditReport, type AuditTable, type ChainRef, chainRefsOf } from './audit-types.js';
+import { type Db, openDatabase } from './database.js';
 import { KeyRegistry } from './key-registry.js';
 import { keyIdOf } from './keys.js';
 import { META_RECORD_HEAD } from './meta.js';
 import type { SignedRecord } from './record.js';
-import { RecordChainChecker, recordShapeProblem, type ChainProblem } from './record-chain-check.js';
+import { type ChainProblem, RecordChainChecker, recordShapeProblem } from './record-chain-check.js';
 
 export * from './audit-types.js';
 
@@ -69,22 +69,42 @@ function auditKeys(db: Db, report: Report): number {
   const rows = new KeyRegistry(db).list();
   for (const k of rows) {
     const raw = Buffer.from(k.publicKey, 'base64');
-    if (raw.length !== 32 || keyIdOf(raw) !== k.keyId) report({ table: 'keys', seq: 0, kind: 'key', reason: `key ${k.keyId}: stored public key does not hash to its key id` });
+    if (raw.length !== 32 || keyIdOf(raw) !== k.keyId)
+      report({ table: 'keys', seq: 0, kind: 'key', reason: `key ${k.keyId}: stored public key does not hash to its key id` });
   }
   return rows.length;
 }
 
 interface RecordRow {
-  seq: number; id: string; type: string; device: string | null; ts: string; json: string;
-  hash: string; prev_hash: string; sig: string; key_id: string;
+  seq: number;
+  id: string;
+  type: string;
+  device: string | null;
+  ts: string;
+  json: string;
+  hash: string;
+  prev_hash: string;
+  sig: string;
+  key_id: string;
 }
 
 const COLUMN_FIELDS: readonly [keyof RecordRow, keyof SignedRecord][] = [
-  ['seq', 'seq'], ['id', 'id'], ['type', 'type'], ['device', 'device'], ['ts', 'ts'],
-  ['hash', 'hash'], ['prev_hash', 'prevHash'], ['sig', 'sig'], ['key_id', 'keyId'],
+  ['seq', 'seq'],
+  ['id', 'id'],
+  ['type', 'type'],
+  ['device', 'device'],
+  ['ts', 'ts'],
+  ['hash', 'hash'],
+  ['prev_hash', 'prevHash'],
+  ['sig', 'sig'],
+  ['key_id', 'keyId'],
 ];
 
-interface RecordRef { recordSeq: number; table: 'samples' | 'raw_lines'; ref: ChainRef }
+interface RecordRef {
+  recordSeq: number;
+  table: 'samples' | 'raw_lines';
+  ref: ChainRef;
+}
 
 /** The records table through the one chain checker (record-chain-check.ts, also behind
  * `verify-record`): the whole chain from seq 1, keys trusted from the first record's on through
@@ -93,7 +113,10 @@ interface RecordRef { recordSeq: number; table: 'samples' | 'raw_lines'; ref: Ch
 function auditRecords(db: Db, report: Report, refs: RecordRef[]): number {
   const registry = new KeyRegistry(db);
   const checker = new RecordChainChecker({
-    wholeChain: true, checkSignatures: true, trustFirstKey: true, keyTable: (keyId) => registry.get(keyId)?.publicKey,
+    wholeChain: true,
+    checkSignatures: true,
+    trustFirstKey: true,
+    keyTable: (keyId) => registry.get(keyId)?.publicKey,
   });
   const problems = (found: readonly ChainProblem[]) => {
     for (const p of found) report({ table: 'records', seq: p.seq, kind: p.kind, reason: p.reason });
@@ -113,9 +136,11 @@ function auditRecords(db: Db, report: Report, refs: RecordRef[]): number {
       continue;
     }
     const bad = COLUMN_FIELDS.find(([col, field]) => (row[col] ?? undefined) !== rec[field]);
-    problems(bad
-      ? checker.unreadable(row.seq, rec.hash, `column ${bad[0]} (${String(row[bad[0]])}) disagrees with the json (${String(rec[bad[1]])})`, 'fields')
-      : checker.check(rec));
+    problems(
+      bad
+        ? checker.unreadable(row.seq, rec.hash, `column ${bad[0]} (${String(row[bad[0]])}) disagrees with the json (${String(rec[bad[1]])})`, 'fields')
+        : checker.check(rec),
+    );
     for (const r of chainRefsOf(rec.body, rec.device)) refs.push({ recordSeq: row.seq, ...r });
   }
   problems(checkHead(db, checker));
@@ -130,7 +155,8 @@ function checkChainRefs(db: Db, tables: Set<string>, refs: readonly RecordRef[],
       ? (db.prepare(`SELECT hash FROM ${table} WHERE device_id = ? AND seq = ?`).pluck().get(ref.deviceId, ref.seq) as string | undefined)
       : undefined;
     if (hash === undefined) report({ table, seq: ref.seq, device: ref.deviceId, kind: 'gap', reason: `row named by record ${recordSeq} is missing (deleted)` });
-    else if (hash !== ref.hash) report({ table, seq: ref.seq, device: ref.deviceId, kind: 'hash', reason: `row differs from the hash record ${recordSeq} carries` });
+    else if (hash !== ref.hash)
+      report({ table, seq: ref.seq, device: ref.deviceId, kind: 'hash', reason: `row differs from the hash record ${recordSeq} carries` });
   }
 }
 

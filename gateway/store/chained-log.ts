@@ -37,7 +37,12 @@ export interface Flushable {
 const oneShot = typeof crypto.hash === 'function' ? crypto.hash : null;
 
 export function chainHash(prevHash: string, canonical: string): string {
-  return oneShot ? oneShot('sha256', prevHash + canonical, 'hex') : crypto.createHash('sha256').update(prevHash + canonical).digest('hex');
+  return oneShot
+    ? oneShot('sha256', prevHash + canonical, 'hex')
+    : crypto
+        .createHash('sha256')
+        .update(prevHash + canonical)
+        .digest('hex');
 }
 
 /** Writes the batches of several logs in one IMMEDIATE transaction; on failure all go back. */
@@ -101,7 +106,10 @@ export abstract class ChainedLog<T> implements Flushable {
     this.dropped += excess;
     if (!this.dropping) {
       this.dropping = true;
-      this.logger?.warn({ table: this.table, maxBuffered: this.maxBuffered }, `${this.table}: writes are failing and the buffer is full; dropping the oldest entries`);
+      this.logger?.warn(
+        { table: this.table, maxBuffered: this.maxBuffered },
+        `${this.table}: writes are failing and the buffer is full; dropping the oldest entries`,
+      );
     }
   }
 

@@ -6,11 +6,12 @@
 // process crash (SIGKILL) at once and a power cut from the next FULL commit or checkpoint on. The WAL
 // is one sequential file, so a FULL commit also makes every earlier NORMAL commit durable: a cycle
 // record is never durable without the samples it binds.
-import Database from 'better-sqlite3';
+
 import fs from 'node:fs';
 import path from 'node:path';
+import Database from 'better-sqlite3';
 import { GatewayError } from '../../vocabulary/errors.js';
-import { LATEST_VERSION, migrate, schemaVersion, type Migration, MIGRATIONS } from './migrations.js';
+import { LATEST_VERSION, MIGRATIONS, type Migration, migrate, schemaVersion } from './migrations.js';
 
 export type Db = Database.Database;
 export const DB_FILE = 'sterilink.db';
@@ -45,7 +46,8 @@ export function openDatabase(dataDir: string, opts: OpenOptions = {}): Db {
     db.pragma(`busy_timeout = ${opts.busyTimeoutMs ?? 5000}`);
     if (opts.readonly) {
       const v = schemaVersion(db);
-      if (v > LATEST_VERSION) throw new GatewayError('store.migrate', `database schema version ${v} is newer than this SteriLink understands (${LATEST_VERSION})`, { file });
+      if (v > LATEST_VERSION)
+        throw new GatewayError('store.migrate', `database schema version ${v} is newer than this SteriLink understands (${LATEST_VERSION})`, { file });
       return db;
     }
     const mode = String(db.pragma('journal_mode = WAL', { simple: true }));

@@ -22,6 +22,10 @@ export function* exportRecords(db: Db, filter: ExportFilter = {}): Generator<str
     if (Number.isNaN(t)) throw new GatewayError('store.export', `--since ${filter.since} is not a date`, { since: filter.since });
     since = new Date(t).toISOString(); // stored ts are toISOString() text, so text order is time order
   }
-  const stmt = db.prepare('SELECT json FROM records WHERE (@type IS NULL OR type = @type) AND (@since IS NULL OR ts >= @since) AND (@seq IS NULL OR seq = @seq) ORDER BY seq').pluck();
+  const stmt = db
+    .prepare(
+      'SELECT json FROM records WHERE (@type IS NULL OR type = @type) AND (@since IS NULL OR ts >= @since) AND (@seq IS NULL OR seq = @seq) ORDER BY seq',
+    )
+    .pluck();
   for (const json of stmt.iterate({ type: filter.type ?? null, since, seq: filter.seq ?? null })) yield json as string;
 }

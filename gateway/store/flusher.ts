@@ -2,8 +2,8 @@
 // transaction (few transactions per second for an SD card). A log that fills its batch asks for an
 // early flush. A failure is logged once per change of state and retried on the next tick.
 import type { Logger } from 'pino';
+import { type Flushable, flushAll } from './chained-log.js';
 import type { Db } from './database.js';
-import { flushAll, type Flushable } from './chained-log.js';
 
 export interface FlusherContext {
   db: Db;

@@ -1,18 +1,30 @@
 // The store's public surface (gateway/store/*): import from here.
-export * from './record.js';
+
+export {
+  AUDIT_TABLES,
+  type AuditOptions,
+  type AuditProblem,
+  type AuditReport,
+  type AuditTable,
+  type ChainRef,
+  chainRefsOf,
+  formatProblem,
+  isChainRef,
+  verifyStore,
+} from './audit.js';
 export * from './canonical-json.js';
-export * from './record-crypto.js';
-export * from './keys.js';
+export { type ChainedLogOptions, chainHash } from './chained-log.js';
+export { DB_FILE, type Db, dbPath, type OpenOptions, openDatabase, withSynchronous } from './database.js';
+export { type ExportFilter, exportRecords } from './export.js';
 export { KeyRegistry, type KeyRow } from './key-registry.js';
-export { KEY_ROTATED, isKeyRotation, type KeyRotationBody } from './key-rotation.js';
-export { openDatabase, withSynchronous, dbPath, DB_FILE, type Db, type OpenOptions } from './database.js';
-export { MIGRATIONS, LATEST_VERSION, migrate, schemaVersion, type Migration } from './migrations.js';
-export { RecordLog, type ChainHead, type RecordLogContext } from './record-log.js';
-export { chainHash, type ChainedLogOptions } from './chained-log.js';
-export { SampleLog, canonicalSample, normalizeSample, type SampleInput, type ChainedSample, type StoredSample } from './sample-log.js';
-export { RawLog, linesDigest, canonicalRawLine, type RawLineInput, type StoredRawLine } from './raw-log.js';
+export { isKeyRotation, KEY_ROTATED, type KeyRotationBody } from './key-rotation.js';
+export * from './keys.js';
+export { META_GATEWAY, META_SITE, MetaTable } from './meta.js';
+export { LATEST_VERSION, MIGRATIONS, type Migration, migrate, schemaVersion } from './migrations.js';
 export { OpenCycleTable } from './open-cycles.js';
-export { MetaTable, META_SITE, META_GATEWAY } from './meta.js';
-export { verifyStore, formatProblem, isChainRef, chainRefsOf, AUDIT_TABLES, type ChainRef, type AuditReport, type AuditProblem, type AuditTable, type AuditOptions } from './audit.js';
-export { exportRecords, type ExportFilter } from './export.js';
+export { canonicalRawLine, linesDigest, type RawLineInput, RawLog, type StoredRawLine } from './raw-log.js';
+export * from './record.js';
+export * from './record-crypto.js';
+export { type ChainHead, RecordLog, type RecordLogContext } from './record-log.js';
+export { type ChainedSample, canonicalSample, normalizeSample, type SampleInput, SampleLog, type StoredSample } from './sample-log.js';
 export { Store, type StoreContext } from './store.js';

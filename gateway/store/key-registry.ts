@@ -13,7 +13,12 @@ export interface KeyRow {
   retiredAt: string | null;
 }
 
-interface KeyDbRow { key_id: string; public_key: string; created_at: string; retired_at: string | null }
+interface KeyDbRow {
+  key_id: string;
+  public_key: string;
+  created_at: string;
+  retired_at: string | null;
+}
 const toRow = (r: KeyDbRow): KeyRow => ({ keyId: r.key_id, publicKey: r.public_key, createdAt: r.created_at, retiredAt: r.retired_at });
 
 export class KeyRegistry {

@@ -3,7 +3,7 @@
 // slipped into the `keys` table cannot vouch for re-signed records.
 import { GatewayError } from '../../vocabulary/errors.js';
 import type { KeyRegistry } from './key-registry.js';
-import { discardPendingKey, generateGatewayKey, promotePendingKey, readPendingKey, writePendingKey, type GatewayKey } from './keys.js';
+import { discardPendingKey, type GatewayKey, generateGatewayKey, promotePendingKey, readPendingKey, writePendingKey } from './keys.js';
 import type { SignedRecord } from './record.js';
 import type { RecordLog } from './record-log.js';
 

@@ -74,7 +74,11 @@ export function readKeyFile(file: string): GatewayKey {
   }
   if (process.platform !== 'win32' && (st.mode & 0o077) !== 0) {
     const mode = (st.mode & 0o777).toString(8).padStart(3, '0');
-    throw new GatewayError('store.key.permissions', `signing key ${file} has mode ${mode}; it must not be readable by group or others (run: chmod 600 ${file})`, { file, mode });
+    throw new GatewayError(
+      'store.key.permissions',
+      `signing key ${file} has mode ${mode}; it must not be readable by group or others (run: chmod 600 ${file})`,
+      { file, mode },
+    );
   }
   try {
     return fromPrivate(createPrivateKey(fs.readFileSync(file)));

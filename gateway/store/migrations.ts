@@ -18,7 +18,8 @@ export const MIGRATIONS: readonly Migration[] = [
   {
     version: 1,
     description: 'meta, keys and the signed record log with its outbox',
-    up: (db) => db.exec(`
+    up: (db) =>
+      db.exec(`
       CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
       CREATE TABLE keys (
         key_id TEXT PRIMARY KEY,
@@ -46,7 +47,8 @@ export const MIGRATIONS: readonly Migration[] = [
   {
     version: 2,
     description: 'per-device sample and raw-line chains, open-cycle state',
-    up: (db) => db.exec(`
+    up: (db) =>
+      db.exec(`
       CREATE TABLE samples (
         device_id TEXT NOT NULL,
         seq INTEGER NOT NULL,              -- per device, 1-based
@@ -83,7 +85,8 @@ export const MIGRATIONS: readonly Migration[] = [
     version: 3,
     description: 'load workflow: stations, loads and their items, release state per load, BI links',
     // Working state of gateway/load (the signed records stay the evidence): what a restart resumes.
-    up: (db) => db.exec(`
+    up: (db) =>
+      db.exec(`
       CREATE TABLE load_stations (
         station TEXT PRIMARY KEY,          -- the sterilizer or washer the scanner is bound to
         state TEXT NOT NULL,               -- JSON: operator session, open load (without items), BI placement
@@ -175,7 +178,11 @@ export function migrate(db: Database, migrations: readonly Migration[] = MIGRATI
   });
   const from = schemaVersion(db);
   if (from > migrations.length) {
-    throw new GatewayError('store.migrate', `database schema version ${from} is newer than this SteriLink understands (${migrations.length}); upgrade SteriLink`, { from, known: migrations.length });
+    throw new GatewayError(
+      'store.migrate',
+      `database schema version ${from} is newer than this SteriLink understands (${migrations.length}); upgrade SteriLink`,
+      { from, known: migrations.length },
+    );
   }
   for (const m of migrations.slice(from, target)) {
     try {
@@ -184,7 +191,12 @@ export function migrate(db: Database, migrations: readonly Migration[] = MIGRATI
         db.pragma(`user_version = ${m.version}`);
       }).immediate();
     } catch (e) {
-      throw new GatewayError('store.migrate', `migration ${m.version} (${m.description}) failed: ${(e as Error).message}`, { version: m.version }, { cause: e });
+      throw new GatewayError(
+        'store.migrate',
+        `migration ${m.version} (${m.description}) failed: ${(e as Error).message}`,
+        { version: m.version },
+        { cause: e },
+      );
     }
   }
   return { from, to: Math.max(from, target) };

@@ -2,13 +2,18 @@
 // the cycle (with samplesOfCycle) instead of losing it. Written at once with synchronous=FULL: call
 // it on cycle start and phase changes, not per sample.
 import { GatewayError } from '../../vocabulary/errors.js';
-import { withSynchronous, type Db } from './database.js';
+import { type Db, withSynchronous } from './database.js';
 
 export class OpenCycleTable {
   private readonly stmt;
-  constructor(private readonly db: Db, private readonly now: () => number) {
+  constructor(
+    private readonly db: Db,
+    private readonly now: () => number,
+  ) {
     this.stmt = {
-      save: db.prepare('INSERT INTO open_cycles (device_id, state, updated_at) VALUES (?, ?, ?) ON CONFLICT(device_id) DO UPDATE SET state = excluded.state, updated_at = excluded.updated_at'),
+      save: db.prepare(
+        'INSERT INTO open_cycles (device_id, state, updated_at) VALUES (?, ?, ?) ON CONFLICT(device_id) DO UPDATE SET state = excluded.state, updated_at = excluded.updated_at',
+      ),
       load: db.prepare('SELECT state FROM open_cycles WHERE device_id = ?').pluck(),
       clear: db.prepare('DELETE FROM open_cycles WHERE device_id = ?'),
       devices: db.prepare('SELECT device_id FROM open_cycles ORDER BY device_id').pluck(),

@@ -30,7 +30,14 @@ export function linesDigest(lines: readonly string[]): string {
   return createHash('sha256').update(lines.join('\n')).digest('hex');
 }
 
-interface RawRow { device_id: string; seq: number; ts: number; cycle_id: string | null; line: string; hash: string }
+interface RawRow {
+  device_id: string;
+  seq: number;
+  ts: number;
+  cycle_id: string | null;
+  line: string;
+  hash: string;
+}
 export const RAW_COLUMNS = 'device_id, seq, ts, cycle_id, line, hash';
 export function rawLineFromRow(r: RawRow): StoredRawLine {
   return { deviceId: r.device_id, seq: r.seq, ts: r.ts, cycleId: r.cycle_id, line: r.line, hash: r.hash };

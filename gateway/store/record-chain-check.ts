@@ -9,8 +9,8 @@
 // over RFC 8785 canonical JSON, the key (trusted from the start, or introduced by a valid key-rotated
 // record signed by a trusted key) and the Ed25519 signature over the recomputed hash.
 import type { KeyObject } from 'node:crypto';
-import { keyIdOf, rawPublicKey } from './keys.js';
 import { KEY_ROTATED } from './key-rotation.js';
+import { keyIdOf, rawPublicKey } from './keys.js';
 import { GENESIS_HASH, RECORD_SCHEMA, type SignedRecord } from './record.js';
 import { checkRecordHash, SIGNED_FIELDS, signatureProblem, toPublicKey } from './record-crypto.js';
 
@@ -126,7 +126,10 @@ export class RecordChainChecker {
     const add = (kind: ChainProblemKind, reason: string) => out.push({ kind, seq: rec.seq, id: rec.id, reason });
     const last = this.last;
     if (last && rec.seq === last.seq) {
-      add('duplicate', last.hash === rec.hash ? `two records with ids ${last.id} and ${rec.id}` : `two different records (hash ${short(last.hash)} and ${short(rec.hash)})`);
+      add(
+        'duplicate',
+        last.hash === rec.hash ? `two records with ids ${last.id} and ${rec.id}` : `two different records (hash ${short(last.hash)} and ${short(rec.hash)})`,
+      );
       return out;
     }
     if (last && rec.seq < last.seq) {
@@ -142,7 +145,8 @@ export class RecordChainChecker {
     const hex = HEX64.test(rec.hash) && HEX64.test(rec.prevHash);
     if (!hex) add('hash', 'hash and prevHash must be 64 lowercase hex characters');
     if (rec.seq === 1 && rec.prevHash !== GENESIS_HASH) add('chain', 'prevHash must be 64 zeros (the first record)');
-    else if (link !== null && rec.prevHash !== link) add('chain', `prevHash ${short(rec.prevHash)} is not the hash of seq ${rec.seq - 1} (${short(link)}): chain broken`);
+    else if (link !== null && rec.prevHash !== link)
+      add('chain', `prevHash ${short(rec.prevHash)} is not the hash of seq ${rec.seq - 1} (${short(link)}): chain broken`);
     if (hex) this.checkHashAndKey(rec, add);
     this.moveOn(rec.seq, rec.hash, rec.id);
     return out;
@@ -165,8 +169,10 @@ export class RecordChainChecker {
     if (lastSeq < end.seq) {
       return [{ kind: 'gap', seq: lastSeq + 1, toSeq: end.seq, id: null, reason: `records ${lastSeq + 1}..${end.seq} missing at the end (deleted)` }];
     }
-    if (lastSeq > end.seq) return [{ kind: 'chain', seq: end.seq + 1, id: null, reason: `records after seq ${end.seq} were not written by the gateway (head is ${end.seq})` }];
-    if (this.last && this.last.hash !== end.hash) return [{ kind: 'chain', seq: lastSeq, id: null, reason: 'last record differs from the head written with it' }];
+    if (lastSeq > end.seq)
+      return [{ kind: 'chain', seq: end.seq + 1, id: null, reason: `records after seq ${end.seq} were not written by the gateway (head is ${end.seq})` }];
+    if (this.last && this.last.hash !== end.hash)
+      return [{ kind: 'chain', seq: lastSeq, id: null, reason: 'last record differs from the head written with it' }];
     return [];
   }
 

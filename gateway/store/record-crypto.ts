@@ -73,7 +73,11 @@ export function checkRecordHash(record: SignedFields | SignedRecord, claimed: un
   } catch (e) {
     return { ok: false, reason: `cannot hash record: ${(e as Error).message}` };
   }
-  if (hash !== claimed) return { ok: false, reason: `hash mismatch: the content hashes to ${hash.slice(0, 12)}…, the record says ${String(claimed).slice(0, 12)}… (changed after signing)` };
+  if (hash !== claimed)
+    return {
+      ok: false,
+      reason: `hash mismatch: the content hashes to ${hash.slice(0, 12)}…, the record says ${String(claimed).slice(0, 12)}… (changed after signing)`,
+    };
   return { ok: true, hash };
 }
 

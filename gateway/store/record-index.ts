@@ -22,7 +22,8 @@ const cycleRow = (R: string) => `${R}.seq, ${R}.id, ${j(R, '$.body.cycleId')}, $
   ${j(R, '$.body.load.loadId')}, ${j(R, '$.body.info.loadId')},
   coalesce(json_array_length(${R}.json, '$.body.load.items'), 0), coalesce(${j(R, '$.body.info.operator')}, ${j(R, '$.body.load.operator')})`;
 
-const CYCLE_COLUMNS = 'seq, record_id, cycle_id, device, program, cycle_no, verdict, failed, started_at, ended_at, duration_s, load_id, ticket_load_id, items, operator';
+const CYCLE_COLUMNS =
+  'seq, record_id, cycle_id, device, program, cycle_no, verdict, failed, started_at, ended_at, duration_s, load_id, ticket_load_id, items, operator';
 const ITEM_COLUMNS = 'seq, pos, raw, gtin, serial, lot, code';
 const itemValues = (R: string) => `${R}.seq, i.key, json_extract(i.value, '$.raw'), json_extract(i.value, '$.gtin'), json_extract(i.value, '$.serial'),
   json_extract(i.value, '$.lot'), json_extract(i.value, '$.code')`;

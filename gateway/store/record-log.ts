@@ -4,10 +4,10 @@ import { randomUUID } from 'node:crypto';
 import { GatewayError } from '../../vocabulary/errors.js';
 import { canonicalFromMembers, canonicalJson } from './canonical-json.js';
 import { chainHash } from './chained-log.js';
-import { withSynchronous, type Db } from './database.js';
+import { type Db, withSynchronous } from './database.js';
 import type { GatewayKey } from './keys.js';
 import { META_RECORD_HEAD } from './meta.js';
-import { GENESIS_HASH, RECORD_SCHEMA, RECORD_TYPES, type NewRecord, type SignedRecord } from './record.js';
+import { GENESIS_HASH, type NewRecord, RECORD_SCHEMA, RECORD_TYPES, type SignedRecord } from './record.js';
 import { signHash } from './record-crypto.js';
 
 export interface ChainHead {
@@ -75,11 +75,13 @@ export class RecordLog {
     const input = this.validate(rec);
     try {
       return withSynchronous(this.db, 'FULL', () =>
-        this.db.transaction(() => {
-          const record = this.insert(input);
-          also(record);
-          return record;
-        }).immediate(),
+        this.db
+          .transaction(() => {
+            const record = this.insert(input);
+            also(record);
+            return record;
+          })
+          .immediate(),
       );
     } catch (e) {
       if (e instanceof GatewayError) throw e;
@@ -90,9 +92,12 @@ export class RecordLog {
   /** Checks the new record; its body is canonicalized here once (text for the hash, parsed value
    * for the returned record, so it is exactly what a consumer will parse). */
   private validate(rec: NewRecord): Validated {
-    if (!(RECORD_TYPES as readonly string[]).includes(rec.type)) throw new GatewayError('store.append', `unknown record type ${String(rec.type)}`, { type: rec.type });
-    if (rec.body === null || typeof rec.body !== 'object' || Array.isArray(rec.body)) throw new GatewayError('store.append', 'record body must be an object', { type: rec.type });
-    if (rec.device !== undefined && (typeof rec.device !== 'string' || rec.device === '')) throw new GatewayError('store.append', 'record device must be a non-empty string', { type: rec.type });
+    if (!(RECORD_TYPES as readonly string[]).includes(rec.type))
+      throw new GatewayError('store.append', `unknown record type ${String(rec.type)}`, { type: rec.type });
+    if (rec.body === null || typeof rec.body !== 'object' || Array.isArray(rec.body))
+      throw new GatewayError('store.append', 'record body must be an object', { type: rec.type });
+    if (rec.device !== undefined && (typeof rec.device !== 'string' || rec.device === ''))
+      throw new GatewayError('store.append', 'record device must be a non-empty string', { type: rec.type });
     let ts: string | undefined;
     if (rec.ts !== undefined) {
       const t = Date.parse(rec.ts);
@@ -114,17 +119,34 @@ export class RecordLog {
     // The signed fields' canonical text, built from member texts so the body is serialized once.
     // Equal to canonicalJson(signedFields(record)); computeRecordHash() is the reference.
     const members: Record<string, string> = {
-      schema: canonicalJson(RECORD_SCHEMA), id: canonicalJson(id), seq: String(seq), type: canonicalJson(input.type),
-      ts: canonicalJson(ts), site: canonicalJson(site), gateway: canonicalJson(gateway), body: input.bodyText,
-      prevHash: canonicalJson(head.hash), keyId: canonicalJson(keyId),
+      schema: canonicalJson(RECORD_SCHEMA),
+      id: canonicalJson(id),
+      seq: String(seq),
+      type: canonicalJson(input.type),
+      ts: canonicalJson(ts),
+      site: canonicalJson(site),
+      gateway: canonicalJson(gateway),
+      body: input.bodyText,
+      prevHash: canonicalJson(head.hash),
+      keyId: canonicalJson(keyId),
     };
     if (input.device !== undefined) members.device = canonicalJson(input.device);
     const hash = chainHash(head.hash, canonicalFromMembers(members));
     const sig = signHash(hash, this.key.privateKey);
     const record: SignedRecord = {
-      schema: RECORD_SCHEMA, id, seq, type: input.type, ts, site, gateway,
+      schema: RECORD_SCHEMA,
+      id,
+      seq,
+      type: input.type,
+      ts,
+      site,
+      gateway,
       ...(input.device !== undefined ? { device: input.device } : {}),
-      body: input.body, prevHash: head.hash, hash, sig, keyId,
+      body: input.body,
+      prevHash: head.hash,
+      hash,
+      sig,
+      keyId,
     };
     const json = canonicalFromMembers({ ...members, hash: canonicalJson(hash), sig: canonicalJson(sig) });
     this.stmt.insert.run(seq, id, input.type, input.device ?? null, ts, json, hash, head.hash, sig, keyId);

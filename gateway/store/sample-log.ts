@@ -2,8 +2,8 @@
 // sha256(prevHash + canonicalJSON({deviceId, seq, ts, recvTs, cycleId, temp_c, temp2_c,
 // pressure_kpa, phase, deviceTime})), every field present, null when absent.
 import type { Logger } from 'pino';
-import { isPhase, type Phase } from '../../vocabulary/phases.js';
 import { GatewayError } from '../../vocabulary/errors.js';
+import { isPhase, type Phase } from '../../vocabulary/phases.js';
 import { canonicalJson } from './canonical-json.js';
 import { ChainedLog, type ChainedLogOptions } from './chained-log.js';
 import type { Db } from './database.js';
@@ -60,7 +60,8 @@ function finiteOrNull(name: string, v: unknown, required: boolean): number | nul
     if (required) throw new GatewayError('store.sample', `sample ${name} is required`, { field: name });
     return null;
   }
-  if (typeof v !== 'number' || !Number.isFinite(v)) throw new GatewayError('store.sample', `sample ${name} must be a finite number or null, got ${String(v)}`, { field: name });
+  if (typeof v !== 'number' || !Number.isFinite(v))
+    throw new GatewayError('store.sample', `sample ${name} must be a finite number or null, got ${String(v)}`, { field: name });
   return v;
 }
 
@@ -83,15 +84,33 @@ export function normalizeSample(s: SampleInput): Normalized {
 }
 
 interface SampleRow {
-  device_id: string; seq: number; ts: number; recv_ts: number; cycle_id: string | null;
-  temp_c: number | null; temp2_c: number | null; pressure_kpa: number | null; phase: string | null; device_time: number | null; hash: string;
+  device_id: string;
+  seq: number;
+  ts: number;
+  recv_ts: number;
+  cycle_id: string | null;
+  temp_c: number | null;
+  temp2_c: number | null;
+  pressure_kpa: number | null;
+  phase: string | null;
+  device_time: number | null;
+  hash: string;
 }
 
 /** A stored row as the sample that was chained (the audit rebuilds hashes from this). */
 export function sampleFromRow(r: SampleRow): StoredSample {
   return {
-    deviceId: r.device_id, seq: r.seq, ts: r.ts, recvTs: r.recv_ts, cycleId: r.cycle_id, temp_c: r.temp_c, temp2_c: r.temp2_c,
-    pressure_kpa: r.pressure_kpa, phase: r.phase as Phase | null, deviceTime: r.device_time, hash: r.hash,
+    deviceId: r.device_id,
+    seq: r.seq,
+    ts: r.ts,
+    recvTs: r.recv_ts,
+    cycleId: r.cycle_id,
+    temp_c: r.temp_c,
+    temp2_c: r.temp2_c,
+    pressure_kpa: r.pressure_kpa,
+    phase: r.phase as Phase | null,
+    deviceTime: r.device_time,
+    hash: r.hash,
   };
 }
 

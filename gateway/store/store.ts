@@ -4,13 +4,13 @@
 // are synchronous (better-sqlite3).
 import type { Logger } from 'pino';
 import { GatewayError } from '../../vocabulary/errors.js';
-import { verifyStore, type AuditReport, type ChainRef } from './audit.js';
-import { openDatabase, withSynchronous, type Db } from './database.js';
-import { exportRecords, type ExportFilter } from './export.js';
+import { type AuditReport, type ChainRef, verifyStore } from './audit.js';
+import { type Db, openDatabase, withSynchronous } from './database.js';
+import { type ExportFilter, exportRecords } from './export.js';
 import { BatchFlusher } from './flusher.js';
 import { KeyRegistry } from './key-registry.js';
 import { recoverPendingKey, rotateStoreKey } from './key-rotation.js';
-import { loadOrCreateKey, publicKeyInfo, type GatewayKey, type PublicKeyInfo } from './keys.js';
+import { type GatewayKey, loadOrCreateKey, type PublicKeyInfo, publicKeyInfo } from './keys.js';
 import { META_CREATED_AT, META_GATEWAY, META_SITE, MetaTable } from './meta.js';
 import { OpenCycleTable } from './open-cycles.js';
 import { RawLog } from './raw-log.js';
@@ -90,8 +90,10 @@ export class Store {
     const row = registry.get(key.keyId);
     if (!row) {
       if (recordCount > 0) {
-        this.ctx.logger.error({ keyId: key.keyId, created },
-          'store: the signing key is not one this store has used and no rotation introduced it; records signed from now on will fail `db verify` (was the keys folder lost or replaced?)');
+        this.ctx.logger.error(
+          { keyId: key.keyId, created },
+          'store: the signing key is not one this store has used and no rotation introduced it; records signed from now on will fail `db verify` (was the keys folder lost or replaced?)',
+        );
       }
       withSynchronous(db, 'FULL', () => registry.register(key, new Date(this.now()).toISOString()));
     } else if (row.retiredAt) {
@@ -100,7 +102,10 @@ export class Store {
   }
 
   private checkIdentity(meta: MetaTable): void {
-    for (const [k, v] of [[META_GATEWAY, this.ctx.gateway], [META_SITE, this.ctx.site]] as const) {
+    for (const [k, v] of [
+      [META_GATEWAY, this.ctx.gateway],
+      [META_SITE, this.ctx.site],
+    ] as const) {
       const was = meta.get(k);
       if (was !== undefined && was !== v) this.ctx.logger.warn({ [k]: v, was }, `store: ${k} changed from ${was} to ${v}; the record chain continues`);
       if (was !== v) meta.set(k, v);
@@ -113,14 +118,30 @@ export class Store {
     return this.parts;
   }
 
-  get db(): Db { return this.p.db; }
-  get records(): RecordLog { return this.p.records; }
-  get samples(): SampleLog { return this.p.samples; }
-  get raw(): RawLog { return this.p.raw; }
-  get openCycles(): OpenCycleTable { return this.p.openCycles; }
-  get meta(): MetaTable { return this.p.meta; }
-  get keys(): KeyRegistry { return this.p.registry; }
-  get keyId(): string { return this.p.key.keyId; }
+  get db(): Db {
+    return this.p.db;
+  }
+  get records(): RecordLog {
+    return this.p.records;
+  }
+  get samples(): SampleLog {
+    return this.p.samples;
+  }
+  get raw(): RawLog {
+    return this.p.raw;
+  }
+  get openCycles(): OpenCycleTable {
+    return this.p.openCycles;
+  }
+  get meta(): MetaTable {
+    return this.p.meta;
+  }
+  get keys(): KeyRegistry {
+    return this.p.registry;
+  }
+  get keyId(): string {
+    return this.p.key.keyId;
+  }
 
   /** Writes buffered samples and raw lines now (one transaction). */
   flush(): number {

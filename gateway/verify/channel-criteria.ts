@@ -2,10 +2,10 @@
 // (drain vs. load probe arrival), sensor_agreement (drain vs. load probe) and temp_stability (each channel
 // against its own mean). Only what consecutive samples prove counts.
 
-import { criterion, fmtNum, type CriterionResult } from './criterion.js';
+import { type CriterionResult, criterion, fmtNum } from './criterion.js';
 import { noPlateau, plateauSamples, plateauSpan, type SteamAnalysis } from './steam-criteria.js';
 import { isReading, type TraceSample } from './trace.js';
-import { longestRun, type Channel } from './trace-view.js';
+import { type Channel, longestRun } from './trace-view.js';
 
 const CHANNEL_NAME: Readonly<Record<Channel, string>> = { temp_c: 'drain', temp2_c: 'load probe' };
 
@@ -43,19 +43,35 @@ export function equilibrationTime(a: SteamAnalysis): CriterionResult {
   // The run into the hold: from the hold's first sample back while the probe stays in band without a break.
   // Without a hold, the probe's longest in-band run in the plateau.
   let anchor = a.hold?.i0 ?? longestRun(a.view, (i) => a.plateau[i] === 1 && probeInBand(i))?.i0 ?? -1;
-  if (anchor < 0) return c(false, null, `drain reached ${fmtNum(a.lo)} °C at t=${fmtNum(td)} s; the load probe was never within ${fmtNum(a.lo)}–${fmtNum(a.hi)} °C in the plateau`);
+  if (anchor < 0)
+    return c(
+      false,
+      null,
+      `drain reached ${fmtNum(a.lo)} °C at t=${fmtNum(td)} s; the load probe was never within ${fmtNum(a.lo)}–${fmtNum(a.hi)} °C in the plateau`,
+    );
   while (anchor > 0 && a.view.breakBefore[anchor] !== 1 && probeInBand(anchor - 1)) anchor--;
   const tl = (a.view.samples[anchor] as TraceSample).t;
-  for (const [i, what] of [[drain, 'the drain reached'], [anchor, 'the load probe entered the band']] as const) {
+  for (const [i, what] of [
+    [drain, 'the drain reached'],
+    [anchor, 'the load probe entered the band'],
+  ] as const) {
     const dt = unobservedBefore(a, i);
     if (dt !== null) {
-      return c(false, null, `not provable: interval ${fmtNum(dt)} s > ${fmtNum(a.view.maxGapS)} s before ${what} ${fmtNum(a.lo)} °C at t=${fmtNum((a.view.samples[i] as TraceSample).t)} s`);
+      return c(
+        false,
+        null,
+        `not provable: interval ${fmtNum(dt)} s > ${fmtNum(a.view.maxGapS)} s before ${what} ${fmtNum(a.lo)} °C at t=${fmtNum((a.view.samples[i] as TraceSample).t)} s`,
+      );
     }
   }
   const eq = Math.max(0, tl - td);
   const chamber = a.view.trace.chamberLitres;
   const volume = chamber === undefined ? 'chamber volume unknown: small-chamber limit' : `${fmtNum(chamber)} l chamber`;
-  return c(eq <= limit, eq, `drain reached ${fmtNum(a.lo)} °C at t=${fmtNum(td)} s, load probe in band continuously from t=${fmtNum(tl)} s into the hold (${volume})`);
+  return c(
+    eq <= limit,
+    eq,
+    `drain reached ${fmtNum(a.lo)} °C at t=${fmtNum(td)} s, load probe in band continuously from t=${fmtNum(tl)} s into the hold (${volume})`,
+  );
 }
 
 /**
@@ -98,14 +114,18 @@ export function sensorAgreement(a: SteamAnalysis): CriterionResult {
  */
 export function tempStability(a: SteamAnalysis): CriterionResult {
   const limit = a.program.maxFluctuationK;
-  const c = (pass: boolean | null, measured: number | null, detail: string): CriterionResult =>
-    criterion('temp_stability', pass, measured, limit, 'K', detail);
+  const c = (pass: boolean | null, measured: number | null, detail: string): CriterionResult => criterion('temp_stability', pass, measured, limit, 'K', detail);
   const h = a.hold;
   if (!h || !a.band) return c(null, null, 'no hold to judge (see hold_time)');
   const fromT = Math.max(h.start, a.band.startT + a.eqLimitS);
   let i0 = h.i0;
   while (i0 <= h.i1 && (a.view.samples[i0] as TraceSample).t < fromT) i0++;
-  if (i0 > h.i1) return c(null, null, `the hold t=${fmtNum(h.start)}–${fmtNum(h.end)} s ends within the ${fmtNum(a.eqLimitS)} s equilibration allowed: no holding time to judge (see hold_time)`);
+  if (i0 > h.i1)
+    return c(
+      null,
+      null,
+      `the hold t=${fmtNum(h.start)}–${fmtNum(h.end)} s ends within the ${fmtNum(a.eqLimitS)} s equilibration allowed: no holding time to judge (see hold_time)`,
+    );
   const channels: Channel[] = a.view.hasProbe ? ['temp_c', 'temp2_c'] : ['temp_c'];
   const parts: string[] = [];
   let worst = 0;

@@ -1,9 +1,9 @@
 // Criteria every program family shares: data_complete, device_result, and the band check that
 // temp_band (steam) and disinfect_temp (washer) both are.
 
-import { criterion, fmtNum, type CriterionId, type CriterionResult } from './criterion.js';
+import { type CriterionId, type CriterionResult, criterion, fmtNum } from './criterion.js';
 import { isReading, type Phase, type TraceSample } from './trace.js';
-import { MAX_READINGS_PER_INSTANT, type BandScan, type ReadingAt, type TraceView } from './trace-view.js';
+import { type BandScan, MAX_READINGS_PER_INSTANT, type ReadingAt, type TraceView } from './trace-view.js';
 
 export type RequiredChannel = 'temperature' | 'pressure';
 
@@ -14,23 +14,30 @@ export type RequiredChannel = 'temperature' | 'pressure';
  */
 export function dataComplete(v: TraceView, stageMask: Uint8Array, stageName: string, channel: RequiredChannel): CriterionResult {
   const limit = v.maxGapS;
-  const c = (pass: boolean, detail: string): CriterionResult =>
-    criterion('data_complete', pass, v.maxGap ? v.maxGap.seconds : null, limit, 's', detail);
+  const c = (pass: boolean, detail: string): CriterionResult => criterion('data_complete', pass, v.maxGap ? v.maxGap.seconds : null, limit, 's', detail);
   if (v.count < 2) return c(false, `only ${v.count} sample${v.count === 1 ? '' : 's'}: nothing to verify a cycle on`);
   if (v.disorderAt >= 0) {
     const at = v.samples[v.disorderAt] as TraceSample;
     const prev = v.samples[v.disorderAt - 1] as TraceSample | undefined;
     if (prev && at.t === prev.t) {
-      return c(false, `more than ${MAX_READINGS_PER_INSTANT} readings at t=${at.t} s (sample ${v.disorderAt + 1}): the device clock did not advance, so the record's time axis cannot be trusted`);
+      return c(
+        false,
+        `more than ${MAX_READINGS_PER_INSTANT} readings at t=${at.t} s (sample ${v.disorderAt + 1}): the device clock did not advance, so the record's time axis cannot be trusted`,
+      );
     }
-    return c(false, `time does not increase (or is not a usable number) at sample ${v.disorderAt + 1} (t=${at.t} s): the order of the record cannot be trusted`);
+    return c(
+      false,
+      `time does not increase (or is not a usable number) at sample ${v.disorderAt + 1} (t=${at.t} s): the order of the record cannot be trusted`,
+    );
   }
   const problems: string[] = [];
   if (v.maxGap && v.maxGap.seconds > limit) {
     const b = (v.samples[v.maxGap.at] as TraceSample).t;
     let count = 0;
     for (let i = 1; i < v.count; i++) if ((v.samples[i] as TraceSample).t - (v.samples[i - 1] as TraceSample).t > limit) count++;
-    problems.push(`${count} interval${count === 1 ? '' : 's'} longer than ${fmtNum(limit)} s, the largest ${fmtNum(v.maxGap.seconds)} s (t=${fmtNum(b - v.maxGap.seconds)}–${fmtNum(b)} s)`);
+    problems.push(
+      `${count} interval${count === 1 ? '' : 's'} longer than ${fmtNum(limit)} s, the largest ${fmtNum(v.maxGap.seconds)} s (t=${fmtNum(b - v.maxGap.seconds)}–${fmtNum(b)} s)`,
+    );
   }
   for (const g of v.trace.gaps ?? []) problems.push(`gateway reported no data for t=${fmtNum(g.fromT)}–${fmtNum(g.toT)} s (${g.reason})`);
   let missing = 0;
@@ -38,9 +45,7 @@ export function dataComplete(v: TraceView, stageMask: Uint8Array, stageName: str
   for (let i = 0; i < v.count; i++) {
     if (stageMask[i] !== 1) continue;
     const x = v.samples[i] as TraceSample;
-    const ok = channel === 'pressure'
-      ? isReading(x.pressure_kpa)
-      : isReading(x.temp_c) && (!v.hasProbe || isReading(x.temp2_c));
+    const ok = channel === 'pressure' ? isReading(x.pressure_kpa) : isReading(x.temp_c) && (!v.hasProbe || isReading(x.temp2_c));
     if (!ok) {
       missing++;
       if (firstMissing < 0) firstMissing = i;
@@ -90,7 +95,10 @@ export function deviceResult(v: TraceView): CriterionResult {
       if (fault) return c(false, fault);
       if (lastPhase === undefined) return c(null, 'no device result and no phases: whether the cycle completed is not shown');
       if (lastPhase === COMPLETED) return c(true, 'no device result; the trace ends in phase complete');
-      return c(false, `no device result, and the trace ends in phase ${lastPhase} at t=${fmtNum((v.samples[lastAt] as TraceSample).t)} s, not complete: the cycle is not shown to have completed`);
+      return c(
+        false,
+        `no device result, and the trace ends in phase ${lastPhase} at t=${fmtNum((v.samples[lastAt] as TraceSample).t)} s, not complete: the cycle is not shown to have completed`,
+      );
   }
 }
 
@@ -106,7 +114,14 @@ export interface BandOptions {
  * nothing rises above `hi` or dips below `lo`. measured = the worst excursion in K (+ above, − below, 0 inside).
  */
 export function bandCriterion(
-  id: CriterionId, v: TraceView, scan: BandScan | null, lo: number, hi: number, where: string, notReached: string, o: BandOptions,
+  id: CriterionId,
+  v: TraceView,
+  scan: BandScan | null,
+  lo: number,
+  hi: number,
+  where: string,
+  notReached: string,
+  o: BandOptions,
 ): CriterionResult {
   const limit = `${fmtNum(lo)}–${fmtNum(hi)} °C`;
   if (!scan) return criterion(id, false, null, limit, 'K', notReached);

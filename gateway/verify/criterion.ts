@@ -4,17 +4,20 @@
 import type { Phase } from './trace.js';
 
 export const STEAM_CRITERIA = [
-  'hold_time', 'temp_band', 'saturated_steam', 'equilibration_time', 'sensor_agreement', 'temp_stability', 'data_complete',
+  'hold_time',
+  'temp_band',
+  'saturated_steam',
+  'equilibration_time',
+  'sensor_agreement',
+  'temp_stability',
+  'data_complete',
   'device_result',
 ] as const;
 export const BOWIE_DICK_CRITERIA = [...STEAM_CRITERIA, 'bowie_dick'] as const;
 export const LEAK_TEST_CRITERIA = ['leak_rate', 'data_complete', 'device_result'] as const;
 export const WASHER_CRITERIA = ['a0', 'disinfect_temp', 'disinfect_time', 'prewash_temp', 'data_complete', 'device_result'] as const;
 
-export type CriterionId =
-  | (typeof BOWIE_DICK_CRITERIA)[number]
-  | (typeof LEAK_TEST_CRITERIA)[number]
-  | (typeof WASHER_CRITERIA)[number];
+export type CriterionId = (typeof BOWIE_DICK_CRITERIA)[number] | (typeof LEAK_TEST_CRITERIA)[number] | (typeof WASHER_CRITERIA)[number];
 
 export interface CriterionResult {
   id: CriterionId;
@@ -28,9 +31,20 @@ export interface CriterionResult {
 
 /** How `measured` compares with `limit` for a criterion to pass (for people reading a report). */
 export const LIMIT_SENSE: Readonly<Partial<Record<CriterionId, '≥' | '≤' | '<' | '='>>> = {
-  hold_time: '≥', temp_band: '=', saturated_steam: '≤', equilibration_time: '≤', sensor_agreement: '≤', temp_stability: '≤',
-  data_complete: '≤', device_result: '=', bowie_dick: '=', leak_rate: '≤',
-  a0: '≥', disinfect_temp: '=', disinfect_time: '≥', prewash_temp: '<',
+  hold_time: '≥',
+  temp_band: '=',
+  saturated_steam: '≤',
+  equilibration_time: '≤',
+  sensor_agreement: '≤',
+  temp_stability: '≤',
+  data_complete: '≤',
+  device_result: '=',
+  bowie_dick: '=',
+  leak_rate: '≤',
+  a0: '≥',
+  disinfect_temp: '=',
+  disinfect_time: '≥',
+  prewash_temp: '<',
 };
 
 export interface HoldPeriod {
@@ -79,7 +93,12 @@ export interface VerificationResult {
 }
 
 export function criterion(
-  id: CriterionId, pass: boolean | null, measured: number | null, limit: number | string | null, unit: string, detail: string,
+  id: CriterionId,
+  pass: boolean | null,
+  measured: number | null,
+  limit: number | string | null,
+  unit: string,
+  detail: string,
 ): CriterionResult {
   // JSON has no NaN/Infinity; a measurement that overflowed (absurd readings) is reported as none.
   return { id, pass, measured: measured === null || !Number.isFinite(measured) ? null : round(measured, 6), limit, unit, detail };
@@ -106,9 +125,13 @@ export function fmtNum(x: number | null | undefined, digits = 2): string {
 /** The criterion ids a result for a program of this kind carries, in order. */
 export function criterionIds(kind: 'steam' | 'bowie-dick' | 'leak-test' | 'washer'): readonly CriterionId[] {
   switch (kind) {
-    case 'washer': return WASHER_CRITERIA;
-    case 'leak-test': return LEAK_TEST_CRITERIA;
-    case 'bowie-dick': return BOWIE_DICK_CRITERIA;
-    default: return STEAM_CRITERIA;
+    case 'washer':
+      return WASHER_CRITERIA;
+    case 'leak-test':
+      return LEAK_TEST_CRITERIA;
+    case 'bowie-dick':
+      return BOWIE_DICK_CRITERIA;
+    default:
+      return STEAM_CRITERIA;
   }
 }

@@ -23,7 +23,15 @@ export function holdSpecOf(programId: string | null, catalog?: Readonly<Record<s
   const p = catalog ? (Object.hasOwn(catalog, programId) ? catalog[programId] : undefined) : getProgram(programId);
   if (!p) return null;
   if (p.kind === 'washer') {
-    return { program: p.id, phase: 'disinfect', lo: p.disinfectTempC, hi: Number.POSITIVE_INFINITY, coldestOnly: true, requiredS: p.disinfectMinS, maxGapS: p.maxGapS };
+    return {
+      program: p.id,
+      phase: 'disinfect',
+      lo: p.disinfectTempC,
+      hi: Number.POSITIVE_INFINITY,
+      coldestOnly: true,
+      requiredS: p.disinfectMinS,
+      maxGapS: p.maxGapS,
+    };
   }
   if (p.kind === 'leak-test' || p.minHoldS <= 0) return null;
   return { program: p.id, phase: 'sterilizing', lo: p.setTempC, hi: p.setTempC + p.bandK, coldestOnly: false, requiredS: p.minHoldS, maxGapS: p.maxGapS };

@@ -165,9 +165,7 @@ const PRESET_LIST: Program[] = [
 ];
 
 /** The built-in programs by id (frozen). */
-export const PRESETS: Readonly<Record<string, Readonly<Program>>> = deepFreeze(
-  Object.fromEntries(PRESET_LIST.map((p) => [p.id, p])),
-);
+export const PRESETS: Readonly<Record<string, Readonly<Program>>> = deepFreeze(Object.fromEntries(PRESET_LIST.map((p) => [p.id, p])));
 
 /** A built-in program, or undefined for an unknown id. */
 /** The program ids the gateway knows without a site config: the presets. */
@@ -181,12 +179,33 @@ export function getProgram(id: string): Readonly<Program> | undefined {
 
 /** The numeric fields a site may override, per program family (also what a config schema accepts). */
 export const STEAM_OVERRIDE_KEYS = [
-  'title', 'setTempC', 'bandK', 'minHoldS', 'equilibration', 'maxSensorSpreadK', 'maxTsatDiffK', 'maxFluctuationK',
-  'pressureChannel', 'maxHoldS', 'maxGapS', 'leakRateMaxKpaPerMin', 'leakMeasureMinS', 'leakMaxStartKpa', 'leakStabilizeMinS',
+  'title',
+  'setTempC',
+  'bandK',
+  'minHoldS',
+  'equilibration',
+  'maxSensorSpreadK',
+  'maxTsatDiffK',
+  'maxFluctuationK',
+  'pressureChannel',
+  'maxHoldS',
+  'maxGapS',
+  'leakRateMaxKpaPerMin',
+  'leakMeasureMinS',
+  'leakMaxStartKpa',
+  'leakStabilizeMinS',
   'requireProof',
 ] as const;
 export const WASHER_OVERRIDE_KEYS = [
-  'title', 'a0Min', 'disinfectTempC', 'disinfectBandK', 'disinfectMinS', 'a0ThresholdC', 'prewashMaxC', 'maxGapS', 'requireProof',
+  'title',
+  'a0Min',
+  'disinfectTempC',
+  'disinfectBandK',
+  'disinfectMinS',
+  'a0ThresholdC',
+  'prewashMaxC',
+  'maxGapS',
+  'requireProof',
 ] as const;
 
 /** A site override: `id` names the program; a new id needs `base`, the program it starts from. */
@@ -216,7 +235,8 @@ export function programProblems(p: Program): string[] {
   if (p.requireProof !== undefined) {
     const ids = criterionIds(p.kind === 'washer' ? 'washer' : p.kind);
     for (const id of Array.isArray(p.requireProof) ? p.requireProof : [p.requireProof]) {
-      if (!(ids as readonly string[]).includes(id)) out.push(`requireProof: expected criterion ids of ${p.kind} programs (${ids.join(', ')}), found ${JSON.stringify(id)}`);
+      if (!(ids as readonly string[]).includes(id))
+        out.push(`requireProof: expected criterion ids of ${p.kind} programs (${ids.join(', ')}), found ${JSON.stringify(id)}`);
     }
   }
   if (p.kind === 'washer') {

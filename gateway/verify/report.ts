@@ -1,6 +1,6 @@
 // The human table `sterilink verify-trace` prints: one row per criterion, fixed width, plain text.
 
-import { fmtNum, LIMIT_SENSE, type CriterionResult, type VerificationResult } from './criterion.js';
+import { type CriterionResult, fmtNum, LIMIT_SENSE, type VerificationResult } from './criterion.js';
 
 const RESULT = (pass: boolean | null): string => (pass === true ? 'pass' : pass === false ? 'FAIL' : 'n/a');
 
@@ -29,10 +29,11 @@ export function formatVerificationTable(result: VerificationResult): string {
   const header = ['criterion', 'result', 'measured', 'limit', 'detail'];
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] as string).length)));
   const line = (cells: string[]): string =>
-    cells.map((cell, i) => (i === cells.length - 1 ? cell : pad(cell, widths[i] as number))).join('  ').trimEnd();
-  const hold = result.hold
-    ? `hold t=${fmtNum(result.hold.start)}–${fmtNum(result.hold.end)} s (${fmtNum(result.hold.seconds)} s)`
-    : 'no hold';
+    cells
+      .map((cell, i) => (i === cells.length - 1 ? cell : pad(cell, widths[i] as number)))
+      .join('  ')
+      .trimEnd();
+  const hold = result.hold ? `hold t=${fmtNum(result.hold.start)}–${fmtNum(result.hold.end)} s (${fmtNum(result.hold.seconds)} s)` : 'no hold';
   const failed = result.criteria.filter((c) => c.pass === false).map((c) => c.id);
   const verdict = result.verdict === 'pass' ? 'PASS' : `FAIL (${failed.join(', ')})`;
   const st = result.stats;

@@ -1,9 +1,9 @@
 // Cycle statistics for the record (standards.md §1.6: min/max T during the plateau, plateau
 // duration, values per stage): facts about the curve, not pass/fail.
 
-import { round, type CycleStats } from './criterion.js';
+import { type CycleStats, round } from './criterion.js';
 import { isReading, type Phase, type TraceSample } from './trace.js';
-import { coldest, creditedDt, phaseSegments, type BandScan, type TraceView } from './trace-view.js';
+import { type BandScan, coldest, creditedDt, phaseSegments, type TraceView } from './trace-view.js';
 
 /**
  * F0 in minutes: Σ 10^((T−121.1)/10)·Δt / 60 over the whole cycle on the coldest channel, left

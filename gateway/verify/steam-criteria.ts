@@ -2,12 +2,12 @@
 // that compare channels (equilibration_time, sensor_agreement, temp_stability) are in channel-criteria.ts.
 // Conservative: a hold is only what consecutive samples prove.
 
-import { criterion, fmtNum, type CriterionResult } from './criterion.js';
 import { bandCriterion } from './common-criteria.js';
+import { type CriterionResult, criterion, fmtNum } from './criterion.js';
 import type { SteamProgram } from './programs.js';
 import { tsatC } from './steam-table.js';
 import { isReading, type TraceSample } from './trace.js';
-import { allInRange, bandScan, longestRun, maskCount, phaseMask, type BandScan, type Run, type TraceView } from './trace-view.js';
+import { allInRange, type BandScan, bandScan, longestRun, maskCount, phaseMask, type Run, type TraceView } from './trace-view.js';
 
 /** Standard atmosphere, kPa: what a gauge transducer leaves out. */
 const ATMOSPHERE_KPA = 101.325;
@@ -56,16 +56,23 @@ export function analyzeSteam(v: TraceView, p: SteamProgram): SteamAnalysis {
   const eqLimitS = chamber !== undefined && chamber > e.largeAboveLitres ? e.largeLimitS : e.limitS;
   const hold = longestRun(v, (i) => plateau[i] === 1 && allInRange(v, i, lo, hi));
   return {
-    view: v, program: p, lo, hi, plateau, plateauSize: maskCount(plateau), hold, band: bandScan(v, plateau, lo, eqLimitS), plateauEnd, eqLimitS,
+    view: v,
+    program: p,
+    lo,
+    hi,
+    plateau,
+    plateauSize: maskCount(plateau),
+    hold,
+    band: bandScan(v, plateau, lo, eqLimitS),
+    plateauEnd,
+    eqLimitS,
   };
 }
 
 export const plateauName = (a: SteamAnalysis): string => (a.view.hasPhases ? "the 'sterilizing' phase" : 'the plateau');
 
 export function noPlateau(a: SteamAnalysis): string {
-  return a.view.hasPhases
-    ? "the trace has no 'sterilizing' phase"
-    : `the drain sensor never reached ${fmtNum(a.lo)} °C`;
+  return a.view.hasPhases ? "the trace has no 'sterilizing' phase" : `the drain sensor never reached ${fmtNum(a.lo)} °C`;
 }
 
 /**
@@ -125,7 +132,11 @@ export function holdTime(a: SteamAnalysis): CriterionResult {
   if (seconds < a.program.minHoldS) {
     const coarse = coarseInterval(a);
     if (coarse) {
-      return c(false, null, `not provable: interval ${fmtNum(coarse.seconds)} s > ${fmtNum(a.view.maxGapS)} s in ${plateauName(a)} (t=${fmtNum(coarse.from)}–${fmtNum(coarse.to)} s): the samples do not show the temperature held between them (longest run they prove: ${fmtNum(seconds)} s)`);
+      return c(
+        false,
+        null,
+        `not provable: interval ${fmtNum(coarse.seconds)} s > ${fmtNum(a.view.maxGapS)} s in ${plateauName(a)} (t=${fmtNum(coarse.from)}–${fmtNum(coarse.to)} s): the samples do not show the temperature held between them (longest run they prove: ${fmtNum(seconds)} s)`,
+      );
     }
   }
   if (!h) return c(false, null, `no hold: no sample in ${plateauName(a)} has ${channels} within ${band}`);
@@ -134,7 +145,11 @@ export function holdTime(a: SteamAnalysis): CriterionResult {
   if (max !== undefined) {
     const exposure = exposureS(a);
     if (exposure > max) {
-      return c(false, exposure, `${what}; at or above ${fmtNum(a.lo)} °C for ${fmtNum(exposure)} s, longer than the ${fmtNum(max)} s this program allows (over-exposure can make a failing indicator sheet look uniform)`);
+      return c(
+        false,
+        exposure,
+        `${what}; at or above ${fmtNum(a.lo)} °C for ${fmtNum(exposure)} s, longer than the ${fmtNum(max)} s this program allows (over-exposure can make a failing indicator sheet look uniform)`,
+      );
     }
   }
   return c(true, h.seconds, what);
@@ -145,7 +160,10 @@ export function tempBand(a: SteamAnalysis): CriterionResult {
   const where = a.view.hasPhases ? 'sterilizing' : 'plateau';
   const r = bandCriterion('temp_band', a.view, a.band, a.lo, a.hi, where, notReached, { reference: 'drain' });
   if (!a.view.hasProbe || !a.band) return r;
-  return { ...r, detail: `${r.detail} (load probe judged from t=${fmtNum(a.band.startT + a.eqLimitS)} s, after the ${fmtNum(a.eqLimitS)} s equilibration allowed)` };
+  return {
+    ...r,
+    detail: `${r.detail} (load probe judged from t=${fmtNum(a.band.startT + a.eqLimitS)} s, after the ${fmtNum(a.eqLimitS)} s equilibration allowed)`,
+  };
 }
 
 /**
@@ -159,11 +177,20 @@ export function saturatedSteam(a: SteamAnalysis): CriterionResult {
     criterion('saturated_steam', pass, measured, limit, 'K', detail);
   if (!a.view.hasPressure) {
     if (a.program.pressureChannel === false) {
-      return c(null, null, `program ${a.program.id} declares that the machine has no chamber pressure output (pressureChannel: false): steam saturation is not measured for this cycle`);
+      return c(
+        null,
+        null,
+        `program ${a.program.id} declares that the machine has no chamber pressure output (pressureChannel: false): steam saturation is not measured for this cycle`,
+      );
     }
-    return c(false, null, 'no chamber pressure in the trace: saturated steam (temperature and pressure, WS 310.3) is not proven; a machine without a pressure output needs pressureChannel: false in its program');
+    return c(
+      false,
+      null,
+      'no chamber pressure in the trace: saturated steam (temperature and pressure, WS 310.3) is not proven; a machine without a pressure output needs pressureChannel: false in its program',
+    );
   }
-  if (!a.band) return c(null, null, `nothing to assess: ${a.plateauSize === 0 ? noPlateau(a) : `the drain sensor never reached ${fmtNum(a.lo)} °C in ${plateauName(a)}`}`);
+  if (!a.band)
+    return c(null, null, `nothing to assess: ${a.plateauSize === 0 ? noPlateau(a) : `the drain sensor never reached ${fmtNum(a.lo)} °C in ${plateauName(a)}`}`);
   let worst = 0;
   let worstAt = -1;
   let min = Number.POSITIVE_INFINITY;
@@ -192,7 +219,11 @@ export function saturatedSteam(a: SteamAnalysis): CriterionResult {
   const where = `the plateau ${plateauSpan(a)}`;
   if (missing > 0) {
     const t = (a.view.samples[firstMissing] as TraceSample).t;
-    return c(false, count ? worst : null, `${missing} sample${missing === 1 ? '' : 's'} in ${where} without a valid chamber pressure (first at t=${fmtNum(t)} s): saturation not proven`);
+    return c(
+      false,
+      count ? worst : null,
+      `${missing} sample${missing === 1 ? '' : 's'} in ${where} without a valid chamber pressure (first at t=${fmtNum(t)} s): saturation not proven`,
+    );
   }
   if (count === 0) return c(false, null, `no sample in ${where} with temperature and pressure`);
   const x = a.view.samples[worstAt] as TraceSample;
@@ -202,8 +233,9 @@ export function saturatedSteam(a: SteamAnalysis): CriterionResult {
   const kind = worst < 0 ? 'colder than saturated steam: air or non-condensable gas' : 'hotter than saturated steam: superheat';
   const p = x.pressure_kpa as number;
   const at = `at t=${fmtNum(x.t)} s drain ${fmtNum(x.temp_c)} °C, ${fmtNum(p)} kPa (T_sat ${fmtNum(tsatC(p))} °C)`;
-  const gauge = worst > 0 && Math.abs((x.temp_c as number) - tsatC(p + ATMOSPHERE_KPA)) <= limit
-    ? `; the pressure reads about ${fmtNum(ATMOSPHERE_KPA, 0)} kPa below p_sat(T): it looks like gauge pressure, and saturation needs absolute pressure (check the device profile's pressure unit)`
-    : '';
+  const gauge =
+    worst > 0 && Math.abs((x.temp_c as number) - tsatC(p + ATMOSPHERE_KPA)) <= limit
+      ? `; the pressure reads about ${fmtNum(ATMOSPHERE_KPA, 0)} kPa below p_sat(T): it looks like gauge pressure, and saturation needs absolute pressure (check the device profile's pressure unit)`
+      : '';
   return c(false, worst, `${spread}; ${at}, ${kind}${gauge}`);
 }

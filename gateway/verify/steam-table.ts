@@ -5,9 +5,16 @@
 
 const n = [
   0, // 1-based like the standard
-  0.11670521452767e4, -0.72421316703206e6, -0.17073846940092e2, 0.1202082470247e5,
-  -0.32325550322333e7, 0.1491510861353e2, -0.48232657361591e4, 0.40511340542057e6,
-  -0.23855557567849, 0.65017534844798e3,
+  0.11670521452767e4,
+  -0.72421316703206e6,
+  -0.17073846940092e2,
+  0.1202082470247e5,
+  -0.32325550322333e7,
+  0.1491510861353e2,
+  -0.48232657361591e4,
+  0.40511340542057e6,
+  -0.23855557567849,
+  0.65017534844798e3,
 ] as const;
 
 const c = (i: number): number => n[i] as number;
@@ -26,13 +33,13 @@ export function saturationPressureMPa(tK: number): number {
   const a = theta * theta + c(1) * theta + c(2);
   const b = c(3) * theta * theta + c(4) * theta + c(5);
   const cc = c(6) * theta * theta + c(7) * theta + c(8);
-  return Math.pow((2 * cc) / (-b + Math.sqrt(b * b - 4 * a * cc)), 4);
+  return ((2 * cc) / (-b + Math.sqrt(b * b - 4 * a * cc))) ** 4;
 }
 
 /** Saturation temperature in kelvin at pressure p in MPa (IF97 eq. 31). NaN outside 611.213 Pa..22.064 MPa. */
 export function saturationTemperatureK(pMPa: number): number {
   if (!(pMPa >= P_MIN_MPA && pMPa <= P_MAX_MPA)) return Number.NaN;
-  const beta = Math.pow(pMPa, 0.25);
+  const beta = pMPa ** 0.25;
   const e = beta * beta + c(3) * beta + c(6);
   const f = c(1) * beta * beta + c(4) * beta + c(7);
   const g = c(2) * beta * beta + c(5) * beta + c(8);

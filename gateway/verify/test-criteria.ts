@@ -1,8 +1,8 @@
 // Criteria of the sterilizer's daily test cycles: leak_rate (air-leakage test, S9) and bowie_dick (S10).
 
-import { criterion, fmtNum, type CriterionResult } from './criterion.js';
+import { type CriterionResult, criterion, fmtNum } from './criterion.js';
 import type { SteamProgram } from './programs.js';
-import { isReading, type CycleTrace, type TraceSample } from './trace.js';
+import { type CycleTrace, isReading, type TraceSample } from './trace.js';
 import type { TraceView } from './trace-view.js';
 
 /**
@@ -29,14 +29,17 @@ function stabilisationBefore(v: TraceView, measureAt: number): { seconds: number
  */
 export function leakRate(v: TraceView, p: SteamProgram): CriterionResult {
   const limit = p.leakRateMaxKpaPerMin ?? 0.13; // S9 [C]
-  const c = (pass: boolean, measured: number | null, detail: string): CriterionResult =>
-    criterion('leak_rate', pass, measured, limit, 'kPa/min', detail);
+  const c = (pass: boolean, measured: number | null, detail: string): CriterionResult => criterion('leak_rate', pass, measured, limit, 'kPa/min', detail);
   let firstInPhase = -1;
   let first = -1;
   let last = -1;
   let inPhase = 0;
   // Least-squares sums, centred on the first point for numerical stability.
-  let n = 0, sx = 0, sy = 0, sxx = 0, sxy = 0;
+  let n = 0,
+    sx = 0,
+    sy = 0,
+    sxx = 0,
+    sxy = 0;
   for (let i = 0; i < v.count; i++) {
     const x = v.samples[i] as TraceSample;
     if (x.phase !== 'leak-measure') continue;
@@ -47,7 +50,11 @@ export function leakRate(v: TraceView, p: SteamProgram): CriterionResult {
     last = i;
     const t = (x.t - (v.samples[first] as TraceSample).t) / 60;
     const y = x.pressure_kpa - ((v.samples[first] as TraceSample).pressure_kpa as number);
-    n++; sx += t; sy += y; sxx += t * t; sxy += t * y;
+    n++;
+    sx += t;
+    sy += y;
+    sxx += t * t;
+    sxy += t * y;
   }
   if (inPhase === 0) return c(false, null, "no 'leak-measure' phase in the trace: the test did not measure");
   if (first < 0 || first === last) return c(false, null, `${inPhase} 'leak-measure' sample(s) but fewer than 2 with a pressure reading`);
@@ -69,7 +76,8 @@ export function leakRate(v: TraceView, p: SteamProgram): CriterionResult {
   const minStab = p.leakStabilizeMinS;
   if (minStab !== undefined) {
     if (!stab) invalid.push(`no 'leak-stabilize' phase before the measurement: the chamber must settle ${fmtNum(minStab)} s with the valves closed first`);
-    else if (stab.seconds < minStab) invalid.push(`leak-stabilize ${fmtNum(stab.seconds)} s, shorter than the ${fmtNum(minStab)} s the chamber must settle first`);
+    else if (stab.seconds < minStab)
+      invalid.push(`leak-stabilize ${fmtNum(stab.seconds)} s, shorter than the ${fmtNum(minStab)} s the chamber must settle first`);
   }
   const minS = p.leakMeasureMinS;
   if (minS !== undefined && seconds < minS - v.maxGapS) invalid.push(`the measuring phase is shorter than the ${fmtNum(minS)} s the test needs`);
@@ -86,6 +94,7 @@ export function leakRate(v: TraceView, p: SteamProgram): CriterionResult {
 export function bowieDick(trace: CycleTrace): CriterionResult {
   const r = trace.indicators?.bowieDick;
   if (r === 'pass') return criterion('bowie_dick', true, null, 'pass', '', 'indicator sheet: uniform colour change (pass)');
-  if (r === 'fail') return criterion('bowie_dick', false, null, 'pass', '', 'indicator sheet: non-uniform colour change (fail): air removal or steam penetration failed');
+  if (r === 'fail')
+    return criterion('bowie_dick', false, null, 'pass', '', 'indicator sheet: non-uniform colour change (fail): air removal or steam penetration failed');
   return criterion('bowie_dick', null, null, 'pass', '', 'awaiting indicator sheet result');
 }

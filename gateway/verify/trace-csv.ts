@@ -4,8 +4,8 @@
 // verdict the gateway gave it (docs/verification.md). Anything else that is not what the format says is an error with
 // the line and column, worded for the engineer who exported the file, never a silently wrong trace.
 
-import { isPhase, ALL_PHASES } from '../../vocabulary/phases.js';
 import { GatewayError } from '../../vocabulary/errors.js';
+import { ALL_PHASES, isPhase } from '../../vocabulary/phases.js';
 import type { DeviceResult, TraceSample } from './trace.js';
 
 const REQUIRED = ['t_s', 'temp_c', 'pressure_kpa', 'phase'] as const;
@@ -48,7 +48,11 @@ function headerIndex(line: string, lineNo: number): Map<Column, number> {
   });
   const missing = REQUIRED.filter((c) => !index.has(c));
   if (missing.length) {
-    throw new TraceFormatError(lineNo, missing[0], `the header lacks ${missing.join(', ')} (expected ${REQUIRED.join(',')}, any order, optional ${OPTIONAL.join(', ')})`);
+    throw new TraceFormatError(
+      lineNo,
+      missing[0],
+      `the header lacks ${missing.join(', ')} (expected ${REQUIRED.join(',')}, any order, optional ${OPTIONAL.join(', ')})`,
+    );
   }
   return index;
 }
@@ -95,7 +99,10 @@ export function parseTraceFile(text: string): TraceFile {
   if (headerAt < 0) throw new TraceFormatError(1, undefined, `the file is empty; expected the header ${REQUIRED.join(',')}`);
   const headerLine = lines[headerAt] as string;
   const index = headerIndex(headerLine, headerAt + 1);
-  const headerKey = headerLine.split(',').map((h) => cell(h).toLowerCase()).join(',');
+  const headerKey = headerLine
+    .split(',')
+    .map((h) => cell(h).toLowerCase())
+    .join(',');
   const width = index.size;
   const hasProbe = index.has('temp2_c');
   const samples: TraceSample[] = [];
@@ -112,7 +119,11 @@ export function parseTraceFile(text: string): TraceFile {
     }
     const cells = line.split(',').map(cell);
     if (cells.map((c) => c.toLowerCase()).join(',') === headerKey) {
-      throw new TraceFormatError(lineNo, undefined, 'a second trace starts here: the file holds more than one cycle; verify one at a time (sterilink db export --seq N writes one)');
+      throw new TraceFormatError(
+        lineNo,
+        undefined,
+        'a second trace starts here: the file holds more than one cycle; verify one at a time (sterilink db export --seq N writes one)',
+      );
     }
     if (cells.length !== width) {
       throw new TraceFormatError(lineNo, undefined, `${cells.length} values but the header has ${width} columns`);
@@ -124,7 +135,8 @@ export function parseTraceFile(text: string): TraceFile {
         if (required) throw new TraceFormatError(lineNo, c, 'is empty; every row needs its time in seconds from cycle start');
         return null;
       }
-      if (!NUMBER.test(v) || !Number.isFinite(Number(v))) throw new TraceFormatError(lineNo, c, `"${v}" is not a number (use a decimal point, e.g. 134.2; leave the cell empty for no reading)`);
+      if (!NUMBER.test(v) || !Number.isFinite(Number(v)))
+        throw new TraceFormatError(lineNo, c, `"${v}" is not a number (use a decimal point, e.g. 134.2; leave the cell empty for no reading)`);
       return Number(v);
     };
 

@@ -2,8 +2,8 @@
 // sequence is broken (a long interval, a gap the gateway knows about, time going backwards), phase
 // segments, and the run/band scans the criteria are built from.
 
-import { isReading, type CycleTrace, type Phase, type TraceSample } from './trace.js';
 import type { PhaseSegment } from './criterion.js';
+import { type CycleTrace, isReading, type Phase, type TraceSample } from './trace.js';
 
 export interface TraceView {
   trace: CycleTrace;

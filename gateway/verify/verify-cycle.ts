@@ -9,13 +9,13 @@
 //               as "could not check" where there is nothing to check.
 //   washer      a0 disinfect_temp disinfect_time prewash_temp data_complete device_result
 
-import { applyRequiredProof } from './required-proof.js';
+import { equilibrationTime, sensorAgreement, tempStability } from './channel-criteria.js';
 import { dataComplete, deviceResult } from './common-criteria.js';
-import { verdictOf, type CriterionResult, type HoldPeriod, type VerificationResult } from './criterion.js';
+import { type CriterionResult, type HoldPeriod, type VerificationResult, verdictOf } from './criterion.js';
 import type { Program, SteamProgram, WasherProgram } from './programs.js';
+import { applyRequiredProof } from './required-proof.js';
 import { cycleStats, f0Minutes } from './stats.js';
 import { analyzeSteam, holdTime, saturatedSteam, tempBand } from './steam-criteria.js';
-import { equilibrationTime, sensorAgreement, tempStability } from './channel-criteria.js';
 import { bowieDick, leakRate } from './test-criteria.js';
 import type { CycleTrace } from './trace.js';
 import { buildView, phaseMask, type Run } from './trace-view.js';
@@ -48,11 +48,7 @@ function verifySteam(trace: CycleTrace, p: SteamProgram): VerificationResult {
 
 function verifyLeakTest(trace: CycleTrace, p: SteamProgram): VerificationResult {
   const v = buildView(trace, p.maxGapS);
-  const criteria: CriterionResult[] = [
-    leakRate(v, p),
-    dataComplete(v, phaseMask(v, 'leak-measure'), "the 'leak-measure' phase", 'pressure'),
-    deviceResult(v),
-  ];
+  const criteria: CriterionResult[] = [leakRate(v, p), dataComplete(v, phaseMask(v, 'leak-measure'), "the 'leak-measure' phase", 'pressure'), deviceResult(v)];
   return { verdict: verdictOf(criteria), program: p.id, hold: null, criteria, stats: cycleStats(v, null, {}) };
 }
 

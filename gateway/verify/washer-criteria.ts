@@ -8,11 +8,11 @@
 // reaching it). Either one disinfects; the other route's criterion is then `null` ("not needed"), never an
 // added requirement. With neither met, both fail.
 
-import { criterion, fmtNum, type CriterionResult } from './criterion.js';
 import { bandCriterion } from './common-criteria.js';
+import { type CriterionResult, criterion, fmtNum } from './criterion.js';
 import type { WasherProgram } from './programs.js';
 import { isReading, type TraceSample } from './trace.js';
-import { bandScan, coldest, creditedDt, longestRun, maskCount, phaseMask, type BandScan, type Run, type TraceView } from './trace-view.js';
+import { type BandScan, bandScan, coldest, creditedDt, longestRun, maskCount, phaseMask, type Run, type TraceView } from './trace-view.js';
 
 export interface WasherAnalysis {
   view: TraceView;
@@ -64,7 +64,12 @@ export function analyzeWasher(v: TraceView, p: WasherProgram): WasherAnalysis {
   });
   const a0 = a0Seconds(v, disinfect, p.a0ThresholdC);
   return {
-    view: v, program: p, disinfect, disinfectSize: maskCount(disinfect), a0, atTemp,
+    view: v,
+    program: p,
+    disinfect,
+    disinfectSize: maskCount(disinfect),
+    a0,
+    atTemp,
     band: bandScan(v, disinfect, p.disinfectTempC),
     stage: bandScan(v, disinfect, Number.NEGATIVE_INFINITY),
     a0Route: a0 >= p.a0Min,
@@ -85,7 +90,15 @@ export function a0Criterion(a: WasherAnalysis): CriterionResult {
   const channel = a.view.hasProbe ? 'coldest of both sensors' : 'temp_c';
   const what = `A0 ${fmtNum(a.a0, 0)} s over the disinfect phase (${channel} ≥ ${fmtNum(a.program.a0ThresholdC)} °C, z = 10 K)`;
   if (a.a0Route) return criterion('a0', true, a.a0, a.program.a0Min, 's', what);
-  if (a.timeRoute) return criterion('a0', null, a.a0, a.program.a0Min, 's', `${what}, below ${fmtNum(a.program.a0Min)}: not needed, the load is disinfected by time at temperature (disinfect_time)`);
+  if (a.timeRoute)
+    return criterion(
+      'a0',
+      null,
+      a.a0,
+      a.program.a0Min,
+      's',
+      `${what}, below ${fmtNum(a.program.a0Min)}: not needed, the load is disinfected by time at temperature (disinfect_time)`,
+    );
   return criterion('a0', false, a.a0, a.program.a0Min, 's', `${what}, below ${fmtNum(a.program.a0Min)}, and the time at temperature is not met either`);
 }
 
@@ -96,11 +109,14 @@ export function disinfectTemp(a: WasherAnalysis): CriterionResult {
   const why = noStage(a);
   if (why) return criterion('disinfect_temp', false, null, `${fmtNum(lo)}–${fmtNum(hi)} °C`, 'K', why);
   if (a.a0Route) {
-    return bandCriterion('disinfect_temp', a.view, a.stage, lo, hi, 'disinfect', "no temperature reading in the 'disinfect' phase",
-      { reference: 'temp_c', upperOnly: `A0 route: the lower limit ${fmtNum(lo)} °C does not apply` });
+    return bandCriterion('disinfect_temp', a.view, a.stage, lo, hi, 'disinfect', "no temperature reading in the 'disinfect' phase", {
+      reference: 'temp_c',
+      upperOnly: `A0 route: the lower limit ${fmtNum(lo)} °C does not apply`,
+    });
   }
-  return bandCriterion('disinfect_temp', a.view, a.band, lo, hi, 'disinfect',
-    `the temperature never reached ${fmtNum(lo)} °C in the disinfect phase`, { reference: 'temp_c' });
+  return bandCriterion('disinfect_temp', a.view, a.band, lo, hi, 'disinfect', `the temperature never reached ${fmtNum(lo)} °C in the disinfect phase`, {
+    reference: 'temp_c',
+  });
 }
 
 export function disinfectTime(a: WasherAnalysis): CriterionResult {
@@ -110,7 +126,14 @@ export function disinfectTime(a: WasherAnalysis): CriterionResult {
   const r = a.atTemp;
   const alt = a.a0Route ? `; not needed: the load is disinfected by the A0 route (A0 ${fmtNum(a.a0, 0)} ≥ ${fmtNum(a.program.a0Min)})` : '';
   if (!r) {
-    return criterion('disinfect_time', a.a0Route ? null : false, null, limit, 's', `the temperature never reached ${fmtNum(a.program.disinfectTempC)} °C in the disinfect phase${alt}`);
+    return criterion(
+      'disinfect_time',
+      a.a0Route ? null : false,
+      null,
+      limit,
+      's',
+      `the temperature never reached ${fmtNum(a.program.disinfectTempC)} °C in the disinfect phase${alt}`,
+    );
   }
   const what = `≥ ${fmtNum(a.program.disinfectTempC)} °C continuously t=${fmtNum(r.start)}–${fmtNum(r.end)} s (${fmtNum(r.seconds)} s)`;
   if (a.timeRoute) return criterion('disinfect_time', true, r.seconds, limit, 's', what);
@@ -138,6 +161,12 @@ export function prewashTemp(a: WasherAnalysis): CriterionResult {
   if (at < 0) return criterion('prewash_temp', false, null, limit, '°C', `${count} prewash samples, none with a temperature reading`);
   const t = (a.view.samples[at] as TraceSample).t;
   const pass = max < limit;
-  return criterion('prewash_temp', pass, max, limit, '°C',
-    `prewash max ${fmtNum(max)} °C at t=${fmtNum(t)} s${pass ? '' : `: at or above ${fmtNum(limit)} °C proteins coagulate`}`);
+  return criterion(
+    'prewash_temp',
+    pass,
+    max,
+    limit,
+    '°C',
+    `prewash max ${fmtNum(max)} °C at t=${fmtNum(t)} s${pass ? '' : `: at or above ${fmtNum(limit)} °C proteins coagulate`}`,
+  );
 }

@@ -5,10 +5,38 @@
 
 export type BiResultWord = 'negative' | 'positive' | 'invalid';
 
-export interface BiStartLine { well: string; lot: string; product: string; program: string; readoutMin: number; at: number; vial?: string; control: boolean }
-export interface BiResultLine { well: string; lot: string; result: BiResultWord; at: number; incubationMin: number; vial?: string; control: boolean; caution?: string }
-export interface BiCautionLine { well: string; code: string; text: string; at: number }
-export interface BiReaderLine { id: string; model: string; wells: number; firmware: string }
+export interface BiStartLine {
+  well: string;
+  lot: string;
+  product: string;
+  program: string;
+  readoutMin: number;
+  at: number;
+  vial?: string;
+  control: boolean;
+}
+export interface BiResultLine {
+  well: string;
+  lot: string;
+  result: BiResultWord;
+  at: number;
+  incubationMin: number;
+  vial?: string;
+  control: boolean;
+  caution?: string;
+}
+export interface BiCautionLine {
+  well: string;
+  code: string;
+  text: string;
+  at: number;
+}
+export interface BiReaderLine {
+  id: string;
+  model: string;
+  wells: number;
+  firmware: string;
+}
 
 const WORDS: Readonly<Record<BiResultWord, string>> = { negative: 'NEG', positive: 'POS', invalid: 'INV' };
 

@@ -7,7 +7,7 @@
 // - Early removal: caution C2 ("EARLY REMOVAL") at `afterMin`; a vial reinserted within 10 s is read on
 //   (its result carries caution=C2), otherwise the result is lost: `result=INV caution=C2` 10 s later.
 
-import { cautionLine, resultLine, startLine, withChecksum, type BiResultWord } from './bi-line-writer.js';
+import { type BiResultWord, cautionLine, resultLine, startLine, withChecksum } from './bi-line-writer.js';
 
 export interface EarlyRemoval {
   /** Minutes after placement. Default 40 % of the readout time. */
@@ -71,7 +71,10 @@ export function vialLines(placedAtMs: number, plan: BiVialPlan, s: BiReaderModel
   const line = (atMs: number, text: string): void => {
     out.push({ atMs, well, text: s.checksum ? withChecksum(text) : text });
   };
-  line(placedAtMs, startLine({ well, lot: plan.lot, product: plan.product ?? s.product, program: s.program, readoutMin: s.incubationMin, at: placedAtMs, control, ...vial }));
+  line(
+    placedAtMs,
+    startLine({ well, lot: plan.lot, product: plan.product ?? s.product, program: s.program, readoutMin: s.incubationMin, at: placedAtMs, control, ...vial }),
+  );
 
   const readMin = result === 'positive' ? Math.max(1, Math.round(s.incubationMin * s.positiveAtFraction)) : s.incubationMin;
   const removal: EarlyRemoval | undefined = plan.removeEarly === true ? {} : plan.removeEarly === false ? undefined : plan.removeEarly;

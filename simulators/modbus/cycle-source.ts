@@ -7,8 +7,8 @@ import { psatKpa } from '../../gateway/verify/steam-table.js';
 import { checkFault } from '../steam/faults.js';
 import { steamProgram } from '../steam/programs.js';
 import { generateSteamCycle } from '../steam/steam-cycle-model.js';
-import { checkWasherFault } from '../washer/faults.js';
 import { runningA0 } from '../washer/device-a0.js';
+import { checkWasherFault } from '../washer/faults.js';
 import { generateWasherCycle, washerProgram } from '../washer/washer-cycle-model.js';
 import type { MachineKind } from './register-image.js';
 
@@ -57,14 +57,20 @@ function steamSource(programId: string, opts: { seed: number; modelFault?: strin
   if (fault === 'garbage') throw new Error("fault 'garbage' is a printer-line fault; over Modbus use timeout, exception, bad-crc, frozen or disconnect");
   const jacketKpa = Math.round(psatKpa((program.setTempC ?? 134) + 2) * 10) / 10;
   return {
-    kind: 'autoclave', programId: program.id, programNo: program.programNo,
+    kind: 'autoclave',
+    programId: program.id,
+    programNo: program.programNo,
     cycle(index) {
       const c = generateSteamCycle(program, { seed: opts.seed + index, ...(fault !== undefined && { fault }) });
       return {
-        programId: c.programId, programNo: program.programNo,
+        programId: c.programId,
+        programNo: program.programNo,
         samples: c.samples.map((s) => ({ t: s.t, temp_c: s.temp_c, pressure_kpa: s.pressure_kpa, phase: s.phase })),
-        alarms: c.alarms, result: c.result, durationS: c.durationS,
-        lethality: runningF0x10(c.samples), jacketKpa,
+        alarms: c.alarms,
+        result: c.result,
+        durationS: c.durationS,
+        lethality: runningF0x10(c.samples),
+        jacketKpa,
       };
     },
   };
@@ -74,14 +80,20 @@ function washerSource(programId: string, opts: { seed: number; modelFault?: stri
   const program = washerProgram(programId);
   const fault = checkWasherFault(opts.modelFault);
   return {
-    kind: 'washer', programId: program.id, programNo: program.programNo,
+    kind: 'washer',
+    programId: program.id,
+    programNo: program.programNo,
     cycle(index) {
       const c = generateWasherCycle(program, { seed: opts.seed + index, ...(fault !== undefined && { fault }) });
       return {
-        programId: c.programId, programNo: c.programNo,
+        programId: c.programId,
+        programNo: c.programNo,
         samples: c.samples.map((s) => ({ t: s.t, temp_c: s.temp_c, ...(s.temp2_c !== undefined && { temp2_c: s.temp2_c }), phase: s.phase })),
-        alarms: c.alarms, result: c.result, durationS: c.durationS,
-        lethality: runningA0(c.samples).map((a0) => Math.round(a0)), jacketKpa: null,
+        alarms: c.alarms,
+        result: c.result,
+        durationS: c.durationS,
+        lethality: runningA0(c.samples).map((a0) => Math.round(a0)),
+        jacketKpa: null,
       };
     },
   };
@@ -93,7 +105,7 @@ export function runningF0x10(samples: readonly { t: number; temp_c: number }[]):
   let prev: { t: number; temp_c: number } | undefined;
   return samples.map((s) => {
     if (prev !== undefined && prev.temp_c >= 100 && s.temp_c >= 100) {
-      f0Min += ((10 ** ((prev.temp_c - 121.1) / 10) + 10 ** ((s.temp_c - 121.1) / 10)) / 2) * Math.min(s.t - prev.t, 5) / 60;
+      f0Min += (((10 ** ((prev.temp_c - 121.1) / 10) + 10 ** ((s.temp_c - 121.1) / 10)) / 2) * Math.min(s.t - prev.t, 5)) / 60;
     }
     prev = s;
     return Math.round(f0Min * 10);

@@ -6,7 +6,7 @@
 // The `frozen` fault holds the temperature registers for a span while everything else moves.
 
 import type { CycleSource, ModbusCycle, ModbusCycleSample } from './cycle-source.js';
-import { phaseCode, RESULT_CODES, type MachineState } from './register-image.js';
+import { type MachineState, phaseCode, RESULT_CODES } from './register-image.js';
 
 export interface TimelineOptions {
   source: CycleSource;
@@ -107,8 +107,17 @@ export class MachineTimeline {
       const sample = c.samples[i] ?? this.before;
       const frozen = this.frozenSpan(c);
       const shown = frozen !== undefined && t >= frozen[0] && t < frozen[1] ? c.samples[lastAtOrBefore(c.samples, frozen[0])] : undefined;
-      return this.state(sample.phase, plan.cycleNo, c.programNo, sample, shown ?? null, c.lethality[i] ?? 0, alarmAt(c, t), RESULT_CODES.running,
-        startTime + (plan.startS + sample.t) * 1000);
+      return this.state(
+        sample.phase,
+        plan.cycleNo,
+        c.programNo,
+        sample,
+        shown ?? null,
+        c.lethality[i] ?? 0,
+        alarmAt(c, t),
+        RESULT_CODES.running,
+        startTime + (plan.startS + sample.t) * 1000,
+      );
     }
     const last = c.samples[c.samples.length - 1] ?? this.before;
     const result = c.result === 'ok' ? RESULT_CODES.ok : c.result === 'aborted' ? RESULT_CODES.aborted : RESULT_CODES.failed;
@@ -137,17 +146,30 @@ export class MachineTimeline {
     return next;
   }
 
-  private state(phase: string, cycleNo: number, programNo: number, sample: ModbusCycleSample, frozen: ModbusCycleSample | null,
-    lethality: number, alarmCode: number, resultCode: number, clockMs: number): MachineState {
+  private state(
+    phase: string,
+    cycleNo: number,
+    programNo: number,
+    sample: ModbusCycleSample,
+    frozen: ModbusCycleSample | null,
+    lethality: number,
+    alarmCode: number,
+    resultCode: number,
+    clockMs: number,
+  ): MachineState {
     const temps = frozen ?? sample;
     return {
       phaseCode: phaseCode(this.opts.source.kind, phase),
-      cycleNo, programNo,
+      cycleNo,
+      programNo,
       tempC: temps.temp_c,
       temp2C: temps.temp2_c ?? null,
       pressureKpa: sample.pressure_kpa ?? null,
       jacketKpa: this.jacketKpa,
-      lethality, alarmCode, resultCode, clockMs,
+      lethality,
+      alarmCode,
+      resultCode,
+      clockMs,
     };
   }
 }

@@ -7,8 +7,8 @@
 // Modbus TCP request for one gets exception 11 (gateway target failed to respond).
 
 import { answerPdu, describePdu, EXCEPTION, exceptionPdu, type RegisterReader } from './pdu.js';
-import { startSerialEndpoint, type SerialEndpoint } from './serial-endpoint.js';
-import { startTcpEndpoint, type Answer, type TcpEndpoint } from './tcp-endpoint.js';
+import { type SerialEndpoint, startSerialEndpoint } from './serial-endpoint.js';
+import { type Answer, startTcpEndpoint, type TcpEndpoint } from './tcp-endpoint.js';
 
 export const WIRE_FAULTS = ['timeout', 'exception', 'bad-crc'] as const;
 export type WireFault = (typeof WIRE_FAULTS)[number];
@@ -37,7 +37,13 @@ export interface ModbusServerOptions {
   log?: (line: string) => void;
 }
 
-export interface ModbusServerCounters { requests: number; replies: number; silent: number; exceptions: number; corrupted: number }
+export interface ModbusServerCounters {
+  requests: number;
+  replies: number;
+  silent: number;
+  exceptions: number;
+  corrupted: number;
+}
 
 export interface ModbusServer {
   readonly tcpPort: number | undefined;

@@ -52,7 +52,8 @@ export function encodeMachineState(s: MachineState): number[] {
   const clockS = Math.floor(s.clockMs / 1000);
   return [
     u16(s.phaseCode),
-    (s.cycleNo >>> 16) & 0xffff, s.cycleNo & 0xffff,
+    (s.cycleNo >>> 16) & 0xffff,
+    s.cycleNo & 0xffff,
     u16(s.programNo),
     tempWord(s.tempC),
     tempWord(s.temp2C),
@@ -61,7 +62,8 @@ export function encodeMachineState(s: MachineState): number[] {
     u16(s.lethality),
     u16(s.alarmCode),
     u16(s.resultCode),
-    (clockS >>> 16) & 0xffff, clockS & 0xffff,
+    (clockS >>> 16) & 0xffff,
+    clockS & 0xffff,
     u16(s.clockMs - clockS * 1000),
   ];
 }

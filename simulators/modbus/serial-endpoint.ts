@@ -30,16 +30,21 @@ export async function startSerialEndpoint(opts: SerialEndpointOptions): Promise<
   let gap: NodeJS.Timeout | undefined;
   const framer = new RtuRequestFramer();
   const serial = new ReopeningSerialPort({
-    path: opts.path, baudRate: opts.baudRate, retryMs: opts.retryMs ?? 1000, description, log: opts.log,
-    onOpen: (port) => port.on('data', (chunk: Buffer) => {
-      clearTimeout(gap);
-      for (const item of framer.push(chunk)) {
-        if (item.kind !== 'frame') continue;
-        const reply = opts.answer(item.unitId, item.pdu, 'rtu');
-        if (reply !== null && port.isOpen) port.write(encodeRtuFrame(item.unitId, reply.pdu, reply.corrupt));
-      }
-      if (framer.pending > 0) gap = setTimeout(() => framer.flush(), opts.gapMs ?? 200);
-    }),
+    path: opts.path,
+    baudRate: opts.baudRate,
+    retryMs: opts.retryMs ?? 1000,
+    description,
+    log: opts.log,
+    onOpen: (port) =>
+      port.on('data', (chunk: Buffer) => {
+        clearTimeout(gap);
+        for (const item of framer.push(chunk)) {
+          if (item.kind !== 'frame') continue;
+          const reply = opts.answer(item.unitId, item.pdu, 'rtu');
+          if (reply !== null && port.isOpen) port.write(encodeRtuFrame(item.unitId, reply.pdu, reply.corrupt));
+        }
+        if (framer.pending > 0) gap = setTimeout(() => framer.flush(), opts.gapMs ?? 200);
+      }),
   });
 
   await serial.open();

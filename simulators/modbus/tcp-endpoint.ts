@@ -3,8 +3,8 @@
 // goes to `answer`, whose reply (or silence) is sent back. `pause(ms)` drops every connection and stops
 // listening for that long (the `disconnect` fault), then listens on the same port again.
 
-import { createServer, type Server, type Socket } from 'node:net';
 import { once } from 'node:events';
+import { createServer, type Server, type Socket } from 'node:net';
 import { encodeRtuFrame, RtuRequestFramer } from './rtu-frame.js';
 
 export type Framing = 'mbap' | 'rtu';
@@ -118,7 +118,10 @@ function serveMbap(socket: Socket, answer: Answer): void {
       const reply = answer(unitId, pdu, 'mbap');
       if (reply === null) continue;
       // A corrupt reply: the byte count promises one register more than the frame carries.
-      const body = reply.corrupt && reply.pdu.length > 2 ? Buffer.concat([reply.pdu.subarray(0, 1), Buffer.from([(reply.pdu[1] as number) + 2]), reply.pdu.subarray(2)]) : reply.pdu;
+      const body =
+        reply.corrupt && reply.pdu.length > 2
+          ? Buffer.concat([reply.pdu.subarray(0, 1), Buffer.from([(reply.pdu[1] as number) + 2]), reply.pdu.subarray(2)])
+          : reply.pdu;
       const head = Buffer.alloc(MBAP_HEADER);
       head.writeUInt16BE(tid, 0);
       head.writeUInt16BE(0, 2);

@@ -40,9 +40,7 @@ export function junkLine(rng: Prng): Buffer {
     const n = rng.int(4, 40);
     return Buffer.concat([Buffer.from(Array.from({ length: n }, () => pick(rng, BINARY_BYTES))), CRLF]);
   }
-  const text = rng.next() < 0.4
-    ? pick(rng, JUNK_WORDS)
-    : Array.from({ length: rng.int(5, 60) }, () => pick(rng, JUNK_CHARS)).join('');
+  const text = rng.next() < 0.4 ? pick(rng, JUNK_WORDS) : Array.from({ length: rng.int(5, 60) }, () => pick(rng, JUNK_CHARS)).join('');
   return Buffer.concat([Buffer.from(text, 'latin1'), CRLF]);
 }
 

@@ -3,7 +3,7 @@
 // goes away (adapter unplugged, PTY closed), it keeps retrying every `retryMs` and drops output meanwhile.
 
 import { ReopeningSerialPort } from '../shared/reopening-serial-port.js';
-import { DEFAULT_MAX_PENDING_BYTES, type ByteOutput, type OutputLog } from './byte-output.js';
+import { type ByteOutput, DEFAULT_MAX_PENDING_BYTES, type OutputLog } from './byte-output.js';
 
 export interface SerialOutputOptions {
   path: string;
@@ -19,8 +19,14 @@ export function createSerialOutput(opts: SerialOutputOptions): ByteOutput {
   const maxPending = opts.maxPendingBytes ?? DEFAULT_MAX_PENDING_BYTES;
   const description = `serial ${opts.path} @ ${opts.baudRate}`;
   const serial = new ReopeningSerialPort({
-    path: opts.path, baudRate: opts.baudRate, retryMs: opts.retryMs ?? 1000, description, log,
-    lostName: 'link', meanwhile: ', output is dropped meanwhile', unrefRetry: true,
+    path: opts.path,
+    baudRate: opts.baudRate,
+    retryMs: opts.retryMs ?? 1000,
+    description,
+    log,
+    lostName: 'link',
+    meanwhile: ', output is dropped meanwhile',
+    unrefRetry: true,
   });
   let dropped = 0;
   let overrun = false;

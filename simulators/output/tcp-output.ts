@@ -3,9 +3,9 @@
 // rest of it; with no client, output is dropped, as on the serial line it stands for. Incoming bytes are
 // ignored (a printer port is output only).
 
-import { createServer, type Server, type Socket } from 'node:net';
 import { once } from 'node:events';
-import { DEFAULT_MAX_PENDING_BYTES, type ByteOutput, type OutputLog } from './byte-output.js';
+import { createServer, type Server, type Socket } from 'node:net';
+import { type ByteOutput, DEFAULT_MAX_PENDING_BYTES, type OutputLog } from './byte-output.js';
 
 export interface TcpOutputOptions {
   /** 0 picks a free port; read it from `port` after `start()`. */
@@ -104,7 +104,8 @@ export function createTcpOutput(opts: TcpOutputOptions): TcpOutput {
       for (const socket of clients) {
         if (socket.writableLength > maxPending) {
           dropped += chunk.length;
-          if (!overrun.has(socket)) log(`tcp ${host}:${boundPort}: client ${socket.remoteAddress ?? '?'}:${socket.remotePort ?? '?'} not reading, dropping its output`);
+          if (!overrun.has(socket))
+            log(`tcp ${host}:${boundPort}: client ${socket.remoteAddress ?? '?'}:${socket.remotePort ?? '?'} not reading, dropping its output`);
           overrun.add(socket);
           continue;
         }
@@ -129,14 +130,19 @@ export function createTcpOutput(opts: TcpOutputOptions): TcpOutput {
       const s = server;
       server = null;
       // end(): what was accepted still goes out, then FIN; a client that does not close within 1 s is cut.
-      await Promise.all([...clients].map(async (c) => {
-        if (c.destroyed) return;
-        const closed = once(c, 'close').then(() => undefined, () => undefined);
-        c.end();
-        const timer = setTimeout(() => c.destroy(), 1000);
-        await closed;
-        clearTimeout(timer);
-      }));
+      await Promise.all(
+        [...clients].map(async (c) => {
+          if (c.destroyed) return;
+          const closed = once(c, 'close').then(
+            () => undefined,
+            () => undefined,
+          );
+          c.end();
+          const timer = setTimeout(() => c.destroy(), 1000);
+          await closed;
+          clearTimeout(timer);
+        }),
+      );
       clients.clear();
       if (s) await new Promise<void>((resolve) => s.close(() => resolve()));
     },

@@ -54,7 +54,9 @@ export async function runTicketPrinter(opts: TicketRunOptions, machine: string, 
     const tcpPort = out.tcpPort;
     await opts.onReady?.({ ...(tcpPort !== undefined ? { tcpPort } : {}), outputs: out.descriptions });
     if (opts.waitForClient && !(await out.waitForClient(opts.signal))) return;
-    log(`${machine}: ${what}, speed ${opts.speed}x, ${opts.cycles === 0 ? 'cycles until stopped' : `${opts.cycles} cycle(s)`} -> ${out.descriptions.join(', ')}`);
+    log(
+      `${machine}: ${what}, speed ${opts.speed}x, ${opts.cycles === 0 ? 'cycles until stopped' : `${opts.cycles} cycle(s)`} -> ${out.descriptions.join(', ')}`,
+    );
 
     const realStart = performance.now();
     let done = 0;

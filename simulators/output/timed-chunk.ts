@@ -10,7 +10,10 @@ export interface TimedChunk {
 /** Text lines (printed at cycle time `t`) to CRLF-terminated chunks, shifted by the cycle's start in the run.
  * `encode` gives a line's bytes (default latin1; a GB18030 printer passes its encoder). */
 export function linesToChunks(
-  lines: ReadonlyArray<{ t: number; text: string }>, offsetS: number, eol = '\r\n', encode: (text: string) => Buffer = (text) => Buffer.from(text, 'latin1'),
+  lines: ReadonlyArray<{ t: number; text: string }>,
+  offsetS: number,
+  eol = '\r\n',
+  encode: (text: string) => Buffer = (text) => Buffer.from(text, 'latin1'),
 ): TimedChunk[] {
   return lines.map((l) => ({ atS: offsetS + l.t, data: encode(l.text + eol), kind: 'line' as const }));
 }

@@ -54,9 +54,7 @@ export function createInputEventOutput(opts: InputEventOutputOptions): ByteOutpu
     try {
       const st = fs.statSync(opts.path, { throwIfNoEntry: false });
       fifo = st?.isFIFO() ?? false;
-      fd = fifo
-        ? fs.openSync(opts.path, fs.constants.O_WRONLY | fs.constants.O_NONBLOCK)
-        : fs.openSync(opts.path, 'a');
+      fd = fifo ? fs.openSync(opts.path, fs.constants.O_WRONLY | fs.constants.O_NONBLOCK) : fs.openSync(opts.path, 'a');
       lastProblem = '';
       log(`${description}: open${fifo ? ' (FIFO)' : ''}`);
     } catch (e) {

@@ -29,7 +29,18 @@ const KEY_TAB = 15;
 const KEY_RIGHTBRACE = 27;
 const KEYPAD_DIGITS = [82, 79, 80, 81, 75, 76, 77, 71, 72, 73]; // KP0..KP9
 const FKEYS: Readonly<Record<string, number>> = {
-  F1: 59, F2: 60, F3: 61, F4: 62, F5: 63, F6: 64, F7: 65, F8: 66, F9: 67, F10: 68, F11: 87, F12: 88,
+  F1: 59,
+  F2: 60,
+  F3: 61,
+  F4: 62,
+  F5: 63,
+  F6: 64,
+  F7: 65,
+  F8: 66,
+  F9: 67,
+  F10: 68,
+  F11: 87,
+  F12: 88,
 };
 
 /** US layout, by rows: the key codes of each character typed without and with Shift. */
@@ -77,7 +88,12 @@ export function strokesFor(text: string, gs: GsMode = 'ctrl'): KeyStroke[] {
   return out;
 }
 
-export interface RawInputEvent { timeMs: number; type: number; code: number; value: number }
+export interface RawInputEvent {
+  timeMs: number;
+  type: number;
+  code: number;
+  value: number;
+}
 
 /** The records of the strokes, starting at `timeMs`, `keyGapMs` apart. */
 export function strokeEvents(strokes: readonly KeyStroke[], timeMs: number, keyGapMs = 2): RawInputEvent[] {

@@ -6,7 +6,10 @@
 export const TICKET_EOL = '\r\n';
 
 /** One printed line and the cycle time (s from start) at which the machine prints it. */
-export interface TicketLine { t: number; text: string }
+export interface TicketLine {
+  t: number;
+  text: string;
+}
 
 /** The header facts every ticket prints, besides the machine's name. */
 export interface TicketHeaderFacts {
@@ -58,7 +61,11 @@ export function formatTicketHeader(machine: 'STERILIZER' | 'WASHER', name: strin
   ];
 }
 
-export interface TicketAlarm { t: number; code: string; text: string }
+export interface TicketAlarm {
+  t: number;
+  code: string;
+  text: string;
+}
 
 export interface SampledTicket<S extends { t: number }> {
   header: readonly string[];

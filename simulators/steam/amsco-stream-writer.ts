@@ -31,7 +31,7 @@ const INHG_KPA = 3.386388640341;
 const LOAD_TAU_S = 6;
 const REFERENCE_C = 21.2;
 
-const f = (c: number): number => c * 9 / 5 + 32;
+const f = (c: number): number => (c * 9) / 5 + 32;
 
 /** `10:41:58 AM` / ` 9:05:00 PM` (12 h) or `14:41:58   ` (24 h: spaces where AM/PM would be). */
 export function formatAmscoClock(ms: number, clock: AmscoClock): string {
@@ -50,7 +50,15 @@ export function formatAmscoPressure(kpaAbs: number, units: AmscoUnits, atmospher
   return fixed1(gauge >= 0 ? gauge / PSI_KPA : gauge / INHG_KPA);
 }
 
-export interface AmscoChannels { chamber: number; jacket: number; waste: number; load1: number; airDetector: number; filter: number; reference: number }
+export interface AmscoChannels {
+  chamber: number;
+  jacket: number;
+  waste: number;
+  load1: number;
+  airDetector: number;
+  filter: number;
+  reference: number;
+}
 
 export function formatAmscoLine(clockMs: number, sterilizing: boolean, kpaAbs: number, ch: AmscoChannels, opts: Required<AmscoStreamOptions>): string {
   const temp = (c: number): string => fixed1(opts.units === 'metric' ? c : f(c)).padStart(6);

@@ -2,15 +2,15 @@
 // (the cycle, its ticket, the timed byte chunks). The runner only paces and sends these, so tests can
 // compute the exact expected bytes of any cycle without a clock or a port.
 
-import { cycleSlot, resolveRunSchedule, scheduleCycles, type CyclePlan, type RunSchedule, type RunScheduleOptions } from '../shared/cycle-schedule.js';
-import { createPrng } from '../shared/prng.js';
 import { injectGarbage } from '../output/garbage.js';
 import { linesToChunks } from '../output/timed-chunk.js';
+import { type CyclePlan, cycleSlot, type RunSchedule, type RunScheduleOptions, resolveRunSchedule, scheduleCycles } from '../shared/cycle-schedule.js';
+import { createPrng } from '../shared/prng.js';
 import type { SteamCycle } from './cycle.js';
-import { checkFault, type AutoclaveFault } from './faults.js';
-import { steamProgram, type SteamProgram } from './programs.js';
+import { type AutoclaveFault, checkFault } from './faults.js';
+import { type SteamProgram, steamProgram } from './programs.js';
 import { generateSteamCycle } from './steam-cycle-model.js';
-import { ticketFormat, type AutoclaveSimProfile } from './ticket-formats.js';
+import { type AutoclaveSimProfile, ticketFormat } from './ticket-formats.js';
 import { TICKET_EOL, type TicketHeader } from './ticket-writer.js';
 
 /** Five minutes between loads: a realistic turnaround, and at 60x it leaves the gateway a few real
@@ -53,10 +53,12 @@ export function resolveAutoclaveSettings(opts: AutoclaveScheduleOptions): Autocl
 
 export function planAutoclaveCycle(settings: AutoclaveSettings, index: number, offsetS: number, replayed?: SteamCycle): AutoclaveCyclePlan {
   const { seed, facts } = cycleSlot(settings, settings.program, index, offsetS);
-  const cycle = replayed ?? generateSteamCycle(settings.program, {
-    seed,
-    ...(settings.fault !== undefined && settings.fault !== 'garbage' ? { fault: settings.fault } : {}),
-  });
+  const cycle =
+    replayed ??
+    generateSteamCycle(settings.program, {
+      seed,
+      ...(settings.fault !== undefined && settings.fault !== 'garbage' ? { fault: settings.fault } : {}),
+    });
   const header: TicketHeader = { sterilizer: settings.name, ...facts };
   const format = ticketFormat(settings.profile);
   const lines = format.render(header, cycle, { atmosphericKpa: settings.atmosphericKpa });

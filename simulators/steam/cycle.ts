@@ -2,7 +2,7 @@
 // (printer ticket, the Modbus front-end in simulators/modbus/). Times are seconds from cycle start,
 // pressure absolute.
 
-import { STEAM_PHASES, TEST_PHASES, type SteamPhase, type TestPhase } from '../../vocabulary/phases.js';
+import { STEAM_PHASES, type SteamPhase, TEST_PHASES, type TestPhase } from '../../vocabulary/phases.js';
 
 /** Canonical steam and test-cycle phases (the shared vocabulary). */
 export type SteamCyclePhase = SteamPhase | TestPhase;
@@ -23,7 +23,11 @@ export interface CycleSample {
   step?: CycleStep;
 }
 
-export interface CycleAlarm { t: number; code: string; text: string }
+export interface CycleAlarm {
+  t: number;
+  code: string;
+  text: string;
+}
 
 export interface SteamCycle {
   programId: string;

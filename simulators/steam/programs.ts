@@ -3,15 +3,9 @@
 // `minHoldS` is the program's minimum holding time; the machine holds a little longer (`holdS`),
 // as real controllers do, so a correct cycle passes `hold_time` with margin.
 
-import { programById, programNumbers, withProgramNumbers, type WithoutNumber } from '../shared/program-list.js';
+import { programById, programNumbers, type WithoutNumber, withProgramNumbers } from '../shared/program-list.js';
 
-export type SteamProgramId =
-  | 'steam-134-4'
-  | 'steam-121-20'
-  | 'steam-134-18'
-  | 'steam-121-15'
-  | 'bowie-dick-134'
-  | 'leak-test';
+export type SteamProgramId = 'steam-134-4' | 'steam-121-20' | 'steam-134-18' | 'steam-121-15' | 'bowie-dick-134' | 'leak-test';
 
 interface ProgramBase {
   id: SteamProgramId;
@@ -53,8 +47,14 @@ const UNNUMBERED: readonly WithoutNumber<SteamProgram>[] = [
   { id: 'steam-121-15', text: '121C 15MIN', kind: 'sterilize', setTempC: 121, minHoldS: 900, holdS: 930, dryingS: 420 },
   { id: 'bowie-dick-134', text: 'BOWIE-DICK TEST', kind: 'bowie-dick', setTempC: 134, minHoldS: 210, holdS: 225, dryingS: 120 },
   {
-    id: 'leak-test', text: 'VACUUM LEAK TEST', kind: 'leak-test', setTempC: null,
-    evacuateToKpa: 5, stabilizeS: 300, measureS: 600, riseKpaPerMin: 0.05,
+    id: 'leak-test',
+    text: 'VACUUM LEAK TEST',
+    kind: 'leak-test',
+    setTempC: null,
+    evacuateToKpa: 5,
+    stabilizeS: 300,
+    measureS: 600,
+    riseKpaPerMin: 0.05,
   },
 ];
 

@@ -4,7 +4,7 @@
 // The ticket has one temperature column, so `temp2_c` is read and validated but not replayed.
 
 import { readFile } from 'node:fs/promises';
-import { STEAM_CYCLE_PHASES, type CycleSample, type SteamCycle, type SteamCyclePhase } from './cycle.js';
+import { type CycleSample, STEAM_CYCLE_PHASES, type SteamCycle, type SteamCyclePhase } from './cycle.js';
 
 const REQUIRED = ['t_s', 'temp_c', 'pressure_kpa', 'phase'] as const;
 
@@ -42,7 +42,8 @@ export function parseTraceCsv(text: string, programId = 'replay', source = 'trac
     const t = num(at(cells, 't_s'), 't_s', where);
     const temp = num(at(cells, 'temp_c'), 'temp_c', where);
     const rawP = at(cells, 'pressure_kpa');
-    if (rawP === undefined || rawP === '') throw new Error(`${where}: pressure_kpa is empty; only steam traces (with chamber pressure) can be replayed on an autoclave`);
+    if (rawP === undefined || rawP === '')
+      throw new Error(`${where}: pressure_kpa is empty; only steam traces (with chamber pressure) can be replayed on an autoclave`);
     const pressure = num(rawP, 'pressure_kpa', where);
     const phase = at(cells, 'phase') ?? '';
     if (!isSteamPhase(phase)) throw new Error(`${where}: phase '${phase}' is not a steam phase (${STEAM_CYCLE_PHASES.join(', ')})`);

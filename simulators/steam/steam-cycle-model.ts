@@ -11,8 +11,8 @@ import type { CycleAlarm, CycleSample, CycleStep, SteamCycle, SteamCyclePhase } 
 import type { ModelFault } from './faults.js';
 import type { LeakTestProgram, PlateauProgram, SteamProgram } from './programs.js';
 
-export { STEAM_PROGRAMS, STEAM_PROGRAM_IDS, STEAM_PROGRAM_NUMBERS, steamProgram } from './programs.js';
-export type { SteamProgram, SteamProgramId, PlateauProgram, LeakTestProgram } from './programs.js';
+export type { LeakTestProgram, PlateauProgram, SteamProgram, SteamProgramId } from './programs.js';
+export { STEAM_PROGRAM_IDS, STEAM_PROGRAM_NUMBERS, STEAM_PROGRAMS, steamProgram } from './programs.js';
 
 export const ATMOSPHERIC_KPA = 101.325;
 
@@ -29,7 +29,10 @@ export const DROPOUT_S = 20;
 /** Leak-test rate of rise with the `leak` fault, kPa/min (limit 0.13). */
 export const LEAK_FAULT_KPA_PER_MIN = 0.3;
 
-interface ChamberState { T: number; P: number }
+interface ChamberState {
+  T: number;
+  P: number;
+}
 
 /** Sensor noise by situation: [temperature sd, clip] and [pressure sd, clip]. */
 const NOISE = {
@@ -184,9 +187,7 @@ function overshootBump(j: number): number {
 }
 
 /** Steam supply lost mid-plateau: the chamber cools out of band, the machine alarms, vents and aborts. */
-function abortTail(
-  program: PlateauProgram, rec: Recorder, s: ChamberState, rng: Prng, pressureFor: (T: number) => number,
-): SteamCycle {
+function abortTail(program: PlateauProgram, rec: Recorder, s: ChamberState, rng: Prng, pressureFor: (T: number) => number): SteamCycle {
   for (let i = 0; i < 30 && s.T > program.setTempC - 0.6; i++) {
     s.T -= rng.uniform(0.1, 0.16);
     s.P = pressureFor(s.T);

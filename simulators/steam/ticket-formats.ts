@@ -1,8 +1,8 @@
 // What the simulated autoclave can print (`--profile`): one entry per printer-line profile the gateway
 // ships (docs/devices.md), each a renderer (cycle -> timed lines) and the bytes of a line.
 
-import type { SteamCycle } from './cycle.js';
 import { renderAmscoStream } from './amsco-stream-writer.js';
+import type { SteamCycle } from './cycle.js';
 import { renderScicanSummary } from './scican-summary-writer.js';
 import { renderTicket, type TicketHeader, type TicketLine, type TicketOptions } from './ticket-writer.js';
 import { renderTicketZh, ticketBytesZh } from './ticket-writer-zh.js';

@@ -10,16 +10,16 @@ import { plateauSummary } from './plateau-summary.js';
 import { DEFAULT_ATMOSPHERIC_KPA, sampleLabel, type TicketHeader, type TicketOptions } from './ticket-writer.js';
 
 const LABELS: Readonly<Record<string, string>> = {
-  'START': '开始',
+  START: '开始',
   'LEAK TEST': '泄漏测试',
   'HEAT UP': '升温',
-  'STERILIZE': '灭菌',
+  STERILIZE: '灭菌',
   'STERILIZE END': '灭菌结束',
-  'EXHAUST': '排气',
-  'DRYING': '干燥',
+  EXHAUST: '排气',
+  DRYING: '干燥',
   'AIR IN': '进气',
-  'END': '结束',
-  'FAULT': '故障',
+  END: '结束',
+  FAULT: '故障',
   'LEAK STAB': '泄漏稳定',
   'LEAK MEASURE': '泄漏测量',
 };
@@ -62,7 +62,13 @@ export function formatHeaderZh(h: TicketHeader): string[] {
 }
 
 /** `08:12:30  灭菌           134.2     203.1` (pressure in kPa gauge). */
-export function formatSampleLineZh(clockMs: number, label: string | undefined, tempC: number, pressureKpaAbs: number, atmosphericKpa = DEFAULT_ATMOSPHERIC_KPA): string {
+export function formatSampleLineZh(
+  clockMs: number,
+  label: string | undefined,
+  tempC: number,
+  pressureKpaAbs: number,
+  atmosphericKpa = DEFAULT_ATMOSPHERIC_KPA,
+): string {
   const labelCol = padDisplay(label === undefined ? '' : zhLabel(label), 12);
   return `${formatClock(clockMs)}  ${labelCol}${fixed1(tempC).padStart(7)}${fixed1(pressureKpaAbs - atmosphericKpa).padStart(10)}`;
 }
@@ -77,10 +83,9 @@ export function renderTicketZh(header: TicketHeader, cycle: SteamCycle, options:
     sampleLine: (prev, s) => formatSampleLineZh(header.startMs + s.t * 1000, sampleLabel(prev, s), s.temp_c, s.pressure_kpa, atm),
     alarmLine: (alarm) => `报警 ${alarm.code}: ${ALARM_TEXTS[alarm.text] ?? alarm.text}`,
     footer: [
-      ...(summary ? [
-        `灭菌温度 最低/最高: ${fixed1(summary.minTempC)}/${fixed1(summary.maxTempC)} ℃`,
-        `灭菌时间: ${formatMinSec(summary.seconds)}   F0: n/a`,
-      ] : []),
+      ...(summary
+        ? [`灭菌温度 最低/最高: ${fixed1(summary.minTempC)}/${fixed1(summary.maxTempC)} ℃`, `灭菌时间: ${formatMinSec(summary.seconds)}   F0: n/a`]
+        : []),
       cycle.result === 'aborted' ? '结果: 中止' : '结果: 合格',
     ],
   });

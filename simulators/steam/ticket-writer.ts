@@ -3,10 +3,20 @@
 // lines where they happen, the machine's summary and the RESULT line. Pure: no clock, no I/O. Times are the
 // sterilizer's local clock (the process TZ), pressures in kPa gauge against `atmosphericKpa`.
 
-import { fixed1, formatAlarmLine, formatClock, formatMinSec, formatResultLine, formatTicketHeader, layOutSampledTicket, type TicketHeaderFacts, type TicketLine } from '../shared/ticket-text.js';
+import {
+  fixed1,
+  formatAlarmLine,
+  formatClock,
+  formatMinSec,
+  formatResultLine,
+  formatTicketHeader,
+  layOutSampledTicket,
+  type TicketHeaderFacts,
+  type TicketLine,
+} from '../shared/ticket-text.js';
 import type { CycleSample, CycleStep, SteamCycle, SteamCyclePhase } from './cycle.js';
 
-export { formatClock, formatDate, TICKET_EOL, ticketText, type TicketLine } from '../shared/ticket-text.js';
+export { formatClock, formatDate, TICKET_EOL, type TicketLine, ticketText } from '../shared/ticket-text.js';
 
 export const DEFAULT_ATMOSPHERIC_KPA = 101.325;
 
@@ -15,7 +25,9 @@ export interface TicketHeader extends TicketHeaderFacts {
   sterilizer: string;
 }
 
-export interface TicketOptions { atmosphericKpa?: number }
+export interface TicketOptions {
+  atmosphericKpa?: number;
+}
 
 /** Label printed on the first sample of a phase (docs/devices.md label table). */
 const PHASE_LABELS: Readonly<Record<SteamCyclePhase, string>> = {
@@ -52,7 +64,13 @@ export function sampleLabel(prev: CycleSample | undefined, cur: CycleSample): st
 }
 
 /** `08:12:30  STERILIZE      134.2     203.1`: columns as in the docs example (label 14 wide, T and p right-aligned). */
-export function formatSampleLine(clockMs: number, label: string | undefined, tempC: number, pressureKpaAbs: number, atmosphericKpa = DEFAULT_ATMOSPHERIC_KPA): string {
+export function formatSampleLine(
+  clockMs: number,
+  label: string | undefined,
+  tempC: number,
+  pressureKpaAbs: number,
+  atmosphericKpa = DEFAULT_ATMOSPHERIC_KPA,
+): string {
   return `${formatClock(clockMs)}  ${(label ?? '').padEnd(14)}${fixed1(tempC).padStart(6)}${fixed1(pressureKpaAbs - atmosphericKpa).padStart(10)}`;
 }
 
@@ -67,10 +85,7 @@ function summaryLines(cycle: SteamCycle): string[] {
   const last = plateau[plateau.length - 1];
   if (!first || !last) return [];
   const temps = plateau.map((s) => Number(fixed1(s.temp_c)));
-  return [
-    `STER TEMP MIN/MAX: ${fixed1(Math.min(...temps))}/${fixed1(Math.max(...temps))} C`,
-    `STER TIME: ${formatMinSec(last.t - first.t + 1)}   F0: n/a`,
-  ];
+  return [`STER TEMP MIN/MAX: ${fixed1(Math.min(...temps))}/${fixed1(Math.max(...temps))} C`, `STER TIME: ${formatMinSec(last.t - first.t + 1)}   F0: n/a`];
 }
 
 /** The whole ticket, each line with the cycle time at which it is printed. */

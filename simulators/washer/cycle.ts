@@ -24,7 +24,10 @@ export interface WasherCycleSample {
 }
 
 /** The controller's own view of its disinfection hold: what it prints in its summary. Seconds from cycle start, inclusive. */
-export interface WasherHold { startT: number; endT: number }
+export interface WasherHold {
+  startT: number;
+  endT: number;
+}
 
 export interface WasherCycle {
   programId: string;

@@ -4,7 +4,7 @@
 // holds a little longer (`holdS`), timed from its colder sensor reaching `disinfectTempC`, so a correct
 // cycle passes disinfect_time and a0 with margin.
 
-import { programById, programNumbers, withProgramNumbers, type WithoutNumber } from '../shared/program-list.js';
+import { programById, programNumbers, type WithoutNumber, withProgramNumbers } from '../shared/program-list.js';
 
 export type WasherProgramId = 'washer-a0-600' | 'washer-a0-3000';
 

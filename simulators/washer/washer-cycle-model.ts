@@ -15,10 +15,10 @@ import type { CycleAlarm, WasherCycle, WasherCyclePhase, WasherCycleSample, Wash
 import type { WasherFault } from './faults.js';
 import type { WasherSimProgram } from './programs.js';
 
-export { WASHER_PROGRAMS, WASHER_PROGRAM_IDS, WASHER_PROGRAM_NUMBERS, washerProgram } from './programs.js';
-export type { WasherSimProgram, WasherProgramId, WasherStages } from './programs.js';
-export type { WasherCycle, WasherCycleSample, WasherCyclePhase, WasherHold } from './cycle.js';
-export { WASHER_FAULTS, WASHER_FAULT_DESCRIPTIONS, type WasherFault } from './faults.js';
+export type { WasherCycle, WasherCyclePhase, WasherCycleSample, WasherHold } from './cycle.js';
+export { WASHER_FAULT_DESCRIPTIONS, WASHER_FAULTS, type WasherFault } from './faults.js';
+export type { WasherProgramId, WasherSimProgram, WasherStages } from './programs.js';
+export { WASHER_PROGRAM_IDS, WASHER_PROGRAM_NUMBERS, WASHER_PROGRAMS, washerProgram } from './programs.js';
 
 export interface WasherCycleOptions {
   /** PRNG seed; the same seed, program and fault give the same cycle. Default 1. */
@@ -40,7 +40,10 @@ export const HOT_PREWASH_WATER_C: readonly [number, number] = [49, 52];
 export const HOLD_START_TIMEOUT_S = 120;
 export const ABORT_ALARM = { code: 'E41', text: 'CIRCULATION PUMP' } as const;
 
-interface Sensors { ref: number; probe: number }
+interface Sensors {
+  ref: number;
+  probe: number;
+}
 
 /** Slowly varying sensor error: AR(1) with small bounded steps, so a reading never jumps. */
 class SensorNoise {

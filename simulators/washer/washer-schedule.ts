@@ -3,11 +3,11 @@
 // compute the exact expected bytes of any cycle without a clock or a port. Same conventions as the
 // autoclave (steam/autoclave-schedule.ts): cycle k uses seed + k, cycles a pause apart, numbers count up.
 
-import { cycleSlot, resolveRunSchedule, scheduleCycles, type CyclePlan, type RunSchedule, type RunScheduleOptions } from '../shared/cycle-schedule.js';
 import { linesToChunks } from '../output/timed-chunk.js';
+import { type CyclePlan, cycleSlot, type RunSchedule, type RunScheduleOptions, resolveRunSchedule, scheduleCycles } from '../shared/cycle-schedule.js';
 import type { WasherCycle } from './cycle.js';
 import { checkWasherFault, type WasherFault } from './faults.js';
-import { washerProgram, type WasherSimProgram } from './programs.js';
+import { type WasherSimProgram, washerProgram } from './programs.js';
 import { generateWasherCycle } from './washer-cycle-model.js';
 import { renderWasherTicket, TICKET_EOL, type WasherTicketHeader } from './washer-ticket-writer.js';
 

@@ -11,13 +11,20 @@
 // Pure: no clock, no I/O. Times are the washer's local clock (the process TZ).
 
 import {
-  fixed1, formatAlarmLine, formatClock, formatMinSec, formatResultLine, formatTicketHeader, layOutSampledTicket,
-  type TicketHeaderFacts, type TicketLine,
+  fixed1,
+  formatAlarmLine,
+  formatClock,
+  formatMinSec,
+  formatResultLine,
+  formatTicketHeader,
+  layOutSampledTicket,
+  type TicketHeaderFacts,
+  type TicketLine,
 } from '../shared/ticket-text.js';
 import type { WasherCycle, WasherCyclePhase, WasherCycleSample } from './cycle.js';
 import { cycleA0 } from './device-a0.js';
 
-export { TICKET_EOL, ticketText as washerTicketText, type TicketLine } from '../shared/ticket-text.js';
+export { TICKET_EOL, type TicketLine, ticketText as washerTicketText } from '../shared/ticket-text.js';
 
 export interface WasherTicketHeader extends TicketHeaderFacts {
   /** Machine name; printed as one word (`WASHER WD-01`). */

@@ -6,7 +6,7 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { SignedRecord } from '../../gateway/store/index.js';
-import { runCli, startCli, startProcess, tempDir, writeConfig, ROOT, type Proc } from '../helpers/cli.js';
+import { type Proc, ROOT, runCli, startCli, startProcess, tempDir, writeConfig } from '../helpers/cli.js';
 import { freePort, Mosquitto, MqttCollector } from '../helpers/mosquitto.js';
 
 const SITE = 'bk';
@@ -44,7 +44,15 @@ describe('online backup and restore', () => {
     const sim = startCli(['simulate', 'autoclave', '--tcp', String(simPort), '--program', 'steam-134-4', '--speed', '200', '--cycles', '2', '--wait-client']);
     cleanup.push(() => sim.kill('SIGKILL'));
     await sim.waitForOutput(String(simPort));
-    const device = { id: 'AC-01', type: 'steam-sterilizer', driver: 'printer-line', tcp: { host: '127.0.0.1', port: simPort }, program: 'steam-134-4', clockDriftAlarmS: 0, dailyBowieDick: false };
+    const device = {
+      id: 'AC-01',
+      type: 'steam-sterilizer',
+      driver: 'printer-line',
+      tcp: { host: '127.0.0.1', port: simPort },
+      program: 'steam-134-4',
+      clockDriftAlarmS: 0,
+      dailyBowieDick: false,
+    };
     const live = path.join(dir, 'live');
     const cfg = writeConfig(dir, { site: SITE, gateway: 'gw1', dataDir: live, mqtt: { url: broker.url }, devices: [device] });
     let gw: Proc = startCli(['run', '--config', cfg]);
@@ -81,7 +89,13 @@ describe('online backup and restore', () => {
     cleanup.push(() => sim2.kill('SIGKILL'));
     await sim2.waitForOutput(String(sim2Port));
     fs.mkdirSync(path.join(dir, 'second'));
-    const cfg2 = writeConfig(path.join(dir, 'second'), { site: SITE, gateway: 'gw1', dataDir: restored, mqtt: { url: broker.url }, devices: [{ ...device, tcp: { host: '127.0.0.1', port: sim2Port } }] });
+    const cfg2 = writeConfig(path.join(dir, 'second'), {
+      site: SITE,
+      gateway: 'gw1',
+      dataDir: restored,
+      mqtt: { url: broker.url },
+      devices: [{ ...device, tcp: { host: '127.0.0.1', port: sim2Port } }],
+    });
     const before = cycles();
     gw = startCli(['run', '--config', cfg2]);
     await gw.waitForOutput('gateway running');

@@ -5,21 +5,38 @@
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Mosquitto, MqttCollector, freePort } from '../helpers/mosquitto.js';
 import Database from 'better-sqlite3';
-import { ROOT as REPO, runCli, startCli, startProcess, tempDir, writeConfig, type Proc } from '../helpers/cli.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SignedRecord } from '../../gateway/store/index.js';
+import { type Proc, ROOT as REPO, runCli, startCli, startProcess, tempDir, writeConfig } from '../helpers/cli.js';
+import { freePort, Mosquitto, MqttCollector } from '../helpers/mosquitto.js';
 
 const ROOT = 'sterilink/v1/sec/gw1';
 
 function makePki(dir: string): void {
   const o = (...args: string[]) => execFileSync('openssl', args, { cwd: dir, stdio: 'ignore' });
-  for (const ca of ['ca', 'rogue-ca']) o('req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', `${ca}.key`, '-out', `${ca}.pem`, '-days', '2', '-subj', `/CN=${ca}`);
+  for (const ca of ['ca', 'rogue-ca'])
+    o('req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', `${ca}.key`, '-out', `${ca}.pem`, '-days', '2', '-subj', `/CN=${ca}`);
   const leaf = (name: string, cn: string, ca: string, ext: string) => {
     o('req', '-newkey', 'rsa:2048', '-nodes', '-keyout', `${name}.key`, '-out', `${name}.csr`, '-subj', `/CN=${cn}`);
     fs.writeFileSync(path.join(dir, `${name}.ext`), ext);
-    o('x509', '-req', '-in', `${name}.csr`, '-CA', `${ca}.pem`, '-CAkey', `${ca}.key`, '-CAcreateserial', '-out', `${name}.pem`, '-days', '2', '-extfile', `${name}.ext`);
+    o(
+      'x509',
+      '-req',
+      '-in',
+      `${name}.csr`,
+      '-CA',
+      `${ca}.pem`,
+      '-CAkey',
+      `${ca}.key`,
+      '-CAcreateserial',
+      '-out',
+      `${name}.pem`,
+      '-days',
+      '2',
+      '-extfile',
+      `${name}.ext`,
+    );
   };
   leaf('server', 'localhost', 'ca', 'subjectAltName=DNS:localhost,IP:127.0.0.1\n');
   leaf('gw1', 'gw1', 'ca', 'extendedKeyUsage=clientAuth\n');
@@ -49,17 +66,31 @@ describe('broker security: mutual TLS and ACL', () => {
     simPort = await freePort();
     const acl = path.join(pki, 'acl');
     // anonymous (the test's subscriber on the plain listener) reads everything; gw1 writes only its own root
-    fs.writeFileSync(acl, [
-      'topic read sterilink/#', '',
-      'user gw1', 'topic write sterilink/v1/sec/gw1/#', 'topic read sterilink/v1/sec/gw1/cmd/#', '',
-      'user erp', 'topic read sterilink/#', 'topic write sterilink/v1/+/+/cmd/replay', '',
-    ].join('\n'), { mode: 0o644 });
+    fs.writeFileSync(
+      acl,
+      [
+        'topic read sterilink/#',
+        '',
+        'user gw1',
+        'topic write sterilink/v1/sec/gw1/#',
+        'topic read sterilink/v1/sec/gw1/cmd/#',
+        '',
+        'user erp',
+        'topic read sterilink/#',
+        'topic write sterilink/v1/+/+/cmd/replay',
+        '',
+      ].join('\n'),
+      { mode: 0o644 },
+    );
     broker = await Mosquitto.start({
       extraConfig: [
         `acl_file ${acl}`,
         `listener ${tlsPort} 127.0.0.1`,
-        `cafile ${pki}/ca.pem`, `certfile ${pki}/server.pem`, `keyfile ${pki}/server.key`,
-        'require_certificate true', 'use_identity_as_username true',
+        `cafile ${pki}/ca.pem`,
+        `certfile ${pki}/server.pem`,
+        `keyfile ${pki}/server.key`,
+        'require_certificate true',
+        'use_identity_as_username true',
       ],
     });
     sub = await MqttCollector.connect(broker.url, 'sterilink/#');
@@ -71,10 +102,24 @@ describe('broker security: mutual TLS and ACL', () => {
     await broker?.dispose();
   });
 
-  const config = (site: string, cert: 'gw1' | 'rogue', dataDir: string) => writeConfig(dir, {
-    site, gateway: 'gw1', dataDir, mqtt: { url: `mqtts://localhost:${tlsPort}`, tls: { ca: `${pki}/ca.pem`, cert: `${pki}/${cert}.pem`, key: `${pki}/${cert}.key` } },
-    devices: [{ id: 'AC-01', type: 'steam-sterilizer', driver: 'printer-line', tcp: { host: '127.0.0.1', port: simPort }, program: 'steam-134-4', clockDriftAlarmS: 0, dailyBowieDick: false }],
-  });
+  const config = (site: string, cert: 'gw1' | 'rogue', dataDir: string) =>
+    writeConfig(dir, {
+      site,
+      gateway: 'gw1',
+      dataDir,
+      mqtt: { url: `mqtts://localhost:${tlsPort}`, tls: { ca: `${pki}/ca.pem`, cert: `${pki}/${cert}.pem`, key: `${pki}/${cert}.key` } },
+      devices: [
+        {
+          id: 'AC-01',
+          type: 'steam-sterilizer',
+          driver: 'printer-line',
+          tcp: { host: '127.0.0.1', port: simPort },
+          program: 'steam-134-4',
+          clockDriftAlarmS: 0,
+          dailyBowieDick: false,
+        },
+      ],
+    });
 
   it('refuses a certificate from another CA, keeps the records, and delivers them once the right one is configured', async () => {
     const dataDir = path.join(dir, 'data');
@@ -89,7 +134,10 @@ describe('broker security: mutual TLS and ACL', () => {
     await gw.waitForOutput('cycle verified and recorded', 30_000);
     expect(sub.filter((m) => m.topic.startsWith(`${ROOT}/records/`))).toHaveLength(0);
     expect(await gw.kill('SIGTERM')).toBe(0);
-    const stored = runCli(['db', 'export', '--data-dir', dataDir]).stdout.trim().split('\n').map((l) => JSON.parse(l) as SignedRecord);
+    const stored = runCli(['db', 'export', '--data-dir', dataDir])
+      .stdout.trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as SignedRecord);
     expect(stored.map((r) => r.type)).toEqual(['cycle', 'release']);
 
     gw = startCli(['run', '--config', config('sec', 'gw1', dataDir)]);
@@ -104,8 +152,23 @@ describe('broker security: mutual TLS and ACL', () => {
   it('the example consumer receives, verifies and stores every record over mutual TLS', async () => {
     const dbFile = path.join(dir, 'erp.db');
     const consumer = startProcess(process.execPath, [
-      path.join(REPO, 'docs/examples/consumer.mjs'), '--url', `mqtts://localhost:${tlsPort}`, '--db', dbFile, '--client-id', 'erp-1',
-      '--ca', `${pki}/ca.pem`, '--cert', `${pki}/erp.pem`, '--key', `${pki}/erp.key`, '--gap-grace-ms', '300', '--retry-ms', '3000',
+      path.join(REPO, 'docs/examples/consumer.mjs'),
+      '--url',
+      `mqtts://localhost:${tlsPort}`,
+      '--db',
+      dbFile,
+      '--client-id',
+      'erp-1',
+      '--ca',
+      `${pki}/ca.pem`,
+      '--cert',
+      `${pki}/erp.pem`,
+      '--key',
+      `${pki}/erp.key`,
+      '--gap-grace-ms',
+      '300',
+      '--retry-ms',
+      '3000',
     ]);
     procs.push(consumer);
     await consumer.waitForOutput('connected to mqtts://', 20_000);
@@ -129,7 +192,9 @@ describe('broker security: mutual TLS and ACL', () => {
     };
     await sub.waitFor(() => rows() >= 4, 30_000).catch(() => undefined);
     expect(await gw.kill('SIGTERM')).toBe(0);
-    const expected = runCli(['db', 'export', '--data-dir', path.join(dir, 'data')]).stdout.trim().split('\n').length;
+    const expected = runCli(['db', 'export', '--data-dir', path.join(dir, 'data')])
+      .stdout.trim()
+      .split('\n').length;
     expect(expected).toBe(4); // two cycles and their release decisions
     expect(rows()).toBe(expected);
     expect(consumer.output()).toMatch(/replay/i);

@@ -37,7 +37,7 @@ describe('sterilink CLI', () => {
     expect(runCli(['verify-trace', path.join(dir, 'missing.csv'), '--program', 'steam-134-4']).status).toBe(2);
   });
 
-  it('verify-trace reads an exported file as written (# comments, # result) and, with --config, the site\'s programs', () => {
+  it("verify-trace reads an exported file as written (# comments, # result) and, with --config, the site's programs", () => {
     const dir = tempDir();
     const golden = fs.readFileSync(path.join(TRACES, 'steam-134-4-pass.csv'), 'utf8');
     // the device said aborted: the same curve fails device_result
@@ -48,13 +48,24 @@ describe('sterilink CLI', () => {
     expect(r.stdout).toMatch(/FAIL \(device_result\)/);
     // a machine with no pressure output: fails on the preset, passes under the site program that says so
     const noP = path.join(dir, 'no-pressure.csv');
-    fs.writeFileSync(noP, golden.split('\n').map((l, i) => (i === 0 || l === '' ? l : l.replace(/^([^,]*,[^,]*),[^,]*,/, '$1,,'))).join('\n'));
+    fs.writeFileSync(
+      noP,
+      golden
+        .split('\n')
+        .map((l, i) => (i === 0 || l === '' ? l : l.replace(/^([^,]*,[^,]*),[^,]*,/, '$1,,')))
+        .join('\n'),
+    );
     const cfg = path.join(dir, 'site.yaml');
-    fs.writeFileSync(cfg, 'site: demo\ngateway: gw1\nmqtt: { url: mqtt://127.0.0.1:1883 }\nprograms:\n  - { id: site-nop, base: steam-134-4, pressureChannel: false }\n');
+    fs.writeFileSync(
+      cfg,
+      'site: demo\ngateway: gw1\nmqtt: { url: mqtt://127.0.0.1:1883 }\nprograms:\n  - { id: site-nop, base: steam-134-4, pressureChannel: false }\n',
+    );
     expect(runCli(['verify-trace', noP, '--program', 'steam-134-4']).status).toBe(1);
     const site = runCli(['verify-trace', noP, '--program', 'site-nop', '--config', cfg, '--json']);
     expect(site.status, site.stderr).toBe(0);
-    const sat = (JSON.parse(site.stdout) as { criteria: { id: string; pass: boolean | null; detail: string }[] }).criteria.find((c) => c.id === 'saturated_steam');
+    const sat = (JSON.parse(site.stdout) as { criteria: { id: string; pass: boolean | null; detail: string }[] }).criteria.find(
+      (c) => c.id === 'saturated_steam',
+    );
     expect(sat).toMatchObject({ pass: null });
     expect(sat?.detail).toMatch(/pressureChannel: false/);
     expect(runCli(['verify-trace', noP, '--program', 'site-nop']).stderr).toMatch(/unknown program "site-nop"/);
@@ -65,10 +76,20 @@ describe('sterilink CLI', () => {
     expect(ok.status, ok.stderr).toBe(0);
     const dir = tempDir();
     const file = path.join(dir, 'bad.yaml');
-    fs.writeFileSync(file, [
-      'site: demo', 'gateway: gw 1', 'mqtt: { url: "http://x" }', 'devices:',
-      '  - id: AC-01', '    type: steam-sterilizer', '    driver: printer-line', '    serial: { path: /dev/ttyUSB0, baud: 9600 }', '    program: steam-999',
-    ].join('\n'));
+    fs.writeFileSync(
+      file,
+      [
+        'site: demo',
+        'gateway: gw 1',
+        'mqtt: { url: "http://x" }',
+        'devices:',
+        '  - id: AC-01',
+        '    type: steam-sterilizer',
+        '    driver: printer-line',
+        '    serial: { path: /dev/ttyUSB0, baud: 9600 }',
+        '    program: steam-999',
+      ].join('\n'),
+    );
     const r = runCli(['check-config', file]);
     expect(r.status).toBe(2);
     expect(r.stderr).toContain('gateway: expected letters, digits, "_" or "-", found "gw 1"');
@@ -79,7 +100,10 @@ describe('sterilink CLI', () => {
   it('run refuses a bad config before touching any device', () => {
     const dir = tempDir();
     const file = path.join(dir, 'bad.yaml');
-    fs.writeFileSync(file, 'site: demo\ngateway: gw1\nmqtt: { url: mqtt://127.0.0.1:1 }\ndevices:\n  - { id: AC-01, type: steam-sterilizer, driver: printer-line, program: nope }\n');
+    fs.writeFileSync(
+      file,
+      'site: demo\ngateway: gw1\nmqtt: { url: mqtt://127.0.0.1:1 }\ndevices:\n  - { id: AC-01, type: steam-sterilizer, driver: printer-line, program: nope }\n',
+    );
     const r = runCli(['run', '--config', file]);
     expect(r.status).toBe(2);
     expect(r.stderr).toMatch(/^refusing to start: .*2 problems/m);

@@ -6,11 +6,11 @@
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
-import { Mosquitto, MqttCollector } from '../helpers/mosquitto.js';
-import { ROOT, ptyPair, startCli, startProcess, tempDir, writeConfig, type Proc } from '../helpers/cli.js';
-import { assertPayloadValid } from '../helpers/payload-schemas.js';
 import { parsePublicKey, verifyRecords } from '../../cli/commands/verify-record.js';
 import type { SignedRecord } from '../../gateway/store/index.js';
+import { type Proc, ptyPair, ROOT, startCli, startProcess, tempDir, writeConfig } from '../helpers/cli.js';
+import { Mosquitto, MqttCollector } from '../helpers/mosquitto.js';
+import { assertPayloadValid } from '../helpers/payload-schemas.js';
 
 const SITE = 'cons';
 const GW = 'gw1';
@@ -35,14 +35,18 @@ describe('docs/examples/consumer.mjs', () => {
     const pty = await ptyPair(dir, 'cons');
     cleanup.push(() => pty.proc.kill('SIGKILL'));
     const cfg = writeConfig(dir, {
-      site: SITE, gateway: GW, dataDir, mqtt: { url: broker.url },
+      site: SITE,
+      gateway: GW,
+      dataDir,
+      mqtt: { url: broker.url },
       devices: [{ id: 'AC-01', type: 'steam-sterilizer', driver: 'printer-line', serial: { path: pty.gw, baudRate: 9600 }, program: 'steam-134-4' }],
     });
     let gw: Proc = startCli(['run', '--config', cfg]);
     cleanup.push(() => gw.kill('SIGKILL'));
     await gw.waitForOutput('gateway running');
 
-    const live = () => watch.filter((m) => m.topic.startsWith(`${ROOT_TOPIC}/records/`) && !(m.json as { historical?: boolean }).historical).map((m) => m.json as SignedRecord);
+    const live = () =>
+      watch.filter((m) => m.topic.startsWith(`${ROOT_TOPIC}/records/`) && !(m.json as { historical?: boolean }).historical).map((m) => m.json as SignedRecord);
     const maxSeq = () => Math.max(0, ...live().map((r) => r.seq));
     const cycle = async (...extra: string[]) => {
       const before = live().filter((r) => r.type === 'cycle').length;
@@ -54,7 +58,19 @@ describe('docs/examples/consumer.mjs', () => {
     };
     let consumer: Proc | null = null;
     const startConsumer = async () => {
-      const p = startProcess(process.execPath, [CONSUMER, '--url', broker.url, '--db', dbFile, '--client-id', 'cssd-erp-1', '--gap-grace-ms', '300', '--retry-ms', '5000']);
+      const p = startProcess(process.execPath, [
+        CONSUMER,
+        '--url',
+        broker.url,
+        '--db',
+        dbFile,
+        '--client-id',
+        'cssd-erp-1',
+        '--gap-grace-ms',
+        '300',
+        '--retry-ms',
+        '5000',
+      ]);
       consumer = p;
       cleanup.push(() => p.kill('SIGKILL'));
       await p.waitForOutput(/connected to mqtt:\/\/127\.0\.0\.1:\d+ \(session/, 20_000);
@@ -113,7 +129,10 @@ describe('docs/examples/consumer.mjs', () => {
     expect(got.length).toBe(whileAway);
     expect(rows.filter((r) => r.viaReplay).length).toBe(early);
     const status = watch.messages.find((m) => m.topic === `${ROOT_TOPIC}/status`)?.json as { publicKey: string };
-    const report = verifyRecords(rows.map((r) => JSON.parse(r.json) as SignedRecord), [parsePublicKey(status.publicKey, 'status')]);
+    const report = verifyRecords(
+      rows.map((r) => JSON.parse(r.json) as SignedRecord),
+      [parsePublicKey(status.publicKey, 'status')],
+    );
     expect(report.problems).toEqual([]);
     expect(report).toMatchObject({ ok: true, records: whileAway, duplicates: 0, chains: [{ fromSeq: 1, toSeq: whileAway }] });
     expect((consumer as Proc | null)?.output()).not.toMatch(/REJECTED|CHAIN BROKEN/);

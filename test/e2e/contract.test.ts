@@ -6,26 +6,34 @@
 // validates against the schema of its topic.
 import fs from 'node:fs';
 import path from 'node:path';
-import pino from 'pino';
 import { Parser } from '@asyncapi/parser';
+import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Received } from '../helpers/mosquitto.js';
-import { ROOT, ptyPair, startCli, tempDir, type PtyPair } from '../helpers/cli.js';
-import { startGatewayRig, type GatewayRig } from '../helpers/gateway-rig.js';
-import { SCHEMA_DIR, allSchemaFiles, assertPayloadValid, checkPayload, contractAjv, schemaForTopic, validatorFor } from '../helpers/payload-schemas.js';
-import { check as schemaDrift, ID_BASE } from '../../docs/schemas/build.mjs';
 import { parsePublicKey, verifyRecords } from '../../cli/commands/verify-record.js';
-import { Store, type SignedRecord } from '../../gateway/store/index.js';
+import { ID_BASE, check as schemaDrift } from '../../docs/schemas/build.mjs';
+import { type SignedRecord, Store } from '../../gateway/store/index.js';
+import { type PtyPair, ptyPair, ROOT, startCli, tempDir } from '../helpers/cli.js';
+import { type GatewayRig, startGatewayRig } from '../helpers/gateway-rig.js';
+import type { Received } from '../helpers/mosquitto.js';
+import { allSchemaFiles, assertPayloadValid, checkPayload, contractAjv, SCHEMA_DIR, schemaForTopic, validatorFor } from '../helpers/payload-schemas.js';
 
 const ASYNCAPI = path.join(ROOT, 'docs/asyncapi.yaml');
 const readJson = (file: string): unknown => JSON.parse(fs.readFileSync(file, 'utf8'));
-const schemaFiles = () => fs.readdirSync(SCHEMA_DIR).filter((f) => f.endsWith('.schema.json')).sort();
+const schemaFiles = () =>
+  fs
+    .readdirSync(SCHEMA_DIR)
+    .filter((f) => f.endsWith('.schema.json'))
+    .sort();
 
 /** A JSON value without the keys @asyncapi/parser adds (x-parser-schema-id, …). */
 function withoutParserKeys(v: unknown): unknown {
   if (Array.isArray(v)) return v.map(withoutParserKeys);
   if (!v || typeof v !== 'object') return v;
-  return Object.fromEntries(Object.entries(v).filter(([k]) => !k.startsWith('x-parser-')).map(([k, x]) => [k, withoutParserKeys(x)]));
+  return Object.fromEntries(
+    Object.entries(v)
+      .filter(([k]) => !k.startsWith('x-parser-'))
+      .map(([k, x]) => [k, withoutParserKeys(x)]),
+  );
 }
 
 /** Deterministic shuffle (mulberry32), so an ordering problem reproduces. */
@@ -49,14 +57,20 @@ function shuffled<T>(xs: readonly T[], seed: number): T[] {
 describe('the contract documents', () => {
   it('docs/asyncapi.yaml parses from a string (as the acceptance check does) with no error or warning', async () => {
     const { diagnostics, document } = await new Parser().parse(fs.readFileSync(ASYNCAPI, 'utf8'));
-    const problems = diagnostics.filter((d) => d.severity <= 1).map((d) => `${d.severity === 0 ? 'error' : 'warning'} ${d.code}: ${d.message} at ${d.path.join('.')}`);
+    const problems = diagnostics
+      .filter((d) => d.severity <= 1)
+      .map((d) => `${d.severity === 0 ? 'error' : 'warning'} ${d.code}: ${d.message} at ${d.path.join('.')}`);
     expect(problems).toEqual([]);
     expect(document).toBeDefined();
     const doc = document!;
     expect(doc.version()).toBe('3.0.0');
 
     // every topic of docs/mqtt.md, with its QoS and retain flag on the gateway's operation
-    const addresses = doc.channels().all().map((c) => c.address()).sort();
+    const addresses = doc
+      .channels()
+      .all()
+      .map((c) => c.address())
+      .sort();
     expect(addresses).toEqual([
       'sterilink/v1/{site}/{gateway}/cmd/replay',
       'sterilink/v1/{site}/{gateway}/device/{device}/state',
@@ -77,7 +91,14 @@ describe('the contract documents', () => {
       const mqtt = server.bindings().get('mqtt')?.value() as { lastWill?: { topic: string; qos: number; retain: boolean } };
       expect(mqtt.lastWill).toMatchObject({ topic: 'sterilink/v1/{site}/{gateway}/status', qos: 1, retain: true });
     }
-    expect(doc.servers().get('mqtts')?.security().flatMap((s) => s.all().map((r) => r.scheme().type())).sort()).toEqual(['X509', 'userPassword']);
+    expect(
+      doc
+        .servers()
+        .get('mqtts')
+        ?.security()
+        .flatMap((s) => s.all().map((r) => r.scheme().type()))
+        .sort(),
+    ).toEqual(['X509', 'userPassword']);
 
     // each message's examples satisfy both the payload schema as AsyncAPI tools see it and the schema file
     const messages = doc.messages().all();
@@ -136,7 +157,8 @@ describe('the contract documents', () => {
   });
 
   it('the schemas refuse what a consumer must not accept', () => {
-    const rec = JSON.parse(fs.readFileSync(path.join(ROOT, 'docs/examples/records.jsonl'), 'utf8').split('\n')[0] as string) as SignedRecord & Record<string, unknown>;
+    const rec = JSON.parse(fs.readFileSync(path.join(ROOT, 'docs/examples/records.jsonl'), 'utf8').split('\n')[0] as string) as SignedRecord &
+      Record<string, unknown>;
     const topic = 'sterilink/v1/st-marys/cssd-gw-01/records/cycle';
     const bad = (x: unknown, t = topic) => checkPayload(t, x).errors.length > 0;
     expect(bad(rec)).toBe(false);
@@ -171,8 +193,11 @@ describe('every payload a running gateway publishes validates against its schema
     const dir = tempDir();
     pty = await ptyPair(dir, 'ct');
     rig = await startGatewayRig({
-      dir, site: 'ct',
-      devices: [{ id: 'AC-01', type: 'steam-sterilizer', driver: 'printer-line', serial: { path: pty.gw, baudRate: 9600 }, program: 'steam-134-4', chamberLitres: 300 }],
+      dir,
+      site: 'ct',
+      devices: [
+        { id: 'AC-01', type: 'steam-sterilizer', driver: 'printer-line', serial: { path: pty.gw, baudRate: 9600 }, program: 'steam-134-4', chamberLitres: 300 },
+      ],
     });
   }, 60_000);
 
@@ -182,8 +207,12 @@ describe('every payload a running gateway publishes validates against its schema
   });
 
   const records = (pred: (r: SignedRecord & { historical?: true }) => boolean = () => true) =>
-    rig.sub.filter((m) => m.topic.startsWith(`${ROOT_TOPIC}/records/`)).map((m) => m.json as SignedRecord & { historical?: true }).filter(pred);
-  const reply = (transaction: string) => rig.sub.waitFor((m) => m.topic === `${ROOT_TOPIC}/reply/replay` && (m.json as { transaction?: unknown }).transaction === transaction, 20_000);
+    rig.sub
+      .filter((m) => m.topic.startsWith(`${ROOT_TOPIC}/records/`))
+      .map((m) => m.json as SignedRecord & { historical?: true })
+      .filter(pred);
+  const reply = (transaction: string) =>
+    rig.sub.waitFor((m) => m.topic === `${ROOT_TOPIC}/reply/replay` && (m.json as { transaction?: unknown }).transaction === transaction, 20_000);
 
   it('cycles, an alarm, replays (good and bad), a key rotation and a restart', async () => {
     // a passing cycle, then one that aborts with an alarm
@@ -219,12 +248,19 @@ describe('every payload a running gateway publishes validates against its schema
     store.close();
     await rig.restart();
     await rig.sub.waitFor((m) => m.topic === `${ROOT_TOPIC}/records/audit`, 20_000);
-    await rig.sub.waitFor((m) => m.topic === `${ROOT_TOPIC}/status` && (m.json as { keyId?: string; online?: boolean }).online === true && (m.json as { keyId?: string }).keyId === rotated.keyId);
+    await rig.sub.waitFor(
+      (m) =>
+        m.topic === `${ROOT_TOPIC}/status` &&
+        (m.json as { keyId?: string; online?: boolean }).online === true &&
+        (m.json as { keyId?: string }).keyId === rotated.keyId,
+    );
     const sim = startCli(['simulate', 'autoclave', '--serial', pty.dev, '--program', 'steam-121-20', '--speed', '300', '--cycles', '1', '--fault', 'air']);
     expect(await sim.exited).toBe(0);
     await rig.sub.waitFor(() => records((r) => r.type === 'cycle' && !r.historical).length >= 3, 30_000);
     expect(await rig.gw.kill('SIGTERM')).toBe(0);
-    await rig.sub.waitFor((m) => m.topic === `${ROOT_TOPIC}/status` && (m.json as { online?: boolean }).online === false && (m.json as { keyId?: string }).keyId === rotated.keyId);
+    await rig.sub.waitFor(
+      (m) => m.topic === `${ROOT_TOPIC}/status` && (m.json as { online?: boolean }).online === false && (m.json as { keyId?: string }).keyId === rotated.keyId,
+    );
 
     // EVERY payload received validates against the schema of its topic (the bad commands we sent are not payloads)
     const ours = (m: Received) => m.topic.endsWith('/cmd/replay') && JSON.stringify(m.json).match(/"ct-bad"|"transaction":7/);
@@ -242,7 +278,12 @@ describe('every payload a running gateway publishes validates against its schema
     for (const kind of ['cmd/replay', 'device/state', 'device/telemetry', 'records/alarm', 'records/audit', 'records/cycle', 'reply/replay', 'status']) {
       expect(seen.get(kind), `no payload on ${kind}`).toBeGreaterThan(0);
     }
-    expect(rig.sub.filter((m) => m.topic.endsWith('/reply/replay')).map((m) => (m.json as { ok: boolean }).ok).sort()).toEqual([false, false, true]);
+    expect(
+      rig.sub
+        .filter((m) => m.topic.endsWith('/reply/replay'))
+        .map((m) => (m.json as { ok: boolean }).ok)
+        .sort(),
+    ).toEqual([false, false, true]);
 
     // and what validates also verifies: hash, signature (key from the first status, then the rotation), chain
     const firstStatus = rig.sub.messages.find((m) => m.topic === `${ROOT_TOPIC}/status`)?.json as { publicKey: string };

@@ -4,11 +4,11 @@
 // against the image (paths, user, groups) and the Mosquitto config is run by a real Mosquitto.
 import fs from 'node:fs';
 import path from 'node:path';
-import { parse } from 'yaml';
 import { afterAll, describe, expect, it } from 'vitest';
-import { startProcess, tempDir, ROOT } from '../helpers/process.js';
-import { Mosquitto } from '../helpers/mosquitto.js';
+import { parse } from 'yaml';
 import { all, env, execForm, last, parseDockerfile } from '../helpers/dockerfile.js';
+import { Mosquitto } from '../helpers/mosquitto.js';
+import { ROOT, startProcess, tempDir } from '../helpers/process.js';
 
 const stages = parseDockerfile(fs.readFileSync(path.join(ROOT, 'Dockerfile'), 'utf8'));
 const build = stages[0]!;
@@ -16,7 +16,10 @@ const image = stages[stages.length - 1]!;
 const imageEnv = env(image);
 const workdir = last(image, 'WORKDIR')!;
 const compose = parse(fs.readFileSync(path.join(ROOT, 'deploy/docker-compose.yml'), 'utf8')) as {
-  services: Record<string, { environment?: Record<string, string>; group_add?: string[]; volumes?: string[]; devices?: string[]; build?: { context: string; dockerfile: string } }>;
+  services: Record<
+    string,
+    { environment?: Record<string, string>; group_add?: string[]; volumes?: string[]; devices?: string[]; build?: { context: string; dockerfile: string } }
+  >;
 };
 const gw = compose.services.sterilink!;
 
@@ -59,7 +62,8 @@ describe('Dockerfile', () => {
       const from = path.join(ROOT, src.replace(/^\/app\/?/, ''));
       const to = path.join(app, dst === './' ? path.basename(src) : dst);
       fs.mkdirSync(path.dirname(to), { recursive: true });
-      if (src.endsWith('node_modules')) fs.symlinkSync(fs.realpathSync(from), to); // too big to copy
+      if (src.endsWith('node_modules'))
+        fs.symlinkSync(fs.realpathSync(from), to); // too big to copy
       else fs.cpSync(from, to, { recursive: true });
     }
     const broker = await Mosquitto.start();
@@ -100,7 +104,10 @@ describe('deploy/docker-compose.yml', () => {
     const mosq = compose.services.mosquitto!;
     const mount = mosq.volumes!.find((v) => v.endsWith(':/mosquitto/config/mosquitto.conf:ro'))!;
     const file = path.join(ROOT, 'deploy', mount.split(':')[0]!);
-    const lines = fs.readFileSync(file, 'utf8').split('\n').filter((l) => l.trim() && !l.startsWith('#'));
+    const lines = fs
+      .readFileSync(file, 'utf8')
+      .split('\n')
+      .filter((l) => l.trim() && !l.startsWith('#'));
     expect(lines).toContain('persistence true');
     // the helper sets the listener and persistence folder; everything else as shipped
     const keep = lines.filter((l) => !/^(listener|persistence_location|persistence|allow_anonymous) /.test(l));

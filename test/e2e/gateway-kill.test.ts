@@ -4,9 +4,9 @@
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
+import { type SignedRecord, verifyRecord } from '../../gateway/store/index.js';
+import { type Proc, ptyPair, runCli, startCli, tempDir, writeConfig } from '../helpers/cli.js';
 import { Mosquitto, MqttCollector } from '../helpers/mosquitto.js';
-import { ptyPair, runCli, startCli, tempDir, writeConfig, type Proc } from '../helpers/cli.js';
-import { verifyRecord, type SignedRecord } from '../../gateway/store/index.js';
 
 const ROOT_TOPIC = 'sterilink/v1/k9/gw1';
 
@@ -26,7 +26,10 @@ describe('SIGKILL during ingestion', () => {
     const pty = await ptyPair(dir, 'k9');
     cleanup.push(() => pty.proc.kill('SIGKILL'));
     const cfg = writeConfig(dir, {
-      site: 'k9', gateway: 'gw1', dataDir, mqtt: { url: broker.url },
+      site: 'k9',
+      gateway: 'gw1',
+      dataDir,
+      mqtt: { url: broker.url },
       devices: [{ id: 'AC-01', type: 'steam-sterilizer', driver: 'printer-line', serial: { path: pty.gw }, program: 'steam-134-4' }],
     });
     let gw: Proc = startCli(['run', '--config', cfg]);

@@ -1,14 +1,22 @@
 // Sterilizer formats other than the default ticket, end to end through the gateway: a Chinese ticket in
 // GB18030 on a PTY, a summary-only ticket (SciCan-like) and a 1 Hz stream (AMSCO-like) on TCP.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ptyPair, startCli, tempDir, type Proc, type PtyPair } from '../helpers/cli.js';
-import { startGatewayRig, type GatewayRig } from '../helpers/gateway-rig.js';
-import { freePort } from '../helpers/mosquitto.js';
 import type { SignedRecord } from '../../gateway/store/index.js';
+import { type Proc, type PtyPair, ptyPair, startCli, tempDir } from '../helpers/cli.js';
+import { type GatewayRig, startGatewayRig } from '../helpers/gateway-rig.js';
+import { freePort } from '../helpers/mosquitto.js';
 
 const ROOT_TOPIC = 'sterilink/v1/fmt/gw1';
 type Crit = { id: string; pass: boolean | null; detail: string };
-type Body = { verdict: string; program: string; basis: string; criteria: Crit[]; info: Record<string, string>; end: { status: string | null }; cycleNo: number | null };
+type Body = {
+  verdict: string;
+  program: string;
+  basis: string;
+  criteria: Crit[];
+  info: Record<string, string>;
+  end: { status: string | null };
+  cycleNo: number | null;
+};
 
 describe('printer-line profiles through the gateway', () => {
   let rig: GatewayRig;
@@ -22,11 +30,36 @@ describe('printer-line profiles through the gateway', () => {
     pty = await ptyPair(dir, 'zh');
     [scicanPort, amscoPort] = await Promise.all([freePort(), freePort()]);
     rig = await startGatewayRig({
-      dir, site: 'fmt',
+      dir,
+      site: 'fmt',
       devices: [
-        { id: 'ZH-01', type: 'steam-sterilizer', driver: 'printer-line', profile: 'prevac-ticket-zh', serial: { path: pty.gw }, program: 'steam-134-4', clockDriftAlarmS: 0 },
-        { id: 'SC-02', type: 'steam-sterilizer', driver: 'printer-line', profile: 'scican-summary', tcp: { host: '127.0.0.1', port: scicanPort }, program: 'steam-134-4', clockDriftAlarmS: 0 },
-        { id: 'LS-01', type: 'steam-sterilizer', driver: 'printer-line', profile: 'amsco-ls', tcp: { host: '127.0.0.1', port: amscoPort }, program: 'steam-134-4', clockDriftAlarmS: 0 },
+        {
+          id: 'ZH-01',
+          type: 'steam-sterilizer',
+          driver: 'printer-line',
+          profile: 'prevac-ticket-zh',
+          serial: { path: pty.gw },
+          program: 'steam-134-4',
+          clockDriftAlarmS: 0,
+        },
+        {
+          id: 'SC-02',
+          type: 'steam-sterilizer',
+          driver: 'printer-line',
+          profile: 'scican-summary',
+          tcp: { host: '127.0.0.1', port: scicanPort },
+          program: 'steam-134-4',
+          clockDriftAlarmS: 0,
+        },
+        {
+          id: 'LS-01',
+          type: 'steam-sterilizer',
+          driver: 'printer-line',
+          profile: 'amsco-ls',
+          tcp: { host: '127.0.0.1', port: amscoPort },
+          program: 'steam-134-4',
+          clockDriftAlarmS: 0,
+        },
       ],
     });
   }, 60_000);
@@ -37,10 +70,30 @@ describe('printer-line profiles through the gateway', () => {
     await pty?.proc.kill('SIGKILL');
   });
 
-  const cycleOf = (device: string) => rig.sub.filter((m) => m.topic === `${ROOT_TOPIC}/records/cycle` && (m.json as SignedRecord).device === device).map((m) => (m.json as SignedRecord).body as Body);
+  const cycleOf = (device: string) =>
+    rig.sub
+      .filter((m) => m.topic === `${ROOT_TOPIC}/records/cycle` && (m.json as SignedRecord).device === device)
+      .map((m) => (m.json as SignedRecord).body as Body);
 
   it('reads a Chinese GB18030 ticket and verifies it', async () => {
-    procs.push(startCli(['simulate', 'autoclave', '--serial', pty.dev, '--profile', 'prevac-ticket-zh', '--program', 'steam-134-4', '--speed', '300', '--cycles', '1', '--name', 'SZ-09']));
+    procs.push(
+      startCli([
+        'simulate',
+        'autoclave',
+        '--serial',
+        pty.dev,
+        '--profile',
+        'prevac-ticket-zh',
+        '--program',
+        'steam-134-4',
+        '--speed',
+        '300',
+        '--cycles',
+        '1',
+        '--name',
+        'SZ-09',
+      ]),
+    );
     await rig.sub.waitFor(() => cycleOf('ZH-01').length >= 1, 40_000);
     const body = cycleOf('ZH-01')[0] as Body;
     expect(body.verdict).toBe('pass');
@@ -50,7 +103,23 @@ describe('printer-line profiles through the gateway', () => {
   }, 60_000);
 
   it('verifies what a summary ticket proves and marks the rest not provable', async () => {
-    procs.push(startCli(['simulate', 'autoclave', '--tcp', String(scicanPort), '--profile', 'scican-summary', '--program', 'steam-134-4', '--speed', '300', '--cycles', '1', '--wait-client']));
+    procs.push(
+      startCli([
+        'simulate',
+        'autoclave',
+        '--tcp',
+        String(scicanPort),
+        '--profile',
+        'scican-summary',
+        '--program',
+        'steam-134-4',
+        '--speed',
+        '300',
+        '--cycles',
+        '1',
+        '--wait-client',
+      ]),
+    );
     await rig.sub.waitFor(() => cycleOf('SC-02').length >= 1, 40_000);
     const body = cycleOf('SC-02')[0] as Body;
     expect(body.basis).toBe('summary');
@@ -65,7 +134,23 @@ describe('printer-line profiles through the gateway', () => {
   }, 60_000);
 
   it('segments a 1 Hz stream into cycles (a cycle ends when the next one starts, or after silence); an inferred end does not prove completion', async () => {
-    procs.push(startCli(['simulate', 'autoclave', '--tcp', String(amscoPort), '--profile', 'amsco-ls', '--program', 'steam-134-4', '--speed', '300', '--cycles', '3', '--wait-client']));
+    procs.push(
+      startCli([
+        'simulate',
+        'autoclave',
+        '--tcp',
+        String(amscoPort),
+        '--profile',
+        'amsco-ls',
+        '--program',
+        'steam-134-4',
+        '--speed',
+        '300',
+        '--cycles',
+        '3',
+        '--wait-client',
+      ]),
+    );
     await rig.sub.waitFor(() => cycleOf('LS-01').length >= 2, 50_000);
     // The gateway joined the stream as it began: it cannot know the first cycle began there, so it does not claim it.
     const joined = cycleOf('LS-01')[0] as Body & { headerSeen: boolean };

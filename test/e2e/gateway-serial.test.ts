@@ -4,10 +4,10 @@ import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ptyPair, runCli, startCli, tempDir, type PtyPair } from '../helpers/cli.js';
-import { startGatewayRig, type GatewayRig } from '../helpers/gateway-rig.js';
+import { computeRecordHash, type SignedRecord, verifyRecord } from '../../gateway/store/index.js';
+import { type PtyPair, ptyPair, runCli, startCli, tempDir } from '../helpers/cli.js';
+import { type GatewayRig, startGatewayRig } from '../helpers/gateway-rig.js';
 import { MqttCollector } from '../helpers/mosquitto.js';
-import { computeRecordHash, verifyRecord, type SignedRecord } from '../../gateway/store/index.js';
 
 const ROOT_TOPIC = 'sterilink/v1/e2e/gw1';
 
@@ -19,8 +19,11 @@ describe('serial autoclave -> gateway -> MQTT', () => {
     const dir = tempDir();
     pty = await ptyPair(dir, 'ac');
     rig = await startGatewayRig({
-      dir, site: 'e2e',
-      devices: [{ id: 'AC-01', type: 'steam-sterilizer', driver: 'printer-line', serial: { path: pty.gw, baudRate: 9600 }, program: 'steam-134-4', chamberLitres: 300 }],
+      dir,
+      site: 'e2e',
+      devices: [
+        { id: 'AC-01', type: 'steam-sterilizer', driver: 'printer-line', serial: { path: pty.gw, baudRate: 9600 }, program: 'steam-134-4', chamberLitres: 300 },
+      ],
     });
   }, 60_000);
 
@@ -36,7 +39,14 @@ describe('serial autoclave -> gateway -> MQTT', () => {
     expect(await sim.exited).toBe(0);
     const msg = await rig.sub.waitFor((m) => m.topic === `${ROOT_TOPIC}/records/cycle`, 30_000);
     const rec = msg.json as SignedRecord;
-    const body = rec.body as { verdict: string; program: string; criteria: { id: string; pass: boolean | null }[]; info: Record<string, string>; curve: { t_s: number[] }; raw: { lines: number } };
+    const body = rec.body as {
+      verdict: string;
+      program: string;
+      criteria: { id: string; pass: boolean | null }[];
+      info: Record<string, string>;
+      curve: { t_s: number[] };
+      raw: { lines: number };
+    };
     expect(body.verdict).toBe('pass');
     expect(body.program).toBe('steam-134-4');
     expect(body.criteria.find((c) => c.id === 'saturated_steam')?.pass).toBe(true);
@@ -53,7 +63,9 @@ describe('serial autoclave -> gateway -> MQTT', () => {
     expect(verifyRecord(rec, publicKey)).toEqual({ ok: true });
 
     expect(rig.sub.filter((m) => m.topic === `${ROOT_TOPIC}/device/AC-01/telemetry`).length).toBeGreaterThan(100);
-    const tele = rig.sub.filter((m) => m.topic === `${ROOT_TOPIC}/device/AC-01/telemetry`).map((m) => m.json as { phase: string; tsat_c?: number; temp_c: number });
+    const tele = rig.sub
+      .filter((m) => m.topic === `${ROOT_TOPIC}/device/AC-01/telemetry`)
+      .map((m) => m.json as { phase: string; tsat_c?: number; temp_c: number });
     const plateau = tele.find((t) => t.phase === 'sterilizing' && t.tsat_c !== undefined);
     expect(Math.abs((plateau?.tsat_c ?? 0) - (plateau?.temp_c ?? 99))).toBeLessThan(2);
     expect(rig.sub.filter((m) => m.topic === `${ROOT_TOPIC}/device/AC-01/state`).some((m) => (m.json as { connected: boolean }).connected)).toBe(true);
@@ -79,7 +91,22 @@ describe('serial autoclave -> gateway -> MQTT', () => {
 
   it('fails a cycle with non-condensable gas on saturated_steam and names it', async () => {
     const before = cycleRecords().length;
-    const sim = startCli(['simulate', 'autoclave', '--serial', pty.dev, '--program', 'steam-134-4', '--speed', '300', '--cycles', '1', '--fault', 'air', '--seed', '7']);
+    const sim = startCli([
+      'simulate',
+      'autoclave',
+      '--serial',
+      pty.dev,
+      '--program',
+      'steam-134-4',
+      '--speed',
+      '300',
+      '--cycles',
+      '1',
+      '--fault',
+      'air',
+      '--seed',
+      '7',
+    ]);
     expect(await sim.exited).toBe(0);
     await rig.sub.waitFor(() => cycleRecords().length > before, 30_000);
     const rec = cycleRecords()[before] as SignedRecord;
@@ -139,7 +166,7 @@ describe('serial autoclave -> gateway -> MQTT', () => {
 
     // an attacker flips the first verdict directly in the file
     const db = new Database(path.join(rig.dataDir, 'sterilink.db'));
-    const row = db.prepare("select seq, json from records where json like '%\"verdict\":\"pass\"%' order by seq limit 1").get() as { seq: number; json: string };
+    const row = db.prepare('select seq, json from records where json like \'%"verdict":"pass"%\' order by seq limit 1').get() as { seq: number; json: string };
     db.prepare('update records set json = ? where seq = ?').run(row.json.replace('"verdict":"pass"', '"verdict":"fail"'), row.seq);
     db.close();
     const bad = runCli(['db', 'verify', '--data-dir', rig.dataDir]);

@@ -1,10 +1,10 @@
 // A washer-disinfector printing its ticket through a serial device server (TCP): the gateway verifies
 // A0 and the disinfection stage and publishes the record; a short disinfection fails.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startCli, type Proc } from '../helpers/cli.js';
-import { startGatewayRig, type GatewayRig } from '../helpers/gateway-rig.js';
-import { freePort } from '../helpers/mosquitto.js';
 import type { SignedRecord } from '../../gateway/store/index.js';
+import { type Proc, startCli } from '../helpers/cli.js';
+import { type GatewayRig, startGatewayRig } from '../helpers/gateway-rig.js';
+import { freePort } from '../helpers/mosquitto.js';
 
 const ROOT_TOPIC = 'sterilink/v1/wd/gw1';
 type Body = { verdict: string; program: string; criteria: { id: string; pass: boolean | null; measured: number | null }[] };
@@ -18,7 +18,9 @@ describe('washer-disinfector over TCP -> gateway -> MQTT', () => {
     port = await freePort();
     rig = await startGatewayRig({
       site: 'wd',
-      devices: [{ id: 'WD-01', type: 'washer-disinfector', driver: 'printer-line', tcp: { host: '127.0.0.1', port }, program: 'washer-a0-3000', clockDriftAlarmS: 0 }],
+      devices: [
+        { id: 'WD-01', type: 'washer-disinfector', driver: 'printer-line', tcp: { host: '127.0.0.1', port }, program: 'washer-a0-3000', clockDriftAlarmS: 0 },
+      ],
     });
   }, 60_000);
 
@@ -44,7 +46,21 @@ describe('washer-disinfector over TCP -> gateway -> MQTT', () => {
   }, 60_000);
 
   it('fails a short disinfection on disinfect_time', async () => {
-    const sim = startCli(['simulate', 'washer', '--tcp', String(port), '--program', 'washer-a0-3000', '--speed', '300', '--cycles', '1', '--fault', 'short-disinfect', '--wait-client']);
+    const sim = startCli([
+      'simulate',
+      'washer',
+      '--tcp',
+      String(port),
+      '--program',
+      'washer-a0-3000',
+      '--speed',
+      '300',
+      '--cycles',
+      '1',
+      '--fault',
+      'short-disinfect',
+      '--wait-client',
+    ]);
     procs.push(sim);
     await rig.sub.waitFor(() => records().length >= 2, 40_000);
     const body = records()[1] as Body;

@@ -8,9 +8,9 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { ROOT, startProcess, tempDir } from '../helpers/process.js';
-import { Mosquitto, MqttCollector } from '../helpers/mosquitto.js';
 import { guideBlocks, guideScript } from '../helpers/doc-blocks.js';
+import { Mosquitto, MqttCollector } from '../helpers/mosquitto.js';
+import { ROOT, startProcess, tempDir } from '../helpers/process.js';
 
 const md = fs.readFileSync(path.join(ROOT, 'docs/install.md'), 'utf8');
 const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { version: string };
@@ -59,13 +59,17 @@ describe('docs/install.md', () => {
 
     // what the user types into the editor
     const editor = path.join(work, 'editor.sh');
-    fs.writeFileSync(editor, `#!/bin/sh
+    fs.writeFileSync(
+      editor,
+      `#!/bin/sh
 case "$(basename "$1")" in
   site.yaml) printf 'site: install-test\\ngateway: gw1\\ndataDir: /var/lib/sterilink\\nmqtt:\\n  url: ${broker.url}\\ndevices: []\\n' > "$1" ;;
   env) printf 'STERILINK_MQTT_PASSWORD=not-used-by-this-broker\\n' > "$1" ;;
   *) : ;;
 esac
-`, { mode: 0o755 });
+`,
+      { mode: 0o755 },
+    );
 
     const blocks = guideBlocks(md);
     const script = [
@@ -85,14 +89,17 @@ esac
     ].join('\n');
     fs.writeFileSync(path.join(work, 'guide.sh'), script);
     // the namespace: copy-on-write /etc, /usr, /var on a tmpfs of its own
-    fs.writeFileSync(path.join(work, 'ns.sh'), `set -eu
+    fs.writeFileSync(
+      path.join(work, 'ns.sh'),
+      `set -eu
 mkdir -p "$1/ovl" && mount -t tmpfs tmpfs "$1/ovl"
 for d in etc usr var; do
   mkdir -p "$1/ovl/$d-up" "$1/ovl/$d-work"
   mount -t overlay overlay -o "lowerdir=/$d,upperdir=$1/ovl/$d-up,workdir=$1/ovl/$d-work" "/$d"
 done
 exec bash "$1/guide.sh"
-`);
+`,
+    );
     // not spawnSync: the test's subscriber must keep its connection while the guide runs
     const guide = startProcess('unshare', ['--mount', '--propagation', 'private', 'sh', path.join(work, 'ns.sh'), work], { cwd: work });
     cleanup.push(() => guide.kill('SIGKILL'));

@@ -13,9 +13,15 @@ import { NatsCluster } from '../helpers/nats-cluster.js';
 const SITE = 'nats';
 const ROOT = `sterilink/v1/${SITE}/gw1`;
 
-interface LogLine { msg?: string; url?: string }
+interface LogLine {
+  msg?: string;
+  url?: string;
+}
 const logLines = (out: string): LogLine[] =>
-  out.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as LogLine);
+  out
+    .split('\n')
+    .filter((l) => l.startsWith('{'))
+    .map((l) => JSON.parse(l) as LogLine);
 
 describe('gateway on a 3-node NATS cluster (mqtt.urls)', () => {
   const cleanup: Array<() => Promise<unknown>> = [];
@@ -26,7 +32,7 @@ describe('gateway on a 3-node NATS cluster (mqtt.urls)', () => {
   it('moves to another node when its node dies mid-cycle; the consumer on a third node misses nothing', async () => {
     const cluster = await NatsCluster.start(3);
     cleanup.push(() => cluster.dispose());
-    const [n1, , n3] = cluster.nodes as [typeof cluster.nodes[0], typeof cluster.nodes[0], typeof cluster.nodes[0]];
+    const [n1, , n3] = cluster.nodes as [(typeof cluster.nodes)[0], (typeof cluster.nodes)[0], (typeof cluster.nodes)[0]];
     // The hospital system: a persistent session (QoS 1) on node 3.
     const consumer = await MqttCollector.connect(n3.url, `${ROOT}/records/#`, { clientId: 'hospital-lis', clean: false, protocolVersion: 4 });
     cleanup.push(() => consumer.close());
@@ -38,9 +44,22 @@ describe('gateway on a 3-node NATS cluster (mqtt.urls)', () => {
     cleanup.push(() => sim.kill('SIGKILL'));
     await sim.waitForOutput(String(simPort));
     const cfg = writeConfig(dir, {
-      site: SITE, gateway: 'gw1', dataDir, mqtt: { urls: cluster.urls },
+      site: SITE,
+      gateway: 'gw1',
+      dataDir,
+      mqtt: { urls: cluster.urls },
       // accelerated device clock and no Bowie–Dick today: neither is what this test is about
-      devices: [{ id: 'AC-01', type: 'steam-sterilizer', driver: 'printer-line', tcp: { host: '127.0.0.1', port: simPort }, program: 'steam-134-4', clockDriftAlarmS: 0, dailyBowieDick: false }],
+      devices: [
+        {
+          id: 'AC-01',
+          type: 'steam-sterilizer',
+          driver: 'printer-line',
+          tcp: { host: '127.0.0.1', port: simPort },
+          program: 'steam-134-4',
+          clockDriftAlarmS: 0,
+          dailyBowieDick: false,
+        },
+      ],
     });
     const gw = startCli(['run', '--config', cfg]);
     cleanup.push(() => gw.kill('SIGKILL'));

@@ -5,7 +5,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Store, type SignedRecord } from '../../gateway/store/index.js';
+import { type SignedRecord, Store } from '../../gateway/store/index.js';
 import { runCli, tempDir, writeConfig } from '../helpers/cli.js';
 import { goldenCycleBody, releaseBody } from '../helpers/cycle-records.js';
 
@@ -20,9 +20,35 @@ describe('sterilink report', () => {
     dataDir = path.join(dir, 'data');
     const store = new Store({ dataDir, site: 'st-marien', gateway: 'gw1', logger: pino({ level: 'silent' }) });
     store.start();
-    cycle = store.append({ type: 'cycle', device: 'AC-01', body: goldenCycleBody({ file: 'steam-134-4-air.csv', programId: 'steam-134-4', cycleNo: 1042, cycleId: 'cyc-1042', loadId: 'L-1', items: [{ raw: 'TRAY-1', code: 'TRAY-1', kind: 'internal' }] }) });
-    store.append({ type: 'release', device: 'AC-01', body: releaseBody({ loadId: 'L-1', cycleId: 'cyc-1042', status: 'quarantined', reasonCode: 'cycle-failed', reason: 'cycle verification failed: saturated_steam', at: '2026-03-02T08:40:00Z' }) });
-    second = store.append({ type: 'cycle', device: 'AC-01', body: goldenCycleBody({ file: 'steam-134-4-pass.csv', programId: 'steam-134-4', cycleNo: 1043, cycleId: 'cyc-1043' }) });
+    cycle = store.append({
+      type: 'cycle',
+      device: 'AC-01',
+      body: goldenCycleBody({
+        file: 'steam-134-4-air.csv',
+        programId: 'steam-134-4',
+        cycleNo: 1042,
+        cycleId: 'cyc-1042',
+        loadId: 'L-1',
+        items: [{ raw: 'TRAY-1', code: 'TRAY-1', kind: 'internal' }],
+      }),
+    });
+    store.append({
+      type: 'release',
+      device: 'AC-01',
+      body: releaseBody({
+        loadId: 'L-1',
+        cycleId: 'cyc-1042',
+        status: 'quarantined',
+        reasonCode: 'cycle-failed',
+        reason: 'cycle verification failed: saturated_steam',
+        at: '2026-03-02T08:40:00Z',
+      }),
+    });
+    second = store.append({
+      type: 'cycle',
+      device: 'AC-01',
+      body: goldenCycleBody({ file: 'steam-134-4-pass.csv', programId: 'steam-134-4', cycleNo: 1043, cycleId: 'cyc-1043' }),
+    });
     store.close();
   });
 
@@ -50,10 +76,17 @@ describe('sterilink report', () => {
     expect(runCli(['report', '--cycle', cycle.id, '--data-dir', dataDir]).stdout).toContain('data-verdict="fail"');
   });
 
-  it('takes the store from STERILINK_DATA_DIR, or from --config with the site\'s language', () => {
+  it("takes the store from STERILINK_DATA_DIR, or from --config with the site's language", () => {
     const env = runCli(['report', '--seq', String(cycle.seq)], { env: { STERILINK_DATA_DIR: dataDir } });
     expect(env.status).toBe(0);
-    const cfg = writeConfig(dir, { site: 'st-marien', gateway: 'gw1', dataDir, mqtt: { url: 'mqtt://127.0.0.1:1883' }, ui: { locale: 'zh-CN' }, release: { timeZone: 'Asia/Shanghai' } });
+    const cfg = writeConfig(dir, {
+      site: 'st-marien',
+      gateway: 'gw1',
+      dataDir,
+      mqtt: { url: 'mqtt://127.0.0.1:1883' },
+      ui: { locale: 'zh-CN' },
+      release: { timeZone: 'Asia/Shanghai' },
+    });
     const zh = runCli(['report', '--seq', String(cycle.seq), '--config', cfg], { env: { STERILINK_DATA_DIR: '' } });
     expect(zh.status).toBe(0);
     expect(zh.stdout).toContain('<html lang="zh-Hans">');

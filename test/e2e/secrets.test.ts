@@ -11,8 +11,8 @@ import os from 'node:os';
 import path from 'node:path';
 import mqtt from 'mqtt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type Proc, ptyPair, runCli, startCli, tempDir, writeConfig } from '../helpers/cli.js';
 import { Mosquitto, MqttCollector } from '../helpers/mosquitto.js';
-import { ptyPair, runCli, startCli, tempDir, writeConfig, type Proc } from '../helpers/cli.js';
 import { assertPayloadValid } from '../helpers/payload-schemas.js';
 
 const ROOT_TOPIC = 'sterilink/v1/sec/gw1';
@@ -73,7 +73,10 @@ describe('secrets stay secret', () => {
     const pty = await ptyPair(dir, 'sec');
     cleanup.push(() => pty.proc.kill('SIGKILL'));
     const cfg = writeConfig(dir, {
-      site: 'sec', gateway: 'gw1', dataDir, mqtt: { url: broker.url, username: 'gw' },
+      site: 'sec',
+      gateway: 'gw1',
+      dataDir,
+      mqtt: { url: broker.url, username: 'gw' },
       devices: [{ id: 'AC-01', type: 'steam-sterilizer', driver: 'printer-line', serial: { path: pty.gw, baudRate: 9600 }, program: 'steam-134-4' }],
     });
     const env = { STERILINK_MQTT_PASSWORD: PASSWORD };
@@ -115,7 +118,10 @@ describe('secrets stay secret', () => {
   /** Starts a gateway whose broker login will be refused; returns it once the refusal was logged twice. */
   async function refusedRun(dir: string, gateway: string, mqttSettings: object): Promise<Proc> {
     const cfg = writeConfig(dir, {
-      site: 'sec', gateway, dataDir: path.join(dir, 'data'), mqtt: { url: broker.url, ...mqttSettings },
+      site: 'sec',
+      gateway,
+      dataDir: path.join(dir, 'data'),
+      mqtt: { url: broker.url, ...mqttSettings },
       devices: [{ id: 'AC-01', type: 'steam-sterilizer', driver: 'printer-line', tcp: { host: '127.0.0.1', port: 9 }, program: 'steam-134-4' }],
     });
     const gw = startCli(['run', '--config', cfg, '--log-level', 'debug']);
@@ -125,7 +131,11 @@ describe('secrets stay secret', () => {
   }
 
   function expectClearRefusal(gw: Proc): void {
-    const lines = gw.output().split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as { level: number; msg: string; reason?: string });
+    const lines = gw
+      .output()
+      .split('\n')
+      .filter((l) => l.startsWith('{'))
+      .map((l) => JSON.parse(l) as { level: number; msg: string; reason?: string });
     const refused = lines.filter((l) => l.msg === 'mqtt connect failed; retrying with backoff');
     expect(refused, `no refusal line in\n${gw.output()}`).toHaveLength(1); // logged once per state change, not per attempt
     expect(refused[0]?.level).toBe(40); // warn

@@ -44,7 +44,10 @@ describe('systemd notifications (sd_notify)', () => {
 
     const ready = await sock.waitFor((n) => n.fields.READY === '1', 20_000, 'READY=1');
     await gw.waitForOutput('"gateway running"');
-    const running = gw.output().split('\n').find((l) => l.includes('"gateway running"'))!;
+    const running = gw
+      .output()
+      .split('\n')
+      .find((l) => l.includes('"gateway running"'))!;
     expect(ready.at).toBeGreaterThanOrEqual((JSON.parse(running) as { time: number }).time); // READY only once the gateway runs
     expect(ready.fields.STATUS).toMatch(/^running: 0 device/);
     await sock.waitFor(() => sock.with('WATCHDOG', '1').length >= 3, 10_000, 'three watchdog pings');

@@ -8,7 +8,7 @@ import path from 'node:path';
 import mqtt from 'mqtt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CLI, ROOT, runCli, startCli, tempDir } from '../helpers/cli.js';
-import { Mosquitto, freePort } from '../helpers/mosquitto.js';
+import { freePort, Mosquitto } from '../helpers/mosquitto.js';
 import { until } from '../helpers/until.js';
 
 const SITE = 'sterilink/v1/acc/gw1';
@@ -21,15 +21,39 @@ async function publish(topic: string, payload: unknown, retain = false): Promise
   await pub.publishAsync(topic, json(payload), { qos: 1, retain });
 }
 
-const telemetry = (temp_c: number, ts = new Date()) => ({ ts: ts.toISOString(), temp_c, pressure_kpa: 313.2, tsat_c: 134.3, phase: 'sterilizing', cycleNo: 1042 });
+const telemetry = (temp_c: number, ts = new Date()) => ({
+  ts: ts.toISOString(),
+  temp_c,
+  pressure_kpa: 313.2,
+  tsat_c: 134.3,
+  phase: 'sterilizing',
+  cycleNo: 1042,
+});
 
 const cycleRecord = {
-  schema: 'sterilink/record/v1', id: '3c1f0e52-0d7e-4c52-9d7f-2f0c7a1e0b11', seq: 7, type: 'cycle', ts: '2025-03-01T08:40:00.000Z', site: 'acc', gateway: 'gw1', device: 'AC-01',
+  schema: 'sterilink/record/v1',
+  id: '3c1f0e52-0d7e-4c52-9d7f-2f0c7a1e0b11',
+  seq: 7,
+  type: 'cycle',
+  ts: '2025-03-01T08:40:00.000Z',
+  site: 'acc',
+  gateway: 'gw1',
+  device: 'AC-01',
   body: {
-    program: 'steam-134-4', cycleNo: 1041, verdict: 'fail', endedAt: '2025-03-01T08:40:00.000Z', hold: { start: 10, end: 200, seconds: 190 },
-    criteria: [{ id: 'hold_time', pass: false, measured: 190, limit: 240, unit: 's', detail: '' }, { id: 'temp_band', pass: true, measured: 0, limit: 0, unit: 'K', detail: '' }],
+    program: 'steam-134-4',
+    cycleNo: 1041,
+    verdict: 'fail',
+    endedAt: '2025-03-01T08:40:00.000Z',
+    hold: { start: 10, end: 200, seconds: 190 },
+    criteria: [
+      { id: 'hold_time', pass: false, measured: 190, limit: 240, unit: 's', detail: '' },
+      { id: 'temp_band', pass: true, measured: 0, limit: 0, unit: 'K', detail: '' },
+    ],
   },
-  prevHash: '00', hash: '11', sig: '22', keyId: 'k-2f9a',
+  prevHash: '00',
+  hash: '11',
+  sig: '22',
+  keyId: 'k-2f9a',
 };
 
 /** Publishes `payloads()` every 100 ms until `until` settles: for subscribers that join at an unknown moment. */
@@ -48,10 +72,22 @@ async function publishDuring<T>(until: Promise<T>, payloads: () => [string, unkn
 beforeAll(async () => {
   broker = await Mosquitto.start();
   pub = await mqtt.connectAsync(broker.url, { clientId: `watch-test-${process.pid}`, reconnectPeriod: 0 });
-  await publish(`${SITE}/status`, { online: true, version: '0.1.0', startedAt: '2025-03-01T08:00:00.000Z', keyId: 'k-2f9a', publicKey: 'MCowBQYDK2VwAyEA' }, true);
-  await publish(`${SITE}/device/AC-01/state`, { connected: true, phase: 'sterilizing', program: 'steam-134-4', cycleNo: 1042, since: '2025-03-01T09:00:00.000Z' }, true);
+  await publish(
+    `${SITE}/status`,
+    { online: true, version: '0.1.0', startedAt: '2025-03-01T08:00:00.000Z', keyId: 'k-2f9a', publicKey: 'MCowBQYDK2VwAyEA' },
+    true,
+  );
+  await publish(
+    `${SITE}/device/AC-01/state`,
+    { connected: true, phase: 'sterilizing', program: 'steam-134-4', cycleNo: 1042, since: '2025-03-01T09:00:00.000Z' },
+    true,
+  );
   await publish(`${SITE}/device/WD-01/state`, { connected: false, phase: 'idle', program: null, cycleNo: null, since: '2025-03-01T09:00:00.000Z' }, true);
-  await publish('sterilink/v1/other-site/gw9/device/XX-99/state', { connected: true, phase: 'idle', program: null, cycleNo: null, since: '2025-03-01T09:00:00.000Z' }, true);
+  await publish(
+    'sterilink/v1/other-site/gw9/device/XX-99/state',
+    { connected: true, phase: 'idle', program: null, cycleNo: null, since: '2025-03-01T09:00:00.000Z' },
+    true,
+  );
 });
 
 afterAll(async () => {
@@ -61,7 +97,21 @@ afterAll(async () => {
 
 interface Snapshot {
   gateways: { site: string; gateway: string; online: boolean; version: string }[];
-  devices: { site: string; gateway: string; id: string; connected: boolean; phase: string; program: string | null; cycleNo: number | null; temp_c: number | null; pressure_kpa: number | null; tsat_diff_k: number | null; hold_s: number | null; hold_required_s: number | null; lastVerdicts: { cycleNo: number; verdict: string; failed: string[] }[] }[];
+  devices: {
+    site: string;
+    gateway: string;
+    id: string;
+    connected: boolean;
+    phase: string;
+    program: string | null;
+    cycleNo: number | null;
+    temp_c: number | null;
+    pressure_kpa: number | null;
+    tsat_diff_k: number | null;
+    hold_s: number | null;
+    hold_required_s: number | null;
+    lastVerdicts: { cycleNo: number; verdict: string; failed: string[] }[];
+  }[];
 }
 
 describe('sterilink watch --once', () => {
@@ -73,13 +123,24 @@ describe('sterilink watch --once', () => {
     const snap = JSON.parse(r.stdout) as Snapshot;
     expect(snap.gateways).toEqual([expect.objectContaining({ site: 'acc', gateway: 'gw1', online: true, version: '0.1.0' })]);
     expect(snap.devices.map((d) => d.id)).toEqual(['AC-01', 'WD-01']);
-    expect(snap.devices[0]).toMatchObject({ site: 'acc', gateway: 'gw1', connected: true, phase: 'sterilizing', program: 'steam-134-4', cycleNo: 1042, hold_required_s: 240 });
+    expect(snap.devices[0]).toMatchObject({
+      site: 'acc',
+      gateway: 'gw1',
+      connected: true,
+      phase: 'sterilizing',
+      program: 'steam-134-4',
+      cycleNo: 1042,
+      hold_required_s: 240,
+    });
     expect(snap.devices[1]).toMatchObject({ connected: false, phase: 'idle', program: null });
   });
 
   it('includes telemetry and cycle records that arrive while it collects', async () => {
     const proc = startCli(['watch', '--once', '--json', '--url', broker.url]);
-    const code = await publishDuring(proc.exited, () => [[`${SITE}/device/AC-01/telemetry`, telemetry(134.6)], [`${SITE}/records/cycle`, cycleRecord]]);
+    const code = await publishDuring(proc.exited, () => [
+      [`${SITE}/device/AC-01/telemetry`, telemetry(134.6)],
+      [`${SITE}/records/cycle`, cycleRecord],
+    ]);
     expect(code, proc.output()).toBe(0);
     const snap = JSON.parse(proc.output()) as Snapshot;
     expect(snap.devices.map((d) => `${d.site}/${d.id}`)).toEqual(['acc/AC-01', 'acc/WD-01', 'other-site/XX-99']);
@@ -114,7 +175,9 @@ describe('sterilink watch into a pipe', () => {
     const proc = startCli(['watch', '--url', broker.url, '--site', 'acc']);
     try {
       await proc.waitForOutput(/acc\/gw1\/AC-01 state connected sterilizing steam-134-4 cycle 1042/);
-      await publishDuring(proc.waitForOutput(/acc\/gw1\/AC-01 sterilizing cycle 1042 134\.7 C 313\.2 kPa T-Tsat \+0\.4 K hold \d+\/240 s/), () => [[`${SITE}/device/AC-01/telemetry`, telemetry(134.7)]]);
+      await publishDuring(proc.waitForOutput(/acc\/gw1\/AC-01 sterilizing cycle 1042 134\.7 C 313\.2 kPa T-Tsat \+0\.4 K hold \d+\/240 s/), () => [
+        [`${SITE}/device/AC-01/telemetry`, telemetry(134.7)],
+      ]);
     } finally {
       expect(await proc.kill('SIGTERM')).toBe(0);
     }
@@ -172,7 +235,12 @@ describe('sterilink watch on a terminal (tmux)', () => {
     const t0 = Date.now();
     let i = 0;
     await publishDuring(
-      until(() => /\nAC-01 +up +sterilizing +steam-134-4 +1042 +134\.8 +313\.2 +\+0\.5 +\d+\/240 /.test(screen()), 20_000, 'the new temperature on screen', 100),
+      until(
+        () => /\nAC-01 +up +sterilizing +steam-134-4 +1042 +134\.8 +313\.2 +\+0\.5 +\d+\/240 /.test(screen()),
+        20_000,
+        'the new temperature on screen',
+        100,
+      ),
       () => [[`${SITE}/device/AC-01/telemetry`, telemetry(i++ < 3 ? 134.4 : 134.8, new Date(t0 + i * 1000))]],
     );
     const shown = screen();

@@ -8,7 +8,7 @@ import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { artifactDir, launchChromium, pdfPageCount, pdfPageSize } from '../helpers/browser.js';
-import { startCli, tempDir, type Proc } from '../helpers/cli.js';
+import { type Proc, startCli, tempDir } from '../helpers/cli.js';
 import { get } from '../helpers/http-client.js';
 
 const OUT = artifactDir('web');
@@ -29,9 +29,13 @@ describe('web page in a browser', () => {
     url = (/Web page: (http:\/\/\S+?)\/?\s/.exec(demo.output()) as RegExpExecArray)[1] as string;
     browser = await launchChromium();
     page = await browser.newPage({ viewport: { width: 1920, height: 1080 } });
-    page.on('console', (m) => { if (m.type() === 'error') problems.push(`console: ${m.text()}`); });
+    page.on('console', (m) => {
+      if (m.type() === 'error') problems.push(`console: ${m.text()}`);
+    });
     page.on('pageerror', (e) => problems.push(`page: ${e.message}`));
-    page.on('response', (r) => { if (r.status() >= 400) problems.push(`${r.status()} ${r.url()}`); });
+    page.on('response', (r) => {
+      if (r.status() >= 400) problems.push(`${r.status()} ${r.url()}`);
+    });
   }, 60_000);
 
   afterAll(async () => {
@@ -53,7 +57,7 @@ describe('web page in a browser', () => {
     return row;
   }
 
-  it('shows every machine on the board and a running cycle\'s curve grows without a reload', async () => {
+  it("shows every machine on the board and a running cycle's curve grows without a reload", async () => {
     await page.goto(`${url}/`);
     await page.waitForSelector('#board[data-state="live"]');
     expect(await page.locator('.tile h2').allTextContents()).toEqual(['AC-01', 'AC-02', 'WD-01', 'AC-03', 'WD-02']);

@@ -3,7 +3,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ptyPair, type PtyPair } from './process.js';
+import { type PtyPair, ptyPair } from './process.js';
 
 export class Cleanups {
   private readonly list: Array<() => Promise<void>> = [];

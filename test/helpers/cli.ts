@@ -1,12 +1,12 @@
 // Runs the built `sterilink` CLI (dist/, compiled by `pretest`) as a user would, with the process, PTY and
 // temp-folder helpers of process.ts; everything started here is killed when the test process exits.
-import { spawnSync, type SpawnSyncReturns } from 'node:child_process';
+import { type SpawnSyncReturns, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { stringify } from 'yaml';
-import { ROOT, startProcess, type Proc } from './process.js';
+import { type Proc, ROOT, startProcess } from './process.js';
 
-export { ROOT, ptyPair, startProcess, tempDir, type Proc, type PtyPair } from './process.js';
+export { type Proc, type PtyPair, ptyPair, ROOT, startProcess, tempDir } from './process.js';
 
 export const CLI = path.join(ROOT, 'dist/cli/sterilink.js');
 
@@ -18,7 +18,10 @@ export function startCli(args: string[], env?: NodeJS.ProcessEnv): Proc {
 /** `sterilink ARGS` to completion. */
 export function runCli(args: string[], opts: { env?: NodeJS.ProcessEnv; input?: string; timeoutMs?: number } = {}): SpawnSyncReturns<string> {
   return spawnSync(process.execPath, [CLI, ...args], {
-    cwd: ROOT, encoding: 'utf8', timeout: opts.timeoutMs ?? 60_000, env: { ...process.env, ...opts.env },
+    cwd: ROOT,
+    encoding: 'utf8',
+    timeout: opts.timeoutMs ?? 60_000,
+    env: { ...process.env, ...opts.env },
     ...(opts.input !== undefined ? { input: opts.input } : {}),
   });
 }

@@ -22,14 +22,16 @@ export function guideBlocks(md: string, file = 'the guide'): Block[] {
     if (!marker) throw new Error(`${file}:${i + 1}: a sh block without a <!-- test: … --> marker`);
     const end = lines.findIndex((l, k) => k > i && /^\s*```\s*$/.test(l));
     const indent = /^(\s*)/.exec(lines[i]!)![1]!.length;
-    const code = lines.slice(i + 1, end).map((l) => l.slice(indent)).join('\n');
+    const code = lines
+      .slice(i + 1, end)
+      .map((l) => l.slice(indent))
+      .join('\n');
     const mode = marker[2] ? 'run-until' : marker[3] ? 'not here' : 'run';
     blocks.push({ mode, arg: marker[2] ?? marker[3] ?? '', code, line: i + 1 });
     i = end;
   }
   return blocks;
 }
-
 
 /** Bash lines that run the guide's blocks in order (the caller's script sets `WORK` and `set -e`):
  * `run` blocks as they are, `run-until` blocks started in a process group of their own (as a terminal

@@ -1,7 +1,7 @@
 // The end-to-end rig most gateway tests start from: a private Mosquitto, a subscriber on the gateway's
 // topics, and the built CLI running `sterilink run` on a config with the given devices, in a temp folder.
 import path from 'node:path';
-import { startCli, tempDir, writeConfig, type Proc } from './cli.js';
+import { type Proc, startCli, tempDir, writeConfig } from './cli.js';
 import { Mosquitto, MqttCollector } from './mosquitto.js';
 
 export interface GatewayRigOptions {
@@ -46,7 +46,11 @@ export async function startGatewayRig(o: GatewayRigOptions): Promise<GatewayRig>
   const cfg = writeConfig(dir, { site: o.site, gateway, dataDir, mqtt: { url: broker.url }, devices: o.devices });
   let gw = await runGateway(cfg);
   return {
-    dir, dataDir, cfg, broker, sub,
+    dir,
+    dataDir,
+    cfg,
+    broker,
+    sub,
     get gw() {
       return gw;
     },

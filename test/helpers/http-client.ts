@@ -13,7 +13,9 @@ export function get(url: string, headers: Record<string, string> = {}, method = 
     const req = http.request(url, { method, headers }, (res) => {
       let body = '';
       res.setEncoding('utf8');
-      res.on('data', (c: string) => { body += c; });
+      res.on('data', (c: string) => {
+        body += c;
+      });
       res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }));
     });
     req.on('error', reject);
@@ -33,10 +35,15 @@ export class SseReader {
   private waiters: { match: (e: SseEvent) => boolean; resolve: (e: SseEvent) => void; reject: (e: Error) => void; timer: NodeJS.Timeout; seen: number }[] = [];
   closed = false;
 
-  private constructor(readonly res: http.IncomingMessage, private readonly req: http.ClientRequest) {
+  private constructor(
+    readonly res: http.IncomingMessage,
+    private readonly req: http.ClientRequest,
+  ) {
     res.setEncoding('utf8');
     res.on('data', (c: string) => this.feed(c));
-    res.on('close', () => { this.closed = true; });
+    res.on('close', () => {
+      this.closed = true;
+    });
   }
 
   static open(url: string, headers: Record<string, string> = {}): Promise<SseReader> {

@@ -25,8 +25,7 @@ export interface SourceFacts {
 /** A path pattern: `dir/` matches everything below dir, `dir/**` likewise, anything else one file exactly. */
 export type Pattern = string;
 
-export type Rule = { id: string; why: string } & (
-  /** Files of `from` import project files of `allow` only (and packages only when `packages` allows them). */
+export type Rule = { id: string; why: string } /** Files of `from` import project files of `allow` only (and packages only when `packages` allows them). */ & (
   | { kind: 'may-import-only'; from: Pattern[]; allow: Pattern[]; packages: boolean }
   /** Files of `from` never import a project file of `to` directly. */
   | { kind: 'never-imports'; from: Pattern[]; to: Pattern[]; except?: Pattern[] }
@@ -85,7 +84,12 @@ export function sourceFacts(file: string, text: string): SourceFacts {
   const visit = (node: ts.Node) => {
     if ((ts.isImportDeclaration(node) || ts.isExportDeclaration(node)) && node.moduleSpecifier && ts.isStringLiteral(node.moduleSpecifier)) {
       add(node.moduleSpecifier.text, node);
-    } else if (ts.isCallExpression(node) && node.expression.kind === ts.SyntaxKind.ImportKeyword && node.arguments[0] && ts.isStringLiteral(node.arguments[0])) {
+    } else if (
+      ts.isCallExpression(node) &&
+      node.expression.kind === ts.SyntaxKind.ImportKeyword &&
+      node.arguments[0] &&
+      ts.isStringLiteral(node.arguments[0])
+    ) {
       add(node.arguments[0].text, node);
     } else if (ts.isPropertyAccessExpression(node)) {
       const text = node.getText(sf);
@@ -220,65 +224,146 @@ export function formatViolations(vs: readonly Violation[]): string {
 
 /** Modules that do I/O: what pure code may not import. */
 const IO_MODULES = [
-  'fs', 'node:fs', 'fs/promises', 'node:fs/promises', 'net', 'node:net', 'http', 'node:http', 'https', 'node:https', 'tls', 'node:tls',
-  'dgram', 'node:dgram', 'child_process', 'node:child_process', 'worker_threads', 'node:worker_threads', 'node:timers/promises',
-  'better-sqlite3', 'mqtt', 'aedes', 'serialport', '@serialport/bindings-cpp', 'modbus-serial', 'pino', 'pino-pretty',
+  'fs',
+  'node:fs',
+  'fs/promises',
+  'node:fs/promises',
+  'net',
+  'node:net',
+  'http',
+  'node:http',
+  'https',
+  'node:https',
+  'tls',
+  'node:tls',
+  'dgram',
+  'node:dgram',
+  'child_process',
+  'node:child_process',
+  'worker_threads',
+  'node:worker_threads',
+  'node:timers/promises',
+  'better-sqlite3',
+  'mqtt',
+  'aedes',
+  'serialport',
+  '@serialport/bindings-cpp',
+  'modbus-serial',
+  'pino',
+  'pino-pretty',
 ];
 
 /** The runtime parts of the gateway: they open files, sockets and the database. */
-const RUNTIME: Pattern[] = ['gateway/app.ts', 'gateway/logger.ts', 'gateway/store/', 'gateway/publish/', 'gateway/device/', 'gateway/broker/', 'gateway/clock/', 'gateway/http/', 'gateway/system/'];
+const RUNTIME: Pattern[] = [
+  'gateway/app.ts',
+  'gateway/logger.ts',
+  'gateway/store/',
+  'gateway/publish/',
+  'gateway/device/',
+  'gateway/broker/',
+  'gateway/clock/',
+  'gateway/http/',
+  'gateway/system/',
+];
 const PRODUCT: Pattern[] = ['vocabulary/', 'drivers/', 'gateway/', 'config/', 'cli/', 'simulators/'];
 
 /** The rules of docs/architecture.md. */
 export const RULES: readonly Rule[] = [
   {
-    id: 'vocabulary-stands-alone', kind: 'may-import-only', from: ['vocabulary/'], allow: ['vocabulary/'], packages: false,
+    id: 'vocabulary-stands-alone',
+    kind: 'may-import-only',
+    from: ['vocabulary/'],
+    allow: ['vocabulary/'],
+    packages: false,
     why: 'vocabulary/ is the words everyone shares: it imports nothing, so anything may import it without a circle',
   },
   {
-    id: 'drivers-import-only-vocabulary', kind: 'may-import-only', from: ['drivers/'], allow: ['drivers/', 'vocabulary/'], packages: true,
+    id: 'drivers-import-only-vocabulary',
+    kind: 'may-import-only',
+    from: ['drivers/'],
+    allow: ['drivers/', 'vocabulary/'],
+    packages: true,
     why: 'drivers get a transport, a logger, a clock and a callback; they never see the gateway, the config or the CLI',
   },
   {
-    id: 'gateway-never-imports-cli-or-simulators', kind: 'never-imports', from: ['gateway/'], to: ['cli/', 'simulators/', 'bench/', 'test/'],
+    id: 'gateway-never-imports-cli-or-simulators',
+    kind: 'never-imports',
+    from: ['gateway/'],
+    to: ['cli/', 'simulators/', 'bench/', 'test/'],
     why: 'gateway/ is the runtime: the command line, the simulators and the tools sit on top of it, never under it',
   },
   {
-    id: 'only-cli-imports-simulators', kind: 'never-imports', from: PRODUCT, except: ['cli/', 'simulators/'], to: ['simulators/'],
+    id: 'only-cli-imports-simulators',
+    kind: 'never-imports',
+    from: PRODUCT,
+    except: ['cli/', 'simulators/'],
+    to: ['simulators/'],
     why: 'a simulator is started by `sterilink simulate` or `demo`, never by the gateway, a driver or the config',
   },
   {
-    id: 'simulators-import-only-vocabulary-and-steam-table', kind: 'may-import-only', from: ['simulators/'],
-    allow: ['simulators/', 'vocabulary/', 'gateway/verify/steam-table.ts'], packages: true,
+    id: 'simulators-import-only-vocabulary-and-steam-table',
+    kind: 'may-import-only',
+    from: ['simulators/'],
+    allow: ['simulators/', 'vocabulary/', 'gateway/verify/steam-table.ts'],
+    packages: true,
     why: 'simulators are devices: they share the contract (vocabulary/) and the physics (the pure steam table), not the gateway',
   },
   {
-    id: 'config-never-reaches-the-runtime', kind: 'never-reaches', from: ['config/'], to: [...RUNTIME, 'cli/', 'simulators/'],
+    id: 'config-never-reaches-the-runtime',
+    kind: 'never-reaches',
+    from: ['config/'],
+    to: [...RUNTIME, 'cli/', 'simulators/'],
     why: 'checking a config must not open the store, the broker or a device; config/ uses only pure parts (verify presets, the load policy, profile and map linting)',
   },
   {
-    id: 'pure-parts-do-no-io', kind: 'pure', ioModules: IO_MODULES,
+    id: 'pure-parts-do-no-io',
+    kind: 'pure',
+    ioModules: IO_MODULES,
     roots: [
-      'vocabulary/', 'gateway/verify/', 'gateway/cycle/', 'gateway/load/release-machine.ts', 'gateway/load/load-assembler.ts', 'gateway/load/load-policy.ts',
-      'gateway/load/recall.ts', 'gateway/load/cycle-facts.ts', 'drivers/printer-line/parse.ts', 'drivers/bi-reader/parse.ts', 'drivers/modbus/parse.ts',
-      'drivers/modbus/decode.ts', 'drivers/scanner/parse.ts', 'drivers/scanner/barcode/', 'gateway/report/',
+      'vocabulary/',
+      'gateway/verify/',
+      'gateway/cycle/',
+      'gateway/load/release-machine.ts',
+      'gateway/load/load-assembler.ts',
+      'gateway/load/load-policy.ts',
+      'gateway/load/recall.ts',
+      'gateway/load/cycle-facts.ts',
+      'drivers/printer-line/parse.ts',
+      'drivers/bi-reader/parse.ts',
+      'drivers/modbus/parse.ts',
+      'drivers/modbus/decode.ts',
+      'drivers/scanner/parse.ts',
+      'drivers/scanner/barcode/',
+      'gateway/report/',
     ],
     why: 'parsers, the verifier, the cycle tracker and the release machine are pure (no I/O, no clock, no logger): the clock is passed in, so they are tested without time or files',
   },
   {
-    id: 'web-imports-only-web-and-the-live-wire', kind: 'may-import-only', from: ['web/'], allow: ['web/', 'gateway/http/live-wire.ts'], packages: false,
+    id: 'web-imports-only-web-and-the-live-wire',
+    kind: 'may-import-only',
+    from: ['web/'],
+    allow: ['web/', 'gateway/http/live-wire.ts'],
+    packages: false,
     why: 'web/ runs in the browser: it shares only the types of the live feed (gateway/http/live-wire.d.ts), never runtime code',
   },
   {
-    id: 'bench-never-imports-tests', kind: 'never-imports', from: ['bench/'], to: ['test/'],
+    id: 'bench-never-imports-tests',
+    kind: 'never-imports',
+    from: ['bench/'],
+    to: ['test/'],
     why: 'npm run bench builds and ships with the product; test helpers do not',
   },
   {
-    id: 'product-never-imports-tests-or-bench', kind: 'never-imports', from: PRODUCT, to: ['test/', 'bench/'],
+    id: 'product-never-imports-tests-or-bench',
+    kind: 'never-imports',
+    from: PRODUCT,
+    to: ['test/', 'bench/'],
     why: 'the product builds without its tests and tools',
   },
   {
-    id: 'no-import-circles', kind: 'no-circles', among: [...PRODUCT, 'bench/'],
+    id: 'no-import-circles',
+    kind: 'no-circles',
+    among: [...PRODUCT, 'bench/'],
     why: 'files that import each other cannot be understood, tested or moved one at a time',
   },
 ];

@@ -5,11 +5,11 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import pino, { type Logger } from 'pino';
-import type { BiResultEvent } from '../../vocabulary/device-event.js';
 import type { LoadPolicy } from '../../gateway/load/load-policy.js';
 import { LoadWorkflow, type ScanResult } from '../../gateway/load/load-workflow.js';
 import type { SignedRecord } from '../../gateway/store/record.js';
 import { Store } from '../../gateway/store/store.js';
+import type { BiResultEvent } from '../../vocabulary/device-event.js';
 import { checkPayload } from './payload-schemas.js';
 
 export const MIN = 60_000;
@@ -22,7 +22,10 @@ export interface LoadStore {
   /** Each scan 5 s after the previous one, in its own gateway life. */
   scan(...raws: string[]): ScanResult[];
   /** A cycle on AC-01: takeLoad at its start, the cycle record `minutes` later (default 45). */
-  cycle(cycleId: string, opts?: { pass?: boolean; minutes?: number }): { contents: ReturnType<LoadWorkflow['takeLoad']>; state: ReturnType<LoadWorkflow['onCycleRecorded']> };
+  cycle(
+    cycleId: string,
+    opts?: { pass?: boolean; minutes?: number },
+  ): { contents: ReturnType<LoadWorkflow['takeLoad']>; state: ReturnType<LoadWorkflow['onCycleRecorded']> };
   /** A BI-01 result a minute later. */
   bi(e: Partial<BiResultEvent> & Pick<BiResultEvent, 'well' | 'lot' | 'result'>): SignedRecord;
   status(loadId: string): string | undefined;
@@ -46,27 +49,50 @@ export function loadStore(policy: LoadPolicy, opts: { start?: number; logger?: L
         store.close();
       }
     },
-    scan: (...raws) => raws.map((raw) => h.life((w) => { h.clock += 5_000; return w.onScan('AC-01', 'SC-01', raw, h.clock); })),
+    scan: (...raws) =>
+      raws.map((raw) =>
+        h.life((w) => {
+          h.clock += 5_000;
+          return w.onScan('AC-01', 'SC-01', raw, h.clock);
+        }),
+      ),
     cycle(cycleId, opts = {}) {
       const startedAt = (h.clock += MIN);
       const contents = h.life((w) => w.takeLoad('AC-01', cycleId));
       h.clock += (opts.minutes ?? 45) * MIN;
       const pass = opts.pass !== false;
-      const state = h.life((w, store) => w.onCycleRecorded(store.append({ type: 'cycle', device: 'AC-01', body: {
-        cycleId, program: 'steam-134-4', cycleNo: Number(cycleId.replace(/\D/g, '')) || 1,
-        startedAt: new Date(startedAt).toISOString(), endedAt: new Date(h.clock).toISOString(), verdict: pass ? 'pass' : 'fail',
-        criteria: [{ id: 'hold_time', pass, measured: 200, limit: 180, unit: 's', detail: '' }], load: contents ?? { items: [], indicators: [] },
-      } })));
+      const state = h.life((w, store) =>
+        w.onCycleRecorded(
+          store.append({
+            type: 'cycle',
+            device: 'AC-01',
+            body: {
+              cycleId,
+              program: 'steam-134-4',
+              cycleNo: Number(cycleId.replace(/\D/g, '')) || 1,
+              startedAt: new Date(startedAt).toISOString(),
+              endedAt: new Date(h.clock).toISOString(),
+              verdict: pass ? 'pass' : 'fail',
+              criteria: [{ id: 'hold_time', pass, measured: 200, limit: 180, unit: 's', detail: '' }],
+              load: contents ?? { items: [], indicators: [] },
+            },
+          }),
+        ),
+      );
       return { contents, state };
     },
-    bi: (e) => h.life((w) => {
-      h.clock += MIN;
-      return w.onBiResult('BI-01', { kind: 'bi-result', deviceId: 'BI-01', ts: h.clock, readAt: h.clock, incubationMin: 24, ...e });
-    }),
+    bi: (e) =>
+      h.life((w) => {
+        h.clock += MIN;
+        return w.onBiResult('BI-01', { kind: 'bi-result', deviceId: 'BI-01', ts: h.clock, readAt: h.clock, incubationMin: 24, ...e });
+      }),
     status: (loadId) => h.life((w) => w.releaseOf(loadId)?.status),
     records: (type) => h.life((_w, s) => s.records.range(1).filter((r) => !type || r.type === type)),
-    schemaProblems: (types) => h.records().filter((r) => types.includes(r.type))
-      .flatMap((r) => checkPayload(`sterilink/v1/h1/gw1/records/${r.type}`, r).errors.map((e) => `${r.type} seq ${r.seq}: ${e}`)),
+    schemaProblems: (types) =>
+      h
+        .records()
+        .filter((r) => types.includes(r.type))
+        .flatMap((r) => checkPayload(`sterilink/v1/h1/gw1/records/${r.type}`, r).errors.map((e) => `${r.type} seq ${r.seq}: ${e}`)),
     close: () => fs.rmSync(h.dataDir, { recursive: true, force: true }),
   };
   return h;

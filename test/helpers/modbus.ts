@@ -3,12 +3,12 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { pino, type Logger } from 'pino';
-import type { DeviceEvent } from '../../vocabulary/device-event.js';
+import { type Logger, pino } from 'pino';
 import { ModbusBusRegistry } from '../../drivers/modbus/bus-registry.js';
 import { ModbusDriver, type ModbusDriverOptions } from '../../drivers/modbus/driver.js';
-import { runModbusSimulator, type ModbusSimulatorOptions } from '../../simulators/modbus-machine.js';
-import { ptyPaths, startPty, type Proc } from './process.js';
+import { type ModbusSimulatorOptions, runModbusSimulator } from '../../simulators/modbus-machine.js';
+import type { DeviceEvent } from '../../vocabulary/device-event.js';
+import { type Proc, ptyPaths, startPty } from './process.js';
 
 const cleanups: Array<() => Promise<void>> = [];
 export async function cleanup(): Promise<void> {
@@ -52,7 +52,14 @@ export class Events {
   }
 }
 
-export interface LogLine { level: number; msg: string; health?: string; deviceId?: string; link?: string; [k: string]: unknown }
+export interface LogLine {
+  level: number;
+  msg: string;
+  health?: string;
+  deviceId?: string;
+  link?: string;
+  [k: string]: unknown;
+}
 
 export function captureLogger(level = 'debug'): { logger: Logger; lines: LogLine[] } {
   const lines: LogLine[] = [];
@@ -61,16 +68,26 @@ export function captureLogger(level = 'debug'): { logger: Logger; lines: LogLine
 }
 
 /** A driver with its own bus registry, stopped at cleanup. */
-export async function startDriver(opts: Omit<ModbusDriverOptions, 'logger' | 'now' | 'onEvent' | 'buses'> & { logger?: Logger; events?: Events; buses?: ModbusDriverOptions['buses'] }): Promise<{ driver: ModbusDriver; events: Events }> {
+export async function startDriver(
+  opts: Omit<ModbusDriverOptions, 'logger' | 'now' | 'onEvent' | 'buses'> & { logger?: Logger; events?: Events; buses?: ModbusDriverOptions['buses'] },
+): Promise<{ driver: ModbusDriver; events: Events }> {
   const events = opts.events ?? new Events();
-  const driver = new ModbusDriver({ logger: opts.logger ?? pino({ level: 'silent' }), now: Date.now, onEvent: events.push, ...opts, buses: opts.buses ?? new ModbusBusRegistry() });
+  const driver = new ModbusDriver({
+    logger: opts.logger ?? pino({ level: 'silent' }),
+    now: Date.now,
+    onEvent: events.push,
+    ...opts,
+    buses: opts.buses ?? new ModbusBusRegistry(),
+  });
   onCleanup(() => driver.stop());
   await driver.start();
   return { driver, events };
 }
 
 /** Runs the simulator in-process until cleanup; resolves with its ports once it listens. */
-export async function startSimulator(opts: Omit<ModbusSimulatorOptions, 'signal' | 'onReady'>): Promise<{ tcpPort?: number; rtuOverTcpPort?: number; logs: string[]; done: Promise<void> }> {
+export async function startSimulator(
+  opts: Omit<ModbusSimulatorOptions, 'signal' | 'onReady'>,
+): Promise<{ tcpPort?: number; rtuOverTcpPort?: number; logs: string[]; done: Promise<void> }> {
   const abort = new AbortController();
   const logs: string[] = [];
   let ready: (info: { tcpPort?: number; rtuOverTcpPort?: number }) => void = () => undefined;
@@ -97,4 +114,7 @@ export async function ptyPair(): Promise<{ device: string; gateway: string; proc
   return { device: pty.dev, gateway: pty.gw, proc: pty.proc };
 }
 
-export const isLink = (connected: boolean) => (e: DeviceEvent): boolean => e.kind === 'link' && e.connected === connected;
+export const isLink =
+  (connected: boolean) =>
+  (e: DeviceEvent): boolean =>
+    e.kind === 'link' && e.connected === connected;

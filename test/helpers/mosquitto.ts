@@ -11,7 +11,24 @@ export { canConnect, freePort, Mosquitto, type MosquittoOptions } from '../../be
 // ---------------------------------------------------------------------------------------------------
 // MqttTap
 
-export const PACKET_NAMES = ['reserved', 'connect', 'connack', 'publish', 'puback', 'pubrec', 'pubrel', 'pubcomp', 'subscribe', 'suback', 'unsubscribe', 'unsuback', 'pingreq', 'pingresp', 'disconnect', 'auth'] as const;
+export const PACKET_NAMES = [
+  'reserved',
+  'connect',
+  'connack',
+  'publish',
+  'puback',
+  'pubrec',
+  'pubrel',
+  'pubcomp',
+  'subscribe',
+  'suback',
+  'unsubscribe',
+  'unsuback',
+  'pingreq',
+  'pingresp',
+  'disconnect',
+  'auth',
+] as const;
 export type PacketName = (typeof PACKET_NAMES)[number];
 
 export interface TapPacket {

@@ -2,7 +2,7 @@
 // or $NATS_SERVER), every node on its own loopback ports with its own store folder under a temp folder:
 // the "existing MQTT cluster" of a hospital in miniature. Nodes can be killed and started again.
 // NATS' MQTT speaks 3.1.1 only (the gateway falls back from 5 on its own). No vitest imports.
-import { spawn, type ChildProcess } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -80,15 +80,20 @@ export class NatsCluster {
   }
 
   private config(n: NatsNode): string {
-    const routes = this.nodes.filter((x) => x !== n).map((x) => `"nats-route://127.0.0.1:${x.clusterPort}"`).join(', ');
-    return [
-      `server_name: ${n.name}`,
-      `listen: "127.0.0.1:${n.clientPort}"`,
-      `jetstream { store_dir: "${path.join(this.dir, n.name)}", max_memory_store: 64MB, max_file_store: 512MB }`,
-      `cluster { name: sterilink-test, listen: "127.0.0.1:${n.clusterPort}", routes: [${routes}] }`,
-      // MQTT's own streams (sessions, retained messages, QoS 1 messages) replicated on every node.
-      `mqtt { listen: "127.0.0.1:${n.mqttPort}", stream_replicas: ${this.nodes.length} }`,
-    ].join('\n') + '\n';
+    const routes = this.nodes
+      .filter((x) => x !== n)
+      .map((x) => `"nats-route://127.0.0.1:${x.clusterPort}"`)
+      .join(', ');
+    return (
+      [
+        `server_name: ${n.name}`,
+        `listen: "127.0.0.1:${n.clientPort}"`,
+        `jetstream { store_dir: "${path.join(this.dir, n.name)}", max_memory_store: 64MB, max_file_store: 512MB }`,
+        `cluster { name: sterilink-test, listen: "127.0.0.1:${n.clusterPort}", routes: [${routes}] }`,
+        // MQTT's own streams (sessions, retained messages, QoS 1 messages) replicated on every node.
+        `mqtt { listen: "127.0.0.1:${n.mqttPort}", stream_replicas: ${this.nodes.length} }`,
+      ].join('\n') + '\n'
+    );
   }
 
   private launch(n: NatsNode): void {

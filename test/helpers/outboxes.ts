@@ -9,8 +9,8 @@ import path from 'node:path';
 import pino from 'pino';
 import { MemoryOutbox } from '../../gateway/publish/memory-outbox.js';
 import type { OutboxSource } from '../../gateway/publish/outbox-source.js';
-import { RECORD_SCHEMA, type RecordType, type SignedRecord } from '../../gateway/store/record.js';
 import { withSynchronous } from '../../gateway/store/database.js';
+import { RECORD_SCHEMA, type RecordType, type SignedRecord } from '../../gateway/store/record.js';
 import { Store } from '../../gateway/store/store.js';
 
 export const OUTBOX_KINDS = ['memory', 'sqlite'] as const;
@@ -49,8 +49,18 @@ export function makeOutbox(kind: OutboxKind, opts: OutboxOptions): TestOutbox {
 function memoryOutbox(opts: OutboxOptions, body: (seq: number) => Record<string, unknown>): TestOutbox {
   const outbox = new MemoryOutbox();
   const record = (seq: number): SignedRecord => ({
-    schema: RECORD_SCHEMA, id: randomUUID(), seq, type: opts.type(seq), ts: new Date().toISOString(), site: opts.site, gateway: opts.gateway,
-    body: body(seq), prevHash: '0'.repeat(64), hash: seq.toString(16).padStart(64, '0'), sig: 'c2lnbmF0dXJl', keyId: '0123456789abcdef',
+    schema: RECORD_SCHEMA,
+    id: randomUUID(),
+    seq,
+    type: opts.type(seq),
+    ts: new Date().toISOString(),
+    site: opts.site,
+    gateway: opts.gateway,
+    body: body(seq),
+    prevHash: '0'.repeat(64),
+    hash: seq.toString(16).padStart(64, '0'),
+    sig: 'c2lnbmF0dXJl',
+    keyId: '0123456789abcdef',
   });
   return {
     kind: 'memory',
@@ -76,12 +86,16 @@ function sqliteOutbox(opts: OutboxOptions, body: (seq: number) => Record<string,
     source: records,
     fill: (from, to) => {
       // One transaction per burst, as a busy gateway commits them; each record signed and chained.
-      withSynchronous(store.db, 'FULL', () => store.db.transaction(() => {
-        for (let s = from; s <= to; s++) {
-          const r = records.append({ type: opts.type(s), body: body(s) });
-          if (r.seq !== s) throw new Error(`the store gave seq ${r.seq} where the test expected ${s}`);
-        }
-      }).immediate());
+      withSynchronous(store.db, 'FULL', () =>
+        store.db
+          .transaction(() => {
+            for (let s = from; s <= to; s++) {
+              const r = records.append({ type: opts.type(s), body: body(s) });
+              if (r.seq !== s) throw new Error(`the store gave seq ${r.seq} where the test expected ${s}`);
+            }
+          })
+          .immediate(),
+      );
     },
     get: (seq) => records.get(seq),
     isDelivered: (seq) => seq >= 1 && seq <= records.count() && records.pending(seq - 1, 1)[0]?.seq !== seq,

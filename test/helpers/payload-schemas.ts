@@ -76,7 +76,9 @@ export function schemaForTopic(topic: string): string | null {
 }
 
 function describeErrors(errors: ErrorObject[] | null | undefined): string[] {
-  return (errors ?? []).map((e) => `${e.instancePath || '(root)'} ${e.message ?? e.keyword}${e.params && Object.keys(e.params).length ? ` ${JSON.stringify(e.params)}` : ''}`);
+  return (errors ?? []).map(
+    (e) => `${e.instancePath || '(root)'} ${e.message ?? e.keyword}${e.params && Object.keys(e.params).length ? ` ${JSON.stringify(e.params)}` : ''}`,
+  );
 }
 
 export interface PayloadCheck {
@@ -102,6 +104,8 @@ export function assertPayloadValid(topic: string, json: unknown): void {
   const { schema, errors } = checkPayload(topic, json);
   if (errors.length) {
     const text = JSON.stringify(json);
-    throw new Error(`payload on ${topic} violates ${schema ?? '(no schema)'}:\n  ${errors.slice(0, 10).join('\n  ')}\npayload: ${text.length > 600 ? `${text.slice(0, 600)}…` : text}`);
+    throw new Error(
+      `payload on ${topic} violates ${schema ?? '(no schema)'}:\n  ${errors.slice(0, 10).join('\n  ')}\npayload: ${text.length > 600 ? `${text.slice(0, 600)}…` : text}`,
+    );
   }
 }

@@ -1,13 +1,19 @@
 // Shared by the printer-line profile tests: feed lines or bytes through the pure parser, pick events.
 import { readFileSync } from 'node:fs';
-import type { DeviceEvent } from '../../vocabulary/device-event.js';
-import { initialParserState, parsePrinterLine, printerParserTick, type PrinterLineProfile, type PrinterParserContext, type PrinterParserState } from '../../drivers/printer-line/index.js';
+import {
+  initialParserState,
+  type PrinterLineProfile,
+  type PrinterParserContext,
+  type PrinterParserState,
+  parsePrinterLine,
+  printerParserTick,
+} from '../../drivers/printer-line/index.js';
 import { LineFramer } from '../../drivers/transport/line-framer.js';
 import type { CycleTrace, TraceSample } from '../../gateway/verify/index.js';
+import type { DeviceEvent } from '../../vocabulary/device-event.js';
 
 export type Of<K extends DeviceEvent['kind']> = Extract<DeviceEvent, { kind: K }>;
-export const ofKind = <K extends DeviceEvent['kind']>(events: readonly DeviceEvent[], kind: K): Of<K>[] =>
-  events.filter((e): e is Of<K> => e.kind === kind);
+export const ofKind = <K extends DeviceEvent['kind']>(events: readonly DeviceEvent[], kind: K): Of<K>[] => events.filter((e): e is Of<K> => e.kind === kind);
 
 export const fixtureBytes = (name: string): Buffer => readFileSync(new URL(`../fixtures/printer-line/${name}`, import.meta.url));
 
@@ -48,7 +54,13 @@ export function feeder(profile: PrinterLineProfile, extra: Partial<PrinterParser
 }
 
 /** Feed `lines` one per `stepMs` from `recv0`; returns the feeder. */
-export function feedLines(profile: PrinterLineProfile, lines: readonly string[], recv0: number, stepMs = 1000, extra: Partial<PrinterParserContext> = {}): Feeder {
+export function feedLines(
+  profile: PrinterLineProfile,
+  lines: readonly string[],
+  recv0: number,
+  stepMs = 1000,
+  extra: Partial<PrinterParserContext> = {},
+): Feeder {
   const f = feeder(profile, extra);
   lines.forEach((l, i) => f.line(l, recv0 + i * stepMs));
   return f;

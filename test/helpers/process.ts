@@ -1,7 +1,7 @@
 // Child processes for tests (the CLI, socat, mosquitto) and socat PTY pairs, the one way every test
 // gets a real serial line. Everything started here is killed when the test process exits; a test that
 // wants it gone sooner calls `kill()` / `close()` itself.
-import { spawn, type ChildProcess } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -38,10 +38,12 @@ export function startProcess(cmd: string, args: string[], opts: { env?: NodeJS.P
   };
   child.stdout?.on('data', onData);
   child.stderr?.on('data', onData);
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => {
-    running.delete(child);
-    resolve(code);
-  }));
+  const exited = new Promise<number | null>((resolve) =>
+    child.once('exit', (code) => {
+      running.delete(child);
+      resolve(code);
+    }),
+  );
   return {
     child,
     output: () => out,
@@ -72,7 +74,10 @@ export function startProcess(cmd: string, args: string[], opts: { env?: NodeJS.P
 }
 
 /** The two ends of a PTY pair: `dev` for the simulated device, `gw` for the gateway (or the reader). */
-export interface PtyPaths { dev: string; gw: string }
+export interface PtyPaths {
+  dev: string;
+  gw: string;
+}
 
 export interface PtyPair extends PtyPaths {
   proc: Proc;

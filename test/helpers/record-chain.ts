@@ -1,8 +1,8 @@
 // Signed record chains made with the store's own signing functions, for the chain checker's tests (unit:
 // record-chain-check, verify-record; integration: db verify and verify-record on the same tampered sets).
 import { randomUUID } from 'node:crypto';
-import { generateGatewayKey, type GatewayKey } from '../../gateway/store/keys.js';
 import { KEY_ROTATED } from '../../gateway/store/key-rotation.js';
+import { type GatewayKey, generateGatewayKey } from '../../gateway/store/keys.js';
 import { GENESIS_HASH, RECORD_SCHEMA, type RecordType, type SignedRecord } from '../../gateway/store/record.js';
 import { computeRecordHash, signHash } from '../../gateway/store/record-crypto.js';
 
@@ -35,8 +35,17 @@ export function signedChain(n: number, opts: ChainOptions = {}): SignedRecord[] 
       body = { event: KEY_ROTATED, algorithm: 'Ed25519', previousKeyId: key.keyId, keyId: next.keyId, publicKey: b64(next) };
     }
     const fields = {
-      schema: RECORD_SCHEMA, id: randomUUID(), seq, type, ts: new Date(Date.UTC(2026, 0, 1, 0, seq)).toISOString(),
-      site: opts.site ?? 'h1', gateway: opts.gateway ?? 'gw1', ...(type === 'audit' ? {} : { device: 'AC-01' }), body, prevHash, keyId: key.keyId,
+      schema: RECORD_SCHEMA,
+      id: randomUUID(),
+      seq,
+      type,
+      ts: new Date(Date.UTC(2026, 0, 1, 0, seq)).toISOString(),
+      site: opts.site ?? 'h1',
+      gateway: opts.gateway ?? 'gw1',
+      ...(type === 'audit' ? {} : { device: 'AC-01' }),
+      body,
+      prevHash,
+      keyId: key.keyId,
     };
     const hash = computeRecordHash(fields);
     out.push({ ...fields, hash, sig: signHash(hash, key.privateKey) } as SignedRecord);

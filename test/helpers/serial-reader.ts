@@ -2,7 +2,7 @@
 // bytes and lets a test await a condition on them.
 import { SerialPort } from 'serialport';
 import type { Cleanups } from './cleanups.js';
-import { startPty, type PtyPaths } from './process.js';
+import { type PtyPaths, startPty } from './process.js';
 
 export interface SerialReader {
   bytes(): Buffer;
@@ -23,20 +23,21 @@ export async function openSerialReader(path: string, baudRate = 9600): Promise<S
   });
   return {
     bytes: () => buf,
-    waitFor: (pred, what, timeoutMs = 20_000) => new Promise<void>((resolve, reject) => {
-      const check = (): void => {
-        if (!pred(buf)) return;
-        waiters.delete(check);
-        clearTimeout(timer);
-        resolve();
-      };
-      const timer = setTimeout(() => {
-        waiters.delete(check);
-        reject(new Error(`timed out waiting for ${what}; got ${buf.length} bytes`));
-      }, timeoutMs);
-      waiters.add(check);
-      check();
-    }),
+    waitFor: (pred, what, timeoutMs = 20_000) =>
+      new Promise<void>((resolve, reject) => {
+        const check = (): void => {
+          if (!pred(buf)) return;
+          waiters.delete(check);
+          clearTimeout(timer);
+          resolve();
+        };
+        const timer = setTimeout(() => {
+          waiters.delete(check);
+          reject(new Error(`timed out waiting for ${what}; got ${buf.length} bytes`));
+        }, timeoutMs);
+        waiters.add(check);
+        check();
+      }),
     close: () => new Promise<void>((resolve) => (port.isOpen ? port.close(() => resolve()) : resolve())),
   };
 }

@@ -7,8 +7,14 @@ export class TransportRecorder {
   text = '';
   private waiters: (() => boolean)[] = [];
   readonly handlers: TransportHandlers = {
-    onData: (c: Buffer) => { this.text += c.toString('latin1'); this.kick(); },
-    onLink: (s: LinkState) => { this.states.push(s); this.kick(); },
+    onData: (c: Buffer) => {
+      this.text += c.toString('latin1');
+      this.kick();
+    },
+    onLink: (s: LinkState) => {
+      this.states.push(s);
+      this.kick();
+    },
   };
 
   /** Resolves once `check` holds, now or after a later callback. */

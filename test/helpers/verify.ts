@@ -2,13 +2,26 @@
 // id, and a criterion of a result by id (each throws naming what is missing).
 import { readFileSync } from 'node:fs';
 import {
-  getProgram, parseTraceCsv, type CriterionId, type CriterionResult, type Program, type TraceSample, type VerificationResult,
+  type CriterionId,
+  type CriterionResult,
+  getProgram,
+  type Program,
+  parseTraceCsv,
+  type TraceSample,
+  type VerificationResult,
 } from '../../gateway/verify/index.js';
 
 const TRACES = new URL('../fixtures/traces/', import.meta.url);
 
 /** One row of the traces' expected.json. */
-export interface Golden { file: string; program: string; verdict: 'pass' | 'fail'; mustFail?: string[]; a0Approx?: number; a0Min?: number }
+export interface Golden {
+  file: string;
+  program: string;
+  verdict: 'pass' | 'fail';
+  mustFail?: string[];
+  a0Approx?: number;
+  a0Min?: number;
+}
 
 export const loadGoldens = (): Golden[] => JSON.parse(readFileSync(new URL('expected.json', TRACES), 'utf8')) as Golden[];
 

@@ -4,9 +4,9 @@ import os from 'node:os';
 import path from 'node:path';
 import pino from 'pino';
 import { afterAll, describe, expect, it } from 'vitest';
-import { GatewayApp } from '../../gateway/app.js';
-import { Store, type SignedRecord } from '../../gateway/store/index.js';
 import { configSchema } from '../../config/schema.js';
+import { GatewayApp } from '../../gateway/app.js';
+import { type SignedRecord, Store } from '../../gateway/store/index.js';
 import { Mosquitto } from '../helpers/mosquitto.js';
 
 describe('gateway start after a crash before the release decision', () => {
@@ -22,10 +22,16 @@ describe('gateway start after a crash before the release decision', () => {
     store.start();
     const t0 = Date.now() - 3600_000;
     const cycle = store.records.append({
-      type: 'cycle', device: 'AC-01',
+      type: 'cycle',
+      device: 'AC-01',
       body: {
-        cycleId: 'c-1', device: 'AC-01', program: 'steam-134-4', cycleNo: 7, verdict: 'fail',
-        startedAt: new Date(t0).toISOString(), endedAt: new Date(t0 + 1_000_000).toISOString(),
+        cycleId: 'c-1',
+        device: 'AC-01',
+        program: 'steam-134-4',
+        cycleNo: 7,
+        verdict: 'fail',
+        startedAt: new Date(t0).toISOString(),
+        endedAt: new Date(t0 + 1_000_000).toISOString(),
         criteria: [{ id: 'saturated_steam', pass: false, measured: -3, limit: 2, unit: 'K', detail: 'air' }],
       },
     });
@@ -33,7 +39,10 @@ describe('gateway start after a crash before the release decision', () => {
 
     broker = await Mosquitto.start();
     const config = configSchema.parse({
-      site: 's', gateway: 'g', dataDir, mqtt: { url: broker.url },
+      site: 's',
+      gateway: 'g',
+      dataDir,
+      mqtt: { url: broker.url },
       devices: [{ id: 'AC-01', type: 'steam-sterilizer', driver: 'printer-line', tcp: { host: '127.0.0.1', port: 1 }, program: 'steam-134-4' }],
     });
     for (let run = 0; run < 2; run++) {

@@ -7,7 +7,7 @@ import { SerialTransport } from '../../drivers/transport/serial-transport.js';
 import { runBiReaderSimulator } from '../../simulators/bi-reader-simulator.js';
 import { Cleanups, tempDir, tempPtyPair } from '../helpers/cleanups.js';
 import { Events } from '../helpers/events.js';
-import { FAST, captureLogger } from './scanner-bi-harness.js';
+import { captureLogger, FAST } from './scanner-bi-harness.js';
 
 const cleanups = new Cleanups();
 afterEach(() => cleanups.run());
@@ -20,7 +20,13 @@ describe('BI reader simulator -> driver on a PTY (socat)', () => {
     const pty = await tempPtyPair(cleanups, dir, 'reader');
     const events = new Events();
     const { logger } = captureLogger();
-    const driver = new BiReaderDriver({ deviceId: 'BI-01', transport: new SerialTransport({ path: pty.gw, baudRate: 9600, backoff: FAST }), logger, now: Date.now, onEvent: events.push });
+    const driver = new BiReaderDriver({
+      deviceId: 'BI-01',
+      transport: new SerialTransport({ path: pty.gw, baudRate: 9600, backoff: FAST }),
+      logger,
+      now: Date.now,
+      onEvent: events.push,
+    });
     cleanups.add(() => driver.stop());
     await driver.start();
     await events.link(true);

@@ -2,12 +2,12 @@
 // TcpTransport: vials placed in-process (the demo's API) come back as start, control, result and
 // caution events with the reader's (accelerated) clock; line noise is counted, never fatal.
 import { afterEach, describe, expect, it } from 'vitest';
-import { BiReaderDriver, BI_LINE_OVERFLOW_REASON, BI_PARSE_ERROR_REASONS } from '../../drivers/bi-reader/index.js';
+import { BI_LINE_OVERFLOW_REASON, BI_PARSE_ERROR_REASONS, BiReaderDriver } from '../../drivers/bi-reader/index.js';
 import { TcpTransport } from '../../drivers/transport/tcp-transport.js';
-import { runBiReaderSimulator, type BiReaderControl, type BiReaderSimulatorOptions } from '../../simulators/bi-reader-simulator.js';
+import { type BiReaderControl, type BiReaderSimulatorOptions, runBiReaderSimulator } from '../../simulators/bi-reader-simulator.js';
 import { Cleanups } from '../helpers/cleanups.js';
 import { Events } from '../helpers/events.js';
-import { FAST, captureLogger } from './scanner-bi-harness.js';
+import { captureLogger, FAST } from './scanner-bi-harness.js';
 
 const cleanups = new Cleanups();
 afterEach(() => cleanups.run());
@@ -19,7 +19,16 @@ async function setup(extra: Partial<BiReaderSimulatorOptions> = {}) {
   const ac = new AbortController();
   let ready: (v: { port: number; reader: BiReaderControl }) => void = () => undefined;
   const readyP = new Promise<{ port: number; reader: BiReaderControl }>((resolve) => (ready = resolve));
-  const sim = runBiReaderSimulator({ tcpPort: 0, speed: 1200, script: [], keepRunning: true, startTime: START, signal: ac.signal, onReady: ({ tcpPort, reader }) => ready({ port: tcpPort ?? -1, reader }), ...extra });
+  const sim = runBiReaderSimulator({
+    tcpPort: 0,
+    speed: 1200,
+    script: [],
+    keepRunning: true,
+    startTime: START,
+    signal: ac.signal,
+    onReady: ({ tcpPort, reader }) => ready({ port: tcpPort ?? -1, reader }),
+    ...extra,
+  });
   cleanups.add(async () => {
     ac.abort();
     await sim;
@@ -27,7 +36,13 @@ async function setup(extra: Partial<BiReaderSimulatorOptions> = {}) {
   const { port, reader } = await readyP;
   const events = new Events();
   const { logger, logs } = captureLogger();
-  const driver = new BiReaderDriver({ deviceId: 'BI-01', transport: new TcpTransport({ host: '127.0.0.1', port, backoff: FAST }), logger, now: Date.now, onEvent: events.push });
+  const driver = new BiReaderDriver({
+    deviceId: 'BI-01',
+    transport: new TcpTransport({ host: '127.0.0.1', port, backoff: FAST }),
+    logger,
+    now: Date.now,
+    onEvent: events.push,
+  });
   cleanups.add(() => driver.stop());
   await driver.start();
   await events.link(true);
@@ -85,17 +100,32 @@ describe('BI reader simulator -> driver over TCP', () => {
     const events = new Events();
     const { logger } = captureLogger();
     await runBiReaderSimulator({
-      tcpPort: 0, speed: 3000, startTime: START, waitForClient: true,
-      script: [{ atS: 0, well: 5, lot: 'C9', control: true }, { atS: 60, well: 6, lot: 'C9', vial: 'SN9' }],
+      tcpPort: 0,
+      speed: 3000,
+      startTime: START,
+      waitForClient: true,
+      script: [
+        { atS: 0, well: 5, lot: 'C9', control: true },
+        { atS: 60, well: 6, lot: 'C9', vial: 'SN9' },
+      ],
       onReady: async ({ tcpPort }) => {
-        const driver = new BiReaderDriver({ deviceId: 'BI-02', transport: new TcpTransport({ host: '127.0.0.1', port: tcpPort ?? -1, backoff: FAST }), logger, now: Date.now, onEvent: events.push });
+        const driver = new BiReaderDriver({
+          deviceId: 'BI-02',
+          transport: new TcpTransport({ host: '127.0.0.1', port: tcpPort ?? -1, backoff: FAST }),
+          logger,
+          now: Date.now,
+          onEvent: events.push,
+        });
         cleanups.add(() => driver.stop());
         await driver.start();
       },
     });
     await events.until((all) => all.filter((e) => e.kind === 'bi-result').length === 2, 'two results');
     expect(events.of('raw')[0]?.line).toMatch(/^BI READER /);
-    expect(events.of('bi-start').map((s) => [s.well, s.startedAt - START])).toEqual([['5', 0], ['6', 60_000]]);
+    expect(events.of('bi-start').map((s) => [s.well, s.startedAt - START])).toEqual([
+      ['5', 0],
+      ['6', 60_000],
+    ]);
     expect(events.of('bi-result').map((r) => [r.well, r.result, r.control, r.readAt - START])).toEqual([
       ['5', 'positive', true, 12 * MIN],
       ['6', 'negative', false, 60_000 + 24 * MIN],

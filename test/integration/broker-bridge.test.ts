@@ -2,15 +2,16 @@
 // TLS): a room broker bridged to a "hospital" broker, two real Mosquittos. While the uplink is down the
 // gateway keeps publishing to the room broker; when it is back, a consumer with a persistent session on
 // the hospital side has every record, and a replay request from the hospital side gets its answer.
+
+import { once } from 'node:events';
 import fs from 'node:fs';
 import path from 'node:path';
-import { once } from 'node:events';
 import mqtt from 'mqtt';
 import { afterEach, describe, expect, it } from 'vitest';
-import { ROOT as REPO } from '../helpers/process.js';
 import { Mosquitto, MqttCollector } from '../helpers/mosquitto.js';
-import { until } from '../helpers/until.js';
+import { ROOT as REPO } from '../helpers/process.js';
 import { FakeOutbox, fakePublisher, missingSeqs, recordsBySeq } from '../helpers/records.js';
+import { until } from '../helpers/until.js';
 
 const SITE = 'bridge-site';
 const GW = 'gw-b';
@@ -25,9 +26,7 @@ function roomConfig(hospitalPort: number): string[] {
   const lines = text.split('\n').filter((l) => l.trim() && !l.startsWith('#'));
   const key = (l: string) => l.split(/\s+/)[0]!;
   expect(lines.filter((l) => key(l) === 'address')).toHaveLength(1);
-  return lines
-    .filter((l) => !HELPER_KEYS.has(key(l)) && !SITE_KEYS.has(key(l)))
-    .map((l) => (key(l) === 'address' ? `address 127.0.0.1:${hospitalPort}` : l));
+  return lines.filter((l) => !HELPER_KEYS.has(key(l)) && !SITE_KEYS.has(key(l))).map((l) => (key(l) === 'address' ? `address 127.0.0.1:${hospitalPort}` : l));
 }
 
 const cleanups: Array<() => Promise<void>> = [];

@@ -8,8 +8,8 @@ import mqtt from 'mqtt';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { SignedRecord } from '../../gateway/store/record.js';
 import { Mosquitto, MqttCollector, MqttTap } from '../helpers/mosquitto.js';
-import { until } from '../helpers/until.js';
 import { FakeOutbox, fakePublisher, missingSeqs } from '../helpers/records.js';
+import { until } from '../helpers/until.js';
 
 const SITE = 'shared-site';
 const GW = 'gw-s';
@@ -66,7 +66,9 @@ describe('shared subscriptions for consumers (Mosquitto, MQTT 5)', () => {
     const asker = await mqtt.connectAsync(broker.url, { protocolVersion: 5, clientId: `replay-${randomUUID().slice(0, 8)}` });
     cleanups.push(async () => void (await asker.endAsync(true)));
     await asker.subscribeAsync(`${ROOT}/reply/replay`, { qos: 1 });
-    const reply = new Promise<{ ok: boolean; count: number }>((resolve) => asker.on('message', (_t, p) => resolve(JSON.parse(p.toString()) as { ok: boolean; count: number })));
+    const reply = new Promise<{ ok: boolean; count: number }>((resolve) =>
+      asker.on('message', (_t, p) => resolve(JSON.parse(p.toString()) as { ok: boolean; count: number })),
+    );
     await asker.publishAsync(`${ROOT}/cmd/replay`, JSON.stringify({ fromSeq: gap[0], toSeq: gap[gap.length - 1], transaction: 'fill-gap' }), { qos: 1 });
     expect(await reply).toMatchObject({ ok: true });
     await until(() => missingSeqs(union(a, b), 600).length === 0, 20_000, 'no seq missing');

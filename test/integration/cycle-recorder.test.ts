@@ -14,7 +14,9 @@ import { psatKpa } from '../../gateway/verify/steam-table.js';
 
 const silent = pino({ level: 'silent' });
 const device = configSchema.parse({
-  site: 's', gateway: 'g', mqtt: { url: 'mqtt://127.0.0.1:1' },
+  site: 's',
+  gateway: 'g',
+  mqtt: { url: 'mqtt://127.0.0.1:1' },
   devices: [{ id: 'AC-01', type: 'steam-sterilizer', driver: 'printer-line', tcp: { host: '127.0.0.1', port: 1 }, clockDriftAlarmS: 0 }],
 }).devices[0]!;
 
@@ -33,9 +35,15 @@ function rig(dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'sl-recorder-'))) {
   const output = { notifyRecords: () => void notified++ };
   let n = 0;
   const recorder = new CycleRecorder({
-    device, store, output, log: silent, now: Date.now, newId: () => `cycle-${++n}`,
+    device,
+    store,
+    output,
+    log: silent,
+    now: Date.now,
+    newId: () => `cycle-${++n}`,
     records: new DeviceRecords({ deviceId: 'AC-01', store, output, clock: () => ({ synchronized: true, step: null }) }),
-    onChange: (kind) => changes.push(kind), onCycle: (c) => cycles.push(c),
+    onChange: (kind) => changes.push(kind),
+    onCycle: (c) => cycles.push(c),
   });
   const sink = new SampleSink({ deviceId: 'AC-01', store, output: { publishTelemetry: () => undefined } });
   return { store, recorder, sink, changes, cycles, dataDir, notified: () => notified };
@@ -69,7 +77,11 @@ describe('cycle recorder', () => {
     expect(r.recorder.current).toBeNull();
     expect(r.store.loadOpenCycle('AC-01')).toBeNull();
     const rec = r.store.records.get(1)!;
-    expect(rec).toMatchObject({ type: 'cycle', device: 'AC-01', body: { cycleId: 'cycle-1', cycleNo: 7, program: 'steam-134-4', verdict: 'pass', clock: { synchronized: true, step: null } } });
+    expect(rec).toMatchObject({
+      type: 'cycle',
+      device: 'AC-01',
+      body: { cycleId: 'cycle-1', cycleNo: 7, program: 'steam-134-4', verdict: 'pass', clock: { synchronized: true, step: null } },
+    });
     expect(r.cycles).toEqual([expect.objectContaining({ deviceId: 'AC-01', program: 'steam-134-4', cycleNo: 7, verdict: 'pass', failed: [] })]);
     expect(r.notified()).toBe(1);
     r.store.close();

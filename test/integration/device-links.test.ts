@@ -3,7 +3,7 @@
 import pino from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
 import { configSchema } from '../../config/schema.js';
-import { DeviceLinks, type DeviceDriver } from '../../gateway/device/device-link.js';
+import { type DeviceDriver, DeviceLinks } from '../../gateway/device/device-link.js';
 import { freePort } from '../helpers/mosquitto.js';
 
 const logger = pino({ level: 'silent' });
@@ -14,8 +14,15 @@ afterEach(async () => {
 
 async function modbusDevices(port: number) {
   return configSchema.parse({
-    site: 's', gateway: 'g', mqtt: { url: 'mqtt://127.0.0.1:1' },
-    devices: ['AC-01', 'AC-02'].map((id, i) => ({ id, type: 'steam-sterilizer', driver: 'modbus', modbus: { mode: 'tcp', host: '127.0.0.1', port, unitId: i + 1 } })),
+    site: 's',
+    gateway: 'g',
+    mqtt: { url: 'mqtt://127.0.0.1:1' },
+    devices: ['AC-01', 'AC-02'].map((id, i) => ({
+      id,
+      type: 'steam-sterilizer',
+      driver: 'modbus',
+      modbus: { mode: 'tcp', host: '127.0.0.1', port, unitId: i + 1 },
+    })),
   }).devices;
 }
 

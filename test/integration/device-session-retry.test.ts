@@ -5,13 +5,12 @@ import os from 'node:os';
 import path from 'node:path';
 import pino from 'pino';
 import { afterAll, describe, expect, it } from 'vitest';
-import type { DeviceEvent } from '../../vocabulary/device-event.js';
 import { configSchema } from '../../config/schema.js';
 import { DeviceSession } from '../../gateway/device/device-session.js';
 import { Store } from '../../gateway/store/index.js';
 import { psatKpa } from '../../gateway/verify/steam-table.js';
+import type { DeviceEvent } from '../../vocabulary/device-event.js';
 import { until } from '../helpers/until.js';
-
 
 describe('device session: a cycle record that cannot be committed', () => {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'sl-retry-'));
@@ -21,12 +20,19 @@ describe('device session: a cycle record that cannot be committed', () => {
   it('is retried until the store accepts it', async () => {
     store.start();
     const device = configSchema.parse({
-      site: 's', gateway: 'g', mqtt: { url: 'mqtt://127.0.0.1:1' },
-      devices: [{ id: 'AC-01', type: 'steam-sterilizer', driver: 'printer-line', tcp: { host: '127.0.0.1', port: 1 }, program: 'steam-134-4', clockDriftAlarmS: 0 }],
+      site: 's',
+      gateway: 'g',
+      mqtt: { url: 'mqtt://127.0.0.1:1' },
+      devices: [
+        { id: 'AC-01', type: 'steam-sterilizer', driver: 'printer-line', tcp: { host: '127.0.0.1', port: 1 }, program: 'steam-134-4', clockDriftAlarmS: 0 },
+      ],
     }).devices[0]!;
     let emit: (e: DeviceEvent) => void = () => undefined;
     const session = new DeviceSession({
-      device, store, logger: pino({ level: 'silent' }), now: Date.now,
+      device,
+      store,
+      logger: pino({ level: 'silent' }),
+      now: Date.now,
       output: { publishTelemetry: () => undefined, setDeviceState: () => undefined, notifyRecords: () => undefined },
       driver: (onEvent) => {
         emit = onEvent;

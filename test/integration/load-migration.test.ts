@@ -1,11 +1,12 @@
 // Migration 3 (the load workflow's tables) is additive: a version-2 store with records and samples
 // migrates to it keeping every row, and the chain still verifies.
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type Database from 'better-sqlite3';
+
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import type Database from 'better-sqlite3';
 import pino from 'pino';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openDatabase } from '../../gateway/store/database.js';
 import { KeyRegistry } from '../../gateway/store/key-registry.js';
 import { loadOrCreateKey } from '../../gateway/store/keys.js';
@@ -15,7 +16,9 @@ import { Store } from '../../gateway/store/store.js';
 
 const LOAD_TABLES = ['bi_controls', 'bi_links', 'load_items', 'load_stations', 'loads', 'releases'];
 let dataDir: string;
-beforeEach(() => { dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'sl-load-mig-')); });
+beforeEach(() => {
+  dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'sl-load-mig-'));
+});
 afterEach(() => fs.rmSync(dataDir, { recursive: true, force: true }));
 const tables = (db: Database.Database) => db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").pluck().all() as string[];
 
@@ -36,7 +39,11 @@ describe('migration 3: load workflow tables', () => {
     const v2 = openDatabase(dataDir, { targetVersion: 2 });
     const key = loadOrCreateKey(dataDir);
     new KeyRegistry(v2).register(key, new Date().toISOString());
-    const rec = new RecordLog({ db: v2, site: 'h1', gateway: 'gw1', key, now: Date.now }).append({ type: 'cycle', device: 'AC-01', body: { cycleId: 'c1', verdict: 'pass' } });
+    const rec = new RecordLog({ db: v2, site: 'h1', gateway: 'gw1', key, now: Date.now }).append({
+      type: 'cycle',
+      device: 'AC-01',
+      body: { cycleId: 'c1', verdict: 'pass' },
+    });
     v2.prepare("INSERT INTO open_cycles (device_id, state, updated_at) VALUES ('AC-01', '{}', 1)").run();
     v2.close();
 

@@ -1,14 +1,14 @@
 // The load workflow on a real SQLite store, closed and reopened (new Store + new LoadWorkflow) between
 // every step, as a gateway restart would: scans -> takeLoad -> cycle record -> release records, BI
 // placement and controls, early release, recall, and an audit of every record at the end.
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import pino from 'pino';
 import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
 import addFormatsModule from 'ajv-formats';
-import type { BiResultEvent } from '../../vocabulary/device-event.js';
+import pino from 'pino';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { gs1CheckDigit } from '../../drivers/scanner/barcode/index.js';
 import { readScan } from '../../drivers/scanner/parse.js';
 import { loadPolicyFrom, scanReadingOf } from '../../gateway/load/load-policy.js';
@@ -17,6 +17,7 @@ import type { ReleaseStatus } from '../../gateway/load/release-status.js';
 import { verifyStore } from '../../gateway/store/audit.js';
 import type { SignedRecord } from '../../gateway/store/record.js';
 import { Store } from '../../gateway/store/store.js';
+import type { BiResultEvent } from '../../vocabulary/device-event.js';
 
 const logger = pino({ level: 'silent' });
 
@@ -60,7 +61,11 @@ const { policy, problems } = loadPolicyFrom(
     implants: { gtinPrefixes: ['0761234'] },
     biProducts: { gtins: [BI_PRODUCT] },
   },
-  [{ id: 'AC-01', type: 'steam-sterilizer' }, { id: 'SC-01', type: 'scanner' }, { id: 'BI-01', type: 'bi-reader' }],
+  [
+    { id: 'AC-01', type: 'steam-sterilizer' },
+    { id: 'SC-01', type: 'scanner' },
+    { id: 'BI-01', type: 'bi-reader' },
+  ],
 );
 
 let dataDir: string;
@@ -79,7 +84,13 @@ function life<T>(fn: (w: LoadWorkflow, store: Store) => T): T {
   }
 }
 /** Each scan in its own gateway life. */
-const scan = (...raws: string[]) => raws.map((raw) => life((w) => { clock += 5_000; return w.onScan('AC-01', 'SC-01', raw, clock); }));
+const scan = (...raws: string[]) =>
+  raws.map((raw) =>
+    life((w) => {
+      clock += 5_000;
+      return w.onScan('AC-01', 'SC-01', raw, clock);
+    }),
+  );
 const criteria = (kind: 'load' | 'bowie-dick', pass: boolean) => [
   { id: 'hold_time', pass, measured: 200, limit: 180, unit: 's', detail: '' },
   { id: 'device_result', pass: true, measured: null, limit: 'ok', unit: '', detail: '' },
@@ -92,19 +103,29 @@ function cycle(cycleId: string, opts: { kind?: 'load' | 'bowie-dick'; pass?: boo
   const contents = life((w) => w.takeLoad('AC-01', cycleId));
   clock += (opts.minutes ?? 45) * MIN;
   const state = life((w, store) => {
-    const rec = store.append({ type: 'cycle', device: 'AC-01', body: {
-      cycleId, program: kind === 'load' ? 'steam-134-4' : 'bowie-dick-134', cycleNo: Number(cycleId.replace(/\D/g, '')) || 1,
-      startedAt: new Date(startedAt).toISOString(), endedAt: new Date(clock).toISOString(), verdict: opts.pass === false ? 'fail' : 'pass',
-      criteria: criteria(kind, opts.pass !== false), load: { items: [], indicators: [] },
-    } });
+    const rec = store.append({
+      type: 'cycle',
+      device: 'AC-01',
+      body: {
+        cycleId,
+        program: kind === 'load' ? 'steam-134-4' : 'bowie-dick-134',
+        cycleNo: Number(cycleId.replace(/\D/g, '')) || 1,
+        startedAt: new Date(startedAt).toISOString(),
+        endedAt: new Date(clock).toISOString(),
+        verdict: opts.pass === false ? 'fail' : 'pass',
+        criteria: criteria(kind, opts.pass !== false),
+        load: { items: [], indicators: [] },
+      },
+    });
     return w.onCycleRecorded(rec);
   });
   return { contents, state };
 }
-const bi = (e: Partial<BiResultEvent> & Pick<BiResultEvent, 'well' | 'lot' | 'result'>) => life((w) => {
-  clock += MIN;
-  return w.onBiResult('BI-01', { kind: 'bi-result', deviceId: 'BI-01', ts: clock, readAt: clock, incubationMin: 24, ...e });
-});
+const bi = (e: Partial<BiResultEvent> & Pick<BiResultEvent, 'well' | 'lot' | 'result'>) =>
+  life((w) => {
+    clock += MIN;
+    return w.onBiResult('BI-01', { kind: 'bi-result', deviceId: 'BI-01', ts: clock, readAt: clock, incubationMin: 24, ...e });
+  });
 const status = (loadId: string) => life((w) => w.releaseOf(loadId)?.status);
 function records(type?: string): SignedRecord[] {
   return life((_w, s) => s.records.range(1).filter((r) => !type || r.type === type));
@@ -123,7 +144,10 @@ describe('load workflow on a real store, restarting between every step', () => {
   it('reads a scan as its event says (parsed), and reads a scan without a reading the same way the scanner would', () => {
     // The event's reading is what counts: the station does not decode the raw text again.
     const badge = { kind: 'operator' as const, valid: true, fields: { operator: 'N7' }, errors: [], raw: 'scanner-said-so' };
-    const signedIn = life((w) => { clock += 5_000; return w.onScan('AC-01', 'SC-01', 'scanner-said-so', clock, badge); });
+    const signedIn = life((w) => {
+      clock += 5_000;
+      return w.onScan('AC-01', 'SC-01', 'scanner-said-so', clock, badge);
+    });
     expect(signedIn).toMatchObject({ accepted: true, action: 'signed-in' });
     expect(life((w) => w.station('AC-01').operator)).toBe('N7');
     // Without one (typed in, replayed), the station reads it with the site's reading, as scanReadingOf gives the drivers.
@@ -162,7 +186,11 @@ describe('load workflow on a real store, restarting between every step', () => {
     // --- load 2: an implant and a BI vial -> held for the BI
     scan('OP:OP7', code(IMPLANT, '(17)281231(10)IMPL1(21)S1'), biVial('BILOT1', 'V1'));
     const c4 = cycle('C4');
-    expect(c4.contents).toMatchObject({ implant: true, bi: { lot: 'BILOT1', serial: 'V1', expiry: '2027-12-31' }, indicators: [{ type: 'bi', lot: 'BILOT1' }] });
+    expect(c4.contents).toMatchObject({
+      implant: true,
+      bi: { lot: 'BILOT1', serial: 'V1', expiry: '2027-12-31' },
+      indicators: [{ type: 'bi', lot: 'BILOT1' }],
+    });
     expect(c4.state).toMatchObject({ status: 'awaiting-bi' });
     const load2 = c4.contents?.loadId as string;
 
@@ -242,7 +270,8 @@ describe('load workflow on a real store, restarting between every step', () => {
       });
     }
     const statuses = new Set(all.map((r) => r.body.status as ReleaseStatus));
-    for (const s of ['released', 'quarantined', 'released_early', 'recalled', 'awaiting-bi', 'awaiting-bd', 'pending'] as const) expect(statuses.has(s)).toBe(true);
+    for (const s of ['released', 'quarantined', 'released_early', 'recalled', 'awaiting-bi', 'awaiting-bd', 'pending'] as const)
+      expect(statuses.has(s)).toBe(true);
 
     // --- scans: every one recorded; the unreadable one as kind unknown; the expired item as an alarm
     const scans = records('scan');
@@ -259,21 +288,46 @@ describe('load workflow on a real store, restarting between every step', () => {
   });
 
   it('a scanned CI result, and its correction by an authorised operator as a new record', () => {
-    const ciPolicy = loadPolicyFrom({ timeZone: 'Europe/Berlin', authorisedOperators: ['SUP1'], reasons: { MISREAD: 'indicator misread' }, ciRequiredPrograms: ['steam-134-4'] }, [{ id: 'AC-01', type: 'steam-sterilizer', dailyBowieDick: false }]).policy;
+    const ciPolicy = loadPolicyFrom(
+      { timeZone: 'Europe/Berlin', authorisedOperators: ['SUP1'], reasons: { MISREAD: 'indicator misread' }, ciRequiredPrograms: ['steam-134-4'] },
+      [{ id: 'AC-01', type: 'steam-sterilizer', dailyBowieDick: false }],
+    ).policy;
     const lifeCi = <T>(fn: (w: LoadWorkflow, s: Store) => T) => {
       const store = new Store({ dataDir, site: 'h1', gateway: 'gw1', logger, now: () => clock });
       store.start();
-      try { return fn(new LoadWorkflow({ db: store.db, append: (r) => store.records.append(r), policy: ciPolicy, logger, now: () => clock }), store); } finally { store.close(); }
+      try {
+        return fn(new LoadWorkflow({ db: store.db, append: (r) => store.records.append(r), policy: ciPolicy, logger, now: () => clock }), store);
+      } finally {
+        store.close();
+      }
     };
-    const scanCi = (raw: string) => lifeCi((w) => { clock += 5000; return w.onScan('AC-01', 'SC-01', raw, clock); });
+    const scanCi = (raw: string) =>
+      lifeCi((w) => {
+        clock += 5000;
+        return w.onScan('AC-01', 'SC-01', raw, clock);
+      });
     scanCi('OP:OP7');
     scanCi('TRAY-0009');
     const startedAt = (clock += MIN);
     const contents = lifeCi((w) => w.takeLoad('AC-01', 'K1'));
     clock += 40 * MIN;
-    const st = lifeCi((w, s) => w.onCycleRecorded(s.append({ type: 'cycle', device: 'AC-01', body: {
-      cycleId: 'K1', program: 'steam-134-4', cycleNo: 1, startedAt: new Date(startedAt).toISOString(), endedAt: new Date(clock).toISOString(), verdict: 'pass', criteria: criteria('load', true),
-    } })));
+    const st = lifeCi((w, s) =>
+      w.onCycleRecorded(
+        s.append({
+          type: 'cycle',
+          device: 'AC-01',
+          body: {
+            cycleId: 'K1',
+            program: 'steam-134-4',
+            cycleNo: 1,
+            startedAt: new Date(startedAt).toISOString(),
+            endedAt: new Date(clock).toISOString(),
+            verdict: 'pass',
+            criteria: criteria('load', true),
+          },
+        }),
+      ),
+    );
     expect(st?.status).toBe('awaiting-ci');
     scanCi('OP:OP7');
     expect(scanCi('CMD:CI-FAIL')).toMatchObject({ accepted: true, loadId: contents?.loadId });
@@ -290,12 +344,13 @@ describe('load workflow on a real store, restarting between every step', () => {
     expect(verifyStore(dataDir).ok).toBe(true);
   });
 
-  it('the reader\'s own lot field places a vial that had no well scan; its result then counts by well', () => {
+  it("the reader's own lot field places a vial that had no well scan; its result then counts by well", () => {
     scan('OP:OP7', code(IMPLANT, '(10)IMPL9(21)S9'), biVial('LOTR', 'R1'));
     const c = cycle('R1');
     expect(c.state?.status).toBe('quarantined'); // no Bowie–Dick today: quarantined whatever the BI says
     const loadId = c.contents?.loadId as string;
-    const start = (well: string, lot: string, control: boolean, vial?: string) => life((w) => w.onBiStart('BI-01', { kind: 'bi-start', deviceId: 'BI-01', ts: clock, well, lot, startedAt: clock, control, ...(vial ? { vial } : {}) }));
+    const start = (well: string, lot: string, control: boolean, vial?: string) =>
+      life((w) => w.onBiStart('BI-01', { kind: 'bi-start', deviceId: 'BI-01', ts: clock, well, lot, startedAt: clock, control, ...(vial ? { vial } : {}) }));
     expect(start('7', 'LOTR', false, 'R1')).toBe('placed');
     expect(start('8', 'LOTR', true)).toBe('control');
     expect(start('9', 'OTHER', false)).toBe('unmatched');
@@ -311,20 +366,47 @@ describe('load workflow on a real store, restarting between every step', () => {
     const startedAt = (clock += MIN);
     expect(life((w) => w.takeLoad('AC-01', 'F1'))?.items).toHaveLength(1);
     clock += 30 * MIN;
-    const cycleRec = life((_w, s) => s.append({ type: 'cycle', device: 'AC-01', body: {
-      cycleId: 'F1', program: 'steam-134-4', cycleNo: 1, startedAt: new Date(startedAt).toISOString(), endedAt: new Date(clock).toISOString(), verdict: 'pass', criteria: criteria('load', true),
-    } }));
+    const cycleRec = life((_w, s) =>
+      s.append({
+        type: 'cycle',
+        device: 'AC-01',
+        body: {
+          cycleId: 'F1',
+          program: 'steam-134-4',
+          cycleNo: 1,
+          startedAt: new Date(startedAt).toISOString(),
+          endedAt: new Date(clock).toISOString(),
+          verdict: 'pass',
+          criteria: criteria('load', true),
+        },
+      }),
+    );
     const before = records().length;
-    expect(() => life((w, store) => {
-      const failing = new LoadWorkflow({ db: store.db, append: (r) => { if (r.type === 'release') throw new Error('disk full'); return store.records.append(r); }, policy, logger, now: () => clock });
-      void w;
-      return failing.onCycleRecorded(cycleRec);
-    })).toThrow(/disk full/);
+    expect(() =>
+      life((w, store) => {
+        const failing = new LoadWorkflow({
+          db: store.db,
+          append: (r) => {
+            if (r.type === 'release') throw new Error('disk full');
+            return store.records.append(r);
+          },
+          policy,
+          logger,
+          now: () => clock,
+        });
+        void w;
+        return failing.onCycleRecorded(cycleRec);
+      }),
+    ).toThrow(/disk full/);
     expect(records().length).toBe(before);
     expect(life((w) => w.releaseOfCycle('F1'))?.status).toBe('pending');
     expect(life((w) => w.onCycleRecorded(cycleRec))?.status).toBe('quarantined'); // no Bowie–Dick today
     expect(life((w) => w.onCycleRecorded(cycleRec))?.status).toBe('quarantined'); // delivered again: no new record
-    expect(records('release').filter((r) => r.body.cycleId === 'F1').map((r) => r.body.status)).toEqual(['pending', 'quarantined']);
+    expect(
+      records('release')
+        .filter((r) => r.body.cycleId === 'F1')
+        .map((r) => r.body.status),
+    ).toEqual(['pending', 'quarantined']);
     expect(verifyStore(dataDir).ok).toBe(true);
   });
 
@@ -336,9 +418,23 @@ describe('load workflow on a real store, restarting between every step', () => {
     scan('OP:OP7', 'TRAY-0101', 'CMD:LOAD-END', 'TRAY-0102');
     const startedAt = (clock += MIN);
     clock += 30 * MIN;
-    const st = life((w, s) => w.onCycleRecorded(s.append({ type: 'cycle', device: 'AC-01', body: {
-      cycleId: 'N1', program: 'steam-134-4', cycleNo: 1, startedAt: new Date(startedAt).toISOString(), endedAt: new Date(clock).toISOString(), verdict: 'pass', criteria: criteria('load', true),
-    } })));
+    const st = life((w, s) =>
+      w.onCycleRecorded(
+        s.append({
+          type: 'cycle',
+          device: 'AC-01',
+          body: {
+            cycleId: 'N1',
+            program: 'steam-134-4',
+            cycleNo: 1,
+            startedAt: new Date(startedAt).toISOString(),
+            endedAt: new Date(clock).toISOString(),
+            verdict: 'pass',
+            criteria: criteria('load', true),
+          },
+        }),
+      ),
+    );
     expect(st?.facts.loadId).toBeDefined();
     expect(life((w) => w.contentsOfCycle('N1'))?.items.map((i) => i.raw)).toEqual(['TRAY-0101']);
     expect(st?.status).toBe('quarantined'); // no Bowie–Dick today on AC-01

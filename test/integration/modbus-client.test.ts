@@ -2,11 +2,11 @@
 // and the rest in order, timeouts naming unit/function/address measured from the wire, exceptions typed,
 // reconnect with backoff after the device goes away, and a bus registry that shares and refuses.
 import { afterEach, describe, expect, it } from 'vitest';
-import { isGatewayError } from '../../vocabulary/errors.js';
 import { ModbusBusRegistry } from '../../drivers/modbus/bus-registry.js';
-import { ModbusConnection, type ConnectionState } from '../../drivers/modbus/client.js';
+import { type ConnectionState, ModbusConnection } from '../../drivers/modbus/client.js';
 import { isModbusRequestError } from '../../drivers/modbus/request-errors.js';
-import { startModbusServer, type ModbusServer } from '../../simulators/modbus/modbus-server.js';
+import { type ModbusServer, startModbusServer } from '../../simulators/modbus/modbus-server.js';
+import { isGatewayError } from '../../vocabulary/errors.js';
 import { cleanup, onCleanup } from '../helpers/modbus.js';
 
 afterEach(cleanup);
@@ -36,7 +36,9 @@ describe('ModbusConnection', () => {
   it('answers queued reads in order, one in flight, for several units', async () => {
     const s = await server();
     const c = await connection(s.tcpPort as number);
-    const reads = Array.from({ length: 20 }, (_, i) => c.read({ unitId: (i % 2) + 1, function: i % 3 === 0 ? 'holding' : 'input', address: i, count: 3, timeoutMs: 500 }));
+    const reads = Array.from({ length: 20 }, (_, i) =>
+      c.read({ unitId: (i % 2) + 1, function: i % 3 === 0 ? 'holding' : 'input', address: i, count: 3, timeoutMs: 500 }),
+    );
     const results = await Promise.all(reads);
     results.forEach((words, i) => expect(words).toEqual([0, 1, 2].map((k) => ((i % 2) + 1) * 1000 + i + k)));
     expect(c.counters.requests).toBe(20);
@@ -49,9 +51,12 @@ describe('ModbusConnection', () => {
     const t0 = performance.now();
     const silent = c.read({ unitId: 2, function: 'input', address: 7, count: 2, timeoutMs: 150 });
     const after = c.read({ unitId: 1, function: 'input', address: 0, count: 1, timeoutMs: 150 });
-    await expect(silent).rejects.toSatisfy((e: unknown) => isModbusRequestError(e, 'timeout')
-      && /^Modbus unit 2 did not answer function 4 \(read input registers\) at address 7, 2 registers, within 150 ms/.test((e as Error).message)
-      && (e as { context: Record<string, unknown> }).context.functionCode === 4);
+    await expect(silent).rejects.toSatisfy(
+      (e: unknown) =>
+        isModbusRequestError(e, 'timeout') &&
+        /^Modbus unit 2 did not answer function 4 \(read input registers\) at address 7, 2 registers, within 150 ms/.test((e as Error).message) &&
+        (e as { context: Record<string, unknown> }).context.functionCode === 4,
+    );
     expect(await after).toEqual([1000]);
     // the second request waited for the first one's timeout, and had its own full timeout after that
     expect(performance.now() - t0).toBeGreaterThanOrEqual(140);
@@ -60,11 +65,17 @@ describe('ModbusConnection', () => {
   it('types exception responses and answers an unmapped address with exception 2', async () => {
     const s = await server();
     const c = await connection(s.tcpPort as number);
-    await expect(c.read({ unitId: 1, function: 'input', address: 99, count: 2, timeoutMs: 500 })).rejects.toSatisfy((e: unknown) => isModbusRequestError(e, 'exception') && e.exceptionCode === 2 && /illegal data address/.test(e.message));
+    await expect(c.read({ unitId: 1, function: 'input', address: 99, count: 2, timeoutMs: 500 })).rejects.toSatisfy(
+      (e: unknown) => isModbusRequestError(e, 'exception') && e.exceptionCode === 2 && /illegal data address/.test(e.message),
+    );
     s.setFault(1, 'exception');
-    await expect(c.read({ unitId: 1, function: 'holding', address: 0, count: 1, timeoutMs: 500 })).rejects.toSatisfy((e: unknown) => isModbusRequestError(e, 'exception') && e.exceptionCode === 4);
+    await expect(c.read({ unitId: 1, function: 'holding', address: 0, count: 1, timeoutMs: 500 })).rejects.toSatisfy(
+      (e: unknown) => isModbusRequestError(e, 'exception') && e.exceptionCode === 4,
+    );
     s.setFault(1, 'bad-crc'); // over TCP: a reply whose byte count lies
-    await expect(c.read({ unitId: 1, function: 'input', address: 0, count: 1, timeoutMs: 500 })).rejects.toSatisfy((e: unknown) => isModbusRequestError(e, 'io'));
+    await expect(c.read({ unitId: 1, function: 'input', address: 0, count: 1, timeoutMs: 500 })).rejects.toSatisfy((e: unknown) =>
+      isModbusRequestError(e, 'io'),
+    );
     s.setFault(1, undefined);
     expect(await c.read({ unitId: 1, function: 'input', address: 0, count: 1, timeoutMs: 500 })).toEqual([1000]);
   });
@@ -78,7 +89,9 @@ describe('ModbusConnection', () => {
     s.setFault(1, 'timeout');
     await s.disconnect(600);
     await expect(inFlight).rejects.toSatisfy((e: unknown) => isModbusRequestError(e, 'not-connected'));
-    await expect(c.read({ unitId: 1, function: 'input', address: 0, count: 1, timeoutMs: 200 })).rejects.toSatisfy((e: unknown) => isModbusRequestError(e, 'not-connected'));
+    await expect(c.read({ unitId: 1, function: 'input', address: 0, count: 1, timeoutMs: 200 })).rejects.toSatisfy((e: unknown) =>
+      isModbusRequestError(e, 'not-connected'),
+    );
     s.setFault(1, undefined);
     expect(await c.whenOnline(AbortSignal.timeout(5000))).toBe(true);
     expect(states.map((st) => st.online)).toEqual([false, true]);
@@ -106,7 +119,9 @@ describe('ModbusBusRegistry', () => {
     expect(a.connection).toBe(b.connection);
     const rtu = registry.acquire({ mode: 'rtu', path: '/dev/nonexistent-bus', baudRate: 9600 });
     onCleanup(() => rtu.release());
-    expect(() => registry.acquire({ mode: 'rtu', path: '/dev/nonexistent-bus', baudRate: 19200 })).toThrow(/already open with other line settings \(baudRate 9600\)/);
+    expect(() => registry.acquire({ mode: 'rtu', path: '/dev/nonexistent-bus', baudRate: 19200 })).toThrow(
+      /already open with other line settings \(baudRate 9600\)/,
+    );
     try {
       registry.acquire({ mode: 'rtu', path: '/dev/nonexistent-bus', parity: 'even' });
     } catch (e) {

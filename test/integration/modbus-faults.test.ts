@@ -12,11 +12,23 @@ const tcp = (port: number | undefined) => ({ mode: 'tcp' as const, host: '127.0.
 describe('modbus faults over TCP', () => {
   it('timeout: no replies -> link down once (message names unit, function and address), then it recovers', async () => {
     // 150 simulated s without replies from t = 30 s of the cycle: 1.5 s at 100x
-    const sim = await startSimulator({ kind: 'autoclave', modbusTcpPort: 0, program: 'steam-134-4', speed: 100, cycles: 1, fault: 'timeout', faultAtS: 30, faultForS: 150 });
+    const sim = await startSimulator({
+      kind: 'autoclave',
+      modbusTcpPort: 0,
+      program: 'steam-134-4',
+      speed: 100,
+      cycles: 1,
+      fault: 'timeout',
+      faultAtS: 30,
+      faultForS: 150,
+    });
     const { logger, lines } = captureLogger();
     const { events, driver } = await startDriver({ deviceId: 'AC-04', link: tcp(sim.tcpPort), unitId: 1, pollMs: 20, timeoutMs: 100, logger });
     const down = await events.next(isLink(false), 'link down');
-    expect(down).toMatchObject({ connected: false, error: expect.stringMatching(/unit 1 did not answer function 4 \(read input registers\) at address 0, 14 registers, within 100 ms/) });
+    expect(down).toMatchObject({
+      connected: false,
+      error: expect.stringMatching(/unit 1 did not answer function 4 \(read input registers\) at address 0, 14 registers, within 100 ms/),
+    });
     await events.next(isLink(true), 'link up again', 25_000, 2);
     await events.next((e) => e.kind === 'sample' && e.phase === 'heating', 'samples after recovery');
     expect(events.of('link').map((e) => e.connected)).toEqual([true, false, true]);
@@ -29,7 +41,16 @@ describe('modbus faults over TCP', () => {
   });
 
   it('exception responses: logged once, link stays up, polling keeps its rate, then data again', async () => {
-    const sim = await startSimulator({ kind: 'autoclave', modbusTcpPort: 0, program: 'steam-134-4', speed: 100, cycles: 1, fault: 'exception', faultAtS: 30, faultForS: 100 });
+    const sim = await startSimulator({
+      kind: 'autoclave',
+      modbusTcpPort: 0,
+      program: 'steam-134-4',
+      speed: 100,
+      cycles: 1,
+      fault: 'exception',
+      faultAtS: 30,
+      faultForS: 100,
+    });
     const { logger, lines } = captureLogger();
     const { events, driver } = await startDriver({ deviceId: 'AC-05', link: tcp(sim.tcpPort), unitId: 1, pollMs: 20, timeoutMs: 200, logger });
     await events.next((e) => e.kind === 'sample' && e.phase === 'conditioning', 'a first sample');
@@ -43,15 +64,29 @@ describe('modbus faults over TCP', () => {
   });
 
   it('disconnect: the device drops the connection and stops listening; link down, reconnect, link up', async () => {
-    const sim = await startSimulator({ kind: 'autoclave', modbusTcpPort: 0, program: 'steam-134-4', speed: 100, cycles: 1, fault: 'disconnect', faultAtS: 30, faultForS: 60 });
+    const sim = await startSimulator({
+      kind: 'autoclave',
+      modbusTcpPort: 0,
+      program: 'steam-134-4',
+      speed: 100,
+      cycles: 1,
+      fault: 'disconnect',
+      faultAtS: 30,
+      faultForS: 60,
+    });
     const { logger, lines } = captureLogger();
     const { events } = await startDriver({
-      deviceId: 'AC-06', link: tcp(sim.tcpPort), unitId: 1, pollMs: 20, timeoutMs: 200, logger,
+      deviceId: 'AC-06',
+      link: tcp(sim.tcpPort),
+      unitId: 1,
+      pollMs: 20,
+      timeoutMs: 200,
+      logger,
       reconnectBackoff: { initialMs: 50, maxMs: 400, factor: 2, jitter: 0.2 },
     });
     await events.next(isLink(false), 'link down');
     await events.next(isLink(true), 'link up again', 25_000, 2);
-    await events.next((e) => e.kind === 'sample' && (e.ts > (events.of('link')[1]?.ts ?? 0)), 'a sample after reconnecting');
+    await events.next((e) => e.kind === 'sample' && e.ts > (events.of('link')[1]?.ts ?? 0), 'a sample after reconnecting');
     expect(lines.filter((l) => l.msg === 'link down' && l.link !== undefined)).toHaveLength(1);
   });
 
@@ -69,4 +104,3 @@ describe('modbus faults over TCP', () => {
     expect(events.of('alarm')).toHaveLength(1);
   });
 });
-

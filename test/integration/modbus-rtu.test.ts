@@ -13,7 +13,13 @@ describe('modbus driver over RTU (socat PTY)', () => {
   it('follows a whole steam cycle over RTU', async () => {
     const pty = await ptyPair();
     await startSimulator({ kind: 'autoclave', modbusRtuPath: pty.device, baudRate: 19200, program: 'bowie-dick-134', speed: 200, cycles: 1, unitId: 17 });
-    const { events, driver } = await startDriver({ deviceId: 'AC-10', link: { mode: 'rtu', path: pty.gateway, baudRate: 19200 }, unitId: 17, pollMs: 25, timeoutMs: 300 });
+    const { events, driver } = await startDriver({
+      deviceId: 'AC-10',
+      link: { mode: 'rtu', path: pty.gateway, baudRate: 19200 },
+      unitId: 17,
+      pollMs: 25,
+      timeoutMs: 300,
+    });
     await events.next((e) => e.kind === 'cycle-end', 'cycle-end', 28_000);
     expect(events.of('cycle-start')).toEqual([expect.objectContaining({ programNo: 7, cycleNo: 1 })]);
     expect(events.of('phase').map((e) => e.phase)).toEqual(['conditioning', 'heating', 'sterilizing', 'exhaust', 'drying', 'aeration', 'complete']);
@@ -25,7 +31,16 @@ describe('modbus driver over RTU (socat PTY)', () => {
 
   it('bad CRC replies: counted, logged once, link down, then up when the replies are good again', async () => {
     const pty = await ptyPair();
-    await startSimulator({ kind: 'autoclave', modbusRtuPath: pty.device, program: 'steam-134-4', speed: 100, cycles: 1, fault: 'bad-crc', faultAtS: 20, faultForS: 100 });
+    await startSimulator({
+      kind: 'autoclave',
+      modbusRtuPath: pty.device,
+      program: 'steam-134-4',
+      speed: 100,
+      cycles: 1,
+      fault: 'bad-crc',
+      faultAtS: 20,
+      faultForS: 100,
+    });
     const { logger, lines } = captureLogger();
     const { events } = await startDriver({ deviceId: 'AC-11', link: { mode: 'rtu', path: pty.gateway }, unitId: 1, pollMs: 20, timeoutMs: 300, logger });
     await events.next(isLink(false), 'link down');
@@ -39,16 +54,32 @@ describe('a shared RS-485 bus (two units, one PTY)', () => {
   it('one silent unit never delays the other by more than its own timeout', async () => {
     const pty = await ptyPair();
     let t = 0;
-    const image = () => encodeMachineState({
-      phaseCode: 2, cycleNo: 5, programNo: 1, tempC: 100 + (t++ % 300) / 10, temp2C: null, pressureKpa: 200, jacketKpa: 300,
-      lethality: 0, alarmCode: 0, resultCode: 0, clockMs: Date.now(),
-    });
+    const image = () =>
+      encodeMachineState({
+        phaseCode: 2,
+        cycleNo: 5,
+        programNo: 1,
+        tempC: 100 + (t++ % 300) / 10,
+        temp2C: null,
+        pressureKpa: 200,
+        jacketKpa: 300,
+        lethality: 0,
+        alarmCode: 0,
+        resultCode: 0,
+        clockMs: Date.now(),
+      });
     let current = image();
     const server = await startModbusServer({
       rtuPath: pty.device,
       units: [
         // a fresh image per request (the clock moves), read register by register
-        { unitId: 1, read: (_fn, a) => { if (a === 0) current = image(); return a < 14 ? current[a] : undefined; } },
+        {
+          unitId: 1,
+          read: (_fn, a) => {
+            if (a === 0) current = image();
+            return a < 14 ? current[a] : undefined;
+          },
+        },
         { unitId: 2, read: (_fn, a) => (a < 14 ? 0 : undefined), fault: () => 'timeout' },
       ],
     });

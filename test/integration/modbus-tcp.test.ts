@@ -11,8 +11,23 @@ const STEAM_PHASES: Phase[] = ['conditioning', 'heating', 'sterilizing', 'exhaus
 
 describe('modbus driver over TCP', () => {
   it('follows a whole steam cycle over Modbus TCP: start, samples on the device clock, phases, end ok', async () => {
-    const sim = await startSimulator({ kind: 'autoclave', modbusTcpPort: 0, program: 'steam-134-4', speed: 200, cycles: 1, startTime: START, firstCycleNo: 4217, seed: 4 });
-    const { events, driver } = await startDriver({ deviceId: 'AC-02', link: { mode: 'tcp', host: '127.0.0.1', port: sim.tcpPort as number }, unitId: 1, pollMs: 20, timeoutMs: 500 });
+    const sim = await startSimulator({
+      kind: 'autoclave',
+      modbusTcpPort: 0,
+      program: 'steam-134-4',
+      speed: 200,
+      cycles: 1,
+      startTime: START,
+      firstCycleNo: 4217,
+      seed: 4,
+    });
+    const { events, driver } = await startDriver({
+      deviceId: 'AC-02',
+      link: { mode: 'tcp', host: '127.0.0.1', port: sim.tcpPort as number },
+      unitId: 1,
+      pollMs: 20,
+      timeoutMs: 500,
+    });
     await events.next((e) => e.kind === 'cycle-end', 'cycle-end', 28_000);
 
     expect(events.of('link')[0]).toMatchObject({ connected: true });
@@ -36,7 +51,13 @@ describe('modbus driver over TCP', () => {
 
   it('follows a washer cycle over RTU over TCP: load probe, no pressure, program 12', async () => {
     const sim = await startSimulator({ kind: 'washer', modbusRtuOverTcpPort: 0, program: 'washer-a0-600', speed: 300, cycles: 1, startTime: START, unitId: 3 });
-    const { events } = await startDriver({ deviceId: 'WD-01', link: { mode: 'rtu-over-tcp', host: '127.0.0.1', port: sim.rtuOverTcpPort as number }, unitId: 3, pollMs: 20, timeoutMs: 500 });
+    const { events } = await startDriver({
+      deviceId: 'WD-01',
+      link: { mode: 'rtu-over-tcp', host: '127.0.0.1', port: sim.rtuOverTcpPort as number },
+      unitId: 3,
+      pollMs: 20,
+      timeoutMs: 500,
+    });
     await events.next((e) => e.kind === 'cycle-end', 'cycle-end', 28_000);
     expect(events.of('cycle-start')).toEqual([expect.objectContaining({ programNo: 11, cycleNo: 1 })]);
     expect(events.of('phase').map((e) => e.phase)).toEqual(['prewash', 'wash', 'neutralize', 'rinse', 'disinfect', 'drying', 'complete']);
@@ -48,7 +69,13 @@ describe('modbus driver over TCP', () => {
 
   it('an aborted cycle: the device alarm, the fault phase and cycle-end aborted', async () => {
     const sim = await startSimulator({ kind: 'autoclave', modbusTcpPort: 0, program: 'bowie-dick-134', fault: 'abort', speed: 150, cycles: 1 });
-    const { events } = await startDriver({ deviceId: 'AC-03', link: { mode: 'tcp', host: '127.0.0.1', port: sim.tcpPort as number }, unitId: 1, pollMs: 20, timeoutMs: 500 });
+    const { events } = await startDriver({
+      deviceId: 'AC-03',
+      link: { mode: 'tcp', host: '127.0.0.1', port: sim.tcpPort as number },
+      unitId: 1,
+      pollMs: 20,
+      timeoutMs: 500,
+    });
     await events.next((e) => e.kind === 'cycle-end', 'cycle-end', 28_000);
     expect(events.of('alarm')).toEqual([expect.objectContaining({ code: '23', text: 'device alarm 23' })]);
     expect(events.of('phase').map((e) => e.phase)).toContain('fault');

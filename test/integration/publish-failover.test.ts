@@ -3,9 +3,9 @@
 // Mosquittos stand for two nodes here; test/e2e/nats-cluster.test.ts does it on a real cluster.
 import { once } from 'node:events';
 import { afterEach, describe, expect, it } from 'vitest';
-import { Mosquitto, MqttCollector, MqttTap, freePort } from '../helpers/mosquitto.js';
-import { until } from '../helpers/until.js';
+import { freePort, Mosquitto, MqttCollector, MqttTap } from '../helpers/mosquitto.js';
 import { FakeOutbox, fakePublisher, missingSeqs, recordsBySeq } from '../helpers/records.js';
+import { until } from '../helpers/until.js';
 
 const SITE = 'failover-site';
 const GW = 'gw-f';

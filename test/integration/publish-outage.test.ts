@@ -78,7 +78,12 @@ function publisher(url: string, outbox: OutboxSource, extra: Partial<PublisherCo
 }
 
 function recording(kind: OutboxKind): RecordingOutbox {
-  const box = makeOutbox(kind, { site: SITE, gateway: GW, type: (seq) => (seq % 3 === 0 ? 'cycle' : 'scan'), body: (seq) => ({ n: seq, pad: 'x'.repeat(200) }) });
+  const box = makeOutbox(kind, {
+    site: SITE,
+    gateway: GW,
+    type: (seq) => (seq % 3 === 0 ? 'cycle' : 'scan'),
+    body: (seq) => ({ n: seq, pad: 'x'.repeat(200) }),
+  });
   cleanups.push(async () => box.close());
   return new RecordingOutbox(box);
 }

@@ -28,8 +28,15 @@ describe.each(OUTBOX_KINDS)('replay from the %s outbox (real Mosquitto)', (kind)
     outbox = makeOutbox(kind, { site: SITE, gateway: GW, type: (seq) => (seq % 2 ? 'cycle' : 'release') });
     outbox.fill(1, 40);
     pub = new MqttPublisher({
-      url: broker.url, clientId: `pub-${randomUUID().slice(0, 8)}`, protocolVersion: 5, site: SITE, gateway: GW,
-      logger: pino({ level: 'silent' }), outbox: outbox.source, status: () => ({ version: 'test' }), replayLimit: 25,
+      url: broker.url,
+      clientId: `pub-${randomUUID().slice(0, 8)}`,
+      protocolVersion: 5,
+      site: SITE,
+      gateway: GW,
+      logger: pino({ level: 'silent' }),
+      outbox: outbox.source,
+      status: () => ({ version: 'test' }),
+      replayLimit: 25,
     });
     await pub.start();
     await until(() => outbox.deliveredCount() === 40, 10_000, 'live drain');
@@ -45,7 +52,10 @@ describe.each(OUTBOX_KINDS)('replay from the %s outbox (real Mosquitto)', (kind)
   /** Sends a request and resolves with the reply that follows it (matched by order: one request at a time). */
   async function request(payload: string | object, properties?: { correlationData: Buffer }): Promise<{ reply: Reply; before: Received[]; message: Received }> {
     const from = sub.messages.length;
-    await sub.client.publishAsync(`${ROOT}/cmd/replay`, typeof payload === 'string' ? payload : JSON.stringify(payload), { qos: 1, ...(properties ? { properties } : {}) });
+    await sub.client.publishAsync(`${ROOT}/cmd/replay`, typeof payload === 'string' ? payload : JSON.stringify(payload), {
+      qos: 1,
+      ...(properties ? { properties } : {}),
+    });
     const reply = await sub.waitFor((m) => sub.messages.indexOf(m) >= from && m.topic === `${ROOT}/reply/replay`, 10_000);
     const at = sub.messages.indexOf(reply);
     return { reply: reply.json as Reply, before: sub.messages.slice(from, at), message: reply };

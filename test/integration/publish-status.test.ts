@@ -6,11 +6,11 @@ import net from 'node:net';
 import { Aedes } from 'aedes';
 import pino from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
-import { isGatewayError } from '../../vocabulary/errors.js';
 import { MemoryOutbox } from '../../gateway/publish/memory-outbox.js';
 import { MqttPublisher, type PublisherContext } from '../../gateway/publish/mqtt-publisher.js';
 import { RECORD_SCHEMA, type SignedRecord } from '../../gateway/store/record.js';
-import { Mosquitto, MqttCollector, MqttTap, freePort } from '../helpers/mosquitto.js';
+import { isGatewayError } from '../../vocabulary/errors.js';
+import { freePort, Mosquitto, MqttCollector, MqttTap } from '../helpers/mosquitto.js';
 import { until } from '../helpers/until.js';
 
 const SITE = 'test-site';
@@ -118,8 +118,18 @@ describe('status, will and lifecycle', () => {
     const sub = await collector(url, 4);
     const outbox = new MemoryOutbox();
     const record: SignedRecord = {
-      schema: RECORD_SCHEMA, id: randomUUID(), seq: 1, type: 'alarm', ts: new Date().toISOString(), site: SITE, gateway: GW,
-      body: { code: 'E12' }, prevHash: '0'.repeat(64), hash: 'a'.repeat(64), sig: 'c2ln', keyId: 'k',
+      schema: RECORD_SCHEMA,
+      id: randomUUID(),
+      seq: 1,
+      type: 'alarm',
+      ts: new Date().toISOString(),
+      site: SITE,
+      gateway: GW,
+      body: { code: 'E12' },
+      prevHash: '0'.repeat(64),
+      hash: 'a'.repeat(64),
+      sig: 'c2ln',
+      keyId: 'k',
     };
     outbox.add(record);
     const { logger, lines } = captureLogger();
@@ -139,7 +149,13 @@ describe('status, will and lifecycle', () => {
     const port = await freePort();
     const { logger, lines } = captureLogger();
     const secret = 'S3cret-pa55word';
-    const pub = publisher({ url: `mqtt://cssd:${secret}@127.0.0.1:${port}`, username: 'cssd', password: secret, logger, reconnect: { initialMs: 20, maxMs: 50 } });
+    const pub = publisher({
+      url: `mqtt://cssd:${secret}@127.0.0.1:${port}`,
+      username: 'cssd',
+      password: secret,
+      logger,
+      reconnect: { initialMs: 20, maxMs: 50 },
+    });
     let retries = 0;
     pub.on('reconnecting', () => retries++);
     await pub.start();

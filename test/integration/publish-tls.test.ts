@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MemoryOutbox } from '../../gateway/publish/memory-outbox.js';
 import { MqttPublisher, type PublisherContext } from '../../gateway/publish/mqtt-publisher.js';
 import { RECORD_SCHEMA } from '../../gateway/store/record.js';
-import { Mosquitto, MqttCollector, freePort } from '../helpers/mosquitto.js';
+import { freePort, Mosquitto, MqttCollector } from '../helpers/mosquitto.js';
 import { until } from '../helpers/until.js';
 
 const SITE = 'test-site';
@@ -28,12 +28,76 @@ function openssl(args: string[]): void {
 
 /** A CA, and a server and a client certificate it signed (EC P-256: quick to make). */
 function makePki(): void {
-  openssl(['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-keyout', 'ca.key', '-out', 'ca.pem', '-days', '2', '-subj', '/CN=test-ca']);
-  openssl(['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-keyout', 'other-ca.key', '-out', 'other-ca.pem', '-days', '2', '-subj', '/CN=other-ca']);
-  for (const [name, cn, ext] of [['server', 'localhost', 'subjectAltName=DNS:localhost,IP:127.0.0.1'], ['client', GW, 'extendedKeyUsage=clientAuth']] as const) {
-    openssl(['req', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-keyout', `${name}.key`, '-out', `${name}.csr`, '-subj', `/CN=${cn}`]);
+  openssl([
+    'req',
+    '-x509',
+    '-newkey',
+    'ec',
+    '-pkeyopt',
+    'ec_paramgen_curve:prime256v1',
+    '-nodes',
+    '-keyout',
+    'ca.key',
+    '-out',
+    'ca.pem',
+    '-days',
+    '2',
+    '-subj',
+    '/CN=test-ca',
+  ]);
+  openssl([
+    'req',
+    '-x509',
+    '-newkey',
+    'ec',
+    '-pkeyopt',
+    'ec_paramgen_curve:prime256v1',
+    '-nodes',
+    '-keyout',
+    'other-ca.key',
+    '-out',
+    'other-ca.pem',
+    '-days',
+    '2',
+    '-subj',
+    '/CN=other-ca',
+  ]);
+  for (const [name, cn, ext] of [
+    ['server', 'localhost', 'subjectAltName=DNS:localhost,IP:127.0.0.1'],
+    ['client', GW, 'extendedKeyUsage=clientAuth'],
+  ] as const) {
+    openssl([
+      'req',
+      '-newkey',
+      'ec',
+      '-pkeyopt',
+      'ec_paramgen_curve:prime256v1',
+      '-nodes',
+      '-keyout',
+      `${name}.key`,
+      '-out',
+      `${name}.csr`,
+      '-subj',
+      `/CN=${cn}`,
+    ]);
     writeFileSync(path.join(dir, `${name}.ext`), `${ext}\n`);
-    openssl(['x509', '-req', '-in', `${name}.csr`, '-CA', 'ca.pem', '-CAkey', 'ca.key', '-CAcreateserial', '-out', `${name}.pem`, '-days', '2', '-extfile', `${name}.ext`]);
+    openssl([
+      'x509',
+      '-req',
+      '-in',
+      `${name}.csr`,
+      '-CA',
+      'ca.pem',
+      '-CAkey',
+      'ca.key',
+      '-CAcreateserial',
+      '-out',
+      `${name}.pem`,
+      '-days',
+      '2',
+      '-extfile',
+      `${name}.ext`,
+    ]);
   }
   // Mosquitto drops root privileges before it reads some of these.
   chmodSync(dir, 0o755);
@@ -45,7 +109,13 @@ beforeAll(async () => {
   makePki();
   tlsPort = await freePort();
   broker = await Mosquitto.start({
-    extraConfig: [`listener ${tlsPort} 127.0.0.1`, `cafile ${dir}/ca.pem`, `certfile ${dir}/server.pem`, `keyfile ${dir}/server.key`, 'require_certificate true'],
+    extraConfig: [
+      `listener ${tlsPort} 127.0.0.1`,
+      `cafile ${dir}/ca.pem`,
+      `certfile ${dir}/server.pem`,
+      `keyfile ${dir}/server.key`,
+      'require_certificate true',
+    ],
   });
 });
 
@@ -57,12 +127,31 @@ afterAll(async () => {
 function publisher(tls: PublisherContext['tls'], extra: Partial<PublisherContext> = {}): { pub: MqttPublisher; outbox: MemoryOutbox } {
   const outbox = new MemoryOutbox();
   outbox.add({
-    schema: RECORD_SCHEMA, id: randomUUID(), seq: 1, type: 'cycle', ts: new Date().toISOString(), site: SITE, gateway: GW,
-    body: { verdict: 'pass' }, prevHash: '0'.repeat(64), hash: 'b'.repeat(64), sig: 'c2ln', keyId: 'k',
+    schema: RECORD_SCHEMA,
+    id: randomUUID(),
+    seq: 1,
+    type: 'cycle',
+    ts: new Date().toISOString(),
+    site: SITE,
+    gateway: GW,
+    body: { verdict: 'pass' },
+    prevHash: '0'.repeat(64),
+    hash: 'b'.repeat(64),
+    sig: 'c2ln',
+    keyId: 'k',
   });
   const pub = new MqttPublisher({
-    url: `mqtts://localhost:${tlsPort}`, clientId: `pub-${randomUUID().slice(0, 8)}`, protocolVersion: 5, site: SITE, gateway: GW,
-    logger: pino({ level: 'silent' }), outbox, status: () => ({ version: 'test' }), tls, reconnect: { initialMs: 50, maxMs: 200 }, ...extra,
+    url: `mqtts://localhost:${tlsPort}`,
+    clientId: `pub-${randomUUID().slice(0, 8)}`,
+    protocolVersion: 5,
+    site: SITE,
+    gateway: GW,
+    logger: pino({ level: 'silent' }),
+    outbox,
+    status: () => ({ version: 'test' }),
+    tls,
+    reconnect: { initialMs: 50, maxMs: 200 },
+    ...extra,
   });
   return { pub, outbox };
 }

@@ -6,19 +6,20 @@
 // (a hole in the store is a deletion, in a received set a replay to ask for; where trusted keys came from),
 // the same reason. The attacker rewrites every indexed column and the head with the json, so what is
 // compared is the proof over the records themselves, not the store's bookkeeping.
-import Database from 'better-sqlite3';
+
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { PassThrough, Readable } from 'node:stream';
+import Database from 'better-sqlite3';
 import pino from 'pino';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { dbCommand } from '../../cli/commands/db.js';
-import { verifyRecordCommand, type VerifyReport } from '../../cli/commands/verify-record.js';
+import { type VerifyReport, verifyRecordCommand } from '../../cli/commands/verify-record.js';
 import type { AuditReport } from '../../gateway/store/audit.js';
 import { canonicalJson } from '../../gateway/store/canonical-json.js';
 import { dbPath } from '../../gateway/store/database.js';
-import { generateGatewayKey, type GatewayKey } from '../../gateway/store/keys.js';
+import { type GatewayKey, generateGatewayKey } from '../../gateway/store/keys.js';
 import type { SignedRecord } from '../../gateway/store/record.js';
 import { computeRecordHash, signHash } from '../../gateway/store/record-crypto.js';
 import { Store } from '../../gateway/store/store.js';
@@ -55,12 +56,23 @@ function withDb<T>(fn: (db: Database.Database) => T): T {
     db.close();
   }
 }
-const read = (db: Database.Database, seq: number) => JSON.parse(db.prepare('SELECT json FROM records WHERE seq = ?').pluck().get(seq) as string) as SignedRecord;
+const read = (db: Database.Database, seq: number) =>
+  JSON.parse(db.prepare('SELECT json FROM records WHERE seq = ?').pluck().get(seq) as string) as SignedRecord;
 
 /** Replaces the record at row `seq` with `rec`, every column and the head kept consistent with it. */
 function write(db: Database.Database, seq: number, rec: SignedRecord): void {
-  db.prepare('UPDATE records SET id = ?, type = ?, device = ?, ts = ?, json = ?, hash = ?, prev_hash = ?, sig = ?, key_id = ? WHERE seq = ?')
-    .run(rec.id, rec.type, rec.device ?? null, rec.ts, canonicalJson(rec), rec.hash, rec.prevHash, rec.sig, rec.keyId, seq);
+  db.prepare('UPDATE records SET id = ?, type = ?, device = ?, ts = ?, json = ?, hash = ?, prev_hash = ?, sig = ?, key_id = ? WHERE seq = ?').run(
+    rec.id,
+    rec.type,
+    rec.device ?? null,
+    rec.ts,
+    canonicalJson(rec),
+    rec.hash,
+    rec.prevHash,
+    rec.sig,
+    rec.keyId,
+    seq,
+  );
   const last = db.prepare('SELECT max(seq) FROM records').pluck().get() as number;
   if (last === seq) db.prepare("UPDATE meta SET value = ? WHERE key = 'records.head'").run(`${seq}:${rec.hash}`);
 }
@@ -78,7 +90,11 @@ function deleteRecord(seq: number): void {
 
 // --- the two verbs, as a user runs them ----------------------------------------------------------
 
-async function cli(cmd: (io: Parameters<typeof verifyRecordCommand>[0]) => Promise<number>, argv: string[], stdin = ''): Promise<{ code: number; out: string }> {
+async function cli(
+  cmd: (io: Parameters<typeof verifyRecordCommand>[0]) => Promise<number>,
+  argv: string[],
+  stdin = '',
+): Promise<{ code: number; out: string }> {
   const stdout = new PassThrough();
   let out = '';
   stdout.on('data', (b: Buffer) => (out += b.toString()));
@@ -86,15 +102,21 @@ async function cli(cmd: (io: Parameters<typeof verifyRecordCommand>[0]) => Promi
   return { code, out };
 }
 
-interface Seen { seq: number; kind: string; reason: string }
+interface Seen {
+  seq: number;
+  kind: string;
+  reason: string;
+}
 /** The first problem at each seq (the store keeps one per row), in seq order. */
-const firstPerSeq = (ps: Seen[]): Seen[] => ps
-  .filter((p, i) => ps.findIndex((q) => q.seq === p.seq) === i)
-  .map(({ seq, kind, reason }) => ({ seq, kind, reason }))
-  .sort((a, b) => a.seq - b.seq);
+const firstPerSeq = (ps: Seen[]): Seen[] =>
+  ps
+    .filter((p, i) => ps.findIndex((q) => q.seq === p.seq) === i)
+    .map(({ seq, kind, reason }) => ({ seq, kind, reason }))
+    .sort((a, b) => a.seq - b.seq);
 /** The reason with what is about context taken out: how a hole is worded, which keys were trusted from where
  * (the consumer's --key, the store's first record), the store's remark on its keys table. */
-const sameProof = (p: Seen): string => (p.kind === 'gap' ? 'gap' : p.reason.replace(/ \(\w+ \([^)]*\)(, \w+ \([^)]*\))*\)/, ' (…)').replace(/; the keys table lists it.*$/, ''));
+const sameProof = (p: Seen): string =>
+  p.kind === 'gap' ? 'gap' : p.reason.replace(/ \(\w+ \([^)]*\)(, \w+ \([^)]*\))*\)/, ' (…)').replace(/; the keys table lists it.*$/, '');
 
 async function bothVerbs(): Promise<{ store: Seen[]; consumer: Seen[]; codes: [number, number] }> {
   const db = await cli(dbCommand, ['verify', '--data-dir', dataDir, '--json']);
@@ -164,7 +186,7 @@ describe('db verify and verify-record agree on the same records', () => {
     expect(await agreed()).toEqual(['8:key']);
   });
 
-  it('a wrong key id: a record claiming the gateway\'s other key (re-hashed, its signature kept)', async () => {
+  it("a wrong key id: a record claiming the gateway's other key (re-hashed, its signature kept)", async () => {
     withDb((db) => {
       const before = read(db, 2); // signed with the first key, claims the key the rotation at 4 introduces
       const after = read(db, 6); // signed with the new key, claims the retired first key
@@ -175,7 +197,7 @@ describe('db verify and verify-record agree on the same records', () => {
     expect(await agreed()).toEqual(['2:key', '3:chain', '6:signature', '7:chain']);
   });
 
-  it('the same, with the attacker\'s key slipped into the keys table: still not trusted', async () => {
+  it("the same, with the attacker's key slipped into the keys table: still not trusted", async () => {
     const attacker = generateGatewayKey();
     withDb((db) => {
       write(db, 8, rehash({ ...read(db, 8), body: { raw: 'forged' }, keyId: attacker.keyId }, attacker));
@@ -184,7 +206,7 @@ describe('db verify and verify-record agree on the same records', () => {
     expect(await agreed()).toEqual(['8:key']);
   });
 
-  it('the rotation record naming an attacker\'s key (it cannot sign with the old one)', async () => {
+  it("the rotation record naming an attacker's key (it cannot sign with the old one)", async () => {
     const attacker = generateGatewayKey();
     withDb((db) => {
       const r = read(db, 4);

@@ -6,11 +6,11 @@ import { appendFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { HidTransport, ScannerDriver, type ScannerDriverOptions } from '../../drivers/scanner/index.js';
-import { runScannerSimulator } from '../../simulators/scanner-simulator.js';
 import { typeScan } from '../../simulators/scanner/keyboard-wedge-encoder.js';
+import { runScannerSimulator } from '../../simulators/scanner-simulator.js';
 import { Cleanups, tempDir } from '../helpers/cleanups.js';
 import { Events } from '../helpers/events.js';
-import { FAST, captureLogger } from './scanner-bi-harness.js';
+import { captureLogger, FAST } from './scanner-bi-harness.js';
 
 const cleanups = new Cleanups();
 afterEach(() => cleanups.run());

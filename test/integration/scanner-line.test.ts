@@ -3,7 +3,7 @@
 // its AIM prefix and GS separator must arrive byte for byte.
 import { once } from 'node:events';
 import { writeFile } from 'node:fs/promises';
-import { createServer, type AddressInfo } from 'node:net';
+import { type AddressInfo, createServer } from 'node:net';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { SCAN_ERROR_REASONS, ScannerDriver, type ScannerDriverOptions } from '../../drivers/scanner/index.js';
@@ -13,7 +13,7 @@ import type { Transport } from '../../drivers/transport/transport.js';
 import { runScannerSimulator, type ScannerControl } from '../../simulators/scanner-simulator.js';
 import { Cleanups, tempDir, tempPtyPair } from '../helpers/cleanups.js';
 import { Events } from '../helpers/events.js';
-import { FAST, captureLogger } from './scanner-bi-harness.js';
+import { captureLogger, FAST } from './scanner-bi-harness.js';
 
 const cleanups = new Cleanups();
 afterEach(() => cleanups.run());
@@ -62,7 +62,14 @@ describe('scanner over TCP (serial device server)', () => {
     const ac = new AbortController();
     let ready: (v: { port: number; scanner: ScannerControl }) => void = () => undefined;
     const readyP = new Promise<{ port: number; scanner: ScannerControl }>((resolve) => (ready = resolve));
-    const sim = runScannerSimulator({ tcpPort: 0, codes: [], keepRunning: true, terminator: 'crlf', signal: ac.signal, onReady: ({ tcpPort, scanner }) => ready({ port: tcpPort ?? -1, scanner }) });
+    const sim = runScannerSimulator({
+      tcpPort: 0,
+      codes: [],
+      keepRunning: true,
+      terminator: 'crlf',
+      signal: ac.signal,
+      onReady: ({ tcpPort, scanner }) => ready({ port: tcpPort ?? -1, scanner }),
+    });
     cleanups.add(async () => {
       ac.abort();
       await sim;

@@ -1,8 +1,8 @@
 // The simulated autoclave over a real PTY pair made by socat: the simulator writes one end with serialport,
 // a reader (serialport, as the gateway's serial transport would) reads the other.
 import { afterEach, describe, expect, it } from 'vitest';
-import { runAutoclaveSimulator, type AutoclaveSimulatorOptions } from '../../simulators/autoclave-simulator.js';
-import { autoclaveCyclePlans, resolveAutoclaveSettings, type AutoclaveCyclePlan } from '../../simulators/steam/autoclave-schedule.js';
+import { type AutoclaveSimulatorOptions, runAutoclaveSimulator } from '../../simulators/autoclave-simulator.js';
+import { type AutoclaveCyclePlan, autoclaveCyclePlans, resolveAutoclaveSettings } from '../../simulators/steam/autoclave-schedule.js';
 import { Cleanups, tempDir } from '../helpers/cleanups.js';
 import { ptyPaths } from '../helpers/process.js';
 import { ptyWithReader } from '../helpers/serial-reader.js';
@@ -17,7 +17,17 @@ const plans = (opts: AutoclaveSimulatorOptions, n: number): AutoclaveCyclePlan[]
 describe('autoclave simulator on a PTY (socat)', () => {
   it('prints a whole steam-134-4 ticket, byte for byte, at 600x', async () => {
     const { dev: simPath, reader } = await ptyWithReader(cleanups, ptyPaths(await tempDir(cleanups, 'sim-pty-'), 'sterilizer'));
-    const opts: AutoclaveSimulatorOptions = { serial: simPath, baudRate: 9600, program: 'steam-134-4', speed: 600, cycles: 1, seed: 21, name: 'SZ-03', startTime: START, firstCycleNo: 4217 };
+    const opts: AutoclaveSimulatorOptions = {
+      serial: simPath,
+      baudRate: 9600,
+      program: 'steam-134-4',
+      speed: 600,
+      cycles: 1,
+      seed: 21,
+      name: 'SZ-03',
+      startTime: START,
+      firstCycleNo: 4217,
+    };
     const logs: string[] = [];
     const t0 = performance.now();
     await runAutoclaveSimulator({ ...opts, log: (l) => logs.push(l) });

@@ -1,19 +1,29 @@
 // The simulated autoclave as a TCP "serial device server": every connected client gets the stream.
 import { afterEach, describe, expect, it } from 'vitest';
-import { runAutoclaveSimulator, type AutoclaveSimulatorOptions } from '../../simulators/autoclave-simulator.js';
+import { type AutoclaveSimulatorOptions, runAutoclaveSimulator } from '../../simulators/autoclave-simulator.js';
 import { autoclaveCyclePlans, resolveAutoclaveSettings } from '../../simulators/steam/autoclave-schedule.js';
 import { planBytes, take } from '../helpers/sim-plans.js';
-import { TcpClients, type TcpClient } from '../helpers/tcp-clients.js';
+import { type TcpClient, TcpClients } from '../helpers/tcp-clients.js';
 
 const tcp = new TcpClients();
 afterEach(() => tcp.destroyAll());
 
 const START = Date.UTC(2025, 5, 2, 22, 50, 0); // crosses local midnight in many time zones
-const streamOf = (opts: AutoclaveSimulatorOptions, n: number): string[] => take(autoclaveCyclePlans(resolveAutoclaveSettings(opts)), n).map((p) => planBytes(p).toString('latin1'));
+const streamOf = (opts: AutoclaveSimulatorOptions, n: number): string[] =>
+  take(autoclaveCyclePlans(resolveAutoclaveSettings(opts)), n).map((p) => planBytes(p).toString('latin1'));
 
 describe('autoclave simulator over TCP', () => {
   it('serves two clients the same stream; every cycle after connecting arrives whole', async () => {
-    const opts: AutoclaveSimulatorOptions = { tcpPort: 0, program: 'bowie-dick-134', speed: 600, cycles: 2, seed: 8, startTime: START, firstCycleNo: 99, pauseBetweenS: 30 };
+    const opts: AutoclaveSimulatorOptions = {
+      tcpPort: 0,
+      program: 'bowie-dick-134',
+      speed: 600,
+      cycles: 2,
+      seed: 8,
+      startTime: START,
+      firstCycleNo: 99,
+      pauseBetweenS: 30,
+    };
     const clients: TcpClient[] = [];
     const logs: string[] = [];
     await runAutoclaveSimulator({
@@ -47,7 +57,13 @@ describe('autoclave simulator over TCP', () => {
     let port = -1;
     let c: TcpClient | undefined;
     const run = runAutoclaveSimulator({
-      tcpPort: 0, program: 'steam-134-4', fault: 'abort', speed: 600, cycles: 0, startTime: START, signal: controller.signal,
+      tcpPort: 0,
+      program: 'steam-134-4',
+      fault: 'abort',
+      speed: 600,
+      cycles: 0,
+      startTime: START,
+      signal: controller.signal,
       onReady: ({ tcpPort }) => {
         port = tcpPort ?? -1;
         c = tcp.connect(port, (text) => {
@@ -67,14 +83,20 @@ describe('autoclave simulator over TCP', () => {
     let port = -1;
     const controller = new AbortController();
     const first = runAutoclaveSimulator({
-      tcpPort: 0, program: 'steam-134-4', speed: 1, cycles: 0, signal: controller.signal,
+      tcpPort: 0,
+      program: 'steam-134-4',
+      speed: 1,
+      cycles: 0,
+      signal: controller.signal,
       onReady: ({ tcpPort }) => {
         port = tcpPort ?? -1;
       },
     });
     try {
       await expect.poll(() => port, { timeout: 5000 }).toBeGreaterThan(0);
-      await expect(runAutoclaveSimulator({ tcpPort: port, program: 'steam-134-4', speed: 1, cycles: 1 })).rejects.toThrow(/cannot listen on tcp 127\.0\.0\.1:\d+: .*EADDRINUSE/);
+      await expect(runAutoclaveSimulator({ tcpPort: port, program: 'steam-134-4', speed: 1, cycles: 1 })).rejects.toThrow(
+        /cannot listen on tcp 127\.0\.0\.1:\d+: .*EADDRINUSE/,
+      );
     } finally {
       controller.abort();
       await first;

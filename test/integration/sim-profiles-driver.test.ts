@@ -4,12 +4,12 @@
 // and show the injected faults. Every test awaits events; processes and ports are closed afterwards.
 import { pino } from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { DeviceEvent } from '../../vocabulary/device-event.js';
 import { BUILTIN_PRINTER_PROFILES, PrinterLineDriver } from '../../drivers/printer-line/index.js';
 import { SerialTransport } from '../../drivers/transport/serial-transport.js';
 import { TcpTransport } from '../../drivers/transport/tcp-transport.js';
 import type { Transport } from '../../drivers/transport/transport.js';
-import { runAutoclaveSimulator, type AutoclaveSimulatorOptions } from '../../simulators/autoclave-simulator.js';
+import { type AutoclaveSimulatorOptions, runAutoclaveSimulator } from '../../simulators/autoclave-simulator.js';
+import type { DeviceEvent } from '../../vocabulary/device-event.js';
 import { Cleanups, tempDir, tempPtyPair } from '../helpers/cleanups.js';
 import { Events } from '../helpers/events.js';
 import { ofKind } from '../helpers/printer-line.js';
@@ -24,10 +24,16 @@ async function startDriver(profile: string, transport: Transport, events: Events
   const p = BUILTIN_PRINTER_PROFILES[profile];
   if (!p) throw new Error(profile);
   const driver = new PrinterLineDriver({
-    deviceId: 'AC-01', transport, profile: p, logger: pino({ level: 'silent' }), now: Date.now, onEvent: events.push,
+    deviceId: 'AC-01',
+    transport,
+    profile: p,
+    logger: pino({ level: 'silent' }),
+    now: Date.now,
+    onEvent: events.push,
     // 60 s of simulated silence is 100 ms at 600x. Between cycles the printed clock jumps and splits them
     // anyway, so the silence only ends the last cycle: wait well past any scheduling hiccup for it.
-    idleAfterMs: 1500, idleCheckMs: 50,
+    idleAfterMs: 1500,
+    idleCheckMs: 50,
   });
   cleanups.add(() => driver.stop());
   await driver.start();
@@ -74,7 +80,10 @@ describe('simulator formats over a socat PTY into the PrinterLineDriver', () => 
     expect(ofKind(events.all, 'parse-error')).toEqual([]);
     // the driver joined a quiet line, but not for idleGapS: the first cycle may open without a cycle-start
     expect(ofKind(events.all, 'cycle-start').length).toBeGreaterThanOrEqual(1);
-    expect(ofKind(events.all, 'cycle-end')).toMatchObject([{ status: 'ok', inferred: true }, { status: 'ok', inferred: true }]);
+    expect(ofKind(events.all, 'cycle-end')).toMatchObject([
+      { status: 'ok', inferred: true },
+      { status: 'ok', inferred: true },
+    ]);
     const plateau = sterilizing(events.all);
     expect(plateau.length).toBeGreaterThanOrEqual(2 * 210);
     for (const s of plateau) {
@@ -126,7 +135,14 @@ describe('simulator formats over TCP into the PrinterLineDriver', () => {
     let run: Promise<void> | undefined;
     const listening = new Promise<number>((resolve) => {
       run = runAutoclaveSimulator({
-        tcpPort: 0, waitForClient: true, profile: 'amsco-ls-metric', program: 'steam-134-4', seed: 7, speed: SPEED, cycles: 1, startTime: Date.now(),
+        tcpPort: 0,
+        waitForClient: true,
+        profile: 'amsco-ls-metric',
+        program: 'steam-134-4',
+        seed: 7,
+        speed: SPEED,
+        cycles: 1,
+        startTime: Date.now(),
         onReady: ({ tcpPort }) => resolve(tcpPort ?? -1),
       });
     });
@@ -146,7 +162,15 @@ describe('simulator formats over TCP into the PrinterLineDriver', () => {
     let run: Promise<void> | undefined;
     const listening = new Promise<number>((resolve) => {
       run = runAutoclaveSimulator({
-        tcpPort: 0, waitForClient: true, profile: 'scican-summary', program: 'steam-134-4', fault: 'abort', seed: 7, speed: SPEED, cycles: 1, startTime: Date.now(),
+        tcpPort: 0,
+        waitForClient: true,
+        profile: 'scican-summary',
+        program: 'steam-134-4',
+        fault: 'abort',
+        seed: 7,
+        speed: SPEED,
+        cycles: 1,
+        startTime: Date.now(),
         onReady: ({ tcpPort }) => resolve(tcpPort ?? -1),
       });
     });

@@ -2,15 +2,15 @@
 // a reader (serialport, as the gateway's serial transport would) reads the other; the ticket that arrives
 // is parsed by the gateway's printer-line parser (with the proposed washer additions) and verified.
 import { afterEach, describe, expect, it } from 'vitest';
+import { PREVAC_TICKET } from '../../drivers/printer-line/index.js';
 import { getProgram, verifyCycle } from '../../gateway/verify/index.js';
+import { resolveWasherSettings, type WasherCyclePlan, washerCyclePlans } from '../../simulators/washer/washer-schedule.js';
 import { runWasherSimulator, type WasherSimulatorOptions } from '../../simulators/washer-simulator.js';
-import { resolveWasherSettings, washerCyclePlans, type WasherCyclePlan } from '../../simulators/washer/washer-schedule.js';
 import { Cleanups, tempDir } from '../helpers/cleanups.js';
+import { parseTicketLines } from '../helpers/printer-line.js';
 import { ptyPaths } from '../helpers/process.js';
 import { ptyWithReader } from '../helpers/serial-reader.js';
 import { planBytes as bytesOf, resultCount, take } from '../helpers/sim-plans.js';
-import { PREVAC_TICKET } from '../../drivers/printer-line/index.js';
-import { parseTicketLines } from '../helpers/printer-line.js';
 
 const cleanups = new Cleanups();
 afterEach(() => cleanups.run());
@@ -21,7 +21,17 @@ const plans = (opts: WasherSimulatorOptions, n: number): WasherCyclePlan[] => ta
 describe('washer simulator on a PTY (socat)', () => {
   it('prints a whole washer-a0-3000 ticket, byte for byte, paced at 600x, that parses and verifies', async () => {
     const { dev: simPath, reader } = await ptyWithReader(cleanups, ptyPaths(await tempDir(cleanups, 'sim-washer-pty-'), 'washer'));
-    const opts: WasherSimulatorOptions = { serial: simPath, baudRate: 9600, program: 'washer-a0-3000', speed: 600, cycles: 1, seed: 21, name: 'WD-01', startTime: START, firstCycleNo: 42 };
+    const opts: WasherSimulatorOptions = {
+      serial: simPath,
+      baudRate: 9600,
+      program: 'washer-a0-3000',
+      speed: 600,
+      cycles: 1,
+      seed: 21,
+      name: 'WD-01',
+      startTime: START,
+      firstCycleNo: 42,
+    };
     const logs: string[] = [];
     const t0 = performance.now();
     await runWasherSimulator({ ...opts, log: (l) => logs.push(l) });
@@ -35,7 +45,10 @@ describe('washer simulator on a PTY (socat)', () => {
     expect(realS).toBeGreaterThan((plan!.cycle.durationS / 600) * 0.9);
     expect(logs.some((l) => l.includes('open'))).toBe(true);
 
-    const { events, trace } = parseTicketLines(text.split('\r\n').filter((l) => l !== ''), PREVAC_TICKET);
+    const { events, trace } = parseTicketLines(
+      text.split('\r\n').filter((l) => l !== ''),
+      PREVAC_TICKET,
+    );
     expect(events.filter((e) => e.kind === 'parse-error')).toEqual([]);
     const r = verifyCycle(trace, getProgram('washer-a0-3000')!);
     expect(r.criteria.filter((c) => c.pass === false)).toEqual([]);

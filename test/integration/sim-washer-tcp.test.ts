@@ -1,19 +1,20 @@
 // The simulated washer as a TCP "serial device server": every connected client gets the ticket stream,
 // which the gateway's printer-line parser reads back (with the proposed washer additions) and verifies.
 import { afterEach, describe, expect, it } from 'vitest';
-import { getProgram, verifyCycle } from '../../gateway/verify/index.js';
-import { runWasherSimulator, type WasherSimulatorOptions } from '../../simulators/washer-simulator.js';
-import { resolveWasherSettings, washerCyclePlans } from '../../simulators/washer/washer-schedule.js';
-import { planBytes, take } from '../helpers/sim-plans.js';
-import { TcpClients, type TcpClient } from '../helpers/tcp-clients.js';
 import { PREVAC_TICKET } from '../../drivers/printer-line/index.js';
+import { getProgram, verifyCycle } from '../../gateway/verify/index.js';
+import { resolveWasherSettings, washerCyclePlans } from '../../simulators/washer/washer-schedule.js';
+import { runWasherSimulator, type WasherSimulatorOptions } from '../../simulators/washer-simulator.js';
 import { parseTicketLines } from '../helpers/printer-line.js';
+import { planBytes, take } from '../helpers/sim-plans.js';
+import { type TcpClient, TcpClients } from '../helpers/tcp-clients.js';
 
 const tcp = new TcpClients();
 afterEach(() => tcp.destroyAll());
 
 const START = Date.UTC(2025, 5, 2, 22, 50, 0); // crosses local midnight in many time zones
-const streamOf = (opts: WasherSimulatorOptions, n: number): string[] => take(washerCyclePlans(resolveWasherSettings(opts)), n).map((p) => planBytes(p).toString('latin1'));
+const streamOf = (opts: WasherSimulatorOptions, n: number): string[] =>
+  take(washerCyclePlans(resolveWasherSettings(opts)), n).map((p) => planBytes(p).toString('latin1'));
 const linesOf = (text: string): string[] => text.split('\r\n').filter((l) => l !== '');
 
 /** A log sink that tells when the simulator has accepted a TCP client (its output then reaches it). */
@@ -27,7 +28,16 @@ function acceptLog(): { log: (line: string) => void; accepted: Promise<void> } {
 
 describe('washer simulator over TCP', () => {
   it('serves two cycles to a client from the first byte; each parses back to a cycle that verifies', async () => {
-    const opts: WasherSimulatorOptions = { tcpPort: 0, program: 'washer-a0-600', speed: 1200, cycles: 2, seed: 8, startTime: START, firstCycleNo: 99, pauseBetweenS: 30 };
+    const opts: WasherSimulatorOptions = {
+      tcpPort: 0,
+      program: 'washer-a0-600',
+      speed: 1200,
+      cycles: 2,
+      seed: 8,
+      startTime: START,
+      firstCycleNo: 99,
+      pauseBetweenS: 30,
+    };
     const clients: TcpClient[] = [];
     const logs: string[] = [];
     const { log, accepted } = acceptLog();
@@ -61,7 +71,14 @@ describe('washer simulator over TCP', () => {
     let c: TcpClient | undefined;
     const { log, accepted } = acceptLog();
     await runWasherSimulator({
-      tcpPort: 0, program: 'washer-a0-3000', fault: 'short-disinfect', speed: 1200, cycles: 0, startTime: START, signal: controller.signal, log,
+      tcpPort: 0,
+      program: 'washer-a0-3000',
+      fault: 'short-disinfect',
+      speed: 1200,
+      cycles: 0,
+      startTime: START,
+      signal: controller.signal,
+      log,
       onReady: async ({ tcpPort }) => {
         port = tcpPort ?? -1;
         c = tcp.connect(port, (text) => {
@@ -85,7 +102,13 @@ describe('washer simulator over TCP', () => {
     const clients: TcpClient[] = [];
     const { log, accepted } = acceptLog();
     await runWasherSimulator({
-      tcpPort: 0, program: 'washer-a0-3000', fault: 'abort', speed: 1200, cycles: 1, startTime: START, log,
+      tcpPort: 0,
+      program: 'washer-a0-3000',
+      fault: 'abort',
+      speed: 1200,
+      cycles: 1,
+      startTime: START,
+      log,
       onReady: async ({ tcpPort }) => {
         clients.push(tcp.connect(tcpPort ?? -1));
         await accepted;

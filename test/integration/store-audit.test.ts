@@ -1,10 +1,10 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import Database from 'better-sqlite3';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import Database from 'better-sqlite3';
 import pino from 'pino';
-import { verifyStore, formatProblem, type AuditProblem } from '../../gateway/store/audit.js';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { type AuditProblem, formatProblem, verifyStore } from '../../gateway/store/audit.js';
 import { canonicalJson } from '../../gateway/store/canonical-json.js';
 import { dbPath } from '../../gateway/store/database.js';
 import { generateGatewayKey } from '../../gateway/store/keys.js';
@@ -20,21 +20,34 @@ function seed(): void {
   const s = new Store({ dataDir, site: 'h1', gateway: 'gw1', logger });
   s.start();
   for (let i = 1; i <= 6; i++) {
-    for (const dev of ['AC-01', 'WD-01']) s.samples.add(dev, { ts: i * 1000, recvTs: i * 1000 + 2, cycleId: `${dev}-c1`, temp_c: 120 + i, pressure_kpa: 200 + i, phase: 'sterilizing' });
+    for (const dev of ['AC-01', 'WD-01'])
+      s.samples.add(dev, { ts: i * 1000, recvTs: i * 1000 + 2, cycleId: `${dev}-c1`, temp_c: 120 + i, pressure_kpa: 200 + i, phase: 'sterilizing' });
     if (i <= 4) s.raw.add('AC-01', { ts: i * 1000, cycleId: 'AC-01-c1', line: `${i}  134.${i} C  304 kPa` });
-    s.append(i === 3
-      ? { type: 'cycle', device: 'AC-01', body: { verdict: 'pass', program: 'steam-134-4', sampleChain: s.sampleChainRef('AC-01'), rawChain: s.rawChainRef('AC-01') } }
-      : i === 5 ? { type: 'cycle', device: 'WD-01', body: { binding: { sampleChain: s.samples.head('WD-01') } } } // {seq, hash}: device from the record
-      : { type: 'scan', body: { raw: `item-${i}` } });
+    s.append(
+      i === 3
+        ? {
+            type: 'cycle',
+            device: 'AC-01',
+            body: { verdict: 'pass', program: 'steam-134-4', sampleChain: s.sampleChainRef('AC-01'), rawChain: s.rawChainRef('AC-01') },
+          }
+        : i === 5
+          ? { type: 'cycle', device: 'WD-01', body: { binding: { sampleChain: s.samples.head('WD-01') } } } // {seq, hash}: device from the record
+          : { type: 'scan', body: { raw: `item-${i}` } },
+    );
   }
   s.close();
 }
 
 function withDb(fn: (db: Database.Database) => void): void {
   const db = new Database(dbPath(dataDir));
-  try { fn(db); } finally { db.close(); }
+  try {
+    fn(db);
+  } finally {
+    db.close();
+  }
 }
-const json = (db: Database.Database, seq: number) => JSON.parse(db.prepare('SELECT json FROM records WHERE seq = ?').pluck().get(seq) as string) as SignedRecord;
+const json = (db: Database.Database, seq: number) =>
+  JSON.parse(db.prepare('SELECT json FROM records WHERE seq = ?').pluck().get(seq) as string) as SignedRecord;
 const first = (): AuditProblem | undefined => verifyStore(dataDir).problems[0];
 
 /** The contract check's attacker (the acceptance harness): every column of every table, as text. */
@@ -43,9 +56,13 @@ function tamperVerdict(file: string): string | null {
   try {
     for (const { name } of db.prepare("select name from sqlite_master where type='table'").all() as { name: string }[]) {
       for (const col of db.prepare(`pragma table_info("${name}")`).all() as { name: string }[]) {
-        const row = db.prepare(`select rowid as r from "${name}" where cast("${col.name}" as text) like '%"verdict":"pass"%' limit 1`).get() as { r: number } | undefined;
+        const row = db.prepare(`select rowid as r from "${name}" where cast("${col.name}" as text) like '%"verdict":"pass"%' limit 1`).get() as
+          | { r: number }
+          | undefined;
         if (row) {
-          db.prepare(`update "${name}" set "${col.name}" = replace(cast("${col.name}" as text), '"verdict":"pass"', '"verdict":"fail"') where rowid = ?`).run(row.r);
+          db.prepare(`update "${name}" set "${col.name}" = replace(cast("${col.name}" as text), '"verdict":"pass"', '"verdict":"fail"') where rowid = ?`).run(
+            row.r,
+          );
           return `${name}.${col.name} rowid ${row.r}`;
         }
       }
@@ -96,7 +113,11 @@ describe('verifyStore', () => {
   it('catches two records swapping content', () => {
     withDb((db) => {
       const cols = ['id', 'type', 'device', 'ts', 'json', 'hash', 'prev_hash', 'sig', 'key_id'];
-      const get = (seq: number) => db.prepare(`SELECT ${cols.join(',')} FROM records WHERE seq = ?`).raw().get(seq) as unknown[];
+      const get = (seq: number) =>
+        db
+          .prepare(`SELECT ${cols.join(',')} FROM records WHERE seq = ?`)
+          .raw()
+          .get(seq) as unknown[];
       const [a, b] = [get(4), get(5)];
       const set = db.prepare(`UPDATE records SET ${cols.map((c) => `${c} = ?`).join(',')} WHERE seq = ?`);
       db.transaction(() => {
@@ -140,7 +161,12 @@ describe('verifyStore', () => {
       db.prepare('UPDATE records SET json = ?, hash = ?, sig = ?, key_id = ? WHERE seq = 6').run(canonicalJson(forged), forged.hash, forged.sig, other.keyId);
       db.prepare("UPDATE meta SET value = ? WHERE key = 'records.head'").run(`6:${forged.hash}`);
     });
-    expect(first()).toMatchObject({ table: 'records', seq: 6, kind: 'key', reason: expect.stringContaining(`signed by key ${other.keyId}, which is not among the trusted keys`) });
+    expect(first()).toMatchObject({
+      table: 'records',
+      seq: 6,
+      kind: 'key',
+      reason: expect.stringContaining(`signed by key ${other.keyId}, which is not among the trusted keys`),
+    });
     withDb((db) => db.prepare('INSERT INTO keys VALUES (?, ?, ?, NULL)').run(other.keyId, other.publicKeyRaw.toString('base64'), '2026-01-01T00:00:00.000Z'));
     expect(first()).toMatchObject({ table: 'records', seq: 6, reason: expect.stringMatching(/no earlier key-rotation record introduced/) });
   });
@@ -178,7 +204,9 @@ describe('verifyStore', () => {
 
   it('catches the samples a cycle record binds being cut off the end of the chain', () => {
     withDb((db) => db.prepare("DELETE FROM samples WHERE device_id = 'AC-01' AND seq >= 3").run());
-    expect(verifyStore(dataDir).problems).toEqual([{ table: 'samples', seq: 3, device: 'AC-01', kind: 'gap', reason: 'row named by record 3 is missing (deleted)' }]);
+    expect(verifyStore(dataDir).problems).toEqual([
+      { table: 'samples', seq: 3, device: 'AC-01', kind: 'gap', reason: 'row named by record 3 is missing (deleted)' },
+    ]);
     withDb((db) => db.prepare("DELETE FROM samples WHERE device_id = 'WD-01' AND seq >= 5").run());
     expect(verifyStore(dataDir).problems.map((p) => `${p.device}:${p.seq}`)).toEqual(['AC-01:3', 'WD-01:5']);
   });

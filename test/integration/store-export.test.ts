@@ -1,8 +1,8 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import pino from 'pino';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openDatabase } from '../../gateway/store/database.js';
 import { exportRecords } from '../../gateway/store/export.js';
 import type { SignedRecord } from '../../gateway/store/record.js';
@@ -10,7 +10,9 @@ import { verifyRecord } from '../../gateway/store/record-crypto.js';
 import { Store } from '../../gateway/store/store.js';
 
 let dataDir: string;
-beforeEach(() => { dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'sl-store-export-')); });
+beforeEach(() => {
+  dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'sl-store-export-'));
+});
 afterEach(() => fs.rmSync(dataDir, { recursive: true, force: true }));
 
 describe('exportRecords', () => {

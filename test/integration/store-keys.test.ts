@@ -1,15 +1,26 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { createHash } from 'node:crypto';
 import pino from 'pino';
-import { isGatewayError } from '../../vocabulary/errors.js';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { verifyStore } from '../../gateway/store/audit.js';
 import { KEY_ROTATED } from '../../gateway/store/key-rotation.js';
-import { generateGatewayKey, keysDir, loadOrCreateKey, PENDING_KEY_FILE, PRIVATE_KEY_FILE, PUBLIC_KEY_FILE, readKeyFile, readPublicKeyInfo, rotateKey, writePendingKey } from '../../gateway/store/keys.js';
+import {
+  generateGatewayKey,
+  keysDir,
+  loadOrCreateKey,
+  PENDING_KEY_FILE,
+  PRIVATE_KEY_FILE,
+  PUBLIC_KEY_FILE,
+  readKeyFile,
+  readPublicKeyInfo,
+  rotateKey,
+  writePendingKey,
+} from '../../gateway/store/keys.js';
 import { verifyRecord } from '../../gateway/store/record-crypto.js';
 import { Store } from '../../gateway/store/store.js';
+import { isGatewayError } from '../../vocabulary/errors.js';
 
 const logger = pino({ level: 'silent' });
 let dataDir: string;
@@ -19,7 +30,9 @@ const open = () => {
   return s;
 };
 const mode = (f: string) => fs.statSync(f).mode & 0o777;
-beforeEach(() => { dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'sl-store-keys-')); });
+beforeEach(() => {
+  dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'sl-store-keys-'));
+});
 afterEach(() => fs.rmSync(dataDir, { recursive: true, force: true }));
 
 describe.skipIf(process.platform === 'win32')('signing key files', () => {
@@ -46,7 +59,11 @@ describe.skipIf(process.platform === 'win32')('signing key files', () => {
     const file = path.join(keysDir(dataDir), PRIVATE_KEY_FILE);
     fs.chmodSync(file, 0o644);
     let err: unknown;
-    try { loadOrCreateKey(dataDir); } catch (e) { err = e; }
+    try {
+      loadOrCreateKey(dataDir);
+    } catch (e) {
+      err = e;
+    }
     expect(isGatewayError(err, 'store.key.permissions')).toBe(true);
     expect((err as Error).message).toMatch(/chmod 600/);
     expect(() => new Store({ dataDir, site: 'h', gateway: 'g', logger }).start()).toThrow(/mode 644/);
@@ -71,7 +88,12 @@ describe('Store.rotateKey', () => {
     const before = [s.append({ type: 'scan', body: { i: 1 } }), s.append({ type: 'scan', body: { i: 2 } })];
     const rot = s.rotateKey();
     expect(rot.previousKeyId).toBe(oldInfo.keyId);
-    expect(rot.record).toMatchObject({ seq: 3, type: 'audit', keyId: oldInfo.keyId, body: { event: KEY_ROTATED, keyId: rot.keyId, previousKeyId: oldInfo.keyId } });
+    expect(rot.record).toMatchObject({
+      seq: 3,
+      type: 'audit',
+      keyId: oldInfo.keyId,
+      body: { event: KEY_ROTATED, keyId: rot.keyId, previousKeyId: oldInfo.keyId },
+    });
     const after = s.append({ type: 'scan', body: { i: 3 } });
     expect(after.keyId).toBe(rot.keyId);
     expect(s.keys.get(oldInfo.keyId)?.retiredAt).not.toBeNull();

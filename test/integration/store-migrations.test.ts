@@ -1,19 +1,21 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import Database from 'better-sqlite3';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import Database from 'better-sqlite3';
 import pino from 'pino';
-import { isGatewayError } from '../../vocabulary/errors.js';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { dbPath, openDatabase } from '../../gateway/store/database.js';
 import { KeyRegistry } from '../../gateway/store/key-registry.js';
 import { loadOrCreateKey } from '../../gateway/store/keys.js';
 import { LATEST_VERSION, MIGRATIONS, migrate, schemaVersion } from '../../gateway/store/migrations.js';
 import { RecordLog } from '../../gateway/store/record-log.js';
 import { Store } from '../../gateway/store/store.js';
+import { isGatewayError } from '../../vocabulary/errors.js';
 
 let dataDir: string;
-beforeEach(() => { dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'sl-store-mig-')); });
+beforeEach(() => {
+  dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'sl-store-mig-'));
+});
 afterEach(() => fs.rmSync(dataDir, { recursive: true, force: true }));
 const tables = (db: Database.Database) => db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").pluck().all();
 
@@ -26,8 +28,23 @@ describe('migrations', () => {
     expect(db.pragma('busy_timeout', { simple: true })).toBe(5000);
     expect(schemaVersion(db)).toBe(LATEST_VERSION);
     expect(tables(db)).toEqual([
-      'bi_controls', 'bi_index', 'bi_links', 'cycle_index', 'cycle_items', 'keys', 'load_items', 'load_stations', 'loads', 'meta', 'open_cycles',
-      'raw_lines', 'records', 'release_index', 'release_latest', 'releases', 'samples',
+      'bi_controls',
+      'bi_index',
+      'bi_links',
+      'cycle_index',
+      'cycle_items',
+      'keys',
+      'load_items',
+      'load_stations',
+      'loads',
+      'meta',
+      'open_cycles',
+      'raw_lines',
+      'records',
+      'release_index',
+      'release_latest',
+      'releases',
+      'samples',
     ]);
     db.close();
   });
@@ -53,9 +70,16 @@ describe('migrations', () => {
 
   it('a failing step leaves the previous version intact', () => {
     const db = new Database(dbPath(dataDir));
-    const broken = [MIGRATIONS[0]!, { version: 2, description: 'broken', up: (d: Database.Database) => d.exec('CREATE TABLE half (x); SELECT * FROM no_such_table;') }];
+    const broken = [
+      MIGRATIONS[0]!,
+      { version: 2, description: 'broken', up: (d: Database.Database) => d.exec('CREATE TABLE half (x); SELECT * FROM no_such_table;') },
+    ];
     let err: unknown;
-    try { migrate(db, broken); } catch (e) { err = e; }
+    try {
+      migrate(db, broken);
+    } catch (e) {
+      err = e;
+    }
     expect(isGatewayError(err, 'store.migrate')).toBe(true);
     expect((err as Error).message).toMatch(/migration 2 \(broken\)/);
     expect(schemaVersion(db)).toBe(1);

@@ -1,15 +1,15 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import Database from 'better-sqlite3';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import Database from 'better-sqlite3';
 import pino from 'pino';
-import { isGatewayError } from '../../vocabulary/errors.js';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { canonicalJson } from '../../gateway/store/canonical-json.js';
 import { dbPath, withSynchronous } from '../../gateway/store/database.js';
 import { GENESIS_HASH, RECORD_SCHEMA } from '../../gateway/store/record.js';
 import { computeRecordHash, verifyRecord } from '../../gateway/store/record-crypto.js';
 import { Store } from '../../gateway/store/store.js';
+import { isGatewayError } from '../../vocabulary/errors.js';
 
 const logger = pino({ level: 'silent' });
 let dataDir: string;
@@ -30,7 +30,17 @@ describe('record log', () => {
     const s = open();
     const a = s.append({ type: 'cycle', device: 'AC-01', body: { verdict: 'pass', n: 1 } });
     const b = s.append({ type: 'scan', body: { raw: 'ÄÖ\u{1F600} "q"' } });
-    expect(a).toMatchObject({ schema: RECORD_SCHEMA, seq: 1, type: 'cycle', ts: '2026-01-02T03:04:05.678Z', site: 'h1', gateway: 'gw1', device: 'AC-01', prevHash: GENESIS_HASH, keyId: s.keyId });
+    expect(a).toMatchObject({
+      schema: RECORD_SCHEMA,
+      seq: 1,
+      type: 'cycle',
+      ts: '2026-01-02T03:04:05.678Z',
+      site: 'h1',
+      gateway: 'gw1',
+      device: 'AC-01',
+      prevHash: GENESIS_HASH,
+      keyId: s.keyId,
+    });
     expect(a.id).toMatch(/^[0-9a-f-]{36}$/);
     expect(b.seq).toBe(2);
     expect(b.prevHash).toBe(a.hash);
@@ -77,8 +87,17 @@ describe('record log', () => {
     expect(r.body).toEqual({ at: '1970-01-01T00:00:00.000Z', list: [1, null] });
     expect(r.ts).toBe('2026-03-01T09:00:00.000Z');
     const errs: unknown[] = [];
-    for (const bad of [{ type: 'audit', body: { x: NaN } }, { type: 'nope', body: {} }, { type: 'audit', body: [] }, { type: 'audit', body: {}, ts: 'yesterday' }]) {
-      try { s.append(bad as never); } catch (e) { errs.push(e); }
+    for (const bad of [
+      { type: 'audit', body: { x: NaN } },
+      { type: 'nope', body: {} },
+      { type: 'audit', body: [] },
+      { type: 'audit', body: {}, ts: 'yesterday' },
+    ]) {
+      try {
+        s.append(bad as never);
+      } catch (e) {
+        errs.push(e);
+      }
     }
     expect(errs.map((e) => isGatewayError(e, 'store') && e.code)).toEqual(['store.canonical', 'store.append', 'store.append', 'store.append']);
     expect(s.append({ type: 'audit', body: {} }).seq).toBe(2);

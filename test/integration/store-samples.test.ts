@@ -1,16 +1,16 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { createHash } from 'node:crypto';
 import pino from 'pino';
-import { isGatewayError } from '../../vocabulary/errors.js';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { canonicalJson } from '../../gateway/store/canonical-json.js';
 import { openDatabase } from '../../gateway/store/database.js';
-import { GENESIS_HASH } from '../../gateway/store/record.js';
 import { linesDigest } from '../../gateway/store/raw-log.js';
-import { SampleLog, type SampleInput } from '../../gateway/store/sample-log.js';
+import { GENESIS_HASH } from '../../gateway/store/record.js';
+import { type SampleInput, SampleLog } from '../../gateway/store/sample-log.js';
 import { Store, type StoreContext } from '../../gateway/store/store.js';
+import { isGatewayError } from '../../vocabulary/errors.js';
 
 const logger = pino({ level: 'silent' });
 let dataDir: string;
@@ -19,11 +19,22 @@ const open = (over: Partial<StoreContext> = {}) => {
   s.start();
   return s;
 };
-const sample = (i: number, over: Partial<SampleInput> = {}): SampleInput => ({ ts: 1000 * i, recvTs: 1000 * i + 5, cycleId: 'c1', temp_c: 120 + i / 10, pressure_kpa: 210, phase: 'heating', deviceTime: 1000 * i, ...over });
+const sample = (i: number, over: Partial<SampleInput> = {}): SampleInput => ({
+  ts: 1000 * i,
+  recvTs: 1000 * i + 5,
+  cycleId: 'c1',
+  temp_c: 120 + i / 10,
+  pressure_kpa: 210,
+  phase: 'heating',
+  deviceTime: 1000 * i,
+  ...over,
+});
 const count = (s: Store, table = 'samples') => s.db.prepare(`SELECT count(*) FROM ${table}`).pluck().get() as number;
 const sha = (t: string) => createHash('sha256').update(t).digest('hex');
 
-beforeEach(() => { dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'sl-store-samples-')); });
+beforeEach(() => {
+  dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'sl-store-samples-'));
+});
 afterEach(() => fs.rmSync(dataDir, { recursive: true, force: true }));
 
 describe('sample chains', () => {
@@ -84,7 +95,11 @@ describe('sample chains', () => {
     s.samples.add('AC-01', sample(2));
     s.raw.add('AC-01', { ts: 2, cycleId: 'c1', line: 'x' });
     let err: unknown;
-    try { s.flush(); } catch (e) { err = e; }
+    try {
+      s.flush();
+    } catch (e) {
+      err = e;
+    }
     expect(isGatewayError(err, 'store.flush')).toBe(true);
     expect([s.samples.buffered, s.raw.buffered, count(s, 'raw_lines')]).toEqual([1, 1, 0]);
     s.db.exec('DROP TRIGGER fail');
@@ -102,7 +117,12 @@ describe('sample chains', () => {
     expect([log.buffered, log.dropped]).toEqual([4, 3]);
     db.exec('DROP TRIGGER fail');
     log.flush();
-    expect(db.prepare('SELECT seq, ts FROM samples ORDER BY seq').raw().all()).toEqual([[1, 4000], [2, 5000], [3, 6000], [4, 7000]]);
+    expect(db.prepare('SELECT seq, ts FROM samples ORDER BY seq').raw().all()).toEqual([
+      [1, 4000],
+      [2, 5000],
+      [3, 6000],
+      [4, 7000],
+    ]);
     db.close();
   });
 
@@ -110,9 +130,17 @@ describe('sample chains', () => {
     const s = open();
     const errs: unknown[] = [];
     for (const bad of [sample(1, { temp_c: NaN }), sample(1, { ts: undefined as unknown as number }), sample(1, { phase: 'boil' as never })]) {
-      try { s.samples.add('AC-01', bad); } catch (e) { errs.push(e); }
+      try {
+        s.samples.add('AC-01', bad);
+      } catch (e) {
+        errs.push(e);
+      }
     }
-    try { s.samples.add('', sample(1)); } catch (e) { errs.push(e); }
+    try {
+      s.samples.add('', sample(1));
+    } catch (e) {
+      errs.push(e);
+    }
     expect(errs.every((e) => isGatewayError(e, 'store.sample'))).toBe(true);
     expect(errs).toHaveLength(4);
     expect(s.samples.buffered).toBe(0);

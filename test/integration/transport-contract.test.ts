@@ -5,15 +5,15 @@ import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import { type Logger, pino } from 'pino';
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { pino, type Logger } from 'pino';
 import { LineFramer } from '../../drivers/transport/line-framer.js';
 import { createMemoryPair } from '../../drivers/transport/memory-pair.js';
 import { SerialTransport } from '../../drivers/transport/serial-transport.js';
 import { TcpTransport } from '../../drivers/transport/tcp-transport.js';
 import type { LinkState, Transport } from '../../drivers/transport/transport.js';
 import type { BackoffPolicy } from '../../vocabulary/backoff.js';
-import { ptyPaths, startPty, type Proc } from '../helpers/process.js';
+import { type Proc, ptyPaths, startPty } from '../helpers/process.js';
 
 const FAST: BackoffPolicy = { initialMs: 20, maxMs: 200, factor: 2, jitter: 0.2 };
 
@@ -42,12 +42,15 @@ class Observer {
   failedOpens = 0;
   readonly changed = new Condition();
   private readonly framer = new LineFramer();
-  readonly logger: Logger = pino({ level: 'debug' }, {
-    write: (s: string) => {
-      if ((JSON.parse(s) as { msg: string }).msg === 'open failed') this.failedOpens++;
-      this.changed.kick();
+  readonly logger: Logger = pino(
+    { level: 'debug' },
+    {
+      write: (s: string) => {
+        if ((JSON.parse(s) as { msg: string }).msg === 'open failed') this.failedOpens++;
+        this.changed.kick();
+      },
     },
-  });
+  );
   readonly handlers = {
     onData: (chunk: Buffer) => {
       for (const item of this.framer.push(chunk)) if (item.kind === 'line') this.lines.push(item.text);
@@ -82,11 +85,20 @@ const memoryHarness: HarnessFactory = async () => {
   const pair = createMemoryPair();
   let received = '';
   const arrived = new Condition();
-  await pair.b.start({ onData: (c) => { received += c.toString(); arrived.kick(); }, onLink: () => undefined });
+  await pair.b.start({
+    onData: (c) => {
+      received += c.toString();
+      arrived.kick();
+    },
+    onLink: () => undefined,
+  });
   return {
     transport: pair.a,
     deviceWrite: (data) => pair.b.write(data),
-    deviceReceives: async (text) => { await arrived.until(() => received.includes(text)); return received; },
+    deviceReceives: async (text) => {
+      await arrived.until(() => received.includes(text));
+      return received;
+    },
     breakLink: async () => pair.disconnect('unplugged'),
     restoreLink: async () => pair.connect(),
     failedOpens: async () => undefined,
@@ -101,7 +113,10 @@ const tcpHarness: HarnessFactory = async (observer) => {
   const serve = (port: number) => {
     const server = net.createServer((socket) => {
       sockets.add(socket);
-      socket.on('data', (d) => { received += d.toString(); changed.kick(); });
+      socket.on('data', (d) => {
+        received += d.toString();
+        changed.kick();
+      });
       socket.on('close', () => sockets.delete(socket));
       changed.kick();
     });
@@ -119,7 +134,10 @@ const tcpHarness: HarnessFactory = async (observer) => {
       const [socket] = sockets;
       await new Promise<void>((resolve, reject) => socket?.write(data, (e) => (e ? reject(e) : resolve())));
     },
-    deviceReceives: async (text) => { await changed.until(() => received.includes(text)); return received; },
+    deviceReceives: async (text) => {
+      await changed.until(() => received.includes(text));
+      return received;
+    },
     breakLink: async () => {
       const closed = new Promise((resolve) => server.close(resolve));
       for (const s of sockets) s.destroy();
@@ -158,7 +176,10 @@ const serialHarness: HarnessFactory = async (observer) => {
     socat = p;
     writer = await fs.promises.open(device, 'r+');
     reader = fs.createReadStream(device);
-    reader.on('data', (d) => { received += d.toString(); changed.kick(); });
+    reader.on('data', (d) => {
+      received += d.toString();
+      changed.kick();
+    });
     reader.on('error', () => undefined); // EIO once socat is gone: the device end is simply dead
   };
   const stopSocat = async () => {
@@ -175,8 +196,13 @@ const serialHarness: HarnessFactory = async (observer) => {
   const transport = new SerialTransport({ path: gateway, baudRate: 9600, backoff: FAST, logger: observer.logger });
   return {
     transport,
-    deviceWrite: async (data) => { await writer?.write(data); },
-    deviceReceives: async (text) => { await changed.until(() => received.includes(text)); return received; },
+    deviceWrite: async (data) => {
+      await writer?.write(data);
+    },
+    deviceReceives: async (text) => {
+      await changed.until(() => received.includes(text));
+      return received;
+    },
     breakLink: stopSocat,
     restoreLink: startSocat,
     failedOpens: (n) => observer.changed.until(() => observer.failedOpens >= n),

@@ -1,8 +1,8 @@
 // The reconnect policy shared by the serial and TCP transports, driven step by step: a scripted opener
 // and hand-fired timers, so every attempt, delay and link report is observed, none is guessed.
 import { describe, expect, it } from 'vitest';
-import { ReconnectingTransport, type ConnectionCallbacks, type LinkConnection, type Timers } from '../../drivers/transport/reconnecting-transport.js';
-import { type LinkState } from '../../drivers/transport/transport.js';
+import { type ConnectionCallbacks, type LinkConnection, ReconnectingTransport, type Timers } from '../../drivers/transport/reconnecting-transport.js';
+import type { LinkState } from '../../drivers/transport/transport.js';
 import { backoffDelay, DEFAULT_BACKOFF } from '../../vocabulary/backoff.js';
 import { isGatewayError } from '../../vocabulary/errors.js';
 
@@ -35,7 +35,10 @@ interface Attempt {
   succeed(): FakeConnection;
   fail(message: string): void;
 }
-interface FakeConnection extends LinkConnection { written: Buffer[]; closed: boolean }
+interface FakeConnection extends LinkConnection {
+  written: Buffer[];
+  closed: boolean;
+}
 
 /** An opener whose attempts the test settles one by one. */
 class ScriptedOpener {

@@ -6,7 +6,7 @@ import path from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { SerialTransport } from '../../drivers/transport/serial-transport.js';
 import type { BackoffPolicy } from '../../vocabulary/backoff.js';
-import { ptyPaths, startPty, type Proc } from '../helpers/process.js';
+import { type Proc, ptyPaths, startPty } from '../helpers/process.js';
 import { TransportRecorder } from '../helpers/transport-recorder.js';
 
 const FAST: BackoffPolicy = { initialMs: 20, maxMs: 200, factor: 2, jitter: 0.2 };
@@ -31,7 +31,7 @@ async function socat(device: string, gateway: string): Promise<Proc> {
 async function deviceWrite(device: string, data: Buffer | string): Promise<void> {
   const fh = await fs.promises.open(device, 'r+');
   try {
-    await fh.write(typeof data === "string" ? Buffer.from(data) : data);
+    await fh.write(typeof data === 'string' ? Buffer.from(data) : data);
   } finally {
     await fh.close();
   }

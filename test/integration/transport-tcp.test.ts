@@ -1,6 +1,6 @@
 // TcpTransport specifics against real sockets on 127.0.0.1: a device server that is not there yet, one
 // that never accepts (connect timeout), one that hangs up. Each test awaits events; none sleeps to assert.
-import { spawn, type ChildProcess } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import net from 'node:net';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';

@@ -11,8 +11,8 @@ import { LiveHub } from '../../gateway/http/live-hub.js';
 import { Store } from '../../gateway/store/index.js';
 import { resolvePrograms } from '../../gateway/verify/index.js';
 import { SseReader } from '../helpers/http-client.js';
-import { until } from '../helpers/until.js';
 import { tempDir } from '../helpers/process.js';
+import { until } from '../helpers/until.js';
 
 const logger = pino({ level: 'silent' });
 const T0 = Date.parse('2026-03-02T08:00:00Z');
@@ -54,7 +54,15 @@ describe('live feed with a client that stops reading', () => {
     // publishTelemetry is synchronous: the device session calling it can never wait on a socket
     let s = 0;
     for (let round = 0; round < 400 && hub.clientCount > 1; round++) {
-      for (let i = 0; i < 2000; i++, s++) hub.publishTelemetry('AC-01', { ts: new Date(T0 + s * 1000).toISOString(), temp_c: 100 + (s % 30), pressure_kpa: 200, tsat_c: 120, phase: 'heating', cycleNo: 1 });
+      for (let i = 0; i < 2000; i++, s++)
+        hub.publishTelemetry('AC-01', {
+          ts: new Date(T0 + s * 1000).toISOString(),
+          temp_c: 100 + (s % 30),
+          pressure_kpa: 200,
+          tsat_c: 120,
+          phase: 'heating',
+          cycleNo: 1,
+        });
       await new Promise((r) => setTimeout(r, 3));
     }
     expect(hub.clientCount).toBe(1); // the stalled one was dropped

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { configSchema, type GatewayConfig } from '../../config/schema.js';
 import { startWebServer, type WebHandle } from '../../gateway/http/index.js';
 import { hashSecret } from '../../gateway/http/secret-hash.js';
-import { Store, type SignedRecord } from '../../gateway/store/index.js';
+import { type SignedRecord, Store } from '../../gateway/store/index.js';
 import { resolvePrograms } from '../../gateway/verify/index.js';
 import { goldenCycleBody, releaseBody } from '../helpers/cycle-records.js';
 import { get, SseReader } from '../helpers/http-client.js';
@@ -20,7 +20,12 @@ const GS = '\u001d';
 
 function config(http: GatewayConfig['http']): GatewayConfig {
   return configSchema.parse({
-    site: 'st-marien', gateway: 'gw1', mqtt: { url: 'mqtt://127.0.0.1:1' }, http, ui: { locale: 'en' }, release: { timeZone: 'Europe/Berlin' },
+    site: 'st-marien',
+    gateway: 'gw1',
+    mqtt: { url: 'mqtt://127.0.0.1:1' },
+    http,
+    ui: { locale: 'en' },
+    release: { timeZone: 'Europe/Berlin' },
     devices: [
       { id: 'AC-01', type: 'steam-sterilizer', driver: 'printer-line', tcp: { host: '127.0.0.1', port: 1 }, program: 'steam-134-4' },
       { id: 'AC-02', type: 'steam-sterilizer', driver: 'printer-line', tcp: { host: '127.0.0.1', port: 2 }, program: 'steam-134-4' },
@@ -36,7 +41,8 @@ describe('web server on a real store', () => {
   let failed: SignedRecord;
   let trayCycle: SignedRecord;
   const base = () => web.url.replace(/\/$/, '');
-  const start = (cfg: GatewayConfig, token?: string) => startWebServer({ config: cfg, httpToken: token, store, programs: resolvePrograms([]), logger, now: () => T0 + 200 * 3600_000, version: '0.1.0' });
+  const start = (cfg: GatewayConfig, token?: string) =>
+    startWebServer({ config: cfg, httpToken: token, store, programs: resolvePrograms([]), logger, now: () => T0 + 200 * 3600_000, version: '0.1.0' });
 
   beforeAll(async () => {
     dir = tempDir('sl-web-');
@@ -46,17 +52,48 @@ describe('web server on a real store', () => {
     for (let i = 0; i < CYCLES; i++) {
       const fail = i % 10 === 9;
       const cycleId = `cyc-${i}`;
-      const items = i === 60 ? [{ raw: `]d20104000000000174${GS}21SET-1`, gtin: '04000000000174', serial: 'SET-1' }, { raw: 'TRAY-0042', code: 'TRAY-0042', kind: 'internal' }] : undefined;
+      const items =
+        i === 60
+          ? [
+              { raw: `]d20104000000000174${GS}21SET-1`, gtin: '04000000000174', serial: 'SET-1' },
+              { raw: 'TRAY-0042', code: 'TRAY-0042', kind: 'internal' },
+            ]
+          : undefined;
       const rec = store.append({
-        type: 'cycle', device: i % 2 ? 'AC-02' : 'AC-01',
-        body: goldenCycleBody({ file: fail ? 'steam-134-4-air.csv' : 'steam-134-4-pass.csv', programId: 'steam-134-4', cycleNo: 1000 + i, cycleId, startedAt: T0 + i * 3600_000, device: i % 2 ? 'AC-02' : 'AC-01', ...(items ? { items, loadId: 'LOAD-60' } : {}) }),
+        type: 'cycle',
+        device: i % 2 ? 'AC-02' : 'AC-01',
+        body: goldenCycleBody({
+          file: fail ? 'steam-134-4-air.csv' : 'steam-134-4-pass.csv',
+          programId: 'steam-134-4',
+          cycleNo: 1000 + i,
+          cycleId,
+          startedAt: T0 + i * 3600_000,
+          device: i % 2 ? 'AC-02' : 'AC-01',
+          ...(items ? { items, loadId: 'LOAD-60' } : {}),
+        }),
       });
-      store.append({ type: 'release', device: rec.device!, body: releaseBody({ loadId: `L-${i}`, cycleId, cycleNo: 1000 + i, device: rec.device!, status: fail ? 'quarantined' : i === CYCLES - 2 ? 'awaiting-bi' : 'released', reasonCode: fail ? 'cycle-failed' : i === CYCLES - 2 ? 'bi-required' : 'checks-passed', reason: fail ? 'cycle verification failed: saturated_steam' : 'ok', at: new Date(T0 + i * 3600_000 + 1800_000).toISOString() }) });
+      store.append({
+        type: 'release',
+        device: rec.device!,
+        body: releaseBody({
+          loadId: `L-${i}`,
+          cycleId,
+          cycleNo: 1000 + i,
+          device: rec.device!,
+          status: fail ? 'quarantined' : i === CYCLES - 2 ? 'awaiting-bi' : 'released',
+          reasonCode: fail ? 'cycle-failed' : i === CYCLES - 2 ? 'bi-required' : 'checks-passed',
+          reason: fail ? 'cycle verification failed: saturated_steam' : 'ok',
+          at: new Date(T0 + i * 3600_000 + 1800_000).toISOString(),
+        }),
+      });
       if (fail) failed = rec;
       if (i === 60) trayCycle = rec;
     }
     web = await start(config({ listen: '127.0.0.1:0' }));
-    secured = await start(config({ listen: '0.0.0.0:0', auth: { users: [{ name: 'nurse', password: await hashSecret('s3cret-pass', { N: 1024, r: 8, p: 1 }) }] } }), 'tok-0123456789abcdef');
+    secured = await start(
+      config({ listen: '0.0.0.0:0', auth: { users: [{ name: 'nurse', password: await hashSecret('s3cret-pass', { N: 1024, r: 8, p: 1 }) }] } }),
+      'tok-0123456789abcdef',
+    );
   }, 60_000);
 
   afterAll(async () => {
@@ -102,14 +139,19 @@ describe('web server on a real store', () => {
     const seen: number[] = [];
     let next = '/api/cycles?limit=50';
     for (let page = 0; page < 5 && next; page++) {
-      const body = JSON.parse((await get(`${base()}${next}`)).body) as { rows: { seq: number; startedAt: string }[]; older: { startedAt: string; seq: number } | null };
+      const body = JSON.parse((await get(`${base()}${next}`)).body) as {
+        rows: { seq: number; startedAt: string }[];
+        older: { startedAt: string; seq: number } | null;
+      };
       seen.push(...body.rows.map((r) => r.seq));
       next = body.older ? `/api/cycles?limit=50&before=${encodeURIComponent(`${body.older.startedAt}~${body.older.seq}`)}` : '';
     }
     expect(seen).toHaveLength(CYCLES);
     expect(new Set(seen).size).toBe(CYCLES);
     expect([...seen].sort((a, b) => b - a)).toEqual(seen);
-    const fails = JSON.parse((await get(`${base()}/api/cycles?verdict=fail&device=AC-02`)).body) as { rows: { verdict: string; device: string; failed: string[] }[] };
+    const fails = JSON.parse((await get(`${base()}/api/cycles?verdict=fail&device=AC-02`)).body) as {
+      rows: { verdict: string; device: string; failed: string[] }[];
+    };
     expect(fails.rows).toHaveLength(CYCLES / 10);
     expect(fails.rows.every((r) => r.verdict === 'fail' && r.device === 'AC-02' && r.failed.includes('saturated_steam'))).toBe(true);
     // one local day in Berlin: 2026-03-02 00:00 CET = 2026-03-01 23:00 UTC; cycles start hourly from 06:00 UTC
@@ -166,21 +208,37 @@ describe('web server on a real store', () => {
       expect(snap.tiles.map((t) => t.id)).toEqual(['AC-01', 'AC-02']);
       expect(snap.tiles[1]!.last?.seq).toBe(failed.seq);
       web.hub.setDeviceState('AC-01', { connected: true, phase: 'heating', program: 'steam-134-4', cycleNo: 2000, since: new Date(T0).toISOString() });
-      for (let s = 0; s < 5; s++) web.hub.publishTelemetry('AC-01', { ts: new Date(T0 + s * 1000).toISOString(), temp_c: 120 + s, pressure_kpa: 200, tsat_c: 120.2, phase: 'heating', cycleNo: 2000 });
+      for (let s = 0; s < 5; s++)
+        web.hub.publishTelemetry('AC-01', {
+          ts: new Date(T0 + s * 1000).toISOString(),
+          temp_c: 120 + s,
+          pressure_kpa: 200,
+          tsat_c: 120.2,
+          phase: 'heating',
+          cycleNo: 2000,
+        });
       const samples = await feed.waitFor((e) => e.event === 'samples', 5000, 'samples event');
       const ev = samples.data as { tile: { id: string; running: boolean }; points: number[][] };
       expect(ev.tile).toMatchObject({ id: 'AC-01', running: true });
       expect(ev.points.map((p) => p[1])).toEqual([120, 121, 122, 123, 124]);
-      const rec = store.append({ type: 'cycle', device: 'AC-01', body: goldenCycleBody({ file: 'steam-134-4-short-hold.csv', programId: 'steam-134-4', cycleNo: 2000, startedAt: T0 + 500 * 3600_000 }) });
+      const rec = store.append({
+        type: 'cycle',
+        device: 'AC-01',
+        body: goldenCycleBody({ file: 'steam-134-4-short-hold.csv', programId: 'steam-134-4', cycleNo: 2000, startedAt: T0 + 500 * 3600_000 }),
+      });
       web.hub.notifyRecords();
-      const verdict = await feed.waitFor((e) => e.event === 'tile' && (e.data as { last?: { seq: number } }).last?.seq === rec.seq, 5000, 'tile with the new verdict');
+      const verdict = await feed.waitFor(
+        (e) => e.event === 'tile' && (e.data as { last?: { seq: number } }).last?.seq === rec.seq,
+        5000,
+        'tile with the new verdict',
+      );
       expect((verdict.data as { last: { verdict: string; failed: string[] } }).last).toMatchObject({ verdict: 'fail', failed: ['hold_time'] });
     } finally {
       feed.close();
     }
   });
 
-  it('serves the page\'s assets from the package, uPlot included', async () => {
+  it("serves the page's assets from the package, uPlot included", async () => {
     const js = await get(`${base()}/assets/board.js`);
     expect(js.status).toBe(200);
     expect(js.headers['content-type']).toBe('text/javascript; charset=utf-8');

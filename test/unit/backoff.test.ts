@@ -30,15 +30,21 @@ describe('the one backoff (transports, Modbus, publisher)', () => {
   });
 
   it('every delay lies in [(1 - jitter) base, base], base = min(maxMs, initialMs * factor^attempt)', () => {
-    fc.assert(fc.property(
-      fc.integer({ min: 1, max: 10_000 }), fc.integer({ min: 1, max: 120_000 }), fc.double({ min: 1, max: 4, noNaN: true }),
-      fc.double({ min: 0, max: 1, noNaN: true }), fc.integer({ min: 0, max: 60 }), fc.double({ min: 0, max: 1, maxExcluded: true, noNaN: true }),
-      (initialMs, maxMs, factor, jitter, attempt, r) => {
-        const base = Math.min(maxMs, initialMs * factor ** attempt);
-        const d = backoffDelay({ initialMs, maxMs, factor, jitter }, attempt, () => r);
-        expect(d).toBeLessThanOrEqual(Math.round(base));
-        expect(d).toBeGreaterThanOrEqual(Math.round(base * (1 - jitter)) - 1);
-      },
-    ));
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1, max: 10_000 }),
+        fc.integer({ min: 1, max: 120_000 }),
+        fc.double({ min: 1, max: 4, noNaN: true }),
+        fc.double({ min: 0, max: 1, noNaN: true }),
+        fc.integer({ min: 0, max: 60 }),
+        fc.double({ min: 0, max: 1, maxExcluded: true, noNaN: true }),
+        (initialMs, maxMs, factor, jitter, attempt, r) => {
+          const base = Math.min(maxMs, initialMs * factor ** attempt);
+          const d = backoffDelay({ initialMs, maxMs, factor, jitter }, attempt, () => r);
+          expect(d).toBeLessThanOrEqual(Math.round(base));
+          expect(d).toBeGreaterThanOrEqual(Math.round(base * (1 - jitter)) - 1);
+        },
+      ),
+    );
   });
 });

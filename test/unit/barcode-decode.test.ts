@@ -1,12 +1,20 @@
 import { readFileSync } from 'node:fs';
 import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { DECODE_BARCODE_USAGE, decodeBarcodeCommand } from '../../cli/commands/decode-barcode.js';
 import { UsageError } from '../../cli/commands/command.js';
-import { STATION_COMMANDS } from '../../gateway/load/load-assembler.js';
+import { DECODE_BARCODE_USAGE, decodeBarcodeCommand } from '../../cli/commands/decode-barcode.js';
 import {
-  DEFAULT_COMMAND_NAMES, DEFAULT_COMMAND_SET, GS, decodeBarcode, isExpired, showControlCharacters, unescapeGs, type CommandSet, type Ymd,
+  type CommandSet,
+  DEFAULT_COMMAND_NAMES,
+  DEFAULT_COMMAND_SET,
+  decodeBarcode,
+  GS,
+  isExpired,
+  showControlCharacters,
+  unescapeGs,
+  type Ymd,
 } from '../../drivers/scanner/barcode/index.js';
+import { STATION_COMMANDS } from '../../gateway/load/load-assembler.js';
 
 const today: Ymd = { year: 2026, month: 11, day: 27 };
 const decode = (text: string) => decodeBarcode(text, { today });
@@ -55,7 +63,10 @@ describe('internal codes and garbage', () => {
     expect(bad.kind).toBe('unknown');
     expect(bad.errors[1]).toMatch(/is not a regular expression/);
     const sticky = /^[A-Z]{4}$/g;
-    expect([decodeBarcode('ABCD', { internalPattern: sticky }).kind, decodeBarcode('ABCD', { internalPattern: sticky }).kind]).toEqual(['internal', 'internal']);
+    expect([decodeBarcode('ABCD', { internalPattern: sticky }).kind, decodeBarcode('ABCD', { internalPattern: sticky }).kind]).toEqual([
+      'internal',
+      'internal',
+    ]);
   });
 
   it('records garbage as unknown with the raw text kept', () => {
@@ -99,7 +110,12 @@ describe('GS spellings', () => {
 
 function capture(): { stream: NodeJS.WritableStream; text: () => string } {
   let text = '';
-  const stream = new Writable({ write(chunk, _enc, done) { text += String(chunk); done(); } });
+  const stream = new Writable({
+    write(chunk, _enc, done) {
+      text += String(chunk);
+      done();
+    },
+  });
   return { stream, text: () => text };
 }
 
@@ -115,7 +131,10 @@ describe('sterilink decode-barcode', () => {
     const r = await run(']d201095060001343521720123110ABC123<GS>2112345', '--json', '--today', '2026-11-27');
     expect(r.code).toBe(0);
     expect(JSON.parse(r.out)).toEqual({
-      kind: 'gs1', valid: true, symbology: ']d2', errors: [],
+      kind: 'gs1',
+      valid: true,
+      symbology: ']d2',
+      errors: [],
       fields: { gtin: '09506000134352', expiry: '2020-12-31', lot: 'ABC123', serial: '12345' },
       raw: `]d201095060001343521720123110ABC123${GS}2112345`,
     });
@@ -154,7 +173,10 @@ describe('sterilink decode-barcode', () => {
 
   it('decodes every case of test/fixtures/barcodes.json (the check-barcodes.mjs format) like the CLI', async () => {
     const cases = JSON.parse(readFileSync(new URL('../fixtures/barcodes.json', import.meta.url), 'utf8')) as Array<{
-      text: string; kind: string; valid?: boolean; fields: Record<string, string>;
+      text: string;
+      kind: string;
+      valid?: boolean;
+      fields: Record<string, string>;
     }>;
     expect(cases.length).toBeGreaterThanOrEqual(20);
     for (const c of cases) {

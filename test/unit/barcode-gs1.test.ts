@@ -1,7 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import {
-  AI_TABLE, GS, centuryYear, decodeBarcode, gs1CheckDigit, isValidGtin, parseYymmdd, type Ymd,
-} from '../../drivers/scanner/barcode/index.js';
+import { AI_TABLE, centuryYear, decodeBarcode, GS, gs1CheckDigit, isValidGtin, parseYymmdd, type Ymd } from '../../drivers/scanner/barcode/index.js';
 
 const today: Ymd = { year: 2026, month: 11, day: 27 };
 const decode = (text: string) => decodeBarcode(text, { today });
@@ -10,7 +8,10 @@ describe('GS1 element strings as scanners send them', () => {
   it('reads a GS1 DataMatrix UDI with AIM identifier and a GS after the lot', () => {
     const d = decode(`]d201095060001343521720123110ABC123${GS}2112345`);
     expect(d).toEqual({
-      kind: 'gs1', valid: true, symbology: ']d2', errors: [],
+      kind: 'gs1',
+      valid: true,
+      symbology: ']d2',
+      errors: [],
       fields: { gtin: '09506000134352', expiry: '2020-12-31', lot: 'ABC123', serial: '12345' },
       raw: `]d201095060001343521720123110ABC123${GS}2112345`,
     });
@@ -144,7 +145,12 @@ describe('GS1 dates', () => {
   });
 
   it('rejects month 00 and 13+ and impossible days, without setting the field', () => {
-    for (const [yymmdd, reason] of [['270031', 'month 00 is not a month'], ['271301', 'month 13 is not a month'], ['270230', 'day 30 does not exist in 2027-02'], ['270431', 'day 31 does not exist']]) {
+    for (const [yymmdd, reason] of [
+      ['270031', 'month 00 is not a month'],
+      ['271301', 'month 13 is not a month'],
+      ['270230', 'day 30 does not exist in 2027-02'],
+      ['270431', 'day 31 does not exist'],
+    ]) {
       const d = decode(`(01)04012345678901(17)${yymmdd}`);
       expect(d.valid).toBe(false);
       expect(d.fields.expiry).toBeUndefined();
@@ -194,7 +200,8 @@ describe('GS1 check digits and AI table', () => {
   });
 
   it('has a prefix-free table with at least the AIs SteriLink relies on', () => {
-    for (const ai of ['00', '01', '02', '10', '11', '13', '15', '17', '21', '30', '37', '240', '250', '8003', '8004', '8020']) expect(AI_TABLE.has(ai)).toBe(true);
+    for (const ai of ['00', '01', '02', '10', '11', '13', '15', '17', '21', '30', '37', '240', '250', '8003', '8004', '8020'])
+      expect(AI_TABLE.has(ai)).toBe(true);
     const codes = [...AI_TABLE.keys()];
     for (const a of codes) for (const b of codes) if (a !== b) expect(b.startsWith(a)).toBe(false);
     for (const def of AI_TABLE.values()) expect(def.fixed !== undefined || def.max !== undefined).toBe(true);

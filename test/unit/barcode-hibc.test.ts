@@ -19,7 +19,10 @@ describe('HIBC check character', () => {
 describe('HIBC primary data', () => {
   it('reads LIC, product and unit of measure with a correct check character', () => {
     expect(decode('+A999123457')).toEqual({
-      kind: 'hibc', valid: true, errors: [], raw: '+A999123457',
+      kind: 'hibc',
+      valid: true,
+      errors: [],
+      raw: '+A999123457',
       fields: { lic: 'A999', product: '1234', unitOfMeasure: '5' },
     });
   });
@@ -59,7 +62,8 @@ describe('HIBC secondary and concatenated data', () => {
 
   it('reads concatenated primary/secondary with $$ + YYMMDD expiry and lot (check by hand: "9")', () => {
     expect(decode('+A99912345/$$3271231LOT429')).toMatchObject({
-      kind: 'hibc', valid: true,
+      kind: 'hibc',
+      valid: true,
       fields: { lic: 'A999', product: '1234', unitOfMeasure: '5', expiry: '2027-12-31', lot: 'LOT42' },
     });
     expect(decode('+A99912345/$$3271231LOT42X')).toMatchObject({ valid: false, errors: ['check character "X" should be "9"'] });
@@ -101,7 +105,12 @@ describe('HIBC secondary and concatenated data', () => {
   });
 
   it('rejects month 00 / 13, impossible Julian days, bad format flags; keeps the lot', () => {
-    for (const [secondary, reason] of [['$$3270031LOT', 'month 00'], ['$$1327LOT', 'month 13'], ['$$527366LOT', 'day 366 does not exist in 2027'], ['$$A123', 'date format "A"']]) {
+    for (const [secondary, reason] of [
+      ['$$3270031LOT', 'month 00'],
+      ['$$1327LOT', 'month 13'],
+      ['$$527366LOT', 'day 366 does not exist in 2027'],
+      ['$$A123', 'date format "A"'],
+    ]) {
       const d = decode(withCheck(`+A99912345/${secondary}`));
       expect(d.valid).toBe(false);
       expect(d.fields.expiry).toBeUndefined();

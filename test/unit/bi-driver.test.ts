@@ -1,10 +1,20 @@
-import { afterEach, describe, expect, it } from 'vitest';
 import { pino } from 'pino';
+import { afterEach, describe, expect, it } from 'vitest';
+import {
+  BI_CUT_LINE_REASON,
+  BI_LINE_OVERFLOW_REASON,
+  BI_PARSE_ERROR_REASONS,
+  BiReaderDriver,
+  type BiReaderDriverOptions,
+} from '../../drivers/bi-reader/index.js';
 import { createMemoryPair } from '../../drivers/transport/memory-pair.js';
-import { BI_CUT_LINE_REASON, BI_LINE_OVERFLOW_REASON, BI_PARSE_ERROR_REASONS, BiReaderDriver, type BiReaderDriverOptions } from '../../drivers/bi-reader/index.js';
 import { Events } from '../helpers/events.js';
 
-interface LogLine { level: number; msg: string; reason?: string }
+interface LogLine {
+  level: number;
+  msg: string;
+  reason?: string;
+}
 const running: BiReaderDriver[] = [];
 afterEach(async () => {
   await Promise.all(running.splice(0).map((d) => d.stop()));
@@ -19,12 +29,16 @@ function setup(extra: Partial<BiReaderDriverOptions> = {}) {
   const logs: LogLine[] = [];
   const logger = pino({ level: 'debug' }, { write: (s: string) => void logs.push(JSON.parse(s) as LogLine) });
   const driver = new BiReaderDriver({
-    deviceId: 'BI-01', transport: pair.a, logger, now: () => 1_000,
+    deviceId: 'BI-01',
+    transport: pair.a,
+    logger,
+    now: () => 1_000,
     onEvent: events.push,
     ...extra,
   });
   running.push(driver);
-  const kinds = (): string[] => all.filter((e) => e.kind !== 'raw' && e.kind !== 'link').map((e) => (e.kind === 'parse-error' ? `parse-error:${e.reason}` : e.kind));
+  const kinds = (): string[] =>
+    all.filter((e) => e.kind !== 'raw' && e.kind !== 'link').map((e) => (e.kind === 'parse-error' ? `parse-error:${e.reason}` : e.kind));
   return { pair, all, until, logs, driver, kinds };
 }
 
@@ -44,7 +58,13 @@ describe('BiReaderDriver', () => {
     await driver.start();
     await pair.b.write(`${'#'.repeat(300)}\r\n~~~~\r\n%%%%\r\nBI RESULT well=2 lot=Z result=NEG\r\n${'x'.repeat(200)}\n`);
     await until(() => driver.counters.overflows === 2);
-    expect(kinds()).toEqual([`parse-error:${BI_LINE_OVERFLOW_REASON}`, `parse-error:${BI_PARSE_ERROR_REASONS.unrecognized}`, `parse-error:${BI_PARSE_ERROR_REASONS.unrecognized}`, 'bi-result', `parse-error:${BI_LINE_OVERFLOW_REASON}`]);
+    expect(kinds()).toEqual([
+      `parse-error:${BI_LINE_OVERFLOW_REASON}`,
+      `parse-error:${BI_PARSE_ERROR_REASONS.unrecognized}`,
+      `parse-error:${BI_PARSE_ERROR_REASONS.unrecognized}`,
+      'bi-result',
+      `parse-error:${BI_LINE_OVERFLOW_REASON}`,
+    ]);
     expect(logs.filter((l) => l.level === 40 && l.msg.startsWith('unparsed line'))).toHaveLength(2);
     expect(driver.counters).toMatchObject({ overflows: 2, parseErrors: 2, results: 1 });
   });
@@ -64,7 +84,11 @@ describe('BiReaderDriver', () => {
   });
 
   it('a throwing event handler is logged, the stream goes on', async () => {
-    const { pair, driver, logs } = setup({ onEvent: () => { throw new Error('boom'); } });
+    const { pair, driver, logs } = setup({
+      onEvent: () => {
+        throw new Error('boom');
+      },
+    });
     await driver.start();
     await pair.b.write('BI START well=1 lot=A\r\n');
     await new Promise((r) => setImmediate(r));

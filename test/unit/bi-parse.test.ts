@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import type { DeviceEvent } from '../../vocabulary/device-event.js';
-import { BI_PARSE_ERROR_REASONS, MAX_WELLS, initialBiParserState, parseBiLine, type BiParserState } from '../../drivers/bi-reader/parse.js';
 import { biChecksum, splitBiLine } from '../../drivers/bi-reader/bi-line.js';
+import { BI_PARSE_ERROR_REASONS, type BiParserState, initialBiParserState, MAX_WELLS, parseBiLine } from '../../drivers/bi-reader/parse.js';
 import { withChecksum } from '../../simulators/bi/bi-line-writer.js';
+import type { DeviceEvent } from '../../vocabulary/device-event.js';
 
 const RECV = Date.parse('2026-11-27T09:00:00Z');
 function run(lines: string[], state: BiParserState = initialBiParserState()): { state: BiParserState; events: DeviceEvent[] } {
@@ -20,7 +20,19 @@ const notRaw = (events: DeviceEvent[]) => events.filter((e) => e.kind !== 'raw')
 describe('splitBiLine', () => {
   it('reads the verb, key=value fields and text to the end of the line', () => {
     const r = splitBiLine('BI CAUTION well=3 code=C2  at=2026-11-27T08:22:00Z text=EARLY REMOVAL  ');
-    expect(r).toEqual({ ok: true, line: { verb: 'CAUTION', checked: false, fields: new Map([['well', '3'], ['code', 'C2'], ['at', '2026-11-27T08:22:00Z'], ['text', 'EARLY REMOVAL']]) } });
+    expect(r).toEqual({
+      ok: true,
+      line: {
+        verb: 'CAUTION',
+        checked: false,
+        fields: new Map([
+          ['well', '3'],
+          ['code', 'C2'],
+          ['at', '2026-11-27T08:22:00Z'],
+          ['text', 'EARLY REMOVAL'],
+        ]),
+      },
+    });
   });
 
   it('checks a trailing *HH checksum when there is one', () => {
@@ -46,17 +58,59 @@ describe('parseBiLine', () => {
       'BI START well=3 lot=A2301 product=1492V prog=SUPER-RAPID readout=24 at=2026-11-27T08:12:00Z vial=SN0001 control=0',
       'BI RESULT well=3 result=NEG at=2026-11-27T08:36:00Z',
     ]);
-    expect(events[0]).toEqual({ kind: 'raw', deviceId: 'BI-01', ts: RECV, line: 'BI START well=3 lot=A2301 product=1492V prog=SUPER-RAPID readout=24 at=2026-11-27T08:12:00Z vial=SN0001 control=0' });
+    expect(events[0]).toEqual({
+      kind: 'raw',
+      deviceId: 'BI-01',
+      ts: RECV,
+      line: 'BI START well=3 lot=A2301 product=1492V prog=SUPER-RAPID readout=24 at=2026-11-27T08:12:00Z vial=SN0001 control=0',
+    });
     expect(notRaw(events)).toEqual([
-      { kind: 'bi-start', deviceId: 'BI-01', ts: RECV, well: '3', lot: 'A2301', product: '1492V', program: 'SUPER-RAPID', readoutMin: 24, startedAt: Date.parse('2026-11-27T08:12:00Z'), vial: 'SN0001', control: false },
-      { kind: 'bi-result', deviceId: 'BI-01', ts: RECV + 1, well: '3', lot: 'A2301', result: 'negative', readAt: Date.parse('2026-11-27T08:36:00Z'), incubationMin: 24, vial: 'SN0001', control: false, product: '1492V', startedAt: Date.parse('2026-11-27T08:12:00Z') },
+      {
+        kind: 'bi-start',
+        deviceId: 'BI-01',
+        ts: RECV,
+        well: '3',
+        lot: 'A2301',
+        product: '1492V',
+        program: 'SUPER-RAPID',
+        readoutMin: 24,
+        startedAt: Date.parse('2026-11-27T08:12:00Z'),
+        vial: 'SN0001',
+        control: false,
+      },
+      {
+        kind: 'bi-result',
+        deviceId: 'BI-01',
+        ts: RECV + 1,
+        well: '3',
+        lot: 'A2301',
+        result: 'negative',
+        readAt: Date.parse('2026-11-27T08:36:00Z'),
+        incubationMin: 24,
+        vial: 'SN0001',
+        control: false,
+        product: '1492V',
+        startedAt: Date.parse('2026-11-27T08:12:00Z'),
+      },
     ]);
     expect(state.wells.size).toBe(0);
   });
 
   it('CONTROL is a control result; its lot comes from the line', () => {
     const { events } = run(['BI CONTROL well=1 lot=A2301 result=POS at=2026-11-27T08:24:00+01:00 incubation=12']);
-    expect(notRaw(events)).toEqual([{ kind: 'bi-result', deviceId: 'BI-01', ts: RECV, well: '1', lot: 'A2301', result: 'positive', readAt: Date.parse('2026-11-27T07:24:00Z'), incubationMin: 12, control: true }]);
+    expect(notRaw(events)).toEqual([
+      {
+        kind: 'bi-result',
+        deviceId: 'BI-01',
+        ts: RECV,
+        well: '1',
+        lot: 'A2301',
+        result: 'positive',
+        readAt: Date.parse('2026-11-27T07:24:00Z'),
+        incubationMin: 12,
+        control: true,
+      },
+    ]);
   });
 
   it('a control flag from START carries to its RESULT; result words +, -, INVALID', () => {
@@ -67,17 +121,33 @@ describe('parseBiLine', () => {
       'BI RESULT well=4 lot=L1 result=invalid caution=C2 incubation=9',
     ]);
     const results = events.filter((e) => e.kind === 'bi-result');
-    expect(results.map((e) => [e.result, e.control, e.caution])).toEqual([['positive', true, undefined], ['negative', undefined, undefined], ['invalid', undefined, 'C2']]);
+    expect(results.map((e) => [e.result, e.control, e.caution])).toEqual([
+      ['positive', true, undefined],
+      ['negative', undefined, undefined],
+      ['invalid', undefined, 'C2'],
+    ]);
     expect(results[0]).toMatchObject({ readAt: RECV + 1, incubationMin: 0, startedAt: RECV });
   });
 
   it('CAUTION -> bi-caution with the lot of the vial in the well', () => {
     const { events } = run(['BI START well=3 lot=A2301 vial=SN2', 'BI CAUTION well=3 code=C2 at=2026-11-27T08:22:00Z text=EARLY REMOVAL']);
-    expect(notRaw(events)[1]).toEqual({ kind: 'bi-caution', deviceId: 'BI-01', ts: RECV + 1, well: '3', code: 'C2', text: 'EARLY REMOVAL', at: Date.parse('2026-11-27T08:22:00Z'), lot: 'A2301', vial: 'SN2' });
+    expect(notRaw(events)[1]).toEqual({
+      kind: 'bi-caution',
+      deviceId: 'BI-01',
+      ts: RECV + 1,
+      well: '3',
+      code: 'C2',
+      text: 'EARLY REMOVAL',
+      at: Date.parse('2026-11-27T08:22:00Z'),
+      lot: 'A2301',
+      vial: 'SN2',
+    });
   });
 
   it('a result with no lot known is still reported (lot empty): a positive must not be lost', () => {
-    expect(notRaw(run(['BI RESULT well=5 result=POS']).events)).toEqual([expect.objectContaining({ kind: 'bi-result', well: '5', lot: '', result: 'positive' })]);
+    expect(notRaw(run(['BI RESULT well=5 result=POS']).events)).toEqual([
+      expect.objectContaining({ kind: 'bi-result', well: '5', lot: '', result: 'positive' }),
+    ]);
   });
 
   it('READER lines and empty lines yield no event but raw (empty: nothing)', () => {

@@ -1,9 +1,9 @@
 // The simulated reader's lines for one vial, checked against the driver's parser (written apart).
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import type { DeviceEvent } from '../../vocabulary/device-event.js';
 import { initialBiParserState, parseBiLine } from '../../drivers/bi-reader/parse.js';
-import { vialLines, type BiReaderModelSettings, type BiVialPlan } from '../../simulators/bi/bi-reader-model.js';
+import { type BiReaderModelSettings, type BiVialPlan, vialLines } from '../../simulators/bi/bi-reader-model.js';
+import type { DeviceEvent } from '../../vocabulary/device-event.js';
 
 const T0 = Date.parse('2026-11-27T08:00:00Z');
 const MIN = 60_000;
@@ -36,8 +36,14 @@ describe('BI reader model', () => {
   });
 
   it('early removal: C2, then INV 10 s later; reinserted in time, the read goes on with the caution noted', () => {
-    expect(parsed({ well: 3, lot: 'L', removeEarly: true }).map((e) => e.kind === 'bi-result' ? `${e.result}/${e.caution}/${e.readAt - T0}` : e.kind)).toEqual(['bi-start', 'bi-caution', `invalid/C2/${10 * MIN + 10_000}`]);
-    expect(parsed({ well: 3, lot: 'L', removeEarly: { afterMin: 5, reinserted: true } }).map((e) => e.kind === 'bi-result' ? `${e.result}/${e.caution}/${e.readAt - T0}` : e.kind)).toEqual(['bi-start', 'bi-caution', `negative/C2/${24 * MIN}`]);
+    expect(
+      parsed({ well: 3, lot: 'L', removeEarly: true }).map((e) => (e.kind === 'bi-result' ? `${e.result}/${e.caution}/${e.readAt - T0}` : e.kind)),
+    ).toEqual(['bi-start', 'bi-caution', `invalid/C2/${10 * MIN + 10_000}`]);
+    expect(
+      parsed({ well: 3, lot: 'L', removeEarly: { afterMin: 5, reinserted: true } }).map((e) =>
+        e.kind === 'bi-result' ? `${e.result}/${e.caution}/${e.readAt - T0}` : e.kind,
+      ),
+    ).toEqual(['bi-start', 'bi-caution', `negative/C2/${24 * MIN}`]);
   });
 
   it('every line the model writes parses, with or without checksums', () => {

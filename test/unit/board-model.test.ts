@@ -9,20 +9,32 @@ const iso = (s: number) => new Date(T0 + s * 1000).toISOString();
 const programs = resolvePrograms([{ id: 'steam-134-3', base: 'steam-134-4', minHoldS: 180, title: 'Site 134 °C 3 min' }]);
 
 function board() {
-  return new BoardModel([
-    { id: 'AC-01', type: 'steam-sterilizer', program: 'steam-134-3' },
-    { id: 'WD-01', type: 'washer-disinfector', program: 'washer-a0-600' },
-    { id: 'SC-01', type: 'scanner' },
-  ], programs, { maxPoints: 64 });
+  return new BoardModel(
+    [
+      { id: 'AC-01', type: 'steam-sterilizer', program: 'steam-134-3' },
+      { id: 'WD-01', type: 'washer-disinfector', program: 'washer-a0-600' },
+      { id: 'SC-01', type: 'scanner' },
+    ],
+    programs,
+    { maxPoints: 64 },
+  );
 }
 const state = (phase: string, program: string | null, cycleNo: number | null = 7) => ({ connected: true, phase, program, cycleNo, since: iso(0) });
-const sample = (s: number, temp_c: number, phase: string, o: { pressure_kpa?: number; tsat_c?: number; cycleNo?: number } = {}) => ({ ts: iso(s), temp_c, phase, cycleNo: o.cycleNo ?? 7, ...o });
+const sample = (s: number, temp_c: number, phase: string, o: { pressure_kpa?: number; tsat_c?: number; cycleNo?: number } = {}) => ({
+  ts: iso(s),
+  temp_c,
+  phase,
+  cycleNo: o.cycleNo ?? 7,
+  ...o,
+});
 
 describe('board model', () => {
   it('shows each device with its configured program until it reports one', () => {
     const b = board();
     expect(b.tiles().map((t) => [t.id, t.type, t.program, t.link])).toEqual([
-      ['AC-01', 'steam-sterilizer', 'steam-134-3', 'unknown'], ['WD-01', 'washer-disinfector', 'washer-a0-600', 'unknown'], ['SC-01', 'scanner', null, 'unknown'],
+      ['AC-01', 'steam-sterilizer', 'steam-134-3', 'unknown'],
+      ['WD-01', 'washer-disinfector', 'washer-a0-600', 'unknown'],
+      ['SC-01', 'scanner', null, 'unknown'],
     ]);
     expect(b.tile('AC-01')?.programTitle).toBe('Site 134 °C 3 min');
     expect(b.tile('AC-01')?.band).toEqual({ lo: 134, hi: 137 });
@@ -31,7 +43,7 @@ describe('board model', () => {
     expect(b.state('AC-01', { connected: 'yes' })).toBeNull();
   });
 
-  it('grows the running cycle\'s curve and measures the hold against the site\'s own minimum', () => {
+  it("grows the running cycle's curve and measures the hold against the site's own minimum", () => {
     const b = board();
     b.state('AC-01', state('heating', 'steam-134-3'));
     const first = b.telemetry('AC-01', sample(0, 120, 'heating', { pressure_kpa: 200, tsat_c: 120.2 }));
@@ -77,7 +89,7 @@ describe('board model', () => {
     expect(b.tile('WD-01')!.hold).toMatchObject({ requiredS: 60, inPhase: true });
   });
 
-  it('keeps the newest verdict and the cycle\'s alarms', () => {
+  it("keeps the newest verdict and the cycle's alarms", () => {
     const b = board();
     b.verdict('AC-01', { recordId: 'r2', seq: 20, cycleNo: 7, program: 'steam-134-3', verdict: 'fail', failed: ['hold_time'], endedAt: iso(600) });
     b.verdict('AC-01', { recordId: 'r1', seq: 10, cycleNo: 6, program: 'steam-134-3', verdict: 'pass', failed: [], endedAt: iso(0) });

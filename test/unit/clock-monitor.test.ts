@@ -10,11 +10,17 @@ describe('clock monitor', () => {
     await m.start();
     m.stop();
     expect(m.quality()).toEqual({ synchronized: false, step: null });
-    wall += 1000; mono += 1000; m.checkStep();
+    wall += 1000;
+    mono += 1000;
+    m.checkStep();
     expect(m.quality().step).toBeNull();
-    wall += 3_600_000 + 1000; mono += 1000; m.checkStep(); // NTP corrects a Pi that booted an hour behind
+    wall += 3_600_000 + 1000;
+    mono += 1000;
+    m.checkStep(); // NTP corrects a Pi that booted an hour behind
     expect(m.quality().step).toEqual({ at: new Date(wall).toISOString(), ms: 3_600_000 });
-    wall += 61_000; mono += 61_000; m.checkStep();
+    wall += 61_000;
+    mono += 61_000;
+    m.checkStep();
     expect(m.quality().step).toBeNull();
   });
 

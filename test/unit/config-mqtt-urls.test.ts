@@ -2,8 +2,8 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigError, parseConfigText } from '../../config/load-config.js';
 import { brokerUrls } from '../../config/schema.js';
-import { isGatewayError } from '../../vocabulary/errors.js';
 import { buildClientOptions } from '../../gateway/publish/client-options.js';
+import { isGatewayError } from '../../vocabulary/errors.js';
 
 const known = new Set(['steam-134-4']);
 const withMqtt = (mqtt: string) => `
@@ -32,7 +32,9 @@ describe('config: mqtt.urls', () => {
   });
 
   it('refuses url and urls together, and neither', () => {
-    expect(problems(withMqtt('{ url: mqtt://a:1883, urls: [mqtt://b:1883] }'))).toEqual([expect.stringMatching(/^mqtt\.urls: expected either url \(one broker\) or urls \(the nodes of a cluster\), not both/)]);
+    expect(problems(withMqtt('{ url: mqtt://a:1883, urls: [mqtt://b:1883] }'))).toEqual([
+      expect.stringMatching(/^mqtt\.urls: expected either url \(one broker\) or urls \(the nodes of a cluster\), not both/),
+    ]);
     expect(problems(withMqtt('{ username: u }'))).toEqual([expect.stringMatching(/^mqtt\.url: expected url \(one broker\) or urls/)]);
   });
 
@@ -49,7 +51,10 @@ describe('config: mqtt.urls', () => {
   });
 
   it('STERILINK_MQTT_URL names the one broker to use, replacing the list', () => {
-    const { config } = parseConfigText(withMqtt('{ urls: [mqtt://a:1883, mqtt://b:1883] }'), '/x/site.yaml', { env: { STERILINK_MQTT_URL: 'mqtt://127.0.0.1:1999' }, knownPrograms: known });
+    const { config } = parseConfigText(withMqtt('{ urls: [mqtt://a:1883, mqtt://b:1883] }'), '/x/site.yaml', {
+      env: { STERILINK_MQTT_URL: 'mqtt://127.0.0.1:1999' },
+      knownPrograms: known,
+    });
     expect(brokerUrls(config.mqtt)).toEqual(['mqtt://127.0.0.1:1999']);
   });
 });
@@ -57,10 +62,16 @@ describe('config: mqtt.urls', () => {
 describe('client options: a list of URLs', () => {
   const code = (c: string) => (e: unknown) => isGatewayError(e, c);
   it('checks every node, and names the one at fault', async () => {
-    await expect(buildClientOptions({ url: ['mqtt://127.0.0.1:1883', 'mqtt://127.0.0.1:1884'], protocolVersion: 5 }, 'id')).resolves.toMatchObject({ clientId: 'id' });
+    await expect(buildClientOptions({ url: ['mqtt://127.0.0.1:1883', 'mqtt://127.0.0.1:1884'], protocolVersion: 5 }, 'id')).resolves.toMatchObject({
+      clientId: 'id',
+    });
     await expect(buildClientOptions({ url: ['mqtt://127.0.0.1:1883', 'http://b'], protocolVersion: 5 }, 'id')).rejects.toThrow(/mqtt\.urls\[1\]/);
-    await expect(buildClientOptions({ url: ['mqtts://a:8883', 'mqtt://b:1883'], tls: { ca: '/x/ca.pem' }, protocolVersion: 5 }, 'id')).rejects.toThrow(/mqtt\.urls\[1\] uses mqtt:\/\//);
-    await expect(buildClientOptions({ url: ['mqtt://127.0.0.1:1883', 'mqtt://broker.hospital:1883'], password: 'pw', protocolVersion: 5 }, 'id')).rejects.toSatisfy(code('mqtt.insecure'));
+    await expect(buildClientOptions({ url: ['mqtts://a:8883', 'mqtt://b:1883'], tls: { ca: '/x/ca.pem' }, protocolVersion: 5 }, 'id')).rejects.toThrow(
+      /mqtt\.urls\[1\] uses mqtt:\/\//,
+    );
+    await expect(
+      buildClientOptions({ url: ['mqtt://127.0.0.1:1883', 'mqtt://broker.hospital:1883'], password: 'pw', protocolVersion: 5 }, 'id'),
+    ).rejects.toSatisfy(code('mqtt.insecure'));
     await expect(buildClientOptions({ url: [], protocolVersion: 5 }, 'id')).rejects.toSatisfy(code('mqtt.config'));
   });
 });

@@ -6,11 +6,11 @@ import os from 'node:os';
 import path from 'node:path';
 import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { ConfigError, loadConfigFile, parseConfigText } from '../../config/load-config.js';
 import { checkConfigCommand } from '../../cli/commands/check-config.js';
+import { ConfigError, loadConfigFile, parseConfigText } from '../../config/load-config.js';
 import { decodeBarcode, gs1CheckDigit } from '../../drivers/scanner/barcode/index.js';
 import { isImplant } from '../../gateway/load/item-classifier.js';
-import { loadPolicyFrom, type DeviceInput } from '../../gateway/load/load-policy.js';
+import { type DeviceInput, loadPolicyFrom } from '../../gateway/load/load-policy.js';
 import { knownProgramIds } from '../../gateway/verify/index.js';
 
 const base = `
@@ -40,17 +40,35 @@ describe('check-config: implants must be recognisable when their loads wait for 
       const file = path.join(dir, 'gw.yaml');
       fs.writeFileSync(file, base);
       let err = '';
-      const stderr = new Writable({ write(chunk, _e, cb) { err += String(chunk); cb(); } });
-      const code = await checkConfigCommand({ argv: [file], stdout: new Writable({ write(_c, _e, cb) { cb(); } }), stderr, env: {} });
+      const stderr = new Writable({
+        write(chunk, _e, cb) {
+          err += String(chunk);
+          cb();
+        },
+      });
+      const code = await checkConfigCommand({
+        argv: [file],
+        stdout: new Writable({
+          write(_c, _e, cb) {
+            cb();
+          },
+        }),
+        stderr,
+        env: {},
+      });
       expect(code).toBe(2);
-      expect(err).toMatch(/release\.implants: expected a way to recognise implants \(gtinPrefixes, hibcPrefixes, items or pattern\) because release\.biForImplants is true by default, found none/);
+      expect(err).toMatch(
+        /release\.implants: expected a way to recognise implants \(gtinPrefixes, hibcPrefixes, items or pattern\) because release\.biForImplants is true by default, found none/,
+      );
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }
   });
 
   it('explicit biForImplants: true with no rule is refused even without a scanner', () => {
-    expect(loadPolicyFrom({ biForImplants: true }, [sterilizer]).problems).toEqual([expect.stringMatching(/^release\.implants: expected a way to recognise implants .* because release\.biForImplants is true, found none/)]);
+    expect(loadPolicyFrom({ biForImplants: true }, [sterilizer]).problems).toEqual([
+      expect.stringMatching(/^release\.implants: expected a way to recognise implants .* because release\.biForImplants is true, found none/),
+    ]);
   });
 
   it('any one rule is enough; biForImplants: false, or no load scanned at a sterilizer, needs none', () => {
@@ -59,7 +77,12 @@ describe('check-config: implants must be recognisable when their loads wait for 
     }
     expect(loadPolicyFrom({ biForImplants: false }, [sterilizer, scanner]).problems).toEqual([]);
     expect(loadPolicyFrom({}, [sterilizer]).problems).toEqual([]); // nothing is scanned: no load can hold an implant
-    expect(loadPolicyFrom({}, [{ id: 'WD-01', type: 'washer-disinfector' }, { id: 'SC-02', type: 'scanner', station: 'WD-01' }]).problems).toEqual([]);
+    expect(
+      loadPolicyFrom({}, [
+        { id: 'WD-01', type: 'washer-disinfector' },
+        { id: 'SC-02', type: 'scanner', station: 'WD-01' },
+      ]).problems,
+    ).toEqual([]);
     expect(problems(base.replace('devices:', 'release: { implants: { gtinPrefixes: ["0761234"] } }\ndevices:'))).toEqual([]);
   });
 
@@ -78,12 +101,22 @@ describe('check-config: implants must be recognisable when their loads wait for 
 
 describe('check-config: reason codes (release.reasons)', () => {
   it('a map CODE -> text; authorised operators without any reason are refused', () => {
-    expect(loadPolicyFrom({ authorisedOperators: ['SUP1'], biForImplants: false }, [sterilizer]).problems).toEqual([expect.stringMatching(/^release\.reasons: expected at least one reason code .* because release\.authorisedOperators is set, found none/)]);
+    expect(loadPolicyFrom({ authorisedOperators: ['SUP1'], biForImplants: false }, [sterilizer]).problems).toEqual([
+      expect.stringMatching(/^release\.reasons: expected at least one reason code .* because release\.authorisedOperators is set, found none/),
+    ]);
     const ok = loadPolicyFrom({ authorisedOperators: ['SUP1'], biForImplants: false, reasons: { TRAUMA: 'trauma patient' } }, [sterilizer]);
     expect(ok.problems).toEqual([]);
     expect(ok.policy.station.reasons).toEqual({ TRAUMA: 'trauma patient' });
-    expect(decodeBarcode('CMD:REASON:TRAUMA', { commands: ok.policy.station.commands })).toMatchObject({ kind: 'command', valid: true, fields: { command: 'REASON:TRAUMA' } });
-    expect(decodeBarcode('CMD:IMPLANT', { commands: ok.policy.station.commands })).toMatchObject({ kind: 'command', valid: true, fields: { command: 'IMPLANT' } });
+    expect(decodeBarcode('CMD:REASON:TRAUMA', { commands: ok.policy.station.commands })).toMatchObject({
+      kind: 'command',
+      valid: true,
+      fields: { command: 'REASON:TRAUMA' },
+    });
+    expect(decodeBarcode('CMD:IMPLANT', { commands: ok.policy.station.commands })).toMatchObject({
+      kind: 'command',
+      valid: true,
+      fields: { command: 'IMPLANT' },
+    });
   });
 
   it('a reason code must be printable in a barcode, and its text not empty', () => {

@@ -77,7 +77,11 @@ describe('config', () => {
   it('takes the password from the environment and refuses to send it in plaintext off loopback', () => {
     const remote = good.replace('mqtt://127.0.0.1:1883', 'mqtt://broker.hospital:1883');
     expect(problems(remote, { STERILINK_MQTT_PASSWORD: 's3cret' })[0]).toMatch(/^mqtt.url: expected mqtts:\/\//);
-    expect(problems(remote.replace('mqtt: { url: mqtt://broker.hospital:1883 }', 'mqtt: { url: mqtt://broker.hospital:1883, allowInsecure: true }'), { STERILINK_MQTT_PASSWORD: 's3cret' })).toEqual([]);
+    expect(
+      problems(remote.replace('mqtt: { url: mqtt://broker.hospital:1883 }', 'mqtt: { url: mqtt://broker.hospital:1883, allowInsecure: true }'), {
+        STERILINK_MQTT_PASSWORD: 's3cret',
+      }),
+    ).toEqual([]);
     const loaded = parseConfigText(good, '/x/gw.yaml', { env: { STERILINK_MQTT_PASSWORD: 's3cret' }, knownPrograms: known });
     expect(loaded.mqttPassword).toBe('s3cret');
     // the error text never carries the password
@@ -95,7 +99,10 @@ describe('config', () => {
   });
 
   it('lets the environment override the data directory and broker URL', () => {
-    const { config } = parseConfigText(good, '/x/gw.yaml', { env: { STERILINK_DATA_DIR: '/tmp/d', STERILINK_MQTT_URL: 'mqtt://127.0.0.1:1999' }, knownPrograms: known });
+    const { config } = parseConfigText(good, '/x/gw.yaml', {
+      env: { STERILINK_DATA_DIR: '/tmp/d', STERILINK_MQTT_URL: 'mqtt://127.0.0.1:1999' },
+      knownPrograms: known,
+    });
     expect(config.dataDir).toBe('/tmp/d');
     const rel = parseConfigText(good, '/x/gw.yaml', { env: { STERILINK_DATA_DIR: 'here/data' }, knownPrograms: known });
     expect(rel.config.dataDir).toBe(path.resolve('here/data')); // the working directory, not /x
@@ -114,21 +121,38 @@ describe('config', () => {
 describe('config programs', () => {
   const withPrograms = (programs: string) => `${good}programs:\n${programs}`;
   it('accepts a site program based on a preset and lets devices use it', () => {
-    const text = withPrograms('  - { id: site-134-5, base: steam-134-4, minHoldS: 300, requireProof: [data_complete] }\n').replace('program: steam-134-4', 'program: site-134-5');
+    const text = withPrograms('  - { id: site-134-5, base: steam-134-4, minHoldS: 300, requireProof: [data_complete] }\n').replace(
+      'program: steam-134-4',
+      'program: site-134-5',
+    );
     expect(problems(text)).toEqual([]);
   });
   it('accepts the issue-8 program fields and reports bad values as path: expected …, found …', () => {
-    expect(problems(withPrograms([
-      '  - { id: steam-134-4, pressureChannel: false, maxFluctuationK: 1.5 }',
-      '  - { id: bowie-dick-134, maxHoldS: 270 }',
-      '  - { id: leak-test, leakMaxStartKpa: 5, leakStabilizeMinS: 240 }',
-      '  - { id: washer-a0-600, a0Min: 600, disinfectTempC: 80, disinfectMinS: 600 }',
-    ].join('\n') + '\n'))).toEqual([]);
-    expect(problems(withPrograms('  - { id: steam-134-4, pressureChannel: maybe }\n'))).toContain('programs[0]: pressureChannel: expected true or false, found "maybe"');
+    expect(
+      problems(
+        withPrograms(
+          [
+            '  - { id: steam-134-4, pressureChannel: false, maxFluctuationK: 1.5 }',
+            '  - { id: bowie-dick-134, maxHoldS: 270 }',
+            '  - { id: leak-test, leakMaxStartKpa: 5, leakStabilizeMinS: 240 }',
+            '  - { id: washer-a0-600, a0Min: 600, disinfectTempC: 80, disinfectMinS: 600 }',
+          ].join('\n') + '\n',
+        ),
+      ),
+    ).toEqual([]);
+    expect(problems(withPrograms('  - { id: steam-134-4, pressureChannel: maybe }\n'))).toContain(
+      'programs[0]: pressureChannel: expected true or false, found "maybe"',
+    );
     expect(problems(withPrograms('  - { id: leak-test, leakMaxStartKpa: 0 }\n'))).toContain('programs[0]: leakMaxStartKpa: expected a number > 0, found 0');
-    expect(problems(withPrograms('  - { id: bowie-dick-134, maxHoldS: 200 }\n'))).toContain('programs[0]: maxHoldS: expected a number ≥ minHoldS (210), found 200');
-    expect(problems(withPrograms('  - { id: steam-134-4, maxFluctuationK: "1" }\n'))).toContain('programs[0]: maxFluctuationK: expected a number > 0, found "1"');
-    expect(problems(withPrograms('  - { id: washer-a0-600, pressureChannel: false }\n'))[0]).toMatch(/^programs\[0\]: pressureChannel: not a setting of washer programs/);
+    expect(problems(withPrograms('  - { id: bowie-dick-134, maxHoldS: 200 }\n'))).toContain(
+      'programs[0]: maxHoldS: expected a number ≥ minHoldS (210), found 200',
+    );
+    expect(problems(withPrograms('  - { id: steam-134-4, maxFluctuationK: "1" }\n'))).toContain(
+      'programs[0]: maxFluctuationK: expected a number > 0, found "1"',
+    );
+    expect(problems(withPrograms('  - { id: washer-a0-600, pressureChannel: false }\n'))[0]).toMatch(
+      /^programs\[0\]: pressureChannel: not a setting of washer programs/,
+    );
   });
   it('names a bad override with its program', () => {
     const p = problems(withPrograms('  - { id: steam-134-4, minHoldS: -5 }\n  - { id: mine, minHoldS: 300 }\n'));

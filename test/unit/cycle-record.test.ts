@@ -1,20 +1,33 @@
 import { describe, expect, it } from 'vitest';
-import type { FinishedCycle, TrackedSample } from '../../gateway/cycle/cycle-state.js';
-import { applyGatewayFindings, cycleBody, traceOf } from '../../gateway/cycle/cycle-record.js';
 import { cycleTraceCsv } from '../../gateway/cycle/cycle-csv.js';
+import { applyGatewayFindings, cycleBody, traceOf } from '../../gateway/cycle/cycle-record.js';
+import type { FinishedCycle, TrackedSample } from '../../gateway/cycle/cycle-state.js';
 import { getProgram, parseTraceFile, verifyCycle } from '../../gateway/verify/index.js';
 import { psatKpa } from '../../gateway/verify/steam-table.js';
 
 function cycle(samples: TrackedSample[], over: Partial<FinishedCycle> = {}): FinishedCycle {
   return {
-    cycleId: 'c', deviceId: 'AC-01', startedAt: samples[0]?.ts ?? 0, startSeen: true, info: {}, phases: [], samples,
-    alarms: [], interruptions: [], lastRecvTs: 0, endedAt: samples.at(-1)?.ts ?? 0, endReason: 'device', endStatus: 'ok', ...over,
+    cycleId: 'c',
+    deviceId: 'AC-01',
+    startedAt: samples[0]?.ts ?? 0,
+    startSeen: true,
+    info: {},
+    phases: [],
+    samples,
+    alarms: [],
+    interruptions: [],
+    lastRecvTs: 0,
+    endedAt: samples.at(-1)?.ts ?? 0,
+    endReason: 'device',
+    endStatus: 'ok',
+    ...over,
   };
 }
-const good = (t0: number): TrackedSample[] => Array.from({ length: 400 }, (_, t) => {
-  const temp = t < 60 ? 100 + t * 0.5 : t < 330 ? 134.6 : 120;
-  return { ts: t0 + t * 1000, temp_c: temp, pressure_kpa: psatKpa(temp), phase: t < 60 ? 'heating' : t < 330 ? 'sterilizing' : 'exhaust' };
-});
+const good = (t0: number): TrackedSample[] =>
+  Array.from({ length: 400 }, (_, t) => {
+    const temp = t < 60 ? 100 + t * 0.5 : t < 330 ? 134.6 : 120;
+    return { ts: t0 + t * 1000, temp_c: temp, pressure_kpa: psatKpa(temp), phase: t < 60 ? 'heating' : t < 330 ? 'sterilizing' : 'exhaust' };
+  });
 const judge = (c: FinishedCycle) => applyGatewayFindings(verifyCycle(traceOf(c, undefined), getProgram('steam-134-4')!), c);
 
 describe('what the gateway adds to the verifier', () => {
@@ -63,7 +76,7 @@ describe('what the gateway adds to the verifier', () => {
     expect(judge(cycle(completeLast, { endStatus: undefined, endInferred: true })).criteria.find((c) => c.id === 'device_result')?.pass).toBe(false);
   });
 
-  it('an exported cycle re-verifies to the gateway\'s verdict, criterion by criterion: the device result travels in the file', () => {
+  it("an exported cycle re-verifies to the gateway's verdict, criterion by criterion: the device result travels in the file", () => {
     const program = getProgram('steam-134-4')!;
     // heating, sterilizing, exhaust, complete, with two readings in one second (an excursion on the second)
     const samples: TrackedSample[] = [...good(1e12), { ts: 1e12 + 400_000, temp_c: 100, pressure_kpa: 101, phase: 'complete' }];
@@ -74,12 +87,20 @@ describe('what the gateway adds to the verifier', () => {
       const trace = traceOf(c, undefined);
       const result = applyGatewayFindings(verifyCycle(trace, program), c);
       const body = cycleBody({
-        cycle: c, deviceType: 'steam-sterilizer', choice: { program, id: program.id, source: 'config-default' }, program, trace, result,
+        cycle: c,
+        deviceType: 'steam-sterilizer',
+        choice: { program, id: program.id, source: 'config-default' },
+        program,
+        trace,
+        result,
         binding: { sampleChain: { seq: 1, hash: 'h' }, raw: { lines: 0, sha256: 's' } },
       });
       const file = parseTraceFile(cycleTraceCsv(body, ['record seq 1']));
       const again = verifyCycle({ samples: file.samples, ...(file.deviceResult ? { deviceResult: file.deviceResult } : {}) }, program);
-      expect(again.criteria.map((x) => [x.id, x.pass]), String(endStatus)).toEqual(result.criteria.map((x) => [x.id, x.pass]));
+      expect(
+        again.criteria.map((x) => [x.id, x.pass]),
+        String(endStatus),
+      ).toEqual(result.criteria.map((x) => [x.id, x.pass]));
       expect(again.verdict).toBe(result.verdict);
     }
   });

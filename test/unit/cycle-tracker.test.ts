@@ -1,14 +1,21 @@
 import { describe, expect, it } from 'vitest';
+import { snapshotOf } from '../../gateway/cycle/cycle-state.js';
+import { CycleTracker, type TrackerChange } from '../../gateway/cycle/cycle-tracker.js';
 import type { DeviceEvent } from '../../vocabulary/device-event.js';
 import type { Phase } from '../../vocabulary/phases.js';
-import { CycleTracker, type TrackerChange } from '../../gateway/cycle/cycle-tracker.js';
-import { snapshotOf } from '../../gateway/cycle/cycle-state.js';
 
 let n = 0;
 const tracker = () => new CycleTracker({ deviceId: 'AC-01', idleTimeoutMs: 60_000, newId: () => `c${++n}` });
 const d = 'AC-01';
 const start = (ts: number, cycleNo = 7): DeviceEvent => ({ kind: 'cycle-start', deviceId: d, ts, programNo: 1, cycleNo, info: { operator: '0127' } });
-const sample = (ts: number, phase?: Phase, temp = 134.5): DeviceEvent => ({ kind: 'sample', deviceId: d, ts, temp_c: temp, pressure_kpa: 310, ...(phase ? { phase } : {}) });
+const sample = (ts: number, phase?: Phase, temp = 134.5): DeviceEvent => ({
+  kind: 'sample',
+  deviceId: d,
+  ts,
+  temp_c: temp,
+  pressure_kpa: 310,
+  ...(phase ? { phase } : {}),
+});
 const end = (ts: number, status: 'ok' | 'aborted' = 'ok'): DeviceEvent => ({ kind: 'cycle-end', deviceId: d, ts, status });
 const finished = (ch: TrackerChange[]) => ch.filter((c) => c.kind === 'finished').map((c) => c.cycle);
 

@@ -6,8 +6,8 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { parse } from 'yaml';
 import { afterAll, describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
 import { ROOT } from '../helpers/process.js';
 import { parseUnit, trailingComments, values } from '../helpers/unit-file.js';
 
@@ -82,7 +82,10 @@ describe('deploy/systemd/sterilink.service', () => {
     expect(service('DevicePolicy')).toEqual(['closed']);
     for (const d of service('DeviceAllow')) expect(d).toMatch(/^char-tty(USB|ACM|S|AMA) rw$/);
     // the device groups named must be there at start: the modules that make them are loaded at boot
-    const modules = fs.readFileSync(path.join(ROOT, 'deploy/modules-load.d/sterilink.conf'), 'utf8').split('\n').filter((l) => l && !l.startsWith('#'));
+    const modules = fs
+      .readFileSync(path.join(ROOT, 'deploy/modules-load.d/sterilink.conf'), 'utf8')
+      .split('\n')
+      .filter((l) => l && !l.startsWith('#'));
     expect(modules).toEqual(['usbserial', 'cdc_acm']);
   });
 
@@ -108,7 +111,10 @@ describe('trailingComments', () => {
 
 describe('deploy/udev/70-sterilink-serial.rules', () => {
   it('has rules udev can read: KEY=="v" matches and KEY+="v"/KEY="v" assignments, with a sterilink/ name', () => {
-    const rules = fs.readFileSync(path.join(ROOT, 'deploy/udev/70-sterilink-serial.rules'), 'utf8').split('\n').filter((l) => l.trim() && !l.startsWith('#'));
+    const rules = fs
+      .readFileSync(path.join(ROOT, 'deploy/udev/70-sterilink-serial.rules'), 'utf8')
+      .split('\n')
+      .filter((l) => l.trim() && !l.startsWith('#'));
     expect(rules.length).toBeGreaterThan(0);
     for (const r of rules) {
       for (const part of r.split(/,\s*/)) expect(part).toMatch(/^[A-Z]+(\{[a-zA-Z_]+\})?(==|!=|\+=|=|:=)"[^"]*"$/);

@@ -27,8 +27,15 @@ describe('sample sink', () => {
   it('stores a sample with both clocks and the open cycle, and publishes it with the cycle phase when the sample has none', () => {
     const r = sinkRig();
     r.sink.sample({ kind: 'sample', deviceId: 'AC-01', ts: 1000, temp_c: 134.1, pressure_kpa: 310, deviceTime: 900 }, cycle, 5000);
-    expect(r.samples).toEqual([['AC-01', { ts: 1000, recvTs: 5000, cycleId: 'c-1', temp_c: 134.1, temp2_c: null, pressure_kpa: 310, phase: 'sterilizing', deviceTime: 900 }]]);
-    expect(r.telemetry).toEqual([['AC-01', { ts: new Date(1000).toISOString(), temp_c: 134.1, phase: 'sterilizing', cycleNo: 42, pressure_kpa: 310, tsat_c: Math.round(tsatC(310) * 100) / 100 }]]);
+    expect(r.samples).toEqual([
+      ['AC-01', { ts: 1000, recvTs: 5000, cycleId: 'c-1', temp_c: 134.1, temp2_c: null, pressure_kpa: 310, phase: 'sterilizing', deviceTime: 900 }],
+    ]);
+    expect(r.telemetry).toEqual([
+      [
+        'AC-01',
+        { ts: new Date(1000).toISOString(), temp_c: 134.1, phase: 'sterilizing', cycleNo: 42, pressure_kpa: 310, tsat_c: Math.round(tsatC(310) * 100) / 100 },
+      ],
+    ]);
   });
 
   it('outside a cycle stores and publishes nulls, never an invented cycle', () => {
@@ -47,7 +54,16 @@ describe('sample sink', () => {
 
 function alarmRig(limitS: number) {
   const appended: [string, Record<string, unknown>][] = [];
-  const alarms = new DeviceAlarms({ clockDriftAlarmS: limitS, records: { append: (type, body) => { appended.push([type, body]); return {} as never; } }, log: silent });
+  const alarms = new DeviceAlarms({
+    clockDriftAlarmS: limitS,
+    records: {
+      append: (type, body) => {
+        appended.push([type, body]);
+        return {} as never;
+      },
+    },
+    log: silent,
+  });
   return { alarms, appended };
 }
 
@@ -68,7 +84,10 @@ describe('device alarms', () => {
     expect(r.appended.map(([, b]) => b.text)).toEqual(['device clock ahead of the gateway by 301 s (limit 300 s)']);
     r.alarms.checkClock(now + 149_000, now, null); // agrees again: the episode ends
     r.alarms.checkClock(now - 302_000, now, null);
-    expect(r.appended.map(([, b]) => b.text)).toEqual(['device clock ahead of the gateway by 301 s (limit 300 s)', 'device clock behind the gateway by 302 s (limit 300 s)']);
+    expect(r.appended.map(([, b]) => b.text)).toEqual([
+      'device clock ahead of the gateway by 301 s (limit 300 s)',
+      'device clock behind the gateway by 302 s (limit 300 s)',
+    ]);
   });
 
   it('a limit of 0 turns the clock check off', () => {

@@ -1,13 +1,21 @@
-import { describe, expect, it } from 'vitest';
 import { pino } from 'pino';
-import type { DeviceEvent } from '../../vocabulary/device-event.js';
-import type { Transport, TransportHandlers } from '../../drivers/transport/transport.js';
+import { describe, expect, it } from 'vitest';
 import { LinkReporter } from '../../drivers/support/link-reporter.js';
 import { safeEmitter } from '../../drivers/support/safe-emit.js';
 import { TransportSession } from '../../drivers/support/transport-session.js';
 import { WarnOncePerReason } from '../../drivers/support/warn-once.js';
+import type { Transport, TransportHandlers } from '../../drivers/transport/transport.js';
+import type { DeviceEvent } from '../../vocabulary/device-event.js';
 
-interface LogLine { level: number; msg: string; reason?: string; raw?: string; transport?: string; error?: string; max?: number }
+interface LogLine {
+  level: number;
+  msg: string;
+  reason?: string;
+  raw?: string;
+  transport?: string;
+  error?: string;
+  max?: number;
+}
 
 function capture() {
   const logs: LogLine[] = [];
@@ -22,7 +30,11 @@ describe('WarnOncePerReason', () => {
     once.warn('junk', 'x'.repeat(300), { max: 1 });
     once.warn('junk', 'y');
     once.warn('other', 'z');
-    expect(logs.map((l) => [l.level, l.reason, l.msg.startsWith('unparsed line')])).toEqual([[40, 'junk', true], [20, 'junk', true], [40, 'other', true]]);
+    expect(logs.map((l) => [l.level, l.reason, l.msg.startsWith('unparsed line')])).toEqual([
+      [40, 'junk', true],
+      [20, 'junk', true],
+      [40, 'other', true],
+    ]);
     expect(logs[0]?.msg).toContain('counted');
     expect(logs[0]?.max).toBe(1);
     expect(logs[0]?.raw?.length).toBeLessThan(300);
@@ -42,7 +54,10 @@ describe('LinkReporter', () => {
       { kind: 'link', deviceId: 'D-1', ts: 7, connected: true },
       { kind: 'link', deviceId: 'D-1', ts: 7, connected: false, error: 'ECONNRESET' },
     ]);
-    expect(logs.map((l) => [l.level, l.msg, l.transport, l.error])).toEqual([[30, 'link up', 'tcp://x:1', undefined], [40, 'link down', 'tcp://x:1', 'ECONNRESET']]);
+    expect(logs.map((l) => [l.level, l.msg, l.transport, l.error])).toEqual([
+      [30, 'link up', 'tcp://x:1', undefined],
+      [40, 'link down', 'tcp://x:1', 'ECONNRESET'],
+    ]);
   });
 });
 

@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { checkRules, formatViolations, readTree, RULES, sourceFacts, type Violation } from '../helpers/import-rules.js';
+import { checkRules, formatViolations, RULES, readTree, sourceFacts, type Violation } from '../helpers/import-rules.js';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 
@@ -19,13 +19,16 @@ describe('import rules of the project', () => {
 /** A small tree, written to a temp folder: each case adds one file that breaks one rule. */
 const base: Record<string, string> = {
   'vocabulary/device-event.ts': 'export interface DeviceEvent { kind: string }\n',
-  'drivers/demo/parse.ts': "import type { DeviceEvent } from '../../vocabulary/device-event.js';\nexport const parse = (x: string): DeviceEvent => ({ kind: x });\n",
+  'drivers/demo/parse.ts':
+    "import type { DeviceEvent } from '../../vocabulary/device-event.js';\nexport const parse = (x: string): DeviceEvent => ({ kind: x });\n",
   'gateway/store/store.ts': "import Database from 'better-sqlite3';\nexport const open = () => new Database(':memory:');\n",
   'gateway/verify/verify.ts': "import { parse } from '../../drivers/demo/parse.js';\nexport const verify = (x: string) => parse(x).kind === 'ok';\n",
-  'gateway/app.ts': "import { open } from './store/store.js';\nimport { verify } from './verify/verify.js';\nexport const app = () => [open(), verify('ok')];\n",
+  'gateway/app.ts':
+    "import { open } from './store/store.js';\nimport { verify } from './verify/verify.js';\nexport const app = () => [open(), verify('ok')];\n",
   'config/load-config.ts': "import { verify } from '../gateway/verify/verify.js';\nexport const check = () => verify('ok');\n",
   'simulators/autoclave.ts': "import type { DeviceEvent } from '../vocabulary/device-event.js';\nexport const run = (): DeviceEvent[] => [];\n",
-  'cli/sterilink.ts': "import { app } from '../gateway/app.js';\nimport { run } from '../simulators/autoclave.js';\nexport const main = () => [app(), run()];\n",
+  'cli/sterilink.ts':
+    "import { app } from '../gateway/app.js';\nimport { run } from '../simulators/autoclave.js';\nexport const main = () => [app(), run()];\n",
   'test/helpers/broker.ts': 'export const broker = 1;\n',
   'bench/run.ts': "import { app } from '../gateway/app.js';\nexport const bench = app;\n",
 };
@@ -52,23 +55,43 @@ describe('a violating import fails the rules and names the rule', () => {
 
   it('a driver importing the gateway', () => {
     const v = violationsWith({ 'drivers/demo/driver.ts': "import { app } from '../../gateway/app.js';\nexport const d = app;\n" });
-    expect(v).toEqual([expect.objectContaining({ rule: 'drivers-import-only-vocabulary', file: 'drivers/demo/driver.ts', what: 'imports gateway/app.ts (line 1)' })]);
-    expect(formatViolations(v)).toMatch(/^drivers-import-only-vocabulary: drivers\/demo\/driver\.ts imports gateway\/app\.ts \(line 1\)\n {2}why: drivers get a transport/);
+    expect(v).toEqual([
+      expect.objectContaining({ rule: 'drivers-import-only-vocabulary', file: 'drivers/demo/driver.ts', what: 'imports gateway/app.ts (line 1)' }),
+    ]);
+    expect(formatViolations(v)).toMatch(
+      /^drivers-import-only-vocabulary: drivers\/demo\/driver\.ts imports gateway\/app\.ts \(line 1\)\n {2}why: drivers get a transport/,
+    );
   });
 
   it('the gateway importing a simulator (only cli/ may)', () => {
     const v = violationsWith({ 'gateway/demo.ts': "export const sims = () => import('../simulators/autoclave.js');\n" });
-    expect(v.map((x) => [x.rule, x.file])).toEqual([['gateway-never-imports-cli-or-simulators', 'gateway/demo.ts'], ['only-cli-imports-simulators', 'gateway/demo.ts']]);
+    expect(v.map((x) => [x.rule, x.file])).toEqual([
+      ['gateway-never-imports-cli-or-simulators', 'gateway/demo.ts'],
+      ['only-cli-imports-simulators', 'gateway/demo.ts'],
+    ]);
   });
 
   it('the config reaching the store through another file', () => {
-    const v = violationsWith({ 'gateway/verify/verify.ts': "import { open } from '../store/store.js';\nexport const verify = (x: string) => !!open() && x === 'ok';\n" });
-    expect(v).toContainEqual(expect.objectContaining({
-      rule: 'config-never-reaches-the-runtime', file: 'config/load-config.ts',
-      what: 'reaches gateway/store/store.ts through config/load-config.ts -> gateway/verify/verify.ts -> gateway/store/store.ts',
-    }));
+    const v = violationsWith({
+      'gateway/verify/verify.ts': "import { open } from '../store/store.js';\nexport const verify = (x: string) => !!open() && x === 'ok';\n",
+    });
+    expect(v).toContainEqual(
+      expect.objectContaining({
+        rule: 'config-never-reaches-the-runtime',
+        file: 'config/load-config.ts',
+        what: 'reaches gateway/store/store.ts through config/load-config.ts -> gateway/verify/verify.ts -> gateway/store/store.ts',
+      }),
+    );
     // …and the verifier itself is no longer pure:
-    expect(v).toContainEqual(expect.objectContaining({ rule: 'pure-parts-do-no-io', file: 'gateway/store/store.ts', what: expect.stringMatching(/^imports the I\/O module better-sqlite3 \(line 1\) \(reached from gateway\/verify\/verify\.ts -> gateway\/store\/store\.ts\)/) }));
+    expect(v).toContainEqual(
+      expect.objectContaining({
+        rule: 'pure-parts-do-no-io',
+        file: 'gateway/store/store.ts',
+        what: expect.stringMatching(
+          /^imports the I\/O module better-sqlite3 \(line 1\) \(reached from gateway\/verify\/verify\.ts -> gateway\/store\/store\.ts\)/,
+        ),
+      }),
+    );
   });
 
   it('a pure part reading the clock', () => {
@@ -89,10 +112,18 @@ describe('a violating import fails the rules and names the rule', () => {
 
 describe('reading imports', () => {
   it('sees static, re-exported, type-only and dynamic imports, not imports in comments or strings', () => {
-    const facts = sourceFacts('gateway/x.ts', [
-      "import a from './a.js';", "export * from '../b.js';", "import type { T } from './t.js';", "const m = await import('node:fs');",
-      "// import z from './commented.js';", "const s = \"import y from './in-a-string.js'\";", 'const d = new Date(0); const e = new Date();',
-    ].join('\n'));
+    const facts = sourceFacts(
+      'gateway/x.ts',
+      [
+        "import a from './a.js';",
+        "export * from '../b.js';",
+        "import type { T } from './t.js';",
+        "const m = await import('node:fs');",
+        "// import z from './commented.js';",
+        'const s = "import y from \'./in-a-string.js\'";',
+        'const d = new Date(0); const e = new Date();',
+      ].join('\n'),
+    );
     expect(facts.imports.map((i) => i.to)).toEqual(['gateway/a.ts', 'b.ts', 'gateway/t.ts', 'node:fs']);
     expect(facts.clockReads).toEqual([{ line: 7, text: 'new Date()' }]);
   });

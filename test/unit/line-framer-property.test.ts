@@ -1,13 +1,11 @@
-import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { LineFramer, type FramedItem } from '../../drivers/transport/line-framer.js';
+import { describe, expect, it } from 'vitest';
+import { type FramedItem, LineFramer } from '../../drivers/transport/line-framer.js';
 
 const MAX = 8;
 
 /** Bytes drawn mostly from terminators and a few characters, so CRLF pairs and long lines both occur. */
-const stream = fc
-  .array(fc.constantFrom(0x0d, 0x0a, 0x41, 0x42, 0x20, 0xb0, 0x00), { maxLength: 300 })
-  .map((a) => Uint8Array.from(a));
+const stream = fc.array(fc.constantFrom(0x0d, 0x0a, 0x41, 0x42, 0x20, 0xb0, 0x00), { maxLength: 300 }).map((a) => Uint8Array.from(a));
 
 function frame(chunks: Uint8Array[]): { items: FramedItem[]; pending: number } {
   const f = new LineFramer({ maxLineBytes: MAX });
@@ -29,7 +27,9 @@ function split(data: Uint8Array, cuts: number[]): Uint8Array[] {
 
 /** The obvious, non-incremental reading of the same bytes. */
 function reference(data: Uint8Array): FramedItem[] {
-  const pieces = Buffer.from(data).toString('latin1').split(/\r\n|\r|\n/);
+  const pieces = Buffer.from(data)
+    .toString('latin1')
+    .split(/\r\n|\r|\n/);
   const tail = pieces.pop() ?? ''; // unterminated: still pending, unless it already overflowed
   const decode = (s: string) => new TextDecoder('utf-8').decode(Buffer.from(s, 'latin1'));
   const items = pieces.map((p): FramedItem => (p.length > MAX ? { kind: 'overflow', head: decode(p.slice(0, MAX)) } : { kind: 'line', text: decode(p) }));

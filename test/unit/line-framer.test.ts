@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { LineFramer, type FramedItem } from '../../drivers/transport/line-framer.js';
+import { type FramedItem, LineFramer } from '../../drivers/transport/line-framer.js';
 import { isGatewayError } from '../../vocabulary/errors.js';
 
 const bytes = (s: string) => Buffer.from(s, 'latin1');

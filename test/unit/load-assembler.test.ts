@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { decodeBarcode, gs1CheckDigit } from '../../drivers/scanner/barcode/index.js';
-import { applyScan, expireSession, type AssemblerContext, type ScanOutcome } from '../../gateway/load/load-assembler.js';
-import { emptySession, type StationSession } from '../../gateway/load/station-session.js';
+import { type AssemblerContext, applyScan, expireSession, type ScanOutcome } from '../../gateway/load/load-assembler.js';
 import { DEFAULT_STATION_POLICY, type StationPolicy } from '../../gateway/load/station-policy.js';
+import { emptySession, type StationSession } from '../../gateway/load/station-session.js';
 import { readWellCode } from '../../gateway/load/well-code.js';
 
 const gtin = (b: string) => `${b}${gs1CheckDigit(b)}`;
@@ -10,7 +10,14 @@ const IMPLANT = gtin('0761234500001');
 const BI = gtin('0401234599999');
 const TRAY = gtin('0400000000017');
 const T0 = Date.parse('2026-03-10T08:00:00Z');
-const policy: StationPolicy = { ...DEFAULT_STATION_POLICY, implantGtinPrefixes: ['0761234'], implantHibcPrefixes: ['A123'], implantPattern: /^IMP-/, biGtins: [BI], defaultReader: 'BI-01' };
+const policy: StationPolicy = {
+  ...DEFAULT_STATION_POLICY,
+  implantGtinPrefixes: ['0761234'],
+  implantHibcPrefixes: ['A123'],
+  implantPattern: /^IMP-/,
+  biGtins: [BI],
+  defaultReader: 'BI-01',
+};
 
 let ids = 0;
 function ctx(loaded: string | null = null, p: StationPolicy = policy): AssemblerContext {
@@ -23,7 +30,11 @@ function scans(raws: string[], start: StationSession = emptySession('AC-01'), c 
   return raws.map((raw) => {
     t += 10_000;
     const well = readWellCode(raw, c.policy.wellPrefix);
-    const o = applyScan(s, { raw, ts: t, decoded: well ? null : decodeBarcode(raw, { commands: c.policy.commands }), well: well && !('error' in well) ? well : null }, c);
+    const o = applyScan(
+      s,
+      { raw, ts: t, decoded: well ? null : decodeBarcode(raw, { commands: c.policy.commands }), well: well && !('error' in well) ? well : null },
+      c,
+    );
     s = o.session;
     return o;
   });
@@ -42,7 +53,12 @@ describe('load assembler', () => {
   it('badge, then items: the first item opens the load (by that operator); items keep their codes and flags', () => {
     const o = scans(['OP:N1', `(01)${TRAY}(21)SET-1`, `(01)${IMPLANT}(17)281231(10)L1(21)S1`, '+A123BJC5D6E71G', 'IMP-7788', 'TRAY-0002']);
     expect(o[0]?.action).toEqual({ kind: 'signed-in', operator: 'N1', previous: null });
-    expect(o[1]?.action).toMatchObject({ kind: 'item-added', opened: true, loadId: 'L' + ids, item: { kind: 'gs1', gtin: TRAY, serial: 'SET-1', implant: false } });
+    expect(o[1]?.action).toMatchObject({
+      kind: 'item-added',
+      opened: true,
+      loadId: 'L' + ids,
+      item: { kind: 'gs1', gtin: TRAY, serial: 'SET-1', implant: false },
+    });
     expect(o.slice(2).map((x) => x.action.kind)).toEqual(['item-added', 'item-added', 'item-added', 'item-added']);
     const load = last(o).session.load;
     expect(load).toMatchObject({ operator: 'N1', ended: false });
@@ -70,7 +86,11 @@ describe('load assembler', () => {
   });
 
   it('a vial that went through a cycle goes to a reader well with the next well code; a control vial after CMD:BI-CONTROL', () => {
-    const o = scans(['OP:N1', `(01)${BI}(10)BL(21)V1`, 'WELL:4', 'CMD:BI-CONTROL', `(01)${BI}(10)BL(21)C`, 'WELL:BI-02:1', 'WELL:2'], emptySession('AC-01'), ctx('link-1'));
+    const o = scans(
+      ['OP:N1', `(01)${BI}(10)BL(21)V1`, 'WELL:4', 'CMD:BI-CONTROL', `(01)${BI}(10)BL(21)C`, 'WELL:BI-02:1', 'WELL:2'],
+      emptySession('AC-01'),
+      ctx('link-1'),
+    );
     expect(o[1]?.action).toMatchObject({ kind: 'vial-placing', placing: { linkId: 'link-1', control: false } });
     expect(o[2]?.action).toMatchObject({ kind: 'well', reader: 'BI-01', well: '4', placing: { linkId: 'link-1' } });
     expect(o[4]?.action).toMatchObject({ kind: 'vial-placing', placing: { linkId: null, control: true } });
@@ -86,7 +106,9 @@ describe('load assembler', () => {
 
   it('release commands are handed on with the operator; unknown commands and bad well codes are refused', () => {
     const o = scans(['OP:N1', 'CMD:CI-PASS', 'CMD:CI5-PASS', 'CMD:EARLY-RELEASE', 'CMD:BD-FAIL', 'CMD:SELF-DESTRUCT']);
-    expect(o.slice(1, 5).map((x) => x.action)).toEqual(['CI-PASS', 'CI5-PASS', 'EARLY-RELEASE', 'BD-FAIL'].map((command) => ({ kind: 'release-command', command, operator: 'N1', reason: null })));
+    expect(o.slice(1, 5).map((x) => x.action)).toEqual(
+      ['CI-PASS', 'CI5-PASS', 'EARLY-RELEASE', 'BD-FAIL'].map((command) => ({ kind: 'release-command', command, operator: 'N1', reason: null })),
+    );
     expect(last(o).action.kind).toBe('refused');
     expect(readWellCode('WELL:a:b:c', 'WELL:')).toEqual({ error: expect.stringMatching(/not WELL:<well>/) });
     expect(readWellCode('TRAY-1', 'WELL:')).toBeNull();
@@ -119,11 +141,14 @@ describe('load assembler: CMD:IMPLANT and CMD:REASON:<CODE> (issue 8)', () => {
 
   it('a known reason is kept for that operator and handed on with the next release command', () => {
     const o = scans(['OP:SUP1', 'CMD:REASON:TRAUMA', 'CMD:EARLY-RELEASE'], emptySession('AC-01'), rc());
-    expect(o[1]?.action).toEqual({ kind: 'reason-given', reason: { code: 'TRAUMA', text: 'trauma patient cannot wait', operator: 'SUP1', at: new Date(T0 + 20_000).toISOString(), scanRecordId: null } });
+    expect(o[1]?.action).toEqual({
+      kind: 'reason-given',
+      reason: { code: 'TRAUMA', text: 'trauma patient cannot wait', operator: 'SUP1', at: new Date(T0 + 20_000).toISOString(), scanRecordId: null },
+    });
     expect(o[2]?.action).toMatchObject({ kind: 'release-command', command: 'EARLY-RELEASE', operator: 'SUP1', reason: { code: 'TRAUMA', operator: 'SUP1' } });
   });
 
-  it('an unknown reason code is refused naming the site\'s list; nothing is kept', () => {
+  it("an unknown reason code is refused naming the site's list; nothing is kept", () => {
     const o = scans(['OP:SUP1', 'CMD:REASON:BORED', 'CMD:EARLY-RELEASE'], emptySession('AC-01'), rc());
     expect(o[1]?.action).toEqual({ kind: 'refused', reason: 'reason code "BORED" is not in release.reasons (known: TRAUMA, CI-MISREAD); nothing was kept' });
     expect(o[2]?.action).toMatchObject({ kind: 'release-command', reason: null });
@@ -132,7 +157,11 @@ describe('load assembler: CMD:IMPLANT and CMD:REASON:<CODE> (issue 8)', () => {
   it('a reason belongs to its operator and its moment: another badge, or too long a wait, drops it', () => {
     expect(last(scans(['OP:SUP1', 'CMD:REASON:TRAUMA', 'OP:SUP2', 'CMD:EARLY-RELEASE'], emptySession('AC-01'), rc())).action).toMatchObject({ reason: null });
     const kept = last(scans(['OP:SUP1', 'CMD:REASON:TRAUMA'], emptySession('AC-01'), rc())).session;
-    const late = applyScan(kept, { raw: 'CMD:EARLY-RELEASE', ts: T0 + 11 * 60_000, decoded: decodeBarcode('CMD:EARLY-RELEASE', { commands: withReasons.commands }), well: null }, rc());
+    const late = applyScan(
+      kept,
+      { raw: 'CMD:EARLY-RELEASE', ts: T0 + 11 * 60_000, decoded: decodeBarcode('CMD:EARLY-RELEASE', { commands: withReasons.commands }), well: null },
+      rc(),
+    );
     expect(late.action).toMatchObject({ kind: 'release-command', reason: null });
   });
 });

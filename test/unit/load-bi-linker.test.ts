@@ -1,13 +1,56 @@
 import { describe, expect, it } from 'vitest';
-import { awaitingThisControl, controlWell, judgeControl, judgeReading, matchPlacement, matchReading, type BiLink, type BiReading } from '../../gateway/load/bi-linker.js';
+import {
+  awaitingThisControl,
+  type BiLink,
+  type BiReading,
+  controlWell,
+  judgeControl,
+  judgeReading,
+  matchPlacement,
+  matchReading,
+} from '../../gateway/load/bi-linker.js';
 
 const T0 = Date.parse('2026-03-10T08:00:00Z');
 const link = (l: Partial<BiLink>): BiLink => ({
-  linkId: 'k', role: 'load', loadId: 'L', cycleId: 'C', device: 'AC-01', lot: 'LOT1', serial: null, expiry: null, gtin: null,
-  reader: null, well: null, placedAt: null, result: null, valid: null, reasonCode: null, readAt: null, recordId: null, ...l,
+  linkId: 'k',
+  role: 'load',
+  loadId: 'L',
+  cycleId: 'C',
+  device: 'AC-01',
+  lot: 'LOT1',
+  serial: null,
+  expiry: null,
+  gtin: null,
+  reader: null,
+  well: null,
+  placedAt: null,
+  result: null,
+  valid: null,
+  reasonCode: null,
+  readAt: null,
+  recordId: null,
+  ...l,
 });
-const reading = (r: Partial<BiReading> = {}): BiReading => ({ reader: 'BI-01', well: '3', lot: 'LOT1', vial: null, result: 'negative', readAt: T0, incubationMin: 24, control: false, caution: null, ...r });
-const ctrl = (readAt: number, lot = 'LOT1', result: 'positive' | 'negative' = 'positive') => ({ lot, reader: 'BI-01', well: '1', result, readAt, recordId: 'c' });
+const reading = (r: Partial<BiReading> = {}): BiReading => ({
+  reader: 'BI-01',
+  well: '3',
+  lot: 'LOT1',
+  vial: null,
+  result: 'negative',
+  readAt: T0,
+  incubationMin: 24,
+  control: false,
+  caution: null,
+  ...r,
+});
+const ctrl = (readAt: number, lot = 'LOT1', result: 'positive' | 'negative' = 'positive') => ({
+  lot,
+  reader: 'BI-01',
+  well: '1',
+  result,
+  readAt,
+  recordId: 'c',
+});
 
 describe('BI linker: matching a reading to a vial', () => {
   it('by the well the vial was placed in first (a well code without a reader fits any reader)', () => {
@@ -39,7 +82,7 @@ describe('BI linker: matching a reading to a vial', () => {
     expect(matchPlacement(start, [a, link({ linkId: 'w', well: '4', reader: 'BI-01' })])).toBeNull(); // the well is taken
   });
 
-  it('finds a control vial placed in the reading\'s well', () => {
+  it("finds a control vial placed in the reading's well", () => {
     const c = link({ linkId: 'c', role: 'control', loadId: null, well: '3', reader: 'BI-01' });
     expect(controlWell(reading(), [c])?.linkId).toBe('c');
     expect(matchReading(reading(), [c]).link).toBeNull();
@@ -58,14 +101,18 @@ describe('BI linker: validity', () => {
     expect(judgeReading(reading({ readAt: Date.parse('2026-03-10T23:30:00Z') }), link({}), [ctrl(Date.parse('2026-03-10T22:30:00Z'))], tz).valid).toBe(false);
   });
 
-  it('the reader\'s invalid, an expired vial and a lot mismatch are invalid whatever the control', () => {
+  it("the reader's invalid, an expired vial and a lot mismatch are invalid whatever the control", () => {
     const c = [ctrl(T0)];
-    expect(judgeReading(reading({ result: 'invalid', caution: 'C2' }), link({}), c, tz)).toMatchObject({ valid: false, reasonCode: 'reader-invalid', reason: expect.stringMatching(/C2/) });
+    expect(judgeReading(reading({ result: 'invalid', caution: 'C2' }), link({}), c, tz)).toMatchObject({
+      valid: false,
+      reasonCode: 'reader-invalid',
+      reason: expect.stringMatching(/C2/),
+    });
     expect(judgeReading(reading(), link({ expiry: '2026-03-09' }), c, tz).reasonCode).toBe('bi-expired');
     expect(judgeReading(reading({ lot: 'LOT9' }), link({}), c, tz).reasonCode).toBe('lot-mismatch');
   });
 
-  it('controls: positive grows = valid; a late positive control re-opens the day\'s readings of its lot', () => {
+  it("controls: positive grows = valid; a late positive control re-opens the day's readings of its lot", () => {
     expect(judgeControl(reading({ result: 'positive', control: true }))).toMatchObject({ valid: true, reasonCode: 'control-positive' });
     expect(judgeControl(reading({ result: 'negative', control: true }))).toMatchObject({ valid: false, reasonCode: 'control-not-positive' });
     const waiting = link({ linkId: 'w', result: 'negative', reasonCode: 'no-positive-control', readAt: T0 });

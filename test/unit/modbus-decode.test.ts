@@ -2,11 +2,14 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { decodeField, decodeRaw, decodeSnapshot, encodeRaw } from '../../drivers/modbus/decode.js';
 import { buildReadPlan, registerLookup } from '../../drivers/modbus/read-plan.js';
-import { DEFAULT_REGISTER_MAP, WORD_ORDERS, type FieldSpec, type RegisterType } from '../../drivers/modbus/register-map.js';
+import { DEFAULT_REGISTER_MAP, type FieldSpec, type RegisterType, WORD_ORDERS } from '../../drivers/modbus/register-map.js';
 import { encodeMachineState, type MachineState } from '../../simulators/modbus/register-image.js';
 
 const INT_RANGES: Record<Exclude<RegisterType, 'float32'>, [number, number]> = {
-  int16: [-32768, 32767], uint16: [0, 65535], int32: [-(2 ** 31), 2 ** 31 - 1], uint32: [0, 2 ** 32 - 1],
+  int16: [-32768, 32767],
+  uint16: [0, 65535],
+  int32: [-(2 ** 31), 2 ** 31 - 1],
+  uint32: [0, 2 ** 32 - 1],
 };
 
 describe('decodeRaw', () => {
@@ -32,29 +35,47 @@ describe('decodeRaw', () => {
   for (const type of Object.keys(INT_RANGES) as (keyof typeof INT_RANGES)[]) {
     it(`round-trips every ${type} in every word order`, () => {
       const [lo, hi] = INT_RANGES[type];
-      fc.assert(fc.property(fc.integer({ min: lo, max: hi }), fc.constantFrom(...WORD_ORDERS), (v, order) => {
-        const words = encodeRaw(v, type, order);
-        expect(words.every((w) => w >= 0 && w <= 0xffff)).toBe(true);
-        expect(decodeRaw(words, type, order)).toBe(v);
-      }));
+      fc.assert(
+        fc.property(fc.integer({ min: lo, max: hi }), fc.constantFrom(...WORD_ORDERS), (v, order) => {
+          const words = encodeRaw(v, type, order);
+          expect(words.every((w) => w >= 0 && w <= 0xffff)).toBe(true);
+          expect(decodeRaw(words, type, order)).toBe(v);
+        }),
+      );
     });
   }
 
   it('round-trips float32 in every word order (as float32 rounds it)', () => {
-    fc.assert(fc.property(fc.float({ noNaN: true, noDefaultInfinity: true }), fc.constantFrom(...WORD_ORDERS), (v, order) => {
-      expect(decodeRaw(encodeRaw(v, 'float32', order), 'float32', order)).toBe(Math.fround(v));
-    }));
+    fc.assert(
+      fc.property(fc.float({ noNaN: true, noDefaultInfinity: true }), fc.constantFrom(...WORD_ORDERS), (v, order) => {
+        expect(decodeRaw(encodeRaw(v, 'float32', order), 'float32', order)).toBe(Math.fround(v));
+      }),
+    );
   });
 
   it('a word order is not its own inverse by accident: CDAB words read as ABCD give another number', () => {
-    fc.assert(fc.property(fc.integer({ min: 0x10000, max: 2 ** 32 - 1 }).filter((v) => (v >>> 16) !== (v & 0xffff)), (v) => {
-      expect(decodeRaw(encodeRaw(v, 'uint32', 'CDAB'), 'uint32', 'ABCD')).not.toBe(v);
-    }));
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 0x10000, max: 2 ** 32 - 1 }).filter((v) => v >>> 16 !== (v & 0xffff)),
+        (v) => {
+          expect(decodeRaw(encodeRaw(v, 'uint32', 'CDAB'), 'uint32', 'ABCD')).not.toBe(v);
+        },
+      ),
+    );
   });
 });
 
 describe('decodeField', () => {
-  const temp: FieldSpec = { function: 'input', address: 4, type: 'int16', scale: 0.01, sentinels: [{ raw: -32768, meaning: 'open sensor' }, { raw: 32767, meaning: 'short-circuited sensor' }] };
+  const temp: FieldSpec = {
+    function: 'input',
+    address: 4,
+    type: 'int16',
+    scale: 0.01,
+    sentinels: [
+      { raw: -32768, meaning: 'open sensor' },
+      { raw: 32767, meaning: 'short-circuited sensor' },
+    ],
+  };
 
   it('scales without binary noise and applies the offset', () => {
     expect(decodeField([13452], temp)).toEqual({ ok: true, value: 134.52, raw: 13452 });
@@ -64,32 +85,55 @@ describe('decodeField', () => {
   it('turns sentinels into invalid readings with their meaning, never numbers', () => {
     expect(decodeField([0x8000], temp)).toEqual({ ok: false, reason: 'open sensor', raw: -32768 });
     expect(decodeField([0x7fff], temp)).toEqual({ ok: false, reason: 'short-circuited sensor', raw: 32767 });
-    fc.assert(fc.property(fc.integer({ min: 0, max: 0xffff }), (w) => {
-      const r = decodeField([w], temp);
-      if (w === 0x8000 || w === 0x7fff) expect(r.ok).toBe(false);
-      else expect(r.ok && Number.isFinite(r.value)).toBe(true);
-    }));
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: 0xffff }), (w) => {
+        const r = decodeField([w], temp);
+        if (w === 0x8000 || w === 0x7fff) expect(r.ok).toBe(false);
+        else expect(r.ok && Number.isFinite(r.value)).toBe(true);
+      }),
+    );
   });
 
   it('a NaN float is invalid', () => {
-    expect(decodeField(encodeRaw(Number.NaN, 'float32'), { function: 'holding', address: 0, type: 'float32' })).toEqual({ ok: false, reason: 'not a number', raw: null });
+    expect(decodeField(encodeRaw(Number.NaN, 'float32'), { function: 'holding', address: 0, type: 'float32' })).toEqual({
+      ok: false,
+      reason: 'not a number',
+      raw: null,
+    });
   });
 });
 
 describe('decodeSnapshot with the default map', () => {
   const plan = buildReadPlan(DEFAULT_REGISTER_MAP);
   const state: MachineState = {
-    phaseCode: 3, cycleNo: 70_123, programNo: 1, tempC: 134.52, temp2C: null, pressureKpa: 312.4, jacketKpa: 322.4,
-    lethality: 57, alarmCode: 0, resultCode: 0, clockMs: Date.UTC(2025, 2, 14, 9, 30, 5, 250),
+    phaseCode: 3,
+    cycleNo: 70_123,
+    programNo: 1,
+    tempC: 134.52,
+    temp2C: null,
+    pressureKpa: 312.4,
+    jacketKpa: 322.4,
+    lethality: 57,
+    alarmCode: 0,
+    resultCode: 0,
+    clockMs: Date.UTC(2025, 2, 14, 9, 30, 5, 250),
   };
   const decode = (s: MachineState) => decodeSnapshot(DEFAULT_REGISTER_MAP, registerLookup(plan, [encodeMachineState(s)]));
 
   it('reads what the simulated device serves (the default map, both sides)', () => {
     const snap = decode(state);
     expect(snap).toMatchObject({
-      phase: 'sterilizing', phaseCode: 3, cycleNo: 70_123, programNo: 1, alarm: 0, result: 'running', resultCode: 0,
+      phase: 'sterilizing',
+      phaseCode: 3,
+      cycleNo: 70_123,
+      programNo: 1,
+      alarm: 0,
+      result: 'running',
+      resultCode: 0,
       deviceTimeMs: state.clockMs,
-      temp: { ok: true, value: 134.52 }, pressure: { ok: true, value: 312.4 }, jacketPressure: { ok: true, value: 322.4 },
+      temp: { ok: true, value: 134.52 },
+      pressure: { ok: true, value: 312.4 },
+      jacketPressure: { ok: true, value: 322.4 },
     });
     expect(snap.temp2).toMatchObject({ ok: false, reason: expect.stringMatching(/no load probe/) });
   });

@@ -1,14 +1,24 @@
 import { describe, expect, it } from 'vitest';
-import type { DeviceEvent } from '../../vocabulary/device-event.js';
 import type { ModbusSnapshot, Reading } from '../../drivers/modbus/decode.js';
-import { DEFAULT_STALE_PHASES, initialTrackState, markGap, trackSnapshot, type ModbusEventOptions, type ModbusTrackState } from '../../drivers/modbus/parse.js';
+import { DEFAULT_STALE_PHASES, initialTrackState, type ModbusEventOptions, type ModbusTrackState, markGap, trackSnapshot } from '../../drivers/modbus/parse.js';
 import type { DevicePhase, ResultMeaning } from '../../drivers/modbus/register-map.js';
+import type { DeviceEvent } from '../../vocabulary/device-event.js';
 
 const T0 = Date.UTC(2025, 2, 14, 9, 0, 0);
 const opts: ModbusEventOptions = { deviceId: 'AC-02', staleAfter: 5, stalePhases: new Set(DEFAULT_STALE_PHASES), alarmTexts: { 23: 'STEAM SUPPLY' } };
 const ok = (value: number): Reading => ({ ok: true, value, raw: Math.round(value * 100) });
 
-interface Poll { phase?: DevicePhase; code?: number; cycleNo?: number; temp?: number | Reading; result?: ResultMeaning; alarm?: number; s?: number; clock?: number | null; gap?: boolean }
+interface Poll {
+  phase?: DevicePhase;
+  code?: number;
+  cycleNo?: number;
+  temp?: number | Reading;
+  result?: ResultMeaning;
+  alarm?: number;
+  s?: number;
+  clock?: number | null;
+  gap?: boolean;
+}
 
 /** Runs polls through the tracker; `s` is the device clock second (and the receive time is 10 s later). */
 function run(polls: Poll[], start: ModbusTrackState = initialTrackState()) {
@@ -20,10 +30,15 @@ function run(polls: Poll[], start: ModbusTrackState = initialTrackState()) {
     if (p.gap) state = markGap(state);
     second = p.s ?? second + 1;
     const snap: ModbusSnapshot = {
-      phase: p.phase ?? 'idle', phaseCode: p.code ?? 0, cycleNo: p.cycleNo ?? 7, programNo: 1,
+      phase: p.phase ?? 'idle',
+      phaseCode: p.code ?? 0,
+      cycleNo: p.cycleNo ?? 7,
+      programNo: 1,
       temp: typeof p.temp === 'object' ? p.temp : ok(p.temp ?? 100 + second / 10),
       pressure: { ok: true, value: 300, raw: 3000 },
-      alarm: p.alarm ?? 0, result: p.result ?? 'running', resultCode: { running: 0, ok: 1, fault: 2, aborted: 3 }[p.result ?? 'running'],
+      alarm: p.alarm ?? 0,
+      result: p.result ?? 'running',
+      resultCode: { running: 0, ok: 1, fault: 2, aborted: 3 }[p.result ?? 'running'],
       ...(p.clock !== null && { deviceTimeMs: p.clock ?? T0 + second * 1000 }),
     };
     if (p.phase === undefined && p.code !== undefined) snap.phase = undefined;
@@ -33,7 +48,14 @@ function run(polls: Poll[], start: ModbusTrackState = initialTrackState()) {
     notes.push(...out.notes.map((n) => n.msg));
   }
   const all = perPoll.flat();
-  return { state, perPoll, all, notes, kinds: all.map((e) => e.kind), of: <K extends DeviceEvent['kind']>(k: K) => all.filter((e): e is Extract<DeviceEvent, { kind: K }> => e.kind === k) };
+  return {
+    state,
+    perPoll,
+    all,
+    notes,
+    kinds: all.map((e) => e.kind),
+    of: <K extends DeviceEvent['kind']>(k: K) => all.filter((e): e is Extract<DeviceEvent, { kind: K }> => e.kind === k),
+  };
 }
 
 describe('trackSnapshot', () => {
@@ -61,7 +83,12 @@ describe('trackSnapshot', () => {
   });
 
   it('emits one sample per device-clock second, however often it is polled', () => {
-    const r = run([{ phase: 'heating', s: 1 }, { phase: 'heating', s: 1 }, { phase: 'heating', s: 1 }, { phase: 'heating', s: 2 }]);
+    const r = run([
+      { phase: 'heating', s: 1 },
+      { phase: 'heating', s: 1 },
+      { phase: 'heating', s: 1 },
+      { phase: 'heating', s: 2 },
+    ]);
     expect(r.of('sample').map((s) => s.ts)).toEqual([T0 + 1000, T0 + 2000]);
   });
 
@@ -76,16 +103,30 @@ describe('trackSnapshot', () => {
   });
 
   it('joining a running cycle (first poll) opens nothing itself: the gateway marks such a cycle start-not-seen', () => {
-    const r = run([{ phase: 'sterilizing', code: 3 }, { phase: 'exhaust', code: 4 }, { phase: 'complete', code: 7, result: 'ok' }]);
+    const r = run([
+      { phase: 'sterilizing', code: 3 },
+      { phase: 'exhaust', code: 4 },
+      { phase: 'complete', code: 7, result: 'ok' },
+    ]);
     expect(r.kinds.filter((k) => k !== 'sample')).toEqual(['phase', 'phase', 'phase', 'cycle-end']);
   });
 
   it('after failed polls, the same cycle continues; a new cycle number supersedes with startObserved false', () => {
-    const same = run([{ phase: 'conditioning', code: 1 }, { phase: 'conditioning', code: 1 }, { gap: true, phase: 'heating', code: 2 }]);
+    const same = run([
+      { phase: 'conditioning', code: 1 },
+      { phase: 'conditioning', code: 1 },
+      { gap: true, phase: 'heating', code: 2 },
+    ]);
     expect(same.of('cycle-start')).toHaveLength(0);
-    const other = run([{ phase: 'conditioning', code: 1, cycleNo: 7 }, { gap: true, phase: 'heating', code: 2, cycleNo: 8 }]);
+    const other = run([
+      { phase: 'conditioning', code: 1, cycleNo: 7 },
+      { gap: true, phase: 'heating', code: 2, cycleNo: 8 },
+    ]);
     expect(other.of('cycle-start')).toEqual([expect.objectContaining({ cycleNo: 8, startObserved: false })]);
-    const seen = run([{ phase: 'drying', code: 5, cycleNo: 7 }, { phase: 'conditioning', code: 1, cycleNo: 8 }]);
+    const seen = run([
+      { phase: 'drying', code: 5, cycleNo: 7 },
+      { phase: 'conditioning', code: 1, cycleNo: 8 },
+    ]);
     expect(seen.of('cycle-start')).toEqual([expect.objectContaining({ cycleNo: 8 })]);
     expect(seen.of('cycle-start')[0]?.info).toBeUndefined();
   });
@@ -97,12 +138,21 @@ describe('trackSnapshot', () => {
     expect(idle.of('cycle-end')).toEqual([expect.objectContaining({ status: 'ok', code: 'idle' })]);
     const reset = run([{ phase: 'idle' }, { phase: 'heating', code: 2 }, { phase: 'idle' }]);
     expect(reset.of('cycle-end')).toEqual([expect.objectContaining({ status: 'aborted' })]);
-    const stale = run([{ phase: 'idle', result: 'ok' }, { phase: 'heating', code: 2, result: 'ok' }, { phase: 'heating', code: 2, result: 'ok' }]);
+    const stale = run([
+      { phase: 'idle', result: 'ok' },
+      { phase: 'heating', code: 2, result: 'ok' },
+      { phase: 'heating', code: 2, result: 'ok' },
+    ]);
     expect(stale.of('cycle-end')).toHaveLength(0); // a result left over from the last cycle does not end this one
   });
 
   it('raises the alarm register once per code, with the map text, before the sample', () => {
-    const r = run([{ phase: 'sterilizing', code: 3 }, { phase: 'sterilizing', code: 3, alarm: 23 }, { phase: 'fault', code: 8, alarm: 23 }, { phase: 'fault', code: 8, alarm: 0 }]);
+    const r = run([
+      { phase: 'sterilizing', code: 3 },
+      { phase: 'sterilizing', code: 3, alarm: 23 },
+      { phase: 'fault', code: 8, alarm: 23 },
+      { phase: 'fault', code: 8, alarm: 0 },
+    ]);
     expect(r.of('alarm')).toEqual([{ kind: 'alarm', deviceId: 'AC-02', ts: T0 + 2000, code: '23', text: 'STEAM SUPPLY' }]);
     expect(r.perPoll[1]?.map((e) => e.kind)).toEqual(['alarm', 'sample']);
     expect(r.notes).toContain('device alarm cleared');

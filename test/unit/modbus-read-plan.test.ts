@@ -1,11 +1,13 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { buildReadPlan, planRanges, registerLookup, type ReadRequestSpec } from '../../drivers/modbus/read-plan.js';
+import { buildReadPlan, planRanges, type ReadRequestSpec, registerLookup } from '../../drivers/modbus/read-plan.js';
 import { DEFAULT_REGISTER_MAP, type FieldSpec, type RegisterMap } from '../../drivers/modbus/register-map.js';
 
 const field = (fn: FieldSpec['function'], address: number, type: FieldSpec['type'] = 'uint16'): FieldSpec => ({ function: fn, address, type });
 const mapWith = (fields: Partial<RegisterMap['fields']>): RegisterMap => ({
-  name: 't', phases: { 0: 'idle' }, fields: { phase: field('input', 0), temp: field('input', 1, 'int16'), ...fields },
+  name: 't',
+  phases: { 0: 'idle' },
+  fields: { phase: field('input', 0), temp: field('input', 1, 'int16'), ...fields },
 });
 
 describe('buildReadPlan', () => {
@@ -34,36 +36,51 @@ describe('buildReadPlan', () => {
   });
 
   it('covers every register exactly with few, bounded requests (property)', () => {
-    const range = fc.record({ function: fc.constantFrom('holding' as const, 'input' as const), address: fc.integer({ min: 0, max: 400 }), count: fc.constantFrom(1, 2) });
-    fc.assert(fc.property(fc.array(range, { minLength: 1, maxLength: 40 }), fc.integer({ min: 0, max: 5 }), fc.integer({ min: 2, max: 125 }), (ranges, maxGap, maxRegisters) => {
-      const plan = planRanges(ranges, maxRegisters, maxGap);
-      for (const r of ranges) {
-        // each range lies inside one request of its function
-        expect(plan.some((p) => p.function === r.function && p.address <= r.address && r.address + r.count <= p.address + p.count)).toBe(true);
-      }
-      for (const p of plan) expect(p.count).toBeLessThanOrEqual(maxRegisters);
-      // requests of one function are in address order (they overlap only where overlapping fields could
-      // not share a request within maxRegisters: a field is never split)
-      for (const fn of ['holding', 'input'] as const) {
-        const ps = plan.filter((p) => p.function === fn);
-        for (let i = 1; i < ps.length; i++) expect((ps[i] as ReadRequestSpec).address).toBeGreaterThan((ps[i - 1] as ReadRequestSpec).address);
-      }
-      // contiguous runs are merged: two neighbours closer than maxGap would have fit in one request only if too long
-      for (const fn of ['holding', 'input'] as const) {
-        const ps = plan.filter((p) => p.function === fn);
-        for (let i = 1; i < ps.length; i++) {
-          const a = ps[i - 1] as ReadRequestSpec;
-          const b = ps[i] as ReadRequestSpec;
-          if (b.address <= a.address + a.count + maxGap) expect(b.address + b.count - a.address).toBeGreaterThan(maxRegisters);
-        }
-      }
-    }), { numRuns: 2000 });
+    const range = fc.record({
+      function: fc.constantFrom('holding' as const, 'input' as const),
+      address: fc.integer({ min: 0, max: 400 }),
+      count: fc.constantFrom(1, 2),
+    });
+    fc.assert(
+      fc.property(
+        fc.array(range, { minLength: 1, maxLength: 40 }),
+        fc.integer({ min: 0, max: 5 }),
+        fc.integer({ min: 2, max: 125 }),
+        (ranges, maxGap, maxRegisters) => {
+          const plan = planRanges(ranges, maxRegisters, maxGap);
+          for (const r of ranges) {
+            // each range lies inside one request of its function
+            expect(plan.some((p) => p.function === r.function && p.address <= r.address && r.address + r.count <= p.address + p.count)).toBe(true);
+          }
+          for (const p of plan) expect(p.count).toBeLessThanOrEqual(maxRegisters);
+          // requests of one function are in address order (they overlap only where overlapping fields could
+          // not share a request within maxRegisters: a field is never split)
+          for (const fn of ['holding', 'input'] as const) {
+            const ps = plan.filter((p) => p.function === fn);
+            for (let i = 1; i < ps.length; i++) expect((ps[i] as ReadRequestSpec).address).toBeGreaterThan((ps[i - 1] as ReadRequestSpec).address);
+          }
+          // contiguous runs are merged: two neighbours closer than maxGap would have fit in one request only if too long
+          for (const fn of ['holding', 'input'] as const) {
+            const ps = plan.filter((p) => p.function === fn);
+            for (let i = 1; i < ps.length; i++) {
+              const a = ps[i - 1] as ReadRequestSpec;
+              const b = ps[i] as ReadRequestSpec;
+              if (b.address <= a.address + a.count + maxGap) expect(b.address + b.count - a.address).toBeGreaterThan(maxRegisters);
+            }
+          }
+        },
+      ),
+      { numRuns: 2000 },
+    );
   });
 });
 
 describe('registerLookup', () => {
   it('answers by function and address from the responses of each request', () => {
-    const plan: ReadRequestSpec[] = [{ function: 'holding', address: 10, count: 2 }, { function: 'input', address: 10, count: 1 }];
+    const plan: ReadRequestSpec[] = [
+      { function: 'holding', address: 10, count: 2 },
+      { function: 'input', address: 10, count: 1 },
+    ];
     const look = registerLookup(plan, [[1, 2], [3]]);
     expect([look('holding', 10), look('holding', 11), look('input', 10), look('input', 11), look('holding', 9)]).toEqual([1, 2, 3, undefined, undefined]);
   });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { isGatewayError } from '../../vocabulary/errors.js';
 import { DEFAULT_REGISTER_MAP, parseRegisterMap, validateRegisterMap } from '../../drivers/modbus/register-map.js';
+import { isGatewayError } from '../../vocabulary/errors.js';
 
 const clone = <T>(x: T): T => JSON.parse(JSON.stringify(x)) as T;
 
@@ -27,19 +27,21 @@ describe('register maps', () => {
     bad.results = { 1: 'passed' };
     bad.colour = 'red';
     const problems = validateRegisterMap(bad);
-    expect(problems).toEqual(expect.arrayContaining([
-      'fields.temp: expected a register spec (required), found nothing',
-      'fields.pressure.type: expected one of int16, uint16, int32, uint32, float32, found "int64"',
-      'fields.cycleNo: expected no scale or offset on a code or counter, found scale 0.1 offset nothing',
-      'fields.alarm.address: expected an integer 0..65535, found 70000',
-      'fields.humidity: expected one of phase, cycleNo, programNo, temp, temp2, pressure, jacketPressure, lethality, alarm, result, clockS, clockMs, found an unknown field',
-      'fields.temp2.sentinels[0].raw: expected a raw int16 value, found 40000',
-      'fields.clockS.order: expected one of ABCD, CDAB, BADC, DCBA, found "ADCB"',
-      'phases.3: expected idle or a phase (docs/architecture.md), found "sterilising"',
-      'phases.x: expected a register value 0..65535 as key, found "x"',
-      'results.1: expected one of running, ok, aborted, fault, found "passed"',
-      'colour: expected no such key (name, description, fields, phases, results, alarms), found "red"',
-    ]));
+    expect(problems).toEqual(
+      expect.arrayContaining([
+        'fields.temp: expected a register spec (required), found nothing',
+        'fields.pressure.type: expected one of int16, uint16, int32, uint32, float32, found "int64"',
+        'fields.cycleNo: expected no scale or offset on a code or counter, found scale 0.1 offset nothing',
+        'fields.alarm.address: expected an integer 0..65535, found 70000',
+        'fields.humidity: expected one of phase, cycleNo, programNo, temp, temp2, pressure, jacketPressure, lethality, alarm, result, clockS, clockMs, found an unknown field',
+        'fields.temp2.sentinels[0].raw: expected a raw int16 value, found 40000',
+        'fields.clockS.order: expected one of ABCD, CDAB, BADC, DCBA, found "ADCB"',
+        'phases.3: expected idle or a phase (docs/architecture.md), found "sterilising"',
+        'phases.x: expected a register value 0..65535 as key, found "x"',
+        'results.1: expected one of running, ok, aborted, fault, found "passed"',
+        'colour: expected no such key (name, description, fields, phases, results, alarms), found "red"',
+      ]),
+    );
     expect(problems.every((p) => /^[\w.[\]]+: expected .+, found .+/.test(p) || /^[\w.]+: expected/.test(p))).toBe(true);
   });
 

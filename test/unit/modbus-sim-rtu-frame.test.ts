@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { crc16, encodeRtuFrame, RtuRequestFramer, type RtuFramed } from '../../simulators/modbus/rtu-frame.js';
 import { answerPdu } from '../../simulators/modbus/pdu.js';
+import { crc16, encodeRtuFrame, type RtuFramed, RtuRequestFramer } from '../../simulators/modbus/rtu-frame.js';
 
 const request = (unit: number, fc: number, addr: number, count: number): Buffer => {
   const pdu = Buffer.alloc(5);
@@ -23,18 +23,20 @@ describe('RTU framing (simulated slave)', () => {
     const bad = Buffer.from(request(3, 4, 0, 14));
     bad[7] = (bad[7] as number) ^ 0xff;
     const stream = Buffer.concat([Buffer.from([0x00, 0xff, 0x13]), good[0] as Buffer, bad, good[1] as Buffer, Buffer.from([0x55]), good[2] as Buffer]);
-    fc.assert(fc.property(fc.array(fc.integer({ min: 1, max: 9 }), { minLength: 1, maxLength: 20 }), (sizes) => {
-      const framer = new RtuRequestFramer();
-      const out: RtuFramed[] = [];
-      for (let at = 0, i = 0; at < stream.length; i++) {
-        const n = sizes[i % sizes.length] as number;
-        out.push(...framer.push(stream.subarray(at, at + n)));
-        at += n;
-      }
-      out.push(...framer.flush());
-      expect(frames(out).map((f) => f.kind === 'frame' && `${f.unitId}:${f.pdu.toString('hex')}`)).toEqual(['1:040000000e', '2:0300640002', '7:04000a0001']);
-      expect(out.filter((i) => i.kind === 'discarded').reduce((n, i) => n + (i.kind === 'discarded' ? i.bytes : 0), 0)).toBe(3 + 8 + 1);
-    }));
+    fc.assert(
+      fc.property(fc.array(fc.integer({ min: 1, max: 9 }), { minLength: 1, maxLength: 20 }), (sizes) => {
+        const framer = new RtuRequestFramer();
+        const out: RtuFramed[] = [];
+        for (let at = 0, i = 0; at < stream.length; i++) {
+          const n = sizes[i % sizes.length] as number;
+          out.push(...framer.push(stream.subarray(at, at + n)));
+          at += n;
+        }
+        out.push(...framer.flush());
+        expect(frames(out).map((f) => f.kind === 'frame' && `${f.unitId}:${f.pdu.toString('hex')}`)).toEqual(['1:040000000e', '2:0300640002', '7:04000a0001']);
+        expect(out.filter((i) => i.kind === 'discarded').reduce((n, i) => n + (i.kind === 'discarded' ? i.bytes : 0), 0)).toBe(3 + 8 + 1);
+      }),
+    );
   });
 
   it('answers reads from the register image and exceptions for the rest', () => {

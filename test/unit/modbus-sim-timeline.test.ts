@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { cycleSource, runningF0x10, type CycleSource, type ModbusCycle } from '../../simulators/modbus/cycle-source.js';
+import { type CycleSource, cycleSource, type ModbusCycle, runningF0x10 } from '../../simulators/modbus/cycle-source.js';
 import { MachineTimeline, midPlateauS } from '../../simulators/modbus/machine-timeline.js';
 import { encodeMachineState } from '../../simulators/modbus/register-image.js';
 
@@ -13,8 +13,14 @@ function tinySource(): CycleSource {
     ...Array.from({ length: 5 }, (_, i) => ({ t: 23 + i, temp_c: 90, pressure_kpa: 101, phase: 'complete' })),
   ];
   const cycle: ModbusCycle = {
-    programId: 'steam-134-4', programNo: 1, samples, alarms: [{ t: 15, code: 'E23', text: 'STEAM SUPPLY' }], result: 'aborted', durationS: 28,
-    lethality: runningF0x10(samples), jacketKpa: 322.4,
+    programId: 'steam-134-4',
+    programNo: 1,
+    samples,
+    alarms: [{ t: 15, code: 'E23', text: 'STEAM SUPPLY' }],
+    result: 'aborted',
+    durationS: 28,
+    lethality: runningF0x10(samples),
+    jacketKpa: 322.4,
   };
   return { kind: 'autoclave', programId: 'steam-134-4', programNo: 1, cycle: () => cycle };
 }
@@ -25,7 +31,16 @@ describe('MachineTimeline', () => {
     expect(tl.stateAt(5.7)).toMatchObject({ phaseCode: 0, cycleNo: 41, programNo: 1, tempC: 100, clockMs: START + 5000, resultCode: 0 });
     expect(tl.stageAt(5.7)).toBe('waiting');
     tl.begin(9.2);
-    expect(tl.stateAt(12.5)).toMatchObject({ phaseCode: 2, cycleNo: 42, tempC: 102, pressureKpa: 200, jacketKpa: 322.4, clockMs: START + 12_000, resultCode: 0, alarmCode: 0 });
+    expect(tl.stateAt(12.5)).toMatchObject({
+      phaseCode: 2,
+      cycleNo: 42,
+      tempC: 102,
+      pressureKpa: 200,
+      jacketKpa: 322.4,
+      clockMs: START + 12_000,
+      resultCode: 0,
+      alarmCode: 0,
+    });
     expect(tl.stateAt(25)).toMatchObject({ phaseCode: 3, alarmCode: 23, clockMs: START + 25_000 });
   });
 

@@ -1,7 +1,7 @@
 // The AMSCO LS 1 Hz data string (`amsco-ls`, `amsco-ls-metric`): flag segmentation, idle gaps by the
 // device clock and by silence, AM/PM across midnight, units, a missing load probe, joining mid-stream.
 import { describe, expect, it } from 'vitest';
-import { AMSCO_LS, AMSCO_LS_METRIC, PARSE_ERROR_REASONS, initialParserState, type PrinterLineProfile } from '../../drivers/printer-line/index.js';
+import { AMSCO_LS, AMSCO_LS_METRIC, initialParserState, PARSE_ERROR_REASONS, type PrinterLineProfile } from '../../drivers/printer-line/index.js';
 import { feeder, fixtureLines, ofKind } from '../helpers/printer-line.js';
 
 const CET = 60;
@@ -27,7 +27,7 @@ describe('amsco-ls on the hand-written stream', () => {
     expect(ofKind(f.events, 'sample')).toHaveLength(lines.length);
   });
 
-  it('opens a cycle at the first line after silence, with the line\'s device time and no header facts', () => {
+  it("opens a cycle at the first line after silence, with the line's device time and no header facts", () => {
     const starts = ofKind(f.events, 'cycle-start');
     expect(starts).toEqual([
       { kind: 'cycle-start', deviceId: 'AC-01', ts: Date.parse('2025-03-14T10:41:55+01:00'), info: {} },
@@ -44,11 +44,20 @@ describe('amsco-ls on the hand-written stream', () => {
     ]);
     const samples = ofKind(f.events, 'sample');
     expect(samples.slice(0, 10).map((s) => s.phase)).toEqual([
-      'conditioning', 'conditioning', 'conditioning', 'conditioning', 'sterilizing', 'sterilizing', 'sterilizing', 'exhaust', 'exhaust', 'exhaust',
+      'conditioning',
+      'conditioning',
+      'conditioning',
+      'conditioning',
+      'sterilizing',
+      'sterilizing',
+      'sterilizing',
+      'exhaust',
+      'exhaust',
+      'exhaust',
     ]);
   });
 
-  it('closes the first cycle after idleGapS of silence, before the next cycle\'s first line; inferred and ok (the flag rose and fell)', () => {
+  it("closes the first cycle after idleGapS of silence, before the next cycle's first line; inferred and ok (the flag rose and fell)", () => {
     const ends = ofKind(f.events, 'cycle-end');
     expect(ends).toHaveLength(1);
     expect(ends[0]).toMatchObject({ status: 'ok', inferred: true, ts: Date.parse('2025-03-14T10:42:04+01:00') });
@@ -79,9 +88,15 @@ describe('amsco-ls on the hand-written stream', () => {
   });
 
   it('reads 11:59:59 PM -> 12:00:00 AM as one second, across midnight', () => {
-    const times = ofKind(f.events, 'sample').slice(10).map((s) => new Date(s.ts).toISOString());
+    const times = ofKind(f.events, 'sample')
+      .slice(10)
+      .map((s) => new Date(s.ts).toISOString());
     expect(times).toEqual([
-      '2025-03-14T22:59:58.000Z', '2025-03-14T22:59:59.000Z', '2025-03-14T23:00:00.000Z', '2025-03-14T23:00:01.000Z', '2025-03-14T23:00:02.000Z',
+      '2025-03-14T22:59:58.000Z',
+      '2025-03-14T22:59:59.000Z',
+      '2025-03-14T23:00:00.000Z',
+      '2025-03-14T23:00:01.000Z',
+      '2025-03-14T23:00:02.000Z',
     ]);
   });
 
@@ -90,10 +105,16 @@ describe('amsco-ls on the hand-written stream', () => {
     const last = recvAt('2025-03-14T23:59:58') + 4000;
     expect(g.tick(last + 59_000)).toEqual([]);
     const ended = g.tick(last + 60_000);
-    expect(ended).toEqual([{
-      kind: 'cycle-end', deviceId: 'AC-01', ts: Date.parse('2025-03-15T00:00:02+01:00'), status: 'ok', inferred: true,
-      text: 'stream went quiet after the sterilize flag fell (the stream prints no result)',
-    }]);
+    expect(ended).toEqual([
+      {
+        kind: 'cycle-end',
+        deviceId: 'AC-01',
+        ts: Date.parse('2025-03-15T00:00:02+01:00'),
+        status: 'ok',
+        inferred: true,
+        text: 'stream went quiet after the sterilize flag fell (the stream prints no result)',
+      },
+    ]);
     expect(g.state.cycleOpen).toBe(false);
     expect(g.tick(last + 120_000)).toEqual([]);
   });
@@ -144,7 +165,15 @@ describe('amsco-ls joining a stream that is already running (gateway start)', ()
     CYCLE1.slice(1).forEach((l, i) => f.line(l, t0 + 1000 + i * 1000));
     expect(ofKind(f.events, 'cycle-start')).toEqual([]);
     expect(ofKind(f.events, 'sample').map((s) => s.phase)).toEqual([
-      undefined, undefined, undefined, 'sterilizing', 'sterilizing', 'sterilizing', 'exhaust', 'exhaust', 'exhaust',
+      undefined,
+      undefined,
+      undefined,
+      'sterilizing',
+      'sterilizing',
+      'sterilizing',
+      'exhaust',
+      'exhaust',
+      'exhaust',
     ]);
     expect(ofKind(f.tick(t0 + 9000 + 60_000), 'cycle-end')).toMatchObject([{ status: 'ok', inferred: true }]);
     // now the stream is known to be quiet: the next cycle opens with a cycle-start

@@ -2,7 +2,7 @@
 // without a single parse-error, so the page and the profiles cannot drift apart.
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { AMSCO_LS, PREVAC_TICKET_ZH, SCICAN_SUMMARY, type PrinterLineProfile } from '../../drivers/printer-line/index.js';
+import { AMSCO_LS, PREVAC_TICKET_ZH, type PrinterLineProfile, SCICAN_SUMMARY } from '../../drivers/printer-line/index.js';
 import { feedLines, ofKind } from '../helpers/printer-line.js';
 
 const page = readFileSync(new URL('../../docs/devices.md', import.meta.url), 'utf8');

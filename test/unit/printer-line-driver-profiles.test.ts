@@ -1,8 +1,9 @@
 // PrinterLineDriver with the new profiles over an in-memory link: the idle clock tick that ends a
 // flag-segmented cycle, a stream joined mid-cycle at start, GB18030 bytes, a summary ticket.
-import { afterEach, describe, expect, it } from 'vitest';
+
 import { pino } from 'pino';
-import { AMSCO_LS, PREVAC_TICKET_ZH, PrinterLineDriver, SCICAN_SUMMARY, type PrinterLineDriverOptions } from '../../drivers/printer-line/index.js';
+import { afterEach, describe, expect, it } from 'vitest';
+import { AMSCO_LS, PREVAC_TICKET_ZH, PrinterLineDriver, type PrinterLineDriverOptions, SCICAN_SUMMARY } from '../../drivers/printer-line/index.js';
 import { createMemoryPair } from '../../drivers/transport/memory-pair.js';
 import { Events } from '../helpers/events.js';
 import { fixtureBytes, ofKind } from '../helpers/printer-line.js';
@@ -16,14 +17,23 @@ async function setup(extra: Partial<PrinterLineDriverOptions>) {
   const pair = createMemoryPair('line');
   const events = new Events();
   const driver = new PrinterLineDriver({
-    deviceId: 'AC-01', transport: pair.a, logger: pino({ level: 'silent' }), now: Date.now, onEvent: events.push, tzOffsetMinutes: 60, ...extra,
+    deviceId: 'AC-01',
+    transport: pair.a,
+    logger: pino({ level: 'silent' }),
+    now: Date.now,
+    onEvent: events.push,
+    tzOffsetMinutes: 60,
+    ...extra,
   });
   running.push(driver);
   await driver.start();
   return { pair, events, driver };
 }
 
-const amscoLines = fixtureBytes('amsco-ls.txt').toString('latin1').split('\r\n').filter((l) => l !== '');
+const amscoLines = fixtureBytes('amsco-ls.txt')
+  .toString('latin1')
+  .split('\r\n')
+  .filter((l) => l !== '');
 
 describe('PrinterLineDriver with amsco-ls', () => {
   it('joined mid-stream at start: no cycle-start, and the clock tick ends the cycle after the silence', async () => {
@@ -41,12 +51,17 @@ describe('PrinterLineDriver with amsco-ls', () => {
     await pair.b.write(`${amscoLines.slice(0, 10).join('\r\n')}\r\n`);
     await events.atLeast('cycle-end');
     expect(ofKind(events.all, 'cycle-start')).toHaveLength(1);
-    expect(events.all.filter((e) => e.kind !== 'link' && e.kind !== 'raw').map((e) => e.kind).slice(0, 3)).toEqual(['cycle-start', 'phase', 'sample']);
+    expect(
+      events.all
+        .filter((e) => e.kind !== 'link' && e.kind !== 'raw')
+        .map((e) => e.kind)
+        .slice(0, 3),
+    ).toEqual(['cycle-start', 'phase', 'sample']);
   });
 });
 
 describe('PrinterLineDriver with prevac-ticket-zh', () => {
-  it('decodes GB18030 by the profile\'s encoding, split into single bytes', async () => {
+  it("decodes GB18030 by the profile's encoding, split into single bytes", async () => {
     const { pair, events } = await setup({ profile: PREVAC_TICKET_ZH });
     const bytes = fixtureBytes('prevac-ticket-zh.txt');
     for (let i = 0; i < bytes.length; i += 1) await pair.b.write(bytes.subarray(i, i + 1));
@@ -55,7 +70,7 @@ describe('PrinterLineDriver with prevac-ticket-zh', () => {
     expect(ofKind(events.all, 'cycle-start')[0]?.info).toMatchObject({ programText: '134℃ 器械' });
   });
 
-  it('the device\'s encoding setting overrides the profile\'s', async () => {
+  it("the device's encoding setting overrides the profile's", async () => {
     const { pair, events } = await setup({ profile: PREVAC_TICKET_ZH, encoding: 'utf-8' });
     await pair.b.write(Buffer.from('结果: 合格\r\n', 'utf8'));
     await events.atLeast('parse-error');

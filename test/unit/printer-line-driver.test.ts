@@ -1,9 +1,15 @@
 import { readFileSync } from 'node:fs';
-import { afterEach, describe, expect, it } from 'vitest';
 import { pino } from 'pino';
-import type { DeviceEvent } from '../../vocabulary/device-event.js';
+import { afterEach, describe, expect, it } from 'vitest';
+import {
+  LINE_OVERFLOW_REASON,
+  PARSE_ERROR_REASONS,
+  PREVAC_TICKET,
+  PrinterLineDriver,
+  type PrinterLineDriverOptions,
+} from '../../drivers/printer-line/index.js';
 import { createMemoryPair, type MemoryPair } from '../../drivers/transport/memory-pair.js';
-import { LINE_OVERFLOW_REASON, PARSE_ERROR_REASONS, PrinterLineDriver, PREVAC_TICKET, type PrinterLineDriverOptions } from '../../drivers/printer-line/index.js';
+import type { DeviceEvent } from '../../vocabulary/device-event.js';
 import { isGatewayError } from '../../vocabulary/errors.js';
 
 const fixture = (name: string) => readFileSync(new URL(`../fixtures/printer-line/${name}`, import.meta.url));
@@ -32,7 +38,12 @@ class Events {
   }
 }
 
-interface LogLine { level: number; msg: string; reason?: string; deviceId?: string }
+interface LogLine {
+  level: number;
+  msg: string;
+  reason?: string;
+  deviceId?: string;
+}
 
 function setup(extra: Partial<PrinterLineDriverOptions> = {}) {
   const pair = createMemoryPair('ticket');
@@ -41,7 +52,13 @@ function setup(extra: Partial<PrinterLineDriverOptions> = {}) {
   const logger = pino({ level: 'debug' }, { write: (s: string) => void logs.push(JSON.parse(s) as LogLine) });
   let clock = Date.parse('2025-03-14T09:00:00+01:00');
   const driver = new PrinterLineDriver({
-    deviceId: 'AC-01', transport: pair.a, logger, now: () => clock++, onEvent: events.push, tzOffsetMinutes: 60, ...extra,
+    deviceId: 'AC-01',
+    transport: pair.a,
+    logger,
+    now: () => clock++,
+    onEvent: events.push,
+    tzOffsetMinutes: 60,
+    ...extra,
   });
   return { pair, events, logs, driver };
 }
@@ -91,9 +108,7 @@ describe('PrinterLineDriver', () => {
     expect(overflowErrors).toHaveLength(2);
     expect(overflowErrors[0]?.raw.startsWith('ZZZZ')).toBe(true);
     const warnings = logs.filter((l) => l.level === 40 && l.msg.startsWith('unparsed line'));
-    expect(warnings.map((w) => w.reason).sort()).toEqual(
-      [LINE_OVERFLOW_REASON, PARSE_ERROR_REASONS.unknownLabel, PARSE_ERROR_REASONS.unrecognized].sort(),
-    );
+    expect(warnings.map((w) => w.reason).sort()).toEqual([LINE_OVERFLOW_REASON, PARSE_ERROR_REASONS.unknownLabel, PARSE_ERROR_REASONS.unrecognized].sort());
     expect(warnings.every((w) => w.deviceId === 'AC-01')).toBe(true);
   });
 

@@ -1,25 +1,24 @@
 import { readFileSync } from 'node:fs';
-import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import type { DeviceEvent } from '../../vocabulary/device-event.js';
-import { LineFramer } from '../../drivers/transport/line-framer.js';
+import { describe, expect, it } from 'vitest';
 import {
+  initialParserState,
   PARSE_ERROR_REASONS,
   PREVAC_TICKET,
-  initialParserState,
-  parsePrinterLine,
   type PrinterLineProfile,
   type PrinterParserContext,
   type PrinterParserState,
+  parsePrinterLine,
 } from '../../drivers/printer-line/index.js';
+import { LineFramer } from '../../drivers/transport/line-framer.js';
+import type { DeviceEvent } from '../../vocabulary/device-event.js';
 
 const FIXTURES = new URL('../fixtures/printer-line/', import.meta.url);
 const CET = 60;
 const RECV0 = Date.parse('2025-03-14T09:00:00+01:00');
 
 type Of<K extends DeviceEvent['kind']> = Extract<DeviceEvent, { kind: K }>;
-const ofKind = <K extends DeviceEvent['kind']>(events: DeviceEvent[], kind: K): Of<K>[] =>
-  events.filter((e): e is Of<K> => e.kind === kind);
+const ofKind = <K extends DeviceEvent['kind']>(events: DeviceEvent[], kind: K): Of<K>[] => events.filter((e): e is Of<K> => e.kind === kind);
 
 function ctx(recvTs: number, extra: Partial<PrinterParserContext> = {}): PrinterParserContext {
   return { deviceId: 'AC-01', recvTs, atmosphericKpa: 101.325, profile: PREVAC_TICKET, tzOffsetMinutes: CET, ...extra };
@@ -71,8 +70,13 @@ describe('parsePrinterLine on the 134 °C pass ticket', () => {
     const samples = ofKind(events, 'sample');
     expect(samples).toHaveLength(25);
     expect(samples[0]).toEqual({
-      kind: 'sample', deviceId: 'AC-01', ts: at('2025-03-14T08:02:11+01:00'), deviceTime: at('2025-03-14T08:02:11+01:00'),
-      temp_c: 96.3, pressure_kpa: 100.325, phase: 'conditioning',
+      kind: 'sample',
+      deviceId: 'AC-01',
+      ts: at('2025-03-14T08:02:11+01:00'),
+      deviceTime: at('2025-03-14T08:02:11+01:00'),
+      temp_c: 96.3,
+      pressure_kpa: 100.325,
+      phase: 'conditioning',
     });
     expect(samples.at(-1)?.ts).toBe(at('2025-03-14T08:29:10+01:00'));
   });
@@ -113,9 +117,7 @@ describe('parsePrinterLine on an aborted ticket (CRLF)', () => {
   });
 
   it('emits the alarm with its code and text at the last device time', () => {
-    expect(ofKind(events, 'alarm')).toEqual([
-      { kind: 'alarm', deviceId: 'AC-01', ts: at('2025-06-02T10:20:10+02:00'), code: 'E23', text: 'STEAM SUPPLY' },
-    ]);
+    expect(ofKind(events, 'alarm')).toEqual([{ kind: 'alarm', deviceId: 'AC-01', ts: at('2025-06-02T10:20:10+02:00'), code: 'E23', text: 'STEAM SUPPLY' }]);
   });
 
   it('enters the fault phase and ends aborted with the alarm code', () => {
@@ -200,7 +202,12 @@ describe('parsePrinterLine dates', () => {
   });
 
   it('reports an impossible date or time and carries on', () => {
-    const { events } = feed(['==== STERILIZER X  PROG 1: A ====', 'CYCLE NO: 5 DATE: 2025-02-30', '25:00:00  START  96.0  -1.0', '08:00:00  START  96.0  -1.0']);
+    const { events } = feed([
+      '==== STERILIZER X  PROG 1: A ====',
+      'CYCLE NO: 5 DATE: 2025-02-30',
+      '25:00:00  START  96.0  -1.0',
+      '08:00:00  START  96.0  -1.0',
+    ]);
     expect(ofKind(events, 'parse-error').map((e) => e.reason)).toEqual([PARSE_ERROR_REASONS.invalidDate, PARSE_ERROR_REASONS.invalidTime]);
     expect(ofKind(events, 'cycle-start')[0]).toMatchObject({ cycleNo: 5, info: { date: '2025-02-30' } });
     expect(ofKind(events, 'sample')).toHaveLength(1);
@@ -221,7 +228,9 @@ describe('parsePrinterLine outside a ticket', () => {
     expect(ofKind(events, 'phase')).toEqual([]);
     expect(ofKind(events, 'cycle-end')).toEqual([]);
     expect(ofKind(events, 'parse-error').map((e) => e.reason)).toEqual([
-      PARSE_ERROR_REASONS.labelOutsideTicket, PARSE_ERROR_REASONS.resultOutsideTicket, PARSE_ERROR_REASONS.headerOutOfPlace,
+      PARSE_ERROR_REASONS.labelOutsideTicket,
+      PARSE_ERROR_REASONS.resultOutsideTicket,
+      PARSE_ERROR_REASONS.headerOutOfPlace,
     ]);
   });
 
@@ -234,8 +243,13 @@ describe('parsePrinterLine outside a ticket', () => {
 describe('parsePrinterLine ticket structure', () => {
   it('reports a ticket that never printed its result and starts the next one', () => {
     const { events } = feed([
-      '==== STERILIZER SZ-03  PROG 1: 134C INSTR ====', 'CYCLE NO: 000001', '08:00:00  START  96.0  -1.0',
-      '==== STERILIZER SZ-03  PROG 2: 121C ====', 'CYCLE NO: 000002', '09:00:00  START  96.0  -1.0', 'RESULT: CYCLE OK',
+      '==== STERILIZER SZ-03  PROG 1: 134C INSTR ====',
+      'CYCLE NO: 000001',
+      '08:00:00  START  96.0  -1.0',
+      '==== STERILIZER SZ-03  PROG 2: 121C ====',
+      'CYCLE NO: 000002',
+      '09:00:00  START  96.0  -1.0',
+      'RESULT: CYCLE OK',
     ]);
     expect(ofKind(events, 'cycle-start').map((e) => e.cycleNo)).toEqual([1, 2]);
     expect(ofKind(events, 'parse-error').map((e) => e.reason)).toEqual([PARSE_ERROR_REASONS.ticketWithoutResult]);
@@ -255,7 +269,9 @@ describe('parsePrinterLine ticket structure', () => {
 
   it('maps the leak-test labels and tolerates form feeds', () => {
     const { events } = feed([
-      '\f==== STERILIZER A  PROG 8: LEAK TEST ====', '08:00:00  LEAK STAB      40.0    -93.0', '08:05:00  LEAK MEASURE   40.0    -92.9',
+      '\f==== STERILIZER A  PROG 8: LEAK TEST ====',
+      '08:00:00  LEAK STAB      40.0    -93.0',
+      '08:05:00  LEAK MEASURE   40.0    -92.9',
       'RESULT: CYCLE OK\f',
     ]);
     expect(ofKind(events, 'phase').map((p) => p.phase)).toEqual(['leak-stabilize', 'leak-measure']);

@@ -5,10 +5,15 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { isGatewayError } from '../../vocabulary/errors.js';
 import {
-  BUILTIN_PRINTER_PROFILES, PREVAC_TICKET, compileProfile, loadPrinterProfile, parsePrinterProfileText, validateProfile,
+  BUILTIN_PRINTER_PROFILES,
+  compileProfile,
+  loadPrinterProfile,
+  PREVAC_TICKET,
+  parsePrinterProfileText,
+  validateProfile,
 } from '../../drivers/printer-line/index.js';
+import { isGatewayError } from '../../vocabulary/errors.js';
 import { feedLines, fixtureLines, ofKind } from '../helpers/printer-line.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'sterilink-profiles-'));
@@ -70,36 +75,44 @@ describe('loadPrinterProfile errors', () => {
   });
 
   it('names every field that is wrong, as profile.<field>: expected …, found …', () => {
-    const file = write('bad.yaml', [
-      'name: my-ticket',
-      'encoding: gb18030',
-      'pressureUnit: psi',
-      "ticketStart: '^START'",
-      "sample: '^(?<hh>\\d\\d):(?<mm>\\d\\d) (?<temp>\\d+)'",
-      "result: '^END (?<status>OK)'",
-      'resultMap: { OK: fine }',
-      'phaseMap: { START: boiling }',
-      'phasemap: {}',
-      'idleGapS: -1',
-    ].join('\n'));
-    expect(problems(() => loadPrinterProfile(file))).toEqual(expect.arrayContaining([
-      expect.stringMatching(/^profile\.phasemap: expected one of the profile fields \(name, .*\), found an unknown field$/),
-      expect.stringMatching(/^profile\.pressureUnit: expected one of kPa-gauge, .*psig.*, found "psi"$/),
-      expect.stringMatching(/^profile\.sample: expected a named group \(\?<ss>…\)/),
-      'profile.phaseMap.START: expected a phase, found "boiling"',
-      'profile.resultMap.OK: expected one of ok, aborted, fault, found "fine"',
-      'profile.idleGapS: expected seconds, more than 0 and at most 86400, found -1',
-    ]));
+    const file = write(
+      'bad.yaml',
+      [
+        'name: my-ticket',
+        'encoding: gb18030',
+        'pressureUnit: psi',
+        "ticketStart: '^START'",
+        "sample: '^(?<hh>\\d\\d):(?<mm>\\d\\d) (?<temp>\\d+)'",
+        "result: '^END (?<status>OK)'",
+        'resultMap: { OK: fine }',
+        'phaseMap: { START: boiling }',
+        'phasemap: {}',
+        'idleGapS: -1',
+      ].join('\n'),
+    );
+    expect(problems(() => loadPrinterProfile(file))).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/^profile\.phasemap: expected one of the profile fields \(name, .*\), found an unknown field$/),
+        expect.stringMatching(/^profile\.pressureUnit: expected one of kPa-gauge, .*psig.*, found "psi"$/),
+        expect.stringMatching(/^profile\.sample: expected a named group \(\?<ss>…\)/),
+        'profile.phaseMap.START: expected a phase, found "boiling"',
+        'profile.resultMap.OK: expected one of ok, aborted, fault, found "fine"',
+        'profile.idleGapS: expected seconds, more than 0 and at most 86400, found -1',
+      ]),
+    );
   });
 
   it('checks what segmentation needs: a flag stream needs a flag group and a flag rule', () => {
-    const file = write('flag.yaml', [
-      'name: my-stream',
-      'encoding: latin1',
-      'pressureUnit: kPa-abs',
-      'segmentation: flag',
-      "sample: '^(?<hh>\\d\\d):(?<mm>\\d\\d):(?<ss>\\d\\d) (?<temp>\\d+)'",
-    ].join('\n'));
+    const file = write(
+      'flag.yaml',
+      [
+        'name: my-stream',
+        'encoding: latin1',
+        'pressureUnit: kPa-abs',
+        'segmentation: flag',
+        "sample: '^(?<hh>\\d\\d):(?<mm>\\d\\d):(?<ss>\\d\\d) (?<temp>\\d+)'",
+      ].join('\n'),
+    );
     expect(problems(() => loadPrinterProfile(file))).toEqual([
       'profile.sample: expected a named group (?<flag>…) with segmentation flag, found none in "^(?<hh>\\\\d\\\\d):(?<mm>\\\\d\\\\d):(?<ss>\\\\d\\\\d) (?<temp>\\\\d+)"',
       'profile.flag: expected {on, before, during, after} with segmentation flag, found nothing',
@@ -110,7 +123,9 @@ describe('loadPrinterProfile errors', () => {
     expect(problems(() => parsePrinterProfileText('extends: prevac-ticket\nname: prevac-ticket\n', 'x.yaml'))).toEqual([
       'profile.name: expected a name no built-in profile has (use extends: prevac-ticket and a new name), found "prevac-ticket"',
     ]);
-    expect(problems(() => parsePrinterProfileText('extends: prevac\nname: mine\n', 'x.yaml'))[0]).toMatch(/^profile\.extends: expected a built-in profile \(prevac-ticket, /);
+    expect(problems(() => parsePrinterProfileText('extends: prevac\nname: mine\n', 'x.yaml'))[0]).toMatch(
+      /^profile\.extends: expected a built-in profile \(prevac-ticket, /,
+    );
   });
 
   it('refuses an empty file and a list', () => {
@@ -121,24 +136,31 @@ describe('loadPrinterProfile errors', () => {
 
 describe('extends', () => {
   it('starts from a built-in and replaces only the fields given', () => {
-    const file = write('prevac-latin1.yaml', [
-      'extends: prevac-ticket',
-      'name: prevac-latin1',
-      'encoding: latin1',
-      'phaseMap:',
-      "  'START|BEGIN': conditioning",
-      "  'PULSE\\d+ (VAC|STEAM)': conditioning",
-      "  'HEAT UP': heating",
-      '  STERILIZE: sterilizing',
-      "  'STERILIZE END|EXHAUST': exhaust",
-      '  DRYING: drying',
-      "  'AIR IN': aeration",
-      '  END: complete',
-    ].join('\n'));
+    const file = write(
+      'prevac-latin1.yaml',
+      [
+        'extends: prevac-ticket',
+        'name: prevac-latin1',
+        'encoding: latin1',
+        'phaseMap:',
+        "  'START|BEGIN': conditioning",
+        "  'PULSE\\d+ (VAC|STEAM)': conditioning",
+        "  'HEAT UP': heating",
+        '  STERILIZE: sterilizing',
+        "  'STERILIZE END|EXHAUST': exhaust",
+        '  DRYING: drying',
+        "  'AIR IN': aeration",
+        '  END: complete',
+      ].join('\n'),
+    );
     const profile = loadPrinterProfile(file);
     expect(profile).toMatchObject({ name: 'prevac-latin1', encoding: 'latin1', sample: PREVAC_TICKET.sample, result: PREVAC_TICKET.result });
     expect(Object.isFrozen(profile)).toBe(true);
-    const f = feedLines(profile, fixtureLines('pass-134.txt').map((l) => l.replace('08:02:11  START ', '08:02:11  BEGIN ')), Date.parse('2025-03-14T09:00:00+01:00'));
+    const f = feedLines(
+      profile,
+      fixtureLines('pass-134.txt').map((l) => l.replace('08:02:11  START ', '08:02:11  BEGIN ')),
+      Date.parse('2025-03-14T09:00:00+01:00'),
+    );
     expect(ofKind(f.events, 'parse-error')).toEqual([]);
     expect(ofKind(f.events, 'phase')[0]).toMatchObject({ label: 'BEGIN', phase: 'conditioning' });
   });
@@ -155,7 +177,9 @@ describe('the worked example (config/examples/profiles/example-site-ticket.yaml)
   it('parses its sample ticket: day-first date, decimal commas, bar gauge, mixed-case steps', () => {
     const f = feedLines(profile, fixtureLines('example-site-ticket.txt', 'latin1'), Date.parse('2025-03-14T09:00:00+01:00'), 1000, { tzOffsetMinutes: 60 });
     expect(ofKind(f.events, 'parse-error')).toEqual([]);
-    expect(ofKind(f.events, 'cycle-start')).toMatchObject([{ programNo: 1, cycleNo: 1187, info: { model: 'ST-200', serial: '4711', programText: '134C Instruments', date: '2025-03-14' } }]);
+    expect(ofKind(f.events, 'cycle-start')).toMatchObject([
+      { programNo: 1, cycleNo: 1187, info: { model: 'ST-200', serial: '4711', programText: '134C Instruments', date: '2025-03-14' } },
+    ]);
     const samples = ofKind(f.events, 'sample');
     expect(samples).toHaveLength(10);
     expect(samples.find((s) => s.phase === 'sterilizing')).toMatchObject({ ts: Date.parse('2025-03-14T08:12:30+01:00'), temp_c: 134.2, pressure_kpa: 304.325 });

@@ -1,17 +1,17 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import type { DeviceEvent } from '../../vocabulary/device-event.js';
-import { isGatewayError } from '../../vocabulary/errors.js';
 import {
   BUILTIN_PRINTER_PROFILES,
-  PREVAC_TICKET,
   compileProfile,
   initialParserState,
+  PREVAC_TICKET,
+  type PrinterLineProfile,
   parsePrinterLine,
   phaseForLabel,
   validateProfile,
-  type PrinterLineProfile,
 } from '../../drivers/printer-line/index.js';
+import type { DeviceEvent } from '../../vocabulary/device-event.js';
+import { isGatewayError } from '../../vocabulary/errors.js';
 
 const devicesMd = readFileSync(new URL('../../docs/devices.md', import.meta.url), 'utf8');
 
@@ -37,7 +37,13 @@ describe('prevac-ticket against docs/devices.md (the contract with the simulator
     let state = initialParserState();
     const events: DeviceEvent[] = [];
     for (const line of lines) {
-      const r = parsePrinterLine(state, line, { deviceId: 'D', recvTs: Date.parse('2025-03-14T09:00:00Z'), atmosphericKpa: 101.325, profile: PREVAC_TICKET, tzOffsetMinutes: 0 });
+      const r = parsePrinterLine(state, line, {
+        deviceId: 'D',
+        recvTs: Date.parse('2025-03-14T09:00:00Z'),
+        atmosphericKpa: 101.325,
+        profile: PREVAC_TICKET,
+        tzOffsetMinutes: 0,
+      });
       state = r.state;
       events.push(...r.events);
     }
@@ -48,7 +54,7 @@ describe('prevac-ticket against docs/devices.md (the contract with the simulator
     expect(events.find((e) => e.kind === 'cycle-end')).toMatchObject({ status: 'ok' });
   });
 
-  it('maps every label of the page\'s label table to the documented phase', () => {
+  it("maps every label of the page's label table to the documented phase", () => {
     const table = devicesMd.split('| label | phase |')[1]?.split('\n\n')[0] ?? '';
     const rows = table.split('\n').filter((row) => row.startsWith('| `'));
     expect(rows.length).toBeGreaterThanOrEqual(9);
@@ -73,29 +79,33 @@ describe('validateProfile', () => {
   });
 
   it('names every problem at once, with its path', () => {
-    const problems = validateProfile(broken({
-      name: 'has space',
-      encoding: 'utf-16le',
-      pressureUnit: 'psi',
-      sample: '^(?<hh>\\d\\d):(?<mm>\\d\\d) (?<temp>\\d+)',
-      alarm: '^ALARM (?<code>\\S+) (?<severity>\\d)',
-      result: '^RESULT (',
-      header: ['^CYCLE', 42],
-      phaseMap: { 'HEAT UP': 'boiling', '[': 'drying' },
-      resultMap: { OK: 'fine' },
-    }));
-    expect(problems).toEqual(expect.arrayContaining([
-      expect.stringMatching(/^name: expected/),
-      expect.stringMatching(/^encoding: expected an ASCII-compatible encoding/),
-      expect.stringMatching(/^pressureUnit: expected one of kPa-gauge, kPa-abs, psig, psia, bar-gauge, .*, found "psi"/),
-      expect.stringMatching(/^sample: expected a named group \(\?<ss>…\)/),
-      expect.stringMatching(/^alarm: expected only the groups code, text, found \(\?<severity>…\)/),
-      expect.stringMatching(/^result: expected a valid regular expression/),
-      expect.stringMatching(/^header\.1: expected a regular expression source, found 42/),
-      expect.stringMatching(/^phaseMap\.HEAT UP: expected a phase, found "boiling"/),
-      expect.stringMatching(/^phaseMap\.\[: expected a regular expression/),
-      expect.stringMatching(/^resultMap\.OK: expected one of ok, aborted, fault, found "fine"/),
-    ]));
+    const problems = validateProfile(
+      broken({
+        name: 'has space',
+        encoding: 'utf-16le',
+        pressureUnit: 'psi',
+        sample: '^(?<hh>\\d\\d):(?<mm>\\d\\d) (?<temp>\\d+)',
+        alarm: '^ALARM (?<code>\\S+) (?<severity>\\d)',
+        result: '^RESULT (',
+        header: ['^CYCLE', 42],
+        phaseMap: { 'HEAT UP': 'boiling', '[': 'drying' },
+        resultMap: { OK: 'fine' },
+      }),
+    );
+    expect(problems).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/^name: expected/),
+        expect.stringMatching(/^encoding: expected an ASCII-compatible encoding/),
+        expect.stringMatching(/^pressureUnit: expected one of kPa-gauge, kPa-abs, psig, psia, bar-gauge, .*, found "psi"/),
+        expect.stringMatching(/^sample: expected a named group \(\?<ss>…\)/),
+        expect.stringMatching(/^alarm: expected only the groups code, text, found \(\?<severity>…\)/),
+        expect.stringMatching(/^result: expected a valid regular expression/),
+        expect.stringMatching(/^header\.1: expected a regular expression source, found 42/),
+        expect.stringMatching(/^phaseMap\.HEAT UP: expected a phase, found "boiling"/),
+        expect.stringMatching(/^phaseMap\.\[: expected a regular expression/),
+        expect.stringMatching(/^resultMap\.OK: expected one of ok, aborted, fault, found "fine"/),
+      ]),
+    );
     expect(problems).toHaveLength(10);
   });
 

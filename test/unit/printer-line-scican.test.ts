@@ -29,13 +29,24 @@ describe('scican-summary on the reference ticket (cssd-devices.md §2.1 b)', () 
   });
 
   it('starts the cycle at the printed start time, day-first date, with the header facts', () => {
-    expect(ofKind(f.events, 'cycle-start')).toEqual([{
-      kind: 'cycle-start', deviceId: 'AC-01', ts: start, cycleNo: 1755,
-      info: {
-        model: 'STATCLAVE G4 SBS1R118', serial: '710123B00004', unit: '000', water: '1.2uS / 0.7ppm',
-        date: '2025-10-08', time: '09:54:52', cycleType: 'Solid/Wrapped', programText: '132 C/4min',
+    expect(ofKind(f.events, 'cycle-start')).toEqual([
+      {
+        kind: 'cycle-start',
+        deviceId: 'AC-01',
+        ts: start,
+        cycleNo: 1755,
+        info: {
+          model: 'STATCLAVE G4 SBS1R118',
+          serial: '710123B00004',
+          unit: '000',
+          water: '1.2uS / 0.7ppm',
+          date: '2025-10-08',
+          time: '09:54:52',
+          cycleType: 'Solid/Wrapped',
+          programText: '132 C/4min',
+        },
       },
-    }]);
+    ]);
   });
 
   it('leaves a 132 °C program without a program number (no built-in program has 132 °C)', () => {
@@ -44,16 +55,24 @@ describe('scican-summary on the reference ticket (cssd-devices.md §2.1 b)', () 
 
   it('summarises min/max (kPa absolute) and the phase times; the end is start + CYCLE COMPLETE', () => {
     const end = start + (58 * 60 + 30) * 1000;
-    expect(ofKind(f.events, 'summary')).toEqual([{
-      kind: 'summary', deviceId: 'AC-01', ts: end, startTs: start,
-      minTempC: 132.6, maxTempC: 134, minPressureKpa: 290, maxPressureKpa: 302,
-      phases: [
-        { phase: 'sterilizing', atS: 1535, label: 'STERILIZING' },
-        { phase: 'drying', atS: 1780, label: 'DRYING START' },
-        { phase: 'aeration', atS: 3490, label: 'DRYING END' },
-        { phase: 'complete', atS: 3510, label: 'CYCLE COMPLETE' },
-      ],
-    }]);
+    expect(ofKind(f.events, 'summary')).toEqual([
+      {
+        kind: 'summary',
+        deviceId: 'AC-01',
+        ts: end,
+        startTs: start,
+        minTempC: 132.6,
+        maxTempC: 134,
+        minPressureKpa: 290,
+        maxPressureKpa: 302,
+        phases: [
+          { phase: 'sterilizing', atS: 1535, label: 'STERILIZING' },
+          { phase: 'drying', atS: 1780, label: 'DRYING START' },
+          { phase: 'aeration', atS: 3490, label: 'DRYING END' },
+          { phase: 'complete', atS: 3510, label: 'CYCLE COMPLETE' },
+        ],
+      },
+    ]);
     expect(ofKind(f.events, 'cycle-end')).toEqual([{ kind: 'cycle-end', deviceId: 'AC-01', ts: end, status: 'ok' }]);
   });
 
@@ -106,7 +125,7 @@ describe('scican-summary on an aborted cycle', () => {
     expect(ofKind(f.events, 'cycle-end')).toEqual([{ kind: 'cycle-end', deviceId: 'AC-01', ts: start + 689_000, status: 'aborted', code: 'CF23' }]);
   });
 
-  it('ends the summary\'s phases in fault at the abort time', () => {
+  it("ends the summary's phases in fault at the abort time", () => {
     expect(ofKind(f.events, 'summary')[0]?.phases).toEqual([
       { phase: 'sterilizing', atS: 542, label: 'STERILIZING' },
       { phase: 'fault', atS: 689, label: 'CYCLE ABORTED' },

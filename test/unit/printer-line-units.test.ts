@@ -2,7 +2,15 @@
 // kPa absolute, 12-hour clocks, day-first dates and elapsed times.
 import { describe, expect, it } from 'vitest';
 import {
-  absoluteKpa, celsius, fahrenheit, fromAbsoluteKpa, isoDateFromParts, parseDuration, readNumber, secondOfDay, PRESSURE_UNITS,
+  absoluteKpa,
+  celsius,
+  fahrenheit,
+  fromAbsoluteKpa,
+  isoDateFromParts,
+  PRESSURE_UNITS,
+  parseDuration,
+  readNumber,
+  secondOfDay,
 } from '../../drivers/printer-line/index.js';
 
 const ATM = 101.325;

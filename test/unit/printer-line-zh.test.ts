@@ -2,7 +2,7 @@
 // even inside a character) and the parser.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { PARSE_ERROR_REASONS, PREVAC_TICKET_ZH, compileProfile, phaseForLabel } from '../../drivers/printer-line/index.js';
+import { compileProfile, PARSE_ERROR_REASONS, PREVAC_TICKET_ZH, phaseForLabel } from '../../drivers/printer-line/index.js';
 import { LineFramer } from '../../drivers/transport/line-framer.js';
 import { feedLines, fixtureBytes, ofKind } from '../helpers/printer-line.js';
 
@@ -31,9 +31,12 @@ describe('GB18030 bytes through the LineFramer', () => {
     const whole = frame(bytes, []);
     expect(whole[0]).toBe('==== 灭菌器编号 SZ-03  程序 1: 134℃ 器械 ====');
     expect(whole).toContain('结果: 合格');
-    fc.assert(fc.property(fc.array(fc.integer({ min: 1, max: bytes.length - 1 }), { maxLength: 40 }), (cuts) => {
-      expect(frame(bytes, cuts)).toEqual(whole);
-    }), { numRuns: 200 });
+    fc.assert(
+      fc.property(fc.array(fc.integer({ min: 1, max: bytes.length - 1 }), { maxLength: 40 }), (cuts) => {
+        expect(frame(bytes, cuts)).toEqual(whole);
+      }),
+      { numRuns: 200 },
+    );
   });
 });
 
@@ -43,17 +46,29 @@ describe('prevac-ticket-zh on the hand-written ticket', () => {
 
   it('parses every line: header facts (ASCII and full-width colons), 14 samples, phases, result 合格', () => {
     expect(ofKind(f.events, 'parse-error')).toEqual([]);
-    expect(ofKind(f.events, 'cycle-start')).toEqual([{
-      kind: 'cycle-start', deviceId: 'AC-01', ts: RECV0, programNo: 1, cycleNo: 4217,
-      info: { sterilizer: 'SZ-03', programText: '134℃ 器械', date: '2025-03-14', operator: '0127', loadId: 'L250314-004217' },
-    }]);
+    expect(ofKind(f.events, 'cycle-start')).toEqual([
+      {
+        kind: 'cycle-start',
+        deviceId: 'AC-01',
+        ts: RECV0,
+        programNo: 1,
+        cycleNo: 4217,
+        info: { sterilizer: 'SZ-03', programText: '134℃ 器械', date: '2025-03-14', operator: '0127', loadId: 'L250314-004217' },
+      },
+    ]);
     expect(ofKind(f.events, 'sample')).toHaveLength(14);
     expect(ofKind(f.events, 'cycle-end')).toEqual([{ kind: 'cycle-end', deviceId: 'AC-01', ts: Date.parse('2025-03-14T08:29:10+01:00'), status: 'ok' }]);
   });
 
   it('maps the Chinese labels to phases; 进汽 (steam in) and 进气 (air in) are different phases', () => {
     expect(ofKind(f.events, 'phase').map((p) => `${p.label}:${p.phase}`)).toEqual([
-      '开始:conditioning', '升温:heating', '灭菌:sterilizing', '灭菌结束:exhaust', '干燥:drying', '进气:aeration', '结束:complete',
+      '开始:conditioning',
+      '升温:heating',
+      '灭菌:sterilizing',
+      '灭菌结束:exhaust',
+      '干燥:drying',
+      '进气:aeration',
+      '结束:complete',
     ]);
     const c = compileProfile(PREVAC_TICKET_ZH);
     expect(phaseForLabel(c, '进汽2')).toBe('conditioning');

@@ -2,8 +2,8 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { isGatewayError } from '../../vocabulary/errors.js';
 import { buildClientOptions, type ConnectionSettings } from '../../gateway/publish/client-options.js';
+import { isGatewayError } from '../../vocabulary/errors.js';
 import { redactUrl } from '../../vocabulary/redact-url.js';
 
 const base: ConnectionSettings = { url: 'mqtt://127.0.0.1:1883', protocolVersion: 5 };

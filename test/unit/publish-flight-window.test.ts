@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { isGatewayError } from '../../vocabulary/errors.js';
 import { FlightWindow } from '../../gateway/publish/flight-window.js';
+import { isGatewayError } from '../../vocabulary/errors.js';
 
 describe('in-flight window', () => {
   it('hands out at most `capacity` slots and takes them back', () => {

@@ -3,7 +3,20 @@ import { describe, expect, it } from 'vitest';
 import { MemoryOutbox } from '../../gateway/publish/memory-outbox.js';
 import { RECORD_SCHEMA, type SignedRecord } from '../../gateway/store/record.js';
 
-const record = (seq: number): SignedRecord => ({ schema: RECORD_SCHEMA, id: randomUUID(), seq, type: 'audit', ts: '', site: 's', gateway: 'g', body: {}, prevHash: '', hash: '', sig: '', keyId: '' });
+const record = (seq: number): SignedRecord => ({
+  schema: RECORD_SCHEMA,
+  id: randomUUID(),
+  seq,
+  type: 'audit',
+  ts: '',
+  site: 's',
+  gateway: 'g',
+  body: {},
+  prevHash: '',
+  hash: '',
+  sig: '',
+  keyId: '',
+});
 
 describe('MemoryOutbox (the OutboxSource semantics the store implements too)', () => {
   const outbox = new MemoryOutbox();

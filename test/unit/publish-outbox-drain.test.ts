@@ -2,11 +2,11 @@
 import { randomUUID } from 'node:crypto';
 import pino from 'pino';
 import { describe, expect, it } from 'vitest';
-import { Backoff } from '../../vocabulary/backoff.js';
 import { FlightWindow } from '../../gateway/publish/flight-window.js';
 import { MemoryOutbox } from '../../gateway/publish/memory-outbox.js';
 import { OutboxDrain } from '../../gateway/publish/outbox-drain.js';
 import { RECORD_SCHEMA, type SignedRecord } from '../../gateway/store/record.js';
+import { Backoff } from '../../vocabulary/backoff.js';
 import { until } from '../helpers/until.js';
 
 function record(seq: number): SignedRecord {

@@ -48,9 +48,25 @@ describe('replay request parsing', () => {
   });
 
   it('builds replies that say what was covered', () => {
-    expect(replayDone({ fromSeq: 1, toSeq: 10 }, 10, 10, 100, false)).toEqual({ ok: true, fromSeq: 1, toSeq: 10, count: 10, lastSeq: 10, limit: 100, truncated: false });
+    expect(replayDone({ fromSeq: 1, toSeq: 10 }, 10, 10, 100, false)).toEqual({
+      ok: true,
+      fromSeq: 1,
+      toSeq: 10,
+      count: 10,
+      lastSeq: 10,
+      limit: 100,
+      truncated: false,
+    });
     expect(replayDone({ fromSeq: 1, toSeq: null, transaction: 'x' }, 100, 120, 100, true)).toEqual({
-      ok: true, transaction: 'x', fromSeq: 1, toSeq: 120, count: 100, lastSeq: 120, limit: 100, truncated: true, nextFromSeq: 121,
+      ok: true,
+      transaction: 'x',
+      fromSeq: 1,
+      toSeq: 120,
+      count: 100,
+      lastSeq: 120,
+      limit: 100,
+      truncated: true,
+      nextFromSeq: 121,
     });
     expect(replayDone({ fromSeq: 50, toSeq: null }, 0, null, 100, false)).toMatchObject({ toSeq: null, lastSeq: null, count: 0 });
   });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { isGatewayError } from '../../vocabulary/errors.js';
 import { assertSegment, isValidSegment, topicTree } from '../../gateway/publish/topics.js';
+import { isGatewayError } from '../../vocabulary/errors.js';
 
 function thrown(f: () => unknown): unknown {
   try {
@@ -27,7 +27,12 @@ describe('topic tree', () => {
   it.each(['', 'a/b', 'a+', '#', 'a b', 'ü', 'x\u0000', 'a.b'])('rejects the segment %j', (bad) => {
     expect(isValidSegment(bad)).toBe(false);
     expect(() => assertSegment('device id', bad)).toThrow(/device id: expected \[A-Za-z0-9_-\]\+/);
-    expect(isGatewayError(thrown(() => t.deviceState(bad)), 'mqtt.topic')).toBe(true);
+    expect(
+      isGatewayError(
+        thrown(() => t.deviceState(bad)),
+        'mqtt.topic',
+      ),
+    ).toBe(true);
   });
 
   it('validates site and gateway when the tree is built', () => {

@@ -3,10 +3,15 @@
 // subset), key trust through rotations, and properties over random chains, subsets and edits.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { generateGatewayKey, type GatewayKey } from '../../gateway/store/keys.js';
+import { type GatewayKey, generateGatewayKey } from '../../gateway/store/keys.js';
 import type { SignedRecord } from '../../gateway/store/record.js';
 import {
-  keysRetiredBy, RecordChainChecker, recordShapeProblem, type ChainCheckOptions, type ChainProblem, type TrustedKey,
+  type ChainCheckOptions,
+  type ChainProblem,
+  keysRetiredBy,
+  RecordChainChecker,
+  recordShapeProblem,
+  type TrustedKey,
 } from '../../gateway/store/record-chain-check.js';
 import { signHash } from '../../gateway/store/record-crypto.js';
 import { b64, resign, signedChain } from '../helpers/record-chain.js';
@@ -26,7 +31,7 @@ const key = generateGatewayKey();
 const recs = signedChain(6, { key });
 
 describe('one record at a time: every check with its kind and reason', () => {
-  it('an intact chain from genesis has no problem, given its key or trusting the first record\'s from a keys table', () => {
+  it("an intact chain from genesis has no problem, given its key or trusting the first record's from a keys table", () => {
     expect(run(recs, { ...WHOLE, keys: [trusted(key)] }, { seq: 6, hash: recs[5]!.hash })).toEqual([]);
     const c = new RecordChainChecker({ ...WHOLE, trustFirstKey: true, keyTable: (id) => (id === key.keyId ? b64(key) : undefined) });
     expect(recs.flatMap((r) => c.check(r))).toEqual([]);
@@ -37,7 +42,14 @@ describe('one record at a time: every check with its kind and reason', () => {
     const bad = [...recs];
     bad[2] = { ...recs[2]!, body: { ...recs[2]!.body, verdict: 'fail' } };
     const ps = run(bad, { ...RECEIVED, keys: [trusted(key)] });
-    expect(ps).toEqual([{ kind: 'hash', seq: 3, id: recs[2]!.id, reason: expect.stringMatching(/^hash mismatch: the content hashes to [0-9a-f]{12}…, the record says [0-9a-f]{12}… \(changed after signing\)$/) }]);
+    expect(ps).toEqual([
+      {
+        kind: 'hash',
+        seq: 3,
+        id: recs[2]!.id,
+        reason: expect.stringMatching(/^hash mismatch: the content hashes to [0-9a-f]{12}…, the record says [0-9a-f]{12}… \(changed after signing\)$/),
+      },
+    ]);
   });
 
   it('a record re-hashed after a change: signature invalid, and the next record no longer links', () => {
@@ -52,7 +64,9 @@ describe('one record at a time: every check with its kind and reason', () => {
 
   it('seq 1 must link to 64 zeros; hashes must be 64 lowercase hex characters', () => {
     const first = resign({ ...recs[0]!, prevHash: 'ab'.repeat(32) }, key);
-    expect(run([first], { ...RECEIVED, keys: [trusted(key)] })).toEqual([{ kind: 'chain', seq: 1, id: first.id, reason: 'prevHash must be 64 zeros (the first record)' }]);
+    expect(run([first], { ...RECEIVED, keys: [trusted(key)] })).toEqual([
+      { kind: 'chain', seq: 1, id: first.id, reason: 'prevHash must be 64 zeros (the first record)' },
+    ]);
     const upper = { ...recs[1]!, hash: recs[1]!.hash.toUpperCase() };
     expect(brief(run([upper], { ...RECEIVED, keys: [trusted(key)] }))).toEqual(['2:hash']);
     expect(run([upper], RECEIVED)[0]?.reason).toBe('hash and prevHash must be 64 lowercase hex characters');
@@ -75,19 +89,26 @@ describe('one record at a time: every check with its kind and reason', () => {
     const forged = [...recs];
     forged[5] = resign({ ...recs[5]!, keyId: intruder.keyId, body: { forged: true } }, intruder);
     const ps = run(forged, { ...RECEIVED, keys: [trusted(key, '--status s.json')] });
-    expect(ps).toEqual([{
-      kind: 'key', seq: 6, id: recs[5]!.id,
-      reason: `signed by key ${intruder.keyId}, which is not among the trusted keys (${key.keyId} (--status s.json)) and which no earlier key-rotation record introduced`,
-    }]);
+    expect(ps).toEqual([
+      {
+        kind: 'key',
+        seq: 6,
+        id: recs[5]!.id,
+        reason: `signed by key ${intruder.keyId}, which is not among the trusted keys (${key.keyId} (--status s.json)) and which no earlier key-rotation record introduced`,
+      },
+    ]);
     const table = (id: string) => (id === intruder.keyId ? b64(intruder) : undefined);
-    expect(run(forged, { ...RECEIVED, keys: [trusted(key)], keyTable: table })[0]?.reason)
-      .toBe(`signed by key ${intruder.keyId}, which is not among the trusted keys (${key.keyId} (--key)) and which no earlier key-rotation record introduced; the keys table lists it, but only the chain vouches for a key`);
+    expect(run(forged, { ...RECEIVED, keys: [trusted(key)], keyTable: table })[0]?.reason).toBe(
+      `signed by key ${intruder.keyId}, which is not among the trusted keys (${key.keyId} (--key)) and which no earlier key-rotation record introduced; the keys table lists it, but only the chain vouches for a key`,
+    );
   });
 
   it('a valid signature by the wrong key under the right key id', () => {
     const forged = [...recs];
     forged[1] = { ...recs[1]!, sig: signHash(recs[1]!.hash, generateGatewayKey().privateKey) };
-    expect(run(forged, { ...RECEIVED, keys: [trusted(key)] })).toEqual([{ kind: 'signature', seq: 2, id: recs[1]!.id, reason: `signature invalid for key ${key.keyId}` }]);
+    expect(run(forged, { ...RECEIVED, keys: [trusted(key)] })).toEqual([
+      { kind: 'signature', seq: 2, id: recs[1]!.id, reason: `signature invalid for key ${key.keyId}` },
+    ]);
   });
 
   it('without signatures: hashes and chain only, no key problems', () => {
@@ -161,11 +182,17 @@ describe('key rotation', () => {
     const wrong = [...rotated];
     wrong[2] = resign({ ...rotated[2]!, body: { ...rotated[2]!.body, publicKey: b64(generateGatewayKey()) } }, key);
     const ps = run(wrong, { ...RECEIVED, keys: [trusted(key)] });
-    expect(ps[0]).toMatchObject({ kind: 'key', seq: 3, reason: expect.stringMatching(new RegExp(`^key-rotated record names key ${next.keyId} but its public key has id [0-9a-f]{16}$`)) });
+    expect(ps[0]).toMatchObject({
+      kind: 'key',
+      seq: 3,
+      reason: expect.stringMatching(new RegExp(`^key-rotated record names key ${next.keyId} but its public key has id [0-9a-f]{16}$`)),
+    });
     expect(brief(ps)).toEqual(['3:key', '4:chain', '4:key', '5:key', '6:key']); // 4 links to the record before the edit; its key was not introduced
     const junk = [...rotated];
     junk[2] = resign({ ...rotated[2]!, body: { ...rotated[2]!.body, publicKey: 'AAAA' } }, key);
-    expect(run(junk, { ...RECEIVED, keys: [trusted(key)] })[0]?.reason).toMatch(new RegExp(`^key-rotated record carries no valid public key for ${next.keyId}: `));
+    expect(run(junk, { ...RECEIVED, keys: [trusted(key)] })[0]?.reason).toMatch(
+      new RegExp(`^key-rotated record carries no valid public key for ${next.keyId}: `),
+    );
   });
 
   it('the keys table is cross-checked against the rotation record', () => {
@@ -194,29 +221,54 @@ describe('properties', () => {
   const keysOf = [trusted(key), trusted(next)];
 
   it('any received subset: exactly one gap per hole, nothing else', () => {
-    fc.assert(fc.property(fc.subarray(long.map((_, i) => i), { minLength: 1 }), (kept) => {
-      const ps = run(kept.map((i) => long[i]!), { ...RECEIVED, keys: keysOf });
-      const holes = kept.slice(1).flatMap((i, j) => (i > kept[j]! + 1 ? [`${kept[j]! + 2}:gap`] : []));
-      expect(brief(ps)).toEqual(holes);
-    }), { numRuns: 60 });
+    fc.assert(
+      fc.property(
+        fc.subarray(
+          long.map((_, i) => i),
+          { minLength: 1 },
+        ),
+        (kept) => {
+          const ps = run(
+            kept.map((i) => long[i]!),
+            { ...RECEIVED, keys: keysOf },
+          );
+          const holes = kept.slice(1).flatMap((i, j) => (i > kept[j]! + 1 ? [`${kept[j]! + 2}:gap`] : []));
+          expect(brief(ps)).toEqual(holes);
+        },
+      ),
+      { numRuns: 60 },
+    );
   });
 
   it('the whole chain with rows deleted: the holes, including one at the start, and the end against the head', () => {
-    fc.assert(fc.property(fc.subarray(long.map((_, i) => i)), (kept) => {
-      const ps = run(kept.map((i) => long[i]!), { ...WHOLE, keys: keysOf }, { seq: 24, hash: long[23]!.hash });
-      const bounds = [-1, ...kept, 24];
-      const holes = bounds.slice(1).flatMap((i, j) => (i > bounds[j]! + 1 ? [`${bounds[j]! + 2}:gap`] : []));
-      expect(brief(ps)).toEqual(holes);
-    }), { numRuns: 60 });
+    fc.assert(
+      fc.property(fc.subarray(long.map((_, i) => i)), (kept) => {
+        const ps = run(
+          kept.map((i) => long[i]!),
+          { ...WHOLE, keys: keysOf },
+          { seq: 24, hash: long[23]!.hash },
+        );
+        const bounds = [-1, ...kept, 24];
+        const holes = bounds.slice(1).flatMap((i, j) => (i > bounds[j]! + 1 ? [`${bounds[j]! + 2}:gap`] : []));
+        expect(brief(ps)).toEqual(holes);
+      }),
+      { numRuns: 60 },
+    );
   });
 
   it('any change to a signed field of any record is found at that record', () => {
     const fields = ['id', 'type', 'ts', 'site', 'gateway', 'device', 'body', 'prevHash', 'keyId', 'schema'] as const;
-    fc.assert(fc.property(fc.integer({ min: 0, max: 23 }), fc.constantFrom(...fields), fc.string({ minLength: 1, maxLength: 4 }), (i, field, junk) => {
-      const r = long[i]!;
-      const changed = { ...r, [field]: field === 'body' ? { ...r.body, junk } : `${String(r[field] ?? '')}${junk}` } as SignedRecord;
-      const ps = run(long.map((x, j) => (j === i ? changed : x)), { ...WHOLE, keys: keysOf });
-      expect(ps.some((p) => p.seq === r.seq && p.kind !== 'gap')).toBe(true);
-    }), { numRuns: 80 });
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: 23 }), fc.constantFrom(...fields), fc.string({ minLength: 1, maxLength: 4 }), (i, field, junk) => {
+        const r = long[i]!;
+        const changed = { ...r, [field]: field === 'body' ? { ...r.body, junk } : `${String(r[field] ?? '')}${junk}` } as SignedRecord;
+        const ps = run(
+          long.map((x, j) => (j === i ? changed : x)),
+          { ...WHOLE, keys: keysOf },
+        );
+        expect(ps.some((p) => p.seq === r.seq && p.kind !== 'gap')).toBe(true);
+      }),
+      { numRuns: 80 },
+    );
   });
 });

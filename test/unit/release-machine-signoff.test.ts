@@ -35,7 +35,9 @@ describe('release machine: an invalid BI is not silent (item 9)', () => {
 
   it('a positive waiting for its control alarms at once; a negative one waits for the control (no alarm yet)', () => {
     const held = run(open({ implant: true }), ctx(), verified());
-    expect(run(held, ctx(), biInvalid('positive', false)).last?.alarm?.text).toMatch(/[Rr]ead the positive control of this lot today; if it does not grow, repeat the BI/);
+    expect(run(held, ctx(), biInvalid('positive', false)).last?.alarm?.text).toMatch(
+      /[Rr]ead the positive control of this lot today; if it does not grow, repeat the BI/,
+    );
     expect(run(held, ctx(), biInvalid('negative', false)).last?.alarm).toBeUndefined();
   });
 
@@ -49,7 +51,14 @@ describe('release machine: an indicator failed after release is a recall (item 1
     const rel = releasedEarly();
     const r = run(rel, ctx(), ci('fail', 'OP8', 'class5'));
     expect(r.last?.refused).toBeNull();
-    expect(r.last?.record).toMatchObject({ status: 'recalled', previousStatus: 'released_early', reasonCode: 'class5-failed', operator: 'OP8', supersedes: rel.ids.at(-1), evidence: { class5: 'fail' } });
+    expect(r.last?.record).toMatchObject({
+      status: 'recalled',
+      previousStatus: 'released_early',
+      reasonCode: 'class5-failed',
+      operator: 'OP8',
+      supersedes: rel.ids.at(-1),
+      evidence: { class5: 'fail' },
+    });
     expect(r.last?.record?.reason).toMatch(/read as failed by OP8 after the load was released_early \(read pass by OP7 before\)/);
     expect(r.last?.recall).toEqual({ indicator: 'class5', operator: 'OP8' });
     expect(r.last?.alarm?.code).toBe('indicator-failed-after-release');
@@ -72,13 +81,15 @@ describe('release machine: an indicator failed after release is a recall (item 1
 describe('release machine: a reason a person gave (item 11)', () => {
   const held = () => run(open({ implant: true }), ctx(), verified(), c5pass);
 
-  it('early release without a reason is refused; with the operator\'s own reason the record carries it', () => {
+  it("early release without a reason is refused; with the operator's own reason the record carries it", () => {
     expect(run(held(), ctx(), earlyRelease('SUP1')).last).toMatchObject({ record: null, refused: { code: 'no-reason' } });
     expect(run(held(), ctx(), earlyRelease('SUP1', { reason: null })).last?.refused?.reason).toMatch(/CMD:REASON:<CODE>/);
     expect(run(held(), ctx(), earlyRelease('SUP1', { reason: because('SUP2') })).last).toMatchObject({ record: null, refused: { code: 'no-reason' } });
     const ok = run(held(), ctx(), earlyRelease('SUP1', { reason: because('SUP1') }));
     expect(ok.last?.record).toMatchObject({
-      status: 'released_early', operator: 'SUP1', decidedBy: 'operator',
+      status: 'released_early',
+      operator: 'SUP1',
+      decidedBy: 'operator',
       givenReason: { code: 'TRAUMA', text: 'TRAUMA (site text)', operator: 'SUP1', scanRecordId: 'scan-TRAUMA' },
     });
     expect(ok.last?.record?.reason).toMatch(/emergency release by SUP1 \(reason TRAUMA: TRAUMA \(site text\)\)/);
@@ -88,16 +99,29 @@ describe('release machine: a reason a person gave (item 11)', () => {
     const c = ctx({ ciRequiredPrograms: ['*'] });
     const failed = run(open(), c, verified(), ci('fail', 'OP7'));
     expect(run(failed, c, ci('pass', 'SUP1')).last).toMatchObject({ record: null, refused: { code: 'no-reason' } });
-    expect(run(failed, c, ci('pass', 'SUP1', 'ci', because('SUP1', 'MISREAD'))).last?.record).toMatchObject({ status: 'released', correction: true, givenReason: { code: 'MISREAD', operator: 'SUP1' } });
+    expect(run(failed, c, ci('pass', 'SUP1', 'ci', because('SUP1', 'MISREAD'))).last?.record).toMatchObject({
+      status: 'released',
+      correction: true,
+      givenReason: { code: 'MISREAD', operator: 'SUP1' },
+    });
     const passed = run(open({ implant: true }), c, verified(), ci('pass', 'OP7'));
     expect(run(passed, c, ci('fail', 'SUP1')).last?.record).toMatchObject({ status: 'quarantined', correction: true, givenReason: null });
   });
 
   it('a Bowie–Dick sheet corrected to pass needs a reason', () => {
-    const failed = run(open({ kind: 'bowie-dick' }), ctx(), verified({ program: 'bowie-dick-134' }, 'bowie-dick'), { type: 'bd-sheet', at: 1, operator: 'OP7', result: 'fail' });
+    const failed = run(open({ kind: 'bowie-dick' }), ctx(), verified({ program: 'bowie-dick-134' }, 'bowie-dick'), {
+      type: 'bd-sheet',
+      at: 1,
+      operator: 'OP7',
+      result: 'fail',
+    });
     expect(failed.st.status).toBe('quarantined');
     expect(run(failed, ctx(), { type: 'bd-sheet', at: 2, operator: 'SUP1', result: 'pass' }).last?.refused?.code).toBe('no-reason');
-    expect(run(failed, ctx(), { type: 'bd-sheet', at: 2, operator: 'SUP1', result: 'pass', reason: because('SUP1', 'SHEET') }).last?.record).toMatchObject({ status: 'released', correction: true, givenReason: { code: 'SHEET' } });
+    expect(run(failed, ctx(), { type: 'bd-sheet', at: 2, operator: 'SUP1', result: 'pass', reason: because('SUP1', 'SHEET') }).last?.record).toMatchObject({
+      status: 'released',
+      correction: true,
+      givenReason: { code: 'SHEET' },
+    });
   });
 
   it('records without an operator action carry no reason', () => {

@@ -1,27 +1,64 @@
 // The printable cycle report (pure): a failed criterion in words, the curve inline, load, release
 // history and integrity; both languages; nothing that runs or loads from elsewhere; hostile text from a
 // device or an operator escaped.
+
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { renderCycleRecord, renderCycleReport, type ReportInput } from '../../gateway/report/report-html.js';
 import { decimate, niceStep, renderCurveSvg } from '../../gateway/report/curve-svg.js';
+import { type ReportInput, renderCycleRecord, renderCycleReport } from '../../gateway/report/report-html.js';
 import type { SignedRecord } from '../../gateway/store/record.js';
 import { getProgram } from '../../gateway/verify/index.js';
-import fc from 'fast-check';
 import { goldenCycleBody, releaseBody } from '../helpers/cycle-records.js';
 
 function signed(seq: number, type: SignedRecord['type'], body: Record<string, unknown>, device = 'AC-01'): SignedRecord {
-  return { schema: 'sterilink.record/1', id: `00000000-0000-4000-8000-${String(seq).padStart(12, '0')}`, seq, type, ts: '2026-03-02T09:00:00.000Z', site: 'st-marien', gateway: 'gw1', device, body, prevHash: '1'.repeat(64), hash: 'f'.repeat(64), sig: 'c2ln', keyId: 'abcdef0123456789' };
+  return {
+    schema: 'sterilink.record/1',
+    id: `00000000-0000-4000-8000-${String(seq).padStart(12, '0')}`,
+    seq,
+    type,
+    ts: '2026-03-02T09:00:00.000Z',
+    site: 'st-marien',
+    gateway: 'gw1',
+    device,
+    body,
+    prevHash: '1'.repeat(64),
+    hash: 'f'.repeat(64),
+    sig: 'c2ln',
+    keyId: 'abcdef0123456789',
+  };
 }
 
 function input(record: SignedRecord, over: Partial<ReportInput> = {}): ReportInput {
   const programId = record.body.program as string;
   return {
-    record, releases: [], biRecords: [], integrity: { hashValid: true, signatureValid: true, chainLinked: true }, program: getProgram(programId),
-    locale: 'en', timeZone: 'Europe/Berlin', generatedAt: '2026-03-02T12:00:00.000Z', version: '0.1.0', ...over,
+    record,
+    releases: [],
+    biRecords: [],
+    integrity: { hashValid: true, signatureValid: true, chainLinked: true },
+    program: getProgram(programId),
+    locale: 'en',
+    timeZone: 'Europe/Berlin',
+    generatedAt: '2026-03-02T12:00:00.000Z',
+    version: '0.1.0',
+    ...over,
   };
 }
 
-const air = signed(17, 'cycle', goldenCycleBody({ file: 'steam-134-4-air.csv', programId: 'steam-134-4', cycleNo: 1042, cycleId: 'cyc-air', loadId: 'L-77', items: [{ raw: '(01)04000000000174(21)SET-1', gtin: '04000000000174', serial: 'SET-1' }, { raw: 'IMPL', gtin: '07612345000015', serial: 'S1', lot: 'IMPL1', implant: true }] }));
+const air = signed(
+  17,
+  'cycle',
+  goldenCycleBody({
+    file: 'steam-134-4-air.csv',
+    programId: 'steam-134-4',
+    cycleNo: 1042,
+    cycleId: 'cyc-air',
+    loadId: 'L-77',
+    items: [
+      { raw: '(01)04000000000174(21)SET-1', gtin: '04000000000174', serial: 'SET-1' },
+      { raw: 'IMPL', gtin: '07612345000015', serial: 'S1', lot: 'IMPL1', implant: true },
+    ],
+  }),
+);
 const pass = signed(5, 'cycle', goldenCycleBody({ file: 'steam-134-4-pass.csv', programId: 'steam-134-4', cycleNo: 1041 }));
 
 describe('cycle report', () => {
@@ -51,8 +88,32 @@ describe('cycle report', () => {
 
   it('lists the load, the release history and the integrity status', () => {
     const releases = [
-      signed(18, 'release', releaseBody({ loadId: 'L-77', cycleId: 'cyc-air', status: 'pending', reasonCode: 'load-closed', reason: 'load closed by OP7; cycle running', operator: 'OP7', at: '2026-03-02T08:00:00Z' })),
-      signed(19, 'release', releaseBody({ loadId: 'L-77', cycleId: 'cyc-air', status: 'quarantined', previousStatus: 'pending', reasonCode: 'cycle-failed', reason: 'cycle verification failed: saturated_steam', at: '2026-03-02T08:40:00Z' })),
+      signed(
+        18,
+        'release',
+        releaseBody({
+          loadId: 'L-77',
+          cycleId: 'cyc-air',
+          status: 'pending',
+          reasonCode: 'load-closed',
+          reason: 'load closed by OP7; cycle running',
+          operator: 'OP7',
+          at: '2026-03-02T08:00:00Z',
+        }),
+      ),
+      signed(
+        19,
+        'release',
+        releaseBody({
+          loadId: 'L-77',
+          cycleId: 'cyc-air',
+          status: 'quarantined',
+          previousStatus: 'pending',
+          reasonCode: 'cycle-failed',
+          reason: 'cycle verification failed: saturated_steam',
+          at: '2026-03-02T08:40:00Z',
+        }),
+      ),
     ];
     const html = renderCycleReport(input(air, { releases, integrity: { hashValid: true, signatureValid: false, chainLinked: null } }));
     expect(html).toContain('SET-1');
@@ -105,18 +166,35 @@ describe('cycle report', () => {
 });
 
 describe('curve SVG', () => {
-  it('keeps each pixel column\'s minimum and maximum, so a short excursion stays visible', () => {
-    fc.assert(fc.property(fc.array(fc.float({ min: -50, max: 200, noNaN: true }), { minLength: 1, maxLength: 3000 }), (values) => {
-      const t = values.map((_, i) => i);
-      const ys = decimate(t, values, (x) => (x / Math.max(1, values.length - 1)) * 300, (v) => v).join(' ').split(' ').map((p) => Number(p.split(',')[1]));
-      expect(Math.max(...ys)).toBeCloseTo(Math.max(...values), 0);
-      expect(Math.min(...ys)).toBeCloseTo(Math.min(...values), 0);
-      expect(ys.length).toBeLessThanOrEqual(2 * 301);
-    }));
+  it("keeps each pixel column's minimum and maximum, so a short excursion stays visible", () => {
+    fc.assert(
+      fc.property(fc.array(fc.float({ min: -50, max: 200, noNaN: true }), { minLength: 1, maxLength: 3000 }), (values) => {
+        const t = values.map((_, i) => i);
+        const ys = decimate(
+          t,
+          values,
+          (x) => (x / Math.max(1, values.length - 1)) * 300,
+          (v) => v,
+        )
+          .join(' ')
+          .split(' ')
+          .map((p) => Number(p.split(',')[1]));
+        expect(Math.max(...ys)).toBeCloseTo(Math.max(...values), 0);
+        expect(Math.min(...ys)).toBeCloseTo(Math.min(...values), 0);
+        expect(ys.length).toBeLessThanOrEqual(2 * 301);
+      }),
+    );
   });
 
   it('breaks the line where a value is missing and finds readable tick steps', () => {
-    expect(decimate([0, 1, 2, 3, 4], [1, 2, null, 4, 5], (x) => x * 100, (v) => v)).toHaveLength(2);
+    expect(
+      decimate(
+        [0, 1, 2, 3, 4],
+        [1, 2, null, 4, 5],
+        (x) => x * 100,
+        (v) => v,
+      ),
+    ).toHaveLength(2);
     expect(niceStep(73, 5)).toBe(20);
     expect(niceStep(0.9, 5)).toBe(0.2);
     expect(renderCurveSvg({ t_s: [], temp_c: [] }, {}, { temp: 'T', temp2: 'T2', pressure: 'p', band: 'b', hold: 'h', minutes: 'min' })).toBeNull();

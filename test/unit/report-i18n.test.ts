@@ -7,7 +7,24 @@ import { BOWIE_DICK_CRITERIA, LEAK_TEST_CRITERIA, STEAM_CRITERIA, WASHER_CRITERI
 
 const placeholders = (s: string) => [...s.matchAll(/\{(\w+)\}/g)].map((m) => m[1]).sort();
 /** The phases of vocabulary/phases.ts (steam, washer, test cycles) and the idle state. */
-const PHASES = ['idle', 'conditioning', 'heating', 'sterilizing', 'exhaust', 'drying', 'aeration', 'complete', 'fault', 'prewash', 'wash', 'neutralize', 'rinse', 'disinfect', 'leak-stabilize', 'leak-measure'];
+const PHASES = [
+  'idle',
+  'conditioning',
+  'heating',
+  'sterilizing',
+  'exhaust',
+  'drying',
+  'aeration',
+  'complete',
+  'fault',
+  'prewash',
+  'wash',
+  'neutralize',
+  'rinse',
+  'disinfect',
+  'leak-stabilize',
+  'leak-measure',
+];
 /** docs/verification.md: every criterion id a record can carry. */
 const CRITERIA = [...new Set([...STEAM_CRITERIA, ...BOWIE_DICK_CRITERIA, ...LEAK_TEST_CRITERIA, ...WASHER_CRITERIA, 'temp_stability'])];
 

@@ -1,13 +1,17 @@
-import { afterEach, describe, expect, it } from 'vitest';
 import { pino } from 'pino';
-import { createMemoryPair } from '../../drivers/transport/memory-pair.js';
+import { afterEach, describe, expect, it } from 'vitest';
 import { SCAN_ERROR_REASONS, ScannerDriver, type ScannerDriverOptions } from '../../drivers/scanner/index.js';
+import { createMemoryPair } from '../../drivers/transport/memory-pair.js';
 import { typeScan } from '../../simulators/scanner/keyboard-wedge-encoder.js';
 import { Events } from '../helpers/events.js';
 
 const GS1 = ']d201040123456789011727123110LOT123\u001d21SN0001';
 
-interface LogLine { level: number; msg: string; reason?: string }
+interface LogLine {
+  level: number;
+  msg: string;
+  reason?: string;
+}
 const running: ScannerDriver[] = [];
 afterEach(async () => {
   await Promise.all(running.splice(0).map((d) => d.stop()));
@@ -42,8 +46,18 @@ describe('ScannerDriver (text)', () => {
     await driver.start();
     await pair.b.write(`${GS1}\r\nTRAY-0042\r\nPK-1\r\nOP:0127\r\nCMD:IMPLANT\r\n`);
     await events.until((all) => all.filter((e) => e.kind === 'scan').length === 5);
-    expect(events.of('scan').map((e) => [e.parsed.kind, e.parsed.valid])).toEqual([['gs1', true], ['internal', true], ['unknown', false], ['operator', true], ['command', true]]);
-    expect(events.of('scan')[0]?.parsed).toMatchObject({ raw: GS1, symbology: ']d2', fields: { gtin: '04012345678901', expiry: '2027-12-31', lot: 'LOT123', serial: 'SN0001' } });
+    expect(events.of('scan').map((e) => [e.parsed.kind, e.parsed.valid])).toEqual([
+      ['gs1', true],
+      ['internal', true],
+      ['unknown', false],
+      ['operator', true],
+      ['command', true],
+    ]);
+    expect(events.of('scan')[0]?.parsed).toMatchObject({
+      raw: GS1,
+      symbology: ']d2',
+      fields: { gtin: '04012345678901', expiry: '2027-12-31', lot: 'LOT123', serial: 'SN0001' },
+    });
     expect(events.of('scan')[2]?.parsed.errors).toEqual(['not a GS1, HIBC, operator, command or internal code']);
   });
 
@@ -95,9 +109,15 @@ describe('ScannerDriver (input-event)', () => {
     const { pair, events, driver } = setup({ format: 'input-event', inputEventLayout: 24 });
     await driver.start();
     const f8 = Buffer.alloc(48);
-    f8.writeUInt16LE(1, 16); f8.writeUInt16LE(66, 18); f8.writeInt32LE(1, 20); // F8 press
-    f8.writeUInt16LE(1, 40); f8.writeUInt16LE(66, 42); f8.writeInt32LE(0, 44); // F8 release
-    await pair.b.write(Buffer.concat([typeScan('AB', { layout: 24, timeMs: 0, suffix: '\t' }).subarray(0, -24 * 4), f8, typeScan('C', { layout: 24, timeMs: 0 })]));
+    f8.writeUInt16LE(1, 16);
+    f8.writeUInt16LE(66, 18);
+    f8.writeInt32LE(1, 20); // F8 press
+    f8.writeUInt16LE(1, 40);
+    f8.writeUInt16LE(66, 42);
+    f8.writeInt32LE(0, 44); // F8 release
+    await pair.b.write(
+      Buffer.concat([typeScan('AB', { layout: 24, timeMs: 0, suffix: '\t' }).subarray(0, -24 * 4), f8, typeScan('C', { layout: 24, timeMs: 0 })]),
+    );
     await events.until((all) => all.some((e) => e.kind === 'parse-error'));
     expect(events.of('parse-error')[0]).toMatchObject({ reason: SCAN_ERROR_REASONS.damaged, raw: 'ABC' });
     expect(events.of('scan')).toEqual([]);

@@ -49,7 +49,10 @@ describe('ScanFramer', () => {
   it('an over-long code is reported once with its head and the rest dropped; the next code is whole', () => {
     const f = new ScanFramer({ maxCodeBytes: 16 });
     const items = feed(f, `${'X'.repeat(50)}\r\nSHORT\r\n`);
-    expect(items).toEqual([{ kind: 'overflow', head: 'X'.repeat(16) }, { kind: 'code', text: 'SHORT' }]);
+    expect(items).toEqual([
+      { kind: 'overflow', head: 'X'.repeat(16) },
+      { kind: 'code', text: 'SHORT' },
+    ]);
     expect(f.stats.overflows).toBe(1);
     // exactly maxCodeBytes fits
     expect(codes(feed(f, `${'Y'.repeat(16)}\r`))).toEqual(['Y'.repeat(16)]);

@@ -1,9 +1,9 @@
 // Decoding Linux input_event records (both layouts) and the keyboard-wedge key state machine, on
 // synthetic byte streams built here field by field.
 import { describe, expect, it } from 'vitest';
-import { InputEventDecoder, inputEventLayoutFor, readInputEvent, type InputEventLayout } from '../../drivers/scanner/input-event.js';
-import { KeyboardWedgeDecoder, type WedgeItem } from '../../drivers/scanner/keyboard-wedge.js';
 import { ScanFramer } from '../../drivers/scanner/framer.js';
+import { InputEventDecoder, type InputEventLayout, inputEventLayoutFor, readInputEvent } from '../../drivers/scanner/input-event.js';
+import { KeyboardWedgeDecoder, type WedgeItem } from '../../drivers/scanner/keyboard-wedge.js';
 
 type Rec = [type: number, code: number, value: number];
 
@@ -32,8 +32,23 @@ const shifted = (code: number): Rec[] => [...press(42), ...tap(code), ...release
 const ctrl = (code: number): Rec[] => [...press(29), ...tap(code), ...release(29)];
 
 const KEYS: Record<string, number> = {
-  '0': 11, '1': 2, '2': 3, '3': 4, '4': 5, '5': 6, '6': 7, '7': 8, '8': 9, '9': 10,
-  L: 38, O: 24, T: 20, S: 31, N: 49, d: 32, ']': 27,
+  '0': 11,
+  '1': 2,
+  '2': 3,
+  '3': 4,
+  '4': 5,
+  '5': 6,
+  '6': 7,
+  '7': 8,
+  '8': 9,
+  '9': 10,
+  L: 38,
+  O: 24,
+  T: 20,
+  S: 31,
+  N: 49,
+  d: 32,
+  ']': 27,
 };
 /** `]d2` 01 04012345678901 17 271231 10 LOT123 <GS> 21 SN0001 <Enter>, as a wedge types it. */
 function typedGs1(): Rec[] {
@@ -149,19 +164,31 @@ describe('KeyboardWedgeDecoder', () => {
   it('an F-key mapped by the site types its text; unmapped it is a loss', () => {
     expect(run([...tap(66), ...tap(30)], { functionKeys: { F8: '\u001d' } }).text).toBe('\u001da');
     const { items } = run([...tap(30), ...tap(66), ...tap(31)]);
-    expect(items).toEqual([{ kind: 'text', bytes: Buffer.from('a') }, { kind: 'lost', reason: 'KEY_F8 is not in the US keymap' }, { kind: 'text', bytes: Buffer.from('s') }]);
+    expect(items).toEqual([
+      { kind: 'text', bytes: Buffer.from('a') },
+      { kind: 'lost', reason: 'KEY_F8 is not in the US keymap' },
+      { kind: 'text', bytes: Buffer.from('s') },
+    ]);
     expect(() => new KeyboardWedgeDecoder({ functionKeys: { F99: 'x' } })).toThrow(/F1..F24/);
   });
 
   it('autorepeat is ignored and counted; releases type nothing', () => {
-    const { text, w } = run([[1, 30, 1], [1, 30, 2], [1, 30, 2], [1, 30, 0]]);
+    const { text, w } = run([
+      [1, 30, 1],
+      [1, 30, 2],
+      [1, 30, 2],
+      [1, 30, 0],
+    ]);
     expect(text).toBe('a');
     expect(w.stats).toEqual({ presses: 1, repeats: 2, lost: 0 });
   });
 
   it('SYN_DROPPED is a loss and forgets held modifiers', () => {
     const { items } = run([...press(42), [0, 3, 0], ...tap(30)]);
-    expect(items).toEqual([{ kind: 'lost', reason: 'input events lost (SYN_DROPPED)' }, { kind: 'text', bytes: Buffer.from('a') }]);
+    expect(items).toEqual([
+      { kind: 'lost', reason: 'input events lost (SYN_DROPPED)' },
+      { kind: 'text', bytes: Buffer.from('a') },
+    ]);
   });
 
   it('Backspace and unknown keys are losses, LED and MSC events are ignored', () => {

@@ -3,11 +3,12 @@ import { AUTOCLAVE_FAULTS, AUTOCLAVE_PROGRAMS, runAutoclaveSimulator } from '../
 import { autoclaveCyclePlans, resolveAutoclaveSettings } from '../../simulators/steam/autoclave-schedule.js';
 
 const START = Date.UTC(2025, 2, 14, 6, 0, 0);
-const take = <T>(it: Iterator<T>, n: number): T[] => Array.from({ length: n }, () => {
-  const r = it.next();
-  if (r.done) throw new Error('ended');
-  return r.value;
-});
+const take = <T>(it: Iterator<T>, n: number): T[] =>
+  Array.from({ length: n }, () => {
+    const r = it.next();
+    if (r.done) throw new Error('ended');
+    return r.value;
+  });
 
 describe('autoclave schedule', () => {
   it('numbers cycles upwards and starts each one a pause after the previous ended', () => {
@@ -45,7 +46,10 @@ describe('autoclave schedule', () => {
 describe('option errors name the valid choices', () => {
   const base = { tcpPort: 0, speed: 60, cycles: 1, program: 'steam-134-4' };
   it.each([
-    [{ program: 'steam-135-4' }, /unknown autoclave program 'steam-135-4'; valid programs: steam-134-4, steam-121-20, steam-134-18, steam-121-15, bowie-dick-134, leak-test/],
+    [
+      { program: 'steam-135-4' },
+      /unknown autoclave program 'steam-135-4'; valid programs: steam-134-4, steam-121-20, steam-134-18, steam-121-15, bowie-dick-134, leak-test/,
+    ],
     [{ fault: 'fire' }, /unknown autoclave fault 'fire'; valid faults: short-hold, air, superheat, overshoot, dropout, abort, garbage, leak/],
     [{ fault: 'leak' }, /fault 'leak' does not apply to program 'steam-134-4'; faults for it: short-hold, air/],
     [{ program: 'leak-test', fault: 'air' }, /fault 'air' does not apply to program 'leak-test'; faults for it: leak, garbage/],

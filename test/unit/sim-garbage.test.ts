@@ -20,7 +20,11 @@ const GRAMMAR: RegExp[] = [
 ];
 const matchesGrammar = (line: string): boolean => GRAMMAR.some((r) => r.test(line.trim()));
 /** Splits a byte stream into lines as the driver does (CR, LF or CRLF). */
-const splitLines = (buf: Buffer): string[] => buf.toString('latin1').split(/\r\n|\r|\n/).slice(0, -1);
+const splitLines = (buf: Buffer): string[] =>
+  buf
+    .toString('latin1')
+    .split(/\r\n|\r|\n/)
+    .slice(0, -1);
 
 const cycle = generateSteamCycle(steamProgram('steam-134-4'), { seed: 4 });
 const lines = renderTicket(

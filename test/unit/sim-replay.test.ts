@@ -8,7 +8,10 @@ import { renderTicket } from '../../simulators/steam/ticket-writer.js';
 
 const model = generateSteamCycle(steamProgram('steam-121-15'), { seed: 8 });
 /** A trace in the trace format (docs/verification.md), with the optional load probe column. */
-const csv = ['t_s,temp_c,pressure_kpa,phase,temp2_c', ...model.samples.map((s) => `${s.t.toFixed(1)},${s.temp_c.toFixed(2)},${s.pressure_kpa.toFixed(2)},${s.phase},${(s.temp_c - 0.3).toFixed(2)}`)].join('\r\n');
+const csv = [
+  't_s,temp_c,pressure_kpa,phase,temp2_c',
+  ...model.samples.map((s) => `${s.t.toFixed(1)},${s.temp_c.toFixed(2)},${s.pressure_kpa.toFixed(2)},${s.phase},${(s.temp_c - 0.3).toFixed(2)}`),
+].join('\r\n');
 
 const dirs: string[] = [];
 afterAll(async () => {

@@ -1,16 +1,20 @@
 import { describe, expect, it } from 'vitest';
-import { tsatC } from '../../gateway/verify/steam-table.js';
 import { getProgram, verifyCycle } from '../../gateway/verify/index.js';
+import { tsatC } from '../../gateway/verify/steam-table.js';
 import type { CycleSample, SteamCycle } from '../../simulators/steam/cycle.js';
 import type { ModelFault } from '../../simulators/steam/faults.js';
 import {
-  DROPOUT_S, generateSteamCycle, STEAM_PROGRAM_IDS, STEAM_PROGRAM_NUMBERS, STEAM_PROGRAMS, steamProgram,
+  DROPOUT_S,
+  generateSteamCycle,
   type PlateauProgram,
+  STEAM_PROGRAM_IDS,
+  STEAM_PROGRAM_NUMBERS,
+  STEAM_PROGRAMS,
+  steamProgram,
 } from '../../simulators/steam/steam-cycle-model.js';
 
 const plateauPrograms = STEAM_PROGRAMS.filter((p): p is PlateauProgram => p.kind !== 'leak-test');
-const cycle = (id: string, seed = 1, fault?: ModelFault): SteamCycle =>
-  generateSteamCycle(steamProgram(id), fault ? { seed, fault } : { seed });
+const cycle = (id: string, seed = 1, fault?: ModelFault): SteamCycle => generateSteamCycle(steamProgram(id), fault ? { seed, fault } : { seed });
 const phase = (c: SteamCycle, name: string): CycleSample[] => c.samples.filter((s) => s.phase === name);
 /** Distinct phases in order of appearance (each phase must be one contiguous run). */
 const phaseRuns = (c: SteamCycle): string[] => c.samples.map((s) => s.phase).filter((p, i, a) => i === 0 || a[i - 1] !== p);
@@ -27,10 +31,20 @@ function slopePerMin(samples: CycleSample[]): number {
 describe('program table', () => {
   it('knows the presets with the printed program numbers of the built-in program map', () => {
     expect(STEAM_PROGRAM_NUMBERS).toEqual({
-      1: 'steam-134-4', 2: 'steam-121-20', 3: 'steam-134-18', 4: 'steam-121-15', 7: 'bowie-dick-134', 8: 'leak-test',
+      1: 'steam-134-4',
+      2: 'steam-121-20',
+      3: 'steam-134-18',
+      4: 'steam-121-15',
+      7: 'bowie-dick-134',
+      8: 'leak-test',
     });
     expect(Object.fromEntries(STEAM_PROGRAMS.map((p) => [p.id, p.setTempC]))).toEqual({
-      'steam-134-4': 134, 'steam-121-20': 121, 'steam-134-18': 134, 'steam-121-15': 121, 'bowie-dick-134': 134, 'leak-test': null,
+      'steam-134-4': 134,
+      'steam-121-20': 121,
+      'steam-134-18': 134,
+      'steam-121-15': 121,
+      'bowie-dick-134': 134,
+      'leak-test': null,
     });
     for (const p of plateauPrograms) expect(p.holdS).toBeGreaterThan(p.minHoldS);
   });
@@ -215,7 +229,7 @@ it('every program id has a generator', () => {
   for (const id of STEAM_PROGRAM_IDS) expect(cycle(id).samples.length).toBeGreaterThan(600);
 });
 
-describe('the simulated autoclave meets the gateway\'s rules when fault-free (issue 8)', () => {
+describe("the simulated autoclave meets the gateway's rules when fault-free (issue 8)", () => {
   // Leak test: evacuated to ≤ 7 kPa, stabilised ≥ 300 s; Bowie–Dick: hold 210–240 s; every plateau stable to ±1 K.
   it.each(STEAM_PROGRAM_IDS.map((id) => [id]))('%s passes for several seeds; the leak fault fails leak_rate', (id) => {
     const program = getProgram(id);
@@ -223,7 +237,10 @@ describe('the simulated autoclave meets the gateway\'s rules when fault-free (is
     for (const seed of [1, 2, 3, 4, 5]) {
       const c = cycle(id, seed);
       const r = verifyCycle({ samples: c.samples, deviceResult: c.result }, program);
-      expect(r.criteria.filter((x) => x.pass === false).map((x) => `${x.id}: ${x.detail}`), `seed ${seed}`).toEqual([]);
+      expect(
+        r.criteria.filter((x) => x.pass === false).map((x) => `${x.id}: ${x.detail}`),
+        `seed ${seed}`,
+      ).toEqual([]);
     }
     if (id === 'leak-test') {
       const leaking = cycle(id, 1, 'leak');

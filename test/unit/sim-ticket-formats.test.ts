@@ -3,13 +3,13 @@
 // verified from the samples (tickets, AMSCO stream) or from the machine's summary (SciCan).
 import { execFileSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
-import type { DeviceEvent, SummaryEvent } from '../../vocabulary/device-event.js';
 import { BUILTIN_PRINTER_PROFILES } from '../../drivers/printer-line/index.js';
 import { LineFramer } from '../../drivers/transport/line-framer.js';
-import { getProgram, verifyCycle, verifySummary, type CycleTrace, type SteamProgram } from '../../gateway/verify/index.js';
-import { autoclaveCyclePlans, resolveAutoclaveSettings, type AutoclaveCyclePlan } from '../../simulators/steam/autoclave-schedule.js';
+import { type CycleTrace, getProgram, type SteamProgram, verifyCycle, verifySummary } from '../../gateway/verify/index.js';
 import { encodeGb18030 } from '../../simulators/shared/gb18030.js';
+import { type AutoclaveCyclePlan, autoclaveCyclePlans, resolveAutoclaveSettings } from '../../simulators/steam/autoclave-schedule.js';
 import { AUTOCLAVE_SIM_PROFILES, ticketFormat } from '../../simulators/steam/ticket-formats.js';
+import type { DeviceEvent, SummaryEvent } from '../../vocabulary/device-event.js';
 import { feeder, ofKind } from '../helpers/printer-line.js';
 
 const START = Date.UTC(2025, 2, 14, 7, 2, 11);
@@ -41,7 +41,8 @@ function traceOf(events: DeviceEvent[]): CycleTrace {
   const end = ofKind(events, 'cycle-end')[0];
   return {
     samples: samples.map((s) => ({
-      t: (s.ts - t0) / 1000, temp_c: s.temp_c,
+      t: (s.ts - t0) / 1000,
+      temp_c: s.temp_c,
       ...(s.temp2_c !== undefined && { temp2_c: s.temp2_c }),
       ...(s.pressure_kpa !== undefined && { pressure_kpa: s.pressure_kpa }),
       ...(s.phase !== undefined && { phase: s.phase }),
@@ -51,7 +52,9 @@ function traceOf(events: DeviceEvent[]): CycleTrace {
 }
 
 const failing = (events: DeviceEvent[], program = 'steam-134-4'): string[] =>
-  verifyCycle(traceOf(events), getProgram(program) as SteamProgram).criteria.filter((c) => c.pass === false).map((c) => c.id);
+  verifyCycle(traceOf(events), getProgram(program) as SteamProgram)
+    .criteria.filter((c) => c.pass === false)
+    .map((c) => c.id);
 
 describe('every simulator format parses clean with its profile', () => {
   const programs = ['steam-134-4', 'steam-121-20', 'bowie-dick-134', 'leak-test'];
@@ -63,14 +66,16 @@ describe('every simulator format parses clean with its profile', () => {
   });
 
   it.each(['prevac-ticket', 'prevac-ticket-zh'].flatMap((profile) => programs.map((program) => [profile, program] as const)))(
-    '%s, %s: a fault-free cycle passes the gateway\'s verifier (leak test stabilised and evacuated, Bowie–Dick hold ≤ 4 min)',
+    "%s, %s: a fault-free cycle passes the gateway's verifier (leak test stabilised and evacuated, Bowie–Dick hold ≤ 4 min)",
     (profile, program) => {
       expect(failing(parse(plan(profile, program), profile), program)).toEqual([]);
     },
   );
 
   it('unknown profiles are refused, naming the valid ones', () => {
-    expect(() => resolveAutoclaveSettings({ program: 'steam-134-4', profile: 'amsco' })).toThrow(/unknown autoclave profile 'amsco'; valid profiles: prevac-ticket, prevac-ticket-zh, amsco-ls, amsco-ls-metric, scican-summary/);
+    expect(() => resolveAutoclaveSettings({ program: 'steam-134-4', profile: 'amsco' })).toThrow(
+      /unknown autoclave profile 'amsco'; valid profiles: prevac-ticket, prevac-ticket-zh, amsco-ls, amsco-ls-metric, scican-summary/,
+    );
   });
 
   it('the default is still the prevac-ticket, byte for byte', () => {
@@ -96,10 +101,14 @@ describe('prevac-ticket-zh bytes', () => {
   });
 });
 
-describe('faults through the sample formats, verified by the gateway\'s verifier', () => {
+describe("faults through the sample formats, verified by the gateway's verifier", () => {
   const cases: [string, string[]][] = [
-    ['none', []], ['short-hold', ['hold_time']], ['air', ['saturated_steam']], ['superheat', ['saturated_steam']],
-    ['overshoot', ['temp_band']], ['dropout', ['data_complete']],
+    ['none', []],
+    ['short-hold', ['hold_time']],
+    ['air', ['saturated_steam']],
+    ['superheat', ['saturated_steam']],
+    ['overshoot', ['temp_band']],
+    ['dropout', ['data_complete']],
   ];
   for (const profile of ['prevac-ticket-zh', 'amsco-ls', 'amsco-ls-metric']) {
     // The AMSCO stream prints no result and its samples end after the flag falls (exhaust): a good cycle and a
@@ -137,7 +146,14 @@ describe('faults on the SciCan summary ticket (gateway/verify/verify-summary.ts)
 
   it('a good cycle proves temp_band, saturated_steam and device_result; the rest is not provable', () => {
     expect(judge()).toEqual({
-      hold_time: null, temp_band: true, saturated_steam: true, equilibration_time: null, sensor_agreement: null, temp_stability: null, data_complete: null, device_result: true,
+      hold_time: null,
+      temp_band: true,
+      saturated_steam: true,
+      equilibration_time: null,
+      sensor_agreement: null,
+      temp_stability: null,
+      data_complete: null,
+      device_result: true,
     });
   });
 

@@ -1,12 +1,10 @@
-import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
 import { tsatC } from '../../gateway/verify/steam-table.js';
 import type { SteamCycle } from '../../simulators/steam/cycle.js';
 import { faultsFor, type ModelFault } from '../../simulators/steam/faults.js';
 import { generateSteamCycle, STEAM_PROGRAMS, steamProgram } from '../../simulators/steam/steam-cycle-model.js';
-import {
-  formatClock, formatHeader, formatSampleLine, renderTicket, sampleLabel, ticketText, type TicketHeader,
-} from '../../simulators/steam/ticket-writer.js';
+import { formatClock, formatHeader, formatSampleLine, renderTicket, sampleLabel, type TicketHeader, ticketText } from '../../simulators/steam/ticket-writer.js';
 
 // The ticket grammar, copied from docs/devices.md (the parser is written against the same table).
 const LABEL = String.raw`START|PULSE\d+ VAC|PULSE\d+ STEAM|LEAK TEST|HEAT UP|STERILIZE END|STERILIZE|EXHAUST|DRYING|AIR IN|END|FAULT|LEAK STAB|LEAK MEASURE`;
@@ -23,9 +21,18 @@ const GRAMMAR = {
 } as const;
 type Kind = keyof typeof GRAMMAR;
 const LABEL_PHASE: Record<string, string> = {
-  START: 'conditioning', 'LEAK TEST': 'conditioning', 'HEAT UP': 'heating', STERILIZE: 'sterilizing',
-  'STERILIZE END': 'exhaust', EXHAUST: 'exhaust', DRYING: 'drying', 'AIR IN': 'aeration', END: 'complete',
-  FAULT: 'fault', 'LEAK STAB': 'leak-stabilize', 'LEAK MEASURE': 'leak-measure',
+  START: 'conditioning',
+  'LEAK TEST': 'conditioning',
+  'HEAT UP': 'heating',
+  STERILIZE: 'sterilizing',
+  'STERILIZE END': 'exhaust',
+  EXHAUST: 'exhaust',
+  DRYING: 'drying',
+  'AIR IN': 'aeration',
+  END: 'complete',
+  FAULT: 'fault',
+  'LEAK STAB': 'leak-stabilize',
+  'LEAK MEASURE': 'leak-measure',
 };
 const labelPhase = (label: string): string | undefined => (/^PULSE\d+ (VAC|STEAM)$/.test(label) ? 'conditioning' : LABEL_PHASE[label]);
 
@@ -34,7 +41,13 @@ function kinds(line: string): Kind[] {
   return (Object.keys(GRAMMAR) as Kind[]).filter((k) => GRAMMAR[k].test(line));
 }
 
-interface ParsedSample { clock: string; label?: string; phase: string; temp: number; gauge: number }
+interface ParsedSample {
+  clock: string;
+  label?: string;
+  phase: string;
+  temp: number;
+  gauge: number;
+}
 /** What a parser following docs/devices.md gets back from a ticket. */
 function parseTicket(lines: string[]): { samples: ParsedSample[]; alarms: string[]; result?: string; header: string[] } {
   const samples: ParsedSample[] = [];
@@ -62,13 +75,21 @@ function parseTicket(lines: string[]): { samples: ParsedSample[]; alarms: string
 
 const START_MS = new Date(2025, 2, 14, 8, 2, 11).getTime(); // local time, as the machine prints it
 const header = (over: Partial<TicketHeader> = {}): TicketHeader => ({
-  sterilizer: 'SZ-03', programNo: 1, programText: '134C INSTR', cycleNo: 4217, operator: '0127', loadId: 'L250314-03-07',
-  startMs: START_MS, ...over,
+  sterilizer: 'SZ-03',
+  programNo: 1,
+  programText: '134C INSTR',
+  cycleNo: 4217,
+  operator: '0127',
+  loadId: 'L250314-03-07',
+  startMs: START_MS,
+  ...over,
 });
 
 const cases: Array<[string, ModelFault | undefined]> = STEAM_PROGRAMS.flatMap((p) => [
   [p.id, undefined] as [string, ModelFault | undefined],
-  ...faultsFor(p).filter((f): f is ModelFault => f !== 'garbage').map((f) => [p.id, f] as [string, ModelFault]),
+  ...faultsFor(p)
+    .filter((f): f is ModelFault => f !== 'garbage')
+    .map((f) => [p.id, f] as [string, ModelFault]),
 ]);
 const make = (id: string, fault?: ModelFault, seed = 5): SteamCycle => generateSteamCycle(steamProgram(id), fault ? { seed, fault } : { seed });
 
@@ -133,12 +154,26 @@ describe.each(cases)('ticket of %s (fault %s)', (id, fault) => {
 
 describe('phase labels', () => {
   const lines = renderTicket(header(), make('steam-134-4')).map((l) => l.text);
-  const labels = parseTicket(lines).samples.filter((s) => s.label).map((s) => s.label);
+  const labels = parseTicket(lines)
+    .samples.filter((s) => s.label)
+    .map((s) => s.label);
 
   it('marks every phase and conditioning sub-step once, in machine order', () => {
     expect(labels).toEqual([
-      'START', 'PULSE1 VAC', 'PULSE1 STEAM', 'PULSE2 VAC', 'PULSE2 STEAM', 'PULSE3 VAC', 'PULSE3 STEAM',
-      'HEAT UP', 'STERILIZE', 'STERILIZE END', 'EXHAUST', 'DRYING', 'AIR IN', 'END',
+      'START',
+      'PULSE1 VAC',
+      'PULSE1 STEAM',
+      'PULSE2 VAC',
+      'PULSE2 STEAM',
+      'PULSE3 VAC',
+      'PULSE3 STEAM',
+      'HEAT UP',
+      'STERILIZE',
+      'STERILIZE END',
+      'EXHAUST',
+      'DRYING',
+      'AIR IN',
+      'END',
     ]);
   });
 

@@ -1,14 +1,23 @@
-import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { getProgram, verifyCycle, type CriterionId, type VerificationResult } from '../../gateway/verify/index.js';
+import { describe, expect, it } from 'vitest';
+import { type CriterionId, getProgram, type VerificationResult, verifyCycle } from '../../gateway/verify/index.js';
 import { cycleA0, runningA0 } from '../../simulators/washer/device-a0.js';
 import {
-  ABORT_ALARM, DROPOUT_S, generateWasherCycle, SHORT_DISINFECT_FRACTION, WASHER_FAULTS, WASHER_PROGRAM_IDS,
-  WASHER_PROGRAM_NUMBERS, WASHER_PROGRAMS, washerProgram, type WasherCycle, type WasherCycleSample, type WasherFault,
+  ABORT_ALARM,
+  DROPOUT_S,
+  generateWasherCycle,
+  SHORT_DISINFECT_FRACTION,
+  WASHER_FAULTS,
+  WASHER_PROGRAM_IDS,
+  WASHER_PROGRAM_NUMBERS,
+  WASHER_PROGRAMS,
+  type WasherCycle,
+  type WasherCycleSample,
+  type WasherFault,
+  washerProgram,
 } from '../../simulators/washer/washer-cycle-model.js';
 
-const cycle = (id: string, seed = 1, fault?: WasherFault): WasherCycle =>
-  generateWasherCycle(washerProgram(id), fault ? { seed, fault } : { seed });
+const cycle = (id: string, seed = 1, fault?: WasherFault): WasherCycle => generateWasherCycle(washerProgram(id), fault ? { seed, fault } : { seed });
 const phase = (c: WasherCycle, name: string): WasherCycleSample[] => c.samples.filter((s) => s.phase === name);
 /** Distinct phases in order of appearance (each phase must be one contiguous run). */
 const phaseRuns = (c: WasherCycle): string[] => c.samples.map((s) => s.phase).filter((p, i, a) => i === 0 || a[i - 1] !== p);

@@ -1,13 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { runWasherSimulator, WASHER_FAULT_DESCRIPTIONS, WASHER_FAULTS, WASHER_PROGRAM_NUMBERS, WASHER_PROGRAMS } from '../../simulators/washer-simulator.js';
 import { resolveWasherSettings, washerCyclePlans } from '../../simulators/washer/washer-schedule.js';
+import { runWasherSimulator, WASHER_FAULT_DESCRIPTIONS, WASHER_FAULTS, WASHER_PROGRAM_NUMBERS, WASHER_PROGRAMS } from '../../simulators/washer-simulator.js';
 
 const START = Date.UTC(2025, 2, 14, 6, 0, 0);
-const take = <T>(it: Iterator<T>, n: number): T[] => Array.from({ length: n }, () => {
-  const r = it.next();
-  if (r.done) throw new Error('ended');
-  return r.value;
-});
+const take = <T>(it: Iterator<T>, n: number): T[] =>
+  Array.from({ length: n }, () => {
+    const r = it.next();
+    if (r.done) throw new Error('ended');
+    return r.value;
+  });
 
 describe('washer schedule', () => {
   it('numbers cycles upwards and starts each one a pause after the previous ended', () => {

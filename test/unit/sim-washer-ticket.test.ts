@@ -1,12 +1,21 @@
 import { describe, expect, it } from 'vitest';
 import { PREVAC_TICKET } from '../../drivers/printer-line/index.js';
-import { getProgram, verifyCycle, type CriterionId } from '../../gateway/verify/index.js';
+import { type CriterionId, getProgram, verifyCycle } from '../../gateway/verify/index.js';
 import { cycleA0 } from '../../simulators/washer/device-a0.js';
 import {
-  generateWasherCycle, WASHER_FAULTS, WASHER_PROGRAMS, washerProgram, type WasherCycle, type WasherFault,
+  generateWasherCycle,
+  WASHER_FAULTS,
+  WASHER_PROGRAMS,
+  type WasherCycle,
+  type WasherFault,
+  washerProgram,
 } from '../../simulators/washer/washer-cycle-model.js';
 import {
-  formatWasherHeader, formatWasherSampleLine, renderWasherTicket, washerTicketText, type WasherTicketHeader,
+  formatWasherHeader,
+  formatWasherSampleLine,
+  renderWasherTicket,
+  type WasherTicketHeader,
+  washerTicketText,
 } from '../../simulators/washer/washer-ticket-writer.js';
 import { ofKind, parseTicketLines } from '../helpers/printer-line.js';
 
@@ -28,8 +37,14 @@ const kinds = (line: string): Kind[] => (Object.keys(GRAMMAR) as Kind[]).filter(
 
 const START_MS = new Date(2025, 2, 14, 8, 0, 0).getTime(); // local time, as the machine prints it
 const header = (over: Partial<WasherTicketHeader> = {}): WasherTicketHeader => ({
-  washer: 'WD-01', programNo: 12, programText: 'A0 3000 INSTR', cycleNo: 42, operator: '0127', loadId: 'L250314-000042',
-  startMs: START_MS, ...over,
+  washer: 'WD-01',
+  programNo: 12,
+  programText: 'A0 3000 INSTR',
+  cycleNo: 42,
+  operator: '0127',
+  loadId: 'L250314-000042',
+  startMs: START_MS,
+  ...over,
 });
 const make = (id: string, fault?: WasherFault, seed = 5): WasherCycle => generateWasherCycle(washerProgram(id), fault ? { seed, fault } : { seed });
 const ticketOf = (c: WasherCycle): string[] => {
@@ -37,7 +52,9 @@ const ticketOf = (c: WasherCycle): string[] => {
   return renderWasherTicket(header({ programNo: p.programNo, programText: p.text }), c).map((l) => l.text);
 };
 const failedIds = (samples: Parameters<typeof verifyCycle>[0], id: string): CriterionId[] =>
-  verifyCycle(samples, getProgram(id)!).criteria.filter((c) => c.pass === false).map((c) => c.id);
+  verifyCycle(samples, getProgram(id)!)
+    .criteria.filter((c) => c.pass === false)
+    .map((c) => c.id);
 
 describe('washer ticket layout', () => {
   it('prints the sterilizer header facts with WASHER and a load-probe column', () => {
@@ -89,10 +106,13 @@ describe.each(cases)('ticket of %s (fault %s)', (id, fault) => {
   it('is read by the default profile with the gateway parser, and verifies as the model does', () => {
     const { events, trace } = parseTicketLines(texts, PREVAC_TICKET);
     expect(ofKind(events, 'parse-error')).toEqual([]);
-    expect(ofKind(events, 'cycle-start')).toEqual([expect.objectContaining({
-      programNo: washerProgram(id).programNo, cycleNo: 42,
-      info: { sterilizer: 'WD-01', programText: washerProgram(id).text, date: '2025-03-14', operator: '0127', loadId: 'L250314-000042' },
-    })]);
+    expect(ofKind(events, 'cycle-start')).toEqual([
+      expect.objectContaining({
+        programNo: washerProgram(id).programNo,
+        cycleNo: 42,
+        info: { sterilizer: 'WD-01', programText: washerProgram(id).text, date: '2025-03-14', operator: '0127', loadId: 'L250314-000042' },
+      }),
+    ]);
     expect(ofKind(events, 'phase').map((e) => e.phase)).toEqual(cycle.samples.map((s) => s.phase).filter((p, i, a) => i === 0 || a[i - 1] !== p));
     expect(ofKind(events, 'cycle-end')).toEqual([expect.objectContaining({ status: cycle.result, ...(cycle.result === 'aborted' ? { code: 'E41' } : {}) })]);
     expect(trace.samples).toHaveLength(cycle.samples.length);
@@ -111,7 +131,9 @@ describe.each(cases)('ticket of %s (fault %s)', (id, fault) => {
 
 describe('phase labels and the machine summary', () => {
   it('marks every phase once, in machine order', () => {
-    const labels = ticketOf(make('washer-a0-3000')).map((l) => GRAMMAR.sample.exec(l)?.[4]).filter((l) => l !== undefined);
+    const labels = ticketOf(make('washer-a0-3000'))
+      .map((l) => GRAMMAR.sample.exec(l)?.[4])
+      .filter((l) => l !== undefined);
     expect(labels).toEqual(['PREWASH', 'WASH', 'NEUTRALIZE', 'RINSE', 'DISINFECT', 'DRYING', 'END']);
   });
 

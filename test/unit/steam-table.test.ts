@@ -1,5 +1,5 @@
-import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
 import { psatKpa, saturationPressureMPa, saturationTemperatureK, tsatC } from '../../gateway/verify/steam-table.js';
 
 // Official IF97 verification values (IAPWS R7-97 tables 35 and 36), 9 significant digits.

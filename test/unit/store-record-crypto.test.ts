@@ -1,5 +1,5 @@
-import { describe, expect, it } from 'vitest';
 import { createHash } from 'node:crypto';
+import { describe, expect, it } from 'vitest';
 import { canonicalJson } from '../../gateway/store/canonical-json.js';
 import { generateGatewayKey, keyIdOf, publicKeyInfo } from '../../gateway/store/keys.js';
 import { GENESIS_HASH, RECORD_SCHEMA, type SignedRecord } from '../../gateway/store/record.js';
@@ -8,9 +8,18 @@ import { computeRecordHash, signedFields, signHash, verifyRecord, verifyRecordSi
 const key = generateGatewayKey();
 function makeRecord(over: Partial<SignedRecord> = {}): SignedRecord {
   const base = {
-    schema: RECORD_SCHEMA, id: '5f0c6c1e-4a57-4f7a-9a52-2d3b8c1d0e11', seq: 1, type: 'cycle' as const, ts: '2026-01-02T03:04:05.678Z',
-    site: 'h1', gateway: 'gw1', device: 'AC-01', body: { verdict: 'pass', criteria: [{ id: 'hold_time', pass: true, measured: 241 }] },
-    prevHash: GENESIS_HASH, keyId: key.keyId, ...over,
+    schema: RECORD_SCHEMA,
+    id: '5f0c6c1e-4a57-4f7a-9a52-2d3b8c1d0e11',
+    seq: 1,
+    type: 'cycle' as const,
+    ts: '2026-01-02T03:04:05.678Z',
+    site: 'h1',
+    gateway: 'gw1',
+    device: 'AC-01',
+    body: { verdict: 'pass', criteria: [{ id: 'hold_time', pass: true, measured: 241 }] },
+    prevHash: GENESIS_HASH,
+    keyId: key.keyId,
+    ...over,
   };
   const hash = computeRecordHash(base);
   return { ...base, hash, sig: signHash(hash, key.privateKey), ...over } as SignedRecord;
@@ -27,7 +36,11 @@ describe('record hash and signature (pure)', () => {
   it('hash = hex sha256(prevHash + canonical JSON of the signed fields)', () => {
     const r = makeRecord();
     const { hash: _h, sig: _s, ...fields } = r;
-    expect(r.hash).toBe(createHash('sha256').update(r.prevHash + canonicalJson(fields)).digest('hex'));
+    expect(r.hash).toBe(
+      createHash('sha256')
+        .update(r.prevHash + canonicalJson(fields))
+        .digest('hex'),
+    );
   });
 
   it('verifies, and still verifies with fields a transport adds (historical replay)', () => {

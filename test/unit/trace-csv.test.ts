@@ -1,8 +1,8 @@
-import { readFileSync, readdirSync } from 'node:fs';
-import { describe, expect, it } from 'vitest';
+import { readdirSync, readFileSync } from 'node:fs';
 import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { parseTraceCsv, parseTraceFile, TraceFormatError, type TraceSample, writeTraceCsv } from '../../gateway/verify/index.js';
 import { ALL_PHASES } from '../../vocabulary/phases.js';
-import { TraceFormatError, parseTraceCsv, parseTraceFile, writeTraceCsv, type TraceSample } from '../../gateway/verify/index.js';
 
 const TRACES = new URL('../fixtures/traces/', import.meta.url);
 
@@ -50,9 +50,27 @@ describe('parseTraceCsv', () => {
     ['a duplicated column', 't_s,temp_c,temp_c,pressure_kpa,phase\n', 1, 'temp_c', /appears twice/],
     ['time going backwards', 't_s,temp_c,pressure_kpa,phase\n0,1,,\n5,1,,\n4,1,,\n', 4, 't_s', /4 s is not after 5 s on line 3/],
     ['an unknown result', '# result: passed\nt_s,temp_c,pressure_kpa,phase\n0,1,,\n', 1, 'result', /expected ok, fail or aborted, found "passed"/],
-    ['a result column that contradicts itself', 't_s,temp_c,pressure_kpa,phase,result\n0,1,,,ok\n1,1,,,aborted\n', 3, 'result', /"aborted" but line 2 says "ok"/],
-    ['a comment result that contradicts the column', '# result: ok\nt_s,temp_c,pressure_kpa,phase,result\n0,1,,,fail\n', 3, 'result', /"fail" but line 1 says "ok"/],
-    ['a second trace in one file', '# record seq 1\nt_s,temp_c,pressure_kpa,phase\n0,1,,\n# record seq 2\nt_s,temp_c,pressure_kpa,phase\n0,1,,\n', 5, undefined, /a second trace starts here.*--seq/],
+    [
+      'a result column that contradicts itself',
+      't_s,temp_c,pressure_kpa,phase,result\n0,1,,,ok\n1,1,,,aborted\n',
+      3,
+      'result',
+      /"aborted" but line 2 says "ok"/,
+    ],
+    [
+      'a comment result that contradicts the column',
+      '# result: ok\nt_s,temp_c,pressure_kpa,phase,result\n0,1,,,fail\n',
+      3,
+      'result',
+      /"fail" but line 1 says "ok"/,
+    ],
+    [
+      'a second trace in one file',
+      '# record seq 1\nt_s,temp_c,pressure_kpa,phase\n0,1,,\n# record seq 2\nt_s,temp_c,pressure_kpa,phase\n0,1,,\n',
+      5,
+      undefined,
+      /a second trace starts here.*--seq/,
+    ],
     ['an empty time', 't_s,temp_c,pressure_kpa,phase\n,1,,\n', 2, 't_s', /is empty/],
     ['an empty file', '\n\n', 1, undefined, /empty/],
   ])('rejects %s with line and column', (_what, text, line, column, message) => {
@@ -107,7 +125,10 @@ describe('writeTraceCsv', () => {
   });
 
   it('round-trips any trace (property)', () => {
-    const reading = fc.option(fc.double({ noNaN: true, noDefaultInfinity: true, min: -1e6, max: 1e6 }).map((x) => x + 0), { nil: null });
+    const reading = fc.option(
+      fc.double({ noNaN: true, noDefaultInfinity: true, min: -1e6, max: 1e6 }).map((x) => x + 0),
+      { nil: null },
+    );
     const sample = fc.record({
       dt: fc.integer({ min: 1, max: 100_000 }).map((x) => x / 1000),
       temp_c: reading,

@@ -2,9 +2,7 @@
 // leniently (or too strictly, or with a misleading message), with the rule and its source in
 // docs/verification.md.
 import { describe, expect, it } from 'vitest';
-import {
-  mergeProgram, psatKpa, verifyCycle, type CycleTrace, type Program, type TraceSample,
-} from '../../gateway/verify/index.js';
+import { type CycleTrace, mergeProgram, type Program, psatKpa, type TraceSample, verifyCycle } from '../../gateway/verify/index.js';
 import { crit, failed, golden, program } from '../helpers/verify.js';
 
 type Phase = NonNullable<TraceSample['phase']>;
@@ -113,7 +111,7 @@ describe('3. a trace that stops before the cycle ends fails device_result', () =
     expect(crit(verify(steam()), 'device_result').pass).toBe(true);
   });
 
-  it('the device\'s own ok still counts when its last sample is in drying (the result line came after)', () => {
+  it("the device's own ok still counts when its last sample is in drying (the result line came after)", () => {
     expect(crit(verify(steam({ end: 'drying' }), p134, { deviceResult: 'ok' }), 'device_result').pass).toBe(true);
   });
 
@@ -122,7 +120,7 @@ describe('3. a trace that stops before the cycle ends fails device_result', () =
   });
 });
 
-describe('4. equilibration is measured to the probe\'s continuous arrival, not a transient', () => {
+describe("4. equilibration is measured to the probe's continuous arrival, not a transient", () => {
   // The drain reaches 134 °C at t=119 (end of heating). The probe spikes to 134.5 °C at the end of heating, falls back to 133 °C
   // for the first 60 s of the plateau, then follows the drain.
   const spiky = steam({
@@ -160,7 +158,8 @@ describe('5. temp_stability: each channel within ±1 K of its own mean over the 
   it('a drain that drifts across the band (band fine) fails', () => {
     // 134.2 → 136.8 °C over the hold: in band, one channel; judged after the 15 s equilibration allowed
     // (134.33 → 136.8 °C, mean 135.57 °C), it is 1.235 K off its mean at the end
-    const samples = steam().map((s) => (s.phase === 'sterilizing' ? { ...s, temp_c: 134.2 + (2.6 * (s.t - 120)) / 300 } : s))
+    const samples = steam()
+      .map((s) => (s.phase === 'sterilizing' ? { ...s, temp_c: 134.2 + (2.6 * (s.t - 120)) / 300 } : s))
       .map((s) => ({ ...s, pressure_kpa: psatKpa(s.temp_c as number) }));
     const r = verify(samples);
     expect(crit(r, 'hold_time').pass).toBe(true);
@@ -171,7 +170,7 @@ describe('5. temp_stability: each channel within ±1 K of its own mean over the 
     expect(c.detail).toMatch(/drain/);
   });
 
-  it('a load probe that swings while the drain is steady fails, naming the probe; the limit is the program\'s', () => {
+  it("a load probe that swings while the drain is steady fails, naming the probe; the limit is the program's", () => {
     const samples = steam({ probe: (t, drain) => (t >= 120 && t <= 420 ? 135.5 + 1.2 * Math.sin(t / 20) : drain) });
     const c = crit(verify(samples), 'temp_stability');
     expect(c.pass).toBe(false);
@@ -241,14 +240,14 @@ describe('12. washer disinfection: A0 or time at temperature (ISO 15883-1 4.3.1,
     expect(r.verdict).toBe('pass');
   });
 
-  it('the A0 route still needs every channel below the band\'s upper limit', () => {
+  it("the A0 route still needs every channel below the band's upper limit", () => {
     const r = verify(washer(96, 300), program('washer-a0-3000'));
     expect(crit(r, 'a0').pass).toBe(true);
     expect(crit(r, 'disinfect_temp').pass).toBe(false);
     expect(r.verdict).toBe('fail');
   });
 
-  it('time at temperature is an alternative route: A0 short of a site\'s minimum, time met, passes', () => {
+  it("time at temperature is an alternative route: A0 short of a site's minimum, time met, passes", () => {
     const site = mergeProgram(program('washer-a0-600'), { id: 'w', a0Min: 5000 });
     const r = verify(washer(90, 120), site);
     expect(crit(r, 'disinfect_time').pass).toBe(true);

@@ -1,23 +1,53 @@
 import { describe, expect, it } from 'vitest';
 import {
-  PRESETS, ProgramError, getProgram, mergeProgram, programProblems, resolvePrograms, type SteamProgram, type WasherProgram,
+  getProgram,
+  mergeProgram,
+  PRESETS,
+  ProgramError,
+  programProblems,
+  resolvePrograms,
+  type SteamProgram,
+  type WasherProgram,
 } from '../../gateway/verify/index.js';
 
 describe('program presets', () => {
   it('has exactly the preset programs, each usable', () => {
     expect(Object.keys(PRESETS).sort()).toEqual([
-      'bowie-dick-134', 'leak-test', 'steam-121-15', 'steam-121-20', 'steam-134-18', 'steam-134-4', 'washer-a0-3000', 'washer-a0-600',
+      'bowie-dick-134',
+      'leak-test',
+      'steam-121-15',
+      'steam-121-20',
+      'steam-134-18',
+      'steam-134-4',
+      'washer-a0-3000',
+      'washer-a0-600',
     ]);
     for (const p of Object.values(PRESETS)) expect(programProblems(p)).toEqual([]);
   });
 
   it('carries the numbers of standards.md', () => {
     const hold = (id: string) => (getProgram(id) as SteamProgram).minHoldS;
-    expect([hold('steam-134-4'), hold('steam-134-18'), hold('steam-121-20'), hold('steam-121-15'), hold('bowie-dick-134')]).toEqual([240, 1080, 1200, 900, 210]);
+    expect([hold('steam-134-4'), hold('steam-134-18'), hold('steam-121-20'), hold('steam-121-15'), hold('bowie-dick-134')]).toEqual([
+      240, 1080, 1200, 900, 210,
+    ]);
     const s = getProgram('steam-134-4') as SteamProgram;
-    expect(s).toMatchObject({ setTempC: 134, bandK: 3, maxSensorSpreadK: 2, maxTsatDiffK: 2, maxGapS: 5, equilibration: { limitS: 15, largeLimitS: 30, largeAboveLitres: 800 } });
+    expect(s).toMatchObject({
+      setTempC: 134,
+      bandK: 3,
+      maxSensorSpreadK: 2,
+      maxTsatDiffK: 2,
+      maxGapS: 5,
+      equilibration: { limitS: 15, largeLimitS: 30, largeAboveLitres: 800 },
+    });
     expect(getProgram('leak-test')).toMatchObject({ kind: 'leak-test', leakRateMaxKpaPerMin: 0.13 });
-    expect(getProgram('washer-a0-3000')).toMatchObject({ a0Min: 3000, disinfectTempC: 90, disinfectMinS: 300, disinfectBandK: 5, a0ThresholdC: 65, prewashMaxC: 45 });
+    expect(getProgram('washer-a0-3000')).toMatchObject({
+      a0Min: 3000,
+      disinfectTempC: 90,
+      disinfectMinS: 300,
+      disinfectBandK: 5,
+      a0ThresholdC: 65,
+      prewashMaxC: 45,
+    });
     expect(getProgram('washer-a0-600')).toMatchObject({ a0Min: 600, disinfectTempC: 90, disinfectMinS: 60 });
   });
 
@@ -29,8 +59,12 @@ describe('program presets', () => {
 
   it('presets cannot be changed in place', () => {
     const p = getProgram('steam-134-4') as SteamProgram;
-    expect(() => { (p as { minHoldS: number }).minHoldS = 1; }).toThrow(TypeError);
-    expect(() => { (p.equilibration as { limitS: number }).limitS = 99; }).toThrow(TypeError);
+    expect(() => {
+      (p as { minHoldS: number }).minHoldS = 1;
+    }).toThrow(TypeError);
+    expect(() => {
+      (p.equilibration as { limitS: number }).limitS = 99;
+    }).toThrow(TypeError);
   });
 });
 

@@ -1,10 +1,17 @@
-import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { ALL_PHASES } from '../../vocabulary/phases.js';
+import { describe, expect, it } from 'vitest';
 import {
-  PRESETS, criterionIds, getProgram, psatKpa, verifyCycle, type CriterionId, type SteamProgram, type TraceSample,
+  type CriterionId,
+  criterionIds,
+  getProgram,
+  PRESETS,
+  psatKpa,
+  type SteamProgram,
+  type TraceSample,
   type VerificationResult,
+  verifyCycle,
 } from '../../gateway/verify/index.js';
+import { ALL_PHASES } from '../../vocabulary/phases.js';
 
 const crit = (r: VerificationResult, id: CriterionId) => {
   const c = r.criteria.find((x) => x.id === id);
@@ -57,7 +64,17 @@ function synth(o: SynthOpts): TraceSample[] {
     return 90;
   };
   const phaseAt = (t: number): TraceSample['phase'] =>
-    t < 60 ? 'conditioning' : t < 120 ? 'heating' : t <= 120 + o.holdS ? 'sterilizing' : t < 180 + o.holdS ? 'exhaust' : t < 240 + o.holdS ? 'drying' : 'complete';
+    t < 60
+      ? 'conditioning'
+      : t < 120
+        ? 'heating'
+        : t <= 120 + o.holdS
+          ? 'sterilizing'
+          : t < 180 + o.holdS
+            ? 'exhaust'
+            : t < 240 + o.holdS
+              ? 'drying'
+              : 'complete';
   const end = 240 + o.holdS;
   const out: TraceSample[] = [];
   for (let k = 0; k * o.dt <= end; k++) {
@@ -117,7 +134,10 @@ describe('steam verification properties', () => {
       fc.property(passing, fc.double({ min: -1e6, max: 1e7, noNaN: true }), (o, shift) => {
         const samples = synth(o);
         const before = verifySynth(o, samples);
-        const after = verifySynth(o, samples.map((s) => ({ ...s, t: s.t + shift })));
+        const after = verifySynth(
+          o,
+          samples.map((s) => ({ ...s, t: s.t + shift })),
+        );
         expect(after.verdict).toBe('pass');
         expect(after.hold?.seconds).toBeCloseTo(before.hold?.seconds as number, 6);
         expect(after.hold?.start).toBeCloseTo((before.hold?.start as number) + shift, 6);
@@ -174,7 +194,10 @@ describe('steam verification properties', () => {
           const bad = new Set(inHold.slice(Math.max(0, first), first + count));
           // Pressure of steam `sign·size` K hotter (+: air/NCG, the drain reads cold) or colder (superheat).
           const d = sign * size;
-          const r = verifySynth(o, samples.map((s) => (bad.has(s) ? { ...s, pressure_kpa: psatKpa((s.temp_c as number) + d) } : s)));
+          const r = verifySynth(
+            o,
+            samples.map((s) => (bad.has(s) ? { ...s, pressure_kpa: psatKpa((s.temp_c as number) + d) } : s)),
+          );
           const c = crit(r, 'saturated_steam');
           expect(c.pass).toBe(false);
           expect(Math.sign(c.measured as number)).toBe(-sign);
@@ -194,7 +217,10 @@ describe('steam verification properties', () => {
         // Not the first plateau sample: a dip there is indistinguishable from not having reached set yet.
         const plateau = samples.filter((s) => s.phase === 'sterilizing' && (s.temp_c as number) >= p.setTempC).slice(1);
         const victim = plateau[Math.floor(where * (plateau.length - 1))] as TraceSample;
-        const r = verifySynth(o, samples.map((s) => (s === victim ? { ...s, temp_c: p.setTempC - depth } : s)));
+        const r = verifySynth(
+          o,
+          samples.map((s) => (s === victim ? { ...s, temp_c: p.setTempC - depth } : s)),
+        );
         expect(crit(r, 'temp_band').pass).toBe(false);
         expect(crit(r, 'temp_band').measured).toBeCloseTo(-depth, 6);
       }),
@@ -223,7 +249,7 @@ describe('robustness', () => {
     { requiredKeys: ['t', 'temp_c'] },
   );
 
-  it('verifyCycle never throws, lists exactly its kind\'s criteria, and the verdict follows them', () => {
+  it("verifyCycle never throws, lists exactly its kind's criteria, and the verdict follows them", () => {
     fc.assert(
       fc.property(
         fc.array(anySample, { maxLength: 60 }),

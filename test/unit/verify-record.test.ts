@@ -6,7 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { PassThrough, Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { verifyRecordCommand, verifyRecords, parsePublicKey, parseRecords } from '../../cli/commands/verify-record.js';
+import { parsePublicKey, parseRecords, verifyRecordCommand, verifyRecords } from '../../cli/commands/verify-record.js';
 import { generateGatewayKey } from '../../gateway/store/keys.js';
 import type { SignedRecord } from '../../gateway/store/record.js';
 import { signHash } from '../../gateway/store/record-crypto.js';
@@ -101,7 +101,13 @@ describe('verify-record on a stream', () => {
     const arr = await run(['--key', b64(key), '--json'], JSON.stringify(recs));
     expect(arr.code).toBe(0);
     const report = JSON.parse(arr.out) as ReturnType<typeof verifyRecords>;
-    expect(report).toMatchObject({ ok: true, records: 6, duplicates: 0, signaturesChecked: true, chains: [{ site: 'h1', gateway: 'gw1', records: 6, fromSeq: 1, toSeq: 6 }] });
+    expect(report).toMatchObject({
+      ok: true,
+      records: 6,
+      duplicates: 0,
+      signaturesChecked: true,
+      chains: [{ site: 'h1', gateway: 'gw1', records: 6, fromSeq: 1, toSeq: 6 }],
+    });
   });
 
   it('reports a seq gap with the seq to replay from', async () => {

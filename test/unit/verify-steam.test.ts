@@ -1,13 +1,20 @@
 import { describe, expect, it } from 'vitest';
 import {
-  BOWIE_DICK_CRITERIA, LEAK_TEST_CRITERIA, STEAM_CRITERIA, formatVerificationTable, psatKpa, tsatC, verifyCycle,
-  type CriterionId, type CycleTrace, type TraceSample,
+  BOWIE_DICK_CRITERIA,
+  type CriterionId,
+  type CycleTrace,
+  formatVerificationTable,
+  LEAK_TEST_CRITERIA,
+  psatKpa,
+  STEAM_CRITERIA,
+  type TraceSample,
+  tsatC,
+  verifyCycle,
 } from '../../gateway/verify/index.js';
 import { crit, failed, golden, loadGoldens, program } from '../helpers/verify.js';
 
 const goldens = loadGoldens();
-const edit = (samples: TraceSample[], at: number, patch: Partial<TraceSample>): TraceSample[] =>
-  samples.map((s) => (s.t === at ? { ...s, ...patch } : s));
+const edit = (samples: TraceSample[], at: number, patch: Partial<TraceSample>): TraceSample[] => samples.map((s) => (s.t === at ? { ...s, ...patch } : s));
 
 /** A small steam cycle: conditioning, ramp, flat plateau at set + 1 K, exhaust, drying, complete. */
 function steamTrace(o: { set?: number; holdS?: number; probeLagS?: number; probeOffsetK?: number } = {}): TraceSample[] {
@@ -102,7 +109,8 @@ describe('steam criteria', () => {
   it('a load probe that lags its channel partner by more than 2 K fails sensor_agreement', () => {
     // Drain at 137 °C (top of the band), probe 2.5 K lower but still in band: hold passes, agreement fails.
     const samples = steamTrace({ probeLagS: 0 }).map((s) =>
-      s.phase === 'sterilizing' ? { ...s, temp_c: 137, pressure_kpa: psatKpa(137), temp2_c: 134.5 } : s);
+      s.phase === 'sterilizing' ? { ...s, temp_c: 137, pressure_kpa: psatKpa(137), temp2_c: 134.5 } : s,
+    );
     const r = verifyCycle({ samples }, p);
     expect(crit(r, 'hold_time').pass).toBe(true);
     expect(crit(r, 'sensor_agreement')).toMatchObject({ pass: false, measured: 2.5 });

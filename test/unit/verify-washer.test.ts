@@ -1,7 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import {
-  WASHER_CRITERIA, mergeProgram, verifyCycle, type CriterionId, type CycleTrace, type TraceSample,
-} from '../../gateway/verify/index.js';
+import { type CriterionId, type CycleTrace, mergeProgram, type TraceSample, verifyCycle, WASHER_CRITERIA } from '../../gateway/verify/index.js';
 import { crit, failed, golden, loadGoldens, program } from '../helpers/verify.js';
 
 const goldens = loadGoldens();
@@ -10,7 +8,9 @@ const goldens = loadGoldens();
  * A washer cycle at 1 Hz: prewash, wash, rinse, then a disinfect phase that is `holdS` seconds flat at
  * `disinfectC` (no heat-up unless `rampS`), hot drying, complete.
  */
-function washerTrace(o: { disinfectC?: number; holdS?: number; rampS?: number; prewashC?: number; dryingC?: number; probeOffsetK?: number } = {}): TraceSample[] {
+function washerTrace(
+  o: { disinfectC?: number; holdS?: number; rampS?: number; prewashC?: number; dryingC?: number; probeOffsetK?: number } = {},
+): TraceSample[] {
   const d = o.disinfectC ?? 90;
   const rows: Array<[number, TraceSample['phase']]> = [];
   for (let k = 0; k < 60; k++) rows.push([o.prewashC ?? 30, 'prewash']);

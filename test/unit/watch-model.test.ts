@@ -14,24 +14,67 @@ function status(m: WatchModel, online = true, root = ROOT) {
   return m.apply(`${root}/status`, JSON.stringify({ online, version: '0.1.0', startedAt: iso(-3600), keyId: 'k-2f9a', publicKey: 'MCow' }));
 }
 function state(m: WatchModel, o: { program?: string | null; phase?: string; cycleNo?: number | null; connected?: boolean; device?: string } = {}) {
-  return m.apply(`${ROOT}/device/${o.device ?? 'AC-01'}/state`, JSON.stringify({
-    connected: o.connected ?? true, phase: o.phase ?? 'heating', program: o.program === undefined ? 'steam-134-4' : o.program, cycleNo: o.cycleNo === undefined ? 1042 : o.cycleNo, since: iso(0),
-  }));
+  return m.apply(
+    `${ROOT}/device/${o.device ?? 'AC-01'}/state`,
+    JSON.stringify({
+      connected: o.connected ?? true,
+      phase: o.phase ?? 'heating',
+      program: o.program === undefined ? 'steam-134-4' : o.program,
+      cycleNo: o.cycleNo === undefined ? 1042 : o.cycleNo,
+      since: iso(0),
+    }),
+  );
 }
-function sample(m: WatchModel, s: number, temp_c: number, phase: string | null, o: { cycleNo?: number | null; temp2_c?: number; device?: string; pressure_kpa?: number; tsat_c?: number } = {}) {
-  return m.apply(`${ROOT}/device/${o.device ?? 'AC-01'}/telemetry`, JSON.stringify({
-    ts: iso(s), temp_c, phase, cycleNo: o.cycleNo === undefined ? 1042 : o.cycleNo,
-    ...(o.temp2_c !== undefined ? { temp2_c: o.temp2_c } : {}),
-    ...(o.pressure_kpa !== undefined ? { pressure_kpa: o.pressure_kpa, tsat_c: o.tsat_c } : {}),
-  }));
+function sample(
+  m: WatchModel,
+  s: number,
+  temp_c: number,
+  phase: string | null,
+  o: { cycleNo?: number | null; temp2_c?: number; device?: string; pressure_kpa?: number; tsat_c?: number } = {},
+) {
+  return m.apply(
+    `${ROOT}/device/${o.device ?? 'AC-01'}/telemetry`,
+    JSON.stringify({
+      ts: iso(s),
+      temp_c,
+      phase,
+      cycleNo: o.cycleNo === undefined ? 1042 : o.cycleNo,
+      ...(o.temp2_c !== undefined ? { temp2_c: o.temp2_c } : {}),
+      ...(o.pressure_kpa !== undefined ? { pressure_kpa: o.pressure_kpa, tsat_c: o.tsat_c } : {}),
+    }),
+  );
 }
-function record(m: WatchModel, o: { id: string; seq: number; cycleNo: number; verdict: 'pass' | 'fail'; failed?: string[]; device?: string; historical?: boolean }) {
-  const criteria = ['hold_time', 'temp_band', 'saturated_steam'].map((id) => ({ id, pass: !(o.failed ?? []).includes(id), measured: 1, limit: 1, unit: 's', detail: '' }));
-  return m.apply(`${ROOT}/records/cycle`, JSON.stringify({
-    schema: 'sterilink/record/v1', id: o.id, seq: o.seq, type: 'cycle', ts: iso(o.seq * 60), site: 'acc', gateway: 'gw1', device: o.device ?? 'AC-01',
-    body: { program: 'steam-134-4', cycleNo: o.cycleNo, verdict: o.verdict, criteria, hold: { start: 0, end: 250, seconds: 250 }, endedAt: iso(o.seq * 60) },
-    prevHash: 'x', hash: 'y', sig: 'z', keyId: 'k-2f9a', ...(o.historical ? { historical: true } : {}),
+function record(
+  m: WatchModel,
+  o: { id: string; seq: number; cycleNo: number; verdict: 'pass' | 'fail'; failed?: string[]; device?: string; historical?: boolean },
+) {
+  const criteria = ['hold_time', 'temp_band', 'saturated_steam'].map((id) => ({
+    id,
+    pass: !(o.failed ?? []).includes(id),
+    measured: 1,
+    limit: 1,
+    unit: 's',
+    detail: '',
   }));
+  return m.apply(
+    `${ROOT}/records/cycle`,
+    JSON.stringify({
+      schema: 'sterilink/record/v1',
+      id: o.id,
+      seq: o.seq,
+      type: 'cycle',
+      ts: iso(o.seq * 60),
+      site: 'acc',
+      gateway: 'gw1',
+      device: o.device ?? 'AC-01',
+      body: { program: 'steam-134-4', cycleNo: o.cycleNo, verdict: o.verdict, criteria, hold: { start: 0, end: 250, seconds: 250 }, endedAt: iso(o.seq * 60) },
+      prevHash: 'x',
+      hash: 'y',
+      sig: 'z',
+      keyId: 'k-2f9a',
+      ...(o.historical ? { historical: true } : {}),
+    }),
+  );
 }
 const device = (m: WatchModel, id = 'AC-01') => toSnapshot(m).devices.find((d) => d.id === id)!;
 
@@ -60,7 +103,17 @@ describe('watch model', () => {
     const snap = toSnapshot(m);
     expect(snap.gateways).toEqual([{ site: 'acc', gateway: 'gw1', online: true, version: '0.1.0', keyId: 'k-2f9a', startedAt: iso(-3600) }]);
     expect(snap.devices.map((d) => d.id)).toEqual(['AC-01', 'WD-01']);
-    expect(device(m)).toMatchObject({ gateway: 'gw1', site: 'acc', link: 'up', connected: true, phase: 'sterilizing', program: 'steam-134-4', cycleNo: 1042, hold_s: null, hold_required_s: 240 });
+    expect(device(m)).toMatchObject({
+      gateway: 'gw1',
+      site: 'acc',
+      link: 'up',
+      connected: true,
+      phase: 'sterilizing',
+      program: 'steam-134-4',
+      cycleNo: 1042,
+      hold_s: null,
+      hold_required_s: 240,
+    });
     expect(device(m, 'WD-01')).toMatchObject({ link: 'down', program: null, hold_required_s: null });
   });
 
@@ -225,12 +278,19 @@ describe('watch model', () => {
       fc.constantFrom(`${ROOT}/status`, `${ROOT}/device/AC-01/state`, `${ROOT}/device/AC-01/telemetry`, `${ROOT}/records/cycle`),
       fc.string().map((s) => `${ROOT}/${s}`),
     );
-    const value = fc.oneof(fc.json(), fc.string(), fc.record({ ts: fc.oneof(fc.string(), fc.integer()), temp_c: fc.double(), phase: fc.string(), cycleNo: fc.anything() }).map((x) => JSON.stringify(x)));
-    fc.assert(fc.property(fc.array(fc.tuple(topic, value), { maxLength: 30 }), (msgs) => {
-      const m = new WatchModel();
-      for (const [t, p] of msgs) m.apply(t, p);
-      JSON.stringify(toSnapshot(m));
-    }), { numRuns: 300 });
+    const value = fc.oneof(
+      fc.json(),
+      fc.string(),
+      fc.record({ ts: fc.oneof(fc.string(), fc.integer()), temp_c: fc.double(), phase: fc.string(), cycleNo: fc.anything() }).map((x) => JSON.stringify(x)),
+    );
+    fc.assert(
+      fc.property(fc.array(fc.tuple(topic, value), { maxLength: 30 }), (msgs) => {
+        const m = new WatchModel();
+        for (const [t, p] of msgs) m.apply(t, p);
+        JSON.stringify(toSnapshot(m));
+      }),
+      { numRuns: 300 },
+    );
   });
 
   it('bounds devices: a flood of made-up ids is ignored past the limit', () => {

@@ -2,7 +2,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { plotChart } from '../../cli/watch/chart.js';
-import { renderScreen, type RenderOptions } from '../../cli/watch/render.js';
+import { type RenderOptions, renderScreen } from '../../cli/watch/render.js';
 import { visibleWidth } from '../../cli/watch/text.js';
 import { updateLine } from '../../cli/watch/update-line.js';
 import { WatchModel } from '../../cli/watch/watch-model.js';
@@ -23,16 +23,40 @@ function scene(root = ROOT): WatchModel {
     const temp_c = s < 300 ? 20 + (s * 114.5) / 300 : 134.6;
     m.apply(`${root}/device/AC-01/telemetry`, JSON.stringify({ ts: iso(s), temp_c, pressure_kpa: 313.2, tsat_c: 134.3, phase, cycleNo: 1042 }));
   }
-  const rec = (id: string, seq: number, cycleNo: number, verdict: string, failed: string[]) => m.apply(`${root}/records/cycle`, JSON.stringify({
-    id, seq, type: 'cycle', ts: iso(-7200 + seq * 60), device: 'AC-01',
-    body: { program: 'steam-134-4', cycleNo, verdict, criteria: failed.map((c) => ({ id: c, pass: false })), hold: { seconds: 200 }, endedAt: iso(-7200 + seq * 60) },
-  }));
+  const rec = (id: string, seq: number, cycleNo: number, verdict: string, failed: string[]) =>
+    m.apply(
+      `${root}/records/cycle`,
+      JSON.stringify({
+        id,
+        seq,
+        type: 'cycle',
+        ts: iso(-7200 + seq * 60),
+        device: 'AC-01',
+        body: {
+          program: 'steam-134-4',
+          cycleNo,
+          verdict,
+          criteria: failed.map((c) => ({ id: c, pass: false })),
+          hold: { seconds: 200 },
+          endedAt: iso(-7200 + seq * 60),
+        },
+      }),
+    );
   rec('r1', 1, 1040, 'pass', []);
   rec('r2', 2, 1041, 'fail', ['hold_time', 'saturated_steam']);
   return m;
 }
 
-const base: RenderOptions = { width: 80, height: 30, color: false, unicode: true, title: 'mqtt://127.0.0.1:1883', clock: '09:07:00', timeZone: 'UTC', hint: 'Ctrl-C quits' };
+const base: RenderOptions = {
+  width: 80,
+  height: 30,
+  color: false,
+  unicode: true,
+  title: 'mqtt://127.0.0.1:1883',
+  clock: '09:07:00',
+  timeZone: 'UTC',
+  hint: 'Ctrl-C quits',
+};
 
 describe('watch screen', () => {
   it('shows a header, the gateway, one row per device with phase, temperature, ΔTsat and hold 120/240, the chart and the verdicts', () => {
@@ -48,18 +72,23 @@ describe('watch screen', () => {
     expect(screen).toContain('AC-01 · cycle 1042 · steam-134-4 · drain °C · 7.0 min · running');
     expect(screen).toMatch(/ 134\.6┤[\u2800-\u28ff]+/);
     expect(screen).toMatch(/ {2}20\.0┤[\u2800-\u28ff]+/);
-    expect(screen).toContain('Last verdicts\n07:02  AC-01  #1041  steam-134-4  FAIL  hold_time, saturated_steam  hold 200 s\n07:01  AC-01  #1040  steam-134-4  PASS  hold 200 s\n');
+    expect(screen).toContain(
+      'Last verdicts\n07:02  AC-01  #1041  steam-134-4  FAIL  hold_time, saturated_steam  hold 200 s\n07:01  AC-01  #1040  steam-134-4  PASS  hold 200 s\n',
+    );
     expect(lines.at(-1)).toBe('426 messages · Ctrl-C quits');
     expect(screen).not.toContain(ESC);
   });
 
   it('fits any width from 40 to 200 columns and never exceeds the height', () => {
     const m = scene();
-    fc.assert(fc.property(fc.integer({ min: 40, max: 200 }), fc.integer({ min: 3, max: 60 }), fc.boolean(), fc.boolean(), (width, height, color, unicode) => {
-      const lines = renderScreen(m, { ...base, width, height, color, unicode }).split('\n');
-      expect(lines.length).toBeLessThanOrEqual(height);
-      for (const l of lines) expect(visibleWidth(l)).toBeLessThanOrEqual(width);
-    }), { numRuns: 200 });
+    fc.assert(
+      fc.property(fc.integer({ min: 40, max: 200 }), fc.integer({ min: 3, max: 60 }), fc.boolean(), fc.boolean(), (width, height, color, unicode) => {
+        const lines = renderScreen(m, { ...base, width, height, color, unicode }).split('\n');
+        expect(lines.length).toBeLessThanOrEqual(height);
+        for (const l of lines) expect(visibleWidth(l)).toBeLessThanOrEqual(width);
+      }),
+      { numRuns: 200 },
+    );
   });
 
   it('keeps the table and gives up the chart and verdicts first on a short terminal', () => {
@@ -71,7 +100,11 @@ describe('watch screen', () => {
 
   it('says how many devices are hidden when even the table does not fit', () => {
     const m = new WatchModel();
-    for (let i = 0; i < 30; i++) m.apply(`${ROOT}/device/AC-${String(i).padStart(2, '0')}/state`, JSON.stringify({ connected: true, phase: 'idle', program: null, cycleNo: null, since: iso(0) }));
+    for (let i = 0; i < 30; i++)
+      m.apply(
+        `${ROOT}/device/AC-${String(i).padStart(2, '0')}/state`,
+        JSON.stringify({ connected: true, phase: 'idle', program: null, cycleNo: null, since: iso(0) }),
+      );
     const screen = renderScreen(m, { ...base, height: 12 });
     expect(screen.split('\n')).toHaveLength(12);
     expect(screen).toMatch(/… 24 more devices/);
@@ -100,7 +133,10 @@ describe('watch screen', () => {
 
   it('cannot be steered by a payload: control characters are shown as "?"', () => {
     const m = new WatchModel();
-    m.apply(`${ROOT}/device/AC-01/state`, JSON.stringify({ connected: true, phase: `\x1b]0;pwned\x07x`, program: '\x1b[2Jsteam', cycleNo: null, since: iso(0) }));
+    m.apply(
+      `${ROOT}/device/AC-01/state`,
+      JSON.stringify({ connected: true, phase: `\x1b]0;pwned\x07x`, program: '\x1b[2Jsteam', cycleNo: null, since: iso(0) }),
+    );
     const screen = renderScreen(m, { ...base, color: true });
     expect(screen.replace(/\x1b\[[0-9;]*m/g, '')).not.toContain(ESC);
     expect(screen).toContain('?]0;pwned?x');
@@ -115,9 +151,20 @@ describe('watch screen', () => {
 
   it('prints a line per update for pipes', () => {
     const m = scene();
-    const u = m.apply(`${ROOT}/device/AC-01/telemetry`, JSON.stringify({ ts: iso(421), temp_c: 134.7, pressure_kpa: 313.4, tsat_c: 134.3, phase: 'sterilizing', cycleNo: 1042 }));
+    const u = m.apply(
+      `${ROOT}/device/AC-01/telemetry`,
+      JSON.stringify({ ts: iso(421), temp_c: 134.7, pressure_kpa: 313.4, tsat_c: 134.3, phase: 'sterilizing', cycleNo: 1042 }),
+    );
     expect(updateLine(m, u, '09:07:01 ')).toBe('09:07:01 acc/gw1/AC-01 sterilizing cycle 1042 134.7 C 313.4 kPa T-Tsat +0.4 K hold 121/240 s');
-    const v = m.apply(`${ROOT}/records/cycle`, JSON.stringify({ id: 'r3', seq: 3, device: 'AC-01', body: { program: 'steam-134-4', cycleNo: 1042, verdict: 'fail', criteria: [{ id: 'hold_time', pass: false }] } }));
+    const v = m.apply(
+      `${ROOT}/records/cycle`,
+      JSON.stringify({
+        id: 'r3',
+        seq: 3,
+        device: 'AC-01',
+        body: { program: 'steam-134-4', cycleNo: 1042, verdict: 'fail', criteria: [{ id: 'hold_time', pass: false }] },
+      }),
+    );
     expect(updateLine(m, v, '')).toBe('acc/gw1/AC-01 cycle 1042 steam-134-4 FAIL failed: hold_time');
     expect(updateLine(m, m.apply('x/y', '{}'), '')).toBeNull();
   });

@@ -14,7 +14,11 @@ const basic = (user: string, pw: string) => `Basic ${Buffer.from(`${user}:${pw}`
 
 describe('route table', () => {
   it('matches literal, :param and *rest segments; HEAD is served by GET; other methods get 405 with Allow', () => {
-    const r = new RouteTable<string>().add('GET', '/', 'board').add('GET', '/cycles/:id', 'record').add('GET', '/cycles/:id/report', 'report').add('GET', '/assets/*path', 'asset');
+    const r = new RouteTable<string>()
+      .add('GET', '/', 'board')
+      .add('GET', '/cycles/:id', 'record')
+      .add('GET', '/cycles/:id/report', 'report')
+      .add('GET', '/assets/*path', 'asset');
     expect(r.match('GET', '/')).toMatchObject({ kind: 'found', route: { handler: 'board' } });
     expect(r.match('GET', '/cycles/abc%20d')).toMatchObject({ kind: 'found', params: { id: 'abc d' } });
     expect(r.match('HEAD', '/cycles/x/report')).toMatchObject({ kind: 'found', route: { handler: 'report' }, params: { id: 'x' } });
@@ -97,13 +101,20 @@ describe('http config', () => {
     const c = load('');
     expect(c.config.http).toBeUndefined();
     expect(c.config.ui).toEqual({ locale: 'en' });
-    expect(load('http: { listen: "127.0.0.1:8080" }\nui: { locale: zh-CN }').config).toMatchObject({ http: { listen: '127.0.0.1:8080' }, ui: { locale: 'zh-CN' } });
+    expect(load('http: { listen: "127.0.0.1:8080" }\nui: { locale: zh-CN }').config).toMatchObject({
+      http: { listen: '127.0.0.1:8080' },
+      ui: { locale: 'zh-CN' },
+    });
     expect(problems('http: { listen: "[::1]:0" }')).toEqual([]);
   });
 
   it('refuses another address without auth, and a password in clear', () => {
-    expect(problems('http: { listen: "0.0.0.0:8080" }')).toEqual(['http.auth: expected auth (token, tokenFile or users; or STERILINK_HTTP_TOKEN) when listening on 0.0.0.0, which is not loopback; found none']);
-    expect(problems('http: { listen: "0.0.0.0:8080", auth: { users: [{ name: nurse, password: hunter2 }] } }')[0]).toMatch(/^http\.auth\.users\[0\]\.password: .*scrypt hash/);
+    expect(problems('http: { listen: "0.0.0.0:8080" }')).toEqual([
+      'http.auth: expected auth (token, tokenFile or users; or STERILINK_HTTP_TOKEN) when listening on 0.0.0.0, which is not loopback; found none',
+    ]);
+    expect(problems('http: { listen: "0.0.0.0:8080", auth: { users: [{ name: nurse, password: hunter2 }] } }')[0]).toMatch(
+      /^http\.auth\.users\[0\]\.password: .*scrypt hash/,
+    );
     expect(problems('http: { listen: "10.0.0.5:99999" }')[0]).toMatch(/^http\.listen: expected HOST:PORT/);
     expect(problems('http: { listen: "8080" }')[0]).toMatch(/^http\.listen/);
     expect(problems('ui: { locale: fr }')[0]).toMatch(/^ui\.locale/);
@@ -117,8 +128,12 @@ describe('http config', () => {
     expect(load(cfg).httpToken).toBe('file-token-0123456789');
     expect(load(cfg, { STERILINK_HTTP_TOKEN: 'env-token-0123456789' }).httpToken).toBe('env-token-0123456789');
     expect(load('http: { listen: "0.0.0.0:8080" }', { STERILINK_HTTP_TOKEN: 'env-token-0123456789' }).httpToken).toBe('env-token-0123456789');
-    expect(problems('http: { listen: "0.0.0.0:8080" }', { STERILINK_HTTP_TOKEN: 'short' })).toEqual(['http.auth: expected a bearer token of at least 16 characters, found 5']);
-    expect(problems(`http: { listen: "0.0.0.0:8080", auth: { tokenFile: ${path.join(dir, 'missing')} } }`)).toEqual(['http.auth.tokenFile: expected a readable file, found ENOENT']);
+    expect(problems('http: { listen: "0.0.0.0:8080" }', { STERILINK_HTTP_TOKEN: 'short' })).toEqual([
+      'http.auth: expected a bearer token of at least 16 characters, found 5',
+    ]);
+    expect(problems(`http: { listen: "0.0.0.0:8080", auth: { tokenFile: ${path.join(dir, 'missing')} } }`)).toEqual([
+      'http.auth.tokenFile: expected a readable file, found ENOENT',
+    ]);
     fs.rmSync(dir, { recursive: true, force: true });
   });
 

@@ -2,15 +2,23 @@
 // in the site's time zone, and how a scanned code is matched against stored load items.
 import { describe, expect, it } from 'vitest';
 import { decodeBarcode } from '../../drivers/scanner/barcode/index.js';
-import { age } from '../../gateway/http/pages/queue-page.js';
 import {
-  buildHistoryQuery, decodeCursor, encodeCursor, itemMatch, localMidnightUtc, parseHistoryParams, zoneOffsetMs,
+  buildHistoryQuery,
+  decodeCursor,
+  encodeCursor,
+  itemMatch,
+  localMidnightUtc,
+  parseHistoryParams,
+  zoneOffsetMs,
 } from '../../gateway/http/history-query.js';
+import { age } from '../../gateway/http/pages/queue-page.js';
 
 describe('history query', () => {
   it('pages newest first on (started_at, seq) with one row more than shown', () => {
     const first = buildHistoryQuery({}, { limit: 50 });
-    expect(first.sql).toBe('SELECT seq, record_id, cycle_id, device, program, cycle_no, verdict, failed, started_at, ended_at, duration_s, load_id, ticket_load_id, items, operator FROM cycle_index ORDER BY started_at DESC, seq DESC LIMIT ?');
+    expect(first.sql).toBe(
+      'SELECT seq, record_id, cycle_id, device, program, cycle_no, verdict, failed, started_at, ended_at, duration_s, load_id, ticket_load_id, items, operator FROM cycle_index ORDER BY started_at DESC, seq DESC LIMIT ?',
+    );
     expect(first.params).toEqual([51]);
     const older = buildHistoryQuery({ device: 'AC-01', verdict: 'fail' }, { limit: 20, before: { startedAt: '2026-03-02T08:00:00.000Z', seq: 17 } });
     expect(older.sql).toContain('WHERE device = ? AND verdict = ? AND (started_at, seq) < (?, ?) ORDER BY started_at DESC, seq DESC');
@@ -27,15 +35,22 @@ describe('history query', () => {
     for (const bad of ['', 'x~1', '2026-03-02T08:00:00.000Z~0', '2026-03-02T08:00:00.000Z~1.5', "2026-03-02~1' OR 1=1"]) expect(decodeCursor(bad)).toBeNull();
   });
 
-  it('reads the page\'s filters, with dates as whole local days of the site', () => {
-    const q = parseHistoryParams(new URLSearchParams('device=AC-01&verdict=fail&from=2026-03-29&to=2026-03-29&q=%20L-77%20&before=2026-03-29T10:00:00.000Z~9'), 'Europe/Berlin');
+  it("reads the page's filters, with dates as whole local days of the site", () => {
+    const q = parseHistoryParams(
+      new URLSearchParams('device=AC-01&verdict=fail&from=2026-03-29&to=2026-03-29&q=%20L-77%20&before=2026-03-29T10:00:00.000Z~9'),
+      'Europe/Berlin',
+    );
     expect(q.problems).toEqual([]);
     // the day DST starts in Berlin: 00:00 CET = 23:00 UTC the day before; it ends at 00:00 CEST = 22:00 UTC
     expect(q.filter).toEqual({ device: 'AC-01', verdict: 'fail', from: '2026-03-28T23:00:00.000Z', to: '2026-03-29T22:00:00.000Z' });
     expect(q.search).toBe('L-77');
     expect(q.page.before).toEqual({ startedAt: '2026-03-29T10:00:00.000Z', seq: 9 });
     const bad = parseHistoryParams(new URLSearchParams('verdict=maybe&from=2026-02-30&to=yesterday'), 'UTC');
-    expect(bad.problems).toEqual(['verdict: expected pass or fail, found "maybe"', 'from: expected a date YYYY-MM-DD, found "2026-02-30"', 'to: expected a date YYYY-MM-DD, found "yesterday"']);
+    expect(bad.problems).toEqual([
+      'verdict: expected pass or fail, found "maybe"',
+      'from: expected a date YYYY-MM-DD, found "2026-02-30"',
+      'to: expected a date YYYY-MM-DD, found "yesterday"',
+    ]);
   });
 
   it('finds local midnight in any zone', () => {
@@ -57,8 +72,14 @@ describe('item search', () => {
 
   it('matches a product without serial by GTIN, an internal code by code, anything else by the raw text', () => {
     expect(itemMatch(decodeBarcode('(01)04000000000174')).sql).toBe('raw = ? OR gtin = ?');
-    expect(itemMatch({ kind: 'internal', fields: { code: 'TRAY-0042' }, raw: 'TRAY-0042' })).toEqual({ sql: 'raw = ? OR code = ?', params: ['TRAY-0042', 'TRAY-0042'] });
-    expect(itemMatch({ kind: 'hibc', fields: { lic: 'A123', product: 'PROD', serial: '77' }, raw: '+A123PROD/$$77' })).toEqual({ sql: 'raw = ? OR (code = ? AND serial = ?)', params: ['+A123PROD/$$77', '+A123PROD', '77'] });
+    expect(itemMatch({ kind: 'internal', fields: { code: 'TRAY-0042' }, raw: 'TRAY-0042' })).toEqual({
+      sql: 'raw = ? OR code = ?',
+      params: ['TRAY-0042', 'TRAY-0042'],
+    });
+    expect(itemMatch({ kind: 'hibc', fields: { lic: 'A123', product: 'PROD', serial: '77' }, raw: '+A123PROD/$$77' })).toEqual({
+      sql: 'raw = ? OR (code = ? AND serial = ?)',
+      params: ['+A123PROD/$$77', '+A123PROD', '77'],
+    });
     expect(itemMatch(decodeBarcode('hello world')).sql).toBe('raw = ?');
   });
 });

@@ -3,7 +3,7 @@
 // and BI readers show as small chips. EventSource reconnects by itself; while it is away the page says
 // so, and the next snapshot replaces everything (nothing half-applied stays on screen).
 import type { BoardSnapshot, SamplesEvent, Tile } from '../../gateway/http/live-wire.js';
-import { msg, TileView, type Messages } from './tile-view.js';
+import { type Messages, msg, TileView } from './tile-view.js';
 
 interface PageData {
   locale: string;
@@ -21,7 +21,11 @@ class Board {
   private readonly tiles = new Map<string, TileView>();
   private readonly chips = new Map<string, HTMLElement>();
 
-  constructor(private readonly root: HTMLElement, private readonly peripherals: HTMLElement, private readonly m: Messages) {}
+  constructor(
+    private readonly root: HTMLElement,
+    private readonly peripherals: HTMLElement,
+    private readonly m: Messages,
+  ) {}
 
   render(snap: BoardSnapshot): void {
     for (const v of this.tiles.values()) v.root.remove();
@@ -90,9 +94,17 @@ function main(): void {
   const board = new Board(root, peripherals, data.messages ?? {});
   const source = new EventSource('/api/live');
   const parse = <T>(e: Event): T => JSON.parse((e as MessageEvent<string>).data) as T;
-  source.addEventListener('open', () => { offline.hidden = true; });
-  source.addEventListener('error', () => { offline.hidden = false; root.dataset.state = 'offline'; });
-  source.addEventListener('snapshot', (e) => { offline.hidden = true; board.render(parse<BoardSnapshot>(e)); });
+  source.addEventListener('open', () => {
+    offline.hidden = true;
+  });
+  source.addEventListener('error', () => {
+    offline.hidden = false;
+    root.dataset.state = 'offline';
+  });
+  source.addEventListener('snapshot', (e) => {
+    offline.hidden = true;
+    board.render(parse<BoardSnapshot>(e));
+  });
   source.addEventListener('tile', (e) => board.tile(parse<Tile>(e)));
   source.addEventListener('samples', (e) => board.samples(parse<SamplesEvent>(e)));
 }

@@ -1,8 +1,9 @@
 // One running cycle's curve on the board: temperature (drain, load probe) on the left axis, chamber
 // pressure on the right, the program's sterilization band and the hold window shaded. uPlot draws on a
 // canvas, so thousands of points redraw in a millisecond even on a Raspberry Pi's browser.
-import uPlot from './vendor/uPlot.esm.js';
+
 import type { CurvePoint } from '../../gateway/http/live-wire.js';
+import uPlot from './vendor/uPlot.esm.js';
 
 export interface ChartLabels {
   temp: string;
@@ -41,14 +42,21 @@ export class LiveChart {
   private readonly resize: ResizeObserver;
   key = '';
 
-  constructor(private readonly host: HTMLElement, labels: ChartLabels) {
+  constructor(
+    private readonly host: HTMLElement,
+    labels: ChartLabels,
+  ) {
     const axisFont = '13px system-ui, sans-serif';
     const opts: uPlot.Options = {
       width: Math.max(200, host.clientWidth),
       height: Math.max(120, host.clientHeight || 170),
       legend: { show: false },
       cursor: { show: false },
-      scales: { x: { time: false }, t: { auto: true, range: (_u, lo, hi) => this.tempRange(lo, hi) }, p: { auto: true, range: (_u, _lo, hi) => [0, Math.max(50, Math.ceil((hi * 1.08) / 50) * 50)] } },
+      scales: {
+        x: { time: false },
+        t: { auto: true, range: (_u, lo, hi) => this.tempRange(lo, hi) },
+        p: { auto: true, range: (_u, _lo, hi) => [0, Math.max(50, Math.ceil((hi * 1.08) / 50) * 50)] },
+      },
       axes: [
         { stroke: '#4a5563', font: axisFont, grid: { stroke: '#e3e7ec', width: 1 }, incrs: X_STEPS_S, values: (_u, splits) => splits.map(minutesLabel) },
         { scale: 't', stroke: COLORS.temp, font: axisFont, grid: { stroke: '#e3e7ec', width: 1 }, size: 44 },

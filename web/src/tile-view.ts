@@ -28,7 +28,10 @@ export class TileView {
   private chart: LiveChart | null = null;
   private readonly type: string;
 
-  constructor(private readonly m: Messages, tile: Tile) {
+  constructor(
+    private readonly m: Messages,
+    tile: Tile,
+  ) {
     this.type = tile.type;
     const root = el('article', 'tile');
     root.dataset.device = tile.id;
@@ -65,7 +68,10 @@ export class TileView {
   /** The chart is made when the tile is in the document (uPlot measures its box). */
   ensureChart(): LiveChart {
     this.chart ??= new LiveChart(this.get('chart'), {
-      temp: msg(this.m, 'board.temp'), temp2: msg(this.m, 'board.temp2'), pressure: msg(this.m, 'board.pressure'), showPressure: this.type !== 'washer-disinfector',
+      temp: msg(this.m, 'board.temp'),
+      temp2: msg(this.m, 'board.temp2'),
+      pressure: msg(this.m, 'board.pressure'),
+      showPressure: this.type !== 'washer-disinfector',
     });
     return this.chart;
   }
@@ -80,7 +86,7 @@ export class TileView {
     this.get('link').textContent = t.link === 'up' ? msg(m, 'board.linkUp') : t.link === 'down' ? msg(m, 'board.linkDown') : '…';
     this.get('program').textContent = t.program ? `${t.programTitle ?? t.program}` : '—';
     this.get('cycle').textContent = t.cycleNo !== null ? `${msg(m, 'board.cycleNo')} ${t.cycleNo}` : '';
-    const phase = t.running ? t.phase : IDLE.has(t.phase) ? t.phase ?? 'idle' : t.phase;
+    const phase = t.running ? t.phase : IDLE.has(t.phase) ? (t.phase ?? 'idle') : t.phase;
     this.get('phase').textContent = phase ? msg(m, `phase.${phase}`) : msg(m, 'board.idle');
     this.get('elapsed').textContent = t.running && t.elapsedS !== null ? `${msg(m, 'board.elapsed')} ${duration(t.elapsedS)}` : '';
     this.renderReadings(t);

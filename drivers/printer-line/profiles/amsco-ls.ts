@@ -15,8 +15,9 @@ import type { PrinterLineProfile } from '../profile.js';
 
 const NUMBER = String.raw`-?\d+(?:\.\d+)?`;
 const COLUMN = String.raw`\S+`;
-const SAMPLE = String.raw`^(?<flag>[S-])\s+(?<hh>\d{1,2}):(?<mm>\d{2}):(?<ss>\d{2})(?:\s+(?<ampm>[AP]M))?\s+(?<pressure>${NUMBER})`
-  + String.raw`\s+(?<temp>${NUMBER})\s+${COLUMN}\s+${COLUMN}\s+(?<temp2>${COLUMN})\s+${COLUMN}\s+${COLUMN}\s+${COLUMN}\s*$`;
+const SAMPLE =
+  String.raw`^(?<flag>[S-])\s+(?<hh>\d{1,2}):(?<mm>\d{2}):(?<ss>\d{2})(?:\s+(?<ampm>[AP]M))?\s+(?<pressure>${NUMBER})` +
+  String.raw`\s+(?<temp>${NUMBER})\s+${COLUMN}\s+${COLUMN}\s+(?<temp2>${COLUMN})\s+${COLUMN}\s+${COLUMN}\s+${COLUMN}\s*$`;
 
 export const AMSCO_LS: PrinterLineProfile = {
   name: 'amsco-ls',

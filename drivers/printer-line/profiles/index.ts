@@ -7,9 +7,9 @@ import { PREVAC_TICKET } from './prevac-ticket.js';
 import { PREVAC_TICKET_ZH } from './prevac-ticket-zh.js';
 import { SCICAN_SUMMARY } from './scican-summary.js';
 
+export { AMSCO_LS, AMSCO_LS_METRIC } from './amsco-ls.js';
 export { PREVAC_TICKET } from './prevac-ticket.js';
 export { PREVAC_TICKET_ZH } from './prevac-ticket-zh.js';
-export { AMSCO_LS, AMSCO_LS_METRIC } from './amsco-ls.js';
 export { SCICAN_SUMMARY } from './scican-summary.js';
 
 export const DEFAULT_PRINTER_PROFILE: PrinterLineProfile = PREVAC_TICKET;

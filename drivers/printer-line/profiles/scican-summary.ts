@@ -43,7 +43,7 @@ export const SCICAN_SUMMARY: PrinterLineProfile = {
   ticketEnd: String.raw`^[0-9A-F]{8,}$`,
   ignore: [String.raw`^Min\. steri\. Values:$`, String.raw`^Max\. steri\. Values:$`, String.raw`^Digital Signature #$`],
   phaseMap: {
-    'STERILIZING': 'sterilizing',
+    STERILIZING: 'sterilizing',
     'DRYING START': 'drying',
     'DRYING END': 'aeration',
     'CYCLE COMPLETE': 'complete',

@@ -16,7 +16,13 @@ export const EAN_UPC_SYMBOLOGIES: Readonly<Record<string, string>> = {
 };
 
 const OTHER_NAMES: Readonly<Record<string, string>> = {
-  A: 'Code 39', C: 'Code 128', d: 'Data Matrix', Q: 'QR Code', L: 'PDF417', z: 'Aztec', I: 'Interleaved 2 of 5',
+  A: 'Code 39',
+  C: 'Code 128',
+  d: 'Data Matrix',
+  Q: 'QR Code',
+  L: 'PDF417',
+  z: 'Aztec',
+  I: 'Interleaved 2 of 5',
 };
 
 export interface AimSplit {

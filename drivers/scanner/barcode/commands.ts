@@ -6,7 +6,17 @@
 /** The actions the load workflow understands: indicator results (CI, class 5, Bowie–Dick sheet), the early
  * release, the load's end or cancellation, a positive-control vial next, and an implant mark. */
 export const DEFAULT_COMMAND_NAMES = [
-  'CI-PASS', 'CI-FAIL', 'CI5-PASS', 'CI5-FAIL', 'BD-PASS', 'BD-FAIL', 'EARLY-RELEASE', 'CANCEL', 'LOAD-END', 'BI-CONTROL', 'IMPLANT',
+  'CI-PASS',
+  'CI-FAIL',
+  'CI5-PASS',
+  'CI5-FAIL',
+  'BD-PASS',
+  'BD-FAIL',
+  'EARLY-RELEASE',
+  'CANCEL',
+  'LOAD-END',
+  'BI-CONTROL',
+  'IMPLANT',
 ] as const;
 
 /** A reason command: `CMD:REASON:<CODE>` reads as the command `REASON:<CODE>` (gateway/load/README.md). Whether the code is one

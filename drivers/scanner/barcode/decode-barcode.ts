@@ -9,14 +9,15 @@
 //  5. a GS anywhere, or a complete element string that starts with a key AI and is ≥ 16 long: GS1
 //  6. the internal-code pattern: internal
 //  7. otherwise: unknown
+
+import type { BarcodeFields, BarcodeKind, DecodedBarcode, Ymd } from '../../../vocabulary/barcode.js';
 import { EAN_UPC_SYMBOLOGIES, GS1_SYMBOLOGIES, splitAim } from './aim.js';
-import { DEFAULT_COMMAND_SET, readCommand, type CommandSet } from './commands.js';
+import { type CommandSet, DEFAULT_COMMAND_SET, readCommand } from './commands.js';
+import { GS, looksLikeBareGs1, parseBareGtin, parseGs1ElementString } from './gs1.js';
 import { isBracketedGs1, parseGs1Bracketed } from './gs1-bracketed.js';
 import type { Gs1Reading } from './gs1-element.js';
-import { GS, looksLikeBareGs1, parseBareGtin, parseGs1ElementString } from './gs1.js';
 import { isHibc, parseHibc } from './hibc.js';
-import { compileInternalPattern, DEFAULT_INTERNAL_PATTERN, isInternalCode, type InternalPattern } from './internal.js';
-import type { BarcodeFields, BarcodeKind, DecodedBarcode, Ymd } from '../../../vocabulary/barcode.js';
+import { compileInternalPattern, DEFAULT_INTERNAL_PATTERN, type InternalPattern, isInternalCode } from './internal.js';
 
 export interface DecodeOptions {
   /** Badge and command codes; default DEFAULT_COMMAND_SET (`OP:<id>`, `CMD:CI-PASS` …). */
@@ -43,8 +44,7 @@ function result(kind: BarcodeKind, raw: string, symbology: string | undefined, f
   return symbology === undefined ? { kind, valid, fields, errors, raw } : { kind, valid, symbology, fields, errors, raw };
 }
 
-const fromGs1 = (raw: string, symbology: string | undefined, r: Gs1Reading): DecodedBarcode =>
-  result('gs1', raw, symbology, r.fields, r.errors);
+const fromGs1 = (raw: string, symbology: string | undefined, r: Gs1Reading): DecodedBarcode => result('gs1', raw, symbology, r.fields, r.errors);
 
 function decode(raw: string, opts: DecodeOptions): DecodedBarcode {
   const year = opts.today?.year;

@@ -1,6 +1,7 @@
 // Expiry of a scanned item for the load workflow: GS1 AI (17) or the HIBC expiry, as decoded.
-import { isIsoDate } from './dates.js';
+
 import type { DecodedBarcode } from '../../../vocabulary/barcode.js';
+import { isIsoDate } from './dates.js';
 
 /**
  * True when the code carries an expiry date before `on` (YYYY-MM-DD): an item may be used through

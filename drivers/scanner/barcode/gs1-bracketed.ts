@@ -1,9 +1,10 @@
 // The GS1 human-readable (bracketed) form: `(01)04012345678901(17)271231(10)LOT123`.
 // A "(" inside a value is written "\(" (as GS1's own tools do); spaces around values and stray GS
 // characters are ignored (neither is in GS1 character set 82).
+
+import { GS } from './gs1.js';
 import { AI_TABLE } from './gs1-ai-table.js';
 import { addElement, emptyReading, type Gs1Context, type Gs1Reading } from './gs1-element.js';
-import { GS } from './gs1.js';
 
 const AI_OPEN = /\((\d{2,4})\)/y;
 
@@ -27,7 +28,12 @@ function valueEnd(data: string, from: number): number {
   return data.length;
 }
 
-const cleanValue = (raw: string): string => raw.split(GS).join('').trim().replace(/\\([()])/g, '$1');
+const cleanValue = (raw: string): string =>
+  raw
+    .split(GS)
+    .join('')
+    .trim()
+    .replace(/\\([()])/g, '$1');
 
 export function parseGs1Bracketed(data: string, ctx: Gs1Context): Gs1Reading {
   const reading = emptyReading();

@@ -1,8 +1,9 @@
 // One GS1 element (AI + value) checked against the AI table and written into the decoded fields.
-import { hasValidGs1CheckDigit, gs1CheckDigit } from './check-digits.js';
+
+import type { BarcodeFields } from '../../../vocabulary/barcode.js';
+import { gs1CheckDigit, hasValidGs1CheckDigit } from './check-digits.js';
 import { parseYymmdd } from './dates.js';
 import type { AiDefinition } from './gs1-ai-table.js';
-import type { BarcodeFields } from '../../../vocabulary/barcode.js';
 
 export interface Gs1Element {
   ai: string;
@@ -41,7 +42,8 @@ function lengthProblem(def: AiDefinition, value: string): string | undefined {
   if (value.length === 0) return `no value (expected ${def.format})`;
   if (def.fixed !== undefined && value.length !== def.fixed) return `expected ${def.format}, found ${value.length} characters ${show(value)}`;
   if (def.max !== undefined && value.length > def.max) return `expected ${def.format}, found ${value.length} characters (a missing GS separator?)`;
-  if (!def.pattern.test(value)) return `${show(value)} is not ${def.format}${def.format.startsWith('X') || def.format.includes('+X') ? ' (GS1 character set 82)' : ''}`;
+  if (!def.pattern.test(value))
+    return `${show(value)} is not ${def.format}${def.format.startsWith('X') || def.format.includes('+X') ? ' (GS1 character set 82)' : ''}`;
   return undefined;
 }
 

@@ -1,6 +1,6 @@
 // GS1 element strings as scanners send them: AI + value, variable-length values ended by GS (0x1D,
 // the transmitted FNC1) or the end of the data. Leading, trailing and doubled GS are tolerated.
-import { isValidGtin, gs1CheckDigit } from './check-digits.js';
+import { gs1CheckDigit, isValidGtin } from './check-digits.js';
 import { AI_TABLE, aiAt, KEY_AIS } from './gs1-ai-table.js';
 import { addElement, emptyReading, type Gs1Context, type Gs1Reading } from './gs1-element.js';
 

@@ -9,9 +9,10 @@
 // /16D YYYYMMDD (production), /14D YYYYMMDD (expiry), /Q quantity.
 // Our choices: dates without a day (MMYY) and day 00 mean the month's last day, like GS1 DD=00;
 // two-digit years use the GS1 century window; lowercase is not in the HIBC set and fails the check.
-import { hibcCheckCharacter, HIBC_CHARSET } from './check-digits.js';
-import { calendarDate, centuryYear, parseYyjjj, parseYyyymmdd, type DateResult } from './dates.js';
+
 import type { BarcodeFields } from '../../../vocabulary/barcode.js';
+import { HIBC_CHARSET, hibcCheckCharacter } from './check-digits.js';
+import { calendarDate, centuryYear, type DateResult, parseYyjjj, parseYyyymmdd } from './dates.js';
 
 export interface HibcReading {
   fields: BarcodeFields;

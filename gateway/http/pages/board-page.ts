@@ -1,7 +1,7 @@
 // The machines board (the wall screen): an empty frame that /assets/board.js fills from the live feed.
 // The texts it needs travel in the page's data block, in the page's language.
 import { esc } from '../../report/format.js';
-import { messagesWithPrefix, t, type Locale } from '../../report/i18n.js';
+import { type Locale, messagesWithPrefix, t } from '../../report/i18n.js';
 
 /** The message groups the board's script uses. */
 export const BOARD_MESSAGE_PREFIXES = ['board.', 'type.', 'phase.', 'verdict.', 'criterion.', 'frame.'] as const;

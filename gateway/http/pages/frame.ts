@@ -1,7 +1,7 @@
 // The frame every page shares: title bar with the navigation, the language switch and which gateway
 // this is. Server-rendered HTML; the only script a page loads is its own module from /assets/.
 import { esc } from '../../report/format.js';
-import { htmlLang, LOCALES, t, type Locale } from '../../report/i18n.js';
+import { htmlLang, LOCALES, type Locale, t } from '../../report/i18n.js';
 
 export type Section = 'board' | 'history' | 'queue' | null;
 
@@ -38,13 +38,17 @@ export function jsonBlock(value: unknown): string {
 
 export function renderFrame(f: FrameInput): string {
   const { locale } = f;
-  const nav = (['board', 'history', 'queue'] as const).map((s) => {
-    const href = s === 'board' ? '/' : `/${s}`;
-    return `<a href="${href}"${f.active === s ? ' aria-current="page" class="active"' : ''}>${esc(t(locale, `nav.${s}`))}</a>`;
-  }).join('');
-  const langs = LOCALES.map((l) => (l === locale
-    ? `<strong lang="${htmlLang(l)}">${esc(LANG_LABEL[l])}</strong>`
-    : `<a href="${esc(langHref(f.url, l))}" lang="${htmlLang(l)}" hreflang="${htmlLang(l)}">${esc(LANG_LABEL[l])}</a>`)).join(' · ');
+  const nav = (['board', 'history', 'queue'] as const)
+    .map((s) => {
+      const href = s === 'board' ? '/' : `/${s}`;
+      return `<a href="${href}"${f.active === s ? ' aria-current="page" class="active"' : ''}>${esc(t(locale, `nav.${s}`))}</a>`;
+    })
+    .join('');
+  const langs = LOCALES.map((l) =>
+    l === locale
+      ? `<strong lang="${htmlLang(l)}">${esc(LANG_LABEL[l])}</strong>`
+      : `<a href="${esc(langHref(f.url, l))}" lang="${htmlLang(l)}" hreflang="${htmlLang(l)}">${esc(LANG_LABEL[l])}</a>`,
+  ).join(' · ');
   const styles = ['/assets/app.css', ...(f.styles ?? [])].map((h) => `<link rel="stylesheet" href="${esc(h)}">`).join('');
   const scripts = (f.scripts ?? []).map((s) => `<script type="module" src="${esc(s)}"></script>`).join('');
   const data = f.data ? `<script type="application/json" id="page-data">${jsonBlock(f.data)}</script>` : '';

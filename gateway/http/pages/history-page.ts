@@ -2,7 +2,7 @@
 // scanned item (a USB scanner types into it and presses Enter), and one row per cycle, newest first,
 // with older/newer pages. Pure: the rows come in, HTML goes out.
 import { dateTime, duration, esc } from '../../report/format.js';
-import { criterionTitle, statusName, t, verdictName, type Locale } from '../../report/i18n.js';
+import { criterionTitle, type Locale, statusName, t, verdictName } from '../../report/i18n.js';
 import { encodeCursor, type ParsedHistoryQuery } from '../history-query.js';
 import type { CycleRow, HistoryPage } from '../record-queries.js';
 
@@ -24,14 +24,18 @@ function option(value: string, label: string, selected: string | undefined): str
 
 export function cycleRows(rows: readonly CycleRow[], locale: Locale, timeZone: string): string {
   if (!rows.length) return `<p class="empty">${esc(t(locale, 'history.none'))}</p>`;
-  const body = rows.map((r) => `<tr class="${r.verdict === 'fail' ? 'fail' : ''}" data-seq="${r.seq}">
+  const body = rows
+    .map(
+      (r) => `<tr class="${r.verdict === 'fail' ? 'fail' : ''}" data-seq="${r.seq}">
 <td class="nowrap"><a href="/cycles/${esc(r.recordId)}">${esc(dateTime(r.startedAt, timeZone, false))}</a></td>
 <td><strong>${esc(r.device ?? '—')}</strong></td><td>${esc(r.program ?? '—')}</td><td class="num">${esc(r.cycleNo ?? '—')}</td>
 <td class="num">${esc(duration(r.durationS))}</td>
 <td><span class="verdict ${r.verdict === 'pass' ? 'pass' : 'fail'}">${esc(verdictName(locale, r.verdict))}</span></td>
 <td>${r.failed.map((id) => `<span class="crit-fail" title="${esc(id)}">${esc(criterionTitle(locale, id))}</span>`).join(', ')}</td>
 <td>${r.loadId || r.ticketLoadId ? `<code>${esc(r.ticketLoadId ?? r.loadId?.slice(0, 8))}</code>` : '—'}</td><td class="num">${r.items || ''}</td>
-<td>${r.release ? `<span class="status s-${esc(r.release)}">${esc(statusName(locale, r.release))}</span>` : '—'}</td></tr>`).join('\n');
+<td>${r.release ? `<span class="status s-${esc(r.release)}">${esc(statusName(locale, r.release))}</span>` : '—'}</td></tr>`,
+    )
+    .join('\n');
   return `<table class="list"><thead><tr><th>${esc(t(locale, 'history.started'))}</th><th>${esc(t(locale, 'history.device'))}</th><th>${esc(t(locale, 'history.program'))}</th><th>${esc(t(locale, 'record.cycleNo'))}</th>
 <th>${esc(t(locale, 'history.duration'))}</th><th>${esc(t(locale, 'history.verdict'))}</th><th>${esc(t(locale, 'history.failed'))}</th><th>${esc(t(locale, 'history.load'))}</th><th>${esc(t(locale, 'history.items'))}</th><th>${esc(t(locale, 'history.release'))}</th></tr></thead>
 <tbody>${body}</tbody></table>`;
@@ -63,9 +67,12 @@ export function renderHistory(v: HistoryView): string {
   const problems = query.problems.map((p) => `<p class="problem">${esc(t(locale, 'history.badFilter', { problem: p }))}</p>`).join('');
   let results = '';
   if (v.search) {
-    const head = v.search.kind === 'item'
-      ? (v.search.rows.length ? t(locale, 'history.itemFound', { code: query.search, count: v.search.rows.length }) : t(locale, 'history.itemNotFound', { code: query.search }))
-      : t(locale, 'history.loadFound', { load: query.search });
+    const head =
+      v.search.kind === 'item'
+        ? v.search.rows.length
+          ? t(locale, 'history.itemFound', { code: query.search, count: v.search.rows.length })
+          : t(locale, 'history.itemNotFound', { code: query.search })
+        : t(locale, 'history.loadFound', { load: query.search });
     results = `<p class="search-result" data-found="${v.search.rows.length}">${esc(head)}</p>${v.search.rows.length || v.search.kind === 'load' ? cycleRows(v.search.rows, locale, v.timeZone) : ''}`;
   } else if (v.page) {
     const nav = [

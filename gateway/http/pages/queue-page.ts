@@ -2,7 +2,7 @@
 // quarantined, released early or recalled recently (with reason, operator and how long ago); and each
 // sterilizer's Bowie–Dick and leak test of today. Pure.
 import { dateTime, esc } from '../../report/format.js';
-import { reasonName, statusName, t, type Locale } from '../../report/i18n.js';
+import { type Locale, reasonName, statusName, t } from '../../report/i18n.js';
 import type { ReleaseRow } from '../record-queries.js';
 
 export interface QueueView {
@@ -30,13 +30,17 @@ export function age(seconds: number, locale: Locale): string {
 
 function loadRows(rows: readonly ReleaseRow[], v: QueueView): string {
   const { locale } = v;
-  const body = rows.map((r) => `<tr data-status="${esc(r.status)}" data-load="${esc(r.loadId)}">
+  const body = rows
+    .map(
+      (r) => `<tr data-status="${esc(r.status)}" data-load="${esc(r.loadId)}">
 <td><strong>${esc(r.device ?? '—')}</strong></td>
 <td>${r.cycleRecordId ? `<a href="/cycles/${esc(r.cycleRecordId)}">${esc(r.cycleNo ?? '—')}</a>` : esc(r.cycleNo ?? '—')}</td>
 <td><span class="status s-${esc(r.status)}">${esc(statusName(locale, r.status))}</span></td>
 <td>${esc(reasonName(locale, r.reasonCode))}${r.reason ? `<div class="muted small">${esc(r.reason)}</div>` : ''}</td>
 <td>${esc(r.operator ?? t(locale, 'record.byGateway'))}</td>
-<td class="nowrap">${esc(dateTime(r.at, v.timeZone, false))} <span class="muted">(${esc(age((v.now - Date.parse(r.at)) / 1000, locale))})</span></td></tr>`).join('\n');
+<td class="nowrap">${esc(dateTime(r.at, v.timeZone, false))} <span class="muted">(${esc(age((v.now - Date.parse(r.at)) / 1000, locale))})</span></td></tr>`,
+    )
+    .join('\n');
   return `<table class="list"><thead><tr><th>${esc(t(locale, 'queue.device'))}</th><th>${esc(t(locale, 'queue.cycle'))}</th><th>${esc(t(locale, 'queue.status'))}</th><th>${esc(t(locale, 'queue.reason'))}</th><th>${esc(t(locale, 'queue.operator'))}</th><th>${esc(t(locale, 'queue.age'))}</th></tr></thead><tbody>${body}</tbody></table>`;
 }
 
@@ -49,10 +53,18 @@ function testCell(rows: readonly ReleaseRow[], v: QueueView): string {
 
 export function renderQueue(v: QueueView): string {
   const { locale } = v;
-  const daily = v.sterilizers.map((d) => {
-    const mine = v.dailyTests.filter((r) => r.device === d);
-    return `<tr data-device="${esc(d)}"><td><strong>${esc(d)}</strong></td><td class="bd">${testCell(mine.filter((r) => r.kind === 'bowie-dick'), v)}</td><td class="leak">${testCell(mine.filter((r) => r.kind === 'leak-test'), v)}</td></tr>`;
-  }).join('');
+  const daily = v.sterilizers
+    .map((d) => {
+      const mine = v.dailyTests.filter((r) => r.device === d);
+      return `<tr data-device="${esc(d)}"><td><strong>${esc(d)}</strong></td><td class="bd">${testCell(
+        mine.filter((r) => r.kind === 'bowie-dick'),
+        v,
+      )}</td><td class="leak">${testCell(
+        mine.filter((r) => r.kind === 'leak-test'),
+        v,
+      )}</td></tr>`;
+    })
+    .join('');
   const loads = (rows: readonly ReleaseRow[]) => rows.filter((r) => r.kind !== 'bowie-dick' && r.kind !== 'leak-test');
   const held = loads(v.held);
   const blocked = loads(v.blocked);
