@@ -9,7 +9,7 @@ const HELP = `sterilink — CSSD edge gateway: sterilizer and washer data to ver
 Usage: sterilink <command> [options]
 
   run --config FILE [--log-level L]     run the gateway
-  demo [--speed N] [--cycles N] [--data-dir DIR]
+  demo [--speed N] [--cycles N] [--data-dir DIR] [--gateway NAME]
                                         gateway + simulated sterilizers + embedded MQTT broker
   simulate autoclave|washer|bi-reader|scanner (--serial PATH | --tcp PORT) [--program ID] [--speed N]
                      [--cycles N] [--fault NAME] [--replay TRACE.csv] [--name NAME] [--wait-client]

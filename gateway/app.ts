@@ -26,6 +26,8 @@ export interface AppContext {
   logger: Logger;
   now?: () => number;
   onCycle?: (summary: CycleSummary) => void;
+  /** Remove the retained status and device states at stop (the demo), instead of `online: false`. */
+  clearRetainedOnStop?: boolean;
 }
 
 export class GatewayApp {
@@ -80,6 +82,7 @@ export class GatewayApp {
       outbox: store.records,
       status: () => ({ version: VERSION, startedAt, keyId: key.keyId, publicKey: key.publicKey }),
       window: config.mqtt.window,
+      ...(this.ctx.clearRetainedOnStop ? { clearRetainedOnStop: true } : {}),
     });
     await this.publisher.start();
     const publisher = this.publisher;
@@ -135,6 +138,11 @@ export class GatewayApp {
       }
     }
     logger.info({ devices: this.sessions.map((s) => s.id), mqtt: (typeof url === 'string' ? [url] : url).map(redactUrl).join(', ') }, 'gateway running');
+  }
+
+  /** The broker the gateway talks to when `mqtt.url: embedded`: the in-process one, or the one already listening there. */
+  get embeddedBroker(): { url: string; embedded: boolean } | null {
+    return this.broker ? { url: this.broker.url, embedded: this.broker.embedded } : null;
   }
 
   /** The web page's URL, when it is configured and listening. */

@@ -15,6 +15,7 @@ import { createLogger, type Logger } from '../../gateway/logger.js';
 import { knownProgramIds } from '../../gateway/verify/index.js';
 import * as kit from '../../simulators/index.js';
 import { type CommandIo, println, UsageError } from './command.js';
+import { DemoNarrator } from './demo-narrator.js';
 import { DemoWorkflow } from './demo-workflow.js';
 import { untilSignal } from './signals.js';
 
@@ -130,7 +131,9 @@ export async function demoCommand(io: CommandIo): Promise<number> {
       speed: { type: 'string', default: '60' },
       cycles: { type: 'string', default: '0' },
       'data-dir': { type: 'string' },
-      'log-level': { type: 'string', default: 'warn' },
+      gateway: { type: 'string' },
+      // the demo speaks in human lines; the gateway's JSON log shows only what went wrong in the software
+      'log-level': { type: 'string', default: 'error' },
     },
   });
   const speed = Number(values.speed);
@@ -138,6 +141,9 @@ export async function demoCommand(io: CommandIo): Promise<number> {
   if (!(speed > 0)) throw new UsageError(`--speed: expected a number > 0, found "${values.speed}"`);
   if (!(Number.isInteger(cycles) && cycles >= 0)) throw new UsageError(`--cycles: expected a whole number >= 0 (0 = forever), found "${values.cycles}"`);
 
+  if (values.gateway !== undefined && !/^[A-Za-z0-9_-]+$/.test(values.gateway)) {
+    throw new UsageError(`--gateway: expected letters, digits, "_" or "-" (a topic segment), found "${values.gateway}"`);
+  }
   const loaded = loadConfigFile(demoConfigFile(), { env: { ...io.env, STERILINK_MQTT_URL: '', STERILINK_DATA_DIR: '' }, knownPrograms: knownProgramIds() });
   const ports = await Promise.all(loaded.config.devices.map(() => freePort()));
   const withPort = (d: DeviceConfig, port: number): DeviceConfig =>
@@ -152,22 +158,39 @@ export async function demoCommand(io: CommandIo): Promise<number> {
     webPortTaken = http.listen;
     http = { ...http, listen: `${listen[1]}:0` };
   }
+  const gateway = values.gateway ?? loaded.config.gateway;
   const config: GatewayConfig = {
     ...loaded.config,
+    gateway,
     dataDir,
     devices: loaded.config.devices.map((d, i) => withPort(d, ports[i] as number)),
     ...(http ? { http } : {}),
+    // a client id of its own: a second demo, or a site gateway on the same broker, is never kicked off
+    mqtt: { ...loaded.config.mqtt, clientId: `sterilink-${gateway}-${process.pid}` },
   };
   const logger = createLogger({ level: values['log-level'] as string });
   const sims = new AbortController();
-  const say = (line: string) => println(io.stdout, `${new Date().toISOString().slice(11, 19)}  ${line}`);
+  // Workflow and cycle lines wait until the header is printed (the scanner speaks as soon as it connects).
+  const held: string[] | null = [];
+  let heldLines: string[] | null = held;
+  const say = (line: string) => {
+    const stamped = `${new Date().toISOString().slice(11, 19)}  ${line}`;
+    if (heldLines) heldLines.push(stamped);
+    else println(io.stdout, stamped);
+  };
   const workflow = new DemoWorkflow(say);
   let finished = 0;
+  const perDevice = new Map<string, { pass: number; fail: number }>();
   const app = new GatewayApp({
     config,
     logger,
+    clearRetainedOnStop: true,
     onCycle: (c) => {
       finished++;
+      const tally = perDevice.get(c.deviceId) ?? { pass: 0, fail: 0 };
+      if (c.verdict === 'pass') tally.pass++;
+      else tally.fail++;
+      perDevice.set(c.deviceId, tally);
       const failed = c.failed.length ? `  failed: ${c.failed.join(', ')}` : '';
       say(
         `${c.deviceId}  cycle ${String(c.cycleNo ?? '-').padStart(4)}  ${String(c.program).padEnd(14)} ${c.verdict.toUpperCase().padEnd(4)}  record seq ${c.record.seq}${failed}`,
@@ -182,7 +205,6 @@ export async function demoCommand(io: CommandIo): Promise<number> {
       logger.error({ deviceId: d.id, err: (e as Error).message }, 'simulator stopped'),
     ),
   );
-  await app.start();
   for (const d of config.devices) {
     const sim = DEMO_SIMULATIONS[d.id];
     if (sim)
@@ -191,26 +213,51 @@ export async function demoCommand(io: CommandIo): Promise<number> {
         `  ${d.id.padEnd(6)} ${sim.kind}${sim.program ? ` ${sim.program}` : ''}${sim.fault ? ` with fault "${sim.fault}"` : ''} on ${d.modbus ? 'modbus-tcp' : 'tcp'}://127.0.0.1:${d.tcp?.port ?? d.modbus?.port}`,
       );
   }
+  await app.start();
+  const root = `sterilink/v1/${config.site}/${config.gateway}`;
+  const broker = app.embeddedBroker;
+  const brokerUrl = broker?.url ?? brokerUrls(config.mqtt)[0] ?? 'mqtt://127.0.0.1:1883';
   println(
     io.stdout,
-    `MQTT: ${config.mqtt.url === 'embedded' ? 'mqtt://127.0.0.1:1883' : brokerUrls(config.mqtt).join(', ')}  topics sterilink/v1/${config.site}/${config.gateway}/#  (try: mosquitto_sub -v -t 'sterilink/#')`,
+    broker && !broker.embedded
+      ? `MQTT: a broker already listens on ${broker.url.replace('mqtt://', '')}: using it (client id ${config.mqtt.clientId})`
+      : `MQTT: ${broker ? `embedded broker (aedes) on ${broker.url}` : brokerUrls(config.mqtt).join(', ')}`,
   );
+  println(io.stdout, `  records: mosquitto_sub -v -t '${root}/records/#'   (telemetry: ${root}/device/+/telemetry, many messages a second)`);
   if (app.webUrl) println(io.stdout, `Web page: ${app.webUrl}${webPortTaken ? `  (${webPortTaken} was taken: a free port instead)` : ''}`);
   println(io.stdout, 'A 134 °C cycle takes about 20 s at 60x. Ctrl-C stops.');
+  for (const line of held) println(io.stdout, line);
+  heldLines = null;
   const cycleSims = config.devices.filter((d) => ['autoclave', 'washer', 'modbus-autoclave', 'modbus-washer'].includes(DEMO_SIMULATIONS[d.id]?.kind ?? ''));
   const allDone =
     cycles > 0
       ? Promise.all(runs.filter((_, i) => cycleSims.includes(config.devices[i] as DeviceConfig))).then(() => 'done' as const)
       : new Promise<never>(() => {});
+  const narrator = new DemoNarrator({
+    url: brokerUrl,
+    root,
+    clientId: `sterilink-demo-narrator-${process.pid}`,
+    say,
+    onError: (e) => logger.error({ err: e.message }, 'demo narrator: MQTT error'),
+  });
+  narrator.start();
   const why = await Promise.race([untilSignal(), allDone]);
   if (why === 'done') {
     // the simulators have sent their last lines; give the gateway a moment to close those cycles
     const expected = cycles * cycleSims.length;
     for (let waited = 0; finished < expected && waited < DONE_GRACE_MS; waited += 100) await new Promise((r) => setTimeout(r, 100));
   }
+  // The gateway stops before its simulated machines, so no device reports its line going down.
+  await narrator.stop();
+  await app.stop();
   sims.abort();
   await Promise.allSettled(runs);
-  await app.stop();
-  println(io.stdout, `demo stopped (${why}); ${finished} cycle(s) recorded in ${dataDir}`);
+  println(io.stdout, `demo stopped (${why === 'done' ? `${cycles} cycle(s) per machine done` : why}); retained topics cleared`);
+  for (const d of config.devices) {
+    const tally = perDevice.get(d.id);
+    const kind = DEMO_SIMULATIONS[d.id]?.kind ?? d.type;
+    println(io.stdout, `  ${d.id.padEnd(6)} ${tally ? `${tally.pass + tally.fail} cycle(s): ${tally.pass} pass, ${tally.fail} fail` : kind}`);
+  }
+  println(io.stdout, `Records, keys and curves are kept in ${dataDir} (sterilink db verify --data-dir ${dataDir})`);
   return 0;
 }

@@ -193,7 +193,11 @@ export class CycleRecorder {
       if (!open || open.cycleId === c.cycleId) store.openCycles.clear(device.id);
     });
     const failed = result.criteria.filter((x) => x.pass === false).map((x) => x.id);
-    log.info({ cycleId: c.cycleId, cycleNo: c.cycleNo, program: choice.id, verdict: result.verdict, failed, seq: record.seq }, 'cycle verified and recorded');
+    // a failed cycle is news for the engineer reading the log (its load is held): warn, not info
+    log[result.verdict === 'pass' ? 'info' : 'warn'](
+      { cycleId: c.cycleId, cycleNo: c.cycleNo, program: choice.id, verdict: result.verdict, failed, seq: record.seq },
+      'cycle verified and recorded',
+    );
     this.ctx.output.notifyRecords();
     try {
       this.ctx.loads?.onCycleRecorded(record);

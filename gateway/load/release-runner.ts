@@ -126,7 +126,8 @@ export class ReleaseRunner {
       },
     });
     const record = this.ctx.record('recall', f.device, plan.body);
-    this.ctx.log.error(
+    // a recall is an event of the CSSD, not a fault of the software: warn (error is for what an engineer must mend)
+    this.ctx.log.warn(
       { device: f.device, loadId: f.loadId, recallSeq: record.seq, items: plan.body.items.length, indicator: req.indicator, operator: req.operator },
       'recall: indicator failed after release',
     );
@@ -189,7 +190,7 @@ export class ReleaseRunner {
       at,
     });
     const record = this.ctx.record('recall', device, plan.body);
-    this.ctx.log.error(
+    this.ctx.log.warn(
       { device, recallSeq: record.seq, loads: plan.body.loads.length, items: plan.body.items.length, trigger: plan.body.trigger },
       'recall: positive BI',
     );

@@ -31,6 +31,9 @@ export interface PublisherContext extends ConnectionSettings {
   reconnect?: BackoffOptions;
   /** Telemetry is dropped while this many bytes wait on the socket. Default 1 MiB. */
   maxWriteBacklogBytes?: number;
+  /** At stop, remove the retained status and device states instead of leaving `online: false` (the demo:
+   * a run that is over leaves nothing on a shared broker). Default false: a site gateway's last word stays. */
+  clearRetainedOnStop?: boolean;
 }
 
 export interface PublisherEvents {
@@ -189,11 +192,17 @@ export class MqttPublisher extends EventEmitter<PublisherEvents> {
 
   private async doStop(connection: MqttConnection): Promise<void> {
     this.drain.suspend();
-    await connection.stop(() => this.publishJson(this.topics.status, this.statusPayload(false), true));
+    await connection.stop(() => (this.ctx.clearRetainedOnStop ? this.clearRetained() : this.publishJson(this.topics.status, this.statusPayload(false), true)));
     this.window.close();
     connection.removeAllListeners();
     this.connection = null;
     this.emit('stopped');
+  }
+
+  /** An empty retained message removes what the broker keeps: the device states, then the status. */
+  private async clearRetained(): Promise<void> {
+    await Promise.all([...this.deviceStates.keys()].map((id) => this.publishJson(this.topics.deviceState(id), '', true)));
+    await this.publishJson(this.topics.status, '', true);
   }
 
   /**
