@@ -101,7 +101,7 @@ export function renderScreen(model: WatchModel, o: RenderOptions): string {
   }
   const chart = chartRows ? chartSection(chartDev!, width, chartRows, st, ascii, txt) : [];
   rest -= chart.length;
-  const verdictLines = rest >= 3 ? verdictSection(verdicts.slice(0, rest - 2), width, st, ascii, txt, o.timeZone) : [];
+  const verdictLines = rest >= 3 ? verdictSection(verdicts.slice(0, rest - 2), multi, width, st, ascii, txt, o.timeZone) : [];
 
   const lines = [...head, ...table, ...chart, ...verdictLines, ...foot];
   return (Number.isFinite(height) ? lines.slice(0, height) : lines).join('\n');
@@ -258,15 +258,24 @@ function recentVerdicts(devices: DeviceEntry[]): DeviceVerdict[] {
   });
 }
 
-function verdictSection(list: DeviceVerdict[], width: number, st: Style, ascii: boolean, txt: (s: string) => string, timeZone?: string): string[] {
+function verdictSection(
+  list: DeviceVerdict[],
+  multi: boolean,
+  width: number,
+  st: Style,
+  ascii: boolean,
+  txt: (s: string) => string,
+  timeZone?: string,
+): string[] {
   if (list.length === 0) return [];
   const time = new Intl.DateTimeFormat('en-GB', { hour: '2-digit', minute: '2-digit', hour12: false, ...(timeZone ? { timeZone } : {}) });
+  // One clock for every line: the record's time (the gateway's, when it signed it). A device's own clock can be
+  // wrong or run ahead of the gateway (an accelerated simulator), so its end time would put lines out of order.
   const rows = list.map(({ device, v }) => {
-    const ended = v.endedAt ? Date.parse(v.endedAt) : Number.NaN;
-    const at = Number.isFinite(ended) ? ended : v.ts;
+    const at = v.ts;
     return {
       when: at === null ? '--:--' : time.format(new Date(at)),
-      device: fit(txt(device.id), 16, ascii),
+      device: fit(txt(multi ? `${device.gateway}/${device.id}` : device.id), 24, ascii),
       cycle: v.cycleNo === null ? '' : fit(`#${txt(String(v.cycleNo))}`, 10, ascii),
       program: fit(txt(v.program ?? '-'), 16, ascii),
       v,

@@ -33,6 +33,8 @@ export interface CycleEntry {
   startTs: number;
   lastTs: number;
   running: boolean;
+  /** Its cycle record arrived: the cycle is over, even if a late sample still names its last phase. */
+  recorded: boolean;
   /** Drain temperature, bounded (see CurveBuffer). */
   curve: CurveBuffer;
   hold: HoldMeter | null;
@@ -199,8 +201,12 @@ export class WatchModel {
     return { phase: s?.phase ?? null, cycleNo: s?.cycleNo ?? null };
   }
 
+  /** The hold of the cycle running now; none between cycles (the last cycle's hold is in its verdict). */
   holdOf(d: DeviceEntry): HoldView {
-    const meter = d.cycle?.hold;
+    const c = d.cycle;
+    const now = this.currentOf(d);
+    const sameCycle = now.cycleNo === null || c?.cycleNo === null || c?.cycleNo === undefined || String(now.cycleNo) === String(c.cycleNo);
+    const meter = c?.running && sameCycle ? c.hold : null;
     if (meter) return { ...meter.reading() };
     const spec = holdSpecOf(d.state?.program ?? null);
     return { seconds: null, requiredS: spec?.requiredS ?? null, inPhase: false, inBand: false };
@@ -235,6 +241,8 @@ export class WatchModel {
     let c = d.cycle;
     if (inCycle(t)) {
       const another = t.cycleNo !== null && c?.cycleNo !== null && c?.cycleNo !== undefined && String(c.cycleNo) !== String(t.cycleNo);
+      const trailing = c?.recorded === true && !another; // a sample of a cycle already recorded
+      if (trailing) return;
       if (!c || !c.running || another) {
         const spec = holdSpecOf(d.state?.program ?? null);
         c = {
@@ -242,6 +250,7 @@ export class WatchModel {
           startTs: t.ts,
           lastTs: t.ts,
           running: true,
+          recorded: false,
           curve: new CurveBuffer(this.opts.curveCapacity),
           hold: spec ? new HoldMeter(spec) : null,
         };
@@ -267,6 +276,12 @@ export class WatchModel {
       if (a.ts !== null && b.ts !== null) return a.ts > b.ts;
       return true; // unordered: the later arrival counts as newer
     };
+    // The record of the running cycle: that cycle is over, whatever phase the last sample said.
+    const c = d.cycle;
+    if (c && c.cycleNo !== null && v.cycleNo !== null && String(c.cycleNo) === String(v.cycleNo)) {
+      c.running = false;
+      c.recorded = true;
+    }
     let i = 0;
     while (i < d.verdicts.length && !newer(v, d.verdicts[i]!)) i++;
     if (i >= this.opts.verdictsPerDevice) return true;

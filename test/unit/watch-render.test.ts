@@ -195,3 +195,55 @@ describe('chart', () => {
     expect(plotChart([], { cols: 8, rows: 4, unicode: true })).toBeNull();
   });
 });
+
+describe('watch tells the truth about cycles and gateways', () => {
+  const cycleRecord = (m: WatchModel, o: { root?: string; id: string; seq: number; ts: number; endedAt: number; cycleNo: number; device?: string }) =>
+    m.apply(
+      `${o.root ?? ROOT}/records/cycle`,
+      JSON.stringify({
+        id: o.id,
+        seq: o.seq,
+        type: 'cycle',
+        ts: iso(o.ts),
+        device: o.device ?? 'AC-01',
+        body: { program: 'steam-134-4', cycleNo: o.cycleNo, verdict: 'pass', criteria: [], hold: { seconds: 269 }, endedAt: iso(o.endedAt) },
+      }),
+    );
+
+  it('shows verdict times on one clock (the record time), newest first, whatever the device clock said', () => {
+    const m = new WatchModel();
+    // the device clock runs two hours ahead: its end times would put the older cycle after the newer one
+    cycleRecord(m, { id: 'a', seq: 1, ts: 0, endedAt: 7200, cycleNo: 1 });
+    cycleRecord(m, { id: 'b', seq: 2, ts: 600, endedAt: 600, cycleNo: 2 });
+    const screen = renderScreen(m, base);
+    const lines = screen.split('\n');
+    const first = lines.findIndex((l) => l.startsWith('09:10'));
+    expect(first).toBeGreaterThan(-1);
+    expect(lines[first]).toContain('#2');
+    expect(lines[first + 1]).toMatch(/^09:00 .*#1/);
+    expect(screen).not.toContain('11:00');
+  });
+
+  it('names devices by gateway when two gateways share a broker, in the table and in the verdicts', () => {
+    const m = new WatchModel();
+    cycleRecord(m, { root: 'sterilink/v1/acc/gw1', id: 'a', seq: 1, ts: 0, endedAt: 0, cycleNo: 1 });
+    cycleRecord(m, { root: 'sterilink/v1/acc/gw2', id: 'b', seq: 1, ts: 60, endedAt: 60, cycleNo: 7 });
+    const screen = renderScreen(m, { ...base, width: 120 });
+    expect(screen).toMatch(/^09:01 {2}gw2\/AC-01 .*#7/m);
+    expect(screen).toMatch(/^09:00 {2}gw1\/AC-01 .*#1/m);
+  });
+
+  it('shows the hold of the running cycle only: not the last cycle once its record arrived, not during the next cycle', () => {
+    const m = new WatchModel();
+    m.apply(`${ROOT}/device/AC-01/state`, JSON.stringify({ connected: true, phase: 'sterilizing', program: 'steam-134-4', cycleNo: 7, since: iso(0) }));
+    for (let s = 0; s <= 269; s++) m.apply(`${ROOT}/device/AC-01/telemetry`, JSON.stringify({ ts: iso(s), temp_c: 134.6, phase: 'sterilizing', cycleNo: 7 }));
+    m.apply(`${ROOT}/device/AC-01/telemetry`, JSON.stringify({ ts: iso(300), temp_c: 80, phase: 'aeration', cycleNo: 7 }));
+    const device = m.devices()[0]!;
+    expect(m.holdOf(device).seconds).toBe(269); // cycle 7 in aeration: its own hold
+    cycleRecord(m, { id: 'r7', seq: 1, ts: 310, endedAt: 310, cycleNo: 7 });
+    m.apply(`${ROOT}/device/AC-01/telemetry`, JSON.stringify({ ts: iso(320), temp_c: 79, phase: 'aeration', cycleNo: 7 }));
+    expect(m.holdOf(device)).toMatchObject({ seconds: null, requiredS: 240 }); // recorded: the verdict list has its hold
+    m.apply(`${ROOT}/device/AC-01/state`, JSON.stringify({ connected: true, phase: 'conditioning', program: 'steam-134-4', cycleNo: 8, since: iso(400) }));
+    expect(m.holdOf(device).seconds).toBeNull(); // cycle 8 has begun, cycle 7's meter is not its hold
+  });
+});
