@@ -70,7 +70,10 @@ describe('the loaner view', () => {
     expect(r.status).toBe(200);
     const steps = [...r.body.matchAll(/data-step="([a-z-]+)"/g)].map((m) => m[1]);
     expect(steps).toEqual(['received', 'washing', 'cleaned', 'packed', 'sterilizing', 'release', 'bi', 'release', 'returned']);
-    const cycles = h.records('cycle').filter((c) => ['W1', 'S1'].includes(c.body.cycleId as string)).map((c) => c.id);
+    const cycles = h
+      .records('cycle')
+      .filter((c) => ['W1', 'S1'].includes(c.body.cycleId as string))
+      .map((c) => c.id);
     expect(cycles).toHaveLength(2);
     for (const id of cycles) expect(r.body).toContain(`href="/cycles/${id}"`);
     expect(r.body).toContain('data-bi="negative"');
