@@ -258,6 +258,7 @@ export class LoanerIntake {
       reasonCode?: string;
       cycleNo?: number | null;
       at?: string;
+      operator?: string | null;
       evidence?: { verdict?: 'pass' | 'fail' | null; cycleRecordId?: string | null };
     };
     const at = Date.parse(b.at ?? rec.ts);
@@ -276,6 +277,7 @@ export class LoanerIntake {
       recordId: rec.id,
       cycleRecordId: b.evidence?.cycleRecordId ?? null,
       cycleNo: b.cycleNo ?? null,
+      operator: b.operator ?? null,
     };
   }
 

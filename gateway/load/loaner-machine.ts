@@ -74,6 +74,8 @@ export type LoanerEvent =
       recordId: string;
       cycleRecordId: string | null;
       cycleNo: number | null;
+      /** Who made the release step (the early release's authorised operator), null when the gateway's rules did. */
+      operator?: string | null;
     }
   | { type: 'bi'; at: number; loadId: string; result: 'negative' | 'positive' | 'invalid'; valid: boolean; recordId: string; readAt: number }
   | { type: 'resolve'; at: number; operator: string; reason: GivenReason | null; scanRecordId: string | null }
@@ -194,7 +196,7 @@ export function openVisit(r: Receipt, vendor: string, ctx: LoanerContext): Loane
   const blank: LoanerState = { facts, status: 'received', holds: [], lastRecordId: null };
   const out = made(blank, facts, {
     step: 'received',
-    text: `${setName(facts)} received from representative ${r.representative} by ${r.operator}: ${r.baskets.length} basket${r.baskets.length === 1 ? '' : 's'}, ${describeCounts(expected)}; operation due ${iso(facts.dueAt)}${r.dueAt === null ? ' (default lead time: no due time scanned)' : ''}`,
+    text: `received from representative ${r.representative} by ${r.operator}: ${r.baskets.length} basket${r.baskets.length === 1 ? '' : 's'}, ${describeCounts(expected)}; operation due ${iso(facts.dueAt)}${r.dueAt === null ? ' (default lead time: no due time scanned)' : ''}`,
     at: r.at,
     operator: r.operator,
     representative: r.representative,
@@ -255,7 +257,7 @@ function onLoadClosed(state: LoanerState, ev: Extract<LoanerEvent, { type: 'load
       : { ...f, loads: [...f.loads, load], packing: null };
     return made(state, facts, {
       step: 'washing',
-      text: `${setName(f)} in washer ${load.device} (load ${load.loadId}: ${load.baskets.join(', ')})${reprocess ? `: reprocessing, round ${facts.round}` : ''}`,
+      text: `in washer ${load.device} (load ${load.loadId}: ${load.baskets.join(', ')})${reprocess ? `: reprocessing, round ${facts.round}` : ''}`,
       at: ev.at,
       extra: { load: loadRef(load) },
     });
@@ -284,7 +286,7 @@ function onLoadClosed(state: LoanerState, ev: Extract<LoanerEvent, { type: 'load
     });
   return made(state, facts, {
     step: 'sterilizing',
-    text: `${setName(f)} in sterilizer ${load.device} (load ${load.loadId}): an implant load, held for its BI${dueBeforeBi ? `; the operation is due before the BI can read (${iso(biReadableAt)})` : ''}`,
+    text: `in sterilizer ${load.device} (load ${load.loadId}): an implant load, held for its BI${dueBeforeBi ? `; the operation is due before the BI can read (${iso(biReadableAt)})` : ''}`,
     at: ev.at,
     extra: { load: loadRef(load), biReadableAt: iso(biReadableAt), dueBeforeBi, notReady },
     alarms,
@@ -309,7 +311,7 @@ export function stepVisit(state: LoanerState, ev: LoanerEvent, ctx: LoanerContex
       if (ev.verdict === 'fail') {
         return made(state, facts, {
           step: 'washer-failed',
-          text: `${setName(f)}: washer ${load.device} cycle ${ev.cycleNo ?? '?'} failed; the set is held until its baskets pass a wash`,
+          text: `washer ${load.device} cycle ${ev.cycleNo ?? '?'} failed; the set is held until its baskets pass a wash`,
           at: ev.at,
           extra: { load: loadRef(updated) },
           alarms: [
@@ -323,7 +325,7 @@ export function stepVisit(state: LoanerState, ev: LoanerEvent, ctx: LoanerContex
       }
       return made(state, facts, {
         step: 'cleaned',
-        text: `${setName(f)}: washer ${load.device} cycle ${ev.cycleNo ?? '?'} passed (${load.baskets.join(', ')})`,
+        text: `washer ${load.device} cycle ${ev.cycleNo ?? '?'} passed (${load.baskets.join(', ')})`,
         at: ev.at,
         extra: { load: loadRef(updated) },
       });
@@ -342,7 +344,7 @@ export function stepVisit(state: LoanerState, ev: LoanerEvent, ctx: LoanerContex
         const facts: LoanerFacts = { ...f, packing: null, countHold: { ...c, phase: 'packing', ci } };
         return made(state, facts, {
           step: 'count-mismatch',
-          text: `${setName(f)}: packing counts do not match the receipt (${describeDifferences(c.differences)}); held`,
+          text: `packing counts do not match the receipt (${describeDifferences(c.differences)}); held`,
           at: ev.at,
           operator: ev.operator,
           representative: ev.representative,
@@ -353,7 +355,7 @@ export function stepVisit(state: LoanerState, ev: LoanerEvent, ctx: LoanerContex
       const facts: LoanerFacts = { ...f, packing: { ...c, ci }, countHold: null };
       return made(state, facts, {
         step: 'packed',
-        text: `${setName(f)} packed by ${ev.operator}: counts match the receipt (${describeCounts(c.counted)}), internal CI placed`,
+        text: `packed by ${ev.operator}: counts match the receipt (${describeCounts(c.counted)}), internal CI placed`,
         at: ev.at,
         operator: ev.operator,
         representative: ev.representative,
@@ -380,7 +382,7 @@ export function stepVisit(state: LoanerState, ev: LoanerEvent, ctx: LoanerContex
       const resolvedHold: LoanerHold = 'count-mismatch';
       return made(state, facts, {
         step: 'resolved',
-        text: `${setName(f)}: the count difference at ${hold.phase === 'packing' ? 'packing' : 'the return'} (${describeDifferences(hold.differences)}) resolved by ${ev.operator}, reason ${ev.reason.code}: ${ev.reason.text}${hold.phase === 'return' ? '; returned to the vendor' : ''}`,
+        text: `the count difference at ${hold.phase === 'packing' ? 'packing' : 'the return'} (${describeDifferences(hold.differences)}) resolved by ${ev.operator}, reason ${ev.reason.code}: ${ev.reason.text}${hold.phase === 'return' ? '; returned to the vendor' : ''}`,
         at: ev.at,
         operator: ev.operator,
         extra: { givenReason: ev.reason, resolvedHold, differences: hold.differences, scanRecordId: ev.scanRecordId },
@@ -417,8 +419,9 @@ export function stepVisit(state: LoanerState, ev: LoanerEvent, ctx: LoanerContex
         });
       return made(state, facts, {
         step: 'release',
-        text: `${setName(f)}: load ${ev.loadId} ${ev.status} (${ev.reasonCode ?? '-'})`,
+        text: `load ${ev.loadId} ${ev.status} (${ev.reasonCode ?? '-'})${ev.operator ? ` by ${ev.operator}` : ''}`,
         at: ev.at,
+        operator: ev.operator ?? null,
         extra: { load: loadRef(updated), release: { status: ev.status, reasonCode: ev.reasonCode, recordId: ev.recordId } },
         alarms,
       });
@@ -439,7 +442,7 @@ export function stepVisit(state: LoanerState, ev: LoanerEvent, ctx: LoanerContex
             : '';
       return made(state, facts, {
         step: 'bi',
-        text: `${setName(f)}: the BI of load ${ev.loadId} read ${ev.result} ${meaning}`.trim(),
+        text: `the BI of load ${ev.loadId} read ${ev.result} ${meaning}`.trim(),
         at: ev.at,
         extra: { load: loadRef(load), bi: { result: ev.result, valid: ev.valid, recordId: ev.recordId, readAt: iso(ev.readAt) } },
       });
@@ -450,7 +453,7 @@ export function stepVisit(state: LoanerState, ev: LoanerEvent, ctx: LoanerContex
       const deadline = iso(f.dueAt + ctx.policy.returnWithinMs);
       return made(state, facts, {
         step: 'overdue',
-        text: `${setName(f)} has not been returned to the vendor by ${deadline}`,
+        text: `not returned to the vendor by ${deadline}`,
         at: ev.at,
         alarms: [
           {
@@ -470,7 +473,7 @@ export function stepVisit(state: LoanerState, ev: LoanerEvent, ctx: LoanerContex
         const facts: LoanerFacts = { ...f, returned: c, countHold: { ...c, phase: 'return' } };
         return made(state, facts, {
           step: 'count-mismatch',
-          text: `${setName(f)}: return counts do not match the receipt (${describeDifferences(c.differences)}); held until resolved`,
+          text: `return counts do not match the receipt (${describeDifferences(c.differences)}); held until resolved`,
           at: ev.at,
           operator: ev.operator,
           representative: ev.representative,
@@ -481,7 +484,7 @@ export function stepVisit(state: LoanerState, ev: LoanerEvent, ctx: LoanerContex
       const facts: LoanerFacts = { ...f, returned: c, countHold: null };
       return made(state, facts, {
         step: 'returned',
-        text: `${setName(f)} returned to representative ${ev.representative} by ${ev.operator}: counts match the receipt (${describeCounts(c.counted)})${state.status === 'released' || state.status === 'released_early' ? '' : ` (last status ${state.status})`}`,
+        text: `returned to representative ${ev.representative} by ${ev.operator}: counts match the receipt (${describeCounts(c.counted)})${state.status === 'released' || state.status === 'released_early' ? '' : ` (last status ${state.status})`}`,
         at: ev.at,
         operator: ev.operator,
         representative: ev.representative,

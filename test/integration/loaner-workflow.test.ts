@@ -48,6 +48,8 @@ describe('a loaner set end to end through the workflow', () => {
     expect(steps()).toEqual(['received', 'washing', 'cleaned', 'packed', 'sterilizing', 'release', 'release', 'bi', 'release', 'returned']);
     const bodies = h.bodies<LoanerRecordBody>('loaner');
     expect(bodies.map((b) => b.release?.status ?? null).filter((s) => s)).toEqual(['awaiting-bi', 'released_early', 'released']);
+    // who released it early is on the set's timeline; the BI's confirmation is the gateway's
+    expect(bodies.filter((b) => b.step === 'release').map((b) => b.operator)).toEqual([null, 'SUP1', null]);
     expect(bodies[0]).toMatchObject({
       set: 'LN-0042',
       caseRef: 'OP-2026-0042',
