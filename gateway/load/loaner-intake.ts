@@ -174,7 +174,7 @@ export class LoanerIntake {
             type: 'pack',
             at: ts,
             operator: a.operator,
-            representative: a.representative?.id ?? null,
+            representative: null, // the packing check is the CSSD's own, not a hand-over
             counted: h.counts,
             ci: h.ci ?? { operator: a.operator, at: ts, scanRecordId: null },
             scanRecordId: null,
