@@ -234,6 +234,10 @@ describe('nothing personal is stored or published', () => {
     const state = lastState();
     expect(checkPayload(stateTopic, state).errors).toEqual([]);
     expect(checkPayload(stateTopic, { ...state, patient: 'x' }).errors.length).toBeGreaterThan(0);
+    // the example in docs/mqtt.md is a valid state
+    const doc = fs.readFileSync(path.join(process.cwd(), 'docs/mqtt.md'), 'utf8');
+    const example = [...doc.matchAll(/```json\n([\s\S]*?)\n```/g)].map((m) => m[1] as string).find((b) => b.includes('"usable"'));
+    expect(checkPayload(stateTopic, JSON.parse(example as string)).errors).toEqual([]);
     // people are badge ids: the vendor's company name from the config is nowhere in the records
     expect(JSON.stringify(h.records())).not.toContain('MediOrtho');
   });
