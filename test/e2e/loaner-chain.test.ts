@@ -193,4 +193,16 @@ describe('a loaner set end to end: simulators, real processes, Mosquitto, the bu
     expect(runCli(['loaner', 'show', 'LN-9999', '--data-dir', rig.dataDir]).status).toBe(2);
     expect(runCli(['loaner', 'list']).status).toBe(2);
   });
+
+  it('a restarted gateway publishes the retained state again (a broker that lost it gets it back)', async () => {
+    const topic = `${ROOT_TOPIC}/loaner/LN-0042/state`;
+    expect(await rig.gw.kill('SIGTERM')).toBe(0);
+    // the broker forgets the retained state (as one restarted without persistence would)
+    await rig.sub.client.publishAsync(topic, '', { qos: 1, retain: true });
+    const before = rig.sub.messages.length;
+    await rig.restart();
+    const again = await rig.sub.waitFor((m) => rig.sub.messages.indexOf(m) >= before && m.topic === topic && m.payload.length > 0, 20_000);
+    expect(again.json).toMatchObject({ set: 'LN-0042', status: 'returned', caseRef: 'OP-2026-0042' });
+    assertPayloadValid(again.topic, again.json);
+  });
 });
