@@ -23,6 +23,8 @@ Usage: sterilink <command> [options]
   keys show|rotate [--data-dir DIR]     the gateway's Ed25519 public key and key id
   report (--cycle ID | --seq N) [--out FILE.html] [--data-dir DIR | --config FILE]
                                         one cycle record as a printable, self-contained HTML report
+  loaner show SET [--visit ID | --all] [--json] [--data-dir DIR | --config FILE]
+                                        a loaner set's timeline: receipt, wash, packing, sterilization, release, BI, return
   programs                              list the verification programs and their limits
   watch [--url mqtt://HOST:PORT] [--site S] [--gateway G] [--once [--json]]
                                         live terminal view of devices: phase, T, p, T−Tsat, hold, curve, verdicts
@@ -44,6 +46,7 @@ const VERBS: Record<string, Loader> = {
   db: async () => (await import('./commands/db.js')).dbCommand,
   keys: async () => (await import('./commands/keys.js')).keysCommand,
   report: async () => (await import('./commands/report.js')).reportCommand,
+  loaner: async () => (await import('./commands/loaner.js')).loanerCommand,
   programs: async () => (await import('./commands/programs.js')).programsCommand,
   'decode-barcode': async () => (await import('./commands/decode-barcode.js')).decodeBarcodeCommand,
   'verify-record': async () => (await import('./commands/verify-record.js')).verifyRecordCommand,

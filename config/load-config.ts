@@ -89,9 +89,10 @@ export function parseConfigText(text: string, file: string, opts: LoadOptions = 
       problems.push({ path: `devices[${i}].profile`, message: (e as Error).message });
     }
   });
-  for (const p of loadPolicyFrom(config.release, config.devices).problems) {
+  for (const p of loadPolicyFrom(config.release, config.devices, config.loaner).problems) {
     const i = p.indexOf(': ');
-    problems.push(i > 0 ? { path: `release.${p.slice(0, i).replace(/^release\./, '')}`, message: p.slice(i + 2) } : { path: 'release', message: p });
+    if (p.startsWith('loaner')) problems.push(i > 0 ? { path: p.slice(0, i), message: p.slice(i + 2) } : { path: 'loaner', message: p });
+    else problems.push(i > 0 ? { path: `release.${p.slice(0, i).replace(/^release\./, '')}`, message: p.slice(i + 2) } : { path: 'release', message: p });
   }
   const rd = config.release?.defaultReader;
   if (rd !== undefined && !config.devices.some((d) => d.id === rd && d.type === 'bi-reader')) {
@@ -190,10 +191,15 @@ function crossFieldProblems(c: GatewayConfig, known: ReadonlySet<string> | undef
       }
     }
   });
+  const desks = c.loaner?.desks ?? [];
   c.devices.forEach((d, i) => {
-    if (d.station === undefined) return;
+    if (d.station === undefined || desks.includes(d.station)) return;
     const target = c.devices.find((x) => x.id === d.station);
-    if (!target) problems.push({ path: `devices[${i}].station`, message: `expected the id of a sterilizer or washer in this file, found "${d.station}"` });
+    if (!target)
+      problems.push({
+        path: `devices[${i}].station`,
+        message: `expected the id of a sterilizer or washer in this file${c.loaner ? ' or a loaner desk (loaner.desks)' : ''}, found "${d.station}"`,
+      });
     else if (target.type !== 'steam-sterilizer' && target.type !== 'washer-disinfector')
       problems.push({ path: `devices[${i}].station`, message: `expected a sterilizer or washer, found "${d.station}" (a ${target.type})` });
   });

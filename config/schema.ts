@@ -161,6 +161,34 @@ export const releaseSchema = z.strictObject({
   internalPattern: z.string().min(1).optional(),
 });
 
+const badgeId = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,31}$/, 'a badge id');
+
+/** Loaner (外来) instrument sets (gateway/load/README.md "Loaner sets", docs/loaner-sets.md). Off when absent. */
+export const loanerSchema = z.strictObject({
+  /** Stations that are loaner desks (receiving, packing check, return), not machines; scanners bind to them with `station:`. */
+  desks: z.array(name).min(1),
+  /** Vendor id -> its company name and the badge ids of its trained representatives (badges VR:<id>). No person's name. */
+  vendors: z.record(
+    name,
+    z.strictObject({
+      name: z.string().trim().min(1).optional(),
+      representatives: z.array(badgeId).min(1),
+    }),
+  ),
+  /** A representative badge is this prefix and the badge id. */
+  representativePrefix: z.string().min(1).default('VR:'),
+  /** What a loaner set's (or basket's) label looks like; the codes become topic levels, so [A-Za-z0-9_-] only. */
+  setPattern: z.string().min(1).optional(),
+  /** What a confirmation card's reference looks like (besides: a digit, no spaces, at most 64 characters). */
+  caseRefPattern: z.string().min(1).optional(),
+  /** The operation's due time when none is scanned (DUE:…): this many hours after receipt. */
+  defaultDueH: z.number().positive().default(24),
+  /** A set not returned this many hours after its operation's due time raises an alarm. */
+  returnWithinH: z.number().positive().default(48),
+  /** From the cycle start until the load's BI can be read (minutes): loading a set due earlier raises a warning. */
+  biReadoutMin: z.number().positive().default(180),
+});
+
 /** A site's program: a preset with some numbers changed, or a new id starting from `base`. The
  * numbers are checked by gateway/verify (programProblems). */
 export const programOverrideSchema = z.looseObject({
@@ -205,6 +233,7 @@ export const configSchema = z.strictObject({
   mqtt: mqttSchema,
   devices: z.array(deviceSchema).default([]),
   release: releaseSchema.optional(),
+  loaner: loanerSchema.optional(),
   programs: z.array(programOverrideSchema).default([]),
   http: httpSchema.optional(),
   ui: uiSchema.default({ locale: 'en' }),

@@ -89,7 +89,7 @@ export class GatewayApp {
 
     const programs = resolvePrograms(config.programs as ProgramOverride[]);
     const output = await this.startWeb(store, programs, publisher);
-    const { policy, problems } = loadPolicyFrom(config.release, config.devices);
+    const { policy, problems } = loadPolicyFrom(config.release, config.devices, config.loaner);
     if (problems.length) throw new GatewayError('config.release', `release rules: ${problems.join('; ')}`);
     const loads = new LoadWorkflow({
       db: store.db,
@@ -99,7 +99,10 @@ export class GatewayApp {
       now: this.now,
       onRecords: () => output.notifyRecords(),
       flush: () => store.flush(),
+      onLoanerState: (set, state) => publisher.setLoanerState(set, state),
     });
+    // the broker may have lost the loaner sets' retained states (restarted without persistence): published again
+    for (const { set, state } of loads.loanerStates(this.now())) publisher.setLoanerState(set, state);
     this.decideUndecidedCycles(loads, store);
     let ticks = 0;
     this.loadTicker = setInterval(() => {

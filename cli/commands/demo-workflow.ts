@@ -6,6 +6,7 @@
 // positive.
 import type { CycleSummary } from '../../gateway/device/device-session.js';
 import type { BiReaderControl, ScannerControl } from '../../simulators/index.js';
+import { LoanerDemo } from './demo-loaner.js';
 
 const GS = '\u001d';
 export const DEMO_CODES = {
@@ -24,24 +25,36 @@ export class DemoWorkflow {
   private reader: BiReaderControl | null = null;
   private ac01Cycles = 0;
   private readonly say: (line: string) => void;
+  /** The loaner set's story (demo-loaner.ts), on its own scanners and on SC-01. */
+  private readonly loaner: LoanerDemo;
 
   constructor(say: (line: string) => void) {
     this.say = say;
+    this.loaner = new LoanerDemo(say);
   }
 
   /** What the scanner types as soon as the gateway is connected: the trays of AC-01's next load. */
   static readonly FIRST_CODES: readonly string[] = [DEMO_CODES.operator, ...DEMO_CODES.trays];
 
-  attachScanner(s: ScannerControl): void {
+  /** What a scanner types first: SC-01 the trays, the loaner story's scanners nothing (they wait for the story). */
+  static firstCodes(scannerId: string): readonly string[] {
+    return scannerId === 'SC-01' ? DemoWorkflow.FIRST_CODES : [];
+  }
+
+  attachScanner(s: ScannerControl, id = 'SC-01'): void {
+    this.loaner.attachScanner(id, s);
+    if (id !== 'SC-01') return;
     this.scanner = s;
     this.say("SC-01: operator DEMO1 scans two instrument trays for AC-01's next load");
   }
 
   attachReader(r: BiReaderControl): void {
     this.reader = r;
+    this.loaner.attachReader(r);
   }
 
   onCycle(c: CycleSummary): void {
+    this.loaner.onCycle(c);
     if (c.deviceId !== 'AC-01') return;
     this.ac01Cycles++;
     // Cycle 1 started before anyone could scan; the trays go with cycle 2, the implant load with cycle 3.

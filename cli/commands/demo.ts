@@ -28,6 +28,8 @@ export const DEMO_SIMULATIONS: Readonly<Record<string, { kind: SimKind; program?
   'WD-01': { kind: 'washer', program: 'washer-a0-3000', name: 'WD-01' },
   'WD-02': { kind: 'modbus-washer', program: 'washer-a0-600', name: 'WD-02' },
   'SC-01': { kind: 'scanner', name: 'SC-01' },
+  'SC-02': { kind: 'scanner', name: 'SC-02' },
+  'SC-LN': { kind: 'scanner', name: 'SC-LN' },
   'BI-01': { kind: 'bi-reader', name: 'BI-01' },
 };
 
@@ -106,10 +108,10 @@ function runSimulator(d: DeviceConfig, port: number, r: RunContext): Promise<voi
     case 'scanner':
       return kit.runScannerSimulator({
         ...common,
-        codes: DemoWorkflow.FIRST_CODES,
+        codes: DemoWorkflow.firstCodes(d.id),
         intervalMs: 200,
         keepRunning: true,
-        onReady: ({ scanner }) => r.workflow.attachScanner(scanner),
+        onReady: ({ scanner }) => r.workflow.attachScanner(scanner, d.id),
       });
     case 'bi-reader':
       return kit.runBiReaderSimulator({

@@ -27,6 +27,7 @@ const STANDALONE = {
   'record.schema.json': 'Record',
   'replay-request.schema.json': 'ReplayRequest',
   'replay-reply.schema.json': 'ReplayReply',
+  'loaner-state.schema.json': 'LoanerState',
 };
 
 const pascal = (s) =>

@@ -2,6 +2,7 @@
 // pagination on (started_at, seq), so page 500 costs what page 1 costs. The item search reads a
 // scanned code the way the load workflow stored it. Pure: text in, SQL and parameters out.
 import type { DecodedBarcode } from '../../vocabulary/barcode.js';
+import { localMidnightUtc, zoneOffsetMs } from '../../vocabulary/local-day.js';
 
 export interface HistoryFilter {
   device?: string;
@@ -124,32 +125,8 @@ export function itemMatch(decoded: Pick<DecodedBarcode, 'kind' | 'fields' | 'raw
   return { sql: ors.join(' OR '), params };
 }
 
-/** Offset of `timeZone` from UTC at the instant `ms`, in ms (east positive). */
-export function zoneOffsetMs(ms: number, timeZone: string): number {
-  const parts = new Intl.DateTimeFormat('en-US', {
-    timeZone,
-    hourCycle: 'h23',
-    year: 'numeric',
-    month: 'numeric',
-    day: 'numeric',
-    hour: 'numeric',
-    minute: 'numeric',
-    second: 'numeric',
-  }).formatToParts(new Date(ms));
-  const get = (t: string) => Number(parts.find((p) => p.type === t)?.value);
-  return Date.UTC(get('year'), get('month') - 1, get('day'), get('hour'), get('minute'), get('second')) - Math.floor(ms / 1000) * 1000;
-}
-
-/** The UTC instant of local midnight starting the calendar day `ymd` (YYYY-MM-DD) in `timeZone`. */
-export function localMidnightUtc(ymd: string, timeZone: string): number | null {
-  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(ymd);
-  if (!m) return null;
-  const wall = Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]));
-  if (Number.isNaN(wall) || new Date(wall).toISOString().slice(0, 10) !== ymd) return null;
-  let guess = wall;
-  for (let i = 0; i < 3; i++) guess = wall - zoneOffsetMs(guess, timeZone);
-  return guess;
-}
+// The local-time helpers moved to the vocabulary (the loaner desk reads a due time in local time too).
+export { localMidnightUtc, zoneOffsetMs };
 
 export interface ParsedHistoryQuery {
   filter: HistoryFilter;

@@ -13,6 +13,7 @@ import type { Program } from '../verify/index.js';
 import { BoardModel } from './board-model.js';
 import { HttpAuth } from './http-auth.js';
 import { LiveHub, type OpenCycleSeed } from './live-hub.js';
+import { LoanerQueries } from './loaner-queries.js';
 import { addPageRoutes } from './page-routes.js';
 import { RecordQueries } from './record-queries.js';
 import { RouteTable } from './route-table.js';
@@ -91,6 +92,7 @@ export async function startWebServer(ctx: WebContext): Promise<WebHandle> {
     devices: config.devices,
     programs: ctx.programs,
     queries: new RecordQueries(store.db),
+    loaners: new LoanerQueries(store.db),
     hub,
     assets,
     timeZone: config.release?.timeZone ?? systemTimeZone(),

@@ -10,9 +10,11 @@ import { renderCycleRecord, renderCycleReport } from '../report/report-html.js';
 import type { Program } from '../verify/index.js';
 import { localMidnightUtc, parseHistoryParams } from './history-query.js';
 import type { LiveHub } from './live-hub.js';
+import type { LoanerQueries } from './loaner-queries.js';
 import { boardData, renderBoardBody } from './pages/board-page.js';
 import { renderFrame } from './pages/frame.js';
 import { renderHistory } from './pages/history-page.js';
+import { renderLoanerList, renderLoanerSet } from './pages/loaner-page.js';
 import { renderQueue } from './pages/queue-page.js';
 import type { RecordQueries } from './record-queries.js';
 import { inlineStyleCsp, sendBytes, sendHtml, sendJson, sendText } from './respond.js';
@@ -26,6 +28,7 @@ export interface PageContext {
   devices: readonly Pick<DeviceConfig, 'id' | 'type'>[];
   programs: Readonly<Record<string, Readonly<Program>>>;
   queries: RecordQueries;
+  loaners: LoanerQueries;
   hub: LiveHub;
   assets: ReadonlyMap<string, Asset>;
   timeZone: string;
@@ -36,6 +39,8 @@ export interface PageContext {
 /** Days of quarantined / early-released / recalled loads the queue shows by default. */
 const QUEUE_DAYS = 7;
 const QUEUE_REFRESH_S = 30;
+/** Days of returned loaner sets the loaner view shows by default. */
+const LOANER_DAYS = 7;
 
 function page(
   c: PageContext,
@@ -43,7 +48,7 @@ function page(
   res: ServerResponse,
   status: number,
   title: string,
-  active: 'board' | 'history' | 'queue' | null,
+  active: 'board' | 'history' | 'queue' | 'loaners' | null,
   body: string,
   extra: { scripts?: string[]; styles?: string[]; data?: Record<string, unknown>; refreshS?: number; bodyClass?: string } = {},
 ): void {
@@ -123,6 +128,33 @@ export function addPageRoutes(routes: RouteTable<WebHandler>, c: PageContext): v
       dailyTests: c.queries.dailyTests(new Date(midnight).toISOString()),
     });
     page(c, req, res, 200, t(req.locale, 'queue.title'), 'queue', body, { refreshS: QUEUE_REFRESH_S });
+  });
+
+  routes.add('GET', '/loaners', (req, res) => {
+    const now = c.now();
+    const days = Math.min(90, Math.max(1, Number(req.url.searchParams.get('days')) || LOANER_DAYS));
+    const body = renderLoanerList({
+      locale: req.locale,
+      timeZone: c.timeZone,
+      now,
+      days,
+      open: c.loaners.openSets(),
+      returned: c.loaners.returnedSince(new Date(now - days * 86_400_000).toISOString()),
+    });
+    page(c, req, res, 200, t(req.locale, 'loaner.title'), 'loaners', body, { refreshS: QUEUE_REFRESH_S });
+  });
+
+  routes.add('GET', '/loaners/:set', (req, res) => {
+    const set = req.params.set as string;
+    const visits = c.loaners.visitsOf(set);
+    const wanted = req.url.searchParams.get('visit');
+    const visit = wanted ? visits.find((v) => v.visit === wanted) : visits[0];
+    if (!visit) {
+      page(c, req, res, 404, t(req.locale, 'loaner.title'), 'loaners', `<p class="problem">${esc(t(req.locale, 'loaner.notFound', { set }))}</p>`);
+      return;
+    }
+    const body = renderLoanerSet({ locale: req.locale, timeZone: c.timeZone, now: c.now(), visit, timeline: c.loaners.timeline(visit.visit), visits });
+    page(c, req, res, 200, `${t(req.locale, 'loaner.set')} ${set}`, 'loaners', body, { refreshS: QUEUE_REFRESH_S });
   });
 
   routes.add('GET', '/cycles/:id', (req, res) => {

@@ -28,8 +28,10 @@ export function isImplant(d: DecodedBarcode, p: StationPolicy): boolean {
   return matches(p.implantPattern, d.raw.trim()) !== null;
 }
 
-/** `today` is the local date (YYYY-MM-DD) of the scan. */
-export function classifyGoods(d: DecodedBarcode, p: StationPolicy, today: string, at: string): Classified {
+/** `today` is the local date (YYYY-MM-DD) of the scan. `loanerSetOf`: the loaner set whose basket carries this code
+ * (an open visit, gateway/load/loaner-intake.ts); such an item is an implant: a loaner set makes its sterilizer load an
+ * implant load, held for its BI (WS 310.3, reference/standards.md §1.7, §4.2). */
+export function classifyGoods(d: DecodedBarcode, p: StationPolicy, today: string, at: string, loanerSetOf?: (code: string) => string | null): Classified {
   if (!GOODS_KINDS.has(d.kind)) return { role: 'rejected', reason: `a ${d.kind} code is not an item` };
   if (!d.valid) return { role: 'rejected', reason: `unreadable ${d.kind} code: ${d.errors.join('; ')}` };
   const f = d.fields;
@@ -68,6 +70,11 @@ export function classifyGoods(d: DecodedBarcode, p: StationPolicy, today: string
     ...(code ? { code } : {}),
   };
   if (d.kind === 'hibc' && f.lic) item.code = `+${f.lic}${f.product ?? ''}`;
+  const set = loanerSetOf?.(item.code ?? text) ?? null;
+  if (set !== null) {
+    item.implant = true;
+    item.loanerSet = set;
+  }
   return { role: 'item', item };
 }
 

@@ -9,6 +9,7 @@ import { localDate } from '../../vocabulary/local-day.js';
 import { type GivenReason, pendingReason, reasonCodeOf } from './given-reason.js';
 import { classifyGoods, unitKey } from './item-classifier.js';
 import type { BiVial, LoadItem } from './load-contents.js';
+import { DESK_COMMANDS } from './loaner-codes.js';
 import type { StationPolicy } from './station-policy.js';
 import type { Placing, StationSession } from './station-session.js';
 import type { WellCode } from './well-code.js';
@@ -16,8 +17,8 @@ import type { WellCode } from './well-code.js';
 /** Commands the release machine acts on (the workflow finds the load they are for). */
 export const RELEASE_COMMANDS = ['CI-PASS', 'CI-FAIL', 'CI5-PASS', 'CI5-FAIL', 'BD-PASS', 'BD-FAIL', 'EARLY-RELEASE'] as const;
 export type ReleaseCommand = (typeof RELEASE_COMMANDS)[number];
-/** Every command a station acts on (onCommand below), besides `REASON:<CODE>`. */
-export const STATION_COMMANDS = [...RELEASE_COMMANDS, 'IMPLANT', 'LOAD-END', 'CANCEL', 'BI-CONTROL'] as const;
+/** Every command a station acts on (onCommand below; a loaner desk's in loaner-desk.ts), besides `REASON:<CODE>`. */
+export const STATION_COMMANDS = [...RELEASE_COMMANDS, 'IMPLANT', 'LOAD-END', 'CANCEL', 'BI-CONTROL', ...DESK_COMMANDS] as const;
 
 export interface ScanInput {
   raw: string;
@@ -33,6 +34,8 @@ export interface AssemblerContext {
   newId: () => string;
   /** The bi_links id of a vial that went through a cycle and has no result or well yet, else null. */
   findLoadedVial: (vial: BiVial) => string | null;
+  /** The loaner set whose basket carries this code (an open visit), else null. */
+  loanerSetOf?: (code: string) => string | null;
 }
 
 export type StationAction =
@@ -96,7 +99,7 @@ function openLoad(s: StationSession, ts: number, ctx: AssemblerContext): { sessi
 const knownReasons = (p: StationPolicy) => Object.keys(p.reasons).join(', ') || 'none configured';
 
 /** CMD:REASON:<CODE>: a code from `release.reasons` is kept for this operator's next early release or correction. */
-function onReason(s: StationSession, code: string, ts: number, p: StationPolicy): { session: StationSession; action: StationAction } {
+export function onReason(s: StationSession, code: string, ts: number, p: StationPolicy): { session: StationSession; action: StationAction } {
   const operator = s.operator as string;
   if (!Object.hasOwn(p.reasons, code)) {
     return {
@@ -141,7 +144,11 @@ function onCommand(s: StationSession, command: string, ts: number, ctx: Assemble
     case 'BI-CONTROL':
       return { session: { ...s, controlNext: true, placing: null }, action: { kind: 'control-next' } };
     default:
-      return refused(`command ${command} is not used at a station`);
+      return refused(
+        (DESK_COMMANDS as readonly string[]).includes(command)
+          ? `command ${command} is scanned at a loaner desk (loaner.desks), not at a machine`
+          : `command ${command} is not used at a station`,
+      );
   }
 }
 
@@ -224,7 +231,7 @@ export function applyScan(before: StationSession, input: ScanInput, ctx: Assembl
   }
   if (d.kind === 'unknown') return refused(`unreadable code: ${d.errors.join('; ')}`);
   if (!s.operator) return refused('no operator signed in: scan your badge (OP:<id>) first');
-  const c = classifyGoods(d, ctx.policy, localDate(input.ts, ctx.timeZone), new Date(input.ts).toISOString());
+  const c = classifyGoods(d, ctx.policy, localDate(input.ts, ctx.timeZone), new Date(input.ts).toISOString(), ctx.loanerSetOf);
   if (c.role === 'rejected') return refused(c.reason);
   if (c.role === 'bi-vial') return done(onVial(s, c.vial, input.ts, ctx));
   return done(onItem(s, c.item, input.ts, ctx));

@@ -20,6 +20,8 @@ export interface LoadItem {
   scanRecordId?: string;
   /** When it was scanned (ISO 8601). */
   at: string;
+  /** A basket of a loaner set at the CSSD (its code was registered at the set's receipt): the set's id. */
+  loanerSet?: string;
 }
 
 /** The BI vial (in its process challenge device) loaded with the goods. */

@@ -3,15 +3,18 @@
 
 import type { ScanReading } from '../../drivers/scanner/parse.js';
 import { systemTimeZone } from '../../vocabulary/local-day.js';
+import { type LoanerConfigInput, type LoanerPolicy, loanerPolicyFrom } from './loaner-policy.js';
 import { DEFAULT_RELEASE_POLICY, type DeviceGates, type ReleasePolicy, releasePolicyProblems } from './release-policy.js';
 import { DEFAULT_STATION_POLICY, type StationPolicy } from './station-policy.js';
 
 export interface LoadPolicy {
   release: ReleasePolicy;
   station: StationPolicy;
+  /** Loaner sets (config `loaner:`); null when the site has none. */
+  loaner?: LoanerPolicy | null;
 }
 
-export const DEFAULT_LOAD_POLICY: LoadPolicy = { release: DEFAULT_RELEASE_POLICY, station: DEFAULT_STATION_POLICY };
+export const DEFAULT_LOAD_POLICY: LoadPolicy = { release: DEFAULT_RELEASE_POLICY, station: DEFAULT_STATION_POLICY, loaner: null };
 
 /** The config's `release:` section after zod (every key optional here; defaults below). */
 export interface ReleaseConfigInput {
@@ -90,8 +93,12 @@ export function scanReadingOf(policy: LoadPolicy): ScanReading {
   return { commands: s.commands, timeZone: policy.release.timeZone, ...(s.internalPattern !== undefined && { internalPattern: s.internalPattern }) };
 }
 
-/** The policy, or the problems that make the config unusable (path: what was expected). */
-export function loadPolicyFrom(cfg: ReleaseConfigInput | undefined, devices: readonly DeviceInput[]): { policy: LoadPolicy; problems: string[] } {
+/** The policy, or the problems that make the config unusable (path: what was expected). `loaner`: the config's `loaner:` section. */
+export function loadPolicyFrom(
+  cfg: ReleaseConfigInput | undefined,
+  devices: readonly DeviceInput[],
+  loaner?: LoanerConfigInput,
+): { policy: LoadPolicy; problems: string[] } {
   const c = cfg ?? {};
   const problems: string[] = [];
   const gates: Record<string, DeviceGates> = {};
@@ -127,5 +134,11 @@ export function loadPolicyFrom(cfg: ReleaseConfigInput | undefined, devices: rea
     reasons,
     ...(c.internalPattern !== undefined ? { internalPattern: c.internalPattern } : {}),
   };
-  return { policy: { release, station }, problems };
+  const l = loanerPolicyFrom(
+    loaner,
+    devices.map((d) => d.id),
+    release.biForImplants,
+  );
+  problems.push(...l.problems);
+  return { policy: { release, station, loaner: l.policy }, problems };
 }

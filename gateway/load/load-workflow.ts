@@ -9,6 +9,8 @@
 //   cycle record appended -> loads.onCycleRecorded(record)
 //   BI reader events      -> loads.onBiStart(readerId, event) ('bi-start'), loads.onBiResult(readerId, event) ('bi-result')
 //   every few seconds     -> loads.tick(now)
+// With `loaner:` configured, scans at a loaner desk go to the loaner ledger (loaner-intake.ts), which also follows
+// the loads, releases and BI results of the sets' baskets.
 import type { DecodedBarcode } from '../../vocabulary/barcode.js';
 import type { BiResultEvent, BiStartEvent } from '../../vocabulary/device-event.js';
 import type { SignedRecord } from '../store/record.js';
@@ -16,6 +18,9 @@ import { BiIntake } from './bi-intake.js';
 import { verifiedCycleOf } from './cycle-facts.js';
 import { expireSession } from './load-assembler.js';
 import { biOf, indicatorsOf, type LoadContents } from './load-contents.js';
+import { LoanerIntake } from './loaner-intake.js';
+import type { LoanerStatePayload } from './loaner-record.js';
+import type { LoanerState } from './loaner-state.js';
 import type { ReleaseState } from './release-machine.js';
 import { ReleaseRunner } from './release-runner.js';
 import { type ScanResult, StationIntake } from './station-intake.js';
@@ -32,17 +37,22 @@ export class LoadWorkflow {
   private readonly releases: ReleaseRunner;
   private readonly scans: StationIntake;
   private readonly bis: BiIntake;
+  private readonly loaners: LoanerIntake | null;
 
   constructor(deps: LoadWorkflowDeps) {
     this.ctx = new WorkflowContext(deps);
     this.releases = new ReleaseRunner(this.ctx);
-    this.scans = new StationIntake(this.ctx, this.releases);
+    this.loaners = deps.policy.loaner ? new LoanerIntake(this.ctx, deps.policy.loaner) : null;
+    this.scans = new StationIntake(this.ctx, this.releases, this.loaners);
     this.bis = new BiIntake(this.ctx, this.releases);
   }
 
-  /** One scan from `scannerId`, bound in config to the sterilizer or washer `station`. Always writes a `scan` record.
-   * `parsed` is the scan event's reading; a scan without one (typed in, replayed) is read here the same way. */
+  /** One scan from `scannerId`, bound in config to the sterilizer or washer `station` (or a loaner desk). Always
+   * writes a `scan` record. `parsed` is the scan event's reading; a scan without one (typed in, replayed) is read
+   * here the same way. */
   onScan(station: string, scannerId: string, raw: string, ts: number = this.ctx.now(), parsed?: DecodedBarcode): ScanResult {
+    const loaners = this.loaners;
+    if (loaners?.isDesk(station)) return this.ctx.commit(() => loaners.handleScan(station, scannerId, raw, ts, parsed));
     return this.ctx.commit(() => this.scans.handle(station, scannerId, raw, ts, parsed));
   }
 
@@ -101,6 +111,7 @@ export class LoadWorkflow {
       at,
       { load: contents },
     );
+    this.loaners?.onLoadClosed(contents, cycleId, at);
     ctx.log.info(
       {
         station,
@@ -178,16 +189,28 @@ export class LoadWorkflow {
     return this.ctx.stations.session(station);
   }
 
-  /** Signs out idle operators and drops stale vial placements (no records). */
+  /** Signs out idle operators (and representatives at loaner desks), drops stale vial placements and idle hand-overs
+   * (no records); raises the alarm of a loaner set not returned in time (a `loaner` record and an `alarm`). */
   tick(now: number = this.ctx.now()): void {
     this.ctx.commit(() => {
       for (const id of this.ctx.stations.stations()) {
         const s = this.ctx.stations.session(id);
-        const { session, notes } = expireSession(s, now, this.ctx.policy.station);
+        const { session, notes } = this.loaners?.isDesk(id) ? this.loaners.expire(s, now) : expireSession(s, now, this.ctx.policy.station);
         if (notes.length === 0) continue;
         this.ctx.stations.saveSession(session, now);
         this.ctx.log.info({ station: id, notes }, 'station session expired');
       }
+      this.loaners?.tick(now);
     });
+  }
+
+  /** The retained state of each loaner set that is at the CSSD or was returned lately (to publish again at start). */
+  loanerStates(now: number = this.ctx.now()): Array<{ set: string; state: LoanerStatePayload }> {
+    return this.loaners?.states(now) ?? [];
+  }
+
+  /** The open visit of a loaner set (by its id or a basket's code), or null. */
+  loanerVisit(code: string): LoanerState | null {
+    return this.loaners?.table.openByCode(code) ?? null;
   }
 }

@@ -11,6 +11,7 @@ import type { GivenReason } from './given-reason.js';
 import { applyScan, type ReleaseCommand, type ScanOutcome, type StationAction } from './load-assembler.js';
 import type { BiVial } from './load-contents.js';
 import { scanReadingOf } from './load-policy.js';
+import type { DeskAction } from './loaner-desk.js';
 import type { ReleaseEvent, ReleaseState, StepResult } from './release-machine.js';
 import type { ReleaseRunner } from './release-runner.js';
 import type { ReleaseStatus } from './release-status.js';
@@ -20,7 +21,8 @@ import type { WorkflowContext } from './workflow-context.js';
 
 export interface ScanResult {
   accepted: boolean;
-  action: StationAction['kind'];
+  /** What the scan did (at a loaner desk: the desk's action, loaner-desk.ts). */
+  action: StationAction['kind'] | DeskAction['kind'];
   note: string | null;
   loadId: string | null;
   scanRecordId: string;
@@ -64,10 +66,17 @@ function eventOf(command: ReleaseCommand, operator: string, at: number, reason: 
   }
 }
 
+/** What a machine station asks of the loaner ledger: the set a basket code belongs to. */
+export interface LoanerLookup {
+  setOfCode(code: string): string | null;
+  looksLikeSetCode(raw: string): boolean;
+}
+
 export class StationIntake {
   constructor(
     private readonly ctx: WorkflowContext,
     private readonly releases: ReleaseRunner,
+    private readonly loaners: LoanerLookup | null = null,
   ) {}
 
   private target(station: string, command: ReleaseCommand, at: number): ReleaseState | null {
@@ -99,7 +108,11 @@ export class StationIntake {
     const sp = ctx.policy.station;
     const before: StationSession = ctx.stations.session(station);
     const well = readWellCode(raw, sp.wellPrefix);
-    const decoded: DecodedBarcode | null = well === null ? (parsed ?? readScan(raw, ts, scanReadingOf(ctx.policy))) : null;
+    const read: DecodedBarcode | null = well === null ? (parsed ?? readScan(raw, ts, scanReadingOf(ctx.policy))) : null;
+    // A loaner basket's label is a goods code at a machine, whatever the site's internal-code pattern says.
+    const loanerSet = read && this.loaners?.looksLikeSetCode(raw) ? this.loaners.setOfCode(raw) : null;
+    const decoded: DecodedBarcode | null =
+      read && loanerSet !== null && read.kind === 'unknown' ? { kind: 'internal', valid: true, fields: { code: raw.trim() }, errors: [], raw } : read;
     const outcome: ScanOutcome =
       well !== null && 'error' in well
         ? { session: { ...before, lastActivity: ts }, action: { kind: 'refused', reason: well.error }, notes: [], expired: null }
@@ -111,6 +124,7 @@ export class StationIntake {
               timeZone: ctx.timeZone,
               newId: ctx.newId,
               findLoadedVial: (v) => this.findLoadedVial(v),
+              ...(this.loaners ? { loanerSetOf: (code: string) => this.loaners?.setOfCode(code) ?? null } : {}),
             },
           );
     const a = outcome.action;

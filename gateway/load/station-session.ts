@@ -2,6 +2,7 @@
 // load being assembled, and a BI vial on its way into a reader well. Persisted as JSON (items apart).
 import type { GivenReason } from './given-reason.js';
 import type { BiVial, LoadItem } from './load-contents.js';
+import type { CiPlaced, ItemCount } from './loaner-state.js';
 
 /** CMD:IMPLANT: an operator said the load holds implants (items without a code the site's rules recognise). */
 export interface ImplantMark {
@@ -42,6 +43,35 @@ export interface StationSession {
   controlNext: boolean;
   /** CMD:REASON:<CODE> was scanned: the reason for this operator's next early release or correction. */
   reason?: GivenReason | null;
+  /** Loaner desks only (config `loaner.desks`): the representative signed in and the hand-over being scanned. */
+  desk?: DeskSession | null;
+}
+
+export type HandoverKind = 'receive' | 'pack' | 'return' | 'resolve';
+
+/** A loaner hand-over being scanned at a desk (gateway/load/loaner-desk.ts). */
+export interface Handover {
+  kind: HandoverKind;
+  startedAt: number;
+  /** The set's id (at receipt: the first set code scanned). */
+  set: string | null;
+  /** pack / return / resolve: the open visit of that set and its vendor. */
+  visitId: string | null;
+  vendor: string | null;
+  /** receive: every code of the set, the set id first. */
+  baskets: string[];
+  caseRef: string | null;
+  dueAt: number | null;
+  counts: ItemCount[];
+  /** Serialised units already counted (a unit counts once). */
+  units: string[];
+  ci: CiPlaced | null;
+}
+
+export interface DeskSession {
+  /** The vendor's representative whose badge was scanned (badge id and vendor). */
+  representative: { id: string; vendor: string; at: number } | null;
+  handover: Handover | null;
 }
 
 export function emptySession(station: string): StationSession {

@@ -7,6 +7,7 @@ import { type Db, withSynchronous } from '../store/database.js';
 import type { NewRecord, RecordType, SignedRecord } from '../store/record.js';
 import { BiTable } from './bi-table.js';
 import type { LoadPolicy } from './load-policy.js';
+import type { LoanerStatePayload } from './loaner-record.js';
 import { ReleaseTable } from './release-table.js';
 import { StationTable } from './station-table.js';
 
@@ -23,6 +24,8 @@ export interface LoadWorkflowDeps {
   onRecords?: () => void;
   /** Run before each step's transaction (store.flush, so buffered samples are not written inside it). */
   flush?: () => void;
+  /** A loaner set's state changed (after the step committed): the publisher's retained …/loaner/{set}/state. */
+  onLoanerState?: (set: string, state: LoanerStatePayload) => void;
 }
 
 export class WorkflowContext {
@@ -35,6 +38,8 @@ export class WorkflowContext {
   readonly releases: ReleaseTable;
   readonly bis: BiTable;
   private appended = 0;
+  private readonly listeners: Array<(r: SignedRecord) => void> = [];
+  private afterCommit: Array<() => void> | null = null;
 
   constructor(private readonly deps: LoadWorkflowDeps) {
     this.db = deps.db;
@@ -56,14 +61,46 @@ export class WorkflowContext {
     if (this.db.inTransaction) return fn(); // nested in a caller's step
     this.deps.flush?.();
     const before = this.appended;
-    const out = withSynchronous(this.db, 'FULL', () => this.db.transaction(fn).immediate());
+    const later: Array<() => void> = [];
+    this.afterCommit = later;
+    let out: T;
+    try {
+      out = withSynchronous(this.db, 'FULL', () => this.db.transaction(fn).immediate());
+    } finally {
+      this.afterCommit = null;
+    }
     if (this.appended !== before) this.deps.onRecords?.();
+    for (const f of later) {
+      try {
+        f();
+      } catch (e) {
+        this.log.error({ err: (e as Error).message }, 'load workflow: a notification after a committed step failed');
+      }
+    }
     return out;
+  }
+
+  /** Runs `fn` once the current step has committed (never when it rolls back); at once outside a step. */
+  whenCommitted(fn: () => void): void {
+    if (this.afterCommit) this.afterCommit.push(fn);
+    else fn();
+  }
+
+  /** Tells `listener` of every record the workflow writes, inside the step that writes it (the loaner ledger follows
+   * the release and BI records of its sets this way, in the same transaction). */
+  onRecorded(listener: (r: SignedRecord) => void): void {
+    this.listeners.push(listener);
+  }
+
+  notifyLoanerState(set: string, state: LoanerStatePayload): void {
+    const publish = this.deps.onLoanerState;
+    if (publish) this.whenCommitted(() => publish(set, state));
   }
 
   record(type: RecordType, device: string | undefined, body: object): SignedRecord {
     const rec = this.deps.append({ type, ...(device !== undefined ? { device } : {}), body: body as Record<string, unknown> });
     this.appended++;
+    for (const l of this.listeners) l(rec);
     return rec;
   }
 

@@ -67,6 +67,7 @@ export class MqttPublisher extends EventEmitter<PublisherEvents> {
   private readonly drain: OutboxDrain;
   private readonly replay: ReplayHandler;
   private readonly deviceStates = new Map<string, string>();
+  private readonly loanerStates = new Map<string, string>();
   private connection: MqttConnection | null = null;
   private stopping: Promise<void> | null = null;
   private telemetrySent = 0;
@@ -158,6 +159,14 @@ export class MqttPublisher extends EventEmitter<PublisherEvents> {
     if (this.online) void this.publishQuietly(topic, payload, 'device state');
   }
 
+  /** Retained …/loaner/{set}/state; like device state, the latest per set is kept and published again on every (re)connect. */
+  setLoanerState(set: string, state: object): void {
+    const topic = this.topics.loanerState(set);
+    const payload = JSON.stringify(state);
+    this.loanerStates.set(set, payload);
+    if (this.online) void this.publishQuietly(topic, payload, 'loaner state');
+  }
+
   stats(): PublisherStats {
     return {
       ...this.drain.stats,
@@ -179,6 +188,7 @@ export class MqttPublisher extends EventEmitter<PublisherEvents> {
     // Written in this order: status, device states (a restarted broker may have lost them), then records.
     void this.publishQuietly(this.topics.status, this.statusPayload(true), 'status');
     for (const [deviceId, payload] of this.deviceStates) void this.publishQuietly(this.topics.deviceState(deviceId), payload, 'device state');
+    for (const [set, payload] of this.loanerStates) void this.publishQuietly(this.topics.loanerState(set), payload, 'loaner state');
     void this.subscribeReplay();
     this.drain.resume();
     this.emit('online', { ...info, window });
@@ -199,9 +209,12 @@ export class MqttPublisher extends EventEmitter<PublisherEvents> {
     this.emit('stopped');
   }
 
-  /** An empty retained message removes what the broker keeps: the device states, then the status. */
+  /** An empty retained message removes what the broker keeps: the device and loaner states, then the status. */
   private async clearRetained(): Promise<void> {
-    await Promise.all([...this.deviceStates.keys()].map((id) => this.publishJson(this.topics.deviceState(id), '', true)));
+    await Promise.all([
+      ...[...this.deviceStates.keys()].map((id) => this.publishJson(this.topics.deviceState(id), '', true)),
+      ...[...this.loanerStates.keys()].map((set) => this.publishJson(this.topics.loanerState(set), '', true)),
+    ]);
     await this.publishJson(this.topics.status, '', true);
   }
 

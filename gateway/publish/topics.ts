@@ -32,6 +32,8 @@ export interface TopicTree {
   deviceTelemetry(deviceId: string): string;
   /** QoS 1 signed records of one type. */
   records(type: string): string;
+  /** Retained state of a loaner set (what the operating room reads). */
+  loanerState(set: string): string;
 }
 
 /** Builds the topic tree for one gateway; validates site and gateway now, ids and types on each call. */
@@ -55,6 +57,10 @@ export function topicTree(site: string, gateway: string): TopicTree {
     records(type) {
       assertSegment('record type', type);
       return `${root}/records/${type}`;
+    },
+    loanerState(set) {
+      assertSegment('loaner set', set);
+      return `${root}/loaner/${set}/state`;
     },
   };
 }

@@ -45,6 +45,10 @@ export const statusName = (locale: Locale, status: string | null | undefined): s
 export const reasonName = (locale: Locale, code: string | null | undefined): string => dynamic(locale, 'reason', code);
 export const deviceTypeName = (locale: Locale, type: string | null | undefined): string => dynamic(locale, 'type', type);
 export const cycleKindName = (locale: Locale, kind: string | null | undefined): string => dynamic(locale, 'kind', kind);
+/** A loaner set's status, hold and timeline step in words (docs/loaner-sets.md). */
+export const loanerStatusName = (locale: Locale, status: string | null | undefined): string => dynamic(locale, 'loanerStatus', status);
+export const loanerHoldName = (locale: Locale, hold: string | null | undefined): string => dynamic(locale, 'loanerHold', hold);
+export const loanerStepName = (locale: Locale, step: string | null | undefined): string => dynamic(locale, 'loanerStep', step);
 
 /** PASS / FAIL (合格 / 不合格), or the verdict as written for anything else. */
 export function verdictName(locale: Locale, verdict: string | null | undefined): string {

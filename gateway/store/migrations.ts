@@ -6,6 +6,7 @@
 // `rowid` from every table.
 import type { Database } from 'better-sqlite3';
 import { GatewayError } from '../../vocabulary/errors.js';
+import { LOANER_SQL } from './loaner-index.js';
 import { RECORD_INDEX_SQL } from './record-index.js';
 
 export interface Migration {
@@ -162,6 +163,12 @@ export const MIGRATIONS: readonly Migration[] = [
     description: 'lookup tables over the records for the web page: cycle history, load items, release state, BI per cycle',
     // Copies of signed fields, filled by triggers (record-index.ts); the records stay the evidence.
     up: (db) => db.exec(RECORD_INDEX_SQL),
+  },
+  {
+    version: 5,
+    description: 'loaner sets: visits, their codes and loads (working state), and lookup tables over the loaner records',
+    // Working state of gateway/load/loaner-*.ts and copies of signed fields for the page (loaner-index.ts).
+    up: (db) => db.exec(LOANER_SQL),
   },
 ];
 

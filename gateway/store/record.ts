@@ -1,7 +1,7 @@
 // The signed, chained record (docs/mqtt.md): the unit the gateway stores, publishes and a consumer verifies.
 
 export const RECORD_SCHEMA = 'sterilink.record/1';
-export const RECORD_TYPES = ['cycle', 'release', 'bi', 'scan', 'alarm', 'recall', 'audit'] as const;
+export const RECORD_TYPES = ['cycle', 'release', 'bi', 'scan', 'alarm', 'recall', 'audit', 'loaner'] as const;
 export type RecordType = (typeof RECORD_TYPES)[number];
 
 export interface SignedRecord {

@@ -75,6 +75,7 @@ describe('the contract documents', () => {
       'sterilink/v1/{site}/{gateway}/cmd/replay',
       'sterilink/v1/{site}/{gateway}/device/{device}/state',
       'sterilink/v1/{site}/{gateway}/device/{device}/telemetry',
+      'sterilink/v1/{site}/{gateway}/loaner/{set}/state',
       'sterilink/v1/{site}/{gateway}/records/{type}',
       'sterilink/v1/{site}/{gateway}/reply/replay',
       'sterilink/v1/{site}/{gateway}/status',
@@ -83,6 +84,7 @@ describe('the contract documents', () => {
     expect(binding('publishStatus')).toMatchObject({ qos: 1, retain: true });
     expect(binding('publishDeviceState')).toMatchObject({ qos: 1, retain: true });
     expect(binding('publishTelemetry')).toMatchObject({ qos: 0, retain: false });
+    expect(binding('publishLoanerState')).toMatchObject({ qos: 1, retain: true });
     expect(binding('publishRecords')).toMatchObject({ qos: 1, retain: false });
     expect(binding('publishReplayReply')).toMatchObject({ qos: 1, retain: false });
     expect(doc.operations().get('receiveReplayRequest')?.action()).toBe('receive');

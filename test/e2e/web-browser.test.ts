@@ -61,7 +61,12 @@ describe('web page in a browser', () => {
     await page.goto(`${url}/`);
     await page.waitForSelector('#board[data-state="live"]');
     expect(await page.locator('.tile h2').allTextContents()).toEqual(['AC-01', 'AC-02', 'WD-01', 'AC-03', 'WD-02']);
-    expect(await page.locator('.chip').allTextContents()).toEqual([expect.stringContaining('SC-01'), expect.stringContaining('BI-01')]);
+    expect(await page.locator('.chip').allTextContents()).toEqual([
+      expect.stringContaining('SC-01'),
+      expect.stringContaining('SC-02'),
+      expect.stringContaining('SC-LN'),
+      expect.stringContaining('BI-01'),
+    ]);
     const tile = page.locator('.tile[data-device="AC-03"]');
     // the tile counts the curve's points (data-points) as the live feed adds them
     const points = async () => Number((await tile.getAttribute('data-points')) ?? 0);

@@ -12,6 +12,8 @@ export interface GatewayRigOptions {
   gateway?: string;
   /** The config's `devices`. */
   devices: object[];
+  /** More top-level sections of the config (`release`, `loaner`, …). */
+  extra?: Record<string, unknown>;
 }
 
 export interface GatewayRig {
@@ -43,7 +45,7 @@ export async function startGatewayRig(o: GatewayRigOptions): Promise<GatewayRig>
   const gateway = o.gateway ?? 'gw1';
   const broker = await Mosquitto.start();
   const sub = await MqttCollector.connect(broker.url, `sterilink/v1/${o.site}/${gateway}/#`);
-  const cfg = writeConfig(dir, { site: o.site, gateway, dataDir, mqtt: { url: broker.url }, devices: o.devices });
+  const cfg = writeConfig(dir, { site: o.site, gateway, dataDir, mqtt: { url: broker.url }, devices: o.devices, ...o.extra });
   let gw = await runGateway(cfg);
   return {
     dir,

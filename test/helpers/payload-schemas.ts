@@ -66,6 +66,7 @@ export function schemaForTopic(topic: string): string | null {
   if (rest.length === 1 && a === 'status') return 'status.schema.json';
   if (rest.length === 3 && a === 'device' && c === 'state') return 'device-state.schema.json';
   if (rest.length === 3 && a === 'device' && c === 'telemetry') return 'telemetry.schema.json';
+  if (rest.length === 3 && a === 'loaner' && c === 'state') return 'loaner-state.schema.json';
   if (rest.length === 2 && a === 'records' && b) {
     const bundle = `record-${b}.schema.json`;
     return fs.existsSync(path.join(SCHEMA_DIR, bundle)) ? bundle : 'record.schema.json';

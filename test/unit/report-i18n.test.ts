@@ -2,6 +2,7 @@
 // every criterion, phase, release status and reason code the gateway writes has words in both.
 import { describe, expect, it } from 'vitest';
 import { REASON_CODES, RELEASE_STATUSES } from '../../gateway/load/index.js';
+import { LOANER_HOLDS, LOANER_STATUSES, LOANER_STEPS } from '../../gateway/load/loaner-state.js';
 import { criterionTitle, fill, LOCALES, MESSAGES, phaseName, reasonName, resultName, statusName, t, verdictName } from '../../gateway/report/i18n.js';
 import { BOWIE_DICK_CRITERIA, LEAK_TEST_CRITERIA, STEAM_CRITERIA, WASHER_CRITERIA } from '../../gateway/verify/index.js';
 
@@ -38,6 +39,14 @@ describe('i18n', () => {
         expect(text.trim(), `${locale} ${k}`).not.toBe('');
         expect(placeholders(text), `${locale} ${k}`).toEqual(placeholders((MESSAGES.en as Record<string, string>)[k] as string));
       }
+    }
+  });
+
+  it('names every loaner status, hold and timeline step in both languages', () => {
+    for (const locale of LOCALES) {
+      for (const s of LOANER_STATUSES) expect(Object.hasOwn(MESSAGES[locale], `loanerStatus.${s}`), `${locale} loanerStatus.${s}`).toBe(true);
+      for (const h of LOANER_HOLDS) expect(Object.hasOwn(MESSAGES[locale], `loanerHold.${h}`), `${locale} loanerHold.${h}`).toBe(true);
+      for (const s of LOANER_STEPS) expect(Object.hasOwn(MESSAGES[locale], `loanerStep.${s}`), `${locale} loanerStep.${s}`).toBe(true);
     }
   });
 

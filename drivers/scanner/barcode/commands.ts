@@ -4,7 +4,8 @@
 // set, so `sterilink decode-barcode` reads a scan exactly as a station does.
 
 /** The actions the load workflow understands: indicator results (CI, class 5, Bowie–Dick sheet), the early
- * release, the load's end or cancellation, a positive-control vial next, and an implant mark. */
+ * release, the load's end or cancellation, a positive-control vial next, an implant mark, and the hand-overs of a
+ * loaner set at a loaner desk (receipt, packing check, return, resolving a count hold, the internal CI, done). */
 export const DEFAULT_COMMAND_NAMES = [
   'CI-PASS',
   'CI-FAIL',
@@ -17,6 +18,12 @@ export const DEFAULT_COMMAND_NAMES = [
   'LOAD-END',
   'BI-CONTROL',
   'IMPLANT',
+  'LOANER-RECEIVE',
+  'LOANER-PACK',
+  'LOANER-RETURN',
+  'LOANER-RESOLVE',
+  'LOANER-CI',
+  'LOANER-DONE',
 ] as const;
 
 /** A reason command: `CMD:REASON:<CODE>` reads as the command `REASON:<CODE>` (gateway/load/README.md). Whether the code is one

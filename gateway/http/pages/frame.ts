@@ -3,7 +3,7 @@
 import { esc } from '../../report/format.js';
 import { htmlLang, LOCALES, type Locale, t } from '../../report/i18n.js';
 
-export type Section = 'board' | 'history' | 'queue' | null;
+export type Section = 'board' | 'history' | 'queue' | 'loaners' | null;
 
 export interface FrameInput {
   locale: Locale;
@@ -38,7 +38,7 @@ export function jsonBlock(value: unknown): string {
 
 export function renderFrame(f: FrameInput): string {
   const { locale } = f;
-  const nav = (['board', 'history', 'queue'] as const)
+  const nav = (['board', 'history', 'queue', 'loaners'] as const)
     .map((s) => {
       const href = s === 'board' ? '/' : `/${s}`;
       return `<a href="${href}"${f.active === s ? ' aria-current="page" class="active"' : ''}>${esc(t(locale, `nav.${s}`))}</a>`;
