@@ -3,13 +3,10 @@
 // (warn) and counted; the events still go out so nothing is lost. Profiles whose cycles can end in
 // silence (flag-segmented streams, tickets with a trailer) get a clock tick every `idleCheckMs`.
 
-import type { Logger } from 'pino';
-import { parseErrorEvent } from '../../vocabulary/device-event.js';
 import { GatewayError } from '../../vocabulary/errors.js';
-import type { EmitEvent } from '../support/safe-emit.js';
-import { type StreamDriverOptions, TransportSession } from '../support/transport-session.js';
-import { WarnOncePerReason } from '../support/warn-once.js';
-import { DEFAULT_MAX_LINE_BYTES, type FramedItem, LineFramer } from '../transport/line-framer.js';
+import { LineDriver } from '../support/line-driver.js';
+import type { StreamDriverOptions } from '../support/transport-session.js';
+import { DEFAULT_MAX_LINE_BYTES } from '../transport/line-framer.js';
 import { compileProfile } from './compile-profile.js';
 import {
   initialParserState,
@@ -53,32 +50,15 @@ export interface PrinterLineCounters {
   overflows: number;
 }
 
-export class PrinterLineDriver {
-  private readonly options: PrinterLineDriverOptions;
+export class PrinterLineDriver extends LineDriver<PrinterLineDriverOptions, PrinterLineCounters> {
+  protected readonly overflowReason = LINE_OVERFLOW_REASON;
   private readonly profile: PrinterLineProfile;
-  private readonly log: Logger;
-  private framer: LineFramer | undefined;
   private state: PrinterParserState = initialParserState();
-  private readonly session: TransportSession;
-  private readonly emit: EmitEvent;
-  private readonly unparsed: WarnOncePerReason;
-  private readonly counts: PrinterLineCounters = { bytes: 0, lines: 0, parseErrors: 0, overflows: 0 };
-  private started = false;
   private idleTimer: NodeJS.Timeout | undefined;
 
   constructor(options: PrinterLineDriverOptions) {
-    this.options = options;
+    super(options, 'printer-line', 'unparsed line', { bytes: 0, lines: 0, parseErrors: 0, overflows: 0 });
     this.profile = options.profile ?? DEFAULT_PRINTER_PROFILE;
-    this.log = options.logger.child({ driver: 'printer-line', deviceId: options.deviceId });
-    this.session = new TransportSession({
-      deviceId: options.deviceId,
-      transport: options.transport,
-      log: this.log,
-      now: options.now,
-      onEvent: options.onEvent,
-    });
-    this.emit = this.session.emit;
-    this.unparsed = new WarnOncePerReason(this.log, 'unparsed line');
   }
 
   /** Validates the profile and settings (throws a GatewayError naming the problem), then opens the transport. */
@@ -89,54 +69,25 @@ export class PrinterLineDriver {
     if (!(atm > 0 && atm < 200)) {
       throw new GatewayError('device.config.atmospheric', `atmosphericKpa must be a pressure in kPa, found ${atm}`, { deviceId: this.options.deviceId });
     }
-    this.framer = new LineFramer({
-      maxLineBytes: this.options.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES,
-      encoding: this.options.encoding ?? this.profile.encoding,
-    });
-    this.started = true;
     if (needsIdleTick(this.profile)) {
       // The stream may already be mid-cycle: until a silence shows otherwise, no cycle-start is invented.
       this.state = initialParserState({ since: this.options.now() });
       this.idleTimer = setInterval(() => this.tick(), this.options.idleCheckMs ?? 1000);
       this.idleTimer.unref();
     }
-    this.log.info({ transport: this.options.transport.description, profile: this.profile.name }, 'printer-line driver starting');
-    await this.session.open({ onData: (chunk) => this.onData(chunk), onDown: () => this.onLinkDown() });
+    await this.openLines(
+      { maxLineBytes: this.options.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES, encoding: this.options.encoding ?? this.profile.encoding },
+      { profile: this.profile.name },
+    );
   }
 
-  /** Idempotent. No event is emitted once it has begun. */
-  stop(): Promise<void> {
+  override stop(): Promise<void> {
     if (this.idleTimer !== undefined) clearInterval(this.idleTimer);
-    return this.session.stop();
+    return super.stop();
   }
 
-  get counters(): Readonly<PrinterLineCounters> {
-    return { ...this.counts };
-  }
-
-  private onData(chunk: Buffer): void {
-    if (this.framer === undefined) return;
-    this.counts.bytes += chunk.length;
-    this.handle(this.framer.push(chunk));
-  }
-
-  private onLinkDown(): void {
-    // A line cut by the disconnect is parsed as it stands rather than glued to the next connection's bytes.
-    if (this.framer !== undefined) this.handle(this.framer.flush());
-  }
-
-  private handle(items: FramedItem[]): void {
-    for (const item of items) {
-      const recvTs = this.options.now();
-      if (item.kind === 'overflow') {
-        this.counts.overflows++;
-        this.unparsed.warn(LINE_OVERFLOW_REASON, item.head, { maxLineBytes: this.framer?.maxLineBytes });
-        this.emit(parseErrorEvent(this.options.deviceId, recvTs, LINE_OVERFLOW_REASON, item.head));
-        continue;
-      }
-      this.counts.lines++;
-      this.apply(parsePrinterLine(this.state, item.text, this.context(recvTs)));
-    }
+  protected line(text: string, recvTs: number): void {
+    this.apply(parsePrinterLine(this.state, text, this.context(recvTs)));
   }
 
   private tick(): void {
@@ -147,10 +98,7 @@ export class PrinterLineDriver {
   private apply({ state, events }: PrinterParseResult): void {
     this.state = state;
     for (const event of events) {
-      if (event.kind === 'parse-error') {
-        this.counts.parseErrors++;
-        this.unparsed.warn(event.reason, event.raw);
-      }
+      if (event.kind === 'parse-error') this.countParseError(event.reason, event.raw);
       this.emit(event);
     }
   }

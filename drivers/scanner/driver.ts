@@ -8,12 +8,9 @@
 // (keys outside the layout, lost events) and a code cut by a disconnect each become a `parse-error`,
 // counted and logged once per reason (warn), later ones at debug level.
 
-import type { Logger } from 'pino';
-import { parseErrorEvent } from '../../vocabulary/device-event.js';
 import { GatewayError } from '../../vocabulary/errors.js';
-import type { EmitEvent } from '../support/safe-emit.js';
-import { type StreamDriverOptions, TransportSession } from '../support/transport-session.js';
-import { WarnOncePerReason } from '../support/warn-once.js';
+import { StreamDriver } from '../support/stream-driver.js';
+import type { StreamDriverOptions } from '../support/transport-session.js';
 import { DEFAULT_MAX_CODE_BYTES, ScanFramer, type ScanItem, type ScanSuffix } from './framer.js';
 import { InputEventDecoder, type InputEventLayout, inputEventLayoutFor, isInputEventLayout } from './input-event.js';
 import { KeyboardWedgeDecoder } from './keyboard-wedge.js';
@@ -55,33 +52,15 @@ export interface ScannerCounters {
   incomplete: number;
 }
 
-export class ScannerDriver {
-  private readonly options: ScannerDriverOptions;
-  private readonly log: Logger;
+export class ScannerDriver extends StreamDriver<ScannerDriverOptions, ScannerCounters> {
   private framer: ScanFramer | undefined;
   private records: InputEventDecoder | undefined;
   private wedge: KeyboardWedgeDecoder | undefined;
-  private readonly session: TransportSession;
-  private readonly emit: EmitEvent;
-  private readonly rejected: WarnOncePerReason;
-  private readonly counts: ScannerCounters = { bytes: 0, scans: 0, parseErrors: 0, overflows: 0, damaged: 0, incomplete: 0 };
-  private started = false;
 
   constructor(options: ScannerDriverOptions) {
-    this.options = options;
-    this.log = options.logger.child({ driver: 'scanner', deviceId: options.deviceId });
-    this.session = new TransportSession({
-      deviceId: options.deviceId,
-      transport: options.transport,
-      log: this.log,
-      now: options.now,
-      onEvent: options.onEvent,
-    });
-    this.emit = this.session.emit;
-    this.rejected = new WarnOncePerReason(this.log, 'scan rejected');
+    super(options, 'scanner', 'scan rejected', { bytes: 0, scans: 0, parseErrors: 0, overflows: 0, damaged: 0, incomplete: 0 });
   }
 
-  /** Validates the settings (throws a GatewayError naming the problem), then opens the transport. */
   async start(): Promise<void> {
     if (this.started) return;
     const o = this.options;
@@ -107,27 +86,12 @@ export class ScannerDriver {
       maxCodeBytes: o.maxCodeBytes ?? DEFAULT_MAX_CODE_BYTES,
       encoding: hid ? 'latin1' : (o.encoding ?? 'utf-8'),
     });
-    this.started = true;
-    this.log.info(
-      { transport: o.transport.description, format, suffix: this.framer.suffix, ...(this.records && { recordBytes: this.records.layout }) },
-      'scanner driver starting',
-    );
-    await this.session.open({ onData: (chunk) => this.onData(chunk), onDown: () => this.onLinkDown() });
+    await this.open({ format, suffix: this.framer.suffix, ...(this.records && { recordBytes: this.records.layout }) });
   }
 
-  /** Idempotent. No event is emitted once it has begun. */
-  stop(): Promise<void> {
-    return this.session.stop();
-  }
-
-  get counters(): Readonly<ScannerCounters> {
-    return { ...this.counts };
-  }
-
-  private onData(chunk: Buffer): void {
+  protected receive(chunk: Buffer): void {
     const framer = this.framer;
     if (framer === undefined) return;
-    this.counts.bytes += chunk.length;
     if (this.records === undefined || this.wedge === undefined) {
       this.handle(framer.push(chunk));
       return;
@@ -138,7 +102,7 @@ export class ScannerDriver {
     }
   }
 
-  private onLinkDown(): void {
+  protected onLinkDown(): void {
     // A code cut by the disconnect is reported, never passed on as a (shorter, wrong) scan.
     if (this.framer !== undefined) this.handle(this.framer.flush());
     this.records?.reset();
@@ -172,7 +136,6 @@ export class ScannerDriver {
 
   private problem(reason: string, raw: string, ts: number, extra: Record<string, unknown> = {}): void {
     this.counts.parseErrors++;
-    this.rejected.warn(reason, raw, extra);
-    this.emit(parseErrorEvent(this.options.deviceId, ts, reason, raw));
+    this.reject(reason, raw, ts, extra);
   }
 }
