@@ -2,22 +2,8 @@
 
 export { type CompiledPrinterProfile, compileProfile, normalizeLabel, phaseForLabel, programNumberFor } from './compile-profile.js';
 export { DEFAULT_ATMOSPHERIC_KPA, LINE_OVERFLOW_REASON, type PrinterLineCounters, PrinterLineDriver, type PrinterLineDriverOptions } from './driver.js';
-export {
-  absoluteKpa,
-  cleanLine,
-  type HeldEnd,
-  type HeldLine,
-  initialParserState,
-  MAX_HEADER_LINES,
-  PARSE_ERROR_REASONS,
-  type PendingTicket,
-  type PrinterParseErrorReason,
-  type PrinterParseResult,
-  type PrinterParserContext,
-  type PrinterParserState,
-  parsePrinterLine,
-  printerParserTick,
-} from './parse.js';
+// The parser's public surface: parsePrinterLine, printerParserTick, cleanLine, its state and result types.
+export * from './parse.js';
 export {
   DEFAULT_IDLE_GAP_S,
   type FlagRule,

@@ -7,6 +7,7 @@ import { type CompiledPrinterProfile, programNumberFor } from './compile-profile
 import { endEvents } from './parse-end.js';
 import {
   type Groups,
+  type LineHandler,
   PARSE_ERROR_REASONS,
   type PendingTicket,
   type PrinterParseResult,
@@ -20,14 +21,7 @@ import { type CivilDay, isoDateFromParts, localTimeToEpochMs, nearestLocalTime, 
 const TIME_GROUPS = new Set(['hh', 'mm', 'ss', 'ampm']);
 const DATE_PART_GROUPS = new Set(['year', 'month', 'day']);
 
-export function openTicket(
-  s: PrinterParserState,
-  line: string,
-  groups: Groups,
-  p: CompiledPrinterProfile,
-  ctx: PrinterParserContext,
-  events: DeviceEvent[],
-): PrinterParseResult {
+export const openTicket: LineHandler<PrinterParseResult> = (s, line, groups, p, ctx, events) => {
   if (s.pending !== undefined) events.push(...releasePending(s, s.pending, p, ctx).events);
   if (s.heldEnd !== undefined) {
     events.push(...endEvents(s, s.heldEnd, ctx));
@@ -38,7 +32,7 @@ export function openTicket(
   const pending: PendingTicket = { ts: ctx.recvTs, info: {}, lines: [] };
   const fresh: PrinterParserState = { cycleOpen: true, ...(s.lastLineTs !== undefined && { lastLineTs: s.lastLineTs }) };
   return addHeaderFacts(fresh, pending, line, groups, ctx, events);
-}
+};
 
 export function addHeaderFacts(
   s: PrinterParserState,

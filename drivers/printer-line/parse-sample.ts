@@ -6,19 +6,12 @@ import type { DeviceEvent, SampleEvent } from '../../vocabulary/device-event.js'
 import type { Phase } from '../../vocabulary/phases.js';
 import { type CompiledPrinterProfile, phaseForLabel } from './compile-profile.js';
 import { closedState, endEvents, inferredEnd } from './parse-end.js';
-import { type Groups, PARSE_ERROR_REASONS, type PrinterParserContext, type PrinterParserState, parseError } from './parse-state.js';
+import { type Groups, type LineHandler, PARSE_ERROR_REASONS, type PrinterParserContext, parseError } from './parse-state.js';
 import { type CivilDay, civilDayOf, HALF_DAY_S, localTimeToEpochMs, nearestLocalTime, secondOfDay } from './ticket-time.js';
 import { absoluteKpa, celsius, readNumber } from './units.js';
 
 /** A sample line of a ticket profile. Outside a ticket the sample is still emitted, without a phase. */
-export function onTicketSample(
-  s: PrinterParserState,
-  line: string,
-  g: Groups,
-  p: CompiledPrinterProfile,
-  ctx: PrinterParserContext,
-  events: DeviceEvent[],
-): PrinterParserState {
+export const onTicketSample: LineHandler = (s, line, g, p, ctx, events) => {
   const sod = secondOfDay(Number(g.hh), Number(g.mm), Number(g.ss), g.ampm);
   if (sod === undefined) {
     events.push(parseError(ctx, line, PARSE_ERROR_REASONS.invalidTime));
@@ -52,7 +45,7 @@ export function onTicketSample(
   events.push(...after);
   if (!s.cycleOpen) return s;
   return { ...s, phase, day, lastSecondOfDay: sod, lastDeviceTs: ts };
-}
+};
 
 /**
  * A sample of a flag-segmented stream. It opens a cycle when none is open (with a cycle-start if the
@@ -60,14 +53,7 @@ export function onTicketSample(
  * it), closes the open one first when the device clock jumped by more than idleGapS, and its phase is
  * the flag's: `before` until the flag first rises, `during` while it is up, `after` once it fell.
  */
-export function onFlagSample(
-  state: PrinterParserState,
-  line: string,
-  g: Groups,
-  p: CompiledPrinterProfile,
-  ctx: PrinterParserContext,
-  events: DeviceEvent[],
-): PrinterParserState {
+export const onFlagSample: LineHandler = (state, line, g, p, ctx, events) => {
   const rule = p.flag?.rule;
   const sod = secondOfDay(Number(g.hh), Number(g.mm), Number(g.ss), g.ampm);
   if (sod === undefined || rule === undefined) {
@@ -101,7 +87,7 @@ export function onFlagSample(
   if (phase !== undefined && phase !== s.phase) events.push({ kind: 'phase', deviceId: ctx.deviceId, ts: at.ts, phase });
   events.push(sampleEvent(g, p, ctx, at.ts, phase));
   return { ...s, day: at.day, phase, flagSeen, lastSecondOfDay: sod, lastDeviceTs: at.ts };
-}
+};
 
 /** Device time of a time of day on the cycle's date, rolled over when the clock went back more than 12 h. */
 function deviceTs(day: CivilDay, lastSecondOfDay: number | undefined, sod: number, ctx: PrinterParserContext): { day: CivilDay; ts: number } {

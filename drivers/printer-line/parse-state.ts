@@ -4,6 +4,7 @@
 import { type CycleEndStatus, type DeviceEvent, type ParseErrorEvent, truncateRaw } from '../../vocabulary/device-event.js';
 import type { Phase } from '../../vocabulary/phases.js';
 import type { SummaryPhase } from '../../vocabulary/summary-event.js';
+import type { CompiledPrinterProfile } from './compile-profile.js';
 import type { PrinterLineProfile } from './profile.js';
 import type { CivilDay } from './ticket-time.js';
 
@@ -118,6 +119,19 @@ export function initialParserState(opts: { since?: number } = {}): PrinterParser
 }
 
 export type Groups = Readonly<Record<string, string | undefined>>;
+
+/**
+ * One step of the parser for a line a pattern matched: the state, the raw line, the pattern's groups, the
+ * profile and the context in; the events it makes are appended to `events` (the line's events so far).
+ */
+export type LineHandler<R = PrinterParserState> = (
+  s: PrinterParserState,
+  line: string,
+  groups: Groups,
+  p: CompiledPrinterProfile,
+  ctx: PrinterParserContext,
+  events: DeviceEvent[],
+) => R;
 
 export function parseError(ctx: PrinterParserContext, line: string, reason: PrinterParseErrorReason): ParseErrorEvent {
   return { kind: 'parse-error', deviceId: ctx.deviceId, ts: ctx.recvTs, raw: truncateRaw(line), reason };

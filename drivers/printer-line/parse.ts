@@ -23,6 +23,7 @@ import { addHeaderFacts, openTicket, releasePending, withoutPending } from './pa
 import { onFlagSample, onTicketSample } from './parse-sample.js';
 import {
   type Groups,
+  type LineHandler,
   MAX_HEADER_LINES,
   PARSE_ERROR_REASONS,
   type PrinterParseResult,
@@ -130,14 +131,7 @@ function onAlarm(s: PrinterParserState, g: Groups, ctx: PrinterParserContext, ev
   return s.cycleOpen ? { ...s, lastAlarmCode: code } : s;
 }
 
-function onSummary(
-  s: PrinterParserState,
-  line: string,
-  g: Groups,
-  p: CompiledPrinterProfile,
-  ctx: PrinterParserContext,
-  events: DeviceEvent[],
-): PrinterParserState {
+const onSummary: LineHandler = (s, line, g, p, ctx, events) => {
   if (!s.cycleOpen) {
     events.push(parseError(ctx, line, PARSE_ERROR_REASONS.summaryOutsideTicket));
     return s;
@@ -145,16 +139,9 @@ function onSummary(
   const { acc, problems } = addSummary(s.summary, g, p, ctx);
   for (const reason of problems) events.push(parseError(ctx, line, reason));
   return { ...s, summary: acc };
-}
+};
 
-function onResult(
-  s: PrinterParserState,
-  line: string,
-  g: Groups,
-  p: CompiledPrinterProfile,
-  ctx: PrinterParserContext,
-  events: DeviceEvent[],
-): PrinterParserState {
+const onResult: LineHandler = (s, line, g, p, ctx, events) => {
   if (!s.cycleOpen) {
     events.push(parseError(ctx, line, PARSE_ERROR_REASONS.resultOutsideTicket));
     return s;
@@ -171,7 +158,7 @@ function onResult(
   events.push(...endEvents(s, end, ctx));
   // After an explicit end of a flag stream, lines up to the next silence belong to no new cycle.
   return closedState(s, p, p.segmentation !== 'flag');
-}
+};
 
 /** What the patterns see: control characters (form feeds, NULs, printer escapes' ESC) removed, trimmed. */
 export function cleanLine(line: string): string {
