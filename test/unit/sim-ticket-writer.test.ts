@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { compileProfile, PREVAC_TICKET, phaseForLabel } from '../../drivers/printer-line/index.js';
 import { tsatC } from '../../gateway/verify/steam-table.js';
 import type { SteamCycle } from '../../simulators/steam/cycle.js';
 import { faultsFor, type ModelFault } from '../../simulators/steam/faults.js';
@@ -20,21 +21,9 @@ const GRAMMAR = {
   summary: /^(STER TEMP MIN\/MAX|STER TIME|F0)|^$/,
 } as const;
 type Kind = keyof typeof GRAMMAR;
-const LABEL_PHASE: Record<string, string> = {
-  START: 'conditioning',
-  'LEAK TEST': 'conditioning',
-  'HEAT UP': 'heating',
-  STERILIZE: 'sterilizing',
-  'STERILIZE END': 'exhaust',
-  EXHAUST: 'exhaust',
-  DRYING: 'drying',
-  'AIR IN': 'aeration',
-  END: 'complete',
-  FAULT: 'fault',
-  'LEAK STAB': 'leak-stabilize',
-  'LEAK MEASURE': 'leak-measure',
-};
-const labelPhase = (label: string): string | undefined => (/^PULSE\d+ (VAC|STEAM)$/.test(label) ? 'conditioning' : LABEL_PHASE[label]);
+// A label's phase is the gateway's own reading of it (the built-in prevac-ticket profile's phaseMap).
+const PREVAC = compileProfile(PREVAC_TICKET);
+const labelPhase = (label: string): string | undefined => phaseForLabel(PREVAC, label);
 
 /** Every kind of the grammar a line matches (a well-formed line matches exactly one). */
 function kinds(line: string): Kind[] {
