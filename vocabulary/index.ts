@@ -4,6 +4,7 @@
 export * from './backoff.js';
 export * from './device-event.js';
 export * from './errors.js';
+export * from './function-keys.js';
 export * from './phases.js';
 export * from './program-numbers.js';
 export * from './redact-url.js';

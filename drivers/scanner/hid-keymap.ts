@@ -4,6 +4,8 @@
 // A wedge scanner must be set to the US layout (the usual factory default): the gateway cannot know
 // which layout a scanner assumes, and on any other one `]`, `@`, `Z`/`Y` ... come out wrong.
 
+import { FUNCTION_KEYS } from '../../vocabulary/function-keys.js';
+
 export const KEY = {
   ESC: 1,
   BACKSPACE: 14,
@@ -97,32 +99,7 @@ export const KEYPAD: ReadonlyMap<number, string> = new Map<number, string>([
 ]);
 
 /** Function keys by name -> key code, for the `functionKeys` option (a scanner may type GS as e.g. F8). */
-export const FUNCTION_KEYS: Readonly<Record<string, number>> = {
-  F1: 59,
-  F2: 60,
-  F3: 61,
-  F4: 62,
-  F5: 63,
-  F6: 64,
-  F7: 65,
-  F8: 66,
-  F9: 67,
-  F10: 68,
-  F11: 87,
-  F12: 88,
-  F13: 183,
-  F14: 184,
-  F15: 185,
-  F16: 186,
-  F17: 187,
-  F18: 188,
-  F19: 189,
-  F20: 190,
-  F21: 191,
-  F22: 192,
-  F23: 193,
-  F24: 194,
-};
+export { FUNCTION_KEYS };
 
 export const SHIFT_KEYS: ReadonlySet<number> = new Set([KEY.LEFTSHIFT, KEY.RIGHTSHIFT]);
 export const CTRL_KEYS: ReadonlySet<number> = new Set([KEY.LEFTCTRL, KEY.RIGHTCTRL]);

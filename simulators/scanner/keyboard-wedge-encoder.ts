@@ -1,12 +1,15 @@
 // How a USB HID keyboard-wedge scanner types a code, as the Linux input layer reports it: text ->
 // key strokes in the US layout -> `struct input_event` records (24 bytes on 64-bit, 16 on 32-bit; see
 // drivers/scanner/input-event.ts). Pure. Written apart from the driver's decoder (simulators never
-// import drivers/), so the round-trip test checks one against the other.
+// import drivers/), so the round-trip test checks one against the other; only the function keys' codes
+// are shared facts of the Linux input layer (vocabulary/function-keys.ts).
 //
 // Each stroke: [modifier press, SYN], key press, SYN, key release, SYN, [modifier release, SYN].
 // GS (0x1D) is typed as Ctrl+] by default (`gs: 'ctrl'`), as Alt + keypad 0 2 9 (`'alt'`), or as a
 // function key (`{ fkey: 'F8' }`). CR is Enter, TAB is Tab. Other characters outside printable ASCII
 // cannot be typed and throw.
+
+import { FUNCTION_KEYS } from '../../vocabulary/function-keys.js';
 
 export type InputEventLayout = 16 | 24;
 export type GsMode = 'ctrl' | 'alt' | { fkey: string };
@@ -28,20 +31,6 @@ const KEY_ENTER = 28;
 const KEY_TAB = 15;
 const KEY_RIGHTBRACE = 27;
 const KEYPAD_DIGITS = [82, 79, 80, 81, 75, 76, 77, 71, 72, 73]; // KP0..KP9
-const FKEYS: Readonly<Record<string, number>> = {
-  F1: 59,
-  F2: 60,
-  F3: 61,
-  F4: 62,
-  F5: 63,
-  F6: 64,
-  F7: 65,
-  F8: 66,
-  F9: 67,
-  F10: 68,
-  F11: 87,
-  F12: 88,
-};
 
 /** US layout, by rows: the key codes of each character typed without and with Shift. */
 const ROWS: ReadonlyArray<readonly [number, string, string]> = [
@@ -75,8 +64,8 @@ export function strokesFor(text: string, gs: GsMode = 'ctrl'): KeyStroke[] {
       if (gs === 'ctrl') out.push({ code: KEY_RIGHTBRACE, ctrl: true });
       else if (gs === 'alt') out.push({ code: 0, altCodes: [...'029'].map((d) => KEYPAD_DIGITS[Number(d)] ?? 0) });
       else {
-        const code = FKEYS[gs.fkey.toUpperCase()];
-        if (code === undefined) throw new Error(`cannot type GS as "${gs.fkey}": use F1..F12`);
+        const code = FUNCTION_KEYS[gs.fkey.toUpperCase()];
+        if (code === undefined) throw new Error(`cannot type GS as "${gs.fkey}": use F1..F24`);
         out.push({ code });
       }
       continue;
