@@ -15,7 +15,7 @@ import { loadPolicyFrom, scanReadingOf } from '../../gateway/load/load-policy.js
 import { LoadWorkflow } from '../../gateway/load/load-workflow.js';
 import type { ReleaseStatus } from '../../gateway/load/release-status.js';
 import { verifyStore } from '../../gateway/store/audit.js';
-import type { SignedRecord } from '../../gateway/store/record.js';
+import type { NewRecord, SignedRecord } from '../../gateway/store/record.js';
 import { Store } from '../../gateway/store/store.js';
 import type { BiResultEvent } from '../../vocabulary/device-event.js';
 
@@ -73,11 +73,11 @@ let clock: number;
 const MIN = 60_000;
 
 /** One gateway life: open the store, make a workflow, run `fn`, close. */
-function life<T>(fn: (w: LoadWorkflow, store: Store) => T): T {
+function life<T>(fn: (w: LoadWorkflow, store: Store) => T, withPolicy = policy): T {
   const store = new Store({ dataDir, site: 'h1', gateway: 'gw1', logger, now: () => clock });
   store.start();
   try {
-    const w = new LoadWorkflow({ db: store.db, append: (r) => store.records.append(r), policy, logger, now: () => clock });
+    const w = new LoadWorkflow({ db: store.db, append: (r) => store.records.append(r), policy: withPolicy, logger, now: () => clock });
     return fn(w, store);
   } finally {
     store.close();
@@ -98,28 +98,29 @@ const criteria = (kind: 'load' | 'bowie-dick', pass: boolean) => [
 ];
 /** A cycle on AC-01: takeLoad at start (one life), the cycle record at the end (the next life). */
 function cycle(cycleId: string, opts: { kind?: 'load' | 'bowie-dick'; pass?: boolean; minutes?: number } = {}) {
-  const kind = opts.kind ?? 'load';
   const startedAt = (clock += MIN);
   const contents = life((w) => w.takeLoad('AC-01', cycleId));
   clock += (opts.minutes ?? 45) * MIN;
-  const state = life((w, store) => {
-    const rec = store.append({
-      type: 'cycle',
-      device: 'AC-01',
-      body: {
-        cycleId,
-        program: kind === 'load' ? 'steam-134-4' : 'bowie-dick-134',
-        cycleNo: Number(cycleId.replace(/\D/g, '')) || 1,
-        startedAt: new Date(startedAt).toISOString(),
-        endedAt: new Date(clock).toISOString(),
-        verdict: opts.pass === false ? 'fail' : 'pass',
-        criteria: criteria(kind, opts.pass !== false),
-        load: { items: [], indicators: [] },
-      },
-    });
-    return w.onCycleRecorded(rec);
-  });
+  const state = life((w, store) => w.onCycleRecorded(store.append(cycleDraft(cycleId, startedAt, { ...opts, load: { items: [], indicators: [] } }))));
   return { contents, state };
+}
+/** AC-01's cycle record for `cycleId`, from `startedAt` to now: a passing load cycle unless `opts` says otherwise. */
+function cycleDraft(cycleId: string, startedAt: number, opts: { kind?: 'load' | 'bowie-dick'; pass?: boolean; load?: object } = {}): NewRecord {
+  const kind = opts.kind ?? 'load';
+  return {
+    type: 'cycle',
+    device: 'AC-01',
+    body: {
+      cycleId,
+      program: kind === 'load' ? 'steam-134-4' : 'bowie-dick-134',
+      cycleNo: Number(cycleId.replace(/\D/g, '')) || 1,
+      startedAt: new Date(startedAt).toISOString(),
+      endedAt: new Date(clock).toISOString(),
+      verdict: opts.pass === false ? 'fail' : 'pass',
+      criteria: criteria(kind, opts.pass !== false),
+      ...(opts.load !== undefined && { load: opts.load }),
+    },
+  };
 }
 const bi = (e: Partial<BiResultEvent> & Pick<BiResultEvent, 'well' | 'lot' | 'result'>) =>
   life((w) => {
@@ -292,15 +293,7 @@ describe('load workflow on a real store, restarting between every step', () => {
       { timeZone: 'Europe/Berlin', authorisedOperators: ['SUP1'], reasons: { MISREAD: 'indicator misread' }, ciRequiredPrograms: ['steam-134-4'] },
       [{ id: 'AC-01', type: 'steam-sterilizer', dailyBowieDick: false }],
     ).policy;
-    const lifeCi = <T>(fn: (w: LoadWorkflow, s: Store) => T) => {
-      const store = new Store({ dataDir, site: 'h1', gateway: 'gw1', logger, now: () => clock });
-      store.start();
-      try {
-        return fn(new LoadWorkflow({ db: store.db, append: (r) => store.records.append(r), policy: ciPolicy, logger, now: () => clock }), store);
-      } finally {
-        store.close();
-      }
-    };
+    const lifeCi = <T>(fn: (w: LoadWorkflow, s: Store) => T) => life(fn, ciPolicy);
     const scanCi = (raw: string) =>
       lifeCi((w) => {
         clock += 5000;
@@ -311,23 +304,7 @@ describe('load workflow on a real store, restarting between every step', () => {
     const startedAt = (clock += MIN);
     const contents = lifeCi((w) => w.takeLoad('AC-01', 'K1'));
     clock += 40 * MIN;
-    const st = lifeCi((w, s) =>
-      w.onCycleRecorded(
-        s.append({
-          type: 'cycle',
-          device: 'AC-01',
-          body: {
-            cycleId: 'K1',
-            program: 'steam-134-4',
-            cycleNo: 1,
-            startedAt: new Date(startedAt).toISOString(),
-            endedAt: new Date(clock).toISOString(),
-            verdict: 'pass',
-            criteria: criteria('load', true),
-          },
-        }),
-      ),
-    );
+    const st = lifeCi((w, s) => w.onCycleRecorded(s.append(cycleDraft('K1', startedAt))));
     expect(st?.status).toBe('awaiting-ci');
     scanCi('OP:OP7');
     expect(scanCi('CMD:CI-FAIL')).toMatchObject({ accepted: true, loadId: contents?.loadId });
@@ -366,21 +343,7 @@ describe('load workflow on a real store, restarting between every step', () => {
     const startedAt = (clock += MIN);
     expect(life((w) => w.takeLoad('AC-01', 'F1'))?.items).toHaveLength(1);
     clock += 30 * MIN;
-    const cycleRec = life((_w, s) =>
-      s.append({
-        type: 'cycle',
-        device: 'AC-01',
-        body: {
-          cycleId: 'F1',
-          program: 'steam-134-4',
-          cycleNo: 1,
-          startedAt: new Date(startedAt).toISOString(),
-          endedAt: new Date(clock).toISOString(),
-          verdict: 'pass',
-          criteria: criteria('load', true),
-        },
-      }),
-    );
+    const cycleRec = life((_w, s) => s.append(cycleDraft('F1', startedAt)));
     const before = records().length;
     expect(() =>
       life((w, store) => {
@@ -418,23 +381,7 @@ describe('load workflow on a real store, restarting between every step', () => {
     scan('OP:OP7', 'TRAY-0101', 'CMD:LOAD-END', 'TRAY-0102');
     const startedAt = (clock += MIN);
     clock += 30 * MIN;
-    const st = life((w, s) =>
-      w.onCycleRecorded(
-        s.append({
-          type: 'cycle',
-          device: 'AC-01',
-          body: {
-            cycleId: 'N1',
-            program: 'steam-134-4',
-            cycleNo: 1,
-            startedAt: new Date(startedAt).toISOString(),
-            endedAt: new Date(clock).toISOString(),
-            verdict: 'pass',
-            criteria: criteria('load', true),
-          },
-        }),
-      ),
-    );
+    const st = life((w, s) => w.onCycleRecorded(s.append(cycleDraft('N1', startedAt))));
     expect(st?.facts.loadId).toBeDefined();
     expect(life((w) => w.contentsOfCycle('N1'))?.items.map((i) => i.raw)).toEqual(['TRAY-0101']);
     expect(st?.status).toBe('quarantined'); // no Bowie–Dick today on AC-01
