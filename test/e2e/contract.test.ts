@@ -8,12 +8,12 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { Parser } from '@asyncapi/parser';
 import pino from 'pino';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { parsePublicKey, verifyRecords } from '../../cli/commands/verify-record.js';
 import { ID_BASE, check as schemaDrift } from '../../docs/schemas/build.mjs';
 import { type SignedRecord, Store } from '../../gateway/store/index.js';
-import { type PtyPair, ptyPair, ROOT, startCli, tempDir } from '../helpers/cli.js';
-import { type GatewayRig, startGatewayRig } from '../helpers/gateway-rig.js';
+import { ROOT, startCli } from '../helpers/cli.js';
+import { useSerialAutoclaveRig } from '../helpers/gateway-rig.js';
 import type { Received } from '../helpers/mosquitto.js';
 import { allSchemaFiles, assertPayloadValid, checkPayload, contractAjv, SCHEMA_DIR, schemaForTopic, validatorFor } from '../helpers/payload-schemas.js';
 
@@ -188,46 +188,28 @@ describe('the contract documents', () => {
 
 describe('every payload a running gateway publishes validates against its schema', () => {
   const ROOT_TOPIC = 'sterilink/v1/ct/gw1';
-  let rig: GatewayRig;
-  let pty: PtyPair;
-
-  beforeAll(async () => {
-    const dir = tempDir();
-    pty = await ptyPair(dir, 'ct');
-    rig = await startGatewayRig({
-      dir,
-      site: 'ct',
-      devices: [
-        { id: 'AC-01', type: 'steam-sterilizer', driver: 'printer-line', serial: { path: pty.gw, baudRate: 9600 }, program: 'steam-134-4', chamberLitres: 300 },
-      ],
-    });
-  }, 60_000);
-
-  afterAll(async () => {
-    await rig?.close();
-    await pty?.proc.kill('SIGKILL');
-  });
+  const ac = useSerialAutoclaveRig('ct', 'ct');
 
   const records = (pred: (r: SignedRecord & { historical?: true }) => boolean = () => true) =>
-    rig.sub
+    ac.rig.sub
       .filter((m) => m.topic.startsWith(`${ROOT_TOPIC}/records/`))
       .map((m) => m.json as SignedRecord & { historical?: true })
       .filter(pred);
   const reply = (transaction: string) =>
-    rig.sub.waitFor((m) => m.topic === `${ROOT_TOPIC}/reply/replay` && (m.json as { transaction?: unknown }).transaction === transaction, 20_000);
+    ac.rig.sub.waitFor((m) => m.topic === `${ROOT_TOPIC}/reply/replay` && (m.json as { transaction?: unknown }).transaction === transaction, 20_000);
 
   it('cycles, an alarm, replays (good and bad), a key rotation and a restart', async () => {
     // a passing cycle, then one that aborts with an alarm
     for (const fault of [[], ['--fault', 'abort']]) {
-      const sim = startCli(['simulate', 'autoclave', '--serial', pty.dev, '--program', 'steam-134-4', '--speed', '300', '--cycles', '1', ...fault]);
+      const sim = startCli(['simulate', 'autoclave', '--serial', ac.pty.dev, '--program', 'steam-134-4', '--speed', '300', '--cycles', '1', ...fault]);
       expect(await sim.exited).toBe(0);
     }
-    await rig.sub.waitFor(() => records((r) => r.type === 'cycle').length >= 2, 30_000);
+    await ac.rig.sub.waitFor(() => records((r) => r.type === 'cycle').length >= 2, 30_000);
     expect(records((r) => r.type === 'alarm' && (r.body as { code?: string }).code === 'E23')).toHaveLength(1);
 
     // replay with a transaction: the history comes again, marked historical, then the reply
     const n = Math.max(...records().map((r) => r.seq));
-    rig.sub.client.publish(`${ROOT_TOPIC}/cmd/replay`, JSON.stringify({ fromSeq: 1, transaction: 'ct-1' }), { qos: 1 });
+    ac.rig.sub.client.publish(`${ROOT_TOPIC}/cmd/replay`, JSON.stringify({ fromSeq: 1, transaction: 'ct-1' }), { qos: 1 });
     const done = await reply('ct-1');
     expect(done.json).toMatchObject({ ok: true, fromSeq: 1, count: n, lastSeq: n, truncated: false });
     const replayed = records((r) => r.historical === true);
@@ -236,38 +218,38 @@ describe('every payload a running gateway publishes validates against its schema
     for (const r of replayed) expect({ ...r, historical: undefined }).toEqual({ ...records((x) => x.id === r.id && !x.historical)[0], historical: undefined });
 
     // bad requests: refused with the reason, the transaction echoed
-    rig.sub.client.publish(`${ROOT_TOPIC}/cmd/replay`, JSON.stringify({ fromSeq: 'x', transaction: 'ct-bad' }), { qos: 1 });
+    ac.rig.sub.client.publish(`${ROOT_TOPIC}/cmd/replay`, JSON.stringify({ fromSeq: 'x', transaction: 'ct-bad' }), { qos: 1 });
     expect((await reply('ct-bad')).json).toMatchObject({ ok: false, error: expect.stringMatching(/fromSeq/) });
-    rig.sub.client.publish(`${ROOT_TOPIC}/cmd/replay`, JSON.stringify({ fromSeq: 5, toSeq: 2, transaction: 7 }), { qos: 1 });
-    await rig.sub.waitFor((m) => m.topic === `${ROOT_TOPIC}/reply/replay` && (m.json as { transaction?: unknown }).transaction === 7, 20_000);
+    ac.rig.sub.client.publish(`${ROOT_TOPIC}/cmd/replay`, JSON.stringify({ fromSeq: 5, toSeq: 2, transaction: 7 }), { qos: 1 });
+    await ac.rig.sub.waitFor((m) => m.topic === `${ROOT_TOPIC}/reply/replay` && (m.json as { transaction?: unknown }).transaction === 7, 20_000);
 
     // stop (status offline), rotate the key as the store does it, start again: audit record, new status
-    expect(await rig.gw.kill('SIGTERM')).toBe(0);
-    await rig.sub.waitFor((m) => m.topic === `${ROOT_TOPIC}/status` && (m.json as { online?: boolean }).online === false);
-    const store = new Store({ dataDir: rig.dataDir, site: 'ct', gateway: 'gw1', logger: pino({ level: 'silent' }) });
+    expect(await ac.rig.gw.kill('SIGTERM')).toBe(0);
+    await ac.rig.sub.waitFor((m) => m.topic === `${ROOT_TOPIC}/status` && (m.json as { online?: boolean }).online === false);
+    const store = new Store({ dataDir: ac.rig.dataDir, site: 'ct', gateway: 'gw1', logger: pino({ level: 'silent' }) });
     store.start();
     const rotated = store.rotateKey();
     store.close();
-    await rig.restart();
-    await rig.sub.waitFor((m) => m.topic === `${ROOT_TOPIC}/records/audit`, 20_000);
-    await rig.sub.waitFor(
+    await ac.rig.restart();
+    await ac.rig.sub.waitFor((m) => m.topic === `${ROOT_TOPIC}/records/audit`, 20_000);
+    await ac.rig.sub.waitFor(
       (m) =>
         m.topic === `${ROOT_TOPIC}/status` &&
         (m.json as { keyId?: string; online?: boolean }).online === true &&
         (m.json as { keyId?: string }).keyId === rotated.keyId,
     );
-    const sim = startCli(['simulate', 'autoclave', '--serial', pty.dev, '--program', 'steam-121-20', '--speed', '300', '--cycles', '1', '--fault', 'air']);
+    const sim = startCli(['simulate', 'autoclave', '--serial', ac.pty.dev, '--program', 'steam-121-20', '--speed', '300', '--cycles', '1', '--fault', 'air']);
     expect(await sim.exited).toBe(0);
-    await rig.sub.waitFor(() => records((r) => r.type === 'cycle' && !r.historical).length >= 3, 30_000);
-    expect(await rig.gw.kill('SIGTERM')).toBe(0);
-    await rig.sub.waitFor(
+    await ac.rig.sub.waitFor(() => records((r) => r.type === 'cycle' && !r.historical).length >= 3, 30_000);
+    expect(await ac.rig.gw.kill('SIGTERM')).toBe(0);
+    await ac.rig.sub.waitFor(
       (m) => m.topic === `${ROOT_TOPIC}/status` && (m.json as { online?: boolean }).online === false && (m.json as { keyId?: string }).keyId === rotated.keyId,
     );
 
     // EVERY payload received validates against the schema of its topic (the bad commands we sent are not payloads)
     const ours = (m: Received) => m.topic.endsWith('/cmd/replay') && JSON.stringify(m.json).match(/"ct-bad"|"transaction":7/);
     const seen = new Map<string, number>();
-    for (const m of rig.sub.messages) {
+    for (const m of ac.rig.sub.messages) {
       if (ours(m)) {
         // {fromSeq: "x"} breaks the schema; toSeq < fromSeq is a rule JSON Schema cannot state (the gateway refuses it)
         if (JSON.stringify(m.json).includes('ct-bad')) expect(checkPayload(m.topic, m.json).errors.length, m.payload.toString()).toBeGreaterThan(0);
@@ -281,14 +263,14 @@ describe('every payload a running gateway publishes validates against its schema
       expect(seen.get(kind), `no payload on ${kind}`).toBeGreaterThan(0);
     }
     expect(
-      rig.sub
+      ac.rig.sub
         .filter((m) => m.topic.endsWith('/reply/replay'))
         .map((m) => (m.json as { ok: boolean }).ok)
         .sort(),
     ).toEqual([false, false, true]);
 
     // and what validates also verifies: hash, signature (key from the first status, then the rotation), chain
-    const firstStatus = rig.sub.messages.find((m) => m.topic === `${ROOT_TOPIC}/status`)?.json as { publicKey: string };
+    const firstStatus = ac.rig.sub.messages.find((m) => m.topic === `${ROOT_TOPIC}/status`)?.json as { publicKey: string };
     const report = verifyRecords(records(), [parsePublicKey(firstStatus.publicKey, 'status')]);
     expect(report.problems).toEqual([]);
     const total = new Set(records().map((r) => r.id)).size;

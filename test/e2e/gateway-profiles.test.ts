@@ -2,7 +2,7 @@
 // GB18030 on a PTY, a summary-only ticket (SciCan-like) and a 1 Hz stream (AMSCO-like) on TCP.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SignedRecord } from '../../gateway/store/index.js';
-import { type Proc, type PtyPair, ptyPair, startCli, tempDir } from '../helpers/cli.js';
+import { type Proc, type PtyPair, ptyPair, startSimulator, tempDir } from '../helpers/cli.js';
 import { type GatewayRig, startGatewayRig } from '../helpers/gateway-rig.js';
 import { freePort } from '../helpers/mosquitto.js';
 
@@ -76,24 +76,7 @@ describe('printer-line profiles through the gateway', () => {
       .map((m) => (m.json as SignedRecord).body as Body);
 
   it('reads a Chinese GB18030 ticket and verifies it', async () => {
-    procs.push(
-      startCli([
-        'simulate',
-        'autoclave',
-        '--serial',
-        pty.dev,
-        '--profile',
-        'prevac-ticket-zh',
-        '--program',
-        'steam-134-4',
-        '--speed',
-        '300',
-        '--cycles',
-        '1',
-        '--name',
-        'SZ-09',
-      ]),
-    );
+    procs.push(startSimulator('autoclave', { serial: pty.dev, profile: 'prevac-ticket-zh', program: 'steam-134-4', speed: 300, cycles: 1, name: 'SZ-09' }));
     await rig.sub.waitFor(() => cycleOf('ZH-01').length >= 1, 40_000);
     const body = cycleOf('ZH-01')[0] as Body;
     expect(body.verdict).toBe('pass');
@@ -103,23 +86,7 @@ describe('printer-line profiles through the gateway', () => {
   }, 60_000);
 
   it('verifies what a summary ticket proves and marks the rest not provable', async () => {
-    procs.push(
-      startCli([
-        'simulate',
-        'autoclave',
-        '--tcp',
-        String(scicanPort),
-        '--profile',
-        'scican-summary',
-        '--program',
-        'steam-134-4',
-        '--speed',
-        '300',
-        '--cycles',
-        '1',
-        '--wait-client',
-      ]),
-    );
+    procs.push(startSimulator('autoclave', { tcp: scicanPort, profile: 'scican-summary', program: 'steam-134-4', speed: 300, cycles: 1, waitClient: true }));
     await rig.sub.waitFor(() => cycleOf('SC-02').length >= 1, 40_000);
     const body = cycleOf('SC-02')[0] as Body;
     expect(body.basis).toBe('summary');
@@ -134,23 +101,7 @@ describe('printer-line profiles through the gateway', () => {
   }, 60_000);
 
   it('segments a 1 Hz stream into cycles (a cycle ends when the next one starts, or after silence); an inferred end does not prove completion', async () => {
-    procs.push(
-      startCli([
-        'simulate',
-        'autoclave',
-        '--tcp',
-        String(amscoPort),
-        '--profile',
-        'amsco-ls',
-        '--program',
-        'steam-134-4',
-        '--speed',
-        '300',
-        '--cycles',
-        '3',
-        '--wait-client',
-      ]),
-    );
+    procs.push(startSimulator('autoclave', { tcp: amscoPort, profile: 'amsco-ls', program: 'steam-134-4', speed: 300, cycles: 3, waitClient: true }));
     await rig.sub.waitFor(() => cycleOf('LS-01').length >= 2, 50_000);
     // The gateway joined the stream as it began: it cannot know the first cycle began there, so it does not claim it.
     const joined = cycleOf('LS-01')[0] as Body & { headerSeen: boolean };

@@ -3,41 +3,23 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { computeRecordHash, type SignedRecord, verifyRecord } from '../../gateway/store/index.js';
-import { type PtyPair, ptyPair, runCli, startCli, tempDir } from '../helpers/cli.js';
-import { type GatewayRig, startGatewayRig } from '../helpers/gateway-rig.js';
+import { runCli, startCli, startSimulator } from '../helpers/cli.js';
+import { useSerialAutoclaveRig } from '../helpers/gateway-rig.js';
 import { MqttCollector } from '../helpers/mosquitto.js';
 
 const ROOT_TOPIC = 'sterilink/v1/e2e/gw1';
 
 describe('serial autoclave -> gateway -> MQTT', () => {
-  let rig: GatewayRig;
-  let pty: PtyPair;
+  const ac = useSerialAutoclaveRig('e2e', 'ac');
 
-  beforeAll(async () => {
-    const dir = tempDir();
-    pty = await ptyPair(dir, 'ac');
-    rig = await startGatewayRig({
-      dir,
-      site: 'e2e',
-      devices: [
-        { id: 'AC-01', type: 'steam-sterilizer', driver: 'printer-line', serial: { path: pty.gw, baudRate: 9600 }, program: 'steam-134-4', chamberLitres: 300 },
-      ],
-    });
-  }, 60_000);
-
-  afterAll(async () => {
-    await rig?.close();
-    await pty?.proc.kill('SIGKILL');
-  });
-
-  const cycleRecords = () => rig.sub.filter((m) => m.topic === `${ROOT_TOPIC}/records/cycle`).map((m) => m.json as SignedRecord);
+  const cycleRecords = () => ac.rig.sub.filter((m) => m.topic === `${ROOT_TOPIC}/records/cycle`).map((m) => m.json as SignedRecord);
 
   it('publishes a signed, verified pass record for a good cycle, with telemetry and device state', async () => {
-    const sim = startCli(['simulate', 'autoclave', '--serial', pty.dev, '--program', 'steam-134-4', '--speed', '300', '--cycles', '1', '--name', 'SZ-03']);
+    const sim = startCli(['simulate', 'autoclave', '--serial', ac.pty.dev, '--program', 'steam-134-4', '--speed', '300', '--cycles', '1', '--name', 'SZ-03']);
     expect(await sim.exited).toBe(0);
-    const msg = await rig.sub.waitFor((m) => m.topic === `${ROOT_TOPIC}/records/cycle`, 30_000);
+    const msg = await ac.rig.sub.waitFor((m) => m.topic === `${ROOT_TOPIC}/records/cycle`, 30_000);
     const rec = msg.json as SignedRecord;
     const body = rec.body as {
       verdict: string;
@@ -56,22 +38,22 @@ describe('serial autoclave -> gateway -> MQTT', () => {
     expect(body.raw.lines).toBeGreaterThan(900);
 
     // the signature verifies with the key the gateway announces in its retained status
-    const status = await rig.sub.waitFor((m) => m.topic === `${ROOT_TOPIC}/status` && (m.json as { online?: boolean }).online === true);
+    const status = await ac.rig.sub.waitFor((m) => m.topic === `${ROOT_TOPIC}/status` && (m.json as { online?: boolean }).online === true);
     const { publicKey, keyId } = status.json as { publicKey: string; keyId: string };
     expect(rec.keyId).toBe(keyId);
     expect(computeRecordHash(rec)).toBe(rec.hash);
     expect(verifyRecord(rec, publicKey)).toEqual({ ok: true });
 
-    expect(rig.sub.filter((m) => m.topic === `${ROOT_TOPIC}/device/AC-01/telemetry`).length).toBeGreaterThan(100);
-    const tele = rig.sub
+    expect(ac.rig.sub.filter((m) => m.topic === `${ROOT_TOPIC}/device/AC-01/telemetry`).length).toBeGreaterThan(100);
+    const tele = ac.rig.sub
       .filter((m) => m.topic === `${ROOT_TOPIC}/device/AC-01/telemetry`)
       .map((m) => m.json as { phase: string; tsat_c?: number; temp_c: number });
     const plateau = tele.find((t) => t.phase === 'sterilizing' && t.tsat_c !== undefined);
     expect(Math.abs((plateau?.tsat_c ?? 0) - (plateau?.temp_c ?? 99))).toBeLessThan(2);
-    expect(rig.sub.filter((m) => m.topic === `${ROOT_TOPIC}/device/AC-01/state`).some((m) => (m.json as { connected: boolean }).connected)).toBe(true);
+    expect(ac.rig.sub.filter((m) => m.topic === `${ROOT_TOPIC}/device/AC-01/state`).some((m) => (m.json as { connected: boolean }).connected)).toBe(true);
 
     // a subscriber arriving later gets the retained status and device state
-    const late = await MqttCollector.connect(rig.broker.url, `${ROOT_TOPIC}/#`);
+    const late = await MqttCollector.connect(ac.rig.broker.url, `${ROOT_TOPIC}/#`);
     try {
       const st = await late.waitFor((m) => m.topic === `${ROOT_TOPIC}/status`);
       expect(st.retain).toBe(true);
@@ -82,33 +64,18 @@ describe('serial autoclave -> gateway -> MQTT', () => {
   }, 60_000);
 
   it('raises one clock-drift alarm: the simulator clock runs 300x', async () => {
-    const alarm = await rig.sub.waitFor((m) => m.topic === `${ROOT_TOPIC}/records/alarm`);
+    const alarm = await ac.rig.sub.waitFor((m) => m.topic === `${ROOT_TOPIC}/records/alarm`);
     const body = (alarm.json as SignedRecord).body as { code: string; text: string };
     expect(body.code).toBe('clock-drift');
     expect(body.text).toMatch(/device clock ahead of the gateway by \d+ s \(limit 300 s\)/);
-    expect(rig.sub.filter((m) => m.topic === `${ROOT_TOPIC}/records/alarm`)).toHaveLength(1);
+    expect(ac.rig.sub.filter((m) => m.topic === `${ROOT_TOPIC}/records/alarm`)).toHaveLength(1);
   });
 
   it('fails a cycle with non-condensable gas on saturated_steam and names it', async () => {
     const before = cycleRecords().length;
-    const sim = startCli([
-      'simulate',
-      'autoclave',
-      '--serial',
-      pty.dev,
-      '--program',
-      'steam-134-4',
-      '--speed',
-      '300',
-      '--cycles',
-      '1',
-      '--fault',
-      'air',
-      '--seed',
-      '7',
-    ]);
+    const sim = startSimulator('autoclave', { serial: ac.pty.dev, program: 'steam-134-4', speed: 300, cycles: 1, fault: 'air', seed: 7 });
     expect(await sim.exited).toBe(0);
-    await rig.sub.waitFor(() => cycleRecords().length > before, 30_000);
+    await ac.rig.sub.waitFor(() => cycleRecords().length > before, 30_000);
     const rec = cycleRecords()[before] as SignedRecord;
     const body = rec.body as { verdict: string; criteria: { id: string; pass: boolean | null; measured: number }[] };
     expect(body.verdict).toBe('fail');
@@ -119,14 +86,14 @@ describe('serial autoclave -> gateway -> MQTT', () => {
   }, 60_000);
 
   it('stops cleanly, and db verify passes, catches a flipped verdict, and export re-verifies', async () => {
-    expect(await rig.gw.kill('SIGTERM')).toBe(0);
-    await rig.sub.waitFor((m) => m.topic === `${ROOT_TOPIC}/status` && (m.json as { online?: boolean }).online === false);
+    expect(await ac.rig.gw.kill('SIGTERM')).toBe(0);
+    await ac.rig.sub.waitFor((m) => m.topic === `${ROOT_TOPIC}/status` && (m.json as { online?: boolean }).online === false);
 
-    const ok = runCli(['db', 'verify', '--data-dir', rig.dataDir]);
+    const ok = runCli(['db', 'verify', '--data-dir', ac.rig.dataDir]);
     expect(ok.status, ok.stdout + ok.stderr).toBe(0);
     // 2 cycles, a clock-drift alarm per simulator run (each run starts its clock at the gateway's time),
     // and a release decision per cycle: everything stored was published
-    const published = rig.sub.filter((m) => m.topic.includes('/records/')).map((m) => m.json as SignedRecord);
+    const published = ac.rig.sub.filter((m) => m.topic.includes('/records/')).map((m) => m.json as SignedRecord);
     const types = published.map((r) => r.type).sort();
     expect(types).toEqual(['alarm', 'alarm', 'cycle', 'cycle', 'release', 'release']);
     expect(ok.stdout).toMatch(/^intact: 6 records/);
@@ -136,7 +103,7 @@ describe('serial autoclave -> gateway -> MQTT', () => {
 
     // the exported curve is the trace format, and the file as written re-verifies to the gateway's verdict,
     // criterion by criterion (the pass and the air cycle)
-    const csv = runCli(['db', 'export', '--data-dir', rig.dataDir, '--type', 'cycle', '--format', 'csv']);
+    const csv = runCli(['db', 'export', '--data-dir', ac.rig.dataDir, '--type', 'cycle', '--format', 'csv']);
     expect(csv.status).toBe(0);
     const chunks = csv.stdout.split(/^(?=# record seq )/m).filter((c) => c.startsWith('# record'));
     expect(chunks).toHaveLength(2);
@@ -144,8 +111,8 @@ describe('serial autoclave -> gateway -> MQTT', () => {
     expect(chunks[0]).toMatch(/^# result: ok$/m);
     const stored = published.filter((r) => r.type === 'cycle');
     for (const rec of stored) {
-      const traceFile = path.join(rig.dir, `cycle-${rec.seq}.csv`);
-      const one = runCli(['db', 'export', '--data-dir', rig.dataDir, '--seq', String(rec.seq), '--format', 'csv']);
+      const traceFile = path.join(ac.rig.dir, `cycle-${rec.seq}.csv`);
+      const one = runCli(['db', 'export', '--data-dir', ac.rig.dataDir, '--seq', String(rec.seq), '--format', 'csv']);
       expect(one.status, one.stderr).toBe(0);
       fs.writeFileSync(traceFile, one.stdout);
       const re = runCli(['verify-trace', traceFile, '--program', 'steam-134-4', '--volume-l', '300', '--json']);
@@ -156,20 +123,20 @@ describe('serial autoclave -> gateway -> MQTT', () => {
       expect(again.criteria.map((c) => [c.id, c.pass])).toEqual(body.criteria.map((c) => [c.id, c.pass]));
     }
     // the whole export (two cycles) is refused as one trace, naming the way to take one
-    fs.writeFileSync(path.join(rig.dir, 'all.csv'), csv.stdout);
-    const both = runCli(['verify-trace', path.join(rig.dir, 'all.csv'), '--program', 'steam-134-4']);
+    fs.writeFileSync(path.join(ac.rig.dir, 'all.csv'), csv.stdout);
+    const both = runCli(['verify-trace', path.join(ac.rig.dir, 'all.csv'), '--program', 'steam-134-4']);
     expect(both.status).toBe(2);
     expect(both.stderr).toMatch(/a second trace starts here.*--seq N/);
 
-    const jsonl = runCli(['db', 'export', '--data-dir', rig.dataDir, '--type', 'cycle']);
+    const jsonl = runCli(['db', 'export', '--data-dir', ac.rig.dataDir, '--type', 'cycle']);
     expect(jsonl.stdout.trim().split('\n')).toHaveLength(2);
 
     // an attacker flips the first verdict directly in the file
-    const db = new Database(path.join(rig.dataDir, 'sterilink.db'));
+    const db = new Database(path.join(ac.rig.dataDir, 'sterilink.db'));
     const row = db.prepare('select seq, json from records where json like \'%"verdict":"pass"%\' order by seq limit 1').get() as { seq: number; json: string };
     db.prepare('update records set json = ? where seq = ?').run(row.json.replace('"verdict":"pass"', '"verdict":"fail"'), row.seq);
     db.close();
-    const bad = runCli(['db', 'verify', '--data-dir', rig.dataDir]);
+    const bad = runCli(['db', 'verify', '--data-dir', ac.rig.dataDir]);
     expect(bad.status).toBe(1);
     expect(bad.stdout).toContain(`records seq ${row.seq}`);
   }, 60_000);

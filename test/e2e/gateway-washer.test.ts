@@ -2,7 +2,7 @@
 // A0 and the disinfection stage and publishes the record; a short disinfection fails.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SignedRecord } from '../../gateway/store/index.js';
-import { type Proc, startCli } from '../helpers/cli.js';
+import { type Proc, startCli, startSimulator } from '../helpers/cli.js';
 import { type GatewayRig, startGatewayRig } from '../helpers/gateway-rig.js';
 import { freePort } from '../helpers/mosquitto.js';
 
@@ -46,21 +46,7 @@ describe('washer-disinfector over TCP -> gateway -> MQTT', () => {
   }, 60_000);
 
   it('fails a short disinfection on disinfect_time', async () => {
-    const sim = startCli([
-      'simulate',
-      'washer',
-      '--tcp',
-      String(port),
-      '--program',
-      'washer-a0-3000',
-      '--speed',
-      '300',
-      '--cycles',
-      '1',
-      '--fault',
-      'short-disinfect',
-      '--wait-client',
-    ]);
+    const sim = startSimulator('washer', { tcp: port, program: 'washer-a0-3000', speed: 300, cycles: 1, fault: 'short-disinfect', waitClient: true });
     procs.push(sim);
     await rig.sub.waitFor(() => records().length >= 2, 40_000);
     const body = records()[1] as Body;

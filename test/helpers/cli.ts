@@ -15,6 +15,19 @@ export function startCli(args: string[], env?: NodeJS.ProcessEnv): Proc {
   return startProcess(process.execPath, [CLI, ...args], env ? { env } : {});
 }
 
+/** Flags written as an object, in its order: `{ serial: '/dev/x', speed: 300, waitClient: true }` -> `--serial /dev/x --speed 300 --wait-client`. */
+export function cliFlags(flags: Readonly<Record<string, string | number | true>>): string[] {
+  return Object.entries(flags).flatMap(([name, value]) => {
+    const flag = `--${name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)}`;
+    return value === true ? [flag] : [flag, String(value)];
+  });
+}
+
+/** `sterilink simulate KIND --flags…` in the background (flags as in cliFlags). */
+export function startSimulator(kind: 'autoclave' | 'washer' | 'bi-reader' | 'scanner', flags: Readonly<Record<string, string | number | true>>): Proc {
+  return startCli(['simulate', kind, ...cliFlags(flags)]);
+}
+
 /** `sterilink ARGS` to completion. */
 export function runCli(args: string[], opts: { env?: NodeJS.ProcessEnv; input?: string; timeoutMs?: number } = {}): SpawnSyncReturns<string> {
   return spawnSync(process.execPath, [CLI, ...args], {

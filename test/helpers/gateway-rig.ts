@@ -1,7 +1,8 @@
 // The end-to-end rig most gateway tests start from: a private Mosquitto, a subscriber on the gateway's
 // topics, and the built CLI running `sterilink run` on a config with the given devices, in a temp folder.
 import path from 'node:path';
-import { type Proc, startCli, tempDir, writeConfig } from './cli.js';
+import { afterAll, beforeAll } from 'vitest';
+import { type Proc, type PtyPair, ptyPair, startCli, tempDir, writeConfig } from './cli.js';
 import { Mosquitto, MqttCollector } from './mosquitto.js';
 
 export interface GatewayRigOptions {
@@ -63,6 +64,47 @@ export async function startGatewayRig(o: GatewayRigOptions): Promise<GatewayRig>
       await gw.kill('SIGKILL');
       await sub.close();
       await broker.dispose();
+    },
+  };
+}
+
+/** AC-01 as the serial end-to-end tests have it: a steam sterilizer printing on the serial port `path`. */
+export function serialAutoclave(path: string): object {
+  return { id: 'AC-01', type: 'steam-sterilizer', driver: 'printer-line', serial: { path, baudRate: 9600 }, program: 'steam-134-4', chamberLitres: 300 };
+}
+
+/** A rig whose AC-01 reads the gateway end of a socat PTY pair; `pty.dev` is the simulator's end. */
+export interface SerialAutoclaveRig {
+  readonly rig: GatewayRig;
+  readonly pty: PtyPair;
+}
+
+/**
+ * For the describe block it is called in: a rig on site `site` with AC-01 on a fresh PTY pair (links named
+ * `ptyName`), started before the block's tests and stopped after them. Read `rig` and `pty` inside the tests.
+ */
+export function useSerialAutoclaveRig(site: string, ptyName: string): SerialAutoclaveRig {
+  let rig: GatewayRig | undefined;
+  let pty: PtyPair | undefined;
+  beforeAll(async () => {
+    const dir = tempDir();
+    pty = await ptyPair(dir, ptyName);
+    rig = await startGatewayRig({ dir, site, devices: [serialAutoclave(pty.gw)] });
+  }, 60_000);
+  afterAll(async () => {
+    await rig?.close();
+    await pty?.proc.kill('SIGKILL');
+  });
+  const started = <T>(x: T | undefined): T => {
+    if (x === undefined) throw new Error('the serial autoclave rig is not started (use it inside a test)');
+    return x;
+  };
+  return {
+    get rig() {
+      return started(rig);
+    },
+    get pty() {
+      return started(pty);
     },
   };
 }
