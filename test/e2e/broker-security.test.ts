@@ -2,7 +2,6 @@
 // here with openssl) and an ACL that lets the gateway write only under its own root. A certificate
 // from another CA is refused with a clear log line and the gateway keeps its records until the broker
 // accepts it; with the right certificate everything stored arrives; writing outside its root is refused.
-import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
@@ -10,42 +9,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SignedRecord } from '../../gateway/store/index.js';
 import { type Proc, ROOT as REPO, runCli, startCli, startProcess, tempDir, writeConfig } from '../helpers/cli.js';
 import { freePort, Mosquitto, MqttCollector } from '../helpers/mosquitto.js';
+import { CLIENT_EXT, makePki, SERVER_EXT, tlsListener } from '../helpers/pki.js';
 
 const ROOT = 'sterilink/v1/sec/gw1';
-
-function makePki(dir: string): void {
-  const o = (...args: string[]) => execFileSync('openssl', args, { cwd: dir, stdio: 'ignore' });
-  for (const ca of ['ca', 'rogue-ca'])
-    o('req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', `${ca}.key`, '-out', `${ca}.pem`, '-days', '2', '-subj', `/CN=${ca}`);
-  const leaf = (name: string, cn: string, ca: string, ext: string) => {
-    o('req', '-newkey', 'rsa:2048', '-nodes', '-keyout', `${name}.key`, '-out', `${name}.csr`, '-subj', `/CN=${cn}`);
-    fs.writeFileSync(path.join(dir, `${name}.ext`), ext);
-    o(
-      'x509',
-      '-req',
-      '-in',
-      `${name}.csr`,
-      '-CA',
-      `${ca}.pem`,
-      '-CAkey',
-      `${ca}.key`,
-      '-CAcreateserial',
-      '-out',
-      `${name}.pem`,
-      '-days',
-      '2',
-      '-extfile',
-      `${name}.ext`,
-    );
-  };
-  leaf('server', 'localhost', 'ca', 'subjectAltName=DNS:localhost,IP:127.0.0.1\n');
-  leaf('gw1', 'gw1', 'ca', 'extendedKeyUsage=clientAuth\n');
-  leaf('rogue', 'gw1', 'rogue-ca', 'extendedKeyUsage=clientAuth\n');
-  leaf('erp', 'erp', 'ca', 'extendedKeyUsage=clientAuth\n');
-  // Mosquitto, started as root, drops to its own user: it must be able to read these test files.
-  fs.chmodSync(dir, 0o755);
-  for (const f of fs.readdirSync(dir)) fs.chmodSync(path.join(dir, f), 0o644);
-}
 
 describe('broker security: mutual TLS and ACL', () => {
   let broker: Mosquitto;
@@ -61,7 +27,15 @@ describe('broker security: mutual TLS and ACL', () => {
     fs.chmodSync(dir, 0o755); // Mosquitto (dropped to its own user) must reach pki/ below it
     pki = path.join(dir, 'pki');
     fs.mkdirSync(pki);
-    makePki(pki);
+    makePki(pki, {
+      cas: ['ca', 'rogue-ca'],
+      leaves: [
+        { name: 'server', cn: 'localhost', ca: 'ca', ext: SERVER_EXT },
+        { name: 'gw1', cn: 'gw1', ca: 'ca', ext: CLIENT_EXT },
+        { name: 'rogue', cn: 'gw1', ca: 'rogue-ca', ext: CLIENT_EXT },
+        { name: 'erp', cn: 'erp', ca: 'ca', ext: CLIENT_EXT },
+      ],
+    });
     tlsPort = await freePort();
     simPort = await freePort();
     const acl = path.join(pki, 'acl');
@@ -83,15 +57,7 @@ describe('broker security: mutual TLS and ACL', () => {
       { mode: 0o644 },
     );
     broker = await Mosquitto.start({
-      extraConfig: [
-        `acl_file ${acl}`,
-        `listener ${tlsPort} 127.0.0.1`,
-        `cafile ${pki}/ca.pem`,
-        `certfile ${pki}/server.pem`,
-        `keyfile ${pki}/server.key`,
-        'require_certificate true',
-        'use_identity_as_username true',
-      ],
+      extraConfig: [`acl_file ${acl}`, ...tlsListener(tlsPort, pki), 'use_identity_as_username true'],
     });
     sub = await MqttCollector.connect(broker.url, 'sterilink/#');
   }, 60_000);

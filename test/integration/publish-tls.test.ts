@@ -1,9 +1,8 @@
 // Mutual TLS against a private Mosquitto with a throwaway CA: the publisher reads CA, cert and key from
 // files at start, verifies the broker, and refuses a broker it cannot verify (unless allowInsecure).
-import { execFileSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { once } from 'node:events';
-import { chmodSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import pino from 'pino';
@@ -12,6 +11,7 @@ import { MemoryOutbox } from '../../gateway/publish/memory-outbox.js';
 import { MqttPublisher, type PublisherContext } from '../../gateway/publish/mqtt-publisher.js';
 import { RECORD_SCHEMA } from '../../gateway/store/record.js';
 import { freePort, Mosquitto, MqttCollector } from '../helpers/mosquitto.js';
+import { CLIENT_EXT, makePki, SERVER_EXT, tlsListener } from '../helpers/pki.js';
 import { until } from '../helpers/until.js';
 
 const SITE = 'test-site';
@@ -22,101 +22,19 @@ let dir: string;
 let broker: Mosquitto;
 let tlsPort: number;
 
-function openssl(args: string[]): void {
-  execFileSync('openssl', args, { cwd: dir, stdio: 'ignore' });
-}
-
-/** A CA, and a server and a client certificate it signed (EC P-256: quick to make). */
-function makePki(): void {
-  openssl([
-    'req',
-    '-x509',
-    '-newkey',
-    'ec',
-    '-pkeyopt',
-    'ec_paramgen_curve:prime256v1',
-    '-nodes',
-    '-keyout',
-    'ca.key',
-    '-out',
-    'ca.pem',
-    '-days',
-    '2',
-    '-subj',
-    '/CN=test-ca',
-  ]);
-  openssl([
-    'req',
-    '-x509',
-    '-newkey',
-    'ec',
-    '-pkeyopt',
-    'ec_paramgen_curve:prime256v1',
-    '-nodes',
-    '-keyout',
-    'other-ca.key',
-    '-out',
-    'other-ca.pem',
-    '-days',
-    '2',
-    '-subj',
-    '/CN=other-ca',
-  ]);
-  for (const [name, cn, ext] of [
-    ['server', 'localhost', 'subjectAltName=DNS:localhost,IP:127.0.0.1'],
-    ['client', GW, 'extendedKeyUsage=clientAuth'],
-  ] as const) {
-    openssl([
-      'req',
-      '-newkey',
-      'ec',
-      '-pkeyopt',
-      'ec_paramgen_curve:prime256v1',
-      '-nodes',
-      '-keyout',
-      `${name}.key`,
-      '-out',
-      `${name}.csr`,
-      '-subj',
-      `/CN=${cn}`,
-    ]);
-    writeFileSync(path.join(dir, `${name}.ext`), `${ext}\n`);
-    openssl([
-      'x509',
-      '-req',
-      '-in',
-      `${name}.csr`,
-      '-CA',
-      'ca.pem',
-      '-CAkey',
-      'ca.key',
-      '-CAcreateserial',
-      '-out',
-      `${name}.pem`,
-      '-days',
-      '2',
-      '-extfile',
-      `${name}.ext`,
-    ]);
-  }
-  // Mosquitto drops root privileges before it reads some of these.
-  chmodSync(dir, 0o755);
-  for (const f of readdirSync(dir)) chmodSync(path.join(dir, f), 0o644);
-}
-
 beforeAll(async () => {
   dir = mkdtempSync(path.join(os.tmpdir(), 'sterilink-pki-'));
-  makePki();
-  tlsPort = await freePort();
-  broker = await Mosquitto.start({
-    extraConfig: [
-      `listener ${tlsPort} 127.0.0.1`,
-      `cafile ${dir}/ca.pem`,
-      `certfile ${dir}/server.pem`,
-      `keyfile ${dir}/server.key`,
-      'require_certificate true',
+  // A CA with a server and a client certificate, and another CA the broker's certificate is not from.
+  makePki(dir, {
+    key: 'ec',
+    cas: ['ca', 'other-ca'],
+    leaves: [
+      { name: 'server', cn: 'localhost', ca: 'ca', ext: SERVER_EXT },
+      { name: 'client', cn: GW, ca: 'ca', ext: CLIENT_EXT },
     ],
   });
+  tlsPort = await freePort();
+  broker = await Mosquitto.start({ extraConfig: tlsListener(tlsPort, dir) });
 });
 
 afterAll(async () => {
