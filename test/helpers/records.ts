@@ -48,8 +48,8 @@ export class FakeOutbox extends MemoryOutbox {
   }
 }
 
-/** A publisher of `outbox` for `site`/`gateway`, silent, reconnecting quickly (100 ms to 1 s). */
-export function fakePublisher(o: { url: string | string[]; site: string; gateway: string; outbox: MemoryOutbox } & Partial<PublisherContext>): MqttPublisher {
+/** A publisher of `outbox` for `site`/`gateway`, silent, reconnecting quickly (100 ms to 1 s); any context field can be overridden. */
+export function fakePublisher(o: Pick<PublisherContext, 'url' | 'site' | 'gateway' | 'outbox'> & Partial<PublisherContext>): MqttPublisher {
   return new MqttPublisher({
     clientId: `pub-${o.gateway}-${randomUUID().slice(0, 8)}`,
     protocolVersion: 5,

@@ -1,15 +1,12 @@
-// The outbox drain against a real Mosquitto, watched through a tap that decodes every packet: seq order,
-// markDelivered only after the broker's PUBACK, and the in-flight window (ours and the broker's). One
-// contract, every outbox: the in-memory reference and the store's SQLite record log (helpers/outboxes.ts).
-import { randomUUID } from 'node:crypto';
 import { once } from 'node:events';
 import pino from 'pino';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { MqttPublisher, type PublisherContext } from '../../gateway/publish/mqtt-publisher.js';
+import type { MqttPublisher, PublisherContext } from '../../gateway/publish/mqtt-publisher.js';
 import type { OutboxSource } from '../../gateway/publish/outbox-source.js';
 import type { RecordType, SignedRecord } from '../../gateway/store/record.js';
 import { Mosquitto, MqttCollector, MqttTap, type TapPacket } from '../helpers/mosquitto.js';
 import { makeOutbox, OUTBOX_KINDS, type TestOutbox } from '../helpers/outboxes.js';
+import { fakePublisher } from '../helpers/records.js';
 import { until } from '../helpers/until.js';
 
 const SITE = 'test-site';
@@ -89,17 +86,7 @@ describe.each(OUTBOX_KINDS)('outbox drain over the %s outbox (real Mosquitto)', 
   });
 
   function makePublisher(outbox: OutboxSource, extra: Partial<PublisherContext> = {}): MqttPublisher {
-    publisher = new MqttPublisher({
-      url: tap.url,
-      clientId: `pub-${randomUUID().slice(0, 8)}`,
-      protocolVersion: 5,
-      site: SITE,
-      gateway: GW,
-      logger,
-      outbox,
-      status: () => ({ version: 'test', startedAt: new Date(0).toISOString(), keyId: 'k', publicKey: 'p' }),
-      ...extra,
-    });
+    publisher = fakePublisher({ url: tap.url, site: SITE, gateway: GW, outbox, logger, reconnect: undefined, ...extra });
     return publisher;
   }
 

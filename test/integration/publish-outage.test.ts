@@ -4,13 +4,13 @@
 // every outbox: the in-memory reference and the store's SQLite record log (helpers/outboxes.ts).
 import { randomUUID } from 'node:crypto';
 import { once } from 'node:events';
-import pino from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
-import { MqttPublisher, type PublisherContext } from '../../gateway/publish/mqtt-publisher.js';
+import type { MqttPublisher, PublisherContext } from '../../gateway/publish/mqtt-publisher.js';
 import type { OutboxSource } from '../../gateway/publish/outbox-source.js';
 import type { SignedRecord } from '../../gateway/store/record.js';
 import { Mosquitto, MqttCollector, MqttTap } from '../helpers/mosquitto.js';
 import { makeOutbox, OUTBOX_KINDS, type OutboxKind, type TestOutbox } from '../helpers/outboxes.js';
+import { fakePublisher } from '../helpers/records.js';
 import { until } from '../helpers/until.js';
 
 const SITE = 'test-site';
@@ -61,18 +61,7 @@ async function collector(url: string, opts: { clientId?: string; clean?: boolean
 }
 
 function publisher(url: string, outbox: OutboxSource, extra: Partial<PublisherContext> = {}): MqttPublisher {
-  const p = new MqttPublisher({
-    url,
-    clientId: `pub-${randomUUID().slice(0, 8)}`,
-    protocolVersion: 5,
-    site: SITE,
-    gateway: GW,
-    logger: pino({ level: 'silent' }),
-    outbox,
-    status: () => ({ version: 'test', startedAt: '2030-01-01T00:00:00.000Z', keyId: 'k', publicKey: 'p' }),
-    reconnect: { initialMs: 100, maxMs: 1000 },
-    ...extra,
-  });
+  const p = fakePublisher({ url, site: SITE, gateway: GW, outbox, ...extra });
   cleanups.push(() => p.stop());
   return p;
 }

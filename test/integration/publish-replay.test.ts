@@ -1,13 +1,9 @@
-// Replay on request against a real Mosquitto: history republished with `historical: true` before the
-// reply, the caller's transaction echoed, the cap said in the reply, bad requests answered with an error.
-// Over every outbox: the in-memory reference and the store's SQLite record log (helpers/outboxes.ts).
-import { randomUUID } from 'node:crypto';
-import pino from 'pino';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { MqttPublisher } from '../../gateway/publish/mqtt-publisher.js';
+import type { MqttPublisher } from '../../gateway/publish/mqtt-publisher.js';
 import type { SignedRecord } from '../../gateway/store/record.js';
 import { Mosquitto, MqttCollector, type Received } from '../helpers/mosquitto.js';
 import { makeOutbox, OUTBOX_KINDS, type TestOutbox } from '../helpers/outboxes.js';
+import { fakePublisher } from '../helpers/records.js';
 import { until } from '../helpers/until.js';
 
 const SITE = 'test-site';
@@ -27,17 +23,7 @@ describe.each(OUTBOX_KINDS)('replay from the %s outbox (real Mosquitto)', (kind)
     sub = await MqttCollector.connect(broker.url, `${ROOT}/#`);
     outbox = makeOutbox(kind, { site: SITE, gateway: GW, type: (seq) => (seq % 2 ? 'cycle' : 'release') });
     outbox.fill(1, 40);
-    pub = new MqttPublisher({
-      url: broker.url,
-      clientId: `pub-${randomUUID().slice(0, 8)}`,
-      protocolVersion: 5,
-      site: SITE,
-      gateway: GW,
-      logger: pino({ level: 'silent' }),
-      outbox: outbox.source,
-      status: () => ({ version: 'test' }),
-      replayLimit: 25,
-    });
+    pub = fakePublisher({ url: broker.url, site: SITE, gateway: GW, outbox: outbox.source, reconnect: undefined, replayLimit: 25 });
     await pub.start();
     await until(() => outbox.deliveredCount() === 40, 10_000, 'live drain');
   });

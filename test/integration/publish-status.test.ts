@@ -1,16 +1,13 @@
-// Status, will and connection lifecycle against real brokers: retained status online / offline on stop,
-// the will on an abrupt loss, MQTT 3.1.1 fallback (aedes speaks only 3.1.1), and logging discipline.
-import { randomUUID } from 'node:crypto';
 import { once } from 'node:events';
 import net from 'node:net';
 import { Aedes } from 'aedes';
 import pino from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
 import { MemoryOutbox } from '../../gateway/publish/memory-outbox.js';
-import { MqttPublisher, type PublisherContext } from '../../gateway/publish/mqtt-publisher.js';
-import { RECORD_SCHEMA, type SignedRecord } from '../../gateway/store/record.js';
+import type { MqttPublisher, PublisherContext } from '../../gateway/publish/mqtt-publisher.js';
 import { isGatewayError } from '../../vocabulary/errors.js';
 import { freePort, Mosquitto, MqttCollector, MqttTap } from '../helpers/mosquitto.js';
+import { fakePublisher, fakeRecord } from '../helpers/records.js';
 import { until } from '../helpers/until.js';
 
 const SITE = 'test-site';
@@ -29,17 +26,7 @@ function captureLogger(): { logger: pino.Logger; lines: string[] } {
 }
 
 function publisher(extra: Partial<PublisherContext> & { url: string }): MqttPublisher {
-  const p = new MqttPublisher({
-    clientId: `pub-${randomUUID().slice(0, 8)}`,
-    protocolVersion: 5,
-    site: SITE,
-    gateway: GW,
-    logger: pino({ level: 'silent' }),
-    outbox: new MemoryOutbox(),
-    status: () => STATUS,
-    reconnect: { initialMs: 100, maxMs: 1000 },
-    ...extra,
-  });
+  const p = fakePublisher({ site: SITE, gateway: GW, outbox: new MemoryOutbox(), status: () => STATUS, ...extra });
   cleanups.push(() => p.stop());
   return p;
 }
@@ -117,20 +104,7 @@ describe('status, will and lifecycle', () => {
     const url = `mqtt://127.0.0.1:${(server.address() as net.AddressInfo).port}`;
     const sub = await collector(url, 4);
     const outbox = new MemoryOutbox();
-    const record: SignedRecord = {
-      schema: RECORD_SCHEMA,
-      id: randomUUID(),
-      seq: 1,
-      type: 'alarm',
-      ts: new Date().toISOString(),
-      site: SITE,
-      gateway: GW,
-      body: { code: 'E12' },
-      prevHash: '0'.repeat(64),
-      hash: 'a'.repeat(64),
-      sig: 'c2ln',
-      keyId: 'k',
-    };
+    const record = fakeRecord(1, { site: SITE, gateway: GW, type: 'alarm' });
     outbox.add(record);
     const { logger, lines } = captureLogger();
     const pub = publisher({ url, outbox, logger });

@@ -1,17 +1,13 @@
-// Mutual TLS against a private Mosquitto with a throwaway CA: the publisher reads CA, cert and key from
-// files at start, verifies the broker, and refuses a broker it cannot verify (unless allowInsecure).
-import { randomUUID } from 'node:crypto';
 import { once } from 'node:events';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MemoryOutbox } from '../../gateway/publish/memory-outbox.js';
-import { MqttPublisher, type PublisherContext } from '../../gateway/publish/mqtt-publisher.js';
-import { RECORD_SCHEMA } from '../../gateway/store/record.js';
+import type { MqttPublisher, PublisherContext } from '../../gateway/publish/mqtt-publisher.js';
 import { freePort, Mosquitto, MqttCollector } from '../helpers/mosquitto.js';
 import { CLIENT_EXT, makePki, SERVER_EXT, tlsListener } from '../helpers/pki.js';
+import { fakePublisher, fakeRecord } from '../helpers/records.js';
 import { until } from '../helpers/until.js';
 
 const SITE = 'test-site';
@@ -44,33 +40,9 @@ afterAll(async () => {
 
 function publisher(tls: PublisherContext['tls'], extra: Partial<PublisherContext> = {}): { pub: MqttPublisher; outbox: MemoryOutbox } {
   const outbox = new MemoryOutbox();
-  outbox.add({
-    schema: RECORD_SCHEMA,
-    id: randomUUID(),
-    seq: 1,
-    type: 'cycle',
-    ts: new Date().toISOString(),
-    site: SITE,
-    gateway: GW,
-    body: { verdict: 'pass' },
-    prevHash: '0'.repeat(64),
-    hash: 'b'.repeat(64),
-    sig: 'c2ln',
-    keyId: 'k',
-  });
-  const pub = new MqttPublisher({
-    url: `mqtts://localhost:${tlsPort}`,
-    clientId: `pub-${randomUUID().slice(0, 8)}`,
-    protocolVersion: 5,
-    site: SITE,
-    gateway: GW,
-    logger: pino({ level: 'silent' }),
-    outbox,
-    status: () => ({ version: 'test' }),
-    tls,
-    reconnect: { initialMs: 50, maxMs: 200 },
-    ...extra,
-  });
+  outbox.add(fakeRecord(1, { site: SITE, gateway: GW, type: 'cycle' }));
+  const url = `mqtts://localhost:${tlsPort}`;
+  const pub = fakePublisher({ url, site: SITE, gateway: GW, outbox, tls, reconnect: { initialMs: 50, maxMs: 200 }, ...extra });
   return { pub, outbox };
 }
 
