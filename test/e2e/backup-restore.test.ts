@@ -6,7 +6,9 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { SignedRecord } from '../../gateway/store/index.js';
-import { type Proc, ROOT, runCli, startCli, startProcess, tempDir, writeConfig } from '../helpers/cli.js';
+import { Cleanups, tempDir } from '../helpers/cleanups.js';
+import { type Proc, ROOT, runCli, startCli, startProcess, sterilinkBin, writeConfig } from '../helpers/cli.js';
+import { tcpAutoclave, tcpAutoclaveSimulator } from '../helpers/gateway-rig.js';
 import { freePort, Mosquitto, MqttCollector } from '../helpers/mosquitto.js';
 
 const SITE = 'bk';
@@ -22,41 +24,26 @@ function records(dataDir: string): Array<{ seq: number; id: string; hash: string
 }
 
 describe('online backup and restore', () => {
-  const cleanup: Array<() => Promise<unknown>> = [];
-  afterAll(async () => {
-    for (const c of cleanup.reverse()) await c();
-  });
+  const cleanup = new Cleanups();
+  afterAll(() => cleanup.run());
 
   it('backs up while cycles are written; a gateway on the restored backup continues its chain from there', async () => {
-    const dir = tempDir('sterilink-backup-');
-    cleanup.push(async () => fs.rmSync(dir, { recursive: true, force: true }));
-    const bin = path.join(dir, 'bin');
-    fs.mkdirSync(bin);
-    fs.symlinkSync(path.join(ROOT, 'dist/cli/sterilink.js'), path.join(bin, 'sterilink'));
+    const dir = await tempDir(cleanup, 'sterilink-backup-');
+    const bin = sterilinkBin(dir);
     const env = { PATH: `${bin}:${path.dirname(process.execPath)}:/usr/bin:/bin` };
     const broker = await Mosquitto.start();
-    cleanup.push(() => broker.dispose());
+    cleanup.add(() => broker.dispose());
     const sub = await MqttCollector.connect(broker.url, `${TOPIC}/#`);
-    cleanup.push(() => sub.close());
+    cleanup.add(() => sub.close());
     const cycles = () => sub.filter((m) => m.topic === `${TOPIC}/records/cycle`).length;
 
-    const simPort = await freePort();
-    const sim = startCli(['simulate', 'autoclave', '--tcp', String(simPort), '--program', 'steam-134-4', '--speed', '200', '--cycles', '2', '--wait-client']);
-    cleanup.push(() => sim.kill('SIGKILL'));
-    await sim.waitForOutput(String(simPort));
-    const device = {
-      id: 'AC-01',
-      type: 'steam-sterilizer',
-      driver: 'printer-line',
-      tcp: { host: '127.0.0.1', port: simPort },
-      program: 'steam-134-4',
-      clockDriftAlarmS: 0,
-      dailyBowieDick: false,
-    };
+    const { port: simPort, sim } = await tcpAutoclaveSimulator({ speed: 200, cycles: 2 });
+    cleanup.add(() => sim.kill('SIGKILL'));
+    const device = tcpAutoclave(simPort);
     const live = path.join(dir, 'live');
     const cfg = writeConfig(dir, { site: SITE, gateway: 'gw1', dataDir: live, mqtt: { url: broker.url }, devices: [device] });
     let gw: Proc = startCli(['run', '--config', cfg]);
-    cleanup.push(() => gw.kill('SIGKILL'));
+    cleanup.add(() => gw.kill('SIGKILL'));
     await gw.waitForOutput('gateway running');
 
     // In the middle of cycle 2: samples are being written while the backup copies.
@@ -86,7 +73,7 @@ describe('online backup and restore', () => {
     fs.cpSync(path.join(folder, 'keys'), path.join(restored, 'keys'), { recursive: true });
     const sim2Port = await freePort();
     const sim2 = startCli(['simulate', 'autoclave', '--tcp', String(sim2Port), '--program', 'steam-134-4', '--speed', '200', '--cycles', '1', '--wait-client']);
-    cleanup.push(() => sim2.kill('SIGKILL'));
+    cleanup.add(() => sim2.kill('SIGKILL'));
     await sim2.waitForOutput(String(sim2Port));
     fs.mkdirSync(path.join(dir, 'second'));
     const cfg2 = writeConfig(path.join(dir, 'second'), {

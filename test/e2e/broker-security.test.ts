@@ -8,6 +8,7 @@ import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SignedRecord } from '../../gateway/store/index.js';
 import { type Proc, ROOT as REPO, runCli, startCli, startProcess, tempDir, writeConfig } from '../helpers/cli.js';
+import { tcpAutoclave } from '../helpers/gateway-rig.js';
 import { freePort, Mosquitto, MqttCollector } from '../helpers/mosquitto.js';
 import { CLIENT_EXT, makePki, SERVER_EXT, tlsListener } from '../helpers/pki.js';
 
@@ -74,17 +75,7 @@ describe('broker security: mutual TLS and ACL', () => {
       gateway: 'gw1',
       dataDir,
       mqtt: { url: `mqtts://localhost:${tlsPort}`, tls: { ca: `${pki}/ca.pem`, cert: `${pki}/${cert}.pem`, key: `${pki}/${cert}.key` } },
-      devices: [
-        {
-          id: 'AC-01',
-          type: 'steam-sterilizer',
-          driver: 'printer-line',
-          tcp: { host: '127.0.0.1', port: simPort },
-          program: 'steam-134-4',
-          clockDriftAlarmS: 0,
-          dailyBowieDick: false,
-        },
-      ],
+      devices: [tcpAutoclave(simPort)],
     });
 
   it('refuses a certificate from another CA, keeps the records, and delivers them once the right one is configured', async () => {

@@ -5,28 +5,25 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { Cleanups, tempDir } from '../helpers/cleanups.js';
+import { sterilinkBin } from '../helpers/cli.js';
 import { guideBlocks, guideScript } from '../helpers/doc-blocks.js';
 import { Mosquitto, MqttCollector } from '../helpers/mosquitto.js';
-import { ROOT, startProcess, tempDir } from '../helpers/process.js';
+import { ROOT, startProcess } from '../helpers/process.js';
 
 const md = fs.readFileSync(path.join(ROOT, 'docs/first-device.md'), 'utf8');
 
 describe('docs/first-device.md', () => {
-  const cleanup: Array<() => Promise<unknown>> = [];
-  afterAll(async () => {
-    for (const c of cleanup.reverse()) await c();
-  });
+  const cleanup = new Cleanups();
+  afterAll(() => cleanup.run());
 
   it('the dry run with socat and a trial config works as written', async () => {
-    const work = tempDir('sterilink-first-device-');
-    cleanup.push(async () => fs.rmSync(work, { recursive: true, force: true }));
-    const bin = path.join(work, 'bin');
-    fs.mkdirSync(bin);
-    fs.symlinkSync(path.join(ROOT, 'dist/cli/sterilink.js'), path.join(bin, 'sterilink'));
+    const work = await tempDir(cleanup, 'sterilink-first-device-');
+    const bin = sterilinkBin(work);
     const broker = await Mosquitto.start();
-    cleanup.push(() => broker.dispose());
+    cleanup.add(() => broker.dispose());
     const watch = await MqttCollector.connect(broker.url, 'sterilink/v1/trial/#');
-    cleanup.push(() => watch.close());
+    cleanup.add(() => watch.close());
 
     const blocks = guideBlocks(md, 'first-device.md');
     expect(blocks.filter((b) => b.mode !== 'not here').length).toBeGreaterThanOrEqual(3);
@@ -40,7 +37,7 @@ describe('docs/first-device.md', () => {
     ].join('\n');
     fs.writeFileSync(path.join(work, 'guide.sh'), script);
     const guide = startProcess('bash', [path.join(work, 'guide.sh')], { cwd: work });
-    cleanup.push(() => guide.kill('SIGKILL'));
+    cleanup.add(() => guide.kill('SIGKILL'));
     const status = await guide.exited;
     expect(status, guide.output().slice(-4000)).toBe(0);
     expect(guide.output()).toMatch(/trial\.yaml: ok \(site trial, gateway gw-trial, 1 device, data in .*sterilink-trial\/data\)/);

@@ -7,7 +7,8 @@ import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { SignedRecord } from '../../gateway/store/index.js';
 import { startCli, tempDir, writeConfig } from '../helpers/cli.js';
-import { freePort, MqttCollector } from '../helpers/mosquitto.js';
+import { tcpAutoclave, tcpAutoclaveSimulator } from '../helpers/gateway-rig.js';
+import { MqttCollector } from '../helpers/mosquitto.js';
 import { NatsCluster } from '../helpers/nats-cluster.js';
 
 const SITE = 'nats';
@@ -39,27 +40,14 @@ describe('gateway on a 3-node NATS cluster (mqtt.urls)', () => {
 
     const dir = tempDir();
     const dataDir = path.join(dir, 'data');
-    const simPort = await freePort();
-    const sim = startCli(['simulate', 'autoclave', '--tcp', String(simPort), '--program', 'steam-134-4', '--speed', '200', '--cycles', '2', '--wait-client']);
+    const { port: simPort, sim } = await tcpAutoclaveSimulator({ speed: 200, cycles: 2 });
     cleanup.push(() => sim.kill('SIGKILL'));
-    await sim.waitForOutput(String(simPort));
     const cfg = writeConfig(dir, {
       site: SITE,
       gateway: 'gw1',
       dataDir,
       mqtt: { urls: cluster.urls },
-      // accelerated device clock and no Bowie–Dick today: neither is what this test is about
-      devices: [
-        {
-          id: 'AC-01',
-          type: 'steam-sterilizer',
-          driver: 'printer-line',
-          tcp: { host: '127.0.0.1', port: simPort },
-          program: 'steam-134-4',
-          clockDriftAlarmS: 0,
-          dailyBowieDick: false,
-        },
-      ],
+      devices: [tcpAutoclave(simPort)],
     });
     const gw = startCli(['run', '--config', cfg]);
     cleanup.push(() => gw.kill('SIGKILL'));

@@ -6,8 +6,8 @@ import { join } from 'node:path';
 import { type PtyPair, ptyPair } from './process.js';
 
 export class Cleanups {
-  private readonly list: Array<() => Promise<void>> = [];
-  add(fn: () => Promise<void>): void {
+  private readonly list: Array<() => Promise<unknown>> = [];
+  add(fn: () => Promise<unknown>): void {
     this.list.push(fn);
   }
   async run(): Promise<void> {

@@ -28,6 +28,14 @@ export function startSimulator(kind: 'autoclave' | 'washer' | 'bi-reader' | 'sca
   return startCli(['simulate', kind, ...cliFlags(flags)]);
 }
 
+/** A `bin` folder in `dir` holding the `sterilink` command (a link to the built CLI), for a PATH as an installed system has it. */
+export function sterilinkBin(dir: string): string {
+  const bin = path.join(dir, 'bin');
+  fs.mkdirSync(bin);
+  fs.symlinkSync(CLI, path.join(bin, 'sterilink'));
+  return bin;
+}
+
 /** `sterilink ARGS` to completion. */
 export function runCli(args: string[], opts: { env?: NodeJS.ProcessEnv; input?: string; timeoutMs?: number } = {}): SpawnSyncReturns<string> {
   return spawnSync(process.execPath, [CLI, ...args], {

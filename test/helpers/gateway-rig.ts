@@ -2,8 +2,8 @@
 // topics, and the built CLI running `sterilink run` on a config with the given devices, in a temp folder.
 import path from 'node:path';
 import { afterAll, beforeAll } from 'vitest';
-import { type Proc, type PtyPair, ptyPair, startCli, tempDir, writeConfig } from './cli.js';
-import { Mosquitto, MqttCollector } from './mosquitto.js';
+import { type Proc, type PtyPair, ptyPair, startCli, startSimulator, tempDir, writeConfig } from './cli.js';
+import { freePort, Mosquitto, MqttCollector } from './mosquitto.js';
 
 export interface GatewayRigOptions {
   /** The folder for the config and `data/`; default a new temp folder (PTY links may already be in it). */
@@ -107,4 +107,28 @@ export function useSerialAutoclaveRig(site: string, ptyName: string): SerialAuto
       return started(pty);
     },
   };
+}
+
+/**
+ * AC-01 reading a simulator's TCP port. The simulator's clock runs accelerated and no Bowie–Dick test ran
+ * today: the clock-drift alarm and the Bowie–Dick hold are off, since neither is what these tests are about.
+ */
+export function tcpAutoclave(port: number): object {
+  return {
+    id: 'AC-01',
+    type: 'steam-sterilizer',
+    driver: 'printer-line',
+    tcp: { host: '127.0.0.1', port },
+    program: 'steam-134-4',
+    clockDriftAlarmS: 0,
+    dailyBowieDick: false,
+  };
+}
+
+/** A simulated steam-134-4 autoclave on a free TCP port, waiting for the gateway to connect; resolves once it listens. */
+export async function tcpAutoclaveSimulator(o: { speed: number; cycles: number }): Promise<{ port: number; sim: Proc }> {
+  const port = await freePort();
+  const sim = startSimulator('autoclave', { tcp: port, program: 'steam-134-4', speed: o.speed, cycles: o.cycles, waitClient: true });
+  await sim.waitForOutput(String(port));
+  return { port, sim };
 }
