@@ -50,6 +50,20 @@ async function overPty(profile: string, sim: Omit<AutoclaveSimulatorOptions, 'sp
   return events;
 }
 
+/** The simulator as a serial device server on a free TCP port, waiting for the driver, which then reads one cycle. */
+async function overTcp(profile: string, sim: Omit<AutoclaveSimulatorOptions, 'speed' | 'cycles' | 'tcpPort'>): Promise<Events> {
+  const events = new Events();
+  let run: Promise<void> | undefined;
+  const port = await new Promise<number>((resolve) => {
+    const onReady: AutoclaveSimulatorOptions['onReady'] = ({ tcpPort }) => resolve(tcpPort ?? -1);
+    run = runAutoclaveSimulator({ tcpPort: 0, waitForClient: true, speed: SPEED, cycles: 1, profile, startTime: Date.now(), ...sim, onReady });
+  });
+  await startDriver(profile, new TcpTransport({ host: '127.0.0.1', port, backoff: FAST }), events);
+  await run;
+  await events.atLeast('cycle-end', 1);
+  return events;
+}
+
 const sterilizing = (events: DeviceEvent[]) => ofKind(events, 'sample').filter((s) => s.phase === 'sterilizing');
 
 describe('simulator formats over a socat PTY into the PrinterLineDriver', () => {
@@ -131,25 +145,7 @@ describe('simulator formats over a socat PTY into the PrinterLineDriver', () => 
 
 describe('simulator formats over TCP into the PrinterLineDriver', () => {
   it('amsco-ls-metric: °C and kPa on the 24 h clock, served once the driver is connected', async () => {
-    const events = new Events();
-    let run: Promise<void> | undefined;
-    const listening = new Promise<number>((resolve) => {
-      run = runAutoclaveSimulator({
-        tcpPort: 0,
-        waitForClient: true,
-        profile: 'amsco-ls-metric',
-        program: 'steam-134-4',
-        seed: 7,
-        speed: SPEED,
-        cycles: 1,
-        startTime: Date.now(),
-        onReady: ({ tcpPort }) => resolve(tcpPort ?? -1),
-      });
-    });
-    const port = await listening;
-    await startDriver('amsco-ls-metric', new TcpTransport({ host: '127.0.0.1', port, backoff: FAST }), events);
-    await run;
-    await events.atLeast('cycle-end', 1);
+    const events = await overTcp('amsco-ls-metric', { program: 'steam-134-4', seed: 7 });
     expect(ofKind(events.all, 'parse-error')).toEqual([]);
     const plateau = sterilizing(events.all);
     expect(plateau.length).toBeGreaterThanOrEqual(240);
@@ -158,26 +154,7 @@ describe('simulator formats over TCP into the PrinterLineDriver', () => {
   });
 
   it('scican-summary with the abort fault: the fault alarm and an aborted cycle', async () => {
-    const events = new Events();
-    let run: Promise<void> | undefined;
-    const listening = new Promise<number>((resolve) => {
-      run = runAutoclaveSimulator({
-        tcpPort: 0,
-        waitForClient: true,
-        profile: 'scican-summary',
-        program: 'steam-134-4',
-        fault: 'abort',
-        seed: 7,
-        speed: SPEED,
-        cycles: 1,
-        startTime: Date.now(),
-        onReady: ({ tcpPort }) => resolve(tcpPort ?? -1),
-      });
-    });
-    const port = await listening;
-    await startDriver('scican-summary', new TcpTransport({ host: '127.0.0.1', port, backoff: FAST }), events);
-    await run;
-    await events.atLeast('cycle-end', 1);
+    const events = await overTcp('scican-summary', { program: 'steam-134-4', fault: 'abort', seed: 7 });
     expect(ofKind(events.all, 'alarm')).toMatchObject([{ code: 'CF23' }]);
     expect(ofKind(events.all, 'cycle-end')).toMatchObject([{ status: 'aborted', code: 'CF23' }]);
   });
