@@ -84,6 +84,18 @@ export async function startDriver(
   return { driver, events };
 }
 
+/** A driver that has followed the simulated machine to the end of a cycle (at most 28 s). */
+export async function driverThroughCycle(opts: Parameters<typeof startDriver>[0]): Promise<{ driver: ModbusDriver; events: Events }> {
+  const started = await startDriver(opts);
+  await started.events.next((e) => e.kind === 'cycle-end', 'cycle-end', 28_000);
+  return started;
+}
+
+/** A Modbus TCP link to a simulator's port on this machine. */
+export function tcpLink(port: number | undefined): { mode: 'tcp'; host: string; port: number } {
+  return { mode: 'tcp', host: '127.0.0.1', port: port as number };
+}
+
 /** Runs the simulator in-process until cleanup; resolves with its ports once it listens. */
 export async function startSimulator(
   opts: Omit<ModbusSimulatorOptions, 'signal' | 'onReady'>,

@@ -2,28 +2,22 @@
 // down, then back), exception responses (logged once, link stays), a dropped connection, a frozen
 // temperature register (stale-sensor alarm, readings invalid while it lasts).
 import { afterEach, describe, expect, it } from 'vitest';
-import { captureLogger, cleanup, isLink, startDriver, startSimulator } from '../helpers/modbus.js';
+import type { ModbusSimulatorOptions } from '../../simulators/modbus-machine.js';
+import { captureLogger, cleanup, isLink, startDriver, startSimulator, tcpLink } from '../helpers/modbus.js';
 import { until } from '../helpers/until.js';
 
 afterEach(cleanup);
 
-const tcp = (port: number | undefined) => ({ mode: 'tcp' as const, host: '127.0.0.1', port: port as number });
+/** The simulated steam-134-4 autoclave on Modbus TCP at 100x, with `fault` from `atS` for `forS` simulated seconds. */
+const faultyAutoclave = (fault: ModbusSimulatorOptions['fault'], atS: number, forS: number) =>
+  startSimulator({ kind: 'autoclave', modbusTcpPort: 0, program: 'steam-134-4', speed: 100, cycles: 1, fault, faultAtS: atS, faultForS: forS });
 
 describe('modbus faults over TCP', () => {
   it('timeout: no replies -> link down once (message names unit, function and address), then it recovers', async () => {
     // 150 simulated s without replies from t = 30 s of the cycle: 1.5 s at 100x
-    const sim = await startSimulator({
-      kind: 'autoclave',
-      modbusTcpPort: 0,
-      program: 'steam-134-4',
-      speed: 100,
-      cycles: 1,
-      fault: 'timeout',
-      faultAtS: 30,
-      faultForS: 150,
-    });
+    const sim = await faultyAutoclave('timeout', 30, 150);
     const { logger, lines } = captureLogger();
-    const { events, driver } = await startDriver({ deviceId: 'AC-04', link: tcp(sim.tcpPort), unitId: 1, pollMs: 20, timeoutMs: 100, logger });
+    const { events, driver } = await startDriver({ deviceId: 'AC-04', link: tcpLink(sim.tcpPort), unitId: 1, pollMs: 20, timeoutMs: 100, logger });
     const down = await events.next(isLink(false), 'link down');
     expect(down).toMatchObject({
       connected: false,
@@ -41,18 +35,9 @@ describe('modbus faults over TCP', () => {
   });
 
   it('exception responses: logged once, link stays up, polling keeps its rate, then data again', async () => {
-    const sim = await startSimulator({
-      kind: 'autoclave',
-      modbusTcpPort: 0,
-      program: 'steam-134-4',
-      speed: 100,
-      cycles: 1,
-      fault: 'exception',
-      faultAtS: 30,
-      faultForS: 100,
-    });
+    const sim = await faultyAutoclave('exception', 30, 100);
     const { logger, lines } = captureLogger();
-    const { events, driver } = await startDriver({ deviceId: 'AC-05', link: tcp(sim.tcpPort), unitId: 1, pollMs: 20, timeoutMs: 200, logger });
+    const { events, driver } = await startDriver({ deviceId: 'AC-05', link: tcpLink(sim.tcpPort), unitId: 1, pollMs: 20, timeoutMs: 200, logger });
     await events.next((e) => e.kind === 'sample' && e.phase === 'conditioning', 'a first sample');
     const exceptionLog = () => lines.filter((l) => l.health === 'exception-4');
     await until(() => exceptionLog().length > 0, 25_000, 'the exception to be logged');
@@ -64,20 +49,11 @@ describe('modbus faults over TCP', () => {
   });
 
   it('disconnect: the device drops the connection and stops listening; link down, reconnect, link up', async () => {
-    const sim = await startSimulator({
-      kind: 'autoclave',
-      modbusTcpPort: 0,
-      program: 'steam-134-4',
-      speed: 100,
-      cycles: 1,
-      fault: 'disconnect',
-      faultAtS: 30,
-      faultForS: 60,
-    });
+    const sim = await faultyAutoclave('disconnect', 30, 60);
     const { logger, lines } = captureLogger();
     const { events } = await startDriver({
       deviceId: 'AC-06',
-      link: tcp(sim.tcpPort),
+      link: tcpLink(sim.tcpPort),
       unitId: 1,
       pollMs: 20,
       timeoutMs: 200,
@@ -92,7 +68,7 @@ describe('modbus faults over TCP', () => {
 
   it('frozen temperature register mid-plateau: one stale-sensor alarm, readings null while stuck', async () => {
     const sim = await startSimulator({ kind: 'autoclave', modbusTcpPort: 0, program: 'bowie-dick-134', speed: 150, cycles: 1, fault: 'frozen', faultForS: 60 });
-    const { events } = await startDriver({ deviceId: 'AC-07', link: tcp(sim.tcpPort), unitId: 1, pollMs: 20, timeoutMs: 300, staleAfter: 8 });
+    const { events } = await startDriver({ deviceId: 'AC-07', link: tcpLink(sim.tcpPort), unitId: 1, pollMs: 20, timeoutMs: 300, staleAfter: 8 });
     const alarm = await events.next((e) => e.kind === 'alarm', 'stale-sensor alarm', 28_000);
     expect(alarm).toMatchObject({ code: 'stale-sensor', text: expect.stringMatching(/for 8 samples in a row in phase sterilizing/) });
     await events.next((e) => e.kind === 'phase' && e.phase === 'exhaust', 'the plateau to end', 28_000);
