@@ -4,10 +4,12 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type Logger, pino } from 'pino';
+import { expect } from 'vitest';
 import { ModbusBusRegistry } from '../../drivers/modbus/bus-registry.js';
 import { ModbusDriver, type ModbusDriverOptions } from '../../drivers/modbus/driver.js';
 import { type ModbusSimulatorOptions, runModbusSimulator } from '../../simulators/modbus-machine.js';
 import type { DeviceEvent } from '../../vocabulary/device-event.js';
+import type { Phase } from '../../vocabulary/phases.js';
 import { type Proc, ptyPaths, startPty } from './process.js';
 
 const cleanups: Array<() => Promise<void>> = [];
@@ -85,15 +87,24 @@ export async function startDriver(
 }
 
 /** A driver that has followed the simulated machine to the end of a cycle (at most 28 s). */
+export const STEAM_PHASES: readonly Phase[] = ['conditioning', 'heating', 'sterilizing', 'exhaust', 'drying', 'aeration', 'complete'];
+
 export async function driverThroughCycle(opts: Parameters<typeof startDriver>[0]): Promise<{ driver: ModbusDriver; events: Events }> {
   const started = await startDriver(opts);
   await started.events.next((e) => e.kind === 'cycle-end', 'cycle-end', 28_000);
   return started;
 }
 
-/** A Modbus TCP link to a simulator's port on this machine. */
-export function tcpLink(port: number | undefined): { mode: 'tcp'; host: string; port: number } {
-  return { mode: 'tcp', host: '127.0.0.1', port: port as number };
+/** One whole cycle: one cycle-start with `start`'s fields, the phases `phases` in order, one cycle-end ok. */
+export function expectWholeCycle(events: Events, start: Record<string, unknown>, phases: readonly Phase[]): void {
+  expect(events.of('cycle-start')).toEqual([expect.objectContaining(start)]);
+  expect(events.of('phase').map((e) => e.phase)).toEqual(phases);
+  expect(events.of('cycle-end')).toEqual([expect.objectContaining({ status: 'ok' })]);
+}
+
+/** A link to a simulator's port on this machine: Modbus TCP, or RTU frames over TCP (a serial device server). */
+export function tcpLink<M extends 'tcp' | 'rtu-over-tcp' = 'tcp'>(port: number | undefined, mode: M = 'tcp' as M): { mode: M; host: string; port: number } {
+  return { mode, host: '127.0.0.1', port: port as number };
 }
 
 /** Runs the simulator in-process until cleanup; resolves with its ports once it listens. */
