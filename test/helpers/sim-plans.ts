@@ -2,6 +2,12 @@
 import { expect } from 'vitest';
 import type { TimedChunk } from '../../simulators/output/timed-chunk.js';
 
+/** A start that crosses local midnight in many time zones. */
+export const START = Date.UTC(2025, 5, 2, 22, 50, 0);
+
+/** Two cycles numbered from 99, thirty seconds apart, seed 8, from START, served on a free TCP port. */
+export const TWO_CYCLES_FROM_99 = { tcpPort: 0, cycles: 2, seed: 8, startTime: START, firstCycleNo: 99, pauseBetweenS: 30 } as const;
+
 /** The first `n` values of an endless generator (the schedules' cycle plans). */
 export function take<T>(it: Iterator<T>, n: number): T[] {
   return Array.from({ length: n }, () => {

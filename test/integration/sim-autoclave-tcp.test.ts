@@ -2,28 +2,18 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { type AutoclaveSimulatorOptions, runAutoclaveSimulator } from '../../simulators/autoclave-simulator.js';
 import { autoclaveCyclePlans, resolveAutoclaveSettings } from '../../simulators/steam/autoclave-schedule.js';
-import { planBytes, take } from '../helpers/sim-plans.js';
+import { planBytes, START, TWO_CYCLES_FROM_99, take } from '../helpers/sim-plans.js';
 import { type TcpClient, TcpClients } from '../helpers/tcp-clients.js';
 
 const tcp = new TcpClients();
 afterEach(() => tcp.destroyAll());
 
-const START = Date.UTC(2025, 5, 2, 22, 50, 0); // crosses local midnight in many time zones
 const streamOf = (opts: AutoclaveSimulatorOptions, n: number): string[] =>
   take(autoclaveCyclePlans(resolveAutoclaveSettings(opts)), n).map((p) => planBytes(p).toString('latin1'));
 
 describe('autoclave simulator over TCP', () => {
   it('serves two clients the same stream; every cycle after connecting arrives whole', async () => {
-    const opts: AutoclaveSimulatorOptions = {
-      tcpPort: 0,
-      program: 'bowie-dick-134',
-      speed: 600,
-      cycles: 2,
-      seed: 8,
-      startTime: START,
-      firstCycleNo: 99,
-      pauseBetweenS: 30,
-    };
+    const opts: AutoclaveSimulatorOptions = { ...TWO_CYCLES_FROM_99, program: 'bowie-dick-134', speed: 600 };
     const clients: TcpClient[] = [];
     const logs: string[] = [];
     await runAutoclaveSimulator({

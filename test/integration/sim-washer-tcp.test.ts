@@ -6,13 +6,12 @@ import { getProgram, verifyCycle } from '../../gateway/verify/index.js';
 import { resolveWasherSettings, washerCyclePlans } from '../../simulators/washer/washer-schedule.js';
 import { runWasherSimulator, type WasherSimulatorOptions } from '../../simulators/washer-simulator.js';
 import { parseTicketLines } from '../helpers/printer-line.js';
-import { planBytes, take } from '../helpers/sim-plans.js';
+import { planBytes, START, TWO_CYCLES_FROM_99, take } from '../helpers/sim-plans.js';
 import { type TcpClient, TcpClients } from '../helpers/tcp-clients.js';
 
 const tcp = new TcpClients();
 afterEach(() => tcp.destroyAll());
 
-const START = Date.UTC(2025, 5, 2, 22, 50, 0); // crosses local midnight in many time zones
 const streamOf = (opts: WasherSimulatorOptions, n: number): string[] =>
   take(washerCyclePlans(resolveWasherSettings(opts)), n).map((p) => planBytes(p).toString('latin1'));
 const linesOf = (text: string): string[] => text.split('\r\n').filter((l) => l !== '');
@@ -26,37 +25,36 @@ function acceptLog(): { log: (line: string) => void; accepted: Promise<void> } {
   return { log: (line) => (/client \S+ connected/.test(line) ? resolve() : undefined), accepted };
 }
 
+/** Runs the washer simulator with one TCP client, connected before the first byte goes out; `onText` sees what it received so far. */
+async function runWithClient(opts: WasherSimulatorOptions, onText?: (text: string) => void): Promise<{ client: TcpClient; port: number; logs: string[] }> {
+  const logs: string[] = [];
+  const { log, accepted } = acceptLog();
+  let client: TcpClient | undefined;
+  let port = -1;
+  await runWasherSimulator({
+    ...opts,
+    log: (l) => {
+      logs.push(l);
+      log(l);
+    },
+    onReady: async ({ tcpPort }) => {
+      port = tcpPort ?? -1;
+      client = tcp.connect(port, onText);
+      await accepted; // the first bytes go out only after onReady settles
+    },
+  });
+  if (client === undefined) throw new Error('the simulator never became ready');
+  return { client, port, logs };
+}
+
 describe('washer simulator over TCP', () => {
   it('serves two cycles to a client from the first byte; each parses back to a cycle that verifies', async () => {
-    const opts: WasherSimulatorOptions = {
-      tcpPort: 0,
-      program: 'washer-a0-600',
-      speed: 1200,
-      cycles: 2,
-      seed: 8,
-      startTime: START,
-      firstCycleNo: 99,
-      pauseBetweenS: 30,
-    };
-    const clients: TcpClient[] = [];
-    const logs: string[] = [];
-    const { log, accepted } = acceptLog();
-    await runWasherSimulator({
-      ...opts,
-      log: (l) => {
-        logs.push(l);
-        log(l);
-      },
-      onReady: async ({ tcpPort }) => {
-        clients.push(tcp.connect(tcpPort ?? -1));
-        await accepted;
-      },
-    });
+    const opts: WasherSimulatorOptions = { ...TWO_CYCLES_FROM_99, program: 'washer-a0-600', speed: 1200 };
+    const { client: c, logs } = await runWithClient(opts);
     expect(logs.filter((l) => l.includes('not drained'))).toEqual([]);
-    const [c] = clients;
-    await c!.closed; // the simulator ends each connection after the last byte
+    await c.closed; // the simulator ends each connection after the last byte
     const [first, second] = streamOf(opts, 2);
-    expect(c!.text()).toBe(first! + second!);
+    expect(c.text()).toBe(first! + second!);
     expect(second!.startsWith('==== WASHER SIM-WD01  PROG 11: A0 600 INSTR ====\r\nCYCLE NO: 000100')).toBe(true);
     for (const ticket of [first!, second!]) {
       const parsed = parseTicketLines(linesOf(ticket), PREVAC_TICKET);
@@ -67,29 +65,13 @@ describe('washer simulator over TCP', () => {
 
   it('a short-disinfect ticket read back fails disinfect_time; an abort stops the run on the signal', async () => {
     const controller = new AbortController();
-    let port = -1;
-    let c: TcpClient | undefined;
-    const { log, accepted } = acceptLog();
-    await runWasherSimulator({
-      tcpPort: 0,
-      program: 'washer-a0-3000',
-      fault: 'short-disinfect',
-      speed: 1200,
-      cycles: 0,
-      startTime: START,
-      signal: controller.signal,
-      log,
-      onReady: async ({ tcpPort }) => {
-        port = tcpPort ?? -1;
-        c = tcp.connect(port, (text) => {
-          if (text.includes('RESULT: CYCLE OK\r\n')) controller.abort();
-        });
-        await accepted; // the first bytes go out only after onReady settles
-      },
+    const opts: WasherSimulatorOptions = { tcpPort: 0, program: 'washer-a0-3000', fault: 'short-disinfect', speed: 1200, cycles: 0, startTime: START };
+    const { client: c, port } = await runWithClient({ ...opts, signal: controller.signal }, (text) => {
+      if (text.includes('RESULT: CYCLE OK\r\n')) controller.abort();
     });
     expect(controller.signal.aborted).toBe(true);
-    await c?.closed;
-    const ticket = (c?.text() ?? '').split('RESULT: CYCLE OK\r\n')[0] + 'RESULT: CYCLE OK\r\n';
+    await c.closed;
+    const ticket = `${c.text().split('RESULT: CYCLE OK\r\n')[0]}RESULT: CYCLE OK\r\n`;
     const parsed = parseTicketLines(linesOf(ticket), PREVAC_TICKET);
     const r = verifyCycle(parsed.trace, getProgram('washer-a0-3000')!);
     expect(r.criteria.find((x) => x.id === 'disinfect_time')?.pass).toBe(false);
@@ -99,23 +81,9 @@ describe('washer simulator over TCP', () => {
   });
 
   it('prints the abort alarm and RESULT: CYCLE ABORTED, read back as an aborted cycle with its code', async () => {
-    const clients: TcpClient[] = [];
-    const { log, accepted } = acceptLog();
-    await runWasherSimulator({
-      tcpPort: 0,
-      program: 'washer-a0-3000',
-      fault: 'abort',
-      speed: 1200,
-      cycles: 1,
-      startTime: START,
-      log,
-      onReady: async ({ tcpPort }) => {
-        clients.push(tcp.connect(tcpPort ?? -1));
-        await accepted;
-      },
-    });
-    await clients[0]!.closed;
-    const text = clients[0]!.text();
+    const { client } = await runWithClient({ tcpPort: 0, program: 'washer-a0-3000', fault: 'abort', speed: 1200, cycles: 1, startTime: START });
+    await client.closed;
+    const text = client.text();
     expect(text).toContain('ALARM E41: CIRCULATION PUMP\r\n');
     const parsed = parseTicketLines(linesOf(text), PREVAC_TICKET);
     expect(parsed.events.filter((e) => e.kind === 'cycle-end')).toEqual([expect.objectContaining({ status: 'aborted', code: 'E41' })]);
