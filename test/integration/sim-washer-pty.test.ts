@@ -10,7 +10,8 @@ import { Cleanups, tempDir } from '../helpers/cleanups.js';
 import { parseTicketLines } from '../helpers/printer-line.js';
 import { ptyPaths } from '../helpers/process.js';
 import { ptyWithReader } from '../helpers/serial-reader.js';
-import { planBytes as bytesOf, resultCount, take } from '../helpers/sim-plans.js';
+import { take } from '../helpers/sim-plans.js';
+import { expectLatePortGetsTail, expectOnePacedTicket } from '../helpers/sim-pty.js';
 
 const cleanups = new Cleanups();
 afterEach(() => cleanups.run());
@@ -32,18 +33,9 @@ describe('washer simulator on a PTY (socat)', () => {
       startTime: START,
       firstCycleNo: 42,
     };
-    const logs: string[] = [];
-    const t0 = performance.now();
-    await runWasherSimulator({ ...opts, log: (l) => logs.push(l) });
-    const realS = (performance.now() - t0) / 1000;
-    const [plan] = plans(opts, 1);
-    await reader.waitFor((b) => resultCount(b) === 1 && b.toString('latin1').endsWith('\r\n'), 'RESULT line');
-    const text = reader.bytes().toString('latin1');
-    expect(text).toBe(bytesOf(plan!).toString('latin1'));
-    expect(text.split('\r\n')[0]).toBe('==== WASHER WD-01  PROG 12: A0 3000 INSTR ====');
     // paced, not dumped: a ~30 min cycle at 600x takes about 3 s
-    expect(realS).toBeGreaterThan((plan!.cycle.durationS / 600) * 0.9);
-    expect(logs.some((l) => l.includes('open'))).toBe(true);
+    const text = await expectOnePacedTicket(reader, (log) => runWasherSimulator({ ...opts, log }), plans(opts, 1)[0]!, 600);
+    expect(text.split('\r\n')[0]).toBe('==== WASHER WD-01  PROG 12: A0 3000 INSTR ====');
 
     const { events, trace } = parseTicketLines(
       text.split('\r\n').filter((l) => l !== ''),
@@ -59,20 +51,6 @@ describe('washer simulator on a PTY (socat)', () => {
     const paths = ptyPaths(await tempDir(cleanups, 'sim-washer-pty-'), 'washer');
     const simPath = paths.dev;
     const opts: WasherSimulatorOptions = { serial: simPath, program: 'washer-a0-600', speed: 1200, cycles: 2, seed: 5, startTime: START, pauseBetweenS: 30 };
-    let noticed: () => void = () => undefined;
-    const cannotOpen = new Promise<void>((resolve) => {
-      noticed = resolve;
-    });
-    const run = runWasherSimulator({ ...opts, log: (l) => (l.includes('cannot open') ? noticed() : undefined) });
-    await cannotOpen;
-    const { reader } = await ptyWithReader(cleanups, paths);
-    await run;
-    await reader.waitFor((b) => b.toString('latin1').endsWith('RESULT: CYCLE OK\r\n') && resultCount(b) >= 1, 'the last RESULT line');
-    const got = reader.bytes().toString('latin1');
-    const all = plans(opts, 2).map((p) => bytesOf(p).toString('latin1'));
-    // output before the port existed was dropped; what arrived is the tail of the stream, the last cycle whole
-    expect(all.join('').endsWith(got)).toBe(true);
-    expect(got.endsWith(all[1]!)).toBe(true);
-    expect(got.length).toBeLessThan(all.join('').length);
+    await expectLatePortGetsTail(cleanups, paths, (log) => runWasherSimulator({ ...opts, log }), plans(opts, 2));
   });
 });
