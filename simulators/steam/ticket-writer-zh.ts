@@ -7,7 +7,7 @@ import { encodeGb18030 } from '../shared/gb18030.js';
 import { fixed1, formatClock, formatDate, formatMinSec, layOutSampledTicket, type TicketLine } from '../shared/ticket-text.js';
 import type { CycleSample, SteamCycle } from './cycle.js';
 import { plateauSummary } from './plateau-summary.js';
-import { DEFAULT_ATMOSPHERIC_KPA, sampleLabel, type TicketHeader, type TicketOptions } from './ticket-writer.js';
+import { DEFAULT_ATMOSPHERIC_KPA, type SampleLineFormat, sampleLabel, type TicketHeader, type TicketOptions } from './ticket-writer.js';
 
 const LABELS: Readonly<Record<string, string>> = {
   START: '开始',
@@ -62,16 +62,10 @@ export function formatHeaderZh(h: TicketHeader): string[] {
 }
 
 /** `08:12:30  灭菌           134.2     203.1` (pressure in kPa gauge). */
-export function formatSampleLineZh(
-  clockMs: number,
-  label: string | undefined,
-  tempC: number,
-  pressureKpaAbs: number,
-  atmosphericKpa = DEFAULT_ATMOSPHERIC_KPA,
-): string {
+export const formatSampleLineZh: SampleLineFormat = (clockMs, label, tempC, pressureKpaAbs, atmosphericKpa = DEFAULT_ATMOSPHERIC_KPA) => {
   const labelCol = padDisplay(label === undefined ? '' : zhLabel(label), 12);
   return `${formatClock(clockMs)}  ${labelCol}${fixed1(tempC).padStart(7)}${fixed1(pressureKpaAbs - atmosphericKpa).padStart(10)}`;
-}
+};
 
 export function renderTicketZh(header: TicketHeader, cycle: SteamCycle, options: TicketOptions = {}): TicketLine[] {
   const atm = options.atmosphericKpa ?? DEFAULT_ATMOSPHERIC_KPA;

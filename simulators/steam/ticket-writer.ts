@@ -63,16 +63,12 @@ export function sampleLabel(prev: CycleSample | undefined, cur: CycleSample): st
   return undefined;
 }
 
+/** A ticket format's sample line: the sterilizer's clock, the label (on a phase's first sample), T and p (printed gauge). */
+export type SampleLineFormat = (clockMs: number, label: string | undefined, tempC: number, pressureKpaAbs: number, atmosphericKpa?: number) => string;
+
 /** `08:12:30  STERILIZE      134.2     203.1`: columns as in the docs example (label 14 wide, T and p right-aligned). */
-export function formatSampleLine(
-  clockMs: number,
-  label: string | undefined,
-  tempC: number,
-  pressureKpaAbs: number,
-  atmosphericKpa = DEFAULT_ATMOSPHERIC_KPA,
-): string {
-  return `${formatClock(clockMs)}  ${(label ?? '').padEnd(14)}${fixed1(tempC).padStart(6)}${fixed1(pressureKpaAbs - atmosphericKpa).padStart(10)}`;
-}
+export const formatSampleLine: SampleLineFormat = (clockMs, label, tempC, pressureKpaAbs, atmosphericKpa = DEFAULT_ATMOSPHERIC_KPA) =>
+  `${formatClock(clockMs)}  ${(label ?? '').padEnd(14)}${fixed1(tempC).padStart(6)}${fixed1(pressureKpaAbs - atmosphericKpa).padStart(10)}`;
 
 export function formatHeader(h: TicketHeader): string[] {
   return formatTicketHeader('STERILIZER', h.sterilizer, h, 'TIME      PHASE           T(C)    P(kPa)');
