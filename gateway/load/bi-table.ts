@@ -2,45 +2,11 @@
 import type { Db } from '../store/database.js';
 import type { BiLink, BiReasonCode, ControlRead } from './bi-linker.js';
 
-interface Raw {
-  link_id: string;
-  role: string;
-  load_id: string | null;
-  cycle_id: string | null;
-  device: string | null;
-  lot: string;
-  serial: string | null;
-  expiry: string | null;
-  gtin: string | null;
-  reader: string | null;
-  well: string | null;
-  placed_at: number | null;
-  result: string | null;
-  valid: number | null;
-  reason_code: string | null;
-  read_at: number | null;
-  record_id: string | null;
-}
-
-const toLink = (r: Raw): BiLink => ({
-  linkId: r.link_id,
-  role: r.role as BiLink['role'],
-  loadId: r.load_id,
-  cycleId: r.cycle_id,
-  device: r.device,
-  lot: r.lot,
-  serial: r.serial,
-  expiry: r.expiry,
-  gtin: r.gtin,
-  reader: r.reader,
-  well: r.well,
-  placedAt: r.placed_at,
-  result: r.result as BiLink['result'],
-  valid: r.valid === null ? null : r.valid === 1,
-  reasonCode: r.reason_code as BiReasonCode | null,
-  readAt: r.read_at,
-  recordId: r.record_id,
-});
+/** bi_links' columns under BiLink's names: a row comes back as a BiLink but for `valid`, stored 0 or 1. */
+const LINK_COLUMNS = `link_id AS linkId, role, load_id AS loadId, cycle_id AS cycleId, device, lot, serial, expiry, gtin, reader, well,
+  placed_at AS placedAt, result, valid, reason_code AS reasonCode, read_at AS readAt, record_id AS recordId`;
+type LinkRow = Omit<BiLink, 'valid'> & { valid: 0 | 1 | null };
+const toLink = (r: LinkRow): BiLink => ({ ...r, valid: r.valid === null ? null : r.valid === 1 });
 
 /** A load's valid BI result as the device history sees it. */
 export interface DeviceBi {
@@ -49,14 +15,9 @@ export interface DeviceBi {
   loadId: string;
   startedAt: number;
 }
-interface RawDeviceBi {
-  result: string;
-  record_id: string;
-  load_id: string;
-  started_at: number;
-}
-const toDeviceBi = (r: RawDeviceBi | undefined): DeviceBi | null =>
-  r ? { result: r.result as DeviceBi['result'], recordId: r.record_id, loadId: r.load_id, startedAt: r.started_at } : null;
+/** The load's last BI of a device: its result, and the load and cycle start of its release, under DeviceBi's names. */
+const LAST_BI = `SELECT b.result, b.record_id AS recordId, r.load_id AS loadId, r.started_at AS startedAt FROM bi_links b
+  JOIN releases r ON r.load_id = b.load_id WHERE b.role = 'load' AND b.valid = 1 AND r.device = ? AND r.started_at < ?`;
 
 export class BiTable {
   private readonly s;
@@ -65,20 +26,18 @@ export class BiTable {
     this.s = {
       insert: db.prepare(`INSERT INTO bi_links (link_id, role, load_id, cycle_id, device, lot, serial, expiry, gtin, reader, well, placed_at, created_at)
         VALUES (@linkId, @role, @loadId, @cycleId, @device, @lot, @serial, @expiry, @gtin, @reader, @well, @placedAt, @now)`),
-      get: db.prepare('SELECT * FROM bi_links WHERE link_id = ?'),
+      get: db.prepare(`SELECT ${LINK_COLUMNS} FROM bi_links WHERE link_id = ?`),
       place: db.prepare('UPDATE bi_links SET reader = ?, well = ?, placed_at = ? WHERE link_id = ?'),
       result: db.prepare('UPDATE bi_links SET result = ?, valid = ?, reason_code = ?, read_at = ?, record_id = ? WHERE link_id = ?'),
-      unread: db.prepare('SELECT * FROM bi_links WHERE result IS NULL ORDER BY created_at'),
-      awaitingControl: db.prepare("SELECT * FROM bi_links WHERE role = 'load' AND reason_code = 'no-positive-control' AND lot = ?"),
-      ofLoad: db.prepare('SELECT * FROM bi_links WHERE load_id = ? ORDER BY created_at'),
+      unread: db.prepare(`SELECT ${LINK_COLUMNS} FROM bi_links WHERE result IS NULL ORDER BY created_at`),
+      awaitingControl: db.prepare(`SELECT ${LINK_COLUMNS} FROM bi_links WHERE role = 'load' AND reason_code = 'no-positive-control' AND lot = ?`),
+      ofLoad: db.prepare(`SELECT ${LINK_COLUMNS} FROM bi_links WHERE load_id = ? ORDER BY created_at`),
       addControl: db.prepare('INSERT INTO bi_controls (record_id, lot, reader, well, result, read_at) VALUES (?, ?, ?, ?, ?, ?)'),
-      controls: db.prepare('SELECT * FROM bi_controls WHERE lot = ? AND read_at >= ? ORDER BY read_at'),
-      lastValid: db.prepare(`SELECT b.result, b.record_id, r.load_id, r.started_at FROM bi_links b JOIN releases r ON r.load_id = b.load_id
-        WHERE b.role = 'load' AND b.valid = 1 AND b.result IN ('negative', 'positive') AND r.device = ? AND r.started_at < ?
-        ORDER BY r.started_at DESC LIMIT 1`),
-      lastNegative: db.prepare(`SELECT b.result, b.record_id, r.load_id, r.started_at FROM bi_links b JOIN releases r ON r.load_id = b.load_id
-        WHERE b.role = 'load' AND b.valid = 1 AND b.result = 'negative' AND r.device = ? AND r.started_at < ?
-        ORDER BY r.started_at DESC LIMIT 1`),
+      controls: db.prepare(
+        'SELECT record_id AS recordId, lot, reader, well, result, read_at AS readAt FROM bi_controls WHERE lot = ? AND read_at >= ? ORDER BY read_at',
+      ),
+      lastValid: db.prepare(`${LAST_BI} AND b.result IN ('negative', 'positive') ORDER BY r.started_at DESC LIMIT 1`),
+      lastNegative: db.prepare(`${LAST_BI} AND b.result = 'negative' ORDER BY r.started_at DESC LIMIT 1`),
     };
   }
 
@@ -87,7 +46,7 @@ export class BiTable {
   }
 
   get(linkId: string): BiLink | null {
-    const r = this.s.get.get(linkId) as Raw | undefined;
+    const r = this.s.get.get(linkId) as LinkRow | undefined;
     return r ? toLink(r) : null;
   }
 
@@ -101,25 +60,25 @@ export class BiTable {
 
   /** Vials (load and control) not read yet, oldest first. */
   unread(): BiLink[] {
-    return (this.s.unread.all() as Raw[]).map(toLink);
+    return this.links(this.s.unread.all());
   }
 
   awaitingControl(lot: string): BiLink[] {
-    return (this.s.awaitingControl.all(lot) as Raw[]).map(toLink);
+    return this.links(this.s.awaitingControl.all(lot));
   }
 
   ofLoad(loadId: string): BiLink[] {
-    return (this.s.ofLoad.all(loadId) as Raw[]).map(toLink);
+    return this.links(this.s.ofLoad.all(loadId));
   }
 
   /** The device's last valid BI (negative or positive) of a load whose cycle started before `before`. */
   lastValid(device: string, before: number): DeviceBi | null {
-    return toDeviceBi(this.s.lastValid.get(device, before) as RawDeviceBi | undefined);
+    return (this.s.lastValid.get(device, before) as DeviceBi | undefined) ?? null;
   }
 
   /** The device's last valid negative BI of a load whose cycle started before `before`. */
   lastNegative(device: string, before: number): DeviceBi | null {
-    return toDeviceBi(this.s.lastNegative.get(device, before) as RawDeviceBi | undefined);
+    return (this.s.lastNegative.get(device, before) as DeviceBi | undefined) ?? null;
   }
 
   addControl(c: ControlRead): void {
@@ -128,8 +87,10 @@ export class BiTable {
 
   /** Control readings of `lot` since `sinceMs` (callers pass the start of the day, less a margin). */
   controls(lot: string, sinceMs: number): ControlRead[] {
-    return (this.s.controls.all(lot, sinceMs) as Array<{ record_id: string; lot: string; reader: string; well: string; result: string; read_at: number }>).map(
-      (r) => ({ recordId: r.record_id, lot: r.lot, reader: r.reader, well: r.well, result: r.result as ControlRead['result'], readAt: r.read_at }),
-    );
+    return this.s.controls.all(lot, sinceMs) as ControlRead[];
+  }
+
+  private links(rows: unknown[]): BiLink[] {
+    return (rows as LinkRow[]).map(toLink);
   }
 }
