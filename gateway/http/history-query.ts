@@ -32,8 +32,9 @@ export interface Sql {
   params: (string | number)[];
 }
 
+/** cycle_index's columns under the names of the history's rows (record-queries.ts CycleRow). */
 export const HISTORY_COLUMNS =
-  'seq, record_id, cycle_id, device, program, cycle_no, verdict, failed, started_at, ended_at, duration_s, load_id, ticket_load_id, items, operator';
+  'seq, record_id AS recordId, cycle_id AS cycleId, device, program, cycle_no AS cycleNo, verdict, failed, started_at AS startedAt, ended_at AS endedAt, duration_s AS durationS, load_id AS loadId, ticket_load_id AS ticketLoadId, items, operator';
 export const MAX_PAGE = 200;
 
 export function encodeCursor(c: Cursor): string {

@@ -32,23 +32,8 @@ export interface CycleRow {
   release: string | null;
 }
 
-interface CycleDbRow {
-  seq: number;
-  record_id: string;
-  cycle_id: string | null;
-  device: string | null;
-  program: string | null;
-  cycle_no: number | string | null;
-  verdict: string | null;
-  failed: string | null;
-  started_at: string;
-  ended_at: string | null;
-  duration_s: number | null;
-  load_id: string | null;
-  ticket_load_id: string | null;
-  items: number;
-  operator: string | null;
-}
+/** A cycle_index row as HISTORY_COLUMNS reads it: a CycleRow but for `failed` (comma-separated) and `release`. */
+type CycleDbRow = Omit<CycleRow, 'failed' | 'release'> & { failed: string | null };
 
 export interface HistoryPage {
   rows: CycleRow[];
@@ -76,23 +61,6 @@ export interface ReleaseRow {
   startedAt: string | null;
 }
 
-interface ReleaseDbRow {
-  seq: number;
-  load_id: string;
-  cycle_id: string | null;
-  cycle_no: number | string | null;
-  device: string | null;
-  kind: string | null;
-  status: string;
-  reason_code: string | null;
-  reason: string | null;
-  operator: string | null;
-  at: string;
-  cycle_seq: number | null;
-  cycle_record_id: string | null;
-  started_at: string | null;
-}
-
 const HELD = ['pending', 'awaiting-bd', 'awaiting-ci', 'awaiting-bi'];
 const BLOCKED = ['quarantined', 'released_early', 'recalled'];
 const SEARCH_LIMIT = 100;
@@ -105,8 +73,10 @@ export class RecordQueries {
 
   constructor(private readonly db: Db) {
     this.keys = new KeyRegistry(db);
-    const releaseSelect = `SELECT r.seq, r.load_id, r.cycle_id, r.cycle_no, r.device, r.kind, r.status, r.reason_code, r.reason, r.operator, r.at,
-      c.seq AS cycle_seq, c.record_id AS cycle_record_id, c.started_at FROM release_latest r LEFT JOIN cycle_index c ON c.cycle_id = r.cycle_id`;
+    // Each load's latest release with its cycle, under ReleaseRow's names.
+    const releaseSelect = `SELECT r.seq, r.load_id AS loadId, r.cycle_id AS cycleId, r.cycle_no AS cycleNo, r.device, r.kind, r.status,
+      r.reason_code AS reasonCode, r.reason, r.operator, r.at, c.seq AS cycleSeq, c.record_id AS cycleRecordId, c.started_at AS startedAt
+      FROM release_latest r LEFT JOIN cycle_index c ON c.cycle_id = r.cycle_id`;
     this.stmt = {
       byId: db.prepare("SELECT json FROM records WHERE id = ? AND type = 'cycle'").pluck(),
       bySeq: db.prepare('SELECT json FROM records WHERE seq = ?').pluck(),
@@ -130,24 +100,8 @@ export class RecordQueries {
   }
 
   private rowOf(r: CycleDbRow): CycleRow {
-    return {
-      seq: r.seq,
-      recordId: r.record_id,
-      cycleId: r.cycle_id,
-      device: r.device,
-      program: r.program,
-      cycleNo: r.cycle_no,
-      verdict: r.verdict,
-      failed: r.failed ? r.failed.split(',') : [],
-      startedAt: r.started_at,
-      endedAt: r.ended_at,
-      durationS: r.duration_s,
-      loadId: r.load_id,
-      ticketLoadId: r.ticket_load_id,
-      items: r.items,
-      operator: r.operator,
-      release: r.cycle_id ? ((this.stmt.releaseOf.get(r.cycle_id) as string | undefined) ?? null) : null,
-    };
+    const release = r.cycleId ? ((this.stmt.releaseOf.get(r.cycleId) as string | undefined) ?? null) : null;
+    return { ...r, failed: r.failed ? r.failed.split(',') : [], release };
   }
 
   /** One page of the history, newest first. */
@@ -223,17 +177,17 @@ export class RecordQueries {
 
   /** Loads waiting for something, oldest first. */
   heldLoads(): ReleaseRow[] {
-    return (this.stmt.held.all(...HELD) as ReleaseDbRow[]).map(releaseRowOf);
+    return this.stmt.held.all(...HELD) as ReleaseRow[];
   }
 
   /** Quarantined, early-released and recalled loads decided since `sinceIso`, newest first. */
   blockedLoads(sinceIso: string): ReleaseRow[] {
-    return (this.stmt.blocked.all(...BLOCKED, sinceIso) as ReleaseDbRow[]).map(releaseRowOf);
+    return this.stmt.blocked.all(...BLOCKED, sinceIso) as ReleaseRow[];
   }
 
   /** Bowie–Dick and leak-test cycles that started since `sinceIso` (local midnight), oldest first. */
   dailyTests(sinceIso: string): ReleaseRow[] {
-    return (this.stmt.dailyTests.all(sinceIso) as ReleaseDbRow[]).map(releaseRowOf);
+    return this.stmt.dailyTests.all(sinceIso) as ReleaseRow[];
   }
 
   /** Hash recomputed, signature by the registered key, links to both neighbours in the chain. */
@@ -258,23 +212,4 @@ export class RecordQueries {
     if (!cycleId) return [];
     return this.db.prepare('SELECT line FROM raw_lines WHERE cycle_id = ? ORDER BY device_id, seq').pluck().all(cycleId) as string[];
   }
-}
-
-function releaseRowOf(r: ReleaseDbRow): ReleaseRow {
-  return {
-    seq: r.seq,
-    loadId: r.load_id,
-    cycleId: r.cycle_id,
-    cycleNo: r.cycle_no,
-    device: r.device,
-    kind: r.kind,
-    status: r.status,
-    reasonCode: r.reason_code,
-    reason: r.reason,
-    operator: r.operator,
-    at: r.at,
-    cycleSeq: r.cycle_seq,
-    cycleRecordId: r.cycle_record_id,
-    startedAt: r.started_at,
-  };
 }

@@ -17,7 +17,8 @@ describe('history query', () => {
   it('pages newest first on (started_at, seq) with one row more than shown', () => {
     const first = buildHistoryQuery({}, { limit: 50 });
     expect(first.sql).toBe(
-      'SELECT seq, record_id, cycle_id, device, program, cycle_no, verdict, failed, started_at, ended_at, duration_s, load_id, ticket_load_id, items, operator FROM cycle_index ORDER BY started_at DESC, seq DESC LIMIT ?',
+      'SELECT seq, record_id AS recordId, cycle_id AS cycleId, device, program, cycle_no AS cycleNo, verdict, failed, started_at AS startedAt, ended_at AS endedAt, ' +
+        'duration_s AS durationS, load_id AS loadId, ticket_load_id AS ticketLoadId, items, operator FROM cycle_index ORDER BY started_at DESC, seq DESC LIMIT ?',
     );
     expect(first.params).toEqual([51]);
     const older = buildHistoryQuery({ device: 'AC-01', verdict: 'fail' }, { limit: 20, before: { startedAt: '2026-03-02T08:00:00.000Z', seq: 17 } });
