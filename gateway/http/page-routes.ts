@@ -42,6 +42,15 @@ const QUEUE_REFRESH_S = 30;
 /** Days of returned loaner sets the loaner view shows by default. */
 const LOANER_DAYS = 7;
 
+/**
+ * What a list page of the last days is rendered with: locale, time zone, now and `days` (its parameter,
+ * 1..90, else `fallback`); and `sinceIso`, the start of those days.
+ */
+function lookBack(c: PageContext, req: WebRequest, now: number, fallback: number) {
+  const days = Math.min(90, Math.max(1, Number(req.url.searchParams.get('days')) || fallback));
+  return { view: { locale: req.locale, timeZone: c.timeZone, now, days }, sinceIso: new Date(now - days * 86_400_000).toISOString() };
+}
+
 function page(
   c: PageContext,
   req: WebRequest,
@@ -115,16 +124,13 @@ export function addPageRoutes(routes: RouteTable<WebHandler>, c: PageContext): v
     const now = c.now();
     const today = localDate(now, c.timeZone);
     const midnight = localMidnightUtc(today, c.timeZone) ?? now - 86_400_000;
-    const days = Math.min(90, Math.max(1, Number(req.url.searchParams.get('days')) || QUEUE_DAYS));
+    const { view, sinceIso } = lookBack(c, req, now, QUEUE_DAYS);
     const body = renderQueue({
-      locale: req.locale,
-      timeZone: c.timeZone,
-      now,
+      ...view,
       today,
-      days,
       sterilizers: c.devices.filter((d) => d.type === 'steam-sterilizer').map((d) => d.id),
       held: c.queries.heldLoads(),
-      blocked: c.queries.blockedLoads(new Date(now - days * 86_400_000).toISOString()),
+      blocked: c.queries.blockedLoads(sinceIso),
       dailyTests: c.queries.dailyTests(new Date(midnight).toISOString()),
     });
     page(c, req, res, 200, t(req.locale, 'queue.title'), 'queue', body, { refreshS: QUEUE_REFRESH_S });
@@ -132,15 +138,8 @@ export function addPageRoutes(routes: RouteTable<WebHandler>, c: PageContext): v
 
   routes.add('GET', '/loaners', (req, res) => {
     const now = c.now();
-    const days = Math.min(90, Math.max(1, Number(req.url.searchParams.get('days')) || LOANER_DAYS));
-    const body = renderLoanerList({
-      locale: req.locale,
-      timeZone: c.timeZone,
-      now,
-      days,
-      open: c.loaners.openSets(),
-      returned: c.loaners.returnedSince(new Date(now - days * 86_400_000).toISOString()),
-    });
+    const { view, sinceIso } = lookBack(c, req, now, LOANER_DAYS);
+    const body = renderLoanerList({ ...view, open: c.loaners.openSets(), returned: c.loaners.returnedSince(sinceIso) });
     page(c, req, res, 200, t(req.locale, 'loaner.title'), 'loaners', body, { refreshS: QUEUE_REFRESH_S });
   });
 
