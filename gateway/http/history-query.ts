@@ -51,29 +51,25 @@ export function decodeCursor(s: string | null | undefined): Cursor | null {
   return { startedAt, seq };
 }
 
+/** Each filter's condition on cycle_index, in the order the WHERE clause lists them. */
+const FILTER_CONDITIONS: ReadonlyArray<readonly [keyof HistoryFilter, string]> = [
+  ['device', 'device = ?'],
+  ['verdict', 'verdict = ?'],
+  ['program', 'program = ?'],
+  ['from', 'started_at >= ?'],
+  ['to', 'started_at < ?'],
+];
+
 /** Rows newest first. With `after`, the query runs oldest first and the caller reverses (`reversed`). */
 export function buildHistoryQuery(f: HistoryFilter, page: PageRequest): Sql & { reversed: boolean; limit: number } {
   const where: string[] = [];
   const params: (string | number)[] = [];
-  if (f.device) {
-    where.push('device = ?');
-    params.push(f.device);
-  }
-  if (f.verdict) {
-    where.push('verdict = ?');
-    params.push(f.verdict);
-  }
-  if (f.program) {
-    where.push('program = ?');
-    params.push(f.program);
-  }
-  if (f.from) {
-    where.push('started_at >= ?');
-    params.push(f.from);
-  }
-  if (f.to) {
-    where.push('started_at < ?');
-    params.push(f.to);
+  for (const [key, condition] of FILTER_CONDITIONS) {
+    const value = f[key];
+    if (value) {
+      where.push(condition);
+      params.push(value);
+    }
   }
   const reversed = !page.before && Boolean(page.after);
   if (page.before) {
