@@ -6,6 +6,7 @@
 import {
   type CycleNo,
   type CycleRecordPayload,
+  type Parsed,
   parseJson,
   readCycleRecord,
   readState,
@@ -137,22 +138,10 @@ export class WatchModel {
         Object.assign(g, s.value);
         return { kind: 'status', topic, gateway: g };
       }
-      case 'state': {
-        const s = readState(json.value);
-        if (!s.ok) return this.invalid(topic, s.reason);
-        const d = this.deviceEntry(t.site, t.gateway, t.device);
-        if (!d) return this.ignore(topic, 'too many devices');
-        this.onState(d, s.value);
-        return { kind: 'state', topic, device: d };
-      }
-      case 'telemetry': {
-        const s = readTelemetry(json.value);
-        if (!s.ok) return this.invalid(topic, s.reason);
-        const d = this.deviceEntry(t.site, t.gateway, t.device);
-        if (!d) return this.ignore(topic, 'too many devices');
-        this.onTelemetry(d, s.value);
-        return { kind: 'telemetry', topic, device: d };
-      }
+      case 'state':
+        return this.devicePayload(topic, t, readState(json.value), (d, v) => this.onState(d, v));
+      case 'telemetry':
+        return this.devicePayload(topic, t, readTelemetry(json.value), (d, v) => this.onTelemetry(d, v));
       case 'records': {
         const r = readCycleRecord(json.value);
         if (!r.ok) return this.invalid(topic, r.reason);
@@ -317,6 +306,20 @@ export class WatchModel {
       this.deviceMap.set(key, d);
     }
     return d;
+  }
+
+  /** A device's state or telemetry: read, then folded into its entry (a device past maxDevices is ignored). */
+  private devicePayload<T>(
+    topic: string,
+    t: { kind: 'state' | 'telemetry'; site: string; gateway: string; device: string },
+    read: Parsed<T>,
+    fold: (d: DeviceEntry, value: T) => void,
+  ): WatchUpdate {
+    if (!read.ok) return this.invalid(topic, read.reason);
+    const d = this.deviceEntry(t.site, t.gateway, t.device);
+    if (!d) return this.ignore(topic, 'too many devices');
+    fold(d, read.value);
+    return { kind: t.kind, topic, device: d };
   }
 
   private invalid(topic: string, reason: string): WatchUpdate {
