@@ -7,13 +7,12 @@ const num = (x: number | null | undefined, unit: string, digits = 1): string | n
 
 /** The line for one update, or null when nothing worth a line happened (an ignored topic). */
 export function updateLine(model: WatchModel, u: WatchUpdate, prefix: string): string | null {
-  const body = ((): string | null => {
+  // A line of words (the empty ones left out), a line as it stands, or none.
+  const body = ((): Array<string | null> | string | null => {
     switch (u.kind) {
       case 'status': {
         const g = u.gateway;
-        return [`${g.key} status`, g.online ? 'online' : 'OFFLINE', g.version ? `v${g.version}` : null, g.keyId ? `key ${g.keyId}` : null]
-          .filter(Boolean)
-          .join(' ');
+        return [`${g.key} status`, g.online ? 'online' : 'OFFLINE', g.version ? `v${g.version}` : null, g.keyId ? `key ${g.keyId}` : null];
       }
       case 'state': {
         const d = u.device;
@@ -26,9 +25,7 @@ export function updateLine(model: WatchModel, u: WatchUpdate, prefix: string): s
           s.program,
           s.cycleNo !== null ? `cycle ${s.cycleNo}` : null,
           hold.requiredS !== null ? `hold required ${hold.requiredS} s` : null,
-        ]
-          .filter(Boolean)
-          .join(' ');
+        ];
       }
       case 'telemetry': {
         const d = u.device;
@@ -43,9 +40,7 @@ export function updateLine(model: WatchModel, u: WatchUpdate, prefix: string): s
           num(t.pressure_kpa, 'kPa'),
           diff !== null ? `T-Tsat ${diff > 0 ? '+' : ''}${diff.toFixed(1)} K` : null,
           hold.requiredS !== null ? `hold ${hold.seconds === null ? '-' : Math.floor(hold.seconds)}/${hold.requiredS} s` : null,
-        ]
-          .filter(Boolean)
-          .join(' ');
+        ];
       }
       case 'verdict': {
         if (u.duplicate) return null;
@@ -58,9 +53,7 @@ export function updateLine(model: WatchModel, u: WatchUpdate, prefix: string): s
           v.holdS !== null ? `hold ${Math.floor(v.holdS)} s` : null,
           v.failed.length ? `failed: ${v.failed.join(', ')}` : null,
           v.historical ? '(replayed)' : null,
-        ]
-          .filter(Boolean)
-          .join(' ');
+        ];
       }
       case 'cleared':
         return `${u.topic} cleared`;
@@ -70,5 +63,6 @@ export function updateLine(model: WatchModel, u: WatchUpdate, prefix: string): s
         return null;
     }
   })();
-  return body === null ? null : clean(`${prefix}${body}`);
+  if (body === null) return null;
+  return clean(`${prefix}${Array.isArray(body) ? body.filter(Boolean).join(' ') : body}`);
 }
