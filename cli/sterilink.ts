@@ -2,7 +2,7 @@
 import { errorMessage, isGatewayError } from '../vocabulary/errors.js';
 // The `sterilink` command. Every verb lives in cli/commands/ and is loaded on demand, so `--help` and
 // `verify-trace` start fast on a Raspberry Pi (and only `simulate` and `demo` load the simulators).
-import { type Command, type CommandIo, println, UsageError } from './commands/command.js';
+import { type Command, CommandFailed, type CommandIo, println, UsageError } from './commands/command.js';
 
 const HELP = `sterilink — CSSD edge gateway: sterilizer and washer data to verified, signed load records on MQTT
 
@@ -35,29 +35,42 @@ Usage: sterilink <command> [options]
 Options: --help, --version. Logs are JSON lines (pretty on a terminal); --log-level debug|info|warn|error.
 `;
 
-type Loader = () => Promise<Command>;
-
-const VERBS: Record<string, Loader> = {
-  run: async () => (await import('./commands/run.js')).runCommand,
-  demo: async () => (await import('./commands/demo.js')).demoCommand,
-  simulate: async () => (await import('./commands/simulate.js')).simulateCommand,
-  'verify-trace': async () => (await import('./commands/verify-trace.js')).verifyTraceCommand,
-  'check-config': async () => (await import('./commands/check-config.js')).checkConfigCommand,
-  db: async () => (await import('./commands/db.js')).dbCommand,
-  keys: async () => (await import('./commands/keys.js')).keysCommand,
-  report: async () => (await import('./commands/report.js')).reportCommand,
-  loaner: async () => (await import('./commands/loaner.js')).loanerCommand,
-  programs: async () => (await import('./commands/programs.js')).programsCommand,
-  'decode-barcode': async () => (await import('./commands/decode-barcode.js')).decodeBarcodeCommand,
-  'verify-record': async () => (await import('./commands/verify-record.js')).verifyRecordCommand,
-  watch: async () => (await import('./commands/watch.js')).watchCommand,
+/** verb -> [module in cli/commands/, its exported command]: loaded only when the verb is run. */
+const VERBS: Readonly<Record<string, readonly [file: string, exported: string]>> = {
+  run: ['run', 'runCommand'],
+  demo: ['demo', 'demoCommand'],
+  simulate: ['simulate', 'simulateCommand'],
+  'verify-trace': ['verify-trace', 'verifyTraceCommand'],
+  'check-config': ['check-config', 'checkConfigCommand'],
+  db: ['db', 'dbCommand'],
+  keys: ['keys', 'keysCommand'],
+  report: ['report', 'reportCommand'],
+  loaner: ['loaner', 'loanerCommand'],
+  programs: ['programs', 'programsCommand'],
+  'decode-barcode': ['decode-barcode', 'decodeBarcodeCommand'],
+  'verify-record': ['verify-record', 'verifyRecordCommand'],
+  watch: ['watch', 'watchCommand'],
 };
+
+async function loadVerb(verb: string): Promise<Command | null> {
+  const entry = Object.hasOwn(VERBS, verb) ? VERBS[verb] : undefined;
+  if (!entry) return null;
+  const [file, exported] = entry;
+  const module = (await import(`./commands/${file}.js`)) as Record<string, Command | undefined>;
+  const command = module[exported];
+  if (!command) throw new Error(`cli/commands/${file}.js does not export ${exported}`);
+  return command;
+}
 
 async function main(argv: string[]): Promise<number> {
   const io: CommandIo = { argv: argv.slice(1), stdout: process.stdout, stderr: process.stderr, env: process.env };
-  const verb = argv[0];
-  if (!verb || verb === '--help' || verb === '-h' || verb === 'help') {
-    println(io.stdout, HELP);
+  let verb = argv[0];
+  if (verb === 'help' && argv[1] !== undefined) {
+    // `sterilink help db` = `sterilink db --help`
+    verb = argv[1];
+    io.argv = ['--help'];
+  } else if (!verb || verb === '--help' || verb === '-h' || verb === 'help') {
+    println(verb ? io.stdout : io.stderr, HELP);
     return verb ? 0 : 2;
   }
   if (verb === '--version' || verb === '-v') {
@@ -65,18 +78,22 @@ async function main(argv: string[]): Promise<number> {
     println(io.stdout, VERSION);
     return 0;
   }
-  const load = VERBS[verb];
-  if (!load) {
-    println(io.stderr, `sterilink: unknown command "${verb}"\n\n${HELP}`);
+  const command = await loadVerb(verb);
+  if (!command) {
+    const { didYouMean } = await import('../vocabulary/did-you-mean.js');
+    println(io.stderr, `sterilink: unknown command "${verb}"${didYouMean(verb, Object.keys(VERBS))}\n(sterilink --help lists the commands)`);
     return 2;
   }
   try {
-    const command = await load();
     return await command(io);
   } catch (e) {
     if (e instanceof UsageError) {
       println(io.stderr, e.message);
       return 2;
+    }
+    if (e instanceof CommandFailed) {
+      println(io.stderr, e.message);
+      return e.exitCode;
     }
     println(io.stderr, `sterilink ${verb}: ${isGatewayError(e) ? `${e.code}: ` : ''}${errorMessage(e)}`);
     return 2;
