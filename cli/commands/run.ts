@@ -5,6 +5,7 @@ import { createLogger } from '../../gateway/logger.js';
 import { ServiceNotifier, takeServiceEnvironment } from '../../gateway/system/service-notifier.js';
 import { knownProgramIds } from '../../gateway/verify/index.js';
 import { errorMessage } from '../../vocabulary/errors.js';
+import { currentUser, probeDeployment } from '../preflight/deployment-probe.js';
 import { type CommandIo, println } from './command.js';
 import { commandSpec, parseCommand, usageError } from './options.js';
 import { untilSignal } from './signals.js';
@@ -35,7 +36,20 @@ export async function runCommand(io: CommandIo): Promise<number> {
     }
     throw e;
   }
+  // What the machine must give the gateway, checked before anything is written (no store, no key on a refusal).
+  const problems = await probeDeployment(loaded.config);
+  const refused = problems.filter((p) => p.atRun === 'refuse');
+  if (refused.length) {
+    println(
+      io.stderr,
+      `refusing to start: ${values.config}: ${refused.length} problem${refused.length === 1 ? '' : 's'} on this machine (checked as ${currentUser()})`,
+    );
+    for (const p of refused) println(io.stderr, `${p.path}: ${p.message}`);
+    return 2;
+  }
   const logger = createLogger({ ...(values['log-level'] ? { level: values['log-level'] } : {}) });
+  // a serial adapter not plugged in yet, a broker name DNS does not know yet: the gateway starts and retries them
+  for (const p of problems) logger.warn({ configPath: p.path }, `${p.path}: ${p.message}`);
   const app = new GatewayApp({
     config: loaded.config,
     logger,
