@@ -49,7 +49,7 @@ export async function runCommand(io: CommandIo): Promise<number> {
   }
   const logger = createLogger({ ...(values['log-level'] ? { level: values['log-level'] } : {}) });
   // a serial adapter not plugged in yet, a broker name DNS does not know yet: the gateway starts and retries them
-  for (const p of problems) logger.warn({ configPath: p.path }, `${p.path}: ${p.message}`);
+  for (const p of problems) logger.warn({ configPath: p.path, problem: p.message }, 'deployment check failed; starting anyway, the gateway retries this');
   const app = new GatewayApp({
     config: loaded.config,
     logger,
