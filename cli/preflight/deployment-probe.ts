@@ -51,7 +51,7 @@ function probeDataDir(dir: string): string | null {
   try {
     stat = fs.statSync(dir);
   } catch (e) {
-    if (code(e) !== 'ENOENT') return `expected a folder this user can write, found ${code(e)}`;
+    if (code(e) !== 'ENOENT' && code(e) !== 'ENOTDIR') return `expected a folder this user can write, found ${code(e)}`;
     // not there yet: the gateway creates it (and its parents) at the first start
     let parent = path.dirname(dir);
     while (!fs.existsSync(parent) && path.dirname(parent) !== parent) parent = path.dirname(parent);
