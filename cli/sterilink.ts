@@ -35,30 +35,29 @@ Usage: sterilink <command> [options]
 Options: --help, --version. Logs are JSON lines (pretty on a terminal); --log-level debug|info|warn|error.
 `;
 
-/** verb -> [module in cli/commands/, its exported command]: loaded only when the verb is run. */
-const VERBS: Readonly<Record<string, readonly [file: string, exported: string]>> = {
-  run: ['run', 'runCommand'],
-  demo: ['demo', 'demoCommand'],
-  simulate: ['simulate', 'simulateCommand'],
-  'verify-trace': ['verify-trace', 'verifyTraceCommand'],
-  'check-config': ['check-config', 'checkConfigCommand'],
-  db: ['db', 'dbCommand'],
-  keys: ['keys', 'keysCommand'],
-  report: ['report', 'reportCommand'],
-  loaner: ['loaner', 'loanerCommand'],
-  programs: ['programs', 'programsCommand'],
-  'decode-barcode': ['decode-barcode', 'decodeBarcodeCommand'],
-  'verify-record': ['verify-record', 'verifyRecordCommand'],
-  watch: ['watch', 'watchCommand'],
-};
+/** The verbs: verb `x-y` lives in cli/commands/x-y.ts as `xYCommand`, loaded only when it is run. */
+const VERBS = [
+  'run',
+  'demo',
+  'simulate',
+  'verify-trace',
+  'check-config',
+  'db',
+  'keys',
+  'report',
+  'loaner',
+  'programs',
+  'decode-barcode',
+  'verify-record',
+  'watch',
+] as const;
 
 async function loadVerb(verb: string): Promise<Command | null> {
-  const entry = Object.hasOwn(VERBS, verb) ? VERBS[verb] : undefined;
-  if (!entry) return null;
-  const [file, exported] = entry;
-  const module = (await import(`./commands/${file}.js`)) as Record<string, Command | undefined>;
+  if (!(VERBS as readonly string[]).includes(verb)) return null;
+  const exported = `${verb.replace(/-(\w)/g, (_, c: string) => c.toUpperCase())}Command`;
+  const module = (await import(`./commands/${verb}.js`)) as Record<string, Command | undefined>;
   const command = module[exported];
-  if (!command) throw new Error(`cli/commands/${file}.js does not export ${exported}`);
+  if (!command) throw new Error(`cli/commands/${verb}.js does not export ${exported}`);
   return command;
 }
 
@@ -81,7 +80,7 @@ async function main(argv: string[]): Promise<number> {
   const command = await loadVerb(verb);
   if (!command) {
     const { didYouMean } = await import('../vocabulary/did-you-mean.js');
-    println(io.stderr, `sterilink: unknown command "${verb}"${didYouMean(verb, Object.keys(VERBS))}\n(sterilink --help lists the commands)`);
+    println(io.stderr, `sterilink: unknown command "${verb}"${didYouMean(verb, VERBS)}\n(sterilink --help lists the commands)`);
     return 2;
   }
   try {

@@ -6,12 +6,11 @@ import { LoanerQueries, type LoanerRow } from '../../gateway/http/loaner-queries
 import { RecordQueries } from '../../gateway/http/record-queries.js';
 import type { LoanerRecordBody } from '../../gateway/load/loaner-record.js';
 import { dateTime } from '../../gateway/report/format.js';
-import { openDatabase, schemaVersion } from '../../gateway/store/index.js';
 import type { SignedRecord } from '../../gateway/store/record.js';
 import { systemTimeZone } from '../../vocabulary/local-day.js';
 import { type CommandIo, println } from './command.js';
 import { commandSpec, parseCommand, usageError } from './options.js';
-import { existingStore, STORE_HELP, STORE_OPTIONS } from './store-location.js';
+import { existingStore, openStoreReadOnly, STORE_HELP, STORE_OPTIONS } from './store-location.js';
 import { runSubcommand } from './subcommands.js';
 
 const USAGE = 'usage: sterilink loaner show SET [--visit ID | --all] [--json] [--data-dir DIR | --config FILE]';
@@ -70,16 +69,8 @@ async function loanerShow(io: CommandIo): Promise<number> {
   if (values.visit && values.all) throw usageError(LOANER_SHOW, 'give --visit or --all, not both');
   const { dataDir, config } = existingStore(values, io.env);
   const tz = config?.release?.timeZone ?? systemTimeZone();
-  const db = openDatabase(dataDir, { readonly: true });
+  const db = openStoreReadOnly(dataDir, NEEDS_SCHEMA, 'the loaner tables');
   try {
-    const version = schemaVersion(db);
-    if (version < NEEDS_SCHEMA) {
-      println(
-        io.stderr,
-        `the store in ${dataDir} has schema version ${version}; start the gateway of this version once to add the loaner tables (migration ${NEEDS_SCHEMA})`,
-      );
-      return 2;
-    }
     const loaners = new LoanerQueries(db);
     // a basket's code finds its set too
     let visits = loaners.visitsOf(code);

@@ -6,13 +6,12 @@
 import fs from 'node:fs';
 import { RecordQueries } from '../../gateway/http/record-queries.js';
 import { renderCycleReport } from '../../gateway/report/report-html.js';
-import { openDatabase, schemaVersion } from '../../gateway/store/index.js';
 import { type ProgramOverride, resolvePrograms } from '../../gateway/verify/index.js';
 import { VERSION } from '../../gateway/version.js';
 import { systemTimeZone } from '../../vocabulary/local-day.js';
 import { type CommandIo, println, UsageError } from './command.js';
 import { commandSpec, parseCommand, usageError } from './options.js';
-import { existingStore, STORE_HELP, STORE_OPTIONS } from './store-location.js';
+import { existingStore, openStoreReadOnly, STORE_HELP, STORE_OPTIONS } from './store-location.js';
 
 const USAGE = 'usage: sterilink report (--cycle ID | --seq N) [--out FILE.html] [--data-dir DIR | --config FILE]';
 /** The store schema that has the lookup tables the report reads (migration 4). */
@@ -38,16 +37,8 @@ export async function reportCommand(io: CommandIo): Promise<number> {
   if (seq !== null && !(Number.isSafeInteger(seq) && seq >= 1))
     throw new UsageError(`--seq: expected a record seq (a whole number >= 1), found "${values.seq}"`);
   const { dataDir, config } = existingStore(values, io.env);
-  const db = openDatabase(dataDir, { readonly: true });
+  const db = openStoreReadOnly(dataDir, NEEDS_SCHEMA, "the report's lookup tables");
   try {
-    const version = schemaVersion(db);
-    if (version < NEEDS_SCHEMA) {
-      println(
-        io.stderr,
-        `the store in ${dataDir} has schema version ${version}; start the gateway of this version once to add the report's lookup tables (migration ${NEEDS_SCHEMA})`,
-      );
-      return 2;
-    }
     const queries = new RecordQueries(db);
     const record = seq !== null ? queries.cycleRecord({ seq }) : queries.cycleRecord({ id: values.cycle as string });
     if (!record) {

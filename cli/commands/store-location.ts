@@ -4,7 +4,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { ConfigError, loadConfigFile } from '../../config/load-config.js';
 import type { GatewayConfig } from '../../config/schema.js';
-import { dbPath } from '../../gateway/store/index.js';
+import { dbPath, openDatabase, schemaVersion } from '../../gateway/store/index.js';
 import { knownProgramIds } from '../../gateway/verify/index.js';
 import { CommandFailed } from './command.js';
 
@@ -55,4 +55,20 @@ export function existingStore(values: { 'data-dir'?: string | undefined; config?
   const file = dbPath(location.dataDir);
   if (!fs.existsSync(file)) throw new CommandFailed(`no SteriLink database in ${location.dataDir} (expected ${file})${why}`);
   return location;
+}
+
+/**
+ * The store opened read-only (the gateway may be running), once it has the tables a verb reads: a store of an
+ * older version is a CommandFailed saying which migration is missing (the gateway adds it at its next start).
+ */
+export function openStoreReadOnly(dataDir: string, needsSchema: number, tables: string): ReturnType<typeof openDatabase> {
+  const db = openDatabase(dataDir, { readonly: true });
+  const version = schemaVersion(db);
+  if (version < needsSchema) {
+    db.close();
+    throw new CommandFailed(
+      `the store in ${dataDir} has schema version ${version}; start the gateway of this version once to add ${tables} (migration ${needsSchema})`,
+    );
+  }
+  return db;
 }
