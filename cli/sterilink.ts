@@ -16,11 +16,13 @@ Usage: sterilink <command> [options]
                                         a simulated device (sterilink simulate --help for all options)
   verify-trace TRACE.csv --program ID [--json] [--volume-l N] [--config FILE]
                                         verify a cycle trace: exit 0 pass, 1 fail, 2 bad input
-  check-config FILE                     validate a config: exit 0, or 2 listing every problem
-  db verify [--data-dir DIR]            recompute every hash chain and signature: exit 0 intact, 1 tampered
-  db export [--data-dir DIR] [--type T] [--since ISO] [--seq N] [--format jsonl|csv]
+  check-config FILE [--offline]         validate a config and this machine for it: exit 0, or 2 listing every problem
+  db verify [--data-dir DIR | --config FILE]
+                                        recompute every hash chain and signature: exit 0 intact, 1 tampered
+  db export [--data-dir DIR | --config FILE] [--type T] [--since ISO] [--seq N] [--format jsonl|csv]
                                         export records (csv: cycle traces in the verify-trace format)
-  keys show|rotate [--data-dir DIR]     the gateway's Ed25519 public key and key id
+  keys show|rotate [--data-dir DIR | --config FILE]
+                                        the gateway's Ed25519 public key and key id
   report (--cycle ID | --seq N) [--out FILE.html] [--data-dir DIR | --config FILE]
                                         one cycle record as a printable, self-contained HTML report
   loaner show SET [--visit ID | --all] [--json] [--data-dir DIR | --config FILE]
@@ -32,7 +34,9 @@ Usage: sterilink <command> [options]
   verify-record [FILE] [--status FILE | --key BASE64 | --key-file PEM] [--json]
                                         check received records (file or stdin): hash, signature, chain, seq gaps
 
-Options: --help, --version. Logs are JSON lines (pretty on a terminal); --log-level debug|info|warn|error.
+Every command answers --help (sterilink COMMAND --help, or sterilink help COMMAND). Also: --version.
+The store commands (db, keys, report, loaner) use --data-dir, else STERILINK_DATA_DIR, else the dataDir of
+--config, else ./data. Environment variables: docs/operations.md. Logs are JSON lines (pretty on a terminal).
 `;
 
 /** The verbs: verb `x-y` lives in cli/commands/x-y.ts as `xYCommand`, loaded only when it is run. */
