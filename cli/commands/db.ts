@@ -1,6 +1,7 @@
 // `sterilink db verify|export [--data-dir DIR | --config FILE]`: the store's integrity check and its records out.
 import { cycleTraceCsv } from '../../gateway/cycle/cycle-csv.js';
 import { exportRecords, formatProblem, openDatabase, RECORD_TYPES, type RecordType, type SignedRecord, verifyStore } from '../../gateway/store/index.js';
+import { didYouMean } from '../../vocabulary/did-you-mean.js';
 import { type Command, type CommandIo, println } from './command.js';
 import { commandSpec, parseCommand } from './options.js';
 import { existingStore, STORE_HELP, STORE_OPTIONS } from './store-location.js';
@@ -82,7 +83,7 @@ async function dbExport(io: CommandIo): Promise<number> {
   const { dataDir } = existingStore(values, io.env);
   const type = values.type as string | undefined;
   if (type !== undefined && !(RECORD_TYPES as readonly string[]).includes(type)) {
-    println(io.stderr, `--type: expected one of ${RECORD_TYPES.join(', ')}, found "${type}"`);
+    println(io.stderr, `--type: expected one of ${RECORD_TYPES.join(', ')}, found "${type}"${didYouMean(type, RECORD_TYPES)}`);
     return 2;
   }
   if (values.since !== undefined && Number.isNaN(Date.parse(values.since))) {
