@@ -4,11 +4,14 @@ import { GatewayApp } from '../../gateway/app.js';
 import { createLogger } from '../../gateway/logger.js';
 import { ServiceNotifier, takeServiceEnvironment } from '../../gateway/system/service-notifier.js';
 import { knownProgramIds } from '../../gateway/verify/index.js';
+import { didYouMean } from '../../vocabulary/did-you-mean.js';
 import { errorMessage } from '../../vocabulary/errors.js';
 import { currentUser, probeDeployment } from '../preflight/deployment-probe.js';
 import { type CommandIo, println } from './command.js';
 import { commandSpec, parseCommand, usageError } from './options.js';
 import { untilSignal } from './signals.js';
+
+const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'];
 
 const RUN = commandSpec({
   name: 'sterilink run',
@@ -26,6 +29,9 @@ export async function runCommand(io: CommandIo): Promise<number> {
   if (!parsed) return 0;
   const { values } = parsed;
   if (!values.config) throw usageError(RUN, 'which config? give --config FILE');
+  const level = values['log-level'];
+  if (level !== undefined && !LOG_LEVELS.includes(level))
+    throw usageError(RUN, `--log-level: expected one of ${LOG_LEVELS.join(', ')}, found "${level}"${didYouMean(level, LOG_LEVELS)}`);
   let loaded;
   try {
     loaded = loadConfigFile(values.config, { env: io.env, knownPrograms: knownProgramIds() });

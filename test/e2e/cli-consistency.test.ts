@@ -66,6 +66,9 @@ describe('sterilink: --help everywhere', () => {
     expect(option.stderr).toContain('usage: sterilink report');
     const program = runCli(['verify-trace', 'x.csv', '--program', 'steam-134-5']);
     expect(program.stderr).toContain('(did you mean "steam-134-4"?)');
+    const level = runCli(['run', '--config', 'site.yaml', '--log-level', 'dbug']);
+    expect(level.status).toBe(2);
+    expect(level.stderr).toContain('found "dbug" (did you mean "debug"?)');
     const missing = runCli(['run', '--config']);
     expect(missing.status).toBe(2);
     expect(missing.stderr).toContain('--config needs a value');
