@@ -84,7 +84,7 @@ async function main(argv: string[]): Promise<number> {
   const command = await loadVerb(verb);
   if (!command) {
     const { didYouMean } = await import('../vocabulary/did-you-mean.js');
-    println(io.stderr, `sterilink: unknown command "${verb}"${didYouMean(verb, VERBS)}\n(sterilink --help lists the commands)`);
+    println(io.stderr, `sterilink: unknown command "${verb}"${didYouMean(verb, [...VERBS, '--help', '--version'])}\n(sterilink --help lists the commands)`);
     return 2;
   }
   try {
