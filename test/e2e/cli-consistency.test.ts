@@ -52,26 +52,20 @@ describe('sterilink: --help everywhere', () => {
   }, 120_000);
 
   it('a mistyped verb, subcommand or option: exit 2 and the word meant', () => {
-    const verb = runCli(['simualte', 'autoclave']);
-    expect(verb.status).toBe(2);
-    expect(verb.stderr).toContain('unknown command "simualte" (did you mean "simulate"?)');
-    const sub = runCli(['db', 'verfy']);
-    expect(sub.status).toBe(2);
-    expect(sub.stderr).toContain('unknown subcommand "verfy" (did you mean "verify"?)');
-    const kind = runCli(['simulate', 'autoclav', '--tcp', '0']);
-    expect(kind.stderr).toContain('(did you mean "autoclave"?)');
-    const option = runCli(['report', '--seq', '1', '--data-dri', '/tmp']);
-    expect(option.status).toBe(2);
-    expect(option.stderr).toContain('sterilink report: unknown option --data-dri (did you mean "--data-dir"?)');
-    expect(option.stderr).toContain('usage: sterilink report');
-    const program = runCli(['verify-trace', 'x.csv', '--program', 'steam-134-5']);
-    expect(program.stderr).toContain('(did you mean "steam-134-4"?)');
-    const level = runCli(['run', '--config', 'site.yaml', '--log-level', 'dbug']);
-    expect(level.status).toBe(2);
-    expect(level.stderr).toContain('found "dbug" (did you mean "debug"?)');
-    const missing = runCli(['run', '--config']);
-    expect(missing.status).toBe(2);
-    expect(missing.stderr).toContain('--config needs a value');
+    const cases: [args: string[], says: string][] = [
+      [['simualte', 'autoclave'], 'unknown command "simualte" (did you mean "simulate"?)'],
+      [['db', 'verfy'], 'unknown subcommand "verfy" (did you mean "verify"?)'],
+      [['simulate', 'autoclav', '--tcp', '0'], '(did you mean "autoclave"?)'],
+      [['report', '--seq', '1', '--data-dri', '/tmp'], 'sterilink report: unknown option --data-dri (did you mean "--data-dir"?)\nusage: sterilink report'],
+      [['verify-trace', 'x.csv', '--program', 'steam-134-5'], '(did you mean "steam-134-4"?)'],
+      [['run', '--config', 'site.yaml', '--log-level', 'dbug'], 'found "dbug" (did you mean "debug"?)'],
+      [['run', '--config'], '--config needs a value'],
+    ];
+    for (const [args, says] of cases) {
+      const r = runCli(args);
+      expect({ args, status: r.status }).toEqual({ args, status: 2 });
+      expect(r.stderr).toContain(says);
+    }
   });
 });
 
