@@ -2,7 +2,7 @@
 import { errorMessage, isGatewayError } from '../vocabulary/errors.js';
 // The `sterilink` command. Every verb lives in cli/commands/ and is loaded on demand, so `--help` and
 // `verify-trace` start fast on a Raspberry Pi (and only `simulate` and `demo` load the simulators).
-import { type Command, type CommandIo, println, UsageError } from './commands/command.js';
+import { type Command, CommandFailed, type CommandIo, println, UsageError } from './commands/command.js';
 
 const HELP = `sterilink — CSSD edge gateway: sterilizer and washer data to verified, signed load records on MQTT
 
@@ -16,11 +16,13 @@ Usage: sterilink <command> [options]
                                         a simulated device (sterilink simulate --help for all options)
   verify-trace TRACE.csv --program ID [--json] [--volume-l N] [--config FILE]
                                         verify a cycle trace: exit 0 pass, 1 fail, 2 bad input
-  check-config FILE                     validate a config: exit 0, or 2 listing every problem
-  db verify [--data-dir DIR]            recompute every hash chain and signature: exit 0 intact, 1 tampered
-  db export [--data-dir DIR] [--type T] [--since ISO] [--seq N] [--format jsonl|csv]
+  check-config FILE [--offline]         validate a config and this machine for it: exit 0, or 2 listing every problem
+  db verify [--data-dir DIR | --config FILE]
+                                        recompute every hash chain and signature: exit 0 intact, 1 tampered
+  db export [--data-dir DIR | --config FILE] [--type T] [--since ISO] [--seq N] [--format jsonl|csv]
                                         export records (csv: cycle traces in the verify-trace format)
-  keys show|rotate [--data-dir DIR]     the gateway's Ed25519 public key and key id
+  keys show|rotate [--data-dir DIR | --config FILE]
+                                        the gateway's Ed25519 public key and key id
   report (--cycle ID | --seq N) [--out FILE.html] [--data-dir DIR | --config FILE]
                                         one cycle record as a printable, self-contained HTML report
   loaner show SET [--visit ID | --all] [--json] [--data-dir DIR | --config FILE]
@@ -32,32 +34,46 @@ Usage: sterilink <command> [options]
   verify-record [FILE] [--status FILE | --key BASE64 | --key-file PEM] [--json]
                                         check received records (file or stdin): hash, signature, chain, seq gaps
 
-Options: --help, --version. Logs are JSON lines (pretty on a terminal); --log-level debug|info|warn|error.
+Every command answers --help (sterilink COMMAND --help, or sterilink help COMMAND). Also: --version.
+The store commands (db, keys, report, loaner) use --data-dir, else STERILINK_DATA_DIR, else the dataDir of
+--config, else ./data. Environment variables: docs/operations.md. Logs are JSON lines (pretty on a terminal).
 `;
 
-type Loader = () => Promise<Command>;
+/** The verbs: verb `x-y` lives in cli/commands/x-y.ts as `xYCommand`, loaded only when it is run. */
+const VERBS = [
+  'run',
+  'demo',
+  'simulate',
+  'verify-trace',
+  'check-config',
+  'db',
+  'keys',
+  'report',
+  'loaner',
+  'programs',
+  'decode-barcode',
+  'verify-record',
+  'watch',
+] as const;
 
-const VERBS: Record<string, Loader> = {
-  run: async () => (await import('./commands/run.js')).runCommand,
-  demo: async () => (await import('./commands/demo.js')).demoCommand,
-  simulate: async () => (await import('./commands/simulate.js')).simulateCommand,
-  'verify-trace': async () => (await import('./commands/verify-trace.js')).verifyTraceCommand,
-  'check-config': async () => (await import('./commands/check-config.js')).checkConfigCommand,
-  db: async () => (await import('./commands/db.js')).dbCommand,
-  keys: async () => (await import('./commands/keys.js')).keysCommand,
-  report: async () => (await import('./commands/report.js')).reportCommand,
-  loaner: async () => (await import('./commands/loaner.js')).loanerCommand,
-  programs: async () => (await import('./commands/programs.js')).programsCommand,
-  'decode-barcode': async () => (await import('./commands/decode-barcode.js')).decodeBarcodeCommand,
-  'verify-record': async () => (await import('./commands/verify-record.js')).verifyRecordCommand,
-  watch: async () => (await import('./commands/watch.js')).watchCommand,
-};
+async function loadVerb(verb: string): Promise<Command | null> {
+  if (!(VERBS as readonly string[]).includes(verb)) return null;
+  const exported = `${verb.replace(/-(\w)/g, (_, c: string) => c.toUpperCase())}Command`;
+  const module = (await import(`./commands/${verb}.js`)) as Record<string, Command | undefined>;
+  const command = module[exported];
+  if (!command) throw new Error(`cli/commands/${verb}.js does not export ${exported}`);
+  return command;
+}
 
 async function main(argv: string[]): Promise<number> {
   const io: CommandIo = { argv: argv.slice(1), stdout: process.stdout, stderr: process.stderr, env: process.env };
-  const verb = argv[0];
-  if (!verb || verb === '--help' || verb === '-h' || verb === 'help') {
-    println(io.stdout, HELP);
+  let verb = argv[0];
+  if (verb === 'help' && argv[1] !== undefined) {
+    // `sterilink help db` = `sterilink db --help`
+    verb = argv[1];
+    io.argv = ['--help'];
+  } else if (!verb || verb === '--help' || verb === '-h' || verb === 'help') {
+    println(verb ? io.stdout : io.stderr, HELP);
     return verb ? 0 : 2;
   }
   if (verb === '--version' || verb === '-v') {
@@ -65,18 +81,22 @@ async function main(argv: string[]): Promise<number> {
     println(io.stdout, VERSION);
     return 0;
   }
-  const load = VERBS[verb];
-  if (!load) {
-    println(io.stderr, `sterilink: unknown command "${verb}"\n\n${HELP}`);
+  const command = await loadVerb(verb);
+  if (!command) {
+    const { didYouMean } = await import('../vocabulary/did-you-mean.js');
+    println(io.stderr, `sterilink: unknown command "${verb}"${didYouMean(verb, [...VERBS, '--help', '--version'])}\n(sterilink --help lists the commands)`);
     return 2;
   }
   try {
-    const command = await load();
     return await command(io);
   } catch (e) {
     if (e instanceof UsageError) {
       println(io.stderr, e.message);
       return 2;
+    }
+    if (e instanceof CommandFailed) {
+      println(io.stderr, e.message);
+      return e.exitCode;
     }
     println(io.stderr, `sterilink ${verb}: ${isGatewayError(e) ? `${e.code}: ` : ''}${errorMessage(e)}`);
     return 2;

@@ -7,10 +7,12 @@ import { validateRegisterMap } from '../drivers/modbus/register-map.js';
 import { isProfileName, loadPrinterProfile } from '../drivers/printer-line/index.js';
 import { loadPolicyFrom } from '../gateway/load/load-policy.js';
 import { ProgramError, type ProgramOverride, resolvePrograms } from '../gateway/verify/index.js';
+import { didYouMean } from '../vocabulary/did-you-mean.js';
 import { redactUrl } from '../vocabulary/redact-url.js';
 import { type ConfigProblem, formatProblems, problemFromIssue } from './config-problem.js';
 import { httpSecretsFrom } from './http-config.js';
 import { brokerUrls, configSchema, type GatewayConfig } from './schema.js';
+import { yamlProblems } from './yaml-problem.js';
 
 export class ConfigError extends Error {
   readonly problems: ConfigProblem[];
@@ -52,15 +54,16 @@ export function parseConfigText(text: string, file: string, opts: LoadOptions = 
   const env = opts.env ?? process.env;
   const doc = parseDocument(text, { prettyErrors: true });
   if (doc.errors.length) {
-    throw new ConfigError(
-      file,
-      doc.errors.map((e) => ({ path: `(YAML line ${e.linePos?.[0]?.line ?? '?'})`, message: e.message.split('\n')[0] ?? e.message })),
-    );
+    throw new ConfigError(file, yamlProblems(doc.errors, text));
   }
   const raw: unknown = doc.toJS() ?? {};
   if (raw && typeof raw === 'object' && !Array.isArray(raw)) applyEnvOverrides(raw as Record<string, unknown>, env);
   const parsed = configSchema.safeParse(raw, { reportInput: true });
-  if (!parsed.success) throw new ConfigError(file, parsed.error.issues.map(problemFromIssue));
+  if (!parsed.success)
+    throw new ConfigError(
+      file,
+      parsed.error.issues.map((issue) => problemFromIssue(issue, configSchema)),
+    );
   const config = resolvePaths(parsed.data, path.dirname(path.resolve(file)));
   const programProblemsFound: ConfigProblem[] = [];
   let known = opts.knownPrograms;
@@ -185,9 +188,10 @@ function crossFieldProblems(c: GatewayConfig, known: ReadonlySet<string> | undef
       problems.push({ path: `${at}.station`, message: `expected only on scanners, found it on a ${d.type}` });
     if (known) {
       if (d.program && !known.has(d.program))
-        problems.push({ path: `${at}.program`, message: `expected one of ${[...known].join(', ')}, found "${d.program}"` });
+        problems.push({ path: `${at}.program`, message: `expected one of ${[...known].join(', ')}, found "${d.program}"${didYouMean(d.program, known)}` });
       for (const [no, prog] of Object.entries(d.programMap ?? {})) {
-        if (!known.has(prog)) problems.push({ path: `${at}.programMap.${no}`, message: `expected one of ${[...known].join(', ')}, found "${prog}"` });
+        if (!known.has(prog))
+          problems.push({ path: `${at}.programMap.${no}`, message: `expected one of ${[...known].join(', ')}, found "${prog}"${didYouMean(prog, known)}` });
       }
     }
   });

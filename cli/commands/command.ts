@@ -17,6 +17,18 @@ export class UsageError extends Error {
   }
 }
 
+/** A verb could not do its work for a reason the user can fix (a bad config, no store there): the message is
+ * printed as it is, without a stack, and the exit code is `exitCode` (2 unless said). */
+export class CommandFailed extends Error {
+  constructor(
+    message: string,
+    readonly exitCode = 2,
+  ) {
+    super(message);
+    this.name = 'CommandFailed';
+  }
+}
+
 export function println(stream: NodeJS.WritableStream, text = ''): void {
   stream.write(`${text}\n`);
 }

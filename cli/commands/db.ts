@@ -1,66 +1,89 @@
-// `sterilink db verify|export [--data-dir DIR]`.
-import fs from 'node:fs';
-import { parseArgs } from 'node:util';
+// `sterilink db verify|export [--data-dir DIR | --config FILE]`: the store's integrity check and its records out.
 import { cycleTraceCsv } from '../../gateway/cycle/cycle-csv.js';
-import {
-  dbPath,
-  exportRecords,
-  formatProblem,
-  openDatabase,
-  RECORD_TYPES,
-  type RecordType,
-  type SignedRecord,
-  verifyStore,
-} from '../../gateway/store/index.js';
-import { type CommandIo, println, UsageError } from './command.js';
+import { exportRecords, formatProblem, openDatabase, RECORD_TYPES, type RecordType, type SignedRecord, verifyStore } from '../../gateway/store/index.js';
+import { didYouMean } from '../../vocabulary/did-you-mean.js';
+import { type Command, type CommandIo, println } from './command.js';
+import { commandSpec, parseCommand } from './options.js';
+import { existingStore, STORE_HELP, STORE_OPTIONS } from './store-location.js';
+import { runSubcommand } from './subcommands.js';
 
-const USAGE =
-  'usage: sterilink db verify [--data-dir DIR] [--json]\n       sterilink db export [--data-dir DIR] [--type T] [--since ISO] [--seq N] [--format jsonl|csv]';
+const VERIFY_USAGE = 'usage: sterilink db verify [--data-dir DIR | --config FILE] [--json]';
+const EXPORT_USAGE = 'usage: sterilink db export [--data-dir DIR | --config FILE] [--type T] [--since ISO] [--seq N] [--format jsonl|csv]';
 
-export async function dbCommand(io: CommandIo): Promise<number> {
-  const [sub, ...rest] = io.argv;
-  const { values } = parseArgs({
-    args: rest,
-    strict: true,
-    options: {
-      'data-dir': { type: 'string', default: './data' },
-      json: { type: 'boolean' },
-      type: { type: 'string' },
-      since: { type: 'string' },
-      seq: { type: 'string' },
-      format: { type: 'string', default: 'jsonl' },
-    },
+/** The subcommands of `db`; each parses its own options. */
+export const DB_SUBCOMMANDS: Record<string, () => Promise<Command>> = {
+  verify: async () => dbVerify,
+  export: async () => dbExport,
+};
+
+export function dbCommand(io: CommandIo): Promise<number> {
+  return runSubcommand(io, {
+    name: 'sterilink db',
+    usage: `${VERIFY_USAGE}\n       ${EXPORT_USAGE.replace('usage: ', '')}`,
+    details: `  verify   recompute every hash chain and signature: exit 0 intact, 1 tampering or damage found, 2 error
+  export   the records as JSON lines, or cycle traces as CSV (they re-verify with \`sterilink verify-trace\`)
+${STORE_HELP}
+sterilink db SUBCOMMAND --help for its options.`,
+    subcommands: DB_SUBCOMMANDS,
   });
-  const dataDir = values['data-dir'] as string;
-  if (sub !== 'verify' && sub !== 'export') throw new UsageError(USAGE);
-  if (!fs.existsSync(dbPath(dataDir))) {
-    println(io.stderr, `no SteriLink database in ${dataDir} (expected ${dbPath(dataDir)})`);
-    return 2;
-  }
-  if (sub === 'verify') {
-    const report = verifyStore(dataDir);
-    if (values.json) println(io.stdout, JSON.stringify(report, null, 2));
-    if (report.ok) {
-      if (!values.json)
-        println(
-          io.stdout,
-          `intact: ${report.records} records, ${report.samples} samples, ${report.rawLines} raw lines, ${report.keys} key(s); every chain and signature verified`,
-        );
-      return 0;
-    }
-    const first = report.problems[0];
-    if (!values.json) {
+}
+
+const VERIFY = commandSpec({
+  name: 'sterilink db verify',
+  usage: VERIFY_USAGE,
+  details: `Recomputes every hash chain and signature in the store (read-only, also while the gateway runs).
+${STORE_HELP}
+  --json          the report as JSON
+Exit 0 intact, 1 tampering or damage found (the first bad table and seq named), 2 no store or bad input.`,
+  options: { ...STORE_OPTIONS, json: { type: 'boolean' } },
+});
+
+async function dbVerify(io: CommandIo): Promise<number> {
+  const parsed = parseCommand(io, VERIFY, io.argv);
+  if (!parsed) return 0;
+  const { values } = parsed;
+  const { dataDir } = existingStore(values, io.env);
+  const report = verifyStore(dataDir);
+  if (values.json) println(io.stdout, JSON.stringify(report, null, 2));
+  if (report.ok) {
+    if (!values.json)
       println(
         io.stdout,
-        `TAMPERING OR DAMAGE FOUND: ${report.problems.length}${report.truncated ? '+' : ''} problem(s); first: ${first ? formatProblem(first) : '?'}`,
+        `intact: ${report.records} records, ${report.samples} samples, ${report.rawLines} raw lines, ${report.keys} key(s); every chain and signature verified`,
       );
-      for (const p of report.problems.slice(1, 20)) println(io.stdout, `  ${formatProblem(p)}`);
-    }
-    return 1;
+    return 0;
   }
+  const first = report.problems[0];
+  if (!values.json) {
+    println(
+      io.stdout,
+      `TAMPERING OR DAMAGE FOUND: ${report.problems.length}${report.truncated ? '+' : ''} problem(s); first: ${first ? formatProblem(first) : '?'}`,
+    );
+    for (const p of report.problems.slice(1, 20)) println(io.stdout, `  ${formatProblem(p)}`);
+  }
+  return 1;
+}
+
+const EXPORT = commandSpec({
+  name: 'sterilink db export',
+  usage: EXPORT_USAGE,
+  details: `The store's records on stdout (read-only, also while the gateway runs).
+${STORE_HELP}
+  --type T        only records of this type (${RECORD_TYPES.join(', ')})
+  --since ISO     only records made at or after this date or date-time
+  --seq N         only the record with this seq
+  --format F      jsonl (default: one signed record per line) or csv (cycle traces in the verify-trace format)`,
+  options: { ...STORE_OPTIONS, type: { type: 'string' }, since: { type: 'string' }, seq: { type: 'string' }, format: { type: 'string', default: 'jsonl' } },
+});
+
+async function dbExport(io: CommandIo): Promise<number> {
+  const parsed = parseCommand(io, EXPORT, io.argv);
+  if (!parsed) return 0;
+  const { values } = parsed;
+  const { dataDir } = existingStore(values, io.env);
   const type = values.type as string | undefined;
   if (type !== undefined && !(RECORD_TYPES as readonly string[]).includes(type)) {
-    println(io.stderr, `--type: expected one of ${RECORD_TYPES.join(', ')}, found "${type}"`);
+    println(io.stderr, `--type: expected one of ${RECORD_TYPES.join(', ')}, found "${type}"${didYouMean(type, RECORD_TYPES)}`);
     return 2;
   }
   if (values.since !== undefined && Number.isNaN(Date.parse(values.since))) {

@@ -1,8 +1,8 @@
 // `sterilink decode-barcode TEXT [--json] [--today YYYY-MM-DD]`: how the gateway reads a scan (README.md).
 // Exit 0 valid; 1 recognised but invalid, or unknown; 2 usage.
-import { parseArgs } from 'node:util';
 import { decodeBarcode, isIsoDate, showControlCharacters, symbologyName, unescapeGs, type Ymd } from '../../drivers/scanner/barcode/index.js';
 import { type CommandIo, println, UsageError } from './command.js';
+import { commandSpec, parseCommand } from './options.js';
 
 export const DECODE_BARCODE_USAGE = `usage: sterilink decode-barcode TEXT [--json] [--today YYYY-MM-DD]
 
@@ -20,6 +20,13 @@ the bracketed form (01)…(17)…. Write the GS separator (FNC1) as the characte
 --today sets the date two-digit years are read against (default: this computer's date).
 Exit codes: 0 read and valid; 1 recognised but invalid, or not recognised (kind unknown); 2 usage.`;
 
+const DECODE_BARCODE = commandSpec({
+  name: 'sterilink decode-barcode',
+  usage: DECODE_BARCODE_USAGE,
+  options: { json: { type: 'boolean' }, today: { type: 'string' } },
+  positionals: true,
+});
+
 function todayFrom(value: string | undefined): Ymd {
   if (value === undefined) {
     const now = new Date();
@@ -31,22 +38,9 @@ function todayFrom(value: string | undefined): Ymd {
 }
 
 export async function decodeBarcodeCommand(io: CommandIo): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: io.argv,
-      allowPositionals: true,
-      strict: true,
-      options: { json: { type: 'boolean' }, today: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
-    });
-  } catch (e) {
-    throw new UsageError(`${(e as Error).message}\n\n${DECODE_BARCODE_USAGE}`);
-  }
+  const parsed = parseCommand(io, DECODE_BARCODE, io.argv);
+  if (!parsed) return 0;
   const { values, positionals } = parsed;
-  if (values.help) {
-    println(io.stdout, DECODE_BARCODE_USAGE);
-    return 0;
-  }
   if (positionals.length !== 1 || positionals[0] === undefined) {
     const hint = positionals.length > 1 ? 'one TEXT expected (quote a scan that holds spaces)\n\n' : '';
     throw new UsageError(`${hint}${DECODE_BARCODE_USAGE}`);

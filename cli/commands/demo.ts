@@ -7,7 +7,6 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parseArgs } from 'node:util';
 import { loadConfigFile } from '../../config/load-config.js';
 import { brokerUrls, type DeviceConfig, type GatewayConfig } from '../../config/schema.js';
 import { GatewayApp } from '../../gateway/app.js';
@@ -17,6 +16,7 @@ import * as kit from '../../simulators/index.js';
 import { type CommandIo, println, UsageError } from './command.js';
 import { DemoNarrator } from './demo-narrator.js';
 import { DemoWorkflow } from './demo-workflow.js';
+import { commandSpec, parseCommand } from './options.js';
 import { untilSignal } from './signals.js';
 
 /** What each demo device simulates; the config is the shipped demo.yaml. */
@@ -125,19 +125,30 @@ function runSimulator(d: DeviceConfig, port: number, r: RunContext): Promise<voi
   }
 }
 
+const DEMO = commandSpec({
+  name: 'sterilink demo',
+  usage: 'usage: sterilink demo [--speed N] [--cycles N] [--data-dir DIR] [--gateway NAME] [--log-level L]',
+  details: `The gateway with config/examples/demo.yaml, a simulator for every device, the scripted CSSD workflow, an MQTT
+broker on 127.0.0.1:1883 (embedded, or the one already there) and the web page. Ctrl-C stops it.
+  --speed N       simulated machines run N times real time (default 60)
+  --cycles N      stop after N cycles per machine (default 0: until Ctrl-C)
+  --data-dir DIR  keep the store there (default: a fresh temp folder each run)
+  --gateway NAME  the gateway's name in the topics (default cssd-demo)
+  --log-level L   the gateway's JSON log (default error: the demo prints its own lines)`,
+  options: {
+    speed: { type: 'string', default: '60' },
+    cycles: { type: 'string', default: '0' },
+    'data-dir': { type: 'string' },
+    gateway: { type: 'string' },
+    // the demo speaks in human lines; the gateway's JSON log shows only what went wrong in the software
+    'log-level': { type: 'string', default: 'error' },
+  },
+});
+
 export async function demoCommand(io: CommandIo): Promise<number> {
-  const { values } = parseArgs({
-    args: io.argv,
-    strict: true,
-    options: {
-      speed: { type: 'string', default: '60' },
-      cycles: { type: 'string', default: '0' },
-      'data-dir': { type: 'string' },
-      gateway: { type: 'string' },
-      // the demo speaks in human lines; the gateway's JSON log shows only what went wrong in the software
-      'log-level': { type: 'string', default: 'error' },
-    },
-  });
+  const parsed = parseCommand(io, DEMO, io.argv);
+  if (!parsed) return 0;
+  const { values } = parsed;
   const speed = Number(values.speed);
   const cycles = Number(values.cycles);
   if (!(speed > 0)) throw new UsageError(`--speed: expected a number > 0, found "${values.speed}"`);

@@ -1,19 +1,32 @@
-// `sterilink keys show|rotate [--data-dir DIR]`: the gateway's Ed25519 public key and key id.
-import fs from 'node:fs';
-import { parseArgs } from 'node:util';
+// `sterilink keys show|rotate [--data-dir DIR | --config FILE]`: the gateway's Ed25519 public key and key id.
 import pino from 'pino';
-import { dbPath, META_GATEWAY, META_SITE, MetaTable, openDatabase, Store } from '../../gateway/store/index.js';
-import { type CommandIo, println, UsageError } from './command.js';
+import { META_GATEWAY, META_SITE, MetaTable, openDatabase, Store } from '../../gateway/store/index.js';
+import { type CommandIo, println } from './command.js';
+import { commandSpec, parseCommand } from './options.js';
+import { existingStore, STORE_HELP, STORE_OPTIONS } from './store-location.js';
+import { runSubcommand } from './subcommands.js';
 
-export async function keysCommand(io: CommandIo): Promise<number> {
-  const [sub, ...rest] = io.argv;
-  const { values } = parseArgs({ args: rest, strict: true, options: { 'data-dir': { type: 'string', default: './data' }, json: { type: 'boolean' } } });
-  if (sub !== 'show' && sub !== 'rotate') throw new UsageError('usage: sterilink keys show|rotate [--data-dir DIR] [--json]');
-  const dataDir = values['data-dir'] as string;
-  if (!fs.existsSync(dbPath(dataDir))) {
-    println(io.stderr, `no SteriLink database in ${dataDir}: the key is made when the gateway first starts there`);
-    return 2;
-  }
+const USAGE = 'usage: sterilink keys show|rotate [--data-dir DIR | --config FILE] [--json]';
+
+const KEYS = commandSpec({
+  name: 'sterilink keys',
+  usage: USAGE,
+  details: `  show     the gateway's Ed25519 public key and key id (give it to the systems that verify its records)
+  rotate   make a new signing key; announced in an audit record signed by the old one (restart the gateway after)
+${STORE_HELP}
+  --json          the key as JSON`,
+  options: { ...STORE_OPTIONS, json: { type: 'boolean' } },
+});
+
+export function keysCommand(io: CommandIo): Promise<number> {
+  return runSubcommand(io, { ...KEYS, subcommands: { show: async () => (sub) => keys(sub, 'show'), rotate: async () => (sub) => keys(sub, 'rotate') } });
+}
+
+async function keys(io: CommandIo, sub: 'show' | 'rotate'): Promise<number> {
+  const parsed = parseCommand(io, { ...KEYS, name: `sterilink keys ${sub}` }, io.argv);
+  if (!parsed) return 0;
+  const { values } = parsed;
+  const { dataDir } = existingStore(values, io.env, ': the key is made when the gateway first starts there');
   // The store's own site and gateway: a rotation's audit record must name the gateway that publishes it.
   const meta = readMeta(dataDir);
   const store = new Store({ dataDir, site: meta.site, gateway: meta.gateway, logger: pino({ level: 'silent' }) });

@@ -2,46 +2,37 @@
 // loaner set (receipt -> washer cycle -> packing -> sterilizer cycle -> release -> BI -> return) from its signed
 // `loaner` records, each checked (hash, signature, chain). Reads the store read-only, while the gateway runs.
 // Exit 0 shown, 1 shown but a record failed its integrity check, 2 not found or bad input.
-import fs from 'node:fs';
-import path from 'node:path';
-import { parseArgs } from 'node:util';
-import { ConfigError, loadConfigFile } from '../../config/load-config.js';
-import type { GatewayConfig } from '../../config/schema.js';
 import { LoanerQueries, type LoanerRow } from '../../gateway/http/loaner-queries.js';
 import { RecordQueries } from '../../gateway/http/record-queries.js';
 import type { LoanerRecordBody } from '../../gateway/load/loaner-record.js';
 import { dateTime } from '../../gateway/report/format.js';
-import { dbPath, openDatabase, schemaVersion } from '../../gateway/store/index.js';
 import type { SignedRecord } from '../../gateway/store/record.js';
-import { knownProgramIds } from '../../gateway/verify/index.js';
 import { systemTimeZone } from '../../vocabulary/local-day.js';
-import { type CommandIo, println, UsageError } from './command.js';
+import { type CommandIo, println } from './command.js';
+import { commandSpec, parseCommand, usageError } from './options.js';
+import { existingStore, openStoreReadOnly, STORE_HELP, STORE_OPTIONS } from './store-location.js';
+import { runSubcommand } from './subcommands.js';
 
 const USAGE = 'usage: sterilink loaner show SET [--visit ID | --all] [--json] [--data-dir DIR | --config FILE]';
 /** The store schema with the loaner tables (migration 5). */
 const NEEDS_SCHEMA = 5;
 
-const HELP = `${USAGE}
-
-The timeline of a loaner set, one line per step (its signed loaner records): receipt, washer cycle, packing
+const LOANER_SHOW = commandSpec({
+  name: 'sterilink loaner show',
+  usage: USAGE,
+  details: `The timeline of a loaner set, one line per step (its signed loaner records): receipt, washer cycle, packing
 check, sterilizer cycle, release, BI, return, and every hold with its resolution (docs/loaner-sets.md).
 
-  SET          the set's id (the first code scanned at its receipt) or one of its baskets' codes
-  --visit ID   one visit (a set comes again for other operations; default: its latest)
-  --all        every visit of the set, the oldest first
-  --json       the loaner records as a JSON array (as published on records/loaner)
-  --data-dir   the store (default: STERILINK_DATA_DIR, the config's dataDir, or ./data)
-  --config     the gateway's config: its store and time zone
+  SET             the set's id (the first code scanned at its receipt) or one of its baskets' codes
+  --visit ID      one visit (a set comes again for other operations; default: its latest)
+  --all           every visit of the set, the oldest first
+  --json          the loaner records as a JSON array (as published on records/loaner)
+${STORE_HELP}
 
-Exit 0 shown, 1 shown but a record failed its integrity check (run sterilink db verify), 2 not found or bad input.`;
-
-/**
- * The store's folder: --data-dir, else STERILINK_DATA_DIR, else the config's dataDir, else ./data (as `report` does).
- * Replace with the CLI's shared data-dir function once it is on main (one place for every verb).
- */
-function dataDirOf(flag: string | undefined, env: NodeJS.ProcessEnv, config: GatewayConfig | null): string {
-  return path.resolve(flag ?? (env.STERILINK_DATA_DIR || undefined) ?? config?.dataDir ?? './data');
-}
+Exit 0 shown, 1 shown but a record failed its integrity check (run sterilink db verify), 2 not found or bad input.`,
+  options: { visit: { type: 'string' }, all: { type: 'boolean' }, json: { type: 'boolean' }, ...STORE_OPTIONS },
+  positionals: true,
+});
 
 const pad = (s: string, n: number) => (s.length >= n ? `${s} ` : s.padEnd(n));
 
@@ -64,56 +55,22 @@ function line(r: SignedRecord, tz: string, ok: boolean): string {
   return `  ${dateTime(b.at, tz, true)}  ${pad(b.step, 15)}${pad(b.status, 15)}${pad(who, 18)}${b.text}${holds}${refs.length ? `  (${refs.join('; ')})` : ''}  seq ${r.seq}${ok ? '' : '  INTEGRITY CHECK FAILED'}`;
 }
 
-export async function loanerCommand(io: CommandIo): Promise<number> {
-  const { values, positionals } = parseArgs({
-    args: io.argv,
-    strict: true,
-    allowPositionals: true,
-    options: {
-      visit: { type: 'string' },
-      all: { type: 'boolean' },
-      json: { type: 'boolean' },
-      'data-dir': { type: 'string' },
-      config: { type: 'string', short: 'c' },
-      help: { type: 'boolean', short: 'h' },
-    },
-  });
-  if (values.help) {
-    println(io.stdout, HELP);
-    return 0;
-  }
-  const [sub, code, ...extra] = positionals;
-  if (sub !== 'show' || !code || extra.length) throw new UsageError(`${USAGE}\n(sterilink loaner --help for more)`);
-  if (values.visit && values.all) throw new UsageError(`${USAGE}\n(give --visit or --all, not both)`);
+export function loanerCommand(io: CommandIo): Promise<number> {
+  return runSubcommand(io, { ...LOANER_SHOW, name: 'sterilink loaner', subcommands: { show: async () => loanerShow } });
+}
 
-  let config: GatewayConfig | null = null;
-  if (values.config) {
-    try {
-      config = loadConfigFile(values.config, { env: io.env, knownPrograms: knownProgramIds() }).config;
-    } catch (e) {
-      if (e instanceof ConfigError) {
-        println(io.stderr, e.message);
-        return 2;
-      }
-      throw e;
-    }
-  }
-  const dataDir = dataDirOf(values['data-dir'], io.env, config);
-  if (!fs.existsSync(dbPath(dataDir))) {
-    println(io.stderr, `no SteriLink database in ${dataDir} (expected ${dbPath(dataDir)})`);
-    return 2;
-  }
+async function loanerShow(io: CommandIo): Promise<number> {
+  const parsed = parseCommand(io, LOANER_SHOW, io.argv);
+  if (!parsed) return 0;
+  const { values, positionals } = parsed;
+  const [code, ...extra] = positionals;
+  if (!code) throw usageError(LOANER_SHOW, 'which set? give its id or a basket code');
+  if (extra.length) throw usageError(LOANER_SHOW, `one SET expected, found also "${extra[0]}"`);
+  if (values.visit && values.all) throw usageError(LOANER_SHOW, 'give --visit or --all, not both');
+  const { dataDir, config } = existingStore(values, io.env);
   const tz = config?.release?.timeZone ?? systemTimeZone();
-  const db = openDatabase(dataDir, { readonly: true });
+  const db = openStoreReadOnly(dataDir, NEEDS_SCHEMA, 'the loaner tables');
   try {
-    const version = schemaVersion(db);
-    if (version < NEEDS_SCHEMA) {
-      println(
-        io.stderr,
-        `the store in ${dataDir} has schema version ${version}; start the gateway of this version once to add the loaner tables (migration ${NEEDS_SCHEMA})`,
-      );
-      return 2;
-    }
     const loaners = new LoanerQueries(db);
     // a basket's code finds its set too
     let visits = loaners.visitsOf(code);

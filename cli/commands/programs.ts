@@ -1,10 +1,19 @@
 // `sterilink programs [--json]`: the verification programs and their limits.
-import { parseArgs } from 'node:util';
 import { PRESETS } from '../../gateway/verify/index.js';
 import { type CommandIo, println } from './command.js';
+import { commandSpec, parseCommand } from './options.js';
+
+const PROGRAMS = commandSpec({
+  name: 'sterilink programs',
+  usage: 'usage: sterilink programs [--json]',
+  details: '  --json          the programs and every limit as JSON\nA site changes a limit or adds a program in its config (programs:, docs/verification.md).',
+  options: { json: { type: 'boolean' } },
+});
 
 export async function programsCommand(io: CommandIo): Promise<number> {
-  const { values } = parseArgs({ args: io.argv, strict: true, options: { json: { type: 'boolean' } } });
+  const parsed = parseCommand(io, PROGRAMS, io.argv);
+  if (!parsed) return 0;
+  const { values } = parsed;
   if (values.json) {
     println(io.stdout, JSON.stringify(PRESETS, null, 2));
     return 0;

@@ -1,17 +1,37 @@
 // `sterilink run --config FILE`: the gateway. A bad config is refused before any device is touched.
-import { parseArgs } from 'node:util';
 import { ConfigError, loadConfigFile } from '../../config/load-config.js';
 import { GatewayApp } from '../../gateway/app.js';
 import { createLogger } from '../../gateway/logger.js';
 import { ServiceNotifier, takeServiceEnvironment } from '../../gateway/system/service-notifier.js';
 import { knownProgramIds } from '../../gateway/verify/index.js';
+import { didYouMean } from '../../vocabulary/did-you-mean.js';
 import { errorMessage } from '../../vocabulary/errors.js';
-import { type CommandIo, println, UsageError } from './command.js';
+import { currentUser, probeDeployment } from '../preflight/deployment-probe.js';
+import { type CommandIo, println } from './command.js';
+import { commandSpec, parseCommand, usageError } from './options.js';
 import { untilSignal } from './signals.js';
 
+const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'];
+
+const RUN = commandSpec({
+  name: 'sterilink run',
+  usage: 'usage: sterilink run --config FILE [--log-level trace|debug|info|warn|error]',
+  details: `Runs the gateway until SIGTERM or Ctrl-C. Before it writes anything (store, signing key) it checks the config
+and this machine as \`sterilink check-config\` does, and refuses to start on a problem.
+  --config FILE   the gateway's config (config/examples/site.example.yaml)
+  --log-level L   trace, debug, info (default; or STERILINK_LOG_LEVEL), warn, error
+Environment: STERILINK_DATA_DIR, STERILINK_MQTT_URL, STERILINK_MQTT_PASSWORD, STERILINK_HTTP_TOKEN (docs/operations.md).`,
+  options: { config: { type: 'string', short: 'c' }, 'log-level': { type: 'string' } },
+});
+
 export async function runCommand(io: CommandIo): Promise<number> {
-  const { values } = parseArgs({ args: io.argv, options: { config: { type: 'string', short: 'c' }, 'log-level': { type: 'string' } }, strict: true });
-  if (!values.config) throw new UsageError('usage: sterilink run --config FILE [--log-level debug|info|warn|error]');
+  const parsed = parseCommand(io, RUN, io.argv);
+  if (!parsed) return 0;
+  const { values } = parsed;
+  if (!values.config) throw usageError(RUN, 'which config? give --config FILE');
+  const level = values['log-level'];
+  if (level !== undefined && !LOG_LEVELS.includes(level))
+    throw usageError(RUN, `--log-level: expected one of ${LOG_LEVELS.join(', ')}, found "${level}"${didYouMean(level, LOG_LEVELS)}`);
   let loaded;
   try {
     loaded = loadConfigFile(values.config, { env: io.env, knownPrograms: knownProgramIds() });
@@ -22,7 +42,20 @@ export async function runCommand(io: CommandIo): Promise<number> {
     }
     throw e;
   }
+  // What the machine must give the gateway, checked before anything is written (no store, no key on a refusal).
+  const problems = await probeDeployment(loaded.config);
+  const refused = problems.filter((p) => p.atRun === 'refuse');
+  if (refused.length) {
+    println(
+      io.stderr,
+      `refusing to start: ${values.config}: ${refused.length} problem${refused.length === 1 ? '' : 's'} on this machine (checked as ${currentUser()})`,
+    );
+    for (const p of refused) println(io.stderr, `${p.path}: ${p.message}`);
+    return 2;
+  }
   const logger = createLogger({ ...(values['log-level'] ? { level: values['log-level'] } : {}) });
+  // a serial adapter not plugged in yet, a broker name DNS does not know yet: the gateway starts and retries them
+  for (const p of problems) logger.warn({ configPath: p.path, problem: p.message }, 'deployment check failed; starting anyway, the gateway retries this');
   const app = new GatewayApp({
     config: loaded.config,
     logger,

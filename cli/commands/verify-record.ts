@@ -7,7 +7,7 @@
 // Exit 0 all good, 1 a problem found (each printed with its seq and why), 2 bad input.
 import type { KeyObject } from 'node:crypto';
 import fs from 'node:fs';
-import { isDeepStrictEqual, parseArgs } from 'node:util';
+import { isDeepStrictEqual } from 'node:util';
 import { keyIdOf, rawPublicKey } from '../../gateway/store/keys.js';
 import type { SignedRecord } from '../../gateway/store/record.js';
 import {
@@ -19,12 +19,25 @@ import {
   type TrustedKey,
 } from '../../gateway/store/record-chain-check.js';
 import { toPublicKey } from '../../gateway/store/record-crypto.js';
-import { type CommandIo, println, UsageError } from './command.js';
+import { type CommandIo, println } from './command.js';
+import { commandSpec, parseCommand, usageError } from './options.js';
 
 const USAGE =
   'usage: sterilink verify-record [FILE] [--key BASE64|PEM] [--key-file FILE] [--status FILE] [--json]\n' +
   '  FILE: one record, a JSON array of records, or JSON lines (stdin when absent or "-")\n' +
   '  --key, --key-file, --status: the gateway public key (repeatable); --status takes a saved status payload';
+
+const VERIFY_RECORD = commandSpec({
+  name: 'sterilink verify-record',
+  usage: USAGE,
+  options: {
+    key: { type: 'string', multiple: true },
+    'key-file': { type: 'string', multiple: true },
+    status: { type: 'string', multiple: true },
+    json: { type: 'boolean' },
+  },
+  positionals: true,
+});
 
 export class BadInput extends Error {}
 
@@ -234,29 +247,10 @@ function printText(io: CommandIo, report: VerifyReport, source: string): void {
 }
 
 export async function verifyRecordCommand(io: CommandIo & { stdin?: NodeJS.ReadableStream }): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: io.argv,
-      allowPositionals: true,
-      strict: true,
-      options: {
-        key: { type: 'string', multiple: true },
-        'key-file': { type: 'string', multiple: true },
-        status: { type: 'string', multiple: true },
-        json: { type: 'boolean' },
-        help: { type: 'boolean', short: 'h' },
-      },
-    });
-  } catch (e) {
-    throw new UsageError(`${(e as Error).message}\n${USAGE}`);
-  }
+  const parsed = parseCommand(io, VERIFY_RECORD, io.argv);
+  if (!parsed) return 0;
   const { values, positionals } = parsed;
-  if (values.help) {
-    println(io.stdout, USAGE);
-    return 0;
-  }
-  if (positionals.length > 1) throw new UsageError(USAGE);
+  if (positionals.length > 1) throw usageError(VERIFY_RECORD, 'one FILE at most (or none: stdin)');
   const file = positionals[0];
   try {
     const keys = keysFromArgs(values);

@@ -2,7 +2,6 @@
 // 2 bad input. With --config the site's programs (config `programs:`) are known too, so a cycle recorded
 // under a site program (e.g. pressureChannel: false) re-verifies as the gateway verified it.
 import fs from 'node:fs';
-import { parseArgs } from 'node:util';
 import { ConfigError, loadConfigFile } from '../../config/load-config.js';
 import {
   type CycleTrace,
@@ -16,19 +15,31 @@ import {
   TraceFormatError,
   verifyCycle,
 } from '../../gateway/verify/index.js';
-import { type CommandIo, println, UsageError } from './command.js';
+import { didYouMean } from '../../vocabulary/did-you-mean.js';
+import { type CommandIo, println } from './command.js';
+import { commandSpec, parseCommand, usageError } from './options.js';
 
-const USAGE = 'usage: sterilink verify-trace TRACE.csv --program ID [--json] [--volume-l N] [--config FILE]';
+const VERIFY_TRACE = commandSpec({
+  name: 'sterilink verify-trace',
+  usage: 'usage: sterilink verify-trace TRACE.csv --program ID [--json] [--volume-l N] [--config FILE]',
+  details: `Verifies a cycle trace (CSV t_s,temp_c,pressure_kpa,phase[,temp2_c]; \`db export --format csv\` writes them) against a program.
+  --program ID    the program the cycle ran (sterilink programs lists them)
+  --json          the result as JSON
+  --volume-l N    the chamber volume in litres (for the criteria that depend on it)
+  --config FILE   the gateway's config: its site programs are known too
+Exit 0 pass, 1 fail, 2 bad input.`,
+  options: { program: { type: 'string', short: 'p' }, json: { type: 'boolean' }, 'volume-l': { type: 'string' }, config: { type: 'string', short: 'c' } },
+  positionals: true,
+});
 
 export async function verifyTraceCommand(io: CommandIo): Promise<number> {
-  const { values, positionals } = parseArgs({
-    args: io.argv,
-    allowPositionals: true,
-    strict: true,
-    options: { program: { type: 'string', short: 'p' }, json: { type: 'boolean' }, 'volume-l': { type: 'string' }, config: { type: 'string' } },
-  });
+  const parsed = parseCommand(io, VERIFY_TRACE, io.argv);
+  if (!parsed) return 0;
+  const { values, positionals } = parsed;
   const file = positionals[0];
-  if (!file || !values.program) throw new UsageError(USAGE);
+  if (!file) throw usageError(VERIFY_TRACE, 'which trace? give the CSV file');
+  if (positionals.length > 1) throw usageError(VERIFY_TRACE, `one TRACE.csv expected, found also "${positionals[1]}"`);
+  if (!values.program) throw usageError(VERIFY_TRACE, 'give the program the cycle ran (--program ID; sterilink programs lists them)');
   let programs: Readonly<Record<string, Readonly<Program>>> = PRESETS;
   if (values.config !== undefined) {
     try {
@@ -42,7 +53,10 @@ export async function verifyTraceCommand(io: CommandIo): Promise<number> {
   }
   const program = Object.hasOwn(programs, values.program) ? programs[values.program] : undefined;
   if (!program) {
-    println(io.stderr, `unknown program "${values.program}"; known programs: ${Object.keys(programs).join(', ')}`);
+    println(
+      io.stderr,
+      `unknown program "${values.program}"${didYouMean(values.program, Object.keys(programs))}; known programs: ${Object.keys(programs).join(', ')}`,
+    );
     return 2;
   }
   let text: string;

@@ -3,7 +3,6 @@
 // alone. On a terminal it redraws in place; into a pipe it prints a line per update (or, with --json,
 // a snapshot per interval); --once prints one snapshot of the retained state and exits.
 // Exit codes: 0 done (including Ctrl-C), 2 bad arguments or the broker cannot be reached.
-import { parseArgs } from 'node:util';
 import { isValidSegment } from '../../gateway/publish/topics.js';
 import { redactUrl } from '../../vocabulary/redact-url.js';
 import { renderScreen } from '../watch/render.js';
@@ -14,6 +13,7 @@ import { watchFilters } from '../watch/topic.js';
 import { updateLine } from '../watch/update-line.js';
 import { WatchModel, type WatchUpdate } from '../watch/watch-model.js';
 import { type CommandIo, println, UsageError } from './command.js';
+import { commandSpec, parseCommand } from './options.js';
 import { untilSignal } from './signals.js';
 
 const USAGE = `usage: sterilink watch [--url mqtt://HOST:PORT] [--site S] [--gateway G] [--device ID]
@@ -47,30 +47,26 @@ interface Options {
   ascii: boolean;
 }
 
-function parseOptions(argv: string[]): Options | 'help' {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: argv,
-      strict: true,
-      allowPositionals: false,
-      options: {
-        url: { type: 'string' },
-        site: { type: 'string' },
-        gateway: { type: 'string' },
-        device: { type: 'string' },
-        once: { type: 'boolean' },
-        json: { type: 'boolean' },
-        interval: { type: 'string' },
-        ascii: { type: 'boolean' },
-        help: { type: 'boolean', short: 'h' },
-      },
-    });
-  } catch (e) {
-    throw new UsageError(`sterilink watch: ${(e as Error).message}\n${USAGE}`);
-  }
+const WATCH = commandSpec({
+  name: 'sterilink watch',
+  usage: USAGE.slice(0, USAGE.indexOf('\n\n')),
+  details: USAGE.slice(USAGE.indexOf('\n\n') + 2),
+  options: {
+    url: { type: 'string' },
+    site: { type: 'string' },
+    gateway: { type: 'string' },
+    device: { type: 'string' },
+    once: { type: 'boolean' },
+    json: { type: 'boolean' },
+    interval: { type: 'string' },
+    ascii: { type: 'boolean' },
+  },
+});
+
+function parseOptions(io: CommandIo): Options | 'help' {
+  const parsed = parseCommand(io, WATCH, io.argv);
+  if (!parsed) return 'help';
   const v = parsed.values;
-  if (v.help) return 'help';
   const url = v.url ?? 'mqtt://127.0.0.1:1883';
   let u: URL;
   try {
@@ -99,11 +95,8 @@ const utf8Locale = (env: NodeJS.ProcessEnv): boolean => /utf-?8/i.test(env.LC_AL
 const clock = (): string => new Date().toTimeString().slice(0, 8);
 
 export async function watchCommand(io: CommandIo): Promise<number> {
-  const opts = parseOptions(io.argv);
-  if (opts === 'help') {
-    println(io.stdout, USAGE);
-    return 0;
-  }
+  const opts = parseOptions(io);
+  if (opts === 'help') return 0;
   const out = io.stdout as Out;
   const screenMode = !opts.once && !opts.json && out.isTTY === true && io.env.TERM !== 'dumb';
   const unicode = !opts.ascii && utf8Locale(io.env);

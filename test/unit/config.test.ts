@@ -45,7 +45,7 @@ describe('config', () => {
       .replace('program: steam-134-4', 'program: steam-999')
       .replace('site: demo', 'site: "demo site"');
     const p = problems(bad);
-    expect(p).toContain('devices[0].serial.baudrate: unknown key (check the spelling; see config/examples/site.example.yaml)');
+    expect(p).toContain('devices[0].serial.baudrate: unknown key (did you mean "baudRate"? see config/examples/site.example.yaml)');
     expect(p.find((x) => x.startsWith('devices[0].type:'))).toMatch(/expected one of "steam-sterilizer".*found "autoclave"/);
     expect(p.find((x) => x.startsWith('site:'))).toMatch(/found "demo site"/);
     // cross-field checks run only once the shape is right
@@ -69,9 +69,44 @@ describe('config', () => {
     expect(p).toContain('devices[2]: expected exactly one of serial or tcp for driver printer-line, found neither');
   });
 
-  it('reports YAML syntax errors with a line number', () => {
+  it('reports YAML syntax errors with a line and a column', () => {
     const p = problems('site: [unclosed\ngateway: x\n');
-    expect(p[0]).toMatch(/^\(YAML line \d+\):/);
+    expect(p[0]).toMatch(/^\(YAML line \d+, column \d+\):/);
+  });
+
+  it('points a YAML indentation error at the line and column indented wrong, once', () => {
+    // `clientId` one space deeper than `url`: the library reports it at url's value on line 5
+    const deeper = good.replace('mqtt: { url: mqtt://127.0.0.1:1883 }', 'mqtt:\n  url: mqtt://127.0.0.1:1883\n   clientId: gw1');
+    expect(problems(deeper)).toEqual([
+      '(YAML line 7, column 4): "clientId" is indented deeper than "url" on line 6 above it: indent it like the keys it belongs with',
+    ]);
+    // one space less than its siblings
+    const shallower = good.replace('    driver: printer-line', '   driver: printer-line');
+    expect(problems(shallower)).toEqual([
+      "(YAML line 9, column 4): Sequence item without - indicator; check this line's indentation (3 spaces) against the lines above",
+    ]);
+    // a comment and a blank line between do not move it
+    const commented = good.replace('mqtt: { url: mqtt://127.0.0.1:1883 }', 'mqtt:\n  url: mqtt://127.0.0.1:1883\n\n  # the id\n    clientId: gw1');
+    expect(problems(commented)).toEqual([
+      "(YAML line 9, column 5): All mapping items must start at the same column; check this line's indentation (4 spaces) against the lines above",
+    ]);
+  });
+
+  it('suggests the key, the value or the program a typo was meant to be', () => {
+    const p = problems(
+      good
+        .replace('dataDir: ./data', 'datadir: ./data')
+        .replace('driver: printer-line', 'driver: printer_line')
+        .replace('mqtt: { url: mqtt://127.0.0.1:1883 }', 'mqtt: { url: mqtt://127.0.0.1:1883, clientid: x, wndow: 3 }'),
+    );
+    expect(p).toContain('datadir: unknown key (did you mean "dataDir"? see config/examples/site.example.yaml)');
+    expect(p).toContain('mqtt: unknown keys clientid, wndow (did you mean "clientId" for clientid, "window" for wndow? see config/examples/site.example.yaml)');
+    expect(p.find((x) => x.startsWith('devices[0].driver:'))).toMatch(/found "printer_line" \(did you mean "printer-line"\?\)$/);
+    expect(problems(good.replace('program: steam-134-4', 'program: steam-134-5'))[0]).toMatch(/found "steam-134-5" \(did you mean "steam-134-4"\?\)$/);
+    // nothing close: no suggestion
+    expect(problems(good.replace('dataDir: ./data', 'frobnicate: 1'))).toEqual([
+      'frobnicate: unknown key (check the spelling; see config/examples/site.example.yaml)',
+    ]);
   });
 
   it('takes the password from the environment and refuses to send it in plaintext off loopback', () => {
