@@ -11,8 +11,8 @@ import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { GatewayConfig } from '../../config/schema.js';
 import type { DeviceEvent } from '../../vocabulary/device-event.js';
 import { systemTimeZone, zoneOffsetMs } from '../../vocabulary/local-day.js';
-import type { CycleSummary } from '../device/device-session.js';
 import type { DeviceObserver, ModbusPollReport } from '../device/device-observer.js';
+import type { CycleSummary } from '../device/device-session.js';
 import type { PublisherStats } from '../publish/mqtt-publisher.js';
 import type { Store } from '../store/index.js';
 import type { Program } from '../verify/index.js';
@@ -21,6 +21,8 @@ import { StoreSizer } from './store-size.js';
 
 /** Modbus poll durations: a healthy TCP poll takes milliseconds, an RTU poll at 9600 Bd tens of them. */
 export const POLL_BUCKETS_S = [0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5];
+/** The event loop's delay is sampled by a timer at this interval (ms). */
+const LOOP_RESOLUTION_MS = 20;
 /** The event loop's delay is read from a fresh window at least this often. */
 const LOOP_WINDOW_MS = 30_000;
 
@@ -40,7 +42,7 @@ const CYCLE_DEVICE_TYPES = new Set(['steam-sterilizer', 'washer-disinfector']);
 
 export class GatewayMetrics {
   readonly registry = new Registry();
-  private readonly loop = monitorEventLoopDelay({ resolution: 20 });
+  private readonly loop = monitorEventLoopDelay({ resolution: LOOP_RESOLUTION_MS });
   private loopResetAt = performance.now();
   private readonly sizer: StoreSizer;
   private readonly bowieDickPrograms: ReadonlySet<string>;
@@ -249,9 +251,11 @@ export class GatewayMetrics {
       labelNames: ['quantile'],
       registers,
       collect() {
-        this.set({ quantile: '0.5' }, loop.percentile(50) / 1e9);
-        this.set({ quantile: '0.99' }, loop.percentile(99) / 1e9);
-        this.set({ quantile: '1' }, loop.max / 1e9);
+        // the histogram holds the whole interval between the sampling timer's runs: the lag is what exceeds it
+        const lag = (ns: number) => Math.max(0, ns / 1e9 - LOOP_RESOLUTION_MS / 1000);
+        this.set({ quantile: '0.5' }, lag(loop.percentile(50)));
+        this.set({ quantile: '0.99' }, lag(loop.percentile(99)));
+        this.set({ quantile: '1' }, lag(loop.max));
         const t = performance.now();
         if (t - self.loopResetAt >= LOOP_WINDOW_MS) {
           loop.reset();
