@@ -74,6 +74,8 @@ export class HealthMonitor {
   start(): void {
     if (this.timer) return;
     this.lastTick = this.mono();
+    // the first status may go out while the gateway is still starting: the flip to ready is then a change
+    this.lastReady = false;
     this.timer = setInterval(() => this.tick(), TICK_MS);
     this.timer.unref();
   }

@@ -109,9 +109,7 @@ export function parseExposition(text: string): Exposition {
 
 /** The value of the one sample named `name` whose labels include `labels`; throws when none or several match. */
 export function sampleValue(exp: Exposition, name: string, labels: Record<string, string> = {}): number {
-  const matches = [...exp.values()]
-    .flatMap((f) => f.samples)
-    .filter((s) => s.name === name && Object.entries(labels).every(([k, v]) => s.labels[k] === v));
+  const matches = [...exp.values()].flatMap((f) => f.samples).filter((s) => s.name === name && Object.entries(labels).every(([k, v]) => s.labels[k] === v));
   if (matches.length !== 1) throw new Error(`exposition: ${matches.length} samples of ${name}${JSON.stringify(labels)}`);
   return matches[0]!.value;
 }
