@@ -107,8 +107,8 @@ export class GatewayApp {
     health.onChange((r) => {
       if (r.ready) logger.info('health: ready again');
       else logger.warn({ reasons: r.reasons }, `health: not ready: ${r.reasons.join('; ')}`);
-      publisher.refreshStatus();
     });
+    health.onStatusStale(() => publisher.refreshStatus());
 
     const programs = resolvePrograms(config.programs as ProgramOverride[]);
     const output = await this.startWeb(store, programs, publisher);

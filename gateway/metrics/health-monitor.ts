@@ -63,7 +63,10 @@ export class HealthMonitor {
   private timer: NodeJS.Timeout | null = null;
   private ticks = 0;
   private lastReady: boolean | null = null;
+  /** What the last status payload said (statusHealth()); null before the first. */
+  private publishedReady: boolean | null = null;
   private listeners: Array<(r: Readiness) => void> = [];
+  private statusListeners: Array<() => void> = [];
 
   constructor(private readonly s: HealthSources) {
     this.mono = s.monotonic ?? (() => performance.now());
@@ -74,8 +77,7 @@ export class HealthMonitor {
   start(): void {
     if (this.timer) return;
     this.lastTick = this.mono();
-    // the first status may go out while the gateway is still starting: the flip to ready is then a change
-    this.lastReady = false;
+
     this.timer = setInterval(() => this.tick(), TICK_MS);
     this.timer.unref();
   }
@@ -88,6 +90,11 @@ export class HealthMonitor {
   /** Told when readiness flips (checked every 5 s). */
   onChange(fn: (r: Readiness) => void): void {
     this.listeners.push(fn);
+  }
+
+  /** Told (every 5 s) while the last status payload's `ready` differs from the readiness now: publish it again. */
+  onStatusStale(fn: () => void): void {
+    this.statusListeners.push(fn);
   }
 
   liveness(): Liveness {
@@ -114,17 +121,20 @@ export class HealthMonitor {
   /** What the retained status carries (docs/mqtt.md): small, and no path or secret in it. */
   statusHealth(): { alive: boolean; ready: boolean; reasons: string[]; outboxDepth: number; outboxOldestAgeS: number } {
     const r = this.readiness();
+    this.publishedReady = r.ready;
     return { alive: this.liveness().alive, ready: r.ready, reasons: r.reasons, outboxDepth: r.outbox.depth, outboxOldestAgeS: Math.round(r.outbox.oldestAgeS) };
   }
 
   private tick(): void {
     this.lastTick = this.mono();
-    if (++this.ticks % READY_EVERY_TICKS !== 0 || this.listeners.length === 0) return;
+    if (++this.ticks % READY_EVERY_TICKS !== 0 || (this.listeners.length === 0 && this.statusListeners.length === 0)) return;
     try {
       const r = this.readiness();
       const changed = this.lastReady !== null && r.ready !== this.lastReady;
       this.lastReady = r.ready;
       if (changed) for (const fn of this.listeners) fn(r);
+      // the status went out with another answer (or while starting): it is published again
+      if (this.publishedReady !== null && this.publishedReady !== r.ready) for (const fn of this.statusListeners) fn();
     } catch (e) {
       this.s.logger.error({ err: errorMessage(e) }, 'health: the readiness check failed');
     }
