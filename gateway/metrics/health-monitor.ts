@@ -113,7 +113,7 @@ export class HealthMonitor {
     const phase = this.s.phase();
     if (phase !== 'running') reasons.push(`the gateway is ${phase}`);
     if (!store.ok) reasons.push(`store: ${store.reason}`);
-    if (!outbox.ok)
+    if (!outbox.ok && this.s.store.started)
       reasons.push(`outbox: the oldest of ${outbox.depth} undelivered record(s) is ${Math.round(outbox.oldestAgeS)} s old (bound ${outbox.maxAgeS} s)`);
     return { ready: reasons.length === 0, reasons, store, outbox };
   }
@@ -156,7 +156,7 @@ export class HealthMonitor {
 
   private outboxHealth(storeOpen: boolean): OutboxHealth {
     const maxAgeS = this.s.maxOutboxAgeS;
-    if (!storeOpen && !this.s.store.started) return { ok: false, depth: 0, oldestAgeS: 0, maxAgeS };
+    if (!storeOpen && !this.s.store.started) return { ok: false, depth: 0, oldestAgeS: 0, maxAgeS }; // unknown: the store's reason says why
     const records = this.s.store.records;
     const oldest = records.oldestPending();
     if (!oldest) return { ok: true, depth: 0, oldestAgeS: 0, maxAgeS };
