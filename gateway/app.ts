@@ -204,7 +204,7 @@ export class GatewayApp {
     if (!config.http || !health) return publisher;
     try {
       const { GatewayMetrics, addHealthRoutes, addMetricsRoute } = await import('./metrics/index.js');
-      const metrics = new GatewayMetrics({ config, store, publisher, health, programs, version: VERSION, startedAt: this.startedAt, now: this.now });
+      const metrics = new GatewayMetrics({ config, store, publisher, health, programs, version: VERSION, startedAt: this.startedAt, now: this.now, logger });
       this.metrics = metrics;
       const addRoutes = (routes: RouteTable<WebHandler>) => {
         addMetricsRoute(routes, metrics);

@@ -13,6 +13,7 @@ import type { DeviceEvent } from '../../vocabulary/device-event.js';
 import { systemTimeZone, zoneOffsetMs } from '../../vocabulary/local-day.js';
 import type { DeviceObserver, ModbusPollReport } from '../device/device-observer.js';
 import type { CycleSummary } from '../device/device-session.js';
+import type { Logger } from '../logger.js';
 import type { PublisherStats } from '../publish/mqtt-publisher.js';
 import type { Store } from '../store/index.js';
 import type { Program } from '../verify/index.js';
@@ -36,6 +37,7 @@ export interface MetricsContext {
   /** When the gateway process started (ms). */
   startedAt: number;
   now: () => number;
+  logger: Pick<Logger, 'warn'>;
 }
 
 const CYCLE_DEVICE_TYPES = new Set(['steam-sterilizer', 'washer-disinfector']);
@@ -62,7 +64,8 @@ export class GatewayMetrics {
   constructor(private readonly ctx: MetricsContext) {
     const { config, store } = ctx;
     const registers = [this.registry];
-    this.sizer = new StoreSizer(store.db, config.dataDir);
+    this.sizer = new StoreSizer(config.dataDir, ctx.logger);
+    void this.sizer.measure(); // in a worker: the first scrape finds the tables measured
     this.bowieDickPrograms = new Set(
       Object.entries(ctx.programs)
         .filter(([, p]) => p.kind === 'bowie-dick')
@@ -205,12 +208,12 @@ export class GatewayMetrics {
     const sizer = this.sizer;
     new Gauge({
       name: 'sterilink_store_table_bytes',
-      help: 'Bytes of database pages per table, its indexes included (refreshed at most once a minute).',
+      help: 'Bytes of database pages per table, its indexes included (measured in the background every 10 minutes).',
       labelNames: ['table'],
       registers,
       collect() {
         this.reset();
-        for (const [table, bytes] of sizer.size().tables) this.set({ table }, bytes);
+        for (const [table, bytes] of sizer.tableBytes()) this.set({ table }, bytes);
       },
     });
     new Gauge({
@@ -219,7 +222,7 @@ export class GatewayMetrics {
       labelNames: ['file'],
       registers,
       collect() {
-        const f = sizer.size().files;
+        const f = sizer.files();
         this.set({ file: 'database' }, f.database);
         this.set({ file: 'wal' }, f.wal);
       },
@@ -324,6 +327,11 @@ export class GatewayMetrics {
       const ended = Date.parse(String((c.record.body as { endedAt?: unknown }).endedAt ?? c.record.ts));
       if (!Number.isNaN(ended)) this.bowieDickPass.set({ device: c.deviceId }, ended / 1000);
     }
+  }
+
+  /** Measures the store's tables now (the scrape reports the last measurement); for tests and tools. */
+  measureStore(): Promise<void> {
+    return this.sizer.measure();
   }
 
   stop(): void {

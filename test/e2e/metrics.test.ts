@@ -122,7 +122,10 @@ describe('metrics and health of a running gateway', () => {
     expect(sampleValue(after, 'sterilink_bowie_dick_last_pass_timestamp_seconds', { device: 'AC-01' })).toBe(Date.parse(bd.body.endedAt as string) / 1000);
     expect(sampleValue(after, 'sterilink_records_published_total')).toBeGreaterThanOrEqual(sampleValue(after, 'sterilink_records_acknowledged_total'));
     expect(sampleValue(after, 'sterilink_mqtt_connected')).toBe(1);
+    // the tables are measured in a worker, begun at start: the scrape reports its answer
     expect(sampleValue(after, 'sterilink_store_table_bytes', { table: 'records' })).toBeGreaterThan(0);
+    expect(sampleValue(after, 'sterilink_store_table_bytes', { table: 'samples' })).toBeGreaterThan(0);
+    expect(sampleValue(after, 'sterilink_store_file_bytes', { file: 'database' })).toBeGreaterThan(0);
     expect(sampleValue(after, 'sterilink_disk_free_bytes')).toBeGreaterThan(0);
     expect(sampleValue(after, 'sterilink_process_resident_memory_bytes')).toBeGreaterThan(10 * 2 ** 20);
     expect(sampleValue(after, 'sterilink_event_loop_lag_seconds', { quantile: '0.99' })).toBeGreaterThanOrEqual(0);

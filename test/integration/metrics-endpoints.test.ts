@@ -79,7 +79,9 @@ describe('/metrics, /healthz and /readyz without the page', () => {
       version: '0.1.0',
       startedAt: T0,
       now: () => clock,
+      logger,
     });
+    await metrics.measureStore();
     server = await startEndpointServer({
       config: cfg,
       httpToken: TOKEN,
