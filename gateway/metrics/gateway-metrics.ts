@@ -62,7 +62,7 @@ export class GatewayMetrics {
   private readiness: ReturnType<HealthMonitor['readiness']> | null = null;
 
   constructor(private readonly ctx: MetricsContext) {
-    const { config, store } = ctx;
+    const { config } = ctx;
     const registers = [this.registry];
     this.sizer = new StoreSizer(config.dataDir, ctx.logger);
     void this.sizer.measure(); // in a worker: the first scrape finds the tables measured
