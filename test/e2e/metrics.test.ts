@@ -144,7 +144,13 @@ describe('metrics and health of a running gateway', () => {
       20_000,
     );
     expect((status.json as { online: boolean; health?: unknown }).online).toBe(true);
-    expect((status.json as { health?: unknown }).health).toMatchObject({ alive: true, ready: true, reasons: [], outboxDepth: 0 });
+    expect((status.json as { health?: unknown }).health).toMatchObject({
+      alive: true,
+      ready: true,
+      reasons: [],
+      outboxDepth: expect.any(Number),
+      outboxOldestAgeS: expect.any(Number),
+    });
 
     await rig.broker.stop();
     await untilAsync(async () => (await value('sterilink_mqtt_connected')) === 0, 20_000, 'the gateway sees the broker gone');
@@ -198,5 +204,13 @@ describe('metrics and health of a running gateway', () => {
       expect(r.annotations?.summary, r.alert).toBeTruthy();
       expect(r.expr.split('(').length, `${r.alert}: parentheses`).toBe(r.expr.split(')').length);
     }
+  }, 30_000);
+
+  it('the will, published by the broker when the gateway dies, carries no health', async () => {
+    const t = performance.now();
+    await rig.gw.kill('SIGKILL');
+    const will = await rig.sub.waitFor((m) => m.topic === `${ROOT_TOPIC}/status` && m.at > t && (m.json as { online?: boolean }).online === false, 20_000);
+    expect(will.json).not.toHaveProperty('health');
+    expect(will.json).toHaveProperty('keyId');
   }, 30_000);
 });
