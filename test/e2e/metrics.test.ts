@@ -171,7 +171,7 @@ describe('metrics and health of a running gateway', () => {
     expect((await get(`${base}/healthz`)).status).toBe(200); // alive all along
 
     await rig.broker.start();
-    await untilAsync(async () => (await get(`${base}/readyz`)).status === 200, 30_000, '/readyz 200 again');
+    await untilAsync(async () => (await get(`${base}/readyz`)).status === 200, 60_000, '/readyz 200 again'); // the reconnect backoff reaches 30 s
     const back = await scrape();
     expect(sampleValue(back, 'sterilink_mqtt_reconnects_total')).toBeGreaterThanOrEqual(1);
     expect(sampleValue(back, 'sterilink_outbox_records')).toBe(0);
@@ -181,7 +181,7 @@ describe('metrics and health of a running gateway', () => {
       (m) => m.topic === `${ROOT_TOPIC}/status` && m.at > status.at && (m.json as { health?: { ready?: boolean } }).health?.ready === true,
       20_000,
     );
-  }, 150_000);
+  }, 240_000);
 
   it("deploy/'s alert rules and dashboard parse, and every metric they name is exported", async () => {
     const names = exportedNames(await scrape());
