@@ -204,6 +204,10 @@ const scryptHash = z.string().regex(SCRYPT_HASH, 'an scrypt hash "scrypt$N$r$p$s
 export const httpSchema = z.strictObject({
   /** HOST:PORT; a host that is not loopback needs `auth`. */
   listen: z.string().regex(/^(\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9.-]+):\d{1,5}$/, 'HOST:PORT, e.g. 127.0.0.1:8080'),
+  /** false: the listener serves only /metrics, /healthz and /readyz (no web page, no live board in memory). */
+  page: z.boolean().default(true),
+  /** /readyz (and the status payload's health) says not ready when the oldest undelivered record is older than this (s). */
+  readyMaxOutboxAgeS: z.number().positive().default(600),
   auth: z
     .strictObject({
       /** Hash of the bearer token (the token itself comes from tokenFile or STERILINK_HTTP_TOKEN). */

@@ -7,9 +7,12 @@ import type { BrokerHandle } from './broker/embedded-broker.js';
 import { ClockMonitor } from './clock/clock-monitor.js';
 import { DeviceLinks } from './device/device-link.js';
 import { type CycleSummary, type DeviceOutput, DeviceSession } from './device/device-session.js';
-import type { WebHandle } from './http/index.js';
+import type { WebHandler } from './http/index.js';
+import type { RouteTable } from './http/route-table.js';
 import { LoadWorkflow, loadPolicyFrom, scanReadingOf } from './load/index.js';
 import type { Logger } from './logger.js';
+import { DEFAULT_READY_MAX_OUTBOX_AGE_S, type GatewayPhase, HealthMonitor } from './metrics/health-monitor.js';
+import type { GatewayMetrics } from './metrics/index.js';
 import { MqttPublisher } from './publish/mqtt-publisher.js';
 import { Store } from './store/index.js';
 import { type ProgramOverride, resolvePrograms } from './verify/index.js';
@@ -38,7 +41,11 @@ export class GatewayApp {
   private broker: BrokerHandle | null = null;
   private sessions: DeviceSession[] = [];
   private clock: ClockMonitor | null = null;
-  private web: WebHandle | null = null;
+  /** The HTTP listener (page and/or /metrics, /healthz, /readyz) when `http` is configured. */
+  private web: { url: string; page: boolean; stop(): Promise<void> } | null = null;
+  private health: HealthMonitor | null = null;
+  private metrics: GatewayMetrics | null = null;
+  private phase: GatewayPhase = 'starting';
   private loadTicker: NodeJS.Timeout | null = null;
   private stopping: Promise<void> | null = null;
   readonly startedAt: number;
@@ -59,6 +66,16 @@ export class GatewayApp {
     this.store = store;
     const key = store.publicKeyInfo();
     logger.info({ dataDir: config.dataDir, keyId: key.keyId, records: store.records.count(), pending: store.records.pendingCount() }, 'store open');
+    const health = new HealthMonitor({
+      store,
+      dataDir: config.dataDir,
+      maxOutboxAgeS: config.http?.readyMaxOutboxAgeS ?? DEFAULT_READY_MAX_OUTBOX_AGE_S,
+      now: this.now,
+      phase: () => this.phase,
+      logger,
+    });
+    health.start();
+    this.health = health;
 
     let url: string | string[] = brokerUrls(config.mqtt);
     if (config.mqtt.url === 'embedded') {
@@ -81,11 +98,17 @@ export class GatewayApp {
       logger,
       outbox: store.records,
       status: () => ({ version: VERSION, startedAt, keyId: key.keyId, publicKey: key.publicKey }),
+      health: () => health.statusHealth(),
       window: config.mqtt.window,
       ...(this.ctx.clearRetainedOnStop ? { clearRetainedOnStop: true } : {}),
     });
     await this.publisher.start();
     const publisher = this.publisher;
+    health.onChange((r) => {
+      if (r.ready) logger.info('health: ready again');
+      else logger.warn({ reasons: r.reasons }, `health: not ready: ${r.reasons.join('; ')}`);
+    });
+    health.onStatusStale(() => publisher.refreshStatus());
 
     const programs = resolvePrograms(config.programs as ProgramOverride[]);
     const output = await this.startWeb(store, programs, publisher);
@@ -117,6 +140,18 @@ export class GatewayApp {
     this.loadTicker.unref();
 
     const scanReading = scanReadingOf(policy);
+    const metrics = this.metrics;
+    const userOnCycle = this.ctx.onCycle;
+    const onCycle: ((c: CycleSummary) => void) | undefined = metrics
+      ? (c) => {
+          try {
+            metrics.cycle(c);
+          } catch (e) {
+            logger.error({ deviceId: c.deviceId, err: errorMessage(e) }, 'metrics: the cycle could not be counted');
+          }
+          userOnCycle?.(c);
+        }
+      : userOnCycle;
     const links = new DeviceLinks(); // one per gateway: its devices share the Modbus buses
     for (const device of config.devices) {
       const session = new DeviceSession({
@@ -130,7 +165,8 @@ export class GatewayApp {
         programs,
         scanReading,
         links,
-        ...(this.ctx.onCycle ? { onCycle: this.ctx.onCycle } : {}),
+        ...(onCycle ? { onCycle } : {}),
+        ...(this.metrics ? { observer: this.metrics.observerFor(device.id) } : {}),
       });
       try {
         await session.start();
@@ -140,6 +176,7 @@ export class GatewayApp {
         await session.stop();
       }
     }
+    this.phase = 'running';
     logger.info({ devices: this.sessions.map((s) => s.id), mqtt: (typeof url === 'string' ? [url] : url).map(redactUrl).join(', ') }, 'gateway running');
   }
 
@@ -148,22 +185,45 @@ export class GatewayApp {
     return this.broker ? { url: this.broker.url, embedded: this.broker.embedded } : null;
   }
 
-  /** The web page's URL, when it is configured and listening. */
+  /** The web page's URL, when it is configured and listening (null with `http.page: false`). */
   get webUrl(): string | null {
-    return this.web?.url ?? null;
+    return this.web?.page ? this.web.url : null;
   }
 
-  /** With `http` configured: the page (loaded only then), and the device output fanned out to it. A page
-   * that cannot start is logged; the gateway records and publishes on without it. */
+  /** The Prometheus metrics' URL, when `http` is configured and listening. */
+  get metricsUrl(): string | null {
+    return this.web ? new URL('metrics', this.web.url).href : null;
+  }
+
+  /** With `http` configured: the metrics and health endpoints, the page unless `http.page: false` (each loaded
+   * only then), and the device output fanned out to the page. A listener that cannot start is logged; the
+   * gateway records and publishes on without it. */
   private async startWeb(store: Store, programs: ReturnType<typeof resolvePrograms>, publisher: MqttPublisher): Promise<DeviceOutput> {
     const { config, logger } = this.ctx;
-    if (!config.http) return publisher;
+    const health = this.health;
+    if (!config.http || !health) return publisher;
     try {
+      const { GatewayMetrics, addHealthRoutes, addMetricsRoute } = await import('./metrics/index.js');
+      const metrics = new GatewayMetrics({ config, store, publisher, health, programs, version: VERSION, startedAt: this.startedAt, now: this.now, logger });
+      this.metrics = metrics;
+      const addRoutes = (routes: RouteTable<WebHandler>) => {
+        addMetricsRoute(routes, metrics);
+        addHealthRoutes(routes, health);
+      };
+      if (config.http.page === false) {
+        const { startEndpointServer } = await import('./http/endpoint-server.js');
+        const server = await startEndpointServer({ config, httpToken: this.ctx.httpToken, logger, now: this.now, addRoutes });
+        this.web = { url: server.url, page: false, stop: () => server.stop() };
+        return publisher;
+      }
       const { startWebServer, teeOutput } = await import('./http/index.js');
-      this.web = await startWebServer({ config, httpToken: this.ctx.httpToken, store, programs, logger, now: this.now, version: VERSION });
-      return teeOutput(publisher, this.web.hub, logger);
+      const web = await startWebServer({ config, httpToken: this.ctx.httpToken, store, programs, logger, now: this.now, version: VERSION, addRoutes });
+      this.web = { url: web.url, page: true, stop: () => web.stop() };
+      return teeOutput(publisher, web.hub, logger);
     } catch (e) {
-      logger.error({ err: errorMessage(e), listen: config.http.listen }, 'web page could not start; the gateway runs without it');
+      logger.error({ err: errorMessage(e), listen: config.http.listen }, 'web page and metrics could not start; the gateway runs without them');
+      this.metrics?.stop();
+      this.metrics = null;
       return publisher;
     }
   }
@@ -192,6 +252,7 @@ export class GatewayApp {
 
   private async doStop(): Promise<void> {
     const { logger } = this.ctx;
+    this.phase = 'stopping';
     await this.web?.stop().catch((e: unknown) => logger.error({ err: errorMessage(e) }, 'web page stop failed'));
     if (this.loadTicker) clearInterval(this.loadTicker);
     for (const s of [...this.sessions].reverse()) {
@@ -204,6 +265,8 @@ export class GatewayApp {
       logger.error({ err: errorMessage(e) }, 'store close failed');
     }
     await this.broker?.stop();
+    this.health?.stop();
+    this.metrics?.stop();
     this.clock?.stop();
     logger.info('gateway stopped');
   }

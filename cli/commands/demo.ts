@@ -238,6 +238,11 @@ export async function demoCommand(io: CommandIo): Promise<number> {
   );
   println(io.stdout, `  records: mosquitto_sub -v -t '${root}/records/#'   (telemetry: ${root}/device/+/telemetry, many messages a second)`);
   if (app.webUrl) println(io.stdout, `Web page: ${app.webUrl}${webPortTaken ? `  (${webPortTaken} was taken: a free port instead)` : ''}`);
+  if (app.metricsUrl)
+    println(
+      io.stdout,
+      `Metrics: ${app.metricsUrl}  (Prometheus; health: ${new URL('healthz', app.metricsUrl).href}, ${new URL('readyz', app.metricsUrl).href})`,
+    );
   println(io.stdout, 'A 134 °C cycle takes about 20 s at 60x. Ctrl-C stops.');
   for (const line of held) println(io.stdout, line);
   heldLines = null;

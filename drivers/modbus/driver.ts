@@ -52,7 +52,18 @@ export interface ModbusDriverOptions {
   /** Gateway clock (ms since the epoch). */
   now: () => number;
   onEvent: (event: DeviceEvent) => void;
+  /** Told after every poll (answered or failed) how long it took: for the gateway's metrics. Never throws into the poll loop. */
+  onPoll?: (report: ModbusPollReport) => void;
   random?: () => number;
+}
+
+/** One poll as the driver saw it: answered in full (`ok`) or failed, and for a failure why. */
+export interface ModbusPollReport {
+  ok: boolean;
+  /** From the first request of the poll to its last answer or its failure. */
+  seconds: number;
+  /** For a failed poll: `timeout`, `crc`, `exception`, `not-connected`, `io`, … */
+  reason?: string;
 }
 
 export interface ModbusDriverCounters {
@@ -180,6 +191,7 @@ export class ModbusDriver {
     this.counts.polls++;
     this.counts.firstPollAt ??= this.opts.now();
     const responses: number[][] = [];
+    const began = performance.now();
     try {
       for (const req of this.plan) {
         responses.push(
@@ -188,8 +200,10 @@ export class ModbusDriver {
       }
     } catch (e) {
       if (this.abort.signal.aborted) return 'failed';
+      this.report({ ok: false, seconds: (performance.now() - began) / 1000, reason: isModbusRequestError(e) ? e.kind : 'io' });
       return this.failed(e);
     }
+    this.report({ ok: true, seconds: (performance.now() - began) / 1000 });
     this.counts.ok++;
     this.counts.lastOkAt = this.opts.now();
     this.failuresInARow = 0;
@@ -229,6 +243,14 @@ export class ModbusDriver {
     this.setHealth(e.kind, 'warn', e.message);
     if (this.failuresInARow >= (this.opts.failuresBeforeDown ?? 2)) this.setLink(false, e.message);
     return e.kind === 'timeout' ? 'silent' : 'failed';
+  }
+
+  private report(r: ModbusPollReport): void {
+    try {
+      this.opts.onPoll?.(r);
+    } catch (e) {
+      this.log.debug({ err: errorMessage(e) }, 'poll observer failed');
+    }
   }
 
   private silentPolicy(): BackoffPolicy {

@@ -4,7 +4,7 @@
 export { type BusLease, ModbusBusRegistry } from './bus-registry.js';
 export { type ConnectionCounters, type ConnectionState, ModbusConnection, type ModbusConnectionOptions, type ReadRequest } from './client.js';
 export { decodeField, decodeRaw, decodeSnapshot, encodeRaw, type ModbusSnapshot, type Reading } from './decode.js';
-export { ModbusDriver, type ModbusDriverCounters, type ModbusDriverOptions } from './driver.js';
+export { ModbusDriver, type ModbusDriverCounters, type ModbusDriverOptions, type ModbusPollReport } from './driver.js';
 export { describeLink, linkKey, type ModbusLinkSettings, type ModbusMode, validateLinkSettings } from './link-settings.js';
 export {
   DEFAULT_STALE_AFTER,

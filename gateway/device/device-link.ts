@@ -5,7 +5,7 @@
 
 import type { DeviceConfig } from '../../config/schema.js';
 import { BiReaderDriver } from '../../drivers/bi-reader/index.js';
-import type { ModbusBusRegistry } from '../../drivers/modbus/index.js';
+import type { ModbusBusRegistry, ModbusPollReport } from '../../drivers/modbus/index.js';
 import { loadPrinterProfile, PrinterLineDriver } from '../../drivers/printer-line/index.js';
 import { HidTransport, ScannerDriver, type ScanReading } from '../../drivers/scanner/index.js';
 import { SerialTransport, TcpTransport, type Transport } from '../../drivers/transport/index.js';
@@ -34,6 +34,8 @@ export interface DriverRequest {
   onEvent: (e: DeviceEvent) => void;
   /** How the site reads scanned codes (scanners only). */
   scanReading?: ScanReading | undefined;
+  /** Told about each Modbus poll (Modbus devices only; the metrics). */
+  onPoll?: ((report: ModbusPollReport) => void) | undefined;
 }
 
 /** Builds the drivers of one gateway's devices and owns what they share. The app makes one for all its devices. */
@@ -89,6 +91,7 @@ export class DeviceLinks {
           logger: opts.logger,
           now: opts.now,
           onEvent: opts.onEvent,
+          ...(opts.onPoll ? { onPoll: opts.onPoll } : {}),
         });
       }
       case 'scanner-line':

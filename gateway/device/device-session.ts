@@ -18,6 +18,7 @@ import type { Program } from '../verify/index.js';
 import { CycleRecorder, type CycleSummary } from './cycle-recorder.js';
 import { DeviceAlarms } from './device-alarms.js';
 import { type DeviceDriver, DeviceLinks } from './device-link.js';
+import type { DeviceObserver } from './device-observer.js';
 import { type DeviceOutput, DeviceRecords } from './device-records.js';
 import { SampleSink } from './sample-sink.js';
 
@@ -41,6 +42,8 @@ export interface DeviceSessionContext {
   scanReading?: ScanReading;
   /** What the gateway's drivers share (its Modbus buses); default a DeviceLinks of this device's own. */
   links?: DeviceLinks;
+  /** Watches the device's events and polls (the metrics); never changes what is recorded. */
+  observer?: DeviceObserver;
   /** Replaces the configured driver (tests, and sources other than a line). */
   driver?: (onEvent: (e: DeviceEvent) => void) => DeviceDriver;
 }
@@ -57,6 +60,7 @@ export class DeviceSession {
   private connected = false;
   private stateSince: number;
   private stopped = false;
+  private observerFailed = false;
 
   constructor(ctx: DeviceSessionContext) {
     this.ctx = ctx;
@@ -90,7 +94,14 @@ export class DeviceSession {
   async start(): Promise<void> {
     this.cycles.resume();
     this.publishState();
-    const onEvent = (e: DeviceEvent) => this.onEvent(e);
+    const observer = this.ctx.observer;
+    const onEvent = observer
+      ? (e: DeviceEvent) => {
+          this.onEvent(e);
+          this.observe(() => observer.event(e));
+        }
+      : (e: DeviceEvent) => this.onEvent(e);
+    const onPoll = observer?.poll?.bind(observer);
     this.driver = this.ctx.driver
       ? this.ctx.driver(onEvent)
       : await (this.ctx.links ?? new DeviceLinks()).driverFor({
@@ -99,6 +110,7 @@ export class DeviceSession {
           now: this.ctx.now,
           onEvent,
           scanReading: this.ctx.scanReading,
+          ...(onPoll ? { onPoll: (r) => this.observe(() => onPoll(r)) } : {}),
         });
     this.ticker = setInterval(() => {
       try {
@@ -171,6 +183,18 @@ export class DeviceSession {
     } catch (err) {
       // A store failure must be loud: the device's data is at stake.
       this.log.error({ err: errorMessage(err), event: e.kind }, 'could not process a device event');
+    }
+  }
+
+  /** An observer's failure is logged once; the device records on. */
+  private observe(fn: () => void): void {
+    if (this.stopped) return;
+    try {
+      fn();
+      this.observerFailed = false;
+    } catch (err) {
+      if (!this.observerFailed) this.log.error({ err: errorMessage(err) }, 'device observer (metrics) failed; the device records on');
+      this.observerFailed = true;
     }
   }
 

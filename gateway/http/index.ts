@@ -20,6 +20,7 @@ import { RouteTable } from './route-table.js';
 import { loadAssets } from './static-assets.js';
 import { type WebHandler, WebServer } from './web-server.js';
 
+export { type EndpointContext, type EndpointHandle, startEndpointServer } from './endpoint-server.js';
 export { teeOutput } from './output-tee.js';
 export type { RouteOptions, RouteTable } from './route-table.js';
 export type { WebHandler, WebRequest } from './web-server.js';
@@ -33,6 +34,8 @@ export interface WebContext {
   logger: Logger;
   now: () => number;
   version: string;
+  /** More routes (/metrics, /healthz, /readyz), added before the listener opens. */
+  addRoutes?: (routes: RouteTable<WebHandler>) => void;
 }
 
 export interface WebHandle {
@@ -99,6 +102,7 @@ export async function startWebServer(ctx: WebContext): Promise<WebHandle> {
     version: ctx.version,
     now: ctx.now,
   });
+  ctx.addRoutes?.(routes);
   const server = new WebServer({ listen, auth, routes, logger, defaultLocale: config.ui.locale });
   try {
     await server.start();

@@ -23,6 +23,8 @@ export interface PublisherContext extends ConnectionSettings {
   outbox: OutboxSource;
   /** The status payload `{online, version, startedAt, keyId, publicKey}`; `online` is set by the publisher. */
   status: () => object;
+  /** The gateway's health for the status payload (`health`), while online only: the will and a clean stop leave it out. */
+  health?: () => object;
   /** Most unacknowledged QoS 1 publishes at once (also capped by the broker's Receive Maximum). Default 64. */
   window?: number;
   /** Most records one replay request republishes. Default 10 000. */
@@ -167,6 +169,11 @@ export class MqttPublisher extends EventEmitter<PublisherEvents> {
     if (this.online) void this.publishQuietly(topic, payload, 'loaner state');
   }
 
+  /** Publishes the retained status again (its health changed); nothing while offline (every connect publishes it). */
+  refreshStatus(): void {
+    if (this.online) void this.publishQuietly(this.topics.status, this.statusPayload(true), 'status');
+  }
+
   stats(): PublisherStats {
     return {
       ...this.drain.stats,
@@ -265,6 +272,14 @@ export class MqttPublisher extends EventEmitter<PublisherEvents> {
     } catch (e) {
       this.ctx.logger.error({ err: errorMessage(e) }, 'status() failed; publishing online state only');
     }
-    return JSON.stringify({ ...base, online });
+    let health: object | undefined;
+    if (online && this.ctx.health) {
+      try {
+        health = this.ctx.health();
+      } catch (e) {
+        this.ctx.logger.error({ err: errorMessage(e) }, 'health() failed; status published without it');
+      }
+    }
+    return JSON.stringify({ ...base, online, ...(health ? { health } : {}) });
   }
 }

@@ -20,6 +20,11 @@ export class BatchFlusher {
 
   constructor(private readonly ctx: FlusherContext) {}
 
+  /** The last flush failed (disk full, read-only, locked): the data waits in memory. For /readyz. */
+  get writeFailing(): boolean {
+    return this.failing;
+  }
+
   start(): void {
     if (this.timer) return;
     this.timer = setInterval(() => this.flushSafely(), this.ctx.intervalMs);

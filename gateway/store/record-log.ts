@@ -53,6 +53,7 @@ export class RecordLog {
       delivered: this.db.prepare('UPDATE records SET delivered_at = ? WHERE seq = ? AND delivered_at IS NULL'),
       count: this.db.prepare('SELECT count(*) FROM records').pluck(),
       pendingCount: this.db.prepare('SELECT count(*) FROM records WHERE delivered_at IS NULL').pluck(),
+      oldestPending: this.db.prepare('SELECT seq, ts FROM records WHERE delivered_at IS NULL ORDER BY seq LIMIT 1'),
     };
   }
 
@@ -195,6 +196,11 @@ export class RecordLog {
 
   pendingCount(): number {
     return this.stmt.pendingCount.get() as number;
+  }
+
+  /** The oldest undelivered record's seq and time (`ts`, the gateway's clock when it was made); undefined when the outbox is empty. */
+  oldestPending(): { seq: number; ts: string } | undefined {
+    return this.stmt.oldestPending.get() as { seq: number; ts: string } | undefined;
   }
 }
 

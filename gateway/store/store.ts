@@ -139,6 +139,12 @@ export class Store {
   get keys(): KeyRegistry {
     return this.p.registry;
   }
+
+  /** Buffered samples and raw lines could not be written at the last try (they wait in memory); false when closed. */
+  get writeFailing(): boolean {
+    return this.parts?.flusher.writeFailing ?? false;
+  }
+
   get keyId(): string {
     return this.p.key.keyId;
   }

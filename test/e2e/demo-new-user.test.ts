@@ -5,7 +5,9 @@ import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ROOT, tempDir } from '../helpers/cli.js';
+import { get } from '../helpers/http-client.js';
 import { MqttCollector } from '../helpers/mosquitto.js';
+import { parseExposition, sampleValue } from '../helpers/prom-text.js';
 import { until } from '../helpers/until.js';
 
 const GATEWAY = `demo-user-${process.pid}`;
@@ -33,6 +35,16 @@ describe('npm start, as a new user runs it', () => {
     expect(out).toMatch(/MQTT: (a broker already listens on 127\.0\.0\.1:1883: using it|embedded broker \(aedes\) on mqtt:\/\/127\.0\.0\.1:1883)/);
     expect(out).toContain(`mosquitto_sub -v -t '${ROOT_TOPIC}/records/#'`);
     expect(out).toMatch(/Web page: http:\/\/127\.0\.0\.1:\d+\//);
+    // the metrics URL next to it, on the same listener, and it answers in the Prometheus text format
+    const page = /Web page: (http:\/\/127\.0\.0\.1:\d+\/)/.exec(out)![1]!;
+    const metricsUrl = /^Metrics: (\S+)/m.exec(out)?.[1];
+    expect(metricsUrl).toBe(`${page}metrics`);
+    expect(out).toContain(`health: ${page}healthz, ${page}readyz`);
+    const scrape = await get(metricsUrl!);
+    expect(scrape.status).toBe(200);
+    const exposition = parseExposition(scrape.body);
+    expect(sampleValue(exposition, 'sterilink_build_info', { gateway: GATEWAY })).toBe(1);
+    expect(exposition.get('sterilink_device_link_up')?.samples.map((s) => s.labels.device)).toEqual(expect.arrayContaining(DEVICES));
     await until(() => /load released/.test(out) && /QUARANTINED/.test(out), 90_000, 'a released and a quarantined load, told in words');
 
     const before = await MqttCollector.connect('mqtt://127.0.0.1:1883', `${ROOT_TOPIC}/#`);

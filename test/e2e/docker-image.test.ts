@@ -2,12 +2,13 @@
 // the COPY lines say (and only those), and its ENTRYPOINT + CMD run with its ENV, the image's absolute
 // paths moved under a temp folder. deploy/docker-compose.yml and its Mosquitto config are checked
 // against the image (paths, user, groups) and the Mosquitto config is run by a real Mosquitto.
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { all, env, execForm, last, parseDockerfile } from '../helpers/dockerfile.js';
-import { Mosquitto } from '../helpers/mosquitto.js';
+import { freePort, Mosquitto } from '../helpers/mosquitto.js';
 import { ROOT, startProcess, tempDir } from '../helpers/process.js';
 
 const stages = parseDockerfile(fs.readFileSync(path.join(ROOT, 'Dockerfile'), 'utf8'));
@@ -51,7 +52,7 @@ describe('Dockerfile', () => {
     for (const p of ['.git', 'node_modules', 'dist', 'data', 'bench', 'test']) expect(ignore).toContain(p);
   });
 
-  it("the image's command line starts the gateway from only what the image holds, with its paths and environment", async () => {
+  it("the image's command line starts the gateway from only what the image holds, with its paths and environment; its HEALTHCHECK command passes while it runs and fails once it stopped", async () => {
     const root = tempDir('sterilink-image-');
     cleanup.push(async () => fs.rmSync(root, { recursive: true, force: true }));
     const at = (p: string) => path.join(root, p); // the image's absolute paths, under the temp folder
@@ -74,12 +75,18 @@ describe('Dockerfile', () => {
     expect(gw.volumes).toContain(`${path.dirname(configArg)}:${path.dirname(configArg)}:ro`);
     expect(gw.volumes).toContain(`sterilink-data:${imageEnv.STERILINK_DATA_DIR}`);
     fs.mkdirSync(at(path.dirname(configArg)), { recursive: true });
-    fs.writeFileSync(at(configArg), 'site: image-test\ngateway: gw1\nmqtt: { url: "mqtt://mosquitto:1883" }\ndevices: []\n');
+    // the HTTP listener where the health check asks (a free port here; in the image STERILINK_HEALTHZ_URL says 8080)
+    const httpPort = await freePort();
+    fs.writeFileSync(
+      at(configArg),
+      `site: image-test\ngateway: gw1\nmqtt: { url: "mqtt://mosquitto:1883" }\nhttp: { listen: "127.0.0.1:${httpPort}" }\ndevices: []\n`,
+    );
     const runEnv = {
       ...imageEnv,
       ...gw.environment,
       STERILINK_DATA_DIR: at(imageEnv.STERILINK_DATA_DIR!),
       STERILINK_MQTT_URL: broker.url, // the compose service name "mosquitto", here
+      STERILINK_HEALTHZ_URL: imageEnv.STERILINK_HEALTHZ_URL!.replace(/:\d+\//, `:${httpPort}/`),
     };
     expect(gw.environment?.STERILINK_MQTT_URL).toBe('mqtt://mosquitto:1883');
     const args = cmd.slice(1).map((a) => (a === configArg ? at(configArg) : a));
@@ -87,7 +94,19 @@ describe('Dockerfile', () => {
     const proc = startProcess(process.execPath, args, { cwd: app, env: runEnv });
     cleanup.push(() => proc.kill('SIGKILL'));
     await proc.waitForOutput('gateway running', 30_000);
+    // HEALTHCHECK [options] CMD ["node", "-e", "…"]: run as Docker would, in the image's folder, with its environment and timeout
+    const healthcheck = last(image, 'HEALTHCHECK')!;
+    const [options, execArgs] = healthcheck.split(/ CMD (?=\[)/) as [string, string];
+    const timeoutS = Number(/--timeout=(\d+)s/.exec(options)?.[1]);
+    expect(timeoutS).toBeGreaterThan(0);
+    const check = () => {
+      const [bin, ...rest] = execForm(execArgs);
+      expect(bin).toBe('node');
+      return spawnSync(process.execPath, rest, { cwd: app, env: runEnv, timeout: timeoutS * 1000 }).status;
+    };
+    expect(check()).toBe(0);
     expect(await proc.kill('SIGTERM')).toBe(0);
+    expect(check()).toBe(1);
     expect(fs.existsSync(path.join(at(imageEnv.STERILINK_DATA_DIR!), 'sterilink.db'))).toBe(true);
   }, 60_000);
 });

@@ -263,6 +263,7 @@ const RUNTIME: Pattern[] = [
   'gateway/broker/',
   'gateway/clock/',
   'gateway/http/',
+  'gateway/metrics/',
   'gateway/system/',
 ];
 const PRODUCT: Pattern[] = ['vocabulary/', 'drivers/', 'gateway/', 'config/', 'cli/', 'simulators/'];

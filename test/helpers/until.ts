@@ -12,3 +12,12 @@ export async function until(predicate: () => boolean, timeoutMs = 10_000, what =
     await delay(stepMs);
   }
 }
+
+/** `until` for a condition that must be fetched (an HTTP probe, a scrape): awaits `check` every `stepMs`. */
+export async function untilAsync(check: () => Promise<boolean>, timeoutMs = 10_000, what = 'condition', stepMs = 100): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`${what} not met within ${timeoutMs} ms`);
+    await delay(stepMs);
+  }
+}

@@ -18,7 +18,7 @@ const T0 = Date.parse('2026-03-02T06:00:00Z');
 const CYCLES = 120;
 const GS = '\u001d';
 
-function config(http: GatewayConfig['http']): GatewayConfig {
+function config(http: Omit<NonNullable<GatewayConfig['http']>, 'page' | 'readyMaxOutboxAgeS'>): GatewayConfig {
   return configSchema.parse({
     site: 'st-marien',
     gateway: 'gw1',
