@@ -1,24 +1,19 @@
-// `sterilink db verify|export [--data-dir DIR]`.
+// `sterilink db verify|export|backup [--data-dir DIR]`: export here; verify and backup in db-verify.ts, db-backup.ts.
 import fs from 'node:fs';
 import { parseArgs } from 'node:util';
 import { cycleTraceCsv } from '../../gateway/cycle/cycle-csv.js';
-import {
-  dbPath,
-  exportRecords,
-  formatProblem,
-  openDatabase,
-  RECORD_TYPES,
-  type RecordType,
-  type SignedRecord,
-  verifyStore,
-} from '../../gateway/store/index.js';
+import { dbPath, exportRecords, openDatabase, RECORD_TYPES, type RecordType, type SignedRecord } from '../../gateway/store/index.js';
 import { type CommandIo, println, UsageError } from './command.js';
+import { DB_BACKUP_USAGE, dbBackupCommand } from './db-backup.js';
+import { DB_VERIFY_USAGE, dbVerifyCommand } from './db-verify.js';
 
-const USAGE =
-  'usage: sterilink db verify [--data-dir DIR] [--json]\n       sterilink db export [--data-dir DIR] [--type T] [--since ISO] [--seq N] [--format jsonl|csv]';
+const USAGE = `${DB_VERIFY_USAGE}\n       sterilink db export [--data-dir DIR] [--type T] [--since ISO] [--seq N] [--format jsonl|csv]\n${DB_BACKUP_USAGE.replace('usage:', '      ')}`;
 
 export async function dbCommand(io: CommandIo): Promise<number> {
   const [sub, ...rest] = io.argv;
+  // Subcommands with their own files and options:
+  if (sub === 'verify') return dbVerifyCommand(io, rest);
+  if (sub === 'backup') return dbBackupCommand(io, rest);
   const { values } = parseArgs({
     args: rest,
     strict: true,
@@ -32,31 +27,10 @@ export async function dbCommand(io: CommandIo): Promise<number> {
     },
   });
   const dataDir = values['data-dir'] as string;
-  if (sub !== 'verify' && sub !== 'export') throw new UsageError(USAGE);
+  if (sub !== 'export') throw new UsageError(USAGE);
   if (!fs.existsSync(dbPath(dataDir))) {
     println(io.stderr, `no SteriLink database in ${dataDir} (expected ${dbPath(dataDir)})`);
     return 2;
-  }
-  if (sub === 'verify') {
-    const report = verifyStore(dataDir);
-    if (values.json) println(io.stdout, JSON.stringify(report, null, 2));
-    if (report.ok) {
-      if (!values.json)
-        println(
-          io.stdout,
-          `intact: ${report.records} records, ${report.samples} samples, ${report.rawLines} raw lines, ${report.keys} key(s); every chain and signature verified`,
-        );
-      return 0;
-    }
-    const first = report.problems[0];
-    if (!values.json) {
-      println(
-        io.stdout,
-        `TAMPERING OR DAMAGE FOUND: ${report.problems.length}${report.truncated ? '+' : ''} problem(s); first: ${first ? formatProblem(first) : '?'}`,
-      );
-      for (const p of report.problems.slice(1, 20)) println(io.stdout, `  ${formatProblem(p)}`);
-    }
-    return 1;
   }
   const type = values.type as string | undefined;
   if (type !== undefined && !(RECORD_TYPES as readonly string[]).includes(type)) {
