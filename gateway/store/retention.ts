@@ -11,9 +11,9 @@
 // table is over `maxBytes`), every record up to it was delivered (the broker's PUBACK), and, for
 // samples and raw lines, no open cycle still needs them (its samples come after the positions a
 // checkpoint signs). Records are never deleted younger than the legal minimum (WS 310: 3 years).
-import type { Logger } from 'pino';
-import type { ChainRef } from './audit-types.js';
+
 import { chainDevices } from './audit-chains.js';
+import type { ChainRef } from './audit-types.js';
 import { CHECKPOINT, type CheckpointBody, isCheckpoint, META_CHECKPOINT, NOTHING_PRUNED, type PrunedPrefix } from './checkpoint.js';
 import type { Db } from './database.js';
 import { META_CREATED_AT, type MetaTable } from './meta.js';
