@@ -87,6 +87,9 @@ export function auditChain(
         // (rows of the prefix still here) check the prefix's last row against it further on
         expected = row.seq;
         prevHash = row.seq === pruned.seq + 1 ? pruned.hash : '';
+      } else if (first && pruned && row.seq > pruned.seq + 1) {
+        expected = pruned.seq + 1; // the rows after the declared prefix were deleted too
+        prevHash = pruned.hash;
       }
       first = false;
       if (row.seq !== expected) {
