@@ -17,7 +17,10 @@ Usage: sterilink <command> [options]
   verify-trace TRACE.csv --program ID [--json] [--volume-l N] [--config FILE]
                                         verify a cycle trace: exit 0 pass, 1 fail, 2 bad input
   check-config FILE                     validate a config: exit 0, or 2 listing every problem
-  db verify [--data-dir DIR]            recompute every hash chain and signature: exit 0 intact, 1 tampered
+  db verify [--data-dir DIR | --db FILE] [--full]
+                                        recompute the hash chains and signatures (from the last checkpoint;
+                                        --full: every row still stored): exit 0 intact, 1 tampered
+  db backup FILE [--data-dir DIR]       an online copy of the database while the gateway runs (mode 0600)
   db export [--data-dir DIR] [--type T] [--since ISO] [--seq N] [--format jsonl|csv]
                                         export records (csv: cycle traces in the verify-trace format)
   keys show|rotate [--data-dir DIR]     the gateway's Ed25519 public key and key id
