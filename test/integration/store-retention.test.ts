@@ -5,11 +5,15 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { PassThrough } from 'node:stream';
 import pino from 'pino';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { dbCommand } from '../../cli/commands/db.js';
 import { verifyStore } from '../../gateway/store/audit.js';
 import { isCheckpoint, META_CHECKPOINT } from '../../gateway/store/checkpoint.js';
+import type { SignedRecord } from '../../gateway/store/record.js';
 import { DAY_MS, DEFAULT_RETENTION, type Retention, type RetentionPolicy } from '../../gateway/store/retention.js';
+import { RetentionRunner } from '../../gateway/store/retention-runner.js';
 import { Store } from '../../gateway/store/store.js';
 
 const logger = pino({ level: 'silent' });
@@ -171,5 +175,46 @@ describe('retention', () => {
     t += 60 * 60_000;
     expect(pass(r)).toEqual({ checkpoint: null, deleted: 0 });
     expect(store.meta.get(META_CHECKPOINT)).toBeUndefined();
+  });
+
+  it('runs in the gateway as passes of small batches, telling the publisher of each checkpoint', async () => {
+    days(3, store.retention(policy({ samples: {}, raw_lines: {} })), () => {
+      cycle('AC-01');
+      cycle('AC-02');
+    }); // three days kept, with checkpoints
+    const told: SignedRecord[] = [];
+    const runner = new RetentionRunner(store.retention(policy({ batchRows: 10 })), policy({ batchRows: 10 }), logger, (r) => told.push(r));
+    const first = runner.pass();
+    expect(runner.pass()).toBe(first); // one pass at a time
+    const r = await first;
+    expect(r?.checkpoint).not.toBeNull();
+    expect(told.map((x) => x.seq)).toEqual([r?.checkpoint]);
+    expect(r?.batches).toBeGreaterThan(5); // at most 10 rows per transaction
+    const rows = (r?.samples ?? 0) + (r?.raw_lines ?? 0);
+    expect(rows).toBeLessThanOrEqual(10 * (r?.batches ?? 0));
+    expect(rows).toBeGreaterThan(10 * ((r?.batches ?? 0) - 1)); // every batch but the last is full
+    expect(verifyStore(store.db, { full: true }).problems).toEqual([]);
+    runner.stop();
+  });
+
+  it('db verify says where it started; --full reads everything still stored', async () => {
+    days(5, store.retention(policy()), () => cycle('AC-01'));
+    store.close();
+    const run = async (...args: string[]) => {
+      const out = new PassThrough();
+      const err = new PassThrough();
+      const chunks: string[] = [];
+      out.on('data', (c) => chunks.push(String(c)));
+      err.on('data', (c) => chunks.push(String(c)));
+      const status = await dbCommand({ argv: ['verify', ...args, '--data-dir', dataDir], stdout: out, stderr: err, env: {} });
+      return { status, text: chunks.join('') };
+    };
+    const fast = await run();
+    expect(fast.status).toBe(0);
+    expect(fast.text).toMatch(/^intact: 1 records, \d+ samples, .* checked from the checkpoint at seq \d+ \(--full checks everything still stored\)/);
+    const full = await run('--full');
+    expect(full.status).toBe(0);
+    expect(full.text).toMatch(/checked from the first record;/);
+    expect((await run('--db', 'x.db')).status).toBe(2); // one of --db and --data-dir
   });
 });
