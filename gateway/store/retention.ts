@@ -75,6 +75,22 @@ export interface DeleteResult {
   records: number;
 }
 
+/** A table's first and last seq (per device for the chains), each one index seek: SQLite optimizes a lone
+ * min() or max() to a seek, but scans the whole range for min() and max() in one query. */
+function seqRange(db: Db, table: string, deviceId?: string): { lo: number; hi: number } | null {
+  const where = deviceId === undefined ? '' : 'WHERE device_id = ?';
+  const args = deviceId === undefined ? [] : [deviceId];
+  const lo = db
+    .prepare(`SELECT seq FROM ${table} ${where} ORDER BY seq LIMIT 1`)
+    .pluck()
+    .get(...args) as number | undefined;
+  const hi = db
+    .prepare(`SELECT seq FROM ${table} ${where} ORDER BY seq DESC LIMIT 1`)
+    .pluck()
+    .get(...args) as number | undefined;
+  return lo === undefined || hi === undefined ? null : { lo, hi };
+}
+
 /** The synchronous steps of retention; RetentionRunner (retention-runner.ts) schedules them. */
 export class Retention {
   constructor(
@@ -173,16 +189,15 @@ export class Retention {
   private rowsAfter(table: ChainTable | 'records', c: StoredCheckpoint | null): number {
     const db = this.ctx.db;
     if (table === 'records') {
-      const r = db.prepare('SELECT min(seq) AS lo, max(seq) AS hi FROM records').get() as { lo: number | null; hi: number | null };
-      if (r.hi === null || r.lo === null) return 0;
+      const r = seqRange(db, 'records');
+      if (!r) return 0;
       return r.hi - Math.max(r.lo, c ? c.seq : r.lo) + 1;
     }
-    const range = db.prepare(`SELECT min(seq) AS lo, max(seq) AS hi FROM ${table} WHERE device_id = ?`);
     const cut = c ? new Map(c.body[BODY_KEY[table]].map((h) => [h.deviceId, h.seq])) : new Map<string, number>();
     let n = 0;
     for (const d of chainDevices(db, table)) {
-      const r = range.get(d) as { lo: number; hi: number };
-      n += r.hi - Math.max(r.lo - 1, cut.get(d) ?? 0);
+      const r = seqRange(db, table, d);
+      if (r) n += r.hi - Math.max(r.lo - 1, cut.get(d) ?? 0);
     }
     return n;
   }
@@ -242,12 +257,11 @@ export class Retention {
     let budget = this.policy.batchRows;
     db.transaction(() => {
       for (const table of CHAIN_TABLES) {
-        const range = db.prepare(`SELECT min(seq) AS lo, max(seq) AS hi FROM ${table} WHERE device_id = ?`);
         const del = db.prepare(`DELETE FROM ${table} WHERE device_id = ? AND seq <= ?`);
         for (const p of latest.body.pruned[BODY_KEY[table]]) {
           if (budget <= 0) return;
-          const r = range.get(p.deviceId) as { lo: number | null; hi: number | null };
-          if (r.lo === null || r.hi === null) continue;
+          const r = seqRange(db, table, p.deviceId);
+          if (!r) continue;
           const upTo = Math.min(p.seq, r.hi - 1, r.lo + budget - 1);
           if (upTo < r.lo) continue;
           const n = del.run(p.deviceId, upTo).changes;
