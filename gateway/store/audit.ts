@@ -240,12 +240,13 @@ function checkChainRefs(
   report: Report,
   pruned: Record<'samples' | 'raw_lines', Map<string, { seq: number }>>,
 ): void {
+  // prepared once: a year of records names a few hundred thousand rows
+  const lookup = (t: string) => (tables.has(t) ? db.prepare(`SELECT hash FROM ${t} WHERE device_id = ? AND seq = ?`).pluck() : null);
+  const lookups = { samples: lookup('samples'), raw_lines: lookup('raw_lines') };
   for (const { recordSeq, table, ref } of refs) {
     if (ref.seq === 0) continue; // the device had no data yet
     const deletedTo = pruned[table].get(ref.deviceId)?.seq ?? 0;
-    const hash = tables.has(table)
-      ? (db.prepare(`SELECT hash FROM ${table} WHERE device_id = ? AND seq = ?`).pluck().get(ref.deviceId, ref.seq) as string | undefined)
-      : undefined;
+    const hash = lookups[table]?.get(ref.deviceId, ref.seq) as string | undefined;
     if (hash === undefined) {
       if (ref.seq <= deletedTo) continue; // deleted by retention, as the last checkpoint declared
       report({ table, seq: ref.seq, device: ref.deviceId, kind: 'gap', reason: `row named by record ${recordSeq} is missing (deleted)` });
