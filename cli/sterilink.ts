@@ -17,8 +17,11 @@ Usage: sterilink <command> [options]
   verify-trace TRACE.csv --program ID [--json] [--volume-l N] [--config FILE]
                                         verify a cycle trace: exit 0 pass, 1 fail, 2 bad input
   check-config FILE [--offline]         validate a config and this machine for it: exit 0, or 2 listing every problem
-  db verify [--data-dir DIR | --config FILE]
-                                        recompute every hash chain and signature: exit 0 intact, 1 tampered
+  db verify [--data-dir DIR | --config FILE | --db FILE] [--full]
+                                        recompute the hash chains and signatures (from the last checkpoint;
+                                        --full: every row still stored): exit 0 intact, 1 tampered
+  db backup FILE [--data-dir DIR | --config FILE]
+                                        an online copy of the database while the gateway runs (mode 0600)
   db export [--data-dir DIR | --config FILE] [--type T] [--since ISO] [--seq N] [--format jsonl|csv]
                                         export records (csv: cycle traces in the verify-trace format)
   keys show|rotate [--data-dir DIR | --config FILE]

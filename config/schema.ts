@@ -2,6 +2,7 @@
 // validation. Unknown keys are errors, so a typo ("baudrate") is reported instead of ignored.
 import { z } from 'zod';
 import { REASON_CODE } from '../gateway/load/given-reason.js';
+import { retentionSchema } from './retention-config.js';
 
 const name = z.string().regex(/^[A-Za-z0-9_-]+$/, 'letters, digits, "_" or "-"');
 
@@ -241,6 +242,8 @@ export const configSchema = z.strictObject({
   programs: z.array(programOverrideSchema).default([]),
   http: httpSchema.optional(),
   ui: uiSchema.default({ locale: 'en' }),
+  /** How long the store keeps what (config/retention-config.ts); defaults when absent. */
+  retention: retentionSchema.default(retentionSchema.parse({})),
 });
 
 export type GatewayConfig = z.output<typeof configSchema>;

@@ -124,6 +124,8 @@ export class GatewayApp {
       flush: () => store.flush(),
       onLoanerState: (set, state) => publisher.setLoanerState(set, state),
     });
+    // retention: checkpoints and deletion of old rows, a pass 5 minutes after start then every intervalMinutes
+    store.startRetention(config.retention, () => output.notifyRecords());
     // the broker may have lost the loaner sets' retained states (restarted without persistence): published again
     for (const { set, state } of loads.loanerStates(this.now())) publisher.setLoanerState(set, state);
     this.decideUndecidedCycles(loads, store);

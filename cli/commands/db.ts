@@ -1,67 +1,36 @@
-// `sterilink db verify|export [--data-dir DIR | --config FILE]`: the store's integrity check and its records out.
+// `sterilink db verify|export|backup [--data-dir DIR | --config FILE]`: export here; verify and backup in
+// db-verify.ts and db-backup.ts.
 import { cycleTraceCsv } from '../../gateway/cycle/cycle-csv.js';
-import { exportRecords, formatProblem, openDatabase, RECORD_TYPES, type RecordType, type SignedRecord, verifyStore } from '../../gateway/store/index.js';
+import { exportRecords, openDatabase, RECORD_TYPES, type RecordType, type SignedRecord } from '../../gateway/store/index.js';
 import { didYouMean } from '../../vocabulary/did-you-mean.js';
 import { type Command, type CommandIo, println } from './command.js';
+import { DB_BACKUP_USAGE, dbBackup } from './db-backup.js';
+import { DB_VERIFY_USAGE, dbVerify } from './db-verify.js';
 import { commandSpec, parseCommand } from './options.js';
 import { existingStore, STORE_HELP, STORE_OPTIONS } from './store-location.js';
 import { runSubcommand } from './subcommands.js';
 
-const VERIFY_USAGE = 'usage: sterilink db verify [--data-dir DIR | --config FILE] [--json]';
 const EXPORT_USAGE = 'usage: sterilink db export [--data-dir DIR | --config FILE] [--type T] [--since ISO] [--seq N] [--format jsonl|csv]';
 
 /** The subcommands of `db`; each parses its own options. */
 export const DB_SUBCOMMANDS: Record<string, () => Promise<Command>> = {
   verify: async () => dbVerify,
   export: async () => dbExport,
+  backup: async () => dbBackup,
 };
 
 export function dbCommand(io: CommandIo): Promise<number> {
   return runSubcommand(io, {
     name: 'sterilink db',
-    usage: `${VERIFY_USAGE}\n       ${EXPORT_USAGE.replace('usage: ', '')}`,
-    details: `  verify   recompute every hash chain and signature: exit 0 intact, 1 tampering or damage found, 2 error
+    usage: `${DB_VERIFY_USAGE}\n       ${EXPORT_USAGE.replace('usage: ', '')}\n       ${DB_BACKUP_USAGE.replace('usage: ', '')}`,
+    details: `  verify   recompute the hash chains and signatures (from the last signed checkpoint; --full: everything
+           still stored): exit 0 intact, 1 tampering or damage found, 2 error
   export   the records as JSON lines, or cycle traces as CSV (they re-verify with \`sterilink verify-trace\`)
+  backup   an online copy of the database while the gateway runs (mode 0600); \`db verify --db FILE\` checks it
 ${STORE_HELP}
 sterilink db SUBCOMMAND --help for its options.`,
     subcommands: DB_SUBCOMMANDS,
   });
-}
-
-const VERIFY = commandSpec({
-  name: 'sterilink db verify',
-  usage: VERIFY_USAGE,
-  details: `Recomputes every hash chain and signature in the store (read-only, also while the gateway runs).
-${STORE_HELP}
-  --json          the report as JSON
-Exit 0 intact, 1 tampering or damage found (the first bad table and seq named), 2 no store or bad input.`,
-  options: { ...STORE_OPTIONS, json: { type: 'boolean' } },
-});
-
-async function dbVerify(io: CommandIo): Promise<number> {
-  const parsed = parseCommand(io, VERIFY, io.argv);
-  if (!parsed) return 0;
-  const { values } = parsed;
-  const { dataDir } = existingStore(values, io.env);
-  const report = verifyStore(dataDir);
-  if (values.json) println(io.stdout, JSON.stringify(report, null, 2));
-  if (report.ok) {
-    if (!values.json)
-      println(
-        io.stdout,
-        `intact: ${report.records} records, ${report.samples} samples, ${report.rawLines} raw lines, ${report.keys} key(s); every chain and signature verified`,
-      );
-    return 0;
-  }
-  const first = report.problems[0];
-  if (!values.json) {
-    println(
-      io.stdout,
-      `TAMPERING OR DAMAGE FOUND: ${report.problems.length}${report.truncated ? '+' : ''} problem(s); first: ${first ? formatProblem(first) : '?'}`,
-    );
-    for (const p of report.problems.slice(1, 20)) println(io.stdout, `  ${formatProblem(p)}`);
-  }
-  return 1;
 }
 
 const EXPORT = commandSpec({

@@ -55,6 +55,10 @@ export interface AuditReport {
   samples: number;
   rawLines: number;
   keys: number;
+  /** The seq of the checkpoint the check started at; null: everything still stored was checked. */
+  fromCheckpoint: number | null;
+  /** The first record checked (0: none). */
+  firstSeq: number;
   /** Sorted by table (AUDIT_TABLES order), then seq, then device. */
   problems: AuditProblem[];
   /** true when more problems existed than were kept. */

@@ -29,14 +29,59 @@ export function dbPath(dataDir: string): string {
   return path.join(dataDir, DB_FILE);
 }
 
+/** Files SQLite makes beside the database (WAL mode). */
+export const SIDE_FILES = ['-wal', '-shm'] as const;
+
+/** The database holds operator ids, loads and the whole history: only the gateway's account may read
+ * it. A folder this opens is made 0700 (like keys/); an existing one loses its bits for others (a site
+ * may give its backup group read access, docs/operations.md). The database and its -wal/-shm files
+ * are made 0600 (umask 077 while SQLite creates them; SQLite gives the -wal and -shm the database
+ * file's mode) and an existing looser file is narrowed to 0600. */
+function privateDataDir(dataDir: string): void {
+  fs.mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+  if (process.platform === 'win32') return;
+  const st = fs.statSync(dataDir);
+  if ((st.mode & 0o007) !== 0 && st.uid === process.getuid?.()) fs.chmodSync(dataDir, st.mode & 0o770);
+}
+
+function narrowFileModes(file: string): void {
+  if (process.platform === 'win32') return;
+  for (const f of [file, ...SIDE_FILES.map((s) => file + s)]) {
+    let st: fs.Stats;
+    try {
+      st = fs.statSync(f);
+    } catch {
+      continue; // not made (yet): nothing to narrow
+    }
+    if ((st.mode & 0o077) !== 0 && st.uid === process.getuid?.()) fs.chmodSync(f, 0o600);
+  }
+}
+
+/** Runs `fn` with umask 077, so every file it makes is private to this account. */
+export function withPrivateUmask<T>(fn: () => T): T {
+  if (process.platform === 'win32') return fn();
+  const before = process.umask(0o077);
+  try {
+    return fn();
+  } finally {
+    process.umask(before);
+  }
+}
+
 export function openDatabase(dataDir: string, opts: OpenOptions = {}): Db {
-  const file = dbPath(dataDir);
+  if (opts.readonly) return openDatabaseFile(dbPath(dataDir), opts);
+  privateDataDir(dataDir);
+  return withPrivateUmask(() => openDatabaseFile(dbPath(dataDir), opts));
+}
+
+/** openDatabase() on a file by its own name (`db verify --db FILE` on a backup). */
+export function openDatabaseFile(file: string, opts: OpenOptions = {}): Db {
   let db: Db;
   try {
     if (opts.readonly) {
       db = new Database(file, { readonly: true, fileMustExist: true });
     } else {
-      fs.mkdirSync(dataDir, { recursive: true, mode: 0o750 });
+      narrowFileModes(file);
       db = new Database(file);
     }
   } catch (e) {
@@ -56,6 +101,7 @@ export function openDatabase(dataDir: string, opts: OpenOptions = {}): Db {
     db.pragma('foreign_keys = ON');
     db.pragma('journal_size_limit = 67108864'); // keep the WAL file from staying large after a burst
     migrate(db, opts.migrations ?? MIGRATIONS, opts.targetVersion);
+    narrowFileModes(file); // -wal and -shm now exist
     return db;
   } catch (e) {
     db.close();

@@ -52,6 +52,10 @@ export interface ChainCheckOptions {
   /** keyId -> seq of the key-rotated record that retired it: a hint for records signed with an old key
    * the consumer was not given (it can only come from looking ahead in a received set). */
   retiredAt?: ReadonlyMap<string, number>;
+  /** With wholeChain: the chain is checked from this seq on (the store after pruning, or from a signed
+   * checkpoint), linked to `prevHash` (null: the link of the first record is not checked). Default
+   * seq 1 from the genesis hash. */
+  startAt?: { seq: number; prevHash: string | null };
 }
 
 /** Where the chain ended, as the writer recorded it (the store's `records.head`). */
@@ -107,8 +111,8 @@ export class RecordChainChecker {
 
   constructor(private readonly opts: ChainCheckOptions) {
     for (const k of opts.keys ?? []) if (!this.trusted.has(k.keyId)) this.trusted.set(k.keyId, k);
-    this.expected = opts.wholeChain ? 1 : null;
-    this.prevHash = opts.wholeChain ? GENESIS_HASH : null;
+    this.expected = opts.wholeChain ? (opts.startAt?.seq ?? 1) : null;
+    this.prevHash = opts.wholeChain ? (opts.startAt ? opts.startAt.prevHash : GENESIS_HASH) : null;
   }
 
   /** The keys trusted so far: those given, the first record's (trustFirstKey), then each rotation's. */

@@ -16,6 +16,8 @@ import { OpenCycleTable } from './open-cycles.js';
 import { RawLog } from './raw-log.js';
 import type { NewRecord, SignedRecord } from './record.js';
 import { RecordLog } from './record-log.js';
+import { Retention, type RetentionPolicy } from './retention.js';
+import { RetentionRunner } from './retention-runner.js';
 import { SampleLog } from './sample-log.js';
 
 export interface StoreContext {
@@ -43,6 +45,7 @@ interface Parts {
   raw: RawLog;
   openCycles: OpenCycleTable;
   flusher: BatchFlusher;
+  retention: RetentionRunner | null;
 }
 
 export class Store {
@@ -77,7 +80,7 @@ export class Store {
       samples.onFull = () => flusher.flushSafely();
       raw.onFull = () => flusher.flushSafely();
       const openCycles = new OpenCycleTable(db, this.now);
-      this.parts = { db, key, registry, meta, records, samples, raw, openCycles, flusher };
+      this.parts = { db, key, registry, meta, records, samples, raw, openCycles, flusher, retention: null };
       flusher.start();
       logger.info({ dataDir, keyId: key.keyId, records: records.count() }, 'store: open');
     } catch (e) {
@@ -200,6 +203,34 @@ export class Store {
     return { previousKeyId: r.previousKeyId, keyId: r.key.keyId, record: r.record };
   }
 
+  /** Retention's steps on this store (checkpoints, deletion in batches): docs/operations.md, "Retention". */
+  retention(policy: RetentionPolicy): Retention {
+    const p = this.p;
+    return new Retention(
+      {
+        db: p.db,
+        records: p.records,
+        meta: p.meta,
+        now: this.now,
+        flush: () => this.flush(),
+        append: (body, also) => {
+          this.flush();
+          return p.records.appendWith({ type: 'audit', body: { ...body } }, also);
+        },
+      },
+      policy,
+    );
+  }
+
+  /** Runs retention in this process from now on (the gateway); stopped by close(). */
+  startRetention(policy: RetentionPolicy, onRecord?: (r: SignedRecord) => void): RetentionRunner {
+    const p = this.p;
+    p.retention?.stop();
+    p.retention = new RetentionRunner(this.retention(policy), policy, this.ctx.logger, onRecord);
+    p.retention.start();
+    return p.retention;
+  }
+
   verify(): AuditReport {
     this.flush();
     return verifyStore(this.p.db);
@@ -214,6 +245,7 @@ export class Store {
     const p = this.parts;
     if (!p) return;
     this.parts = null;
+    p.retention?.stop();
     p.flusher.stop();
     try {
       p.flusher.flush();

@@ -1,4 +1,4 @@
-// deploy/backup/sterilink-backup while the gateway writes (the online backup docs/install.md promises),
+// deploy/backup/sterilink-backup and `sterilink db backup` while the gateway writes (the online backup docs/install.md promises),
 // and what restoring that older backup does (the "What an older backup means" paragraph): the gateway
 // continues from the backup's last seq, chained to it, so the records made after the backup fork off.
 import fs from 'node:fs';
@@ -55,6 +55,20 @@ describe('online backup and restore', () => {
     expect(path.dirname(folder)).toBe(backups);
     expect(fs.readdirSync(folder).sort()).toEqual(['keys', 'sterilink.db', 'verify.txt']);
     expect(fs.statSync(path.join(folder, 'keys', 'gateway.key')).mode & 0o777).toBe(0o600);
+    expect(fs.statSync(path.join(folder, 'sterilink.db')).mode & 0o777).toBe(0o600); // private like the live store
+    expect(fs.statSync(folder).mode & 0o777).toBe(0o700);
+
+    // `db backup FILE` by hand, still while the gateway writes: a private file that `db verify --db` accepts,
+    // and never over an existing file
+    const byHand = path.join(dir, 'by-hand.db');
+    const made = runCli(['db', 'backup', byHand, '--data-dir', live]);
+    expect(made.status, made.stderr).toBe(0);
+    expect(made.stdout).toMatch(/^backup: .*by-hand\.db \(\d+ bytes, \d+ records, last seq \d+\)/);
+    expect(fs.statSync(byHand).mode & 0o777).toBe(0o600);
+    expect(fs.existsSync(`${byHand}-wal`)).toBe(false); // one self-contained file
+    const checked = runCli(['db', 'verify', '--db', byHand]);
+    expect(checked.status, checked.stdout).toBe(0);
+    expect(runCli(['db', 'backup', byHand, '--data-dir', live]).status).toBe(2);
 
     await sub.waitFor(() => cycles() >= 2, 40_000);
     expect(await gw.kill('SIGTERM')).toBe(0);

@@ -1,0 +1,55 @@
+// `retention:` in the config (config/retention-config.ts): defaults when absent, sizes with units, and
+// every wrong value named by its field.
+import { describe, expect, it } from 'vitest';
+import { ConfigError, parseConfigText } from '../../config/load-config.js';
+
+const base = `
+site: demo
+gateway: gw1
+mqtt: { url: mqtt://127.0.0.1:1883 }
+`;
+
+function parse(extra: string) {
+  return parseConfigText(base + extra, '/etc/sterilink/gw.yaml', { env: {}, knownPrograms: new Set() }).config;
+}
+
+function problems(extra: string): string[] {
+  try {
+    parse(extra);
+  } catch (e) {
+    if (e instanceof ConfigError) return e.problems.map((p) => `${p.path}: ${p.message}`);
+    throw e;
+  }
+  return [];
+}
+
+describe('retention config', () => {
+  it('keeps samples and raw lines 90 days and records 3 years when absent', () => {
+    expect(parse('').retention).toEqual({
+      intervalMinutes: 60,
+      batchRows: 2000,
+      checkpointHours: 24,
+      samples: { maxAgeDays: 90 },
+      raw_lines: { maxAgeDays: 90 },
+      records: { maxAgeDays: 1096 },
+    });
+  });
+
+  it('reads sizes with units and numbers of bytes', () => {
+    const r = parse(
+      'retention:\n  samples: { maxAgeDays: 30, maxBytes: 2 GB }\n  raw_lines: { maxBytes: 1.5 MiB }\n  records: { maxBytes: 1000000 }\n',
+    ).retention;
+    expect(r.samples).toEqual({ maxAgeDays: 30, maxBytes: 2e9 });
+    expect(r.raw_lines).toEqual({ maxBytes: 1.5 * 1024 * 1024 });
+    expect(r.records).toEqual({ maxBytes: 1e6 });
+  });
+
+  it('names the field of every wrong value', () => {
+    const p = problems('retention:\n  intervalMinutes: 0\n  samples: { maxAgeDays: -1, maxBytes: lots }\n  records: { maxAgeDays: 30 }\n  raw_line: {}\n');
+    expect(p.find((x) => x.startsWith('retention.intervalMinutes:'))).toBeDefined();
+    expect(p.find((x) => x.startsWith('retention.samples.maxAgeDays:'))).toBeDefined();
+    expect(p.find((x) => x.startsWith('retention.samples.maxBytes:'))).toMatch(/500 MB/);
+    expect(p.find((x) => x.startsWith('retention.records.maxAgeDays:'))).toMatch(/1095 days.*found 30/);
+    expect(p).toContain('retention.raw_line: unknown key (check the spelling; see config/examples/site.example.yaml)');
+  });
+});
