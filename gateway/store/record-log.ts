@@ -21,6 +21,13 @@ export interface RecordLogContext {
   gateway: string;
   key: GatewayKey;
   now: () => number;
+  /** Runs each commit (the store's StorageGuard: a full disk releases the reserve and retries once). */
+  guard?: WriteGuard;
+}
+
+/** What runs a write on the store's behalf (storage-guard.ts). */
+export interface WriteGuard {
+  write<T>(fn: () => T): T;
 }
 
 const MAX_SEQ = Number.MAX_SAFE_INTEGER;
@@ -73,8 +80,8 @@ export class RecordLog {
   /** append(), running `also` in the same transaction (e.g. registering a rotated key). */
   appendWith(rec: NewRecord, also: (record: SignedRecord) => void): SignedRecord {
     const input = this.validate(rec);
-    try {
-      return withSynchronous(this.db, 'FULL', () =>
+    const commit = () =>
+      withSynchronous(this.db, 'FULL', () =>
         this.db
           .transaction(() => {
             const record = this.insert(input);
@@ -83,6 +90,8 @@ export class RecordLog {
           })
           .immediate(),
       );
+    try {
+      return this.ctx.guard ? this.ctx.guard.write(commit) : commit();
     } catch (e) {
       if (e instanceof GatewayError) throw e;
       throw new GatewayError('store.append', `cannot store ${rec.type} record: ${(e as Error).message}`, { type: rec.type }, { cause: e });
