@@ -12,6 +12,7 @@ import { LoadWorkflow, loadPolicyFrom, scanReadingOf } from './load/index.js';
 import type { Logger } from './logger.js';
 import { MqttPublisher } from './publish/mqtt-publisher.js';
 import { Store } from './store/index.js';
+import { STORAGE_ALARM_META, StorageAlarms } from './system/storage-alarms.js';
 import { type ProgramOverride, resolvePrograms } from './verify/index.js';
 import { VERSION } from './version.js';
 
@@ -40,6 +41,7 @@ export class GatewayApp {
   private clock: ClockMonitor | null = null;
   private web: WebHandle | null = null;
   private loadTicker: NodeJS.Timeout | null = null;
+  private storageAlarms: StorageAlarms | null = null;
   private stopping: Promise<void> | null = null;
   readonly startedAt: number;
 
@@ -54,9 +56,28 @@ export class GatewayApp {
     this.clock = new ClockMonitor({ logger });
     await this.clock.start();
     const clock = this.clock;
-    const store = new Store({ dataDir: config.dataDir, site: config.site, gateway: config.gateway, logger, now: this.now });
+    const storageAlarms = new StorageAlarms({
+      append: (body, code) => {
+        store.records.appendWith({ type: 'alarm', body: { ...body, clock: clock.quality() } }, () => store.meta.set(STORAGE_ALARM_META, code));
+        this.publisher?.notifyRecords();
+      },
+      lastCode: () => store.meta.get(STORAGE_ALARM_META),
+      publishStatus: () => this.publisher?.publishStatus(),
+      logger,
+    });
+    this.storageAlarms = storageAlarms;
+    const store = new Store({
+      dataDir: config.dataDir,
+      site: config.site,
+      gateway: config.gateway,
+      logger,
+      now: this.now,
+      reserveBytes: Math.round(config.storage.reserveMiB * 1024 * 1024),
+      onStorageChange: (s) => storageAlarms.onChange(s),
+    });
     store.start();
     this.store = store;
+    storageAlarms.init();
     const key = store.publicKeyInfo();
     logger.info({ dataDir: config.dataDir, keyId: key.keyId, records: store.records.count(), pending: store.records.pendingCount() }, 'store open');
 
@@ -80,7 +101,7 @@ export class GatewayApp {
       gateway: config.gateway,
       logger,
       outbox: store.records,
-      status: () => ({ version: VERSION, startedAt, keyId: key.keyId, publicKey: key.publicKey }),
+      status: () => ({ version: VERSION, startedAt, keyId: key.keyId, publicKey: key.publicKey, storage: storageOf(store) }),
       window: config.mqtt.window,
       ...(this.ctx.clearRetainedOnStop ? { clearRetainedOnStop: true } : {}),
     });
@@ -130,6 +151,8 @@ export class GatewayApp {
         programs,
         scanReading,
         links,
+        noiseSamplePerDay: config.storage.noiseSamplePerDay,
+        ...(config.release?.timeZone ? { timeZone: config.release.timeZone } : {}),
         ...(this.ctx.onCycle ? { onCycle: this.ctx.onCycle } : {}),
       });
       try {
@@ -198,6 +221,7 @@ export class GatewayApp {
       await s.stop().catch((e: unknown) => logger.error({ deviceId: s.id, err: errorMessage(e) }, 'device stop failed'));
     }
     await this.publisher?.stop().catch((e: unknown) => logger.error({ err: errorMessage(e) }, 'publisher stop failed'));
+    this.storageAlarms?.stop();
     try {
       this.store?.close();
     } catch (e) {
@@ -207,4 +231,10 @@ export class GatewayApp {
     this.clock?.stop();
     logger.info('gateway stopped');
   }
+}
+
+/** The storage part of the retained status (docs/mqtt.md): the state and what it rests on. */
+function storageOf(store: Store): Record<string, unknown> {
+  const s = store.storageStatus();
+  return { state: s.state, since: s.since, error: s.error, freeBytes: s.freeBytes, reserveHeld: s.reserveHeld };
 }
