@@ -1,0 +1,150 @@
+// Fault: the data folder's disk fills up (issue 10, item 2). A real gateway process on a small tmpfs, a
+// printer-line sterilizer on a socat PTY, a real Mosquitto. The disk is filled to the last byte by another
+// file while cycles run; the gateway is killed (SIGKILL) and started again while the disk is still full;
+// then the space is freed. Operators must see exactly one storage alarm and the state in the retained
+// status, both ways; the log stays short; noise is refused while records still commit from the reserve;
+// no committed record and no open cycle is lost across the restart; the store verifies at the end.
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { SignedRecord } from '../../gateway/store/record.js';
+import { runCli, tempDir } from '../helpers/cli.js';
+import { reportFault } from '../helpers/fault-report.js';
+import { type GatewayRig, startGatewayRig } from '../helpers/gateway-rig.js';
+import type { Received } from '../helpers/mosquitto.js';
+import { assertPayloadValid } from '../helpers/payload-schemas.js';
+import { type PtyPair, ptyPair } from '../helpers/process.js';
+import { mountTmpfs, type Tmpfs } from '../helpers/tmpfs.js';
+import { until } from '../helpers/until.js';
+
+const SITE = 'faults';
+const ROOT_TOPIC = `sterilink/v1/${SITE}/gw1`;
+const TICKET = fs.readFileSync(new URL('../fixtures/printer-line/pass-134.txt', import.meta.url), 'utf8').trimEnd().split('\n');
+
+/** The fixture ticket as cycle `no` on `date`. */
+function ticket(no: number, date: string): string[] {
+  return TICKET.map((l) => l.replace('CYCLE NO: 004217', `CYCLE NO: ${String(no).padStart(6, '0')}`).replace('DATE: 2025-03-14', `DATE: ${date}`));
+}
+const SAMPLE_LINES = TICKET.filter((l) => /^\d\d:\d\d:\d\d/.test(l)).length;
+const NOISE = ['#$%&!! 9x^^ ~~~', '\u0000\u0000\u0000\u0000', '', 'ZZZ 12.5.5 ???'];
+
+interface AlarmBody {
+  code: string;
+  text: string;
+  storage?: { state: string; refusedRawLines: number; refusedSamples: number };
+}
+interface StatusPayload {
+  online: boolean;
+  storage?: { state: string; since: string; freeBytes: number | null; reserveHeld: boolean };
+}
+
+describe('fault: the disk of the data folder fills up', () => {
+  let dir: string;
+  let disk: Tmpfs | null = null;
+  let pty: PtyPair;
+  let rig: GatewayRig;
+  let dev: number;
+
+  beforeAll(async () => {
+    dir = tempDir('sl-diskfull-');
+    disk = mountTmpfs(path.join(dir, 'data'), 12); // throws, naming the reason, when mounting is not allowed
+    pty = await ptyPair(dir, 'ac');
+    dev = fs.openSync(pty.dev, 'r+');
+    rig = await startGatewayRig({
+      dir,
+      site: SITE,
+      devices: [
+        {
+          id: 'AC-01',
+          type: 'steam-sterilizer',
+          driver: 'printer-line',
+          serial: { path: pty.gw, baudRate: 9600 },
+          program: 'steam-134-4',
+          chamberLitres: 300,
+          clockDriftAlarmS: 0,
+        },
+      ],
+      extra: { storage: { reserveMiB: 2, noiseSamplePerDay: 10 } },
+    });
+  }, 60_000);
+
+  afterAll(async () => {
+    await rig?.close();
+    if (dev !== undefined) fs.closeSync(dev);
+    await pty?.close();
+    disk?.unmount();
+  });
+
+  const print = (lines: readonly string[]) => fs.writeSync(dev, `${lines.join('\n')}\n`);
+  const unique = (ms: Received[]) => [...new Map(ms.map((m) => [(m.json as SignedRecord).id, m.json as SignedRecord])).values()];
+  const alarms = (code: string) => unique(rig.sub.filter((m) => m.topic === `${ROOT_TOPIC}/records/alarm`)).filter((r) => (r.body as unknown as AlarmBody).code === code);
+  const cycles = () => unique(rig.sub.filter((m) => m.topic === `${ROOT_TOPIC}/records/cycle`));
+  const statusWith = (state: string) => (m: Received) => m.topic === `${ROOT_TOPIC}/status` && (m.json as StatusPayload | undefined)?.storage?.state === state;
+  const cycleNo = (r: SignedRecord) => (r.body as { cycleNo?: number }).cycleNo;
+
+  it('raises one alarm and the storage state, refuses noise, keeps every record and open cycle across a restart, and recovers', async () => {
+    const fs0 = disk as Tmpfs;
+    await rig.sub.waitFor(statusWith('ok'), 10_000);
+
+    // a cycle and some noise while there is room: all stored
+    print([...NOISE, ...ticket(4217, '2025-03-14')]);
+    await until(() => cycles().some((r) => cycleNo(r) === 4217), 20_000, 'cycle 4217');
+
+    // another file takes the disk to the last byte
+    const logBefore = rig.gw.output().split('\n').length;
+    const filled = fs0.fill();
+    expect(fs0.freeBytes()).toBeLessThan(64 * 1024);
+    const low = await rig.sub.waitFor(statusWith('low'), 20_000);
+    assertPayloadValid(low.topic, low.json);
+    await until(() => alarms('storage-full').length === 1, 20_000, 'the storage-full alarm');
+
+    // noise while the disk is full: refused
+    for (let i = 0; i < 30; i++) print(NOISE);
+    // a cycle opens and runs to its plateau while the disk is full (its snapshots go to the reserve)
+    const c2 = ticket(4218, '2025-03-15');
+    const plateau = c2.findIndex((l) => l.includes('STERILIZE '));
+    print(c2.slice(0, plateau + 3));
+    await rig.sub.waitFor((m) => m.topic === `${ROOT_TOPIC}/device/AC-01/state` && (m.json as { phase?: string }).phase === 'sterilizing', 20_000);
+
+    // power cut and restart while the disk is still full
+    const firstOutput = rig.gw.output();
+    await rig.gw.kill('SIGKILL');
+    await rig.restart();
+    await rig.gw.waitForOutput('resuming a cycle', 20_000);
+    print(c2.slice(plateau + 3));
+    await until(() => cycles().some((r) => cycleNo(r) === 4218), 30_000, 'cycle 4218 after the restart');
+
+    // space again: the reserve comes back, the state is ok, one recovery alarm
+    fs0.free();
+    const ok = await rig.sub.waitFor((m) => statusWith('ok')(m) && m.at > low.at, 20_000);
+    assertPayloadValid(ok.topic, ok.json);
+    await until(() => alarms('storage-recovered').length === 1, 20_000, 'the storage-recovered alarm');
+    const logDuring = firstOutput.split('\n').length - logBefore + rig.gw.output().split('\n').length;
+
+    // exactly one alarm each way, across the restart
+    expect(alarms('storage-full')).toHaveLength(1);
+    expect(alarms('storage-recovered')).toHaveLength(1);
+    const recovered = alarms('storage-recovered')[0]!.body as unknown as AlarmBody;
+    expect(recovered.storage?.refusedRawLines).toBeGreaterThan(0); // noise was refused while the disk was full
+    // the resumed cycle kept every sample from before the restart
+    const rec2 = cycles().find((r) => cycleNo(r) === 4218)!;
+    const body2 = rec2.body as { curve: { t_s: number[] }; interruptions: unknown[]; end: { reason: string } };
+    expect(body2.curve.t_s).toHaveLength(SAMPLE_LINES);
+    expect(body2.interruptions.length).toBeGreaterThan(0);
+    expect(body2.end.reason).not.toBe('idle-timeout');
+    // the log says what changed, not every failure
+    expect(rig.gw.output() + firstOutput).not.toMatch(/device timer failed/);
+    expect(logDuring).toBeLessThan(40);
+
+    await rig.gw.kill('SIGTERM');
+    const verify = runCli(['db', 'verify', '--data-dir', rig.dataDir]);
+    expect(verify.status, verify.stdout + verify.stderr).toBe(0);
+    reportFault({
+      fault: `data folder's disk filled to the last byte (${(filled / 2 ** 20).toFixed(1)} MiB filler on a 12 MiB tmpfs), SIGKILL and restart while full`,
+      count: 1,
+      recordsLost: 2 - cycles().filter((r) => [4217, 4218].includes(cycleNo(r) ?? 0)).length,
+      result: `1 storage-full + 1 storage-recovered alarm, status low→ok, ${recovered.storage?.refusedRawLines} noise lines refused, ${logDuring} log lines while full, db verify ok`,
+    });
+    await rig.restart(); // afterAll kills it
+  }, 180_000);
+});
