@@ -176,16 +176,23 @@ export class RecordLog {
 
   /** Records the broker's acknowledgement; idempotent. true when this call marked it. */
   markDelivered(seq: number, at: number = this.ctx.now()): boolean {
-    return this.stmt.delivered.run(at, seq).changes > 0;
+    return this.guarded(() => this.stmt.delivered.run(at, seq).changes > 0);
   }
 
   /** markDelivered for a window of acknowledgements in one transaction; returns how many changed. */
   markDeliveredMany(seqs: Iterable<number>, at: number = this.ctx.now()): number {
-    return this.db.transaction(() => {
-      let n = 0;
-      for (const s of seqs) n += this.stmt.delivered.run(at, s).changes;
-      return n;
-    })();
+    const list = [...seqs];
+    return this.guarded(() =>
+      this.db.transaction(() => {
+        let n = 0;
+        for (const s of list) n += this.stmt.delivered.run(at, s).changes;
+        return n;
+      })(),
+    );
+  }
+
+  private guarded<T>(fn: () => T): T {
+    return this.ctx.guard ? this.ctx.guard.write(fn) : fn();
   }
 
   /** Replay: records with fromSeq <= seq <= toSeq, delivered or not, in seq order. */
