@@ -232,7 +232,14 @@ export class StorageGuard {
     this.state = next;
     this.since = this.ctx.now();
     const s = this.status();
-    const fields = { storage: next, was, freeBytes: s.freeBytes, reserveHeld: s.reserveHeld, refusedRawLines: s.refusedRawLines, refusedSamples: s.refusedSamples };
+    const fields = {
+      storage: next,
+      was,
+      freeBytes: s.freeBytes,
+      reserveHeld: s.reserveHeld,
+      refusedRawLines: s.refusedRawLines,
+      refusedSamples: s.refusedSamples,
+    };
     if (next === 'ok') this.ctx.logger.info(fields, 'storage: writes work and the reserve is held again; device noise is stored again');
     else if (next === 'low')
       this.ctx.logger.warn(fields, 'storage: the disk is nearly full; device noise (lines and samples outside a cycle) is refused, records are still written');
