@@ -172,7 +172,7 @@ export class CycleRecorder {
   }
 
   private applyOne(ch: TrackerChange): void {
-    const { store, device, log } = this.ctx;
+    const { device, log } = this.ctx;
     switch (ch.kind) {
       case 'opened':
         this.saveSnapshot(ch.cycle);

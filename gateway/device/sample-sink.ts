@@ -21,7 +21,10 @@ export class SampleSink {
 
   /** One line of the device's text, kept with the cycle it belongs to. */
   raw(e: RawLineEvent, cycle: Readonly<OpenCycle> | null): void {
-    if (!cycle && !this.ctx.store.acceptsNoise) return this.ctx.store.refuseNoise('raw');
+    if (!cycle && !this.ctx.store.acceptsNoise) {
+      this.ctx.store.refuseNoise('raw');
+      return;
+    }
     this.ctx.store.raw.add(this.ctx.deviceId, { ts: e.ts, cycleId: cycle?.cycleId ?? null, line: e.line });
   }
 
