@@ -116,7 +116,9 @@ export class CycleRecorder {
 
   /** At stop: one more try for what is still unsaved (a snapshot, unrecorded cycles); what stays unsaved is logged. */
   flushPending(): void {
-    this.tick(this.ctx.now());
+    this.retryUnrecorded();
+    const c = this.tracker.current;
+    if (this.snapshotPending && c) this.saveSnapshot(c);
     if (this.snapshotPending || this.unrecorded.length)
       this.ctx.log.error(
         { snapshotPending: this.snapshotPending, unrecorded: this.unrecorded.map((c) => c.cycleId) },

@@ -49,6 +49,9 @@ export interface StorageGuardContext {
   onChange?: (s: StorageStatus) => void;
   /** Free bytes of the data folder's file system (tests); default fs.statfsSync. */
   freeBytes?: (dir: string) => number;
+  /** Whether the caller is inside a transaction of its own: then a write only passes through (a retry
+   * after SQLite rolled that transaction back would run the rest of it outside any transaction). */
+  inTransaction?: () => boolean;
 }
 
 function statfsFree(dir: string): number {
@@ -97,7 +100,7 @@ export class StorageGuard {
       this.tryMakeReserve();
     }
     if (this.ctx.reserveBytes > 0 && !this.reserveHeld) this.spaceLow = true;
-    this.update();
+    this.check();
     this.timer = setInterval(() => this.check(), this.ctx.checkIntervalMs ?? 5000);
     this.timer.unref();
   }
@@ -128,7 +131,7 @@ export class StorageGuard {
   /** Runs one write. A failure for lack of space releases the reserve and runs it once more; the outcome
    * moves the state. Nested calls (a write inside a guarded transaction) only pass through. */
   write<T>(fn: () => T): T {
-    if (this.depth > 0) return fn();
+    if (this.depth > 0 || this.ctx.inTransaction?.() === true) return fn();
     this.depth++;
     try {
       let result: T;

@@ -68,7 +68,9 @@ export class Store {
   start(): void {
     if (this.parts) return;
     const { dataDir, logger } = this.ctx;
+    let opened: Db | null = null;
     const guard = new StorageGuard({
+      inTransaction: () => opened?.inTransaction === true,
       dataDir,
       reserveBytes: this.ctx.reserveBytes ?? 0,
       logger,
@@ -80,6 +82,7 @@ export class Store {
     let db: Db;
     try {
       db = openDatabase(dataDir);
+      opened = db;
     } catch (e) {
       guard.stop();
       throw e;
