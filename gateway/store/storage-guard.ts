@@ -234,6 +234,7 @@ export class StorageGuard {
     const was = this.state;
     this.state = next;
     this.since = this.ctx.now();
+    this.lookFree(); // the status and the log line say how much is free now
     const s = this.status();
     const fields = {
       storage: next,

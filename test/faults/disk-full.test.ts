@@ -161,12 +161,85 @@ describe('fault: the disk of the data folder fills up', () => {
     await rig.gw.kill('SIGTERM');
     const verify = runCli(['db', 'verify', '--data-dir', rig.dataDir]);
     expect(verify.status, verify.stdout + verify.stderr).toBe(0);
+    expect(fs.existsSync(path.join(rig.dataDir, 'sterilink.reserve'))).toBe(true);
     reportFault({
       fault: `data folder's disk filled to the last byte (${(filled / 2 ** 20).toFixed(1)} MiB filler on a 12 MiB tmpfs), SIGKILL and restart while full`,
       count: 1,
       recordsLost: 2 - cycles().filter((r) => [4217, 4218].includes(cycleNo(r) ?? 0)).length,
       result: `1 storage-full + 1 storage-recovered alarm, status low→ok, ${recovered.storage?.refusedRawLines} noise lines refused, ${logDuring} log lines while full, db verify ok`,
     });
-    await rig.restart(); // afterAll kills it
+    await rig.restart();
+  }, 180_000);
+
+  it('when even the reserve is used up: failing in the status, the open cycle kept in memory and retried, stored once there is room', async () => {
+    const fs0 = disk as Tmpfs;
+    await rig.sub.waitFor((m) => statusWith('ok')(m) && (m.json as StatusPayload).storage?.reserveHeld === true, 20_000);
+    const start = rig.sub.messages.length;
+    const later = (m: Received) => rig.sub.messages.indexOf(m) >= start;
+    // a long cycle (one sample a second on the ticket), its header and first phase stored while there is room
+    const lines = longTicket(4219, '2025-03-16', 3000);
+    const heat = lines.findIndex((l) => l.includes('HEAT UP'));
+    print(lines.slice(0, heat));
+    await rig.sub.waitFor((m) => later(m) && m.topic === `${ROOT_TOPIC}/device/AC-01/state` && (m.json as { cycleNo?: number }).cycleNo === 4219, 20_000);
+
+    // the disk fills, and the reserve is gone too (as if the cycles had used it up)
+    fs0.fill();
+    await rig.sub.waitFor((m) => later(m) && statusWith('low')(m), 20_000);
+    fs.rmSync(path.join(rig.dataDir, 'sterilink.reserve'), { force: true });
+    fs0.fill('filler-2.bin');
+    const logFrom = rig.gw.output().split('\n').length;
+    // the cycle goes on: its samples and its phase changes cannot be stored
+    for (let i = heat; i < lines.length - 3; i += 200) print(lines.slice(i, Math.min(i + 200, lines.length - 3)));
+    const failing = await rig.sub.waitFor((m) => later(m) && statusWith('failing')(m), 30_000);
+    assertPayloadValid(failing.topic, failing.json);
+    expect((failing.json as StatusPayload).storage?.reserveHeld).toBe(false);
+    await rig.sub.waitFor((m) => later(m) && m.topic === `${ROOT_TOPIC}/device/AC-01/state` && (m.json as { phase?: string }).phase === 'drying', 20_000);
+
+    // room again: what waited in memory is written, the cycle ends and is recorded with its samples
+    fs0.free('filler-2.bin');
+    fs0.free();
+    await rig.sub.waitFor((m) => later(m) && statusWith('ok')(m), 30_000);
+    print(lines.slice(lines.length - 3));
+    await until(() => cycles().some((r) => cycleNo(r) === 4219), 30_000, 'cycle 4219');
+    const rec = cycles().find((r) => cycleNo(r) === 4219)!;
+    const samples = lines.filter((l) => /^\d\d:\d\d:\d\d/.test(l)).length;
+    expect((rec.body as { curve: { t_s: number[] } }).curve.t_s).toHaveLength(samples); // every sample, none dropped while failing
+    const logLines = rig.gw.output().split('\n').length - logFrom;
+    expect(logLines).toBeLessThan(25);
+    // one alarm per episode: this episode's pair
+    expect(alarms('storage-full')).toHaveLength(2);
+    await until(() => alarms('storage-recovered').length === 2, 20_000, 'the second storage-recovered alarm');
+    reportFault({
+      fault: 'data folder disk full with the reserve used up (writes fail) during a 3000-sample cycle',
+      count: 1,
+      recordsLost: cycles().some((r) => cycleNo(r) === 4219) ? 0 : 1,
+      result: `status low→failing→ok, samples and open-cycle state kept in memory and written after, the record has all ${samples} samples; ${logLines} log lines`,
+    });
   }, 180_000);
 });
+
+/** A ticket with `n` one-second samples: START, HEAT UP, STERILIZE (at 134 °C), EXHAUST, DRYING, END and its result. */
+function longTicket(no: number, date: string, n: number): string[] {
+  const t0 = 8 * 3600;
+  const hms = (s: number) => [Math.floor(s / 3600), Math.floor(s / 60) % 60, s % 60].map((x) => String(x).padStart(2, '0')).join(':');
+  const row = (i: number, label: string, t: number, p: number) =>
+    `${hms(t0 + i)}  ${label.padEnd(14)} ${t.toFixed(1).padStart(6)}  ${p.toFixed(1).padStart(8)}`;
+  const out = [
+    `==== STERILIZER SZ-03  PROG 1: 134C INSTR ====`,
+    `CYCLE NO: ${String(no).padStart(6, '0')}      DATE: ${date}`,
+    'OPERATOR: 0127        LOAD ID: L1',
+    'TIME      PHASE           T(C)    P(kPa)',
+    row(0, 'START', 96.3, -1.0),
+  ];
+  const heat = Math.floor(n * 0.1);
+  const ster = Math.floor(n * 0.3);
+  const exhaust = Math.floor(n * 0.6);
+  const dry = Math.floor(n * 0.7);
+  for (let i = 1; i < n - 1; i++) {
+    const label = i === heat ? 'HEAT UP' : i === ster ? 'STERILIZE' : i === exhaust ? 'EXHAUST' : i === dry ? 'DRYING' : '';
+    const [t, p] = i < heat ? [96, -1] : i < ster ? [120, 100] : i < exhaust ? [134.5, 204.5] : i < dry ? [110, 20] : [95, -80];
+    out.push(row(i, label, t as number, p as number));
+  }
+  out.push(row(n - 1, 'END', 80.1, 0), 'STER TEMP MIN/MAX: 134.5/134.5 C', 'RESULT: CYCLE OK');
+  return out;
+}
