@@ -115,7 +115,14 @@ export class LineNoise {
     }
     this.pending = e;
     this.pendingUnparsed = blank || junk;
-    queueMicrotask(() => this.settle(now));
+    queueMicrotask(() => {
+      try {
+        this.settle(now);
+      } catch (err) {
+        // out of the event handler's try: a store error here must not become an uncaught exception
+        this.ctx.log.error({ err: errorMessage(err) }, 'could not store a device line');
+      }
+    });
   }
 
   /** A parse error: the line before it (if still waiting) is noise. `withRaw` false: an overlong line, which
