@@ -81,6 +81,7 @@ export class LineNoise {
   private lastSave = 0;
   /** When the last alarm was raised: it clears only after a whole window was watched since. */
   private alarmAt = 0;
+  private alarmFailed = false;
 
   constructor(private readonly ctx: LineNoiseContext) {}
 
@@ -190,22 +191,30 @@ export class LineNoise {
     const ratio = unparsed / Math.max(lines, unparsed, 1);
     const windowS = NOISE_WINDOW_MS / 1000;
     if (!this.alarmed && unparsed >= NOISE_ALARM_MIN_UNPARSED && ratio >= NOISE_ALARM_RATIO) {
-      this.alarmed = true;
       const c = this.today(now);
-      this.raise('line-noise', `line noise: check the baud rate (${unparsed} of ${Math.max(lines, unparsed)} lines unreadable in ${windowS} s)`, now, c);
+      this.alarmed = this.raise(
+        'line-noise',
+        `line noise: check the baud rate (${unparsed} of ${Math.max(lines, unparsed)} lines unreadable in ${windowS} s)`,
+        now,
+        c,
+      );
     } else if (this.alarmed && unparsed <= NOISE_CLEAR_MAX_UNPARSED && now - this.alarmAt >= NOISE_WINDOW_MS) {
-      this.alarmed = false;
       const c = this.today(now);
-      this.raise('line-noise-cleared', `line noise cleared: at most ${NOISE_CLEAR_MAX_UNPARSED} unreadable lines in ${windowS} s`, now, c);
+      this.alarmed = !this.raise('line-noise-cleared', `line noise cleared: at most ${NOISE_CLEAR_MAX_UNPARSED} unreadable lines in ${windowS} s`, now, c);
     }
   }
 
-  private raise(code: string, text: string, now: number, c: NoiseCounts): void {
-    this.alarmAt = now;
+  /** Records the alarm; false when the store refused it (the state stays, so it is tried again; logged once). */
+  private raise(code: string, text: string, now: number, c: NoiseCounts): boolean {
     try {
       this.ctx.alarm(code, text, now, { noise: { ...c } });
+      this.alarmAt = now;
+      this.alarmFailed = false;
+      return true;
     } catch (e) {
-      this.ctx.log.error({ code, err: errorMessage(e) }, 'line noise: the alarm record could not be stored');
+      if (!this.alarmFailed) this.ctx.log.error({ code, err: errorMessage(e) }, 'line noise: the alarm record could not be stored; tried again');
+      this.alarmFailed = true;
+      return false;
     }
   }
 
