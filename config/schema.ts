@@ -224,6 +224,15 @@ export const httpSchema = z.strictObject({
     .optional(),
 });
 
+/** The data folder's disk (docs/operations.md, "A full disk" and "Line noise"). */
+export const storageSchema = z.strictObject({
+  /** MiB kept as a reserve file in dataDir; released when the disk fills, so records still commit. 0: none. */
+  reserveMiB: z.number().min(0).max(4096).default(16),
+  /** Unparsed or blank device lines outside a cycle stored per device per local day; the rest is counted. */
+  noiseSamplePerDay: z.number().int().min(0).max(1_000_000).default(100),
+});
+export const STORAGE_DEFAULTS = { reserveMiB: 16, noiseSamplePerDay: 100 } as const;
+
 export const UI_LOCALES = ['en', 'zh-CN'] as const;
 export const uiSchema = z.strictObject({
   /** Language of the web page and the printed report (the page also has a switch). */
@@ -244,9 +253,11 @@ export const configSchema = z.strictObject({
   ui: uiSchema.default({ locale: 'en' }),
   /** How long the store keeps what (config/retention-config.ts); defaults when absent. */
   retention: retentionSchema.default(retentionSchema.parse({})),
+  storage: storageSchema.default(STORAGE_DEFAULTS),
 });
 
 export type GatewayConfig = z.output<typeof configSchema>;
 export type DeviceConfig = z.output<typeof deviceSchema>;
 export type MqttConfig = z.output<typeof mqttSchema>;
 export type HttpConfig = z.output<typeof httpSchema>;
+export type StorageConfig = z.output<typeof storageSchema>;

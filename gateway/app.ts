@@ -15,6 +15,7 @@ import { DEFAULT_READY_MAX_OUTBOX_AGE_S, type GatewayPhase, HealthMonitor } from
 import type { GatewayMetrics } from './metrics/index.js';
 import { MqttPublisher } from './publish/mqtt-publisher.js';
 import { Store } from './store/index.js';
+import { STORAGE_ALARM_META, StorageAlarms } from './system/storage-alarms.js';
 import { type ProgramOverride, resolvePrograms } from './verify/index.js';
 import { VERSION } from './version.js';
 
@@ -47,6 +48,7 @@ export class GatewayApp {
   private metrics: GatewayMetrics | null = null;
   private phase: GatewayPhase = 'starting';
   private loadTicker: NodeJS.Timeout | null = null;
+  private storageAlarms: StorageAlarms | null = null;
   private stopping: Promise<void> | null = null;
   readonly startedAt: number;
 
@@ -61,9 +63,28 @@ export class GatewayApp {
     this.clock = new ClockMonitor({ logger });
     await this.clock.start();
     const clock = this.clock;
-    const store = new Store({ dataDir: config.dataDir, site: config.site, gateway: config.gateway, logger, now: this.now });
+    const storageAlarms = new StorageAlarms({
+      append: (body, code) => {
+        store.records.appendWith({ type: 'alarm', body: { ...body, clock: clock.quality() } }, () => store.meta.set(STORAGE_ALARM_META, code));
+        this.publisher?.notifyRecords();
+      },
+      lastCode: () => store.meta.get(STORAGE_ALARM_META),
+      publishStatus: () => this.publisher?.publishStatus(),
+      logger,
+    });
+    this.storageAlarms = storageAlarms;
+    const store = new Store({
+      dataDir: config.dataDir,
+      site: config.site,
+      gateway: config.gateway,
+      logger,
+      now: this.now,
+      reserveBytes: Math.round(config.storage.reserveMiB * 1024 * 1024),
+      onStorageChange: (s) => storageAlarms.onChange(s),
+    });
     store.start();
     this.store = store;
+    storageAlarms.init();
     const key = store.publicKeyInfo();
     logger.info({ dataDir: config.dataDir, keyId: key.keyId, records: store.records.count(), pending: store.records.pendingCount() }, 'store open');
     const health = new HealthMonitor({
@@ -97,7 +118,7 @@ export class GatewayApp {
       gateway: config.gateway,
       logger,
       outbox: store.records,
-      status: () => ({ version: VERSION, startedAt, keyId: key.keyId, publicKey: key.publicKey }),
+      status: () => ({ version: VERSION, startedAt, keyId: key.keyId, publicKey: key.publicKey, storage: storageOf(store) }),
       health: () => health.statusHealth(),
       window: config.mqtt.window,
       ...(this.ctx.clearRetainedOnStop ? { clearRetainedOnStop: true } : {}),
@@ -169,6 +190,8 @@ export class GatewayApp {
         links,
         ...(onCycle ? { onCycle } : {}),
         ...(this.metrics ? { observer: this.metrics.observerFor(device.id) } : {}),
+        noiseSamplePerDay: config.storage.noiseSamplePerDay,
+        ...(config.release?.timeZone ? { timeZone: config.release.timeZone } : {}),
       });
       try {
         await session.start();
@@ -261,6 +284,7 @@ export class GatewayApp {
       await s.stop().catch((e: unknown) => logger.error({ deviceId: s.id, err: errorMessage(e) }, 'device stop failed'));
     }
     await this.publisher?.stop().catch((e: unknown) => logger.error({ err: errorMessage(e) }, 'publisher stop failed'));
+    this.storageAlarms?.stop();
     try {
       this.store?.close();
     } catch (e) {
@@ -272,4 +296,10 @@ export class GatewayApp {
     this.clock?.stop();
     logger.info('gateway stopped');
   }
+}
+
+/** The storage part of the retained status (docs/mqtt.md): the state and what it rests on. */
+function storageOf(store: Store): Record<string, unknown> {
+  const s = store.storageStatus();
+  return { state: s.state, since: s.since, error: s.error, freeBytes: s.freeBytes, reserveHeld: s.reserveHeld };
 }

@@ -2,7 +2,9 @@
 // (so a restart resumes the cycle), the load assembled at the station is taken at the cycle start, and a
 // finished cycle is verified and recorded as one signed `cycle` record, then handed to the load workflow
 // for its release decision. A record the store refuses (disk full, busy) is never lost: the finished cycle
-// stays queued (its samples are in the sample chain, its state in open_cycles) and is retried every tick.
+// stays queued (its samples are in the sample chain, its state in open_cycles) and is retried every tick;
+// an open-cycle snapshot the store refuses is kept and saved again every tick too. While the store fails,
+// the recorder logs its first failure and its recovery, not every retry (the store logs its state).
 import { randomUUID } from 'node:crypto';
 import type { DeviceConfig } from '../../config/schema.js';
 import type { DeviceEvent } from '../../vocabulary/device-event.js';
@@ -51,6 +53,10 @@ export class CycleRecorder {
   private readonly tracker: CycleTracker;
   /** Finished cycles whose record could not be committed: retried at every tick. */
   private readonly unrecorded: FinishedCycle[] = [];
+  /** The open cycle's snapshot could not be saved: saved again at every tick. */
+  private snapshotPending = false;
+  /** A store write of this recorder failed and has not worked since (logged once per episode). */
+  private storeFailing = false;
 
   constructor(private readonly ctx: CycleRecorderContext) {
     this.tracker = new CycleTracker({ deviceId: ctx.device.id, idleTimeoutMs: ctx.device.idleTimeoutS * 1000, newId: ctx.newId ?? randomUUID });
@@ -81,7 +87,7 @@ export class CycleRecorder {
     });
     this.tracker.resume(snap, samples, this.ctx.now());
     const resumed = this.tracker.current;
-    if (resumed) store.saveOpenCycle(device.id, snapshotOf(resumed)); // keep the interruption across another restart
+    if (resumed) this.saveSnapshot(resumed); // keep the interruption across another restart
     this.ctx.log.warn(
       { cycleId: snap.cycleId, cycleNo: snap.cycleNo, samples: samples.length },
       'resuming a cycle that was open when the gateway stopped; the record will show the interruption',
@@ -93,14 +99,58 @@ export class CycleRecorder {
     this.apply(this.tracker.handle(e, now));
     if (e.kind === 'alarm' || e.kind === 'summary') {
       const c = this.tracker.current;
-      if (c) this.ctx.store.saveOpenCycle(this.ctx.device.id, snapshotOf(c as OpenCycle));
+      if (c) this.saveSnapshot(c);
     }
   }
 
-  /** Retries the unrecorded cycles, then closes a cycle whose device went silent for too long. */
+  /** Retries the unrecorded cycles and a snapshot not saved, then closes a cycle whose device went silent for too long. */
   tick(now: number): void {
     this.retryUnrecorded();
+    if (this.snapshotPending) {
+      const c = this.tracker.current;
+      if (c) this.saveSnapshot(c);
+      else this.snapshotPending = false;
+    }
     this.apply(this.tracker.tick(now));
+  }
+
+  /** At stop: one more try for what is still unsaved (a snapshot, unrecorded cycles); what stays unsaved is logged. */
+  flushPending(): void {
+    this.retryUnrecorded();
+    const c = this.tracker.current;
+    if (this.snapshotPending && c) this.saveSnapshot(c);
+    if (this.snapshotPending || this.unrecorded.length)
+      this.ctx.log.error(
+        { snapshotPending: this.snapshotPending, unrecorded: this.unrecorded.map((c) => c.cycleId) },
+        'stopping with cycle state the store refused; the stored snapshot and samples resume the cycle at the next start',
+      );
+  }
+
+  /** Saves the open cycle's snapshot; a refusal is kept (saved again at every tick), never thrown. */
+  private saveSnapshot(c: Readonly<OpenCycle>): void {
+    try {
+      this.ctx.store.saveOpenCycle(this.ctx.device.id, snapshotOf(c as OpenCycle));
+      this.snapshotPending = false;
+      this.storeWorks();
+    } catch (err) {
+      this.snapshotPending = true;
+      this.storeFailed(err, c.cycleId, 'could not save the open cycle state; kept in memory and saved again every second');
+    }
+  }
+
+  private storeFailed(err: unknown, cycleId: string, msg: string): void {
+    if (this.storeFailing) {
+      this.ctx.log.debug({ cycleId, err: errorMessage(err) }, msg);
+      return;
+    }
+    this.storeFailing = true;
+    this.ctx.log.error({ cycleId, err: errorMessage(err) }, msg);
+  }
+
+  private storeWorks(): void {
+    if (!this.storeFailing || this.snapshotPending || this.unrecorded.length) return;
+    this.storeFailing = false;
+    this.ctx.log.info('cycle state and records are stored again');
   }
 
   private apply(changes: TrackerChange[]): void {
@@ -111,7 +161,7 @@ export class CycleRecorder {
         // Never lose a finished cycle: its samples are in the chain and its state stays in open_cycles
         // until its record is committed; retry it.
         if (ch.kind === 'finished') this.unrecorded.push(ch.cycle);
-        this.ctx.log.error({ cycleId: ch.cycle.cycleId, change: ch.kind, err: errorMessage(err) }, 'could not store a cycle change; retrying');
+        this.storeFailed(err, ch.cycle.cycleId, `could not store a cycle change (${ch.kind}); retrying every second`);
         continue;
       }
       try {
@@ -124,15 +174,15 @@ export class CycleRecorder {
   }
 
   private applyOne(ch: TrackerChange): void {
-    const { store, device, log } = this.ctx;
+    const { device, log } = this.ctx;
     switch (ch.kind) {
       case 'opened':
-        store.saveOpenCycle(device.id, snapshotOf(ch.cycle));
+        this.saveSnapshot(ch.cycle);
         this.ctx.loads?.takeLoad(device.id, ch.cycle.cycleId);
         log.info({ cycleId: ch.cycle.cycleId, cycleNo: ch.cycle.cycleNo, programNo: ch.cycle.programNo, headerSeen: ch.cycle.startSeen }, 'cycle started');
         break;
       case 'phase':
-        store.saveOpenCycle(device.id, snapshotOf(ch.cycle));
+        this.saveSnapshot(ch.cycle);
         log.debug({ cycleId: ch.cycle.cycleId, phase: ch.phase }, 'phase');
         break;
       case 'finished':
@@ -144,9 +194,15 @@ export class CycleRecorder {
   private retryUnrecorded(): void {
     while (this.unrecorded.length) {
       const c = this.unrecorded[0] as FinishedCycle;
-      this.finish(c); // throws again when the store still fails: the cycle stays queued
+      try {
+        this.finish(c);
+      } catch (err) {
+        this.storeFailed(err, c.cycleId, 'could not record a finished cycle; retrying every second'); // stays queued
+        return;
+      }
       this.unrecorded.shift();
       this.ctx.log.warn({ cycleId: c.cycleId }, 'cycle recorded after a retry');
+      this.storeWorks();
     }
   }
 

@@ -19,9 +19,16 @@ export class DeviceAlarms {
 
   constructor(private readonly ctx: DeviceAlarmsContext) {}
 
-  /** An `alarm` record, tied to the open cycle when there is one. */
-  raise(code: string, text: string, ts: number, cycle: Readonly<OpenCycle> | null): void {
-    this.ctx.records.append('alarm', { code, text, at: new Date(ts).toISOString(), cycleId: cycle?.cycleId ?? null, cycleNo: cycle?.cycleNo ?? null });
+  /** An `alarm` record, tied to the open cycle when there is one; `extra` fields join the body. */
+  raise(code: string, text: string, ts: number, cycle: Readonly<OpenCycle> | null, extra: Record<string, unknown> = {}): void {
+    this.ctx.records.append('alarm', {
+      ...extra,
+      code,
+      text,
+      at: new Date(ts).toISOString(),
+      cycleId: cycle?.cycleId ?? null,
+      cycleNo: cycle?.cycleNo ?? null,
+    });
     this.ctx.log.warn({ cycleId: cycle?.cycleId, code, text }, 'device alarm');
   }
 

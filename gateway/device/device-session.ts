@@ -7,9 +7,12 @@
 //   link changes and cycle changes                                  -> the retained device state
 // Resumes an open cycle after a restart from what the store kept.
 import type { DeviceConfig } from '../../config/schema.js';
+import { BI_LINE_OVERFLOW_REASON } from '../../drivers/bi-reader/index.js';
+import { LINE_OVERFLOW_REASON } from '../../drivers/printer-line/index.js';
 import type { ScanReading } from '../../drivers/scanner/index.js';
 import type { DeviceEvent, ScanEvent } from '../../vocabulary/device-event.js';
 import { errorMessage } from '../../vocabulary/errors.js';
+import { systemTimeZone } from '../../vocabulary/local-day.js';
 import type { ClockQuality } from '../clock/clock-monitor.js';
 import type { LoadWorkflow } from '../load/index.js';
 import type { Logger } from '../logger.js';
@@ -20,6 +23,7 @@ import { DeviceAlarms } from './device-alarms.js';
 import { type DeviceDriver, DeviceLinks } from './device-link.js';
 import type { DeviceObserver } from './device-observer.js';
 import { type DeviceOutput, DeviceRecords } from './device-records.js';
+import { LineNoise } from './line-noise.js';
 import { SampleSink } from './sample-sink.js';
 
 export type { CycleSummary } from './cycle-recorder.js';
@@ -44,6 +48,10 @@ export interface DeviceSessionContext {
   links?: DeviceLinks;
   /** Watches the device's events and polls (the metrics); never changes what is recorded. */
   observer?: DeviceObserver;
+  /** Unparsed lines stored per local day outside a cycle (`storage.noiseSamplePerDay`); default 100. */
+  noiseSamplePerDay?: number;
+  /** The site's time zone for the noise sample's day; default the system's. */
+  timeZone?: string;
   /** Replaces the configured driver (tests, and sources other than a line). */
   driver?: (onEvent: (e: DeviceEvent) => void) => DeviceDriver;
 }
@@ -55,6 +63,7 @@ export class DeviceSession {
   private readonly cycles: CycleRecorder;
   private readonly sink: SampleSink;
   private readonly alarms: DeviceAlarms;
+  private readonly noise: LineNoise;
   private driver: DeviceDriver | null = null;
   private ticker: NodeJS.Timeout | null = null;
   private connected = false;
@@ -84,6 +93,15 @@ export class DeviceSession {
     });
     this.sink = new SampleSink({ deviceId: device.id, store, output });
     this.alarms = new DeviceAlarms({ clockDriftAlarmS: device.clockDriftAlarmS, records: this.records, log: this.log });
+    this.noise = new LineNoise({
+      deviceId: device.id,
+      samplePerDay: ctx.noiseSamplePerDay ?? 100,
+      timeZone: ctx.timeZone ?? systemTimeZone(),
+      meta: () => store.meta,
+      store: (e, cycle) => this.sink.raw(e, cycle),
+      alarm: (code, text, ts, extra) => this.alarms.raise(code, text, ts, this.cycles.current, extra),
+      log: this.log,
+    });
     this.stateSince = ctx.now();
   }
 
@@ -114,7 +132,9 @@ export class DeviceSession {
         });
     this.ticker = setInterval(() => {
       try {
-        this.cycles.tick(this.ctx.now());
+        const now = this.ctx.now();
+        this.noise.tick(now);
+        this.cycles.tick(now);
       } catch (err) {
         this.log.error({ err: errorMessage(err) }, 'device timer failed');
       }
@@ -129,16 +149,24 @@ export class DeviceSession {
     this.stopped = true;
     if (this.ticker) clearInterval(this.ticker);
     await this.driver?.stop();
+    try {
+      this.noise.stop(this.ctx.now());
+      this.cycles.flushPending();
+    } catch (err) {
+      this.log.error({ err: errorMessage(err) }, 'could not save the device state at stop');
+    }
   }
 
   private onEvent(e: DeviceEvent): void {
     if (this.stopped) return;
     const now = this.ctx.now();
     try {
+      // a line waiting for its parse error is decided before any other event
+      if (e.kind !== 'parse-error') this.noise.settle(now);
       switch (e.kind) {
         case 'raw':
           this.cycles.handle(e, now);
-          this.sink.raw(e, this.cycles.current);
+          this.noise.raw(e, this.cycles.current, now);
           return;
         case 'sample':
           this.cycles.handle(e, now);
@@ -161,7 +189,10 @@ export class DeviceSession {
           this.publishState();
           return;
         case 'parse-error':
-          return; // counted and logged once per reason by the driver; the raw line is stored via its `raw` event
+          // logged once per reason by the driver; counted here for the line-noise alarm, and the raw line
+          // before it (stored via its `raw` event) is noise, stored only within the day's sample
+          if (this.ctx.device.driver !== 'modbus' && this.ctx.device.driver !== 'hid') this.noise.parseError(now, e.reason !== LINE_OVERFLOW_REASON && e.reason !== BI_LINE_OVERFLOW_REASON);
+          return;
         case 'scan':
           this.onScan(e);
           return;

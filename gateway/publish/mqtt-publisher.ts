@@ -153,6 +153,11 @@ export class MqttPublisher extends EventEmitter<PublisherEvents> {
     return true;
   }
 
+  /** Publishes the retained status again now (its content changed, e.g. the storage state); offline it waits for the next connect. */
+  publishStatus(): void {
+    if (this.online) void this.publishQuietly(this.topics.status, this.statusPayload(true), 'status');
+  }
+
   /** Retained; the latest state per device is kept and published again on every (re)connect. */
   setDeviceState(deviceId: string, state: object): void {
     const topic = this.topics.deviceState(deviceId);

@@ -30,6 +30,8 @@ export interface Batch {
 
 export interface Flushable {
   take(): Batch | null;
+  /** Entries waiting to be written. */
+  readonly buffered: number;
 }
 
 /** hex sha256(prevHash + canonical text): the link rule of every chain in the store. */

@@ -4,12 +4,15 @@
 import type { Logger } from 'pino';
 import { type Flushable, flushAll } from './chained-log.js';
 import type { Db } from './database.js';
+import type { WriteGuard } from './record-log.js';
 
 export interface FlusherContext {
   db: Db;
   logs: readonly Flushable[];
   intervalMs: number;
   logger: Logger;
+  /** Runs each batch (the store's StorageGuard). */
+  guard?: WriteGuard;
 }
 
 export class BatchFlusher {
@@ -38,7 +41,9 @@ export class BatchFlusher {
 
   /** Writes everything buffered now; throws store.flush (the data stays buffered). */
   flush(): number {
-    const n = flushAll(this.ctx.db, this.ctx.logs);
+    const { db, logs, guard } = this.ctx;
+    // Only a batch that writes something tells the guard whether writes work.
+    const n = guard && logs.some((l) => l.buffered > 0) ? guard.write(() => flushAll(db, logs)) : flushAll(db, logs);
     if (n > 0) this.flushes++;
     if (this.failing) {
       this.failing = false;

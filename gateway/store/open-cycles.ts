@@ -3,12 +3,16 @@
 // it on cycle start and phase changes, not per sample.
 import { GatewayError } from '../../vocabulary/errors.js';
 import { type Db, withSynchronous } from './database.js';
+import type { WriteGuard } from './record-log.js';
+
+const unguarded: WriteGuard = { write: (fn) => fn() };
 
 export class OpenCycleTable {
   private readonly stmt;
   constructor(
     private readonly db: Db,
     private readonly now: () => number,
+    private readonly guard: WriteGuard = unguarded,
   ) {
     this.stmt = {
       save: db.prepare(
@@ -30,7 +34,7 @@ export class OpenCycleTable {
     }
     if (json === undefined) throw new GatewayError('store.open-cycle', `open-cycle state of ${deviceId} is not JSON`, { deviceId });
     const text = json;
-    withSynchronous(this.db, 'FULL', () => this.stmt.save.run(deviceId, text, this.now()));
+    this.guard.write(() => withSynchronous(this.db, 'FULL', () => this.stmt.save.run(deviceId, text, this.now())));
   }
 
   /** The saved state, parsed, or null. The caller validates its shape. */
@@ -40,7 +44,7 @@ export class OpenCycleTable {
   }
 
   clear(deviceId: string): void {
-    withSynchronous(this.db, 'FULL', () => this.stmt.clear.run(deviceId));
+    this.guard.write(() => withSynchronous(this.db, 'FULL', () => this.stmt.clear.run(deviceId)));
   }
 
   /** Devices with a saved open cycle (what to resume at start). */

@@ -21,6 +21,13 @@ export interface RecordLogContext {
   gateway: string;
   key: GatewayKey;
   now: () => number;
+  /** Runs each commit (the store's StorageGuard: a full disk releases the reserve and retries once). */
+  guard?: WriteGuard;
+}
+
+/** What runs a write on the store's behalf (storage-guard.ts). */
+export interface WriteGuard {
+  write<T>(fn: () => T): T;
 }
 
 const MAX_SEQ = Number.MAX_SAFE_INTEGER;
@@ -74,8 +81,8 @@ export class RecordLog {
   /** append(), running `also` in the same transaction (e.g. registering a rotated key). */
   appendWith(rec: NewRecord, also: (record: SignedRecord) => void): SignedRecord {
     const input = this.validate(rec);
-    try {
-      return withSynchronous(this.db, 'FULL', () =>
+    const commit = () =>
+      withSynchronous(this.db, 'FULL', () =>
         this.db
           .transaction(() => {
             const record = this.insert(input);
@@ -84,6 +91,8 @@ export class RecordLog {
           })
           .immediate(),
       );
+    try {
+      return this.ctx.guard ? this.ctx.guard.write(commit) : commit();
     } catch (e) {
       if (e instanceof GatewayError) throw e;
       throw new GatewayError('store.append', `cannot store ${rec.type} record: ${(e as Error).message}`, { type: rec.type }, { cause: e });
@@ -168,16 +177,23 @@ export class RecordLog {
 
   /** Records the broker's acknowledgement; idempotent. true when this call marked it. */
   markDelivered(seq: number, at: number = this.ctx.now()): boolean {
-    return this.stmt.delivered.run(at, seq).changes > 0;
+    return this.guarded(() => this.stmt.delivered.run(at, seq).changes > 0);
   }
 
   /** markDelivered for a window of acknowledgements in one transaction; returns how many changed. */
   markDeliveredMany(seqs: Iterable<number>, at: number = this.ctx.now()): number {
-    return this.db.transaction(() => {
-      let n = 0;
-      for (const s of seqs) n += this.stmt.delivered.run(at, s).changes;
-      return n;
-    })();
+    const list = [...seqs];
+    return this.guarded(() =>
+      this.db.transaction(() => {
+        let n = 0;
+        for (const s of list) n += this.stmt.delivered.run(at, s).changes;
+        return n;
+      })(),
+    );
+  }
+
+  private guarded<T>(fn: () => T): T {
+    return this.ctx.guard ? this.ctx.guard.write(fn) : fn();
   }
 
   /** Replay: records with fromSeq <= seq <= toSeq, delivered or not, in seq order. */

@@ -19,6 +19,7 @@ import { RecordLog } from './record-log.js';
 import { Retention, type RetentionPolicy } from './retention.js';
 import { RetentionRunner } from './retention-runner.js';
 import { SampleLog } from './sample-log.js';
+import { StorageGuard, type StorageStatus } from './storage-guard.js';
 
 export interface StoreContext {
   dataDir: string;
@@ -33,6 +34,12 @@ export interface StoreContext {
   maxBatch?: number;
   /** Entries a log keeps while writes fail before dropping the oldest (default 50 000). */
   maxBuffered?: number;
+  /** Bytes kept free in the data folder as the reserve file for records (docs/operations.md); default 0: none. */
+  reserveBytes?: number;
+  /** The storage state changed (ok, low, failing): called synchronously, so a listener defers its own writes. */
+  onStorageChange?: (s: StorageStatus) => void;
+  /** How often the free space is looked at, ms (default 5000). */
+  storageCheckMs?: number;
 }
 
 interface Parts {
@@ -46,6 +53,7 @@ interface Parts {
   openCycles: OpenCycleTable;
   flusher: BatchFlusher;
   retention: RetentionRunner | null;
+  guard: StorageGuard;
 }
 
 export class Store {
@@ -63,27 +71,46 @@ export class Store {
   start(): void {
     if (this.parts) return;
     const { dataDir, logger } = this.ctx;
-    const db = openDatabase(dataDir);
+    let opened: Db | null = null;
+    const guard = new StorageGuard({
+      inTransaction: () => opened?.inTransaction === true,
+      dataDir,
+      reserveBytes: this.ctx.reserveBytes ?? 0,
+      logger,
+      now: this.now,
+      ...(this.ctx.storageCheckMs !== undefined ? { checkIntervalMs: this.ctx.storageCheckMs } : {}),
+      ...(this.ctx.onStorageChange ? { onChange: this.ctx.onStorageChange } : {}),
+    });
+    guard.start();
+    let db: Db;
+    try {
+      db = openDatabase(dataDir);
+      opened = db;
+    } catch (e) {
+      guard.stop();
+      throw e;
+    }
     try {
       const registry = new KeyRegistry(db);
       const recovered = recoverPendingKey(dataDir, registry);
       if (recovered !== 'none') logger.warn({ recovered }, `store: finished an interrupted key rotation (${recovered} the pending key)`);
       const key = loadOrCreateKey(dataDir);
       const meta = new MetaTable(db);
-      const records = new RecordLog({ db, site: this.ctx.site, gateway: this.ctx.gateway, key, now: this.now });
+      const records = new RecordLog({ db, site: this.ctx.site, gateway: this.ctx.gateway, key, now: this.now, guard });
       this.registerKey(db, registry, key, key.created, records.count());
       this.checkIdentity(meta);
       const opts = { maxBatch: this.ctx.maxBatch ?? 1000, maxBuffered: this.ctx.maxBuffered ?? 50_000 };
       const samples = new SampleLog(db, opts, logger);
       const raw = new RawLog(db, opts, logger);
-      const flusher = new BatchFlusher({ db, logs: [samples, raw], intervalMs: this.ctx.flushIntervalMs ?? 250, logger });
+      const flusher = new BatchFlusher({ db, logs: [samples, raw], intervalMs: this.ctx.flushIntervalMs ?? 250, logger, guard });
       samples.onFull = () => flusher.flushSafely();
       raw.onFull = () => flusher.flushSafely();
-      const openCycles = new OpenCycleTable(db, this.now);
-      this.parts = { db, key, registry, meta, records, samples, raw, openCycles, flusher, retention: null };
+      const openCycles = new OpenCycleTable(db, this.now, guard);
+      this.parts = { db, key, registry, meta, records, samples, raw, openCycles, flusher, retention: null, guard };
       flusher.start();
       logger.info({ dataDir, keyId: key.keyId, records: records.count() }, 'store: open');
     } catch (e) {
+      guard.stop();
       db.close();
       throw e;
     }
@@ -150,6 +177,22 @@ export class Store {
 
   get keyId(): string {
     return this.p.key.keyId;
+  }
+
+  /** The storage state (ok, low, failing), as the gateway's status shows it. */
+  storageStatus(): StorageStatus {
+    return this.p.guard.status();
+  }
+
+  /** False while the disk is nearly full or writes fail: callers drop device noise (lines and samples
+   * outside a cycle) and count it with refuseNoise(), so the space left goes to records. */
+  get acceptsNoise(): boolean {
+    return this.p.guard.acceptsNoise;
+  }
+
+  refuseNoise(kind: 'raw' | 'sample'): void {
+    if (kind === 'raw') this.p.guard.refusedRawLines++;
+    else this.p.guard.refusedSamples++;
   }
 
   /** Writes buffered samples and raw lines now (one transaction). */
@@ -247,6 +290,7 @@ export class Store {
     this.parts = null;
     p.retention?.stop();
     p.flusher.stop();
+    p.guard.stop();
     try {
       p.flusher.flush();
     } catch (e) {

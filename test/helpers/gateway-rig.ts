@@ -46,7 +46,9 @@ export async function startGatewayRig(o: GatewayRigOptions): Promise<GatewayRig>
   const gateway = o.gateway ?? 'gw1';
   const broker = await Mosquitto.start();
   const sub = await MqttCollector.connect(broker.url, `sterilink/v1/${o.site}/${gateway}/#`);
-  const cfg = writeConfig(dir, { site: o.site, gateway, dataDir, mqtt: { url: broker.url }, devices: o.devices, ...o.extra });
+  // no reserve file (16 MiB by default) in each of the suite's temp folders; the full-disk faults set their own
+  const storage = { reserveMiB: 0 };
+  const cfg = writeConfig(dir, { site: o.site, gateway, dataDir, mqtt: { url: broker.url }, devices: o.devices, storage, ...o.extra });
   let gw = await runGateway(cfg);
   return {
     dir,

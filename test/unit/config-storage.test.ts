@@ -1,0 +1,38 @@
+// `storage:` (docs/operations.md, "A full disk" and "Line noise"): the reserve file's size and the day's noise
+// sample, with defaults, and errors that name the field.
+import { describe, expect, it } from 'vitest';
+import { ConfigError, parseConfigText } from '../../config/load-config.js';
+
+const known = new Set(['steam-134-4']);
+const withStorage = (storage: string) => `
+site: demo
+gateway: gw1
+mqtt: { url: mqtt://127.0.0.1:1883 }
+devices: []
+${storage}
+`;
+
+function problems(text: string): string[] {
+  try {
+    parseConfigText(text, '/etc/sterilink/site.yaml', { env: {}, knownPrograms: known });
+  } catch (e) {
+    if (e instanceof ConfigError) return e.problems.map((p) => `${p.path}: ${p.message}`);
+    throw e;
+  }
+  return [];
+}
+
+describe('config: storage', () => {
+  it('defaults to a 16 MiB reserve and 100 noise lines a day per device', () => {
+    const { config } = parseConfigText(withStorage(''), '/x/site.yaml', { env: {}, knownPrograms: known });
+    expect(config.storage).toEqual({ reserveMiB: 16, noiseSamplePerDay: 100 });
+    const set = parseConfigText(withStorage('storage: { reserveMiB: 0, noiseSamplePerDay: 5 }'), '/x/site.yaml', { env: {}, knownPrograms: known });
+    expect(set.config.storage).toEqual({ reserveMiB: 0, noiseSamplePerDay: 5 });
+  });
+
+  it('names the field of a bad value or an unknown key', () => {
+    expect(problems(withStorage('storage: { reserveMiB: -1 }'))).toEqual([expect.stringMatching(/^storage\.reserveMiB: /)]);
+    expect(problems(withStorage('storage: { noiseSamplePerDay: 2.5 }'))).toEqual([expect.stringMatching(/^storage\.noiseSamplePerDay: /)]);
+    expect(problems(withStorage('storage: { noiseSamplesPerDay: 10 }'))).toEqual([expect.stringMatching(/^storage\.noiseSamplesPerDay: unknown key/)]);
+  });
+});
