@@ -191,7 +191,8 @@ export class DeviceSession {
         case 'parse-error':
           // logged once per reason by the driver; counted here for the line-noise alarm, and the raw line
           // before it (stored via its `raw` event) is noise, stored only within the day's sample
-          if (this.ctx.device.driver !== 'modbus' && this.ctx.device.driver !== 'hid') this.noise.parseError(now, e.reason !== LINE_OVERFLOW_REASON && e.reason !== BI_LINE_OVERFLOW_REASON);
+          if (this.ctx.device.driver !== 'modbus' && this.ctx.device.driver !== 'hid')
+            this.noise.parseError(now, e.reason !== LINE_OVERFLOW_REASON && e.reason !== BI_LINE_OVERFLOW_REASON);
           return;
         case 'scan':
           this.onScan(e);
