@@ -17,6 +17,8 @@ export {
   type PrinterParserState,
   parsePrinterLine,
   printerParserTick,
+  type ResumedCycle,
+  resumedParserState,
 } from './parse.js';
 export {
   DEFAULT_IDLE_GAP_S,

@@ -10,7 +10,17 @@ import { type Groups, PARSE_ERROR_REASONS, type PrinterParserContext, type Print
 import { type CivilDay, civilDayOf, HALF_DAY_S, localTimeToEpochMs, nearestLocalTime, secondOfDay } from './ticket-time.js';
 import { absoluteKpa, celsius, readNumber } from './units.js';
 
-/** A sample line of a ticket profile. Outside a ticket the sample is still emitted, without a phase. */
+/** Phases that are evidence of a cycle running: a labelled sample in one of them, seen outside a ticket, is
+ * the body of a ticket whose header the gateway missed. `complete` and `fault` are not (a machine may print
+ * them between cycles). */
+const NOT_RUNNING: ReadonlySet<Phase> = new Set<Phase>(['complete', 'fault']);
+
+/**
+ * A sample line of a ticket profile. Outside a ticket the sample is still emitted, without a phase, unless
+ * its label names a running phase: then it is the body of a ticket whose header was missed (the gateway
+ * started, or the line came up, mid-cycle), and it opens a headerless ticket (`phase` + the sample; no
+ * cycle-start, so the gateway opens the cycle with headerSeen false) that the result line closes.
+ */
 export function onTicketSample(
   s: PrinterParserState,
   line: string,
@@ -34,10 +44,22 @@ export function onTicketSample(
   }
 
   let phase = s.phase;
+  let open = s.cycleOpen;
   const after: DeviceEvent[] = [];
   if (g.label !== undefined && g.label.trim() !== '') {
     if (!s.cycleOpen) {
-      after.push(parseError(ctx, line, PARSE_ERROR_REASONS.labelOutsideTicket));
+      const mapped = phaseForLabel(p, g.label);
+      if (mapped === undefined) {
+        after.push(parseError(ctx, line, PARSE_ERROR_REASONS.unknownLabel));
+      } else if (NOT_RUNNING.has(mapped)) {
+        after.push(parseError(ctx, line, PARSE_ERROR_REASONS.labelOutsideTicket));
+      } else {
+        // The header was missed: this ticket body opens a cycle without one, dated by its own lines.
+        open = true;
+        phase = mapped;
+        day = civilDayOf(ts, ctx.tzOffsetMinutes);
+        events.push({ kind: 'phase', deviceId: ctx.deviceId, ts, phase, label: g.label.trim() });
+      }
     } else {
       const mapped = phaseForLabel(p, g.label);
       if (mapped === undefined) {
@@ -48,10 +70,11 @@ export function onTicketSample(
       }
     }
   }
-  events.push(sampleEvent(g, p, ctx, ts, s.cycleOpen ? phase : undefined));
+  events.push(sampleEvent(g, p, ctx, ts, open ? phase : undefined));
   events.push(...after);
-  if (!s.cycleOpen) return s;
-  return { ...s, phase, day, lastSecondOfDay: sod, lastDeviceTs: ts };
+  if (!open) return s;
+  const headerless = s.cycleOpen ? {} : { headerless: true as const };
+  return { ...s, cycleOpen: true, ...headerless, phase, day, lastSecondOfDay: sod, lastDeviceTs: ts };
 }
 
 /**

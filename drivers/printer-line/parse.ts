@@ -47,6 +47,7 @@ export {
   type PrinterParserContext,
   type PrinterParserState,
 } from './parse-state.js';
+export { type ResumedCycle, resumedParserState } from './parse-resume.js';
 export { absoluteKpa } from './units.js';
 
 export function parsePrinterLine(state: PrinterParserState, line: string, ctx: PrinterParserContext): PrinterParseResult {

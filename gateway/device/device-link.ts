@@ -6,7 +6,7 @@
 import type { DeviceConfig } from '../../config/schema.js';
 import { BiReaderDriver } from '../../drivers/bi-reader/index.js';
 import type { ModbusBusRegistry } from '../../drivers/modbus/index.js';
-import { loadPrinterProfile, PrinterLineDriver } from '../../drivers/printer-line/index.js';
+import { loadPrinterProfile, PrinterLineDriver, type ResumedCycle } from '../../drivers/printer-line/index.js';
 import { HidTransport, ScannerDriver, type ScanReading } from '../../drivers/scanner/index.js';
 import { SerialTransport, TcpTransport, type Transport } from '../../drivers/transport/index.js';
 import type { DeviceEvent } from '../../vocabulary/device-event.js';
@@ -34,6 +34,8 @@ export interface DriverRequest {
   onEvent: (e: DeviceEvent) => void;
   /** How the site reads scanned codes (scanners only). */
   scanReading?: ScanReading | undefined;
+  /** The cycle the gateway resumed for this device (a printer line reads on inside its ticket). */
+  resume?: ResumedCycle | undefined;
 }
 
 /** Builds the drivers of one gateway's devices and owns what they share. The app makes one for all its devices. */
@@ -64,6 +66,7 @@ export class DeviceLinks {
           atmosphericKpa: device.atmosphericKpa,
           ...(device.encoding !== undefined ? { encoding: device.encoding } : {}),
           maxLineBytes: device.maxLineBytes,
+          ...(opts.resume ? { resume: opts.resume } : {}),
           logger: opts.logger,
           now: opts.now,
           onEvent: opts.onEvent,

@@ -88,7 +88,7 @@ export class DeviceSession {
   }
 
   async start(): Promise<void> {
-    this.cycles.resume();
+    const resume = this.cycles.resume();
     this.publishState();
     const onEvent = (e: DeviceEvent) => this.onEvent(e);
     this.driver = this.ctx.driver
@@ -99,6 +99,7 @@ export class DeviceSession {
           now: this.ctx.now,
           onEvent,
           scanReading: this.ctx.scanReading,
+          resume,
         });
     this.ticker = setInterval(() => {
       try {
