@@ -11,7 +11,7 @@ import type { WebHandle } from './http/index.js';
 import { LoadWorkflow, loadPolicyFrom, scanReadingOf } from './load/index.js';
 import type { Logger } from './logger.js';
 import { MqttPublisher } from './publish/mqtt-publisher.js';
-import { Store } from './store/index.js';
+import { DataDirLock, Store } from './store/index.js';
 import { type ProgramOverride, resolvePrograms } from './verify/index.js';
 import { VERSION } from './version.js';
 
@@ -34,6 +34,7 @@ export class GatewayApp {
   private readonly ctx: AppContext;
   private readonly now: () => number;
   private store: Store | null = null;
+  private dataLock: DataDirLock | null = null;
   private publisher: MqttPublisher | null = null;
   private broker: BrokerHandle | null = null;
   private sessions: DeviceSession[] = [];
@@ -54,6 +55,7 @@ export class GatewayApp {
     this.clock = new ClockMonitor({ logger });
     await this.clock.start();
     const clock = this.clock;
+    this.dataLock = DataDirLock.acquire(config.dataDir, this.now); // one gateway per data folder: refuse before touching the store
     const store = new Store({ dataDir: config.dataDir, site: config.site, gateway: config.gateway, logger, now: this.now });
     store.start();
     this.store = store;
@@ -203,6 +205,7 @@ export class GatewayApp {
     } catch (e) {
       logger.error({ err: errorMessage(e) }, 'store close failed');
     }
+    this.dataLock?.release();
     await this.broker?.stop();
     this.clock?.stop();
     logger.info('gateway stopped');

@@ -14,6 +14,7 @@ export {
 } from './audit.js';
 export * from './canonical-json.js';
 export { type ChainedLogOptions, chainHash } from './chained-log.js';
+export { DataDirLock, LOCK_FILE, PID_FILE } from './data-lock.js';
 export { DB_FILE, type Db, dbPath, type OpenOptions, openDatabase, withSynchronous } from './database.js';
 export { type ExportFilter, exportRecords } from './export.js';
 export { KeyRegistry, type KeyRow } from './key-registry.js';
