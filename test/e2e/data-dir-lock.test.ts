@@ -28,7 +28,7 @@ describe('the data-folder lock', () => {
 
     const second = startCli(['run', '--config', cfg]);
     cleanup.push(() => second.kill('SIGKILL'));
-    expect(await second.exited).not.toBe(0);
+    expect(await second.exited).toBe(2);
     expect(second.output()).toContain(`the data folder ${dataDir} is in use by another gateway (pid ${firstPid}`);
     expect(second.output()).not.toContain('gateway running');
     expect(first.child.exitCode).toBe(null); // the first one was not disturbed
