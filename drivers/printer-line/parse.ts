@@ -35,6 +35,7 @@ import { addSummary, matchSummary } from './parse-summary.js';
 import { needsIdleTick } from './profile.js';
 
 export { printerParserTick } from './parse-end.js';
+export { type ResumedCycle, resumedParserState } from './parse-resume.js';
 export {
   type HeldEnd,
   type HeldLine,
@@ -47,7 +48,6 @@ export {
   type PrinterParserContext,
   type PrinterParserState,
 } from './parse-state.js';
-export { type ResumedCycle, resumedParserState } from './parse-resume.js';
 export { absoluteKpa } from './units.js';
 
 export function parsePrinterLine(state: PrinterParserState, line: string, ctx: PrinterParserContext): PrinterParseResult {

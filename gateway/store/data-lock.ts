@@ -41,7 +41,10 @@ export class DataDirLock {
       db?.close();
       if ((e as { code?: string }).code === 'SQLITE_BUSY' || (e as { code?: string }).code === 'SQLITE_LOCKED') {
         const holder = readHolder(dataDir);
-        const who = holder.pid === undefined ? 'another gateway' : `another gateway (pid ${holder.pid}${holder.host ? ` on ${holder.host}` : ''}${holder.since ? `, since ${holder.since}` : ''})`;
+        const who =
+          holder.pid === undefined
+            ? 'another gateway'
+            : `another gateway (pid ${holder.pid}${holder.host ? ` on ${holder.host}` : ''}${holder.since ? `, since ${holder.since}` : ''})`;
         throw new GatewayError(
           'store.locked',
           `the data folder ${dataDir} is in use by ${who}: two gateways must not share one data folder; stop the other one or give this one its own dataDir`,
