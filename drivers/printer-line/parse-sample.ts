@@ -109,7 +109,7 @@ export function onFlagSample(
     const joined = s.quiet === false;
     const day = civilDayOf(nearestLocalTime(sod, ctx.recvTs, ctx.tzOffsetMinutes), ctx.tzOffsetMinutes);
     const startTs = localTimeToEpochMs(day, sod, ctx.tzOffsetMinutes);
-    if (!joined) events.push({ kind: 'cycle-start', deviceId: ctx.deviceId, ts: startTs, info: {} });
+    if (!joined) events.push({ kind: 'cycle-start', deviceId: ctx.deviceId, ts: startTs, deviceTime: startTs, info: {} });
     s = { cycleOpen: true, joined, day, ...(s.lastLineTs !== undefined && { lastLineTs: s.lastLineTs }), quiet: s.quiet ?? true };
   }
   const day = s.day ?? civilDayOf(nearestLocalTime(sod, ctx.recvTs, ctx.tzOffsetMinutes), ctx.tzOffsetMinutes);

@@ -62,7 +62,7 @@ export class CycleTracker {
       case 'cycle-start': {
         if (this.open) out.push({ kind: 'finished', cycle: this.finish('superseded', now, e.ts) });
         // A driver that saw a new cycle number but not the cycle's start (polls failing) says so.
-        const c = this.openCycle(e.ts, now, e.startObserved !== false);
+        const c = this.openCycle(e.ts, now, e.startObserved !== false, e.deviceTime);
         if (e.program !== undefined) c.program = e.program;
         if (e.programNo !== undefined) c.programNo = e.programNo;
         if (e.cycleNo !== undefined) c.cycleNo = e.cycleNo;
@@ -75,7 +75,7 @@ export class CycleTracker {
           out.push({ kind: 'finished', cycle: this.finish('superseded', now, e.ts) });
         }
         if (!this.open && e.phase !== undefined && !RUNNING_EXCLUDED.has(e.phase) && e.phase !== 'fault') {
-          const c = this.openCycle(e.ts, now, false);
+          const c = this.openCycle(e.ts, now, false, e.deviceTime);
           out.push({ kind: 'opened', cycle: c });
           c.phases.push({ phase: e.phase, ts: e.ts });
           out.push({ kind: 'phase', cycle: c, phase: e.phase });
@@ -83,6 +83,7 @@ export class CycleTracker {
         if (this.open) {
           const c = this.open;
           c.lastRecvTs = now;
+          if (e.deviceTime !== undefined) c.deviceClock = true;
           const phase = e.phase ?? c.phases[c.phases.length - 1]?.phase;
           if (phase !== undefined && phase !== c.phases[c.phases.length - 1]?.phase) {
             c.phases.push({ phase, ts: e.ts });
@@ -159,11 +160,13 @@ export class CycleTracker {
     return this.finish(reason, now, last);
   }
 
-  private openCycle(ts: number, now: number, startSeen: boolean): OpenCycle {
+  private openCycle(ts: number, now: number, startSeen: boolean, deviceStartedAt?: number): OpenCycle {
     this.open = {
       cycleId: this.opts.newId(),
       deviceId: this.opts.deviceId,
       startedAt: ts,
+      receivedStartedAt: now,
+      ...(deviceStartedAt !== undefined && { deviceStartedAt }),
       startSeen,
       info: {},
       phases: [],
@@ -175,9 +178,11 @@ export class CycleTracker {
     return this.open;
   }
 
-  private finish(reason: CycleEndReason, _now: number, endTs: number): FinishedCycle {
+  private finish(reason: CycleEndReason, now: number, endTs: number): FinishedCycle {
     const c = this.open as OpenCycle;
     this.open = null;
-    return { ...c, endedAt: endTs, endReason: reason };
+    // Received: when the device's end arrived; after silence, when its last event did.
+    const receivedEndedAt = reason === 'idle-timeout' ? c.lastRecvTs : now;
+    return { ...c, endedAt: endTs, endReason: reason, receivedEndedAt };
   }
 }

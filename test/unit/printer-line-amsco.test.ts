@@ -30,8 +30,8 @@ describe('amsco-ls on the hand-written stream', () => {
   it("opens a cycle at the first line after silence, with the line's device time and no header facts", () => {
     const starts = ofKind(f.events, 'cycle-start');
     expect(starts).toEqual([
-      { kind: 'cycle-start', deviceId: 'AC-01', ts: Date.parse('2025-03-14T10:41:55+01:00'), info: {} },
-      { kind: 'cycle-start', deviceId: 'AC-01', ts: Date.parse('2025-03-14T23:59:58+01:00'), info: {} },
+      { kind: 'cycle-start', deviceId: 'AC-01', ts: Date.parse('2025-03-14T10:41:55+01:00'), deviceTime: Date.parse('2025-03-14T10:41:55+01:00'), info: {} },
+      { kind: 'cycle-start', deviceId: 'AC-01', ts: Date.parse('2025-03-14T23:59:58+01:00'), deviceTime: Date.parse('2025-03-14T23:59:58+01:00'), info: {} },
     ]);
   });
 
