@@ -24,13 +24,14 @@ const RUNNING_EXCLUDED: ReadonlySet<Phase> = new Set<Phase>(['complete']);
 
 /** Phases that only come after a cycle's plateau (steam) or disinfection (washer). */
 const LATE: ReadonlySet<Phase> = new Set<Phase>(['exhaust', 'drying', 'aeration', 'complete', 'disinfect', 'leak-measure']);
-/** Phases a cycle begins with. */
-const FIRST: ReadonlySet<Phase> = new Set<Phase>(['conditioning', 'prewash']);
+/** Phases that only come before a cycle's plateau (steam) or disinfection (washer), or are its plateau. */
+const EARLY: ReadonlySet<Phase> = new Set<Phase>(['conditioning', 'heating', 'sterilizing', 'prewash', 'wash']);
 
-/** A cycle that already went past its plateau and now shows a first phase again is a new cycle whose
- * header (and the old one's result) the gateway did not receive, e.g. while it was restarting. */
+/** A cycle that already went past its plateau and now shows an early phase again is a new cycle whose
+ * header (and the old one's result) the gateway did not receive, e.g. while it was restarting: down from
+ * the old cycle's drying to the new one's heating, it sees HEAT UP next. */
 export function startsNewCycle(seen: readonly { phase: Phase }[], next: Phase): boolean {
-  return FIRST.has(next) && seen.some((p) => LATE.has(p.phase));
+  return EARLY.has(next) && seen.some((p) => LATE.has(p.phase));
 }
 
 export class CycleTracker {
