@@ -9,7 +9,7 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
 import { type Proc, ptyPair, runCli, startCli, tempDir, writeConfig } from '../helpers/cli.js';
-import { reportFault, repetitions } from '../helpers/fault-report.js';
+import { repetitions, reportFault } from '../helpers/fault-report.js';
 import { Mosquitto } from '../helpers/mosquitto.js';
 import { until } from '../helpers/until.js';
 
