@@ -30,10 +30,11 @@ export class DataDirLock {
 
   /** Takes the data folder's lock, or throws `store.locked` naming the folder and the holder's pid. */
   static acquire(dataDir: string, now: () => number = Date.now): DataDirLock {
-    fs.mkdirSync(dataDir, { recursive: true, mode: 0o750 });
+    fs.mkdirSync(dataDir, { recursive: true, mode: 0o700 }); // the store's folder: private, like the key
     const file = path.join(dataDir, LOCK_FILE);
     let db: Database.Database | null = null;
     try {
+      fs.closeSync(fs.openSync(file, 'a', 0o600));
       db = new Database(file, { timeout: 0 });
       db.pragma('locking_mode = EXCLUSIVE');
       db.exec('BEGIN EXCLUSIVE');
@@ -56,7 +57,7 @@ export class DataDirLock {
     const holder: Holder = { pid: process.pid, host: os.hostname(), since: new Date(now()).toISOString() };
     const pidFile = path.join(dataDir, PID_FILE);
     const tmp = `${pidFile}.${process.pid}.tmp`;
-    fs.writeFileSync(tmp, `${JSON.stringify(holder)}\n`, { mode: 0o640 });
+    fs.writeFileSync(tmp, `${JSON.stringify(holder)}\n`, { mode: 0o600 });
     fs.renameSync(tmp, pidFile);
     return new DataDirLock(dataDir, db);
   }
