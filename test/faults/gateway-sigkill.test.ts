@@ -1,5 +1,5 @@
 // Fault: power cuts of the gateway (issue 10, "Lost or unseen" 1). A simulated autoclave prints its tickets
-// at 200x over a socat PTY while the gateway process is SIGKILLed at random moments and started again. Every
+// at 120x over a socat PTY while the gateway process is SIGKILLed at random moments and started again. Every
 // cycle the gateway saw any running part of (its header or a line with a running-phase label) must have
 // exactly one cycle record, on the device's clock; a cycle whose result line reached the gateway must end
 // on that result (a restart mid-ticket resumes the cycle and reads the rest of its ticket); and the store
@@ -13,8 +13,8 @@ import { repetitions, reportFault } from '../helpers/fault-report.js';
 import { Mosquitto } from '../helpers/mosquitto.js';
 import { until } from '../helpers/until.js';
 
-const SPEED = 200;
-const KILLS = repetitions(3, 30);
+const SPEED = 120;
+const KILLS = repetitions(4, 30);
 /** Real seconds one simulated cycle takes (about 17 min of cycle and 5 of pause at SPEED), for sizing the run. */
 const CYCLE_REAL_S = (22 * 60) / SPEED;
 /** The gateway runs this long (uniformly at random, ms) before each kill, and stays down up to DOWN_MS more. */
