@@ -14,7 +14,7 @@ import type { Logger } from './logger.js';
 import { DEFAULT_READY_MAX_OUTBOX_AGE_S, type GatewayPhase, HealthMonitor } from './metrics/health-monitor.js';
 import type { GatewayMetrics } from './metrics/index.js';
 import { MqttPublisher } from './publish/mqtt-publisher.js';
-import { Store } from './store/index.js';
+import { DataDirLock, Store } from './store/index.js';
 import { STORAGE_ALARM_META, StorageAlarms } from './system/storage-alarms.js';
 import { type ProgramOverride, resolvePrograms } from './verify/index.js';
 import { VERSION } from './version.js';
@@ -38,6 +38,7 @@ export class GatewayApp {
   private readonly ctx: AppContext;
   private readonly now: () => number;
   private store: Store | null = null;
+  private dataLock: DataDirLock | null = null;
   private publisher: MqttPublisher | null = null;
   private broker: BrokerHandle | null = null;
   private sessions: DeviceSession[] = [];
@@ -73,6 +74,7 @@ export class GatewayApp {
       logger,
     });
     this.storageAlarms = storageAlarms;
+    this.dataLock = DataDirLock.acquire(config.dataDir, this.now); // one gateway per data folder: refuse before touching the store
     const store = new Store({
       dataDir: config.dataDir,
       site: config.site,
@@ -290,6 +292,7 @@ export class GatewayApp {
     } catch (e) {
       logger.error({ err: errorMessage(e) }, 'store close failed');
     }
+    this.dataLock?.release();
     await this.broker?.stop();
     this.health?.stop();
     this.metrics?.stop();

@@ -32,6 +32,9 @@ export interface CycleStartEvent {
   cycleNo?: number;
   /** Extra header facts the device printed (operator, load id, device serial ...). */
   info?: Record<string, string>;
+  /** The start on the device's own clock, when the device reported it (a printed start time); `ts` is
+   * then the same instant. Absent: `ts` is the gateway's receive time. */
+  deviceTime?: number;
   /** false when the driver knows a new cycle began but did not see its start (e.g. Modbus polls were
    * failing when the cycle number changed): the cycle is then recorded as header-not-seen. */
   startObserved?: false;

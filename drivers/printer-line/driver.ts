@@ -15,6 +15,8 @@ import {
   type PrinterParserState,
   parsePrinterLine,
   printerParserTick,
+  type ResumedCycle,
+  resumedParserState,
 } from './parse.js';
 import { needsIdleTick, type PrinterLineProfile } from './profile.js';
 import { DEFAULT_PRINTER_PROFILE } from './profiles/index.js';
@@ -38,6 +40,8 @@ export interface PrinterLineDriverOptions extends StreamDriverOptions {
   idleAfterMs?: number;
   /** How often the clock tick looks for silence, ms. Default 1000. */
   idleCheckMs?: number;
+  /** A cycle the gateway resumed after a restart: the lines that follow are read as its ticket's body. */
+  resume?: ResumedCycle;
 }
 
 export interface PrinterLineCounters {
@@ -69,9 +73,14 @@ export class PrinterLineDriver extends LineDriver<PrinterLineDriverOptions, Prin
     if (!(atm > 0 && atm < 200)) {
       throw new GatewayError('device.config.atmospheric', `atmosphericKpa must be a pressure in kPa, found ${atm}`, { deviceId: this.options.deviceId });
     }
+    const resume = this.options.resume;
+    if (resume !== undefined) {
+      this.state = resumedParserState(resume, this.profile, { since: this.options.now(), tzOffsetMinutes: this.options.tzOffsetMinutes });
+      this.log.info({ cycleNo: resume.cycleNo, phase: resume.phase }, 'reading the line as the body of the resumed cycle');
+    }
     if (needsIdleTick(this.profile)) {
       // The stream may already be mid-cycle: until a silence shows otherwise, no cycle-start is invented.
-      this.state = initialParserState({ since: this.options.now() });
+      if (resume === undefined) this.state = initialParserState({ since: this.options.now() });
       this.idleTimer = setInterval(() => this.tick(), this.options.idleCheckMs ?? 1000);
       this.idleTimer.unref();
     }

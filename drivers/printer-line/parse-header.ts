@@ -96,6 +96,7 @@ export function releasePending(
     kind: 'cycle-start',
     deviceId: ctx.deviceId,
     ts: startTs ?? pending.ts,
+    ...(startTs !== undefined && { deviceTime: startTs }),
     ...(programNo !== undefined && { programNo }),
     ...(pending.cycleNo !== undefined && { cycleNo: pending.cycleNo }),
     info: { ...pending.info },

@@ -6,12 +6,29 @@ import type { DeviceEvent, SampleEvent } from '../../vocabulary/device-event.js'
 import type { Phase } from '../../vocabulary/phases.js';
 import { type CompiledPrinterProfile, phaseForLabel } from './compile-profile.js';
 import { closedState, endEvents, inferredEnd } from './parse-end.js';
-import { type Groups, type LineHandler, PARSE_ERROR_REASONS, type PrinterParserContext, parseError } from './parse-state.js';
+import { type Groups, type LineHandler, PARSE_ERROR_REASONS, type PrinterParserContext, type PrinterParserState, parseError } from './parse-state.js';
 import { type CivilDay, civilDayOf, HALF_DAY_S, localTimeToEpochMs, nearestLocalTime, secondOfDay } from './ticket-time.js';
 import { absoluteKpa, celsius, readNumber } from './units.js';
 
-/** A sample line of a ticket profile. Outside a ticket the sample is still emitted, without a phase. */
-export const onTicketSample: LineHandler = (s, line, g, p, ctx, events) => {
+/** Phases that are evidence of a cycle running: a labelled sample in one of them, seen outside a ticket, is
+ * the body of a ticket whose header the gateway missed. `complete` and `fault` are not (a machine may print
+ * them between cycles). */
+const NOT_RUNNING: ReadonlySet<Phase> = new Set<Phase>(['complete', 'fault']);
+
+/**
+ * A sample line of a ticket profile. Outside a ticket the sample is still emitted, without a phase, unless
+ * its label names a running phase: then it is the body of a ticket whose header was missed (the gateway
+ * started, or the line came up, mid-cycle), and it opens a headerless ticket (`phase` + the sample; no
+ * cycle-start, so the gateway opens the cycle with headerSeen false) that the result line closes.
+ */
+export function onTicketSample(
+  s: PrinterParserState,
+  line: string,
+  g: Groups,
+  p: CompiledPrinterProfile,
+  ctx: PrinterParserContext,
+  events: DeviceEvent[],
+): PrinterParserState {
   const sod = secondOfDay(Number(g.hh), Number(g.mm), Number(g.ss), g.ampm);
   if (sod === undefined) {
     events.push(parseError(ctx, line, PARSE_ERROR_REASONS.invalidTime));
@@ -27,10 +44,22 @@ export const onTicketSample: LineHandler = (s, line, g, p, ctx, events) => {
   }
 
   let phase = s.phase;
+  let open = s.cycleOpen;
   const after: DeviceEvent[] = [];
   if (g.label !== undefined && g.label.trim() !== '') {
     if (!s.cycleOpen) {
-      after.push(parseError(ctx, line, PARSE_ERROR_REASONS.labelOutsideTicket));
+      const mapped = phaseForLabel(p, g.label);
+      if (mapped === undefined) {
+        after.push(parseError(ctx, line, PARSE_ERROR_REASONS.unknownLabel));
+      } else if (NOT_RUNNING.has(mapped)) {
+        after.push(parseError(ctx, line, PARSE_ERROR_REASONS.labelOutsideTicket));
+      } else {
+        // The header was missed: this ticket body opens a cycle without one, dated by its own lines.
+        open = true;
+        phase = mapped;
+        day = civilDayOf(ts, ctx.tzOffsetMinutes);
+        events.push({ kind: 'phase', deviceId: ctx.deviceId, ts, phase, label: g.label.trim() });
+      }
     } else {
       const mapped = phaseForLabel(p, g.label);
       if (mapped === undefined) {
@@ -41,11 +70,12 @@ export const onTicketSample: LineHandler = (s, line, g, p, ctx, events) => {
       }
     }
   }
-  events.push(sampleEvent(g, p, ctx, ts, s.cycleOpen ? phase : undefined));
+  events.push(sampleEvent(g, p, ctx, ts, open ? phase : undefined));
   events.push(...after);
-  if (!s.cycleOpen) return s;
-  return { ...s, phase, day, lastSecondOfDay: sod, lastDeviceTs: ts };
-};
+  if (!open) return s;
+  const headerless = s.cycleOpen ? {} : { headerless: true as const };
+  return { ...s, cycleOpen: true, ...headerless, phase, day, lastSecondOfDay: sod, lastDeviceTs: ts };
+}
 
 /**
  * A sample of a flag-segmented stream. It opens a cycle when none is open (with a cycle-start if the
@@ -72,7 +102,7 @@ export const onFlagSample: LineHandler = (state, line, g, p, ctx, events) => {
     const joined = s.quiet === false;
     const day = civilDayOf(nearestLocalTime(sod, ctx.recvTs, ctx.tzOffsetMinutes), ctx.tzOffsetMinutes);
     const startTs = localTimeToEpochMs(day, sod, ctx.tzOffsetMinutes);
-    if (!joined) events.push({ kind: 'cycle-start', deviceId: ctx.deviceId, ts: startTs, info: {} });
+    if (!joined) events.push({ kind: 'cycle-start', deviceId: ctx.deviceId, ts: startTs, deviceTime: startTs, info: {} });
     s = { cycleOpen: true, joined, day, ...(s.lastLineTs !== undefined && { lastLineTs: s.lastLineTs }), quiet: s.quiet ?? true };
   }
   const day = s.day ?? civilDayOf(nearestLocalTime(sod, ctx.recvTs, ctx.tzOffsetMinutes), ctx.tzOffsetMinutes);

@@ -36,6 +36,7 @@ import { addSummary, matchSummary } from './parse-summary.js';
 import { needsIdleTick } from './profile.js';
 
 export { printerParserTick } from './parse-end.js';
+export { type ResumedCycle, resumedParserState } from './parse-resume.js';
 export {
   type HeldEnd,
   type HeldLine,

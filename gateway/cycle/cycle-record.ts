@@ -85,6 +85,55 @@ export function clockStepBack(c: FinishedCycle): { at: number; seconds: number }
   return null;
 }
 
+/** Which clock a cycle record's times are on: the device's own (printed ticket times, Modbus clock) or
+ * the gateway's receive times. */
+export type TimeBase = 'device' | 'gateway';
+
+export interface CycleTimes {
+  timeBase: TimeBase;
+  startedAt: number;
+  endedAt: number;
+  /** Gateway receive times of the cycle's start and end (always the gateway's clock). */
+  receivedStartedAt: number;
+  receivedEndedAt: number;
+  /** Device clock minus gateway clock at the start, seconds (null: no device clock). */
+  deviceOffsetS: number | null;
+}
+
+/**
+ * One clock for a record's start and end. The device's clock when it is plausible: the device reported its
+ * own times (samples with a device clock, or a printed start), they did not run backwards within the cycle,
+ * and its start is not after its end; being hours off the gateway's is plausible (a machine whose clock is
+ * set wrong prints its wrong times consistently; the offset is in the record and the clock-drift alarm).
+ * Otherwise the gateway's receive times, for both.
+ */
+export function cycleTimes(c: FinishedCycle): CycleTimes {
+  const receivedStartedAt = c.receivedStartedAt ?? c.startedAt;
+  const receivedEndedAt = c.receivedEndedAt ?? c.lastRecvTs;
+  let first = Infinity;
+  let last = -Infinity;
+  for (const s of c.samples) {
+    if (s.ts < first) first = s.ts;
+    if (s.ts > last) last = s.ts;
+  }
+  const sampled = c.deviceClock === true && c.samples.length > 0;
+  const deviceStart = c.deviceStartedAt !== undefined ? (sampled ? Math.min(c.deviceStartedAt, first) : c.deviceStartedAt) : sampled ? first : undefined;
+  // The device's end: its result (stamped with its own time) or, when it printed none, its last sample.
+  const deviceEnd = c.endReason === 'device' ? (sampled ? Math.max(c.endedAt, last) : c.endedAt) : sampled ? last : undefined;
+  const plausible = deviceStart !== undefined && deviceEnd !== undefined && deviceStart <= deviceEnd && clockStepBack(c) === null;
+  const deviceOffsetS = deviceStart === undefined ? null : Math.round((deviceStart - receivedStartedAt) / 1000);
+  return plausible
+    ? { timeBase: 'device', startedAt: deviceStart, endedAt: deviceEnd, receivedStartedAt, receivedEndedAt, deviceOffsetS }
+    : {
+        timeBase: 'gateway',
+        startedAt: receivedStartedAt,
+        endedAt: Math.max(receivedStartedAt, receivedEndedAt),
+        receivedStartedAt,
+        receivedEndedAt,
+        deviceOffsetS,
+      };
+}
+
 /** A result for a cycle whose program the gateway does not know: nothing can be verified, so it fails. */
 export function unverifiable(choice: ProgramChoice, trace: CycleTrace): VerificationResult {
   const detail = choice.id ? `program "${choice.id}" is not known to this gateway` : 'the device reported no program and the config sets none';
@@ -131,6 +180,7 @@ export function cycleBody(opts: {
     pressure_kpa: trace.samples.map((s) => round(s.pressure_kpa, 2)),
   };
   if (hasT2) curve.temp2_c = trace.samples.map((s) => round(s.temp2_c, 2));
+  const times = cycleTimes(c);
   return {
     cycleId: c.cycleId,
     // Also in the envelope; kept in the body so an exported or forwarded body stands on its own.
@@ -141,8 +191,11 @@ export function cycleBody(opts: {
     programNo: c.programNo ?? null,
     programTitle: opts.program?.title ?? null,
     cycleNo: c.cycleNo ?? null,
-    startedAt: iso(c.startedAt),
-    endedAt: iso(c.endedAt),
+    startedAt: iso(times.startedAt),
+    endedAt: iso(times.endedAt),
+    receivedStartedAt: iso(times.receivedStartedAt),
+    receivedEndedAt: iso(times.receivedEndedAt),
+    deviceClockOffsetS: times.deviceOffsetS,
     end: { reason: c.endReason, status: c.endStatus ?? null, code: c.endCode ?? null, text: c.endText ?? null },
     headerSeen: c.startSeen,
     basis: c.samples.length === 0 && c.summary ? 'summary' : 'samples',
@@ -163,6 +216,8 @@ export function cycleBody(opts: {
     samples: { count: c.samples.length, chainSeq: opts.binding.sampleChain.seq, chainHash: opts.binding.sampleChain.hash },
     raw: opts.binding.raw,
     load: opts.load ?? { items: [], indicators: [] },
+    // Which clock startedAt, endedAt and the acquisition times are on; the gateway's clock quality joins it.
+    clock: { timeBase: times.timeBase },
   };
 }
 

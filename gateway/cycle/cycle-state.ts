@@ -37,6 +37,12 @@ export interface OpenCycle {
   summary?: SummaryEvent;
   /** Gateway receive time of the last event, for the idle timeout. */
   lastRecvTs: number;
+  /** Gateway receive time of the event that opened the cycle (absent in snapshots of older versions). */
+  receivedStartedAt?: number;
+  /** The device's own time of the cycle start, when the start event carried one (a printed start time). */
+  deviceStartedAt?: number;
+  /** Some sample carried the device's clock (a printed time, Modbus clock registers). */
+  deviceClock?: boolean;
 }
 
 export type CycleEndReason = 'device' | 'idle-timeout' | 'superseded' | 'shutdown';
@@ -49,6 +55,8 @@ export interface FinishedCycle extends OpenCycle {
   endText?: string;
   /** The end was inferred from the stream (flag fell, silence), not printed by the machine: no device result. */
   endInferred?: boolean;
+  /** Gateway receive time of the end: the result, the new cycle, or the last event before the idle timeout. */
+  receivedEndedAt?: number;
 }
 
 /** The state kept in the store while a cycle runs: everything but the samples, which the store has. */

@@ -24,13 +24,14 @@ const RUNNING_EXCLUDED: ReadonlySet<Phase> = new Set<Phase>(['complete']);
 
 /** Phases that only come after a cycle's plateau (steam) or disinfection (washer). */
 const LATE: ReadonlySet<Phase> = new Set<Phase>(['exhaust', 'drying', 'aeration', 'complete', 'disinfect', 'leak-measure']);
-/** Phases a cycle begins with. */
-const FIRST: ReadonlySet<Phase> = new Set<Phase>(['conditioning', 'prewash']);
+/** Phases that only come before a cycle's plateau (steam) or disinfection (washer), or are its plateau. */
+const EARLY: ReadonlySet<Phase> = new Set<Phase>(['conditioning', 'heating', 'sterilizing', 'prewash', 'wash']);
 
-/** A cycle that already went past its plateau and now shows a first phase again is a new cycle whose
- * header (and the old one's result) the gateway did not receive, e.g. while it was restarting. */
+/** A cycle that already went past its plateau and now shows an early phase again is a new cycle whose
+ * header (and the old one's result) the gateway did not receive, e.g. while it was restarting: down from
+ * the old cycle's drying to the new one's heating, it sees HEAT UP next. */
 export function startsNewCycle(seen: readonly { phase: Phase }[], next: Phase): boolean {
-  return FIRST.has(next) && seen.some((p) => LATE.has(p.phase));
+  return EARLY.has(next) && seen.some((p) => LATE.has(p.phase));
 }
 
 export class CycleTracker {
@@ -62,7 +63,7 @@ export class CycleTracker {
       case 'cycle-start': {
         if (this.open) out.push({ kind: 'finished', cycle: this.finish('superseded', now, e.ts) });
         // A driver that saw a new cycle number but not the cycle's start (polls failing) says so.
-        const c = this.openCycle(e.ts, now, e.startObserved !== false);
+        const c = this.openCycle(e.ts, now, e.startObserved !== false, e.deviceTime);
         if (e.program !== undefined) c.program = e.program;
         if (e.programNo !== undefined) c.programNo = e.programNo;
         if (e.cycleNo !== undefined) c.cycleNo = e.cycleNo;
@@ -75,7 +76,7 @@ export class CycleTracker {
           out.push({ kind: 'finished', cycle: this.finish('superseded', now, e.ts) });
         }
         if (!this.open && e.phase !== undefined && !RUNNING_EXCLUDED.has(e.phase) && e.phase !== 'fault') {
-          const c = this.openCycle(e.ts, now, false);
+          const c = this.openCycle(e.ts, now, false, e.deviceTime);
           out.push({ kind: 'opened', cycle: c });
           c.phases.push({ phase: e.phase, ts: e.ts });
           out.push({ kind: 'phase', cycle: c, phase: e.phase });
@@ -83,6 +84,7 @@ export class CycleTracker {
         if (this.open) {
           const c = this.open;
           c.lastRecvTs = now;
+          if (e.deviceTime !== undefined) c.deviceClock = true;
           const phase = e.phase ?? c.phases[c.phases.length - 1]?.phase;
           if (phase !== undefined && phase !== c.phases[c.phases.length - 1]?.phase) {
             c.phases.push({ phase, ts: e.ts });
@@ -159,11 +161,13 @@ export class CycleTracker {
     return this.finish(reason, now, last);
   }
 
-  private openCycle(ts: number, now: number, startSeen: boolean): OpenCycle {
+  private openCycle(ts: number, now: number, startSeen: boolean, deviceStartedAt?: number): OpenCycle {
     this.open = {
       cycleId: this.opts.newId(),
       deviceId: this.opts.deviceId,
       startedAt: ts,
+      receivedStartedAt: now,
+      ...(deviceStartedAt !== undefined && { deviceStartedAt }),
       startSeen,
       info: {},
       phases: [],
@@ -175,9 +179,11 @@ export class CycleTracker {
     return this.open;
   }
 
-  private finish(reason: CycleEndReason, _now: number, endTs: number): FinishedCycle {
+  private finish(reason: CycleEndReason, now: number, endTs: number): FinishedCycle {
     const c = this.open as OpenCycle;
     this.open = null;
-    return { ...c, endedAt: endTs, endReason: reason };
+    // Received: when the device's end arrived; after silence, when its last event did.
+    const receivedEndedAt = reason === 'idle-timeout' ? c.lastRecvTs : now;
+    return { ...c, endedAt: endTs, endReason: reason, receivedEndedAt };
   }
 }

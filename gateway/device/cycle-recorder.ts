@@ -7,6 +7,7 @@
 // the recorder logs its first failure and its recovery, not every retry (the store logs its state).
 import { randomUUID } from 'node:crypto';
 import type { DeviceConfig } from '../../config/schema.js';
+import type { ResumedCycle } from '../../drivers/printer-line/index.js';
 import type { DeviceEvent } from '../../vocabulary/device-event.js';
 import { errorMessage } from '../../vocabulary/errors.js';
 import { applyGatewayFindings, cycleBody, traceOf, unverifiable } from '../cycle/cycle-record.js';
@@ -73,11 +74,12 @@ export class CycleRecorder {
     return c ? (this.choose(c).id ?? null) : null;
   }
 
-  /** Carries on a cycle that was open when the gateway stopped, from its snapshot and stored samples. */
-  resume(): void {
+  /** Carries on a cycle that was open when the gateway stopped, from its snapshot and stored samples.
+   * Returns what the driver needs to read the rest of that cycle's ticket (undefined: nothing resumed). */
+  resume(): ResumedCycle | undefined {
     const { store, device } = this.ctx;
     const snap = store.loadOpenCycle(device.id) as OpenCycleSnapshot | undefined | null;
-    if (!snap) return;
+    if (!snap) return undefined;
     const samples: TrackedSample[] = store.samples.samplesOfCycle(snap.cycleId).map((s) => {
       const t: TrackedSample = { ts: s.ts, temp_c: s.temp_c };
       if (s.temp2_c !== null) t.temp2_c = s.temp2_c;
@@ -92,6 +94,12 @@ export class CycleRecorder {
       { cycleId: snap.cycleId, cycleNo: snap.cycleNo, samples: samples.length },
       'resuming a cycle that was open when the gateway stopped; the record will show the interruption',
     );
+    const phase = snap.phases.at(-1)?.phase;
+    return {
+      lastDeviceTs: samples.at(-1)?.ts ?? snap.startedAt,
+      ...(phase !== undefined && { phase }),
+      ...(snap.cycleNo !== undefined && { cycleNo: snap.cycleNo }),
+    };
   }
 
   /** One device event. The open cycle's alarms and the machine's summary are saved at once, so they survive a restart. */

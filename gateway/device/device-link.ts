@@ -6,7 +6,7 @@
 import type { DeviceConfig } from '../../config/schema.js';
 import { BiReaderDriver } from '../../drivers/bi-reader/index.js';
 import type { ModbusBusRegistry, ModbusPollReport } from '../../drivers/modbus/index.js';
-import { loadPrinterProfile, PrinterLineDriver } from '../../drivers/printer-line/index.js';
+import { loadPrinterProfile, PrinterLineDriver, type ResumedCycle } from '../../drivers/printer-line/index.js';
 import { HidTransport, ScannerDriver, type ScanReading } from '../../drivers/scanner/index.js';
 import { SerialTransport, TcpTransport, type Transport } from '../../drivers/transport/index.js';
 import type { DeviceEvent } from '../../vocabulary/device-event.js';
@@ -36,6 +36,8 @@ export interface DriverRequest {
   scanReading?: ScanReading | undefined;
   /** Told about each Modbus poll (Modbus devices only; the metrics). */
   onPoll?: ((report: ModbusPollReport) => void) | undefined;
+  /** The cycle the gateway resumed for this device (a printer line reads on inside its ticket). */
+  resume?: ResumedCycle | undefined;
 }
 
 /** Builds the drivers of one gateway's devices and owns what they share. The app makes one for all its devices. */
@@ -66,6 +68,7 @@ export class DeviceLinks {
           atmosphericKpa: device.atmosphericKpa,
           ...(device.encoding !== undefined ? { encoding: device.encoding } : {}),
           maxLineBytes: device.maxLineBytes,
+          ...(opts.resume ? { resume: opts.resume } : {}),
           logger: opts.logger,
           now: opts.now,
           onEvent: opts.onEvent,

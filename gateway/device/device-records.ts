@@ -22,9 +22,12 @@ export interface DeviceRecordsContext {
 export class DeviceRecords {
   constructor(private readonly ctx: DeviceRecordsContext) {}
 
-  /** The body with the gateway clock's quality, as every record of the device carries it. */
+  /** The body with the gateway clock's quality, as every record of the device carries it (merged with what
+   * the body says about clocks itself: a cycle's `timeBase`). */
   stamp(body: Record<string, unknown>): Record<string, unknown> {
-    return this.ctx.clock ? { ...body, clock: this.ctx.clock() } : body;
+    if (!this.ctx.clock) return body;
+    const own = typeof body.clock === 'object' && body.clock !== null ? body.clock : {};
+    return { ...body, clock: { ...this.ctx.clock(), ...own } };
   }
 
   /** Signs, chains and stores one record of this device, then wakes the publisher. */

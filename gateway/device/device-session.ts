@@ -110,7 +110,7 @@ export class DeviceSession {
   }
 
   async start(): Promise<void> {
-    this.cycles.resume();
+    const resume = this.cycles.resume();
     this.publishState();
     const observer = this.ctx.observer;
     const onEvent = observer
@@ -129,6 +129,7 @@ export class DeviceSession {
           onEvent,
           scanReading: this.ctx.scanReading,
           ...(onPoll ? { onPoll: (r) => this.observe(() => onPoll(r)) } : {}),
+          resume,
         });
     this.ticker = setInterval(() => {
       try {

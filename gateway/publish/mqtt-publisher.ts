@@ -115,7 +115,7 @@ export class MqttPublisher extends EventEmitter<PublisherEvents> {
     connection.on('reconnecting', (info) => this.emit('reconnecting', info));
     connection.on('fallback', (info) => this.emit('fallback', info));
     connection.on('message', (topic, payload, packet) => {
-      if (topic === this.topics.cmdReplay) this.replay.handle(payload, packet.properties?.correlationData);
+      if (topic === this.topics.cmdReplay) this.replay.handle(payload, packet.properties?.correlationData, packet.retain);
     });
     this.connection = connection;
     this.stopping = null;

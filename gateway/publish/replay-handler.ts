@@ -1,6 +1,8 @@
 // Answers `…/cmd/replay`: republishes a seq range from the outbox with `historical: true` at QoS 1
 // (through the shared in-flight window), then replies on `…/reply/replay`. One replay runs at a time;
-// a few more may queue; a bad request gets an error reply. Nothing here throws to the caller.
+// a few more may queue; a bad request gets an error reply. A retained request is never run: the broker
+// hands a retained message to the gateway again at every (re)subscription, so it would republish up to the
+// whole cap at every reconnect; it is logged and answered with an error instead. Nothing here throws to the caller.
 import type { Logger } from 'pino';
 import { errorMessage } from '../../vocabulary/errors.js';
 import type { SignedRecord } from '../store/record.js';
@@ -28,10 +30,16 @@ export interface ReplayContext {
 export interface ReplayStats {
   requests: number;
   refused: number;
+  /** Retained requests not run (counted in `refused` too). */
+  retained: number;
   completed: number;
   aborted: number;
   republished: number;
 }
+
+/** The reply's error for a retained request. */
+export const RETAINED_REQUEST_IGNORED =
+  'ignored: the request was a retained message, which the broker delivers again at every reconnect; publish cmd/replay without retain (and clear the retained one with an empty retained message)';
 
 const MAX_QUEUED = 4;
 const CHUNK = 256;
@@ -40,7 +48,7 @@ const DEFAULT_CONCURRENCY = 64;
 export class ReplayHandler {
   private chain: Promise<void> = Promise.resolve();
   private queued = 0;
-  private readonly counters: ReplayStats = { requests: 0, refused: 0, completed: 0, aborted: 0, republished: 0 };
+  private readonly counters: ReplayStats = { requests: 0, refused: 0, retained: 0, completed: 0, aborted: 0, republished: 0 };
 
   constructor(private readonly ctx: ReplayContext) {}
 
@@ -53,9 +61,28 @@ export class ReplayHandler {
     await this.chain;
   }
 
-  handle(payload: Buffer, correlationData?: Buffer): void {
+  /** One `cmd/replay` message; `retained`: the MQTT packet's retain flag (the broker kept it and sent it again). */
+  handle(payload: Buffer, correlationData?: Buffer, retained = false): void {
+    if (payload.length === 0) {
+      // An empty message is how a retained command is cleared from the broker: nothing was asked.
+      this.ctx.logger.debug('empty replay command ignored (a retained request being cleared)');
+      return;
+    }
     this.counters.requests++;
     const parsed = parseReplayRequest(payload);
+    if (retained) {
+      this.counters.refused++;
+      this.counters.retained++;
+      const transaction = parsed.ok ? parsed.request.transaction : parsed.transaction;
+      this.ctx.logger.warn(
+        { transaction },
+        'retained replay request ignored: a retained command would run again at every reconnect; clear it (an empty retained message on cmd/replay) and publish requests without retain',
+      );
+      const ignored: ReplayReply = { ok: false, error: RETAINED_REQUEST_IGNORED };
+      if (transaction !== undefined) ignored.transaction = transaction;
+      void this.sendReply(ignored, correlationData);
+      return;
+    }
     if (!parsed.ok) {
       this.counters.refused++;
       this.ctx.logger.warn({ error: parsed.error }, 'replay request refused');

@@ -16,6 +16,7 @@ export { type BackupResult, backupDatabase } from './backup.js';
 export * from './canonical-json.js';
 export { type ChainedLogOptions, chainHash } from './chained-log.js';
 export { CHECKPOINT, type CheckpointBody, isCheckpoint, META_CHECKPOINT } from './checkpoint.js';
+export { DataDirLock, LOCK_FILE, PID_FILE } from './data-lock.js';
 export { DB_FILE, type Db, dbPath, type OpenOptions, openDatabase, openDatabaseFile, withSynchronous } from './database.js';
 export { type ExportFilter, exportRecords } from './export.js';
 export { KeyRegistry, type KeyRow } from './key-registry.js';

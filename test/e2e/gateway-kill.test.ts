@@ -73,9 +73,10 @@ describe('SIGKILL during ingestion', () => {
     const seen = new Set(sub.filter((m) => m.topic.includes('/records/')).map((m) => (m.json as SignedRecord).seq));
     expect([...seen].sort((a, b) => a - b)).toEqual(rows.map((r) => r.seq));
 
-    const bodies = cycles().map((r) => r.body as { verdict: string; cycleNo: number; interruptions: unknown[]; headerSeen: boolean });
+    const bodies = cycles().map((r) => r.body as { verdict: string; cycleNo: number; interruptions: unknown[]; headerSeen: boolean; end: unknown });
     const byNo = new Map(bodies.map((b) => [b.cycleNo, b]));
     expect(byNo.get(1)?.interruptions.length).toBe(1); // resumed after the first kill
+    expect(byNo.get(1)?.end).toMatchObject({ reason: 'device', status: 'ok' }); // and read on to the ticket's result
     expect(byNo.get(3)?.verdict).toBe('pass'); // undisturbed
     expect(byNo.get(3)?.interruptions).toEqual([]);
   }, 120_000);

@@ -58,6 +58,15 @@ describe('cycle tracker', () => {
     const ch = t.handle(sample(60_000, 'conditioning'), 10);
     expect(finished(ch)[0]).toMatchObject({ cycleNo: 1, endReason: 'superseded' });
     expect(t.current).toMatchObject({ startSeen: false, samples: [expect.objectContaining({ ts: 60_000 })] });
+    // down from the old cycle's drying until the new one's heating: HEAT UP is the new cycle's first sign
+    const h = tracker();
+    h.handle(start(0, 1), 0);
+    for (const [i, ph] of (['conditioning', 'heating', 'sterilizing', 'exhaust', 'drying'] as Phase[]).entries()) h.handle(sample(1000 * (i + 1), ph), i);
+    expect(finished(h.handle({ kind: 'phase', deviceId: d, ts: 90_000, phase: 'heating', label: 'HEAT UP' }, 11))[0]).toMatchObject({
+      cycleNo: 1,
+      endReason: 'superseded',
+    });
+    expect(h.current).toMatchObject({ startSeen: false, phases: [{ phase: 'heating', ts: 90_000, label: 'HEAT UP' }] });
     // a pulse back to conditioning before the plateau is not a new cycle
     const u = tracker();
     u.handle(start(0, 1), 0);

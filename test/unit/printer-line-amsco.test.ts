@@ -1,7 +1,14 @@
 // The AMSCO LS 1 Hz data string (`amsco-ls`, `amsco-ls-metric`): flag segmentation, idle gaps by the
 // device clock and by silence, AM/PM across midnight, units, a missing load probe, joining mid-stream.
 import { describe, expect, it } from 'vitest';
-import { AMSCO_LS, AMSCO_LS_METRIC, initialParserState, PARSE_ERROR_REASONS, type PrinterLineProfile } from '../../drivers/printer-line/index.js';
+import {
+  AMSCO_LS,
+  AMSCO_LS_METRIC,
+  initialParserState,
+  PARSE_ERROR_REASONS,
+  type PrinterLineProfile,
+  resumedParserState,
+} from '../../drivers/printer-line/index.js';
 import { feeder, fixtureLines, ofKind } from '../helpers/printer-line.js';
 
 const CET = 60;
@@ -30,8 +37,8 @@ describe('amsco-ls on the hand-written stream', () => {
   it("opens a cycle at the first line after silence, with the line's device time and no header facts", () => {
     const starts = ofKind(f.events, 'cycle-start');
     expect(starts).toEqual([
-      { kind: 'cycle-start', deviceId: 'AC-01', ts: Date.parse('2025-03-14T10:41:55+01:00'), info: {} },
-      { kind: 'cycle-start', deviceId: 'AC-01', ts: Date.parse('2025-03-14T23:59:58+01:00'), info: {} },
+      { kind: 'cycle-start', deviceId: 'AC-01', ts: Date.parse('2025-03-14T10:41:55+01:00'), deviceTime: Date.parse('2025-03-14T10:41:55+01:00'), info: {} },
+      { kind: 'cycle-start', deviceId: 'AC-01', ts: Date.parse('2025-03-14T23:59:58+01:00'), deviceTime: Date.parse('2025-03-14T23:59:58+01:00'), info: {} },
     ]);
   });
 
@@ -202,5 +209,22 @@ describe('amsco-ls-metric', () => {
     expect(morning?.ts).toBe(Date.parse('2025-03-14T09:05:00+01:00'));
     expect(ster).toMatchObject({ ts: Date.parse('2025-03-14T14:47:02+01:00'), temp_c: 134.4, pressure_kpa: 308.125, phase: 'sterilizing' });
     expect(ofKind(f.events, 'cycle-start')).toHaveLength(3);
+  });
+});
+
+describe('amsco-ls after a gateway restart (resumedParserState)', () => {
+  it('reads on inside the resumed cycle with the flag as it was, and ends it after silence from what the flag did', () => {
+    const since = recvAt('2025-03-14T10:42:00');
+    const state = resumedParserState({ lastDeviceTs: Date.parse('2025-03-14T10:41:59+01:00'), phase: 'sterilizing' }, AMSCO_LS, {
+      since,
+      tzOffsetMinutes: CET,
+    });
+    const f = feeder(AMSCO_LS, { tzOffsetMinutes: CET }, state);
+    CYCLE1.slice(5).forEach((l, i) => f.line(l, since + i * 1000));
+    expect(ofKind(f.events, 'cycle-start')).toEqual([]); // the resumed cycle goes on: no new cycle
+    expect(ofKind(f.events, 'phase').map((p) => p.phase)).toEqual(['exhaust']);
+    expect(ofKind(f.events, 'sample').map((s) => s.phase)).toEqual(['sterilizing', 'sterilizing', 'exhaust', 'exhaust', 'exhaust']);
+    f.tick(since + 5000 + 61_000);
+    expect(ofKind(f.events, 'cycle-end')).toMatchObject([{ status: 'ok', inferred: true, ts: Date.parse('2025-03-14T10:42:04+01:00') }]);
   });
 });

@@ -9,6 +9,7 @@ import {
   type PrinterParserContext,
   type PrinterParserState,
   parsePrinterLine,
+  resumedParserState,
 } from '../../drivers/printer-line/index.js';
 import { LineFramer } from '../../drivers/transport/line-framer.js';
 import type { DeviceEvent } from '../../vocabulary/device-event.js';
@@ -222,14 +223,35 @@ describe('parsePrinterLine outside a ticket', () => {
     expect(state.cycleOpen).toBe(false);
   });
 
-  it('reports a label or a result without a ticket header, and still keeps the sample', () => {
-    const { events } = feed(['08:12:30  STERILIZE      134.2     203.1', 'RESULT: CYCLE OK', 'CYCLE NO: 12']);
-    expect(ofKind(events, 'sample')).toHaveLength(1);
+  it('opens a headerless ticket at the first running-phase label, and its result line closes it', () => {
+    const { events, state } = feed([
+      '08:12:29                  133.9     202.0', // no label: no evidence of a cycle yet
+      '08:12:30  STERILIZE      134.2     203.1',
+      '08:12:31                 134.3     203.2',
+      'ALARM E07 DOOR SEAL',
+      '08:20:00  DRYING          120.0     -80.0',
+      'RESULT: CYCLE OK',
+    ]);
+    expect(ofKind(events, 'cycle-start')).toEqual([]); // the header was missed: the gateway opens the cycle from the phase
+    expect(ofKind(events, 'phase').map((e) => [e.phase, e.label, e.ts])).toEqual([
+      ['sterilizing', 'STERILIZE', Date.parse('2025-03-14T08:12:30+01:00')],
+      ['drying', 'DRYING', Date.parse('2025-03-14T08:20:00+01:00')],
+    ]);
+    expect(ofKind(events, 'sample').map((e) => e.phase)).toEqual([undefined, 'sterilizing', 'sterilizing', 'drying']);
+    expect(ofKind(events, 'cycle-end')).toEqual([{ kind: 'cycle-end', deviceId: 'AC-01', ts: Date.parse('2025-03-14T08:20:00+01:00'), status: 'ok' }]);
+    expect(ofKind(events, 'parse-error')).toEqual([]);
+    expect(state.cycleOpen).toBe(false);
+  });
+
+  it('reports a result, a complete or fault label, an unknown label and a header line with no ticket to belong to', () => {
+    const { events } = feed(['RESULT: CYCLE OK', '08:12:30  END      80.0     0.0', '08:12:31  WARP DRIVE      80.0     0.0', 'CYCLE NO: 12']);
+    expect(ofKind(events, 'sample').map((e) => e.phase)).toEqual([undefined, undefined]);
     expect(ofKind(events, 'phase')).toEqual([]);
     expect(ofKind(events, 'cycle-end')).toEqual([]);
     expect(ofKind(events, 'parse-error').map((e) => e.reason)).toEqual([
-      PARSE_ERROR_REASONS.labelOutsideTicket,
       PARSE_ERROR_REASONS.resultOutsideTicket,
+      PARSE_ERROR_REASONS.labelOutsideTicket,
+      PARSE_ERROR_REASONS.unknownLabel,
       PARSE_ERROR_REASONS.headerOutOfPlace,
     ]);
   });
@@ -237,6 +259,45 @@ describe('parsePrinterLine outside a ticket', () => {
   it('emits an alarm at the receive time', () => {
     const { events } = feed(['ALARM W02 WATER LOW']);
     expect(ofKind(events, 'alarm')).toEqual([{ kind: 'alarm', deviceId: 'AC-01', ts: RECV0, code: 'W02', text: 'WATER LOW' }]);
+  });
+
+  it('a new ticket after a headerless one starts its own cycle', () => {
+    const { events } = feed([
+      '08:12:30  STERILIZE      134.2     203.1',
+      '==== STERILIZER SZ-03  PROG 1: 134C INSTR ====',
+      'CYCLE NO: 7',
+      '09:00:00  START  96.0  -1.0',
+    ]);
+    expect(ofKind(events, 'parse-error').map((e) => e.reason)).toEqual([PARSE_ERROR_REASONS.ticketWithoutResult]);
+    expect(ofKind(events, 'cycle-start').map((e) => e.cycleNo)).toEqual([7]);
+  });
+});
+
+describe('parsePrinterLine after a gateway restart (resumedParserState)', () => {
+  const lastDeviceTs = Date.parse('2025-03-14T23:59:50+01:00');
+  const resumed = () => resumedParserState({ lastDeviceTs, phase: 'sterilizing', cycleNo: 42 }, PREVAC_TICKET, { since: RECV0, tzOffsetMinutes: CET });
+
+  it("reads the rest of the ticket as the resumed cycle's body and ends on the device's result", () => {
+    const { events, state } = feed(
+      ['23:59:59                  134.3     203.2', '00:00:05  DRYING          120.0     -80.0', 'RESULT: CYCLE OK'],
+      RECV0,
+      {},
+      resumed(),
+    );
+    // the sample without a label keeps the resumed phase; midnight rolls over from the resumed cycle's date
+    expect(ofKind(events, 'sample').map((e) => [e.phase, e.ts])).toEqual([
+      ['sterilizing', Date.parse('2025-03-14T23:59:59+01:00')],
+      ['drying', Date.parse('2025-03-15T00:00:05+01:00')],
+    ]);
+    expect(ofKind(events, 'phase').map((e) => e.phase)).toEqual(['drying']);
+    expect(ofKind(events, 'cycle-end').map((e) => e.status)).toEqual(['ok']);
+    expect(ofKind(events, 'parse-error')).toEqual([]);
+    expect(state.cycleOpen).toBe(false);
+  });
+
+  it('ends on a result printed right after the restart', () => {
+    const { events } = feed(['RESULT: CYCLE ABORTED'], RECV0, {}, resumed());
+    expect(ofKind(events, 'cycle-end')).toEqual([{ kind: 'cycle-end', deviceId: 'AC-01', ts: lastDeviceTs, status: 'aborted' }]);
   });
 });
 

@@ -34,6 +34,7 @@ describe('scican-summary on the reference ticket (cssd-devices.md §2.1 b)', () 
         kind: 'cycle-start',
         deviceId: 'AC-01',
         ts: start,
+        deviceTime: start,
         cycleNo: 1755,
         info: {
           model: 'STATCLAVE G4 SBS1R118',
