@@ -1,6 +1,6 @@
 // The timer that writes buffered samples and raw lines: every intervalMs, all logs in ONE
-// transaction (few transactions per second for an SD card). A log that fills its batch asks for an
-// early flush. A failure is logged once per change of state and retried on the next tick.
+// transaction (one transaction per interval: what an SD card pays for is pages written per
+// transaction, docs/performance.md). A log that fills its batch asks for an early flush. A failure is logged once per change of state and retried on the next tick.
 import type { Logger } from 'pino';
 import { type Flushable, flushAll } from './chained-log.js';
 import type { Db } from './database.js';
@@ -10,6 +10,8 @@ export interface FlusherContext {
   logs: readonly Flushable[];
   intervalMs: number;
   logger: Logger;
+  /** Called after a batch is written (the Store asks for an fsync of the WAL off the event loop). */
+  onWritten?: () => void;
 }
 
 export class BatchFlusher {
@@ -34,7 +36,10 @@ export class BatchFlusher {
   /** Writes everything buffered now; throws store.flush (the data stays buffered). */
   flush(): number {
     const n = flushAll(this.ctx.db, this.ctx.logs);
-    if (n > 0) this.flushes++;
+    if (n > 0) {
+      this.flushes++;
+      this.ctx.onWritten?.();
+    }
     if (this.failing) {
       this.failing = false;
       this.ctx.logger.info('store: buffered writes work again');

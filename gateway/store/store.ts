@@ -5,7 +5,7 @@
 import type { Logger } from 'pino';
 import { GatewayError } from '../../vocabulary/errors.js';
 import { type AuditReport, type ChainRef, verifyStore } from './audit.js';
-import { type Db, openDatabase, withSynchronous } from './database.js';
+import { type Db, dbPath, openDatabase, withSynchronous } from './database.js';
 import { type ExportFilter, exportRecords } from './export.js';
 import { BatchFlusher } from './flusher.js';
 import { KeyRegistry } from './key-registry.js';
@@ -17,6 +17,7 @@ import { RawLog } from './raw-log.js';
 import type { NewRecord, SignedRecord } from './record.js';
 import { RecordLog } from './record-log.js';
 import { SampleLog } from './sample-log.js';
+import { WalSyncer } from './wal-sync.js';
 
 export interface StoreContext {
   dataDir: string;
@@ -25,13 +26,19 @@ export interface StoreContext {
   logger: Logger;
   /** ms epoch; injectable for tests and simulations. */
   now?: () => number;
-  /** Flush buffered samples and raw lines every this many ms (default 250). */
+  /** Flush buffered samples and raw lines every this many ms (default FLUSH_INTERVAL_MS). */
   flushIntervalMs?: number;
-  /** ... or as soon as one log buffers this many (default 1000). */
+  /** ... or as soon as one log buffers this many (default MAX_BATCH). */
   maxBatch?: number;
   /** Entries a log keeps while writes fail before dropping the oldest (default 50 000). */
   maxBuffered?: number;
 }
+
+/** Samples and raw lines are written every 30 s (or MAX_BATCH rows), and a cycle record or key
+ * rotation writes them first. Large batches are what keeps SD-card writes per sample low; the cost is
+ * that a crash or power cut loses at most the last 30 s of samples (docs/performance.md, "SD card"). */
+export const FLUSH_INTERVAL_MS = 30_000;
+export const MAX_BATCH = 5000;
 
 interface Parts {
   db: Db;
@@ -43,6 +50,7 @@ interface Parts {
   raw: RawLog;
   openCycles: OpenCycleTable;
   flusher: BatchFlusher;
+  walSync: WalSyncer;
 }
 
 export class Store {
@@ -70,14 +78,21 @@ export class Store {
       const records = new RecordLog({ db, site: this.ctx.site, gateway: this.ctx.gateway, key, now: this.now });
       this.registerKey(db, registry, key, key.created, records.count());
       this.checkIdentity(meta);
-      const opts = { maxBatch: this.ctx.maxBatch ?? 1000, maxBuffered: this.ctx.maxBuffered ?? 50_000 };
+      const opts = { maxBatch: this.ctx.maxBatch ?? MAX_BATCH, maxBuffered: this.ctx.maxBuffered ?? 50_000 };
       const samples = new SampleLog(db, opts, logger);
       const raw = new RawLog(db, opts, logger);
-      const flusher = new BatchFlusher({ db, logs: [samples, raw], intervalMs: this.ctx.flushIntervalMs ?? 250, logger });
+      const walSync = new WalSyncer(`${dbPath(dataDir)}-wal`, logger);
+      const flusher = new BatchFlusher({
+        db,
+        logs: [samples, raw],
+        intervalMs: this.ctx.flushIntervalMs ?? FLUSH_INTERVAL_MS,
+        logger,
+        onWritten: () => walSync.request(),
+      });
       samples.onFull = () => flusher.flushSafely();
       raw.onFull = () => flusher.flushSafely();
       const openCycles = new OpenCycleTable(db, this.now);
-      this.parts = { db, key, registry, meta, records, samples, raw, openCycles, flusher };
+      this.parts = { db, key, registry, meta, records, samples, raw, openCycles, flusher, walSync };
       flusher.start();
       logger.info({ dataDir, keyId: key.keyId, records: records.count() }, 'store: open');
     } catch (e) {
@@ -155,11 +170,12 @@ export class Store {
     return this.p.records.append(rec);
   }
 
-  /** Saves the open-cycle state after writing buffered device data, so the state never refers to
-   * samples that a crash could lose. */
+  /** Saves the open-cycle state now (synchronous=NORMAL, then an fsync of the WAL off the event loop).
+   * Buffered samples are not written first: a crash loses at most the last batch of samples, and the
+   * resumed cycle then shows that gap as its interruption. */
   saveOpenCycle(deviceId: string, state: unknown): void {
-    this.flush();
     this.p.openCycles.save(deviceId, state);
+    this.p.walSync.request();
   }
 
   loadOpenCycle(deviceId: string): unknown {
