@@ -40,6 +40,8 @@ export interface DriverRequest {
 export class DeviceLinks {
   /** The gateway's Modbus buses, made when the first Modbus device starts. */
   private buses: ModbusBusRegistry | undefined;
+  /** Modbus drivers made so far: the next one's place in the poll spread. */
+  private modbusDevices = 0;
 
   /** The open Modbus connections and how many devices use each, for diagnostics. */
   get modbusBuses(): { link: string; users: number }[] {
@@ -82,6 +84,7 @@ export class DeviceLinks {
           link,
           unitId: m.unitId,
           pollMs: m.pollMs,
+          startOffsetMs: pollSpread(this.modbusDevices++, m.pollMs),
           timeoutMs: m.timeoutMs,
           ...(m.map !== undefined ? { map: parseRegisterMap(m.map) } : {}),
           ...(m.staleAfter !== undefined ? { staleAfter: m.staleAfter } : {}),
@@ -135,4 +138,13 @@ export class DeviceLinks {
         throw new GatewayError('config.device', `device ${device.id}: driver "${device.driver}" is not available in this version`, { deviceId: device.id });
     }
   }
+}
+
+/** Where in its poll interval the k-th Modbus device of the gateway is polled (k from 0): the golden-ratio sequence,
+ * which keeps any number of devices evenly spread, at most one second in. Devices started together would otherwise
+ * all be polled, answered and published in the same instant, and the last of them would wait for all the others
+ * (the telemetry latency's 99th percentile, docs/performance.md). */
+export function pollSpread(k: number, pollMs: number): number {
+  const golden = (k * 0.6180339887498949) % 1;
+  return Math.floor(golden * Math.min(pollMs, 1000));
 }

@@ -129,12 +129,8 @@ export class SampleLog extends ChainedLog<Normalized> {
     super(db, 'samples', opts, logger ?? opts.logger);
     this.insert = db.prepare(`INSERT INTO samples (${SAMPLE_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
     // No index on cycle_id (migration 6): these walk samples_chain (device_id, seq) backwards from the head.
-    this.lastOfCycle = db
-      .prepare('SELECT seq FROM samples WHERE device_id = ? AND seq > ? AND cycle_id = ? ORDER BY seq DESC LIMIT 1')
-      .pluck();
-    this.lastBefore = db
-      .prepare('SELECT seq FROM samples WHERE device_id = ? AND seq > ? AND seq < ? AND cycle_id IS NOT ? ORDER BY seq DESC LIMIT 1')
-      .pluck();
+    this.lastOfCycle = db.prepare('SELECT seq FROM samples WHERE device_id = ? AND seq > ? AND cycle_id = ? ORDER BY seq DESC LIMIT 1').pluck();
+    this.lastBefore = db.prepare('SELECT seq FROM samples WHERE device_id = ? AND seq > ? AND seq < ? AND cycle_id IS NOT ? ORDER BY seq DESC LIMIT 1').pluck();
     this.range = db.prepare(`SELECT ${SAMPLE_COLUMNS} FROM samples WHERE device_id = ? AND seq > ? AND seq <= ? ORDER BY seq`);
   }
 

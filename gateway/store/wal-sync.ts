@@ -55,7 +55,8 @@ export class WalSyncer {
     } catch (e) {
       // No WAL file (the database was closed and checkpointed meanwhile): nothing is pending.
       if ((e as NodeJS.ErrnoException).code === 'ENOENT') return;
-      if (!this.failing) this.logger.error({ err: e, file: this.walFile }, 'store: cannot fsync the WAL; samples may be lost in a power cut until a record commit');
+      if (!this.failing)
+        this.logger.error({ err: e, file: this.walFile }, 'store: cannot fsync the WAL; samples may be lost in a power cut until a record commit');
       this.failing = true;
     } finally {
       await fh?.close().catch(() => undefined);
