@@ -11,8 +11,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import pino from 'pino';
-import type { Phase } from '../vocabulary/phases.js';
 import { FLUSH_INTERVAL_MS, Store } from '../gateway/store/store.js';
+import type { Phase } from '../vocabulary/phases.js';
 
 const CYCLE_S = 1157;
 const IDLE_S = 90;
