@@ -11,6 +11,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import { stringify } from 'yaml';
+import { NODE_FLAGS } from '../cli/node-flags.js';
 import { DB_FILE } from '../gateway/store/database.js';
 import { runAutoclaveSimulator } from '../simulators/index.js';
 import { freePort, Mosquitto } from './mosquitto.js';
@@ -71,7 +72,7 @@ export async function benchGateway(opts: { devices?: number; seconds?: number; h
       })),
     }),
   );
-  const gw = spawn(process.execPath, [CLI, 'run', '--config', cfg, '--log-level', 'warn'], { stdio: 'ignore' });
+  const gw = spawn(process.execPath, [...NODE_FLAGS, CLI, 'run', '--config', cfg, '--log-level', 'warn'], { stdio: 'ignore' });
   const feeds: http.ClientRequest[] = [];
   try {
     await new Promise((r) => setTimeout(r, 5000)); // start-up and connections settle
