@@ -29,5 +29,6 @@ describe('the V8 flags of the gateway', () => {
     const r = spawnSync(bin, ['--version'], { encoding: 'utf8' });
     expect(r.status, r.stderr).toBe(0);
     expect(r.stdout).toMatch(/\d+\.\d+\.\d+/);
+    expect(r.stderr).toBe(''); // no V8 warning about conflicting flags
   });
 });
