@@ -20,6 +20,7 @@ import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import mqtt from 'mqtt';
 import { stringify } from 'yaml';
+import { NODE_FLAGS } from '../cli/node-flags.js';
 import { runAutoclaveSimulator, runWasherSimulator } from '../simulators/index.js';
 import { freePort, Mosquitto } from './mosquitto.js';
 
@@ -105,7 +106,7 @@ export async function benchFleet(opts: FleetBenchOptions = {}): Promise<Record<s
       }
       const cfg = path.join(dir, `gw${g}.yaml`);
       fs.writeFileSync(cfg, stringify({ site: 'fleet', gateway: `gw${g}`, dataDir: path.join(dir, `data${g}`), mqtt: { url: broker.url }, devices }));
-      gws.push(spawn(process.execPath, [CLI, 'run', '--config', cfg, '--log-level', 'warn'], { stdio: 'ignore' }));
+      gws.push(spawn(process.execPath, [...NODE_FLAGS, CLI, 'run', '--config', cfg, '--log-level', 'warn'], { stdio: 'ignore' }));
     }
     const startDeadline = Date.now() + 120_000;
     while (online.size < n) {

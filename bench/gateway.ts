@@ -9,19 +9,34 @@ import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import Database from 'better-sqlite3';
 import { stringify } from 'yaml';
+import { NODE_FLAGS } from '../cli/node-flags.js';
+import { DB_FILE } from '../gateway/store/database.js';
 import { runAutoclaveSimulator } from '../simulators/index.js';
 import { freePort, Mosquitto } from './mosquitto.js';
 
 const CLI = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../cli/sterilink.js');
 
-function procStat(pid: number): { cpuTicks: number; rssMb: number } {
+function procStat(pid: number): { cpuTicks: number; rssMb: number; writeBytes: number } {
   const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
   const utime = Number(fields[11]);
   const stime = Number(fields[12]);
   const rssPages = Number(fields[21]);
-  return { cpuTicks: utime + stime, rssMb: (rssPages * 4096) / 1024 / 1024 };
+  const io = fs.readFileSync(`/proc/${pid}/io`, 'utf8');
+  const writeBytes = Number(/^write_bytes: (\d+)/m.exec(io)?.[1] ?? Number.NaN);
+  return { cpuTicks: utime + stime, rssMb: (rssPages * 4096) / 1024 / 1024, writeBytes };
+}
+
+/** Samples and raw lines the gateway has written to its store so far (read-only, beside the running gateway). */
+function storedRows(dataDir: string): number {
+  const db = new Database(path.join(dataDir, DB_FILE), { readonly: true, fileMustExist: true });
+  try {
+    return (db.prepare('SELECT (SELECT count(*) FROM samples) + (SELECT count(*) FROM raw_lines)').pluck().get() as number) ?? 0;
+  } finally {
+    db.close();
+  }
 }
 
 /** `http`: the web page on, with `liveClients` browsers' live feeds connected (bench/web.ts). */
@@ -57,7 +72,7 @@ export async function benchGateway(opts: { devices?: number; seconds?: number; h
       })),
     }),
   );
-  const gw = spawn(process.execPath, [CLI, 'run', '--config', cfg, '--log-level', 'warn'], { stdio: 'ignore' });
+  const gw = spawn(process.execPath, [...NODE_FLAGS, CLI, 'run', '--config', cfg, '--log-level', 'warn'], { stdio: 'ignore' });
   const feeds: http.ClientRequest[] = [];
   try {
     await new Promise((r) => setTimeout(r, 5000)); // start-up and connections settle
@@ -66,7 +81,9 @@ export async function benchGateway(opts: { devices?: number; seconds?: number; h
       feeds.push(http.get(`http://127.0.0.1:${webPort}/api/live`, (res) => res.resume()));
     }
     const hz = 100; // USER_HZ on Linux
+    const dataDir = path.join(dir, 'data');
     const a = procStat(gw.pid as number);
+    const rowsA = storedRows(dataDir);
     const t0 = performance.now();
     let peakRss = a.rssMb;
     for (let s = 0; s < seconds; s++) {
@@ -74,6 +91,7 @@ export async function benchGateway(opts: { devices?: number; seconds?: number; h
       peakRss = Math.max(peakRss, procStat(gw.pid as number).rssMb);
     }
     const b = procStat(gw.pid as number);
+    const rowsB = storedRows(dataDir);
     const wallS = (performance.now() - t0) / 1000;
     return {
       steadyDevices: devices,
@@ -81,6 +99,10 @@ export async function benchGateway(opts: { devices?: number; seconds?: number; h
       steadyCpuPctOfOneCore: Math.round(((b.cpuTicks - a.cpuTicks) / hz / wallS) * 1000) / 10,
       steadyRssMb: Math.round(b.rssMb * 10) / 10,
       steadyPeakRssMb: Math.round(peakRss * 10) / 10,
+      // Over the window, by whole flushes (every 30 s): what reached the block layer per sample or raw line
+      // stored. Checkpoints come every few minutes, so this is mostly the WAL; sdBytesPerSample has them.
+      steadyDiskKbPerMin: Math.round(((b.writeBytes - a.writeBytes) / 1024 / wallS) * 60),
+      steadyDiskBytesPerRow: rowsB > rowsA ? Math.round((b.writeBytes - a.writeBytes) / (rowsB - rowsA)) : -1,
     };
   } finally {
     for (const f of feeds) f.destroy();

@@ -7,6 +7,7 @@ import { benchGateway } from './gateway.js';
 import { benchModbus } from './modbus.js';
 import { benchPublish } from './publish.js';
 import { benchRetentionYear } from './retention.js';
+import { benchSdWrites } from './sd-writes.js';
 import { benchStore } from './store.js';
 import { benchVerify } from './verify.js';
 import { benchHistory, benchWebRss } from './web.js';
@@ -18,6 +19,7 @@ const step = async (name: string, fn: () => Record<string, number> | Promise<Rec
 };
 await step('verify', () => benchVerify());
 await step('store', () => benchStore());
+await step('SD-card writes: 16 sterilizers, 2 simulated hours', () => benchSdWrites());
 await step('publish', () => benchPublish());
 await step('modbus', () => benchModbus());
 await step('gateway steady state', () => benchGateway());

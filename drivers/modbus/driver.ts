@@ -31,6 +31,9 @@ export interface ModbusDriverOptions {
   /** Modbus unit (slave) id, 0..255. */
   unitId: number;
   pollMs: number;
+  /** Delay of the first poll (default 0). The gateway spreads its devices over the poll interval with it, so
+   * that devices polled at the same rate are not all answered, decoded and published in the same instant. */
+  startOffsetMs?: number;
   /** Per request, from when it goes on the wire. */
   timeoutMs: number;
   /** Default DEFAULT_REGISTER_MAP (docs/devices.md). */
@@ -158,7 +161,7 @@ export class ModbusDriver {
     const { pollMs } = this.opts;
     // Say nothing about the link before the first connection attempt has had its chance.
     await Promise.race([conn.firstAttempt, new Promise<void>((resolve) => signal.addEventListener('abort', () => resolve(), { once: true }))]);
-    let nextAt = performance.now();
+    let nextAt = performance.now() + Math.max(0, this.opts.startOffsetMs ?? 0);
     while (!signal.aborted) {
       if (!conn.online) {
         this.gap();

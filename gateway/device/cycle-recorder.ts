@@ -80,7 +80,7 @@ export class CycleRecorder {
     const { store, device } = this.ctx;
     const snap = store.loadOpenCycle(device.id) as OpenCycleSnapshot | undefined | null;
     if (!snap) return undefined;
-    const samples: TrackedSample[] = store.samples.samplesOfCycle(snap.cycleId).map((s) => {
+    const samples: TrackedSample[] = store.samples.samplesOfCycle(device.id, snap.cycleId).map((s) => {
       const t: TrackedSample = { ts: s.ts, temp_c: s.temp_c };
       if (s.temp2_c !== null) t.temp2_c = s.temp2_c;
       if (s.pressure_kpa !== null) t.pressure_kpa = s.pressure_kpa;

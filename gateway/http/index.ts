@@ -50,7 +50,7 @@ function openCycleSeed(store: Store, deviceId: string): OpenCycleSeed | null {
   if (!snap || typeof snap.cycleId !== 'string') return null;
   const cycleNo = typeof snap.cycleNo === 'number' || typeof snap.cycleNo === 'string' ? snap.cycleNo : null;
   const samples = store.samples
-    .samplesOfCycle(snap.cycleId)
+    .samplesOfCycle(deviceId, snap.cycleId)
     .map((s) => ({ ts: s.ts, temp_c: s.temp_c, temp2_c: s.temp2_c, pressure_kpa: s.pressure_kpa, phase: s.phase }));
   return { cycleNo, samples };
 }

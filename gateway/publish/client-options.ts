@@ -64,6 +64,8 @@ export async function buildClientOptions(s: ConnectionSettings, defaultClientId:
     queueQoSZero: false,
     // cmd/replay is subscribed again on every connect by us; mqtt.js' own resubscribe would double it.
     resubscribe: false,
+    // mqtt-packet's number cache is 65 536 pre-made 2-byte Buffers: ~6 MB of heap, a tenth of the gateway's.
+    writeCache: false,
   };
   if (s.username !== undefined) opts.username = s.username;
   if (s.password !== undefined) opts.password = s.password;

@@ -1,6 +1,6 @@
 // The timer that writes buffered samples and raw lines: every intervalMs, all logs in ONE
-// transaction (few transactions per second for an SD card). A log that fills its batch asks for an
-// early flush. A failure is logged once per change of state and retried on the next tick.
+// transaction (one transaction per interval: what an SD card pays for is pages written per
+// transaction, docs/performance.md). A log that fills its batch asks for an early flush. A failure is logged once per change of state and retried on the next tick.
 import type { Logger } from 'pino';
 import { type Flushable, flushAll } from './chained-log.js';
 import type { Db } from './database.js';
@@ -13,6 +13,8 @@ export interface FlusherContext {
   logger: Logger;
   /** Runs each batch (the store's StorageGuard). */
   guard?: WriteGuard;
+  /** Called after a batch is written (the Store asks for an fsync of the WAL off the event loop). */
+  onWritten?: () => void;
 }
 
 export class BatchFlusher {
@@ -44,7 +46,10 @@ export class BatchFlusher {
     const { db, logs, guard } = this.ctx;
     // Only a batch that writes something tells the guard whether writes work.
     const n = guard && logs.some((l) => l.buffered > 0) ? guard.write(() => flushAll(db, logs)) : flushAll(db, logs);
-    if (n > 0) this.flushes++;
+    if (n > 0) {
+      this.flushes++;
+      this.ctx.onWritten?.();
+    }
     if (this.failing) {
       this.failing = false;
       this.ctx.logger.info('store: buffered writes work again');

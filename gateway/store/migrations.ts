@@ -170,6 +170,14 @@ export const MIGRATIONS: readonly Migration[] = [
     // Working state of gateway/load/loaner-*.ts and copies of signed fields for the page (loaner-index.ts).
     up: (db) => db.exec(LOANER_SQL),
   },
+  {
+    version: 6,
+    description: 'samples: drop the cycle index (it cost ~700 bytes of SD-card writes per stored sample)',
+    // Its random keys (UUIDs) made every batch rewrite and split one leaf per open cycle, and the index
+    // served one query: the samples of a device's open cycle, which are the tail of that device's chain
+    // and are now read backwards through samples_chain (sample-log.ts). docs/performance.md, "SD card".
+    up: (db) => db.exec('DROP INDEX IF EXISTS samples_cycle'),
+  },
 ];
 
 export const LATEST_VERSION = MIGRATIONS.length;

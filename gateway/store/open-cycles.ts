@@ -1,6 +1,8 @@
 // The cycle tracker's state for a cycle still running, one row per device, so a restart resumes
-// the cycle (with samplesOfCycle) instead of losing it. Written at once with synchronous=FULL: call
-// it on cycle start and phase changes, not per sample.
+// the cycle (with samplesOfCycle) instead of losing it. Written at once, at synchronous=NORMAL (it
+// survives a crash at once; the Store then fsyncs the WAL off the event loop, so a power cut loses at
+// most a state that was being synced); cleared with synchronous=FULL. Call it on cycle start and phase
+// changes, not per sample.
 import { GatewayError } from '../../vocabulary/errors.js';
 import { type Db, withSynchronous } from './database.js';
 import type { WriteGuard } from './record-log.js';
@@ -34,7 +36,7 @@ export class OpenCycleTable {
     }
     if (json === undefined) throw new GatewayError('store.open-cycle', `open-cycle state of ${deviceId} is not JSON`, { deviceId });
     const text = json;
-    this.guard.write(() => withSynchronous(this.db, 'FULL', () => this.stmt.save.run(deviceId, text, this.now())));
+    this.guard.write(() => withSynchronous(this.db, 'NORMAL', () => this.stmt.save.run(deviceId, text, this.now())));
   }
 
   /** The saved state, parsed, or null. The caller validates its shape. */

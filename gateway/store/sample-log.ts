@@ -116,14 +116,22 @@ export function sampleFromRow(r: SampleRow): StoredSample {
 
 export const SAMPLE_COLUMNS = 'device_id, seq, ts, recv_ts, cycle_id, temp_c, temp2_c, pressure_kpa, phase, device_time, hash';
 
+/** How far back from a device's chain head samplesOfCycle looks for the cycle (rows): days at 1 Hz. */
+export const CYCLE_SCAN_LIMIT = 500_000;
+
 export class SampleLog extends ChainedLog<Normalized> {
   private readonly insert;
-  private readonly ofCycle;
+  private readonly lastOfCycle;
+  private readonly lastBefore;
+  private readonly range;
 
   constructor(db: Db, opts: ChainedLogOptions = {}, logger?: Logger) {
     super(db, 'samples', opts, logger ?? opts.logger);
     this.insert = db.prepare(`INSERT INTO samples (${SAMPLE_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
-    this.ofCycle = db.prepare(`SELECT ${SAMPLE_COLUMNS} FROM samples WHERE cycle_id = ? ORDER BY device_id, seq`);
+    // No index on cycle_id (migration 6): these walk samples_chain (device_id, seq) backwards from the head.
+    this.lastOfCycle = db.prepare('SELECT seq FROM samples WHERE device_id = ? AND seq > ? AND cycle_id = ? ORDER BY seq DESC LIMIT 1').pluck();
+    this.lastBefore = db.prepare('SELECT seq FROM samples WHERE device_id = ? AND seq > ? AND seq < ? AND cycle_id IS NOT ? ORDER BY seq DESC LIMIT 1').pluck();
+    this.range = db.prepare(`SELECT ${SAMPLE_COLUMNS} FROM samples WHERE device_id = ? AND seq > ? AND seq <= ? ORDER BY seq`);
   }
 
   /** Buffers one sample; it is chained and written at the next flush. Throws store.sample at once
@@ -141,10 +149,15 @@ export class SampleLog extends ChainedLog<Normalized> {
     this.insert.run(deviceId, seq, s.ts, s.recvTs, s.cycleId, s.temp_c, s.temp2_c, s.pressure_kpa, s.phase, s.deviceTime, hash);
   }
 
-  /** Every stored sample of a cycle in chain order (writes the buffer first): resumes an open
-   * cycle after a restart. */
-  samplesOfCycle(cycleId: string): StoredSample[] {
-    this.flush();
-    return (this.ofCycle.all(cycleId) as SampleRow[]).map(sampleFromRow);
+  /** Every stored sample of a device's cycle in chain order (writes the buffer first): resumes an open
+   * cycle after a restart. A cycle's samples are one run of the device's chain (the sink stamps every
+   * sample with the cycle open at the time), found from the head backwards within CYCLE_SCAN_LIMIT rows. */
+  samplesOfCycle(deviceId: string, cycleId: string): StoredSample[] {
+    const head = this.head(deviceId).seq;
+    const floor = Math.max(0, head - CYCLE_SCAN_LIMIT);
+    const last = this.lastOfCycle.get(deviceId, floor, cycleId) as number | undefined;
+    if (last === undefined) return [];
+    const before = (this.lastBefore.get(deviceId, floor, last, cycleId) as number | undefined) ?? floor;
+    return (this.range.all(deviceId, before, last) as SampleRow[]).map(sampleFromRow);
   }
 }

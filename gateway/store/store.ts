@@ -5,7 +5,7 @@
 import type { Logger } from 'pino';
 import { GatewayError } from '../../vocabulary/errors.js';
 import { type AuditReport, type ChainRef, verifyStore } from './audit.js';
-import { type Db, openDatabase, withSynchronous } from './database.js';
+import { type Db, dbPath, openDatabase, withSynchronous } from './database.js';
 import { type ExportFilter, exportRecords } from './export.js';
 import { BatchFlusher } from './flusher.js';
 import { KeyRegistry } from './key-registry.js';
@@ -20,6 +20,7 @@ import { Retention, type RetentionPolicy } from './retention.js';
 import { RetentionRunner } from './retention-runner.js';
 import { SampleLog } from './sample-log.js';
 import { StorageGuard, type StorageStatus } from './storage-guard.js';
+import { WalSyncer } from './wal-sync.js';
 
 export interface StoreContext {
   dataDir: string;
@@ -28,9 +29,9 @@ export interface StoreContext {
   logger: Logger;
   /** ms epoch; injectable for tests and simulations. */
   now?: () => number;
-  /** Flush buffered samples and raw lines every this many ms (default 250). */
+  /** Flush buffered samples and raw lines every this many ms (default FLUSH_INTERVAL_MS). */
   flushIntervalMs?: number;
-  /** ... or as soon as one log buffers this many (default 1000). */
+  /** ... or as soon as one log buffers this many (default MAX_BATCH). */
   maxBatch?: number;
   /** Entries a log keeps while writes fail before dropping the oldest (default 50 000). */
   maxBuffered?: number;
@@ -41,6 +42,12 @@ export interface StoreContext {
   /** How often the free space is looked at, ms (default 5000). */
   storageCheckMs?: number;
 }
+
+/** Samples and raw lines are written every 30 s (or MAX_BATCH rows), and a cycle record or key
+ * rotation writes them first. Large batches are what keeps SD-card writes per sample low; the cost is
+ * that a crash or power cut loses at most the last 30 s of samples (docs/performance.md, "SD card"). */
+export const FLUSH_INTERVAL_MS = 30_000;
+export const MAX_BATCH = 5000;
 
 interface Parts {
   db: Db;
@@ -54,6 +61,7 @@ interface Parts {
   flusher: BatchFlusher;
   retention: RetentionRunner | null;
   guard: StorageGuard;
+  walSync: WalSyncer;
 }
 
 export class Store {
@@ -99,14 +107,22 @@ export class Store {
       const records = new RecordLog({ db, site: this.ctx.site, gateway: this.ctx.gateway, key, now: this.now, guard });
       this.registerKey(db, registry, key, key.created, records.count());
       this.checkIdentity(meta);
-      const opts = { maxBatch: this.ctx.maxBatch ?? 1000, maxBuffered: this.ctx.maxBuffered ?? 50_000 };
+      const opts = { maxBatch: this.ctx.maxBatch ?? MAX_BATCH, maxBuffered: this.ctx.maxBuffered ?? 50_000 };
       const samples = new SampleLog(db, opts, logger);
       const raw = new RawLog(db, opts, logger);
-      const flusher = new BatchFlusher({ db, logs: [samples, raw], intervalMs: this.ctx.flushIntervalMs ?? 250, logger, guard });
+      const walSync = new WalSyncer(`${dbPath(dataDir)}-wal`, logger);
+      const flusher = new BatchFlusher({
+        db,
+        logs: [samples, raw],
+        intervalMs: this.ctx.flushIntervalMs ?? FLUSH_INTERVAL_MS,
+        logger,
+        guard,
+        onWritten: () => walSync.request(),
+      });
       samples.onFull = () => flusher.flushSafely();
       raw.onFull = () => flusher.flushSafely();
       const openCycles = new OpenCycleTable(db, this.now, guard);
-      this.parts = { db, key, registry, meta, records, samples, raw, openCycles, flusher, retention: null, guard };
+      this.parts = { db, key, registry, meta, records, samples, raw, openCycles, flusher, retention: null, guard, walSync };
       flusher.start();
       logger.info({ dataDir, keyId: key.keyId, records: records.count() }, 'store: open');
     } catch (e) {
@@ -207,11 +223,12 @@ export class Store {
     return this.p.records.append(rec);
   }
 
-  /** Saves the open-cycle state after writing buffered device data, so the state never refers to
-   * samples that a crash could lose. */
+  /** Saves the open-cycle state now (synchronous=NORMAL, then an fsync of the WAL off the event loop).
+   * Buffered samples are not written first: a crash loses at most the last batch of samples, and the
+   * resumed cycle then shows that gap as its interruption. */
   saveOpenCycle(deviceId: string, state: unknown): void {
-    this.flush();
     this.p.openCycles.save(deviceId, state);
+    this.p.walSync.request();
   }
 
   loadOpenCycle(deviceId: string): unknown {

@@ -114,13 +114,13 @@ describe('retention', () => {
       store.samples.add('AC-02', { ts: t, recvTs: t, cycleId: 'open-1', temp_c: 21 });
     });
     expect(firstSeq('samples', 'AC-01')).toBe(1);
-    expect(store.samples.samplesOfCycle('open-1')).toHaveLength(7);
+    expect(store.samples.samplesOfCycle('AC-02', 'open-1')).toHaveLength(7);
     expect(verifyStore(store.db, { full: true }).problems).toEqual([]);
     // delivered now: the next passes delete
     store.records.markDelivered(1, t);
     days(3, r, () => cycle('AC-01'));
     expect(firstSeq('samples', 'AC-01')).toBeGreaterThan(1);
-    expect(store.samples.samplesOfCycle('open-1')).toHaveLength(7);
+    expect(store.samples.samplesOfCycle('AC-02', 'open-1')).toHaveLength(7);
     expect(verifyStore(store.db).problems).toEqual([]);
   });
 

@@ -44,7 +44,7 @@ describe('sample chains', () => {
     s.samples.add('WD-01', sample(1, { cycleId: 'w1', temp2_c: null, pressure_kpa: undefined, phase: 'wash' }));
     s.samples.add('AC-01', sample(2));
     s.flush();
-    const [a1, a2] = s.samples.samplesOfCycle('c1');
+    const [a1, a2] = s.samples.samplesOfCycle('AC-01', 'c1');
     expect(a1).toMatchObject({ deviceId: 'AC-01', seq: 1, temp2_c: null });
     const { hash: h1, ...f1 } = a1!;
     expect(h1).toBe(sha(GENESIS_HASH + canonicalJson(f1)));
@@ -56,6 +56,23 @@ describe('sample chains', () => {
     s.close();
   });
 
+  it("finds a cycle's samples without an index on cycle_id: its run in the device's chain, not other devices' or cycles'", () => {
+    const s = open();
+    expect(s.db.prepare("SELECT count(*) FROM sqlite_schema WHERE name = 'samples_cycle'").pluck().get()).toBe(0);
+    for (let i = 1; i <= 3; i++) s.samples.add('AC-01', sample(i, { cycleId: 'c0' }));
+    for (let i = 4; i <= 5; i++) s.samples.add('AC-01', sample(i, { cycleId: null }));
+    for (let i = 6; i <= 9; i++) {
+      s.samples.add('AC-01', sample(i, { cycleId: 'c1' }));
+      s.samples.add('AC-02', sample(i, { cycleId: 'c1' })); // another device, same id: not this device's cycle
+    }
+    s.samples.add('AC-01', sample(10, { cycleId: null }));
+    expect(s.samples.samplesOfCycle('AC-01', 'c1').map((x) => x.seq)).toEqual([6, 7, 8, 9]);
+    expect(s.samples.samplesOfCycle('AC-01', 'c0').map((x) => x.seq)).toEqual([1, 2, 3]);
+    expect(s.samples.samplesOfCycle('AC-02', 'c1').map((x) => x.seq)).toEqual([1, 2, 3, 4]);
+    expect(s.samples.samplesOfCycle('AC-01', 'nope')).toEqual([]);
+    s.close();
+  });
+
   it('continues each chain after a restart and resumes an open cycle from the store', () => {
     let s = open();
     for (let i = 1; i <= 5; i++) s.samples.add('AC-01', sample(i));
@@ -64,7 +81,7 @@ describe('sample chains', () => {
     s = open();
     expect(s.openCycles.devices()).toEqual(['AC-01']);
     expect(s.loadOpenCycle('AC-01')).toEqual({ cycleId: 'c1', program: 'steam-134-4', phase: 'heating', startedAt: 1000 });
-    expect(s.samples.samplesOfCycle('c1').map((x) => x.seq)).toEqual([1, 2, 3, 4, 5]);
+    expect(s.samples.samplesOfCycle('AC-01', 'c1').map((x) => x.seq)).toEqual([1, 2, 3, 4, 5]);
     s.samples.add('AC-01', sample(6));
     expect(s.samples.head('AC-01').seq).toBe(6);
     s.clearOpenCycle('AC-01');

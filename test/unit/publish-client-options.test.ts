@@ -12,7 +12,15 @@ const code = (c: string) => (e: unknown) => isGatewayError(e, c);
 describe('mqtt client options', () => {
   it('switches off mqtt.js recovery: we reconnect, the outbox queues', async () => {
     const o = await buildClientOptions(base, 'sterilink-s-g');
-    expect(o).toMatchObject({ clientId: 'sterilink-s-g', protocolVersion: 5, clean: true, reconnectPeriod: 0, queueQoSZero: false, resubscribe: false });
+    expect(o).toMatchObject({
+      clientId: 'sterilink-s-g',
+      protocolVersion: 5,
+      clean: true,
+      reconnectPeriod: 0,
+      queueQoSZero: false,
+      resubscribe: false,
+      writeCache: false,
+    });
   });
 
   it('redacts credentials in URLs', () => {
