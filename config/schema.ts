@@ -230,8 +230,11 @@ export const storageSchema = z.strictObject({
   reserveMiB: z.number().min(0).max(4096).default(16),
   /** Unparsed or blank device lines outside a cycle stored per device per local day; the rest is counted. */
   noiseSamplePerDay: z.number().int().min(0).max(1_000_000).default(100),
+  /** Seconds between two batch writes of samples and raw lines (a cycle record writes them at once). The
+   * SD card's wear against what a crash or power cut can lose (docs/performance.md, "SD card"). */
+  sampleFlushS: z.number().min(0.05).max(300).default(30),
 });
-export const STORAGE_DEFAULTS = { reserveMiB: 16, noiseSamplePerDay: 100 } as const;
+export const STORAGE_DEFAULTS = { reserveMiB: 16, noiseSamplePerDay: 100, sampleFlushS: 30 } as const;
 
 export const UI_LOCALES = ['en', 'zh-CN'] as const;
 export const uiSchema = z.strictObject({

@@ -82,6 +82,7 @@ export class GatewayApp {
       logger,
       now: this.now,
       reserveBytes: Math.round(config.storage.reserveMiB * 1024 * 1024),
+      flushIntervalMs: Math.round(config.storage.sampleFlushS * 1000),
       onStorageChange: (s) => storageAlarms.onChange(s),
     });
     store.start();

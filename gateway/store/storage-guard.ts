@@ -90,7 +90,7 @@ export class StorageGuard {
   /** Before the database is opened: a reserve left from an earlier run is released at once when the disk is
    * (nearly) full, so opening, migrating and resuming open cycles find room; else it is made if missing. */
   start(): void {
-    fs.mkdirSync(this.ctx.dataDir, { recursive: true, mode: 0o750 });
+    fs.mkdirSync(this.ctx.dataDir, { recursive: true, mode: 0o700 });
     const size = this.reserveSize();
     this.reserveHeld = size !== null && size >= this.ctx.reserveBytes && this.ctx.reserveBytes > 0;
     const free = this.lookFree();

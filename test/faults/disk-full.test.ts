@@ -69,7 +69,7 @@ describe('fault: the disk of the data folder fills up', () => {
         },
       ],
       // a generous noise sample: here the full disk, not the daily sample, is what refuses noise
-      extra: { storage: { reserveMiB: 2, noiseSamplePerDay: 100_000 } },
+      extra: { storage: { reserveMiB: 2, noiseSamplePerDay: 100_000, sampleFlushS: 0.25 } }, // batches scaled to the accelerated simulator
     });
   }, 60_000);
 

@@ -63,6 +63,9 @@ describe('fault: SIGKILL of the gateway at random moments', () => {
       dataDir,
       mqtt: { url: broker.url },
       devices: [{ id: 'AC-01', type: 'steam-sterilizer', driver: 'printer-line', serial: { path: pty.gw }, program: 'steam-134-4' }],
+      // The batch window scaled to the simulator's speed: 30 s of wall time (the default) is an hour of a cycle
+      // at 120x, so a kill would take every sample of a cycle; at real speed it is 30 s of one.
+      storage: { sampleFlushS: 0.25 },
     });
     const start = async (): Promise<Proc> => {
       const p = startCli(['run', '--config', cfg]);

@@ -50,6 +50,6 @@ describe('retention config', () => {
     expect(p.find((x) => x.startsWith('retention.samples.maxAgeDays:'))).toBeDefined();
     expect(p.find((x) => x.startsWith('retention.samples.maxBytes:'))).toMatch(/500 MB/);
     expect(p.find((x) => x.startsWith('retention.records.maxAgeDays:'))).toMatch(/1095 days.*found 30/);
-    expect(p).toContain('retention.raw_line: unknown key (check the spelling; see config/examples/site.example.yaml)');
+    expect(p.find((x) => x.startsWith('retention.raw_line: unknown key'))).toMatch(/raw_lines/); // with the key meant
   });
 });

@@ -17,7 +17,11 @@ function sinkRig() {
   const telemetry: unknown[] = [];
   const sink = new SampleSink({
     deviceId: 'AC-01',
-    store: { raw: { add: (d: string, row: unknown) => raw.push([d, row]) }, samples: { add: (d: string, row: unknown) => samples.push([d, row]) } } as never,
+    store: {
+      acceptsNoise: true,
+      raw: { add: (d: string, row: unknown) => raw.push([d, row]) },
+      samples: { add: (d: string, row: unknown) => samples.push([d, row]) },
+    } as never,
     output: { publishTelemetry: (d, p) => telemetry.push([d, p]) },
   });
   return { sink, raw, samples, telemetry };
