@@ -32,12 +32,37 @@ export class NatsCluster {
     readonly nodes: NatsNode[],
   ) {}
 
-  /** Starts `size` nodes and resolves once every node's MQTT endpoint answers a CONNECT. */
+  /**
+   * Starts `size` nodes and resolves once every node's MQTT endpoint answers a CONNECT. A free port found
+   * by freePort() can be taken by another process (a parallel test's outgoing connection) before the node
+   * binds it: a node that exits with "address already in use" makes the whole cluster start again on new
+   * ports (up to 3 attempts); any other failure is thrown at once.
+   */
   static async start(size = 3, timeoutMs = 30_000): Promise<NatsCluster> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await NatsCluster.startOnce(size, timeoutMs);
+      } catch (e) {
+        if (attempt >= 3 || !/address already in use/.test((e as Error).message)) throw e;
+      }
+    }
+  }
+
+  private static async startOnce(size: number, timeoutMs: number): Promise<NatsCluster> {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'sterilink-nats-'));
+    const taken = new Set<number>();
+    const distinctPort = async (): Promise<number> => {
+      for (;;) {
+        const p = await freePort();
+        if (!taken.has(p)) {
+          taken.add(p);
+          return p;
+        }
+      }
+    };
     const nodes: NatsNode[] = [];
     for (let i = 1; i <= size; i++) {
-      const [clientPort, clusterPort, mqttPort] = [await freePort(), await freePort(), await freePort()];
+      const [clientPort, clusterPort, mqttPort] = [await distinctPort(), await distinctPort(), await distinctPort()];
       nodes.push({ name: `n${i}`, clientPort, clusterPort, mqttPort, url: `mqtt://127.0.0.1:${mqttPort}` });
     }
     const cluster = new NatsCluster(dir, nodes);
