@@ -6,6 +6,7 @@
 // no committed record and no open cycle is lost across the restart; the store verifies at the end.
 import fs from 'node:fs';
 import path from 'node:path';
+import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SignedRecord } from '../../gateway/store/record.js';
 import { runCli, tempDir } from '../helpers/cli.js';
@@ -107,6 +108,15 @@ describe('fault: the disk of the data folder fills up', () => {
     // noise while the disk is full: refused
     for (let i = 0; i < 30; i++) print(NOISE);
     // a cycle opens and runs to its plateau while the disk is full (its snapshots go to the reserve)
+    const cycleSamplesStored = (): number => {
+      const db = new Database(path.join(rig.dataDir, 'sterilink.db'), { readonly: true, fileMustExist: true });
+      try {
+        return (db.prepare('SELECT count(*) AS n FROM samples WHERE cycle_id IS NOT NULL').get() as { n: number }).n;
+      } finally {
+        db.close();
+      }
+    };
+    const storedBefore = cycleSamplesStored();
     const c2 = ticket(4218, '2025-03-15');
     const plateau = c2.findIndex((l) => l.includes('STERILIZE '));
     print(c2.slice(0, plateau + 3));
@@ -119,6 +129,8 @@ describe('fault: the disk of the data folder fills up', () => {
       20_000,
     );
 
+    // samples go to the store in batches (storage.sampleFlushS): the power cut comes once this cycle's are written
+    await until(() => cycleSamplesStored() >= storedBefore + samplesBeforeKill, 20_000, "the cycle's samples in the store");
     // power cut and restart while the disk is still full
     const firstOutput = rig.gw.output();
     await rig.gw.kill('SIGKILL');
