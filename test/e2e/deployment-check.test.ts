@@ -115,7 +115,7 @@ describe('run checks before it writes', () => {
       `site: s\ngateway: g\ndataDir: ./data\nmqtt: { url: mqtt://127.0.0.1:1 }\ndevices:\n  - { id: AC-01, type: steam-sterilizer, driver: printer-line, serial: { path: ${serial} }, program: steam-134-4 }\n`,
     );
     const gw = startCli(['run', '--config', cfg]);
-    await gw.waitForOutput('"msg":"gateway running"', 30_000);
+    await gw.waitForOutput('"msg":"gateway running"', 60_000);
     expect(await gw.kill('SIGTERM')).toBe(0);
     const warned = gw
       .output()
@@ -124,5 +124,5 @@ describe('run checks before it writes', () => {
     expect(warned).toHaveLength(1);
     expect(JSON.parse(warned[0] ?? '{}')).toMatchObject({ level: 40, configPath: 'devices[0].serial.path' });
     expect(fs.existsSync(path.join(dir, 'data', 'sterilink.db'))).toBe(true);
-  }, 60_000);
+  }, 90_000);
 });
