@@ -10,6 +10,7 @@ import { type IntervalHistogram, monitorEventLoopDelay } from 'node:perf_hooks';
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { GatewayConfig } from '../../config/schema.js';
 import type { DeviceEvent } from '../../vocabulary/device-event.js';
+import { errorMessage } from '../../vocabulary/errors.js';
 import { systemTimeZone, zoneOffsetMs } from '../../vocabulary/local-day.js';
 import type { DeviceObserver, ModbusPollReport } from '../device/device-observer.js';
 import type { CycleSummary } from '../device/device-session.js';
@@ -167,7 +168,11 @@ export class GatewayMetrics {
       if (d.type === 'scanner') this.scans.inc({ device: d.id }, 0);
       if (CYCLE_DEVICE_TYPES.has(d.type)) for (const verdict of ['pass', 'fail']) this.cycles.inc({ device: d.id, verdict }, 0);
     }
-    this.seedBowieDick();
+    try {
+      this.seedBowieDick();
+    } catch (e) {
+      ctx.logger.warn({ err: errorMessage(e) }, 'metrics: the last passed Bowie–Dick tests could not be read from the store; they count from now on');
+    }
 
     // records, outbox, broker
     const publisher = ctx.publisher;
