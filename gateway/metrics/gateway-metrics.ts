@@ -6,10 +6,11 @@
 //     size, the disk, the event loop's delay, the process's memory.
 // Loaded (with prom-client) only when `http` is configured: app.ts imports it dynamically.
 import fs from 'node:fs';
-import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { type IntervalHistogram, monitorEventLoopDelay } from 'node:perf_hooks';
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { GatewayConfig } from '../../config/schema.js';
 import type { DeviceEvent } from '../../vocabulary/device-event.js';
+import { errorMessage } from '../../vocabulary/errors.js';
 import { systemTimeZone, zoneOffsetMs } from '../../vocabulary/local-day.js';
 import type { DeviceObserver, ModbusPollReport } from '../device/device-observer.js';
 import type { CycleSummary } from '../device/device-session.js';
@@ -24,7 +25,7 @@ import { StoreSizer } from './store-size.js';
 export const POLL_BUCKETS_S = [0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5];
 /** The event loop's delay is sampled by a timer at this interval (ms). */
 const LOOP_RESOLUTION_MS = 20;
-/** The event loop's delay is read from a fresh window at least this often. */
+/** The event loop's delay is kept in windows of this length; a scrape reads the last full one and the current one. */
 const LOOP_WINDOW_MS = 30_000;
 
 export interface MetricsContext {
@@ -40,12 +41,25 @@ export interface MetricsContext {
   logger: Pick<Logger, 'warn'>;
 }
 
+interface LoopQuantiles {
+  p50: number;
+  p99: number;
+  max: number;
+}
+
+/** An empty histogram (no timer run yet) reads as no lag rather than its sentinel values. */
+function loopQuantiles(h: IntervalHistogram): LoopQuantiles {
+  return h.count === 0 ? { p50: 0, p99: 0, max: 0 } : { p50: h.percentile(50), p99: h.percentile(99), max: h.max };
+}
+
 const CYCLE_DEVICE_TYPES = new Set(['steam-sterilizer', 'washer-disinfector']);
 
 export class GatewayMetrics {
   readonly registry = new Registry();
   private readonly loop = monitorEventLoopDelay({ resolution: LOOP_RESOLUTION_MS });
-  private loopResetAt = performance.now();
+  /** The quantiles (ns) of the last full window. */
+  private loopPrevious: LoopQuantiles = { p50: 0, p99: 0, max: 0 };
+  private loopTimer: NodeJS.Timeout;
   private readonly sizer: StoreSizer;
   private readonly bowieDickPrograms: ReadonlySet<string>;
 
@@ -72,6 +86,11 @@ export class GatewayMetrics {
         .map(([id]) => id),
     );
     this.loop.enable();
+    this.loopTimer = setInterval(() => {
+      this.loopPrevious = loopQuantiles(this.loop);
+      this.loop.reset();
+    }, LOOP_WINDOW_MS);
+    this.loopTimer.unref();
 
     new Gauge({
       name: 'sterilink_build_info',
@@ -149,7 +168,11 @@ export class GatewayMetrics {
       if (d.type === 'scanner') this.scans.inc({ device: d.id }, 0);
       if (CYCLE_DEVICE_TYPES.has(d.type)) for (const verdict of ['pass', 'fail']) this.cycles.inc({ device: d.id, verdict }, 0);
     }
-    this.seedBowieDick();
+    try {
+      this.seedBowieDick();
+    } catch (e) {
+      ctx.logger.warn({ err: errorMessage(e) }, 'metrics: the last passed Bowie–Dick tests could not be read from the store; they count from now on');
+    }
 
     // records, outbox, broker
     const publisher = ctx.publisher;
@@ -246,24 +269,21 @@ export class GatewayMetrics {
         this.set(s.blocks * s.bsize);
       },
     });
-    const loop = this.loop;
     const self = this;
     new Gauge({
       name: 'sterilink_event_loop_lag_seconds',
-      help: 'How late the event loop ran its timers over the last 30–60 s: quantile 0.5, 0.99 and 1 (the maximum).',
+      help: 'How late the event loop ran its timers: quantile 0.5, 0.99 and 1 (the maximum) of the last full 30 s window, or of the current one where higher.',
       labelNames: ['quantile'],
       registers,
       collect() {
+        // the last full window, or the current one where it is worse (a stall just now shows at once)
+        const now = loopQuantiles(self.loop);
+        const prev = self.loopPrevious;
         // the histogram holds the whole interval between the sampling timer's runs: the lag is what exceeds it
         const lag = (ns: number) => Math.max(0, ns / 1e9 - LOOP_RESOLUTION_MS / 1000);
-        this.set({ quantile: '0.5' }, lag(loop.percentile(50)));
-        this.set({ quantile: '0.99' }, lag(loop.percentile(99)));
-        this.set({ quantile: '1' }, lag(loop.max));
-        const t = performance.now();
-        if (t - self.loopResetAt >= LOOP_WINDOW_MS) {
-          loop.reset();
-          self.loopResetAt = t;
-        }
+        this.set({ quantile: '0.5' }, lag(Math.max(now.p50, prev.p50)));
+        this.set({ quantile: '0.99' }, lag(Math.max(now.p99, prev.p99)));
+        this.set({ quantile: '1' }, lag(Math.max(now.max, prev.max)));
       },
     });
     new Gauge({
@@ -336,6 +356,7 @@ export class GatewayMetrics {
 
   stop(): void {
     this.loop.disable();
+    clearInterval(this.loopTimer);
   }
 
   /** Every steam sterilizer gets the gauge: its last passed Bowie–Dick test in the store, or 0. */

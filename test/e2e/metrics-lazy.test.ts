@@ -1,12 +1,15 @@
 // prom-client is loaded only when `http` is configured (a gateway without it keeps its memory for the
 // machines): `sterilink run` is started twice with a probe injected through --import that, on SIGUSR2,
 // writes the CommonJS modules the process has loaded. Without `http` none of prom-client's files is among
-// them; with `http` (page off) they are, and the listener says it serves no page.
+// them; with `http` (page off) they are, and the listener says it serves no page. The same probe holds the
+// event loop for 1.5 s on SIGWINCH: the lag metric shows the stall.
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { startCli, tempDir, writeConfig } from '../helpers/cli.js';
+import { type Proc, startCli, tempDir, writeConfig } from '../helpers/cli.js';
+import { get } from '../helpers/http-client.js';
 import { freePort, Mosquitto } from '../helpers/mosquitto.js';
+import { parseExposition, sampleValue } from '../helpers/prom-text.js';
 import { until } from '../helpers/until.js';
 
 const PROBE = `
@@ -17,15 +20,20 @@ process.on('SIGUSR2', () => {
   fs.writeFileSync(process.env.X_MODULES_OUT + '.tmp', JSON.stringify(Object.keys(require('node:module')._cache)));
   fs.renameSync(process.env.X_MODULES_OUT + '.tmp', process.env.X_MODULES_OUT);
 });
+process.on('SIGWINCH', () => {
+  const until = Date.now() + 1500;
+  while (Date.now() < until) { /* the event loop is stuck here */ }
+  fs.writeFileSync(process.env.X_MODULES_OUT + '.hung', 'done');
+});
 `;
 
-describe('prom-client is loaded only with http', () => {
+describe('prom-client is loaded only with http; the event-loop lag shows a stall', () => {
   const cleanup: Array<() => Promise<unknown>> = [];
   afterAll(async () => {
     for (const c of cleanup.reverse()) await c();
   });
 
-  it('not without http; with http and page: false, prom-client but not the page', async () => {
+  it('not without http; with http and page: false, prom-client but not the page, and a 1.5 s stall in the lag', async () => {
     const dir = tempDir();
     cleanup.push(async () => fs.rmSync(dir, { recursive: true, force: true }));
     const broker = await Mosquitto.start();
@@ -33,7 +41,11 @@ describe('prom-client is loaded only with http', () => {
     const probe = path.join(dir, 'probe.mjs');
     fs.writeFileSync(probe, PROBE);
 
-    const loaded = async (name: string, http: object | undefined): Promise<{ modules: string[]; log: string }> => {
+    const loaded = async (
+      name: string,
+      http: object | undefined,
+      whileRunning?: (out: string, gw: Proc) => Promise<void>,
+    ): Promise<{ modules: string[]; log: string }> => {
       const d = path.join(dir, name);
       fs.mkdirSync(d);
       const cfg = writeConfig(d, {
@@ -50,6 +62,7 @@ describe('prom-client is loaded only with http', () => {
       await gw.waitForOutput('gateway running', 30_000);
       gw.child.kill('SIGUSR2');
       await until(() => fs.existsSync(out), 10_000, 'the module list');
+      await whileRunning?.(out, gw);
       const log = gw.output();
       expect(await gw.kill('SIGTERM')).toBe(0);
       return { modules: JSON.parse(fs.readFileSync(out, 'utf8')) as string[], log };
@@ -59,7 +72,15 @@ describe('prom-client is loaded only with http', () => {
     expect(without.some((f) => f.includes(`${path.sep}better-sqlite3${path.sep}`))).toBe(true); // the probe sees CommonJS packages
     expect(without.filter((f) => f.includes(`${path.sep}prom-client${path.sep}`))).toEqual([]);
 
-    const { modules: withHttp, log } = await loaded('gw-metrics', { listen: `127.0.0.1:${await freePort()}`, page: false });
+    const port = await freePort();
+    const lagMax = async () =>
+      sampleValue(parseExposition((await get(`http://127.0.0.1:${port}/metrics`)).body), 'sterilink_event_loop_lag_seconds', { quantile: '1' });
+    const { modules: withHttp, log } = await loaded('gw-metrics', { listen: `127.0.0.1:${port}`, page: false }, async (out, gw) => {
+      expect(await lagMax()).toBeLessThan(1.4);
+      gw.child.kill('SIGWINCH');
+      await until(() => fs.existsSync(`${out}.hung`), 10_000, 'the end of the stall');
+      expect(await lagMax()).toBeGreaterThanOrEqual(1.4);
+    });
     expect(withHttp.some((f) => f.includes(`${path.sep}prom-client${path.sep}`))).toBe(true);
     expect(log).toContain('no web page: http.page is false');
     expect(log).not.toContain('web page at');
