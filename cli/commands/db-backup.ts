@@ -4,16 +4,15 @@ import fs from 'node:fs';
 import { parseArgs } from 'node:util';
 import { backupDatabase, dbPath } from '../../gateway/store/index.js';
 import { type CommandIo, println, UsageError } from './command.js';
-import { dbDataDir } from './db-data-dir.js';
 
-export const DB_BACKUP_USAGE = 'usage: sterilink db backup FILE [--data-dir DIR | --config FILE] [--json]';
+export const DB_BACKUP_USAGE = 'usage: sterilink db backup FILE [--data-dir DIR] [--json]';
 
 export async function dbBackupCommand(io: CommandIo, args: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
     args,
     strict: true,
     allowPositionals: true,
-    options: { 'data-dir': { type: 'string' }, config: { type: 'string', short: 'c' }, json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
+    options: { 'data-dir': { type: 'string' }, json: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
   });
   if (values.help) {
     println(io.stdout, DB_BACKUP_USAGE);
@@ -21,8 +20,7 @@ export async function dbBackupCommand(io: CommandIo, args: string[]): Promise<nu
   }
   if (positionals.length !== 1) throw new UsageError(DB_BACKUP_USAGE);
   const dest = positionals[0] as string;
-  const dataDir = dbDataDir(io, values);
-  if (dataDir === null) return 2;
+  const dataDir = values['data-dir'] ?? io.env.STERILINK_DATA_DIR ?? './data';
   const source = dbPath(dataDir);
   if (!fs.existsSync(source)) {
     println(io.stderr, `no SteriLink database in ${dataDir} (expected ${source})`);

@@ -6,9 +6,8 @@ import fs from 'node:fs';
 import { parseArgs } from 'node:util';
 import { type AuditReport, dbPath, formatProblem, openDatabaseFile, verifyStore } from '../../gateway/store/index.js';
 import { type CommandIo, println } from './command.js';
-import { dbDataDir } from './db-data-dir.js';
 
-export const DB_VERIFY_USAGE = 'usage: sterilink db verify [--data-dir DIR | --config FILE | --db FILE] [--full] [--json]';
+export const DB_VERIFY_USAGE = 'usage: sterilink db verify [--data-dir DIR | --db FILE] [--full] [--json]';
 
 export async function dbVerifyCommand(io: CommandIo, args: string[]): Promise<number> {
   const { values } = parseArgs({
@@ -16,7 +15,6 @@ export async function dbVerifyCommand(io: CommandIo, args: string[]): Promise<nu
     strict: true,
     options: {
       'data-dir': { type: 'string' },
-      config: { type: 'string', short: 'c' },
       db: { type: 'string' },
       full: { type: 'boolean' },
       json: { type: 'boolean' },
@@ -31,8 +29,7 @@ export async function dbVerifyCommand(io: CommandIo, args: string[]): Promise<nu
     println(io.stderr, '--db and --data-dir: give one of them (--db names a database file, e.g. a backup)');
     return 2;
   }
-  const dataDir = dbDataDir(io, values);
-  if (dataDir === null) return 2;
+  const dataDir = values['data-dir'] ?? io.env.STERILINK_DATA_DIR ?? './data';
   const file = values.db ?? dbPath(dataDir);
   if (!fs.existsSync(file)) {
     println(io.stderr, values.db !== undefined ? `no such file: ${file}` : `no SteriLink database in ${dataDir} (expected ${file})`);
