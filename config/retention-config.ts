@@ -31,7 +31,7 @@ export const retentionSchema = z.strictObject({
   /** Minutes between two retention passes in the running gateway (the first comes 5 minutes after start). */
   intervalMinutes: z.number().positive().max(1440).default(60),
   /** Rows deleted per transaction; the event loop runs between two. */
-  batchRows: z.number().int().min(10).max(100_000).default(2000),
+  batchRows: z.number().int().min(10).max(100_000).default(1000),
   /** Hours between two signed checkpoints (when something was stored in between). */
   checkpointHours: z
     .number()

@@ -40,7 +40,7 @@ export interface RetentionPolicy {
 
 export const DEFAULT_RETENTION: RetentionPolicy = {
   intervalMinutes: 60,
-  batchRows: 2000,
+  batchRows: 1000,
   checkpointHours: 24,
   samples: { maxAgeDays: 90 },
   raw_lines: { maxAgeDays: 90 },

@@ -113,7 +113,8 @@ exec bash "$1/guide.sh"
     expect(mode('/etc/sterilink')).toBe('root:sterilink 750');
     expect(mode('/etc/sterilink/site.yaml')).toBe('root:sterilink 640');
     expect(mode('/etc/sterilink/env')).toBe('root:root 600');
-    expect(mode('/var/lib/sterilink')).toBe('sterilink:sterilink 750');
+    expect(mode('/var/lib/sterilink')).toBe('sterilink:sterilink 700'); // the store is private (issue 10)
+    expect(mode('/var/lib/sterilink/sterilink.db')).toBe('sterilink:sterilink 600');
     expect(mode('/var/lib/sterilink/keys')).toBe('sterilink:sterilink 700');
     expect(mode('/var/lib/sterilink/keys/gateway.key')).toBe('sterilink:sterilink 600');
     expect(facts).toMatch(/backups: 1\n/);

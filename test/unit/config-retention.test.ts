@@ -27,7 +27,7 @@ describe('retention config', () => {
   it('keeps samples and raw lines 90 days and records 3 years when absent', () => {
     expect(parse('').retention).toEqual({
       intervalMinutes: 60,
-      batchRows: 2000,
+      batchRows: 1000,
       checkpointHours: 24,
       samples: { maxAgeDays: 90 },
       raw_lines: { maxAgeDays: 90 },
