@@ -15,6 +15,7 @@
 
 import type { TextDecoder } from 'node:util';
 import { GatewayError } from '../../vocabulary/errors.js';
+import { CR, LF, TAB } from '../transport/control-bytes.js';
 import { lineDecoder } from '../transport/line-framer.js';
 
 export const SCAN_SUFFIXES = ['auto', 'cr', 'lf', 'crlf', 'tab'] as const;
@@ -48,10 +49,6 @@ export interface ScanFramerStats {
   damaged: number;
   incomplete: number;
 }
-
-const CR = 0x0d;
-const LF = 0x0a;
-const TAB = 0x09;
 
 export function isScanSuffix(x: unknown): x is ScanSuffix {
   return typeof x === 'string' && (SCAN_SUFFIXES as readonly string[]).includes(x);

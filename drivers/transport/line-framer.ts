@@ -10,6 +10,7 @@
 
 import { TextDecoder } from 'node:util';
 import { GatewayError } from '../../vocabulary/errors.js';
+import { CR, LF } from './control-bytes.js';
 
 export const DEFAULT_MAX_LINE_BYTES = 4096;
 /** As the config's `encoding` default. For machines printing an 8-bit code page use `latin1` (WHATWG's
@@ -36,8 +37,6 @@ export interface LineFramerStats {
   droppedBytes: number;
 }
 
-const CR = 0x0d;
-const LF = 0x0a;
 const NOT_ASCII_COMPATIBLE = new Set(['utf-16le', 'utf-16be', 'replacement']);
 
 /** The decoder for `encoding`, or a GatewayError saying why it cannot frame lines. */
