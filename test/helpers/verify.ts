@@ -42,3 +42,6 @@ export function crit(r: VerificationResult, id: CriterionId): CriterionResult {
 
 /** The ids of the criteria that failed. */
 export const failed = (r: VerificationResult): string[] => r.criteria.filter((c) => c.pass === false).map((c) => c.id);
+
+/** What a summary ticket can never prove (it prints no curve): these criteria are not provable (null) on one. */
+export const NOT_PROVABLE_FROM_SUMMARY = { equilibration_time: null, sensor_agreement: null, temp_stability: null, data_complete: null } as const;
