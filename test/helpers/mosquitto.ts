@@ -5,6 +5,7 @@
 import { EventEmitter } from 'node:events';
 import net from 'node:net';
 import mqtt from 'mqtt';
+import { firstMessage } from './first-message.js';
 
 export { canConnect, freePort, Mosquitto, type MosquittoOptions } from '../../bench/mosquitto.js';
 
@@ -305,21 +306,13 @@ export class MqttCollector {
 
   /** Resolves with the first message (past or future) that matches; rejects after timeoutMs. */
   async waitFor(match: (m: Received) => boolean, timeoutMs = 10_000): Promise<Received> {
-    const seen = this.messages.find(match);
-    if (seen) return seen;
-    return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => {
-        this.events.off('message', on);
-        reject(new Error(`collector: no matching message within ${timeoutMs} ms (${this.messages.length} received)`));
-      }, timeoutMs);
-      const on = (m: Received) => {
-        if (!match(m)) return;
-        clearTimeout(timer);
-        this.events.off('message', on);
-        resolve(m);
-      };
-      this.events.on('message', on);
-    });
+    return firstMessage(
+      this.events,
+      this.messages,
+      match,
+      timeoutMs,
+      () => `collector: no matching message within ${timeoutMs} ms (${this.messages.length} received)`,
+    );
   }
 
   async close(): Promise<void> {
