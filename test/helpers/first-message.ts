@@ -1,14 +1,16 @@
-// Awaiting a message that may already have come: the collectors of test/helpers (MQTT messages, service
-// manager notifications) keep what they received and emit `message` for each new one.
-import type { EventEmitter } from 'node:events';
+// Awaiting a message that may already have come: the collectors of test/helpers (MQTT messages, the tap's
+// packets, service manager notifications) keep what they received and emit an event for each new one.
+
+/** Subscribes `on` to the new messages; returns the unsubscribe. */
+export type Subscribe<T> = (on: (m: T) => void) => () => void;
 
 /**
- * The first of `received` that matches, else the first `message` of `events` that matches; rejects with
- * the error `failure()` describes after `timeoutMs`.
+ * The first of `received` that matches, else the first new message that matches; rejects with the error
+ * `failure()` describes after `timeoutMs`.
  */
 export function firstMessage<T>(
-  events: EventEmitter<{ message: [T] }>,
   received: readonly T[],
+  subscribe: Subscribe<T>,
   match: (m: T) => boolean,
   timeoutMs: number,
   failure: () => string,
@@ -16,16 +18,15 @@ export function firstMessage<T>(
   const seen = received.find(match);
   if (seen !== undefined) return Promise.resolve(seen);
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => {
-      events.off('message', on);
-      reject(new Error(failure()));
-    }, timeoutMs);
-    const on = (m: T) => {
+    const unsubscribe = subscribe((m) => {
       if (!match(m)) return;
       clearTimeout(timer);
-      events.off('message', on);
+      unsubscribe();
       resolve(m);
-    };
-    events.on('message', on);
+    });
+    const timer = setTimeout(() => {
+      unsubscribe();
+      reject(new Error(failure()));
+    }, timeoutMs);
   });
 }

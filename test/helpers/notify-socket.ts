@@ -4,7 +4,7 @@
 import { spawn } from 'node:child_process';
 import { EventEmitter } from 'node:events';
 import path from 'node:path';
-import { firstMessage } from './first-message.js';
+import { firstMessage, type Subscribe } from './first-message.js';
 
 const RECEIVER = `
 import json, socket, sys, time
@@ -68,7 +68,8 @@ export class NotifySocket {
   /** Resolves with the first notification (past or future) that matches; rejects after timeoutMs. */
   async waitFor(match: (n: Notification) => boolean, timeoutMs = 15_000, what = 'notification'): Promise<Notification> {
     const got = () => JSON.stringify(this.messages.map((m) => m.fields));
-    return firstMessage(this.events, this.messages, match, timeoutMs, () => `no ${what} within ${timeoutMs} ms; got ${got()}`);
+    const subscribe: Subscribe<Notification> = (on) => (this.events.on('message', on), () => this.events.off('message', on));
+    return firstMessage(this.messages, subscribe, match, timeoutMs, () => `no ${what} within ${timeoutMs} ms; got ${got()}`);
   }
 
   close(): Promise<void> {
