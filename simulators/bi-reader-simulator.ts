@@ -10,7 +10,7 @@
 import { type BiResultWord, readerLine, withChecksum } from './bi/bi-line-writer.js';
 import { type BiReaderModelSettings, type BiScriptStep, DEFAULT_BI_SCRIPT, type EarlyRemoval, type TimedLine, vialLines } from './bi/bi-reader-model.js';
 import { junkLine } from './output/garbage.js';
-import { createLineOutputs, FLUSH_TIMEOUT_MS } from './output/line-outputs.js';
+import { createLineOutputs, FLUSH_TIMEOUT_MS, type LineRunOptions } from './output/line-outputs.js';
 import { sleepUntil } from './shared/pace.js';
 import { createPrng } from './shared/prng.js';
 
@@ -35,15 +35,7 @@ export interface BiReaderControl {
   readonly now: number;
 }
 
-export interface BiReaderSimulatorOptions {
-  /** Serial device or PTY path. */
-  serial?: string;
-  /** Default 9600. */
-  baudRate?: number;
-  /** TCP port to serve (0: any free port, see `onReady`). */
-  tcpPort?: number;
-  /** Default 127.0.0.1. */
-  tcpHost?: string;
+export interface BiReaderSimulatorOptions extends LineRunOptions<{ reader: BiReaderControl }> {
   /** Simulated seconds per real second. */
   speed: number;
   /** Readout time, minutes. Default 24 (3M 1492V on an Attest 490). */
@@ -72,13 +64,6 @@ export interface BiReaderSimulatorOptions {
   garbage?: boolean;
   /** Seed of the garbage. Default 1. */
   seed?: number;
-  log?: (line: string) => void;
-  signal?: AbortSignal;
-  /** Called once the outputs are open/listening; the first byte goes out after it returns (or its promise
-   * settles), so a harness can connect its readers first. */
-  onReady?: (info: { tcpPort?: number; outputs: string[]; reader: BiReaderControl }) => void | Promise<void>;
-  /** With `tcpPort`: start the reader (its clock and script) only once a client (the gateway) is connected. */
-  waitForClient?: boolean;
 }
 
 const CRLF = '\r\n';

@@ -9,7 +9,7 @@
 
 import { setTimeout as delay } from 'node:timers/promises';
 import type { ByteOutput } from './output/byte-output.js';
-import { createLineOutputs, FLUSH_TIMEOUT_MS, type LineOutputs } from './output/line-outputs.js';
+import { createLineOutputs, FLUSH_TIMEOUT_MS, type LineOutputs, type LineRunOptions } from './output/line-outputs.js';
 import { createInputEventOutput } from './scanner/input-event-output.js';
 import { canType, type GsMode, type InputEventLayout, typeScan } from './scanner/keyboard-wedge-encoder.js';
 import { DEFAULT_SCAN_CODES, readScanScript } from './scanner/scan-script.js';
@@ -37,15 +37,7 @@ export interface ScannerControl {
   scan(code: string): void;
 }
 
-export interface ScannerSimulatorOptions {
-  /** Serial device or PTY path. */
-  serial?: string;
-  /** Default 9600. */
-  baudRate?: number;
-  /** TCP port to serve (0: any free port, see `onReady`). */
-  tcpPort?: number;
-  /** Default 127.0.0.1. */
-  tcpHost?: string;
+export interface ScannerSimulatorOptions extends LineRunOptions<{ scanner: ScannerControl }> {
   keyboardWedge?: KeyboardWedgeTarget;
   /** Default DEFAULT_SCAN_CODES; `[]` for none (scan() only). */
   codes?: readonly string[];
@@ -59,12 +51,6 @@ export interface ScannerSimulatorOptions {
   rounds?: number;
   /** Keep running after the codes (for scan()) until `signal` aborts. Default false. */
   keepRunning?: boolean;
-  log?: (line: string) => void;
-  signal?: AbortSignal;
-  /** Called once the outputs are open; the first code goes out after it returns (or its promise settles). */
-  onReady?: (info: { tcpPort?: number; outputs: string[]; scanner: ScannerControl }) => void | Promise<void>;
-  /** With `tcpPort`: play the codes only once a client (the gateway) is connected. */
-  waitForClient?: boolean;
 }
 
 export async function runScannerSimulator(opts: ScannerSimulatorOptions): Promise<void> {

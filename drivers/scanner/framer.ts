@@ -13,8 +13,9 @@
 // damaged (markDamaged: a key the keyboard-wedge decoder could not type) comes out as `damaged`, never
 // as a code with a hole in it.
 
-import type { TextDecoder } from 'node:util';
 import { GatewayError } from '../../vocabulary/errors.js';
+import { CR, LF, TAB } from '../transport/control-bytes.js';
+import { FrameBuffer } from '../transport/frame-buffer.js';
 import { lineDecoder } from '../transport/line-framer.js';
 
 export const SCAN_SUFFIXES = ['auto', 'cr', 'lf', 'crlf', 'tab'] as const;
@@ -49,10 +50,6 @@ export interface ScanFramerStats {
   incomplete: number;
 }
 
-const CR = 0x0d;
-const LF = 0x0a;
-const TAB = 0x09;
-
 export function isScanSuffix(x: unknown): x is ScanSuffix {
   return typeof x === 'string' && (SCAN_SUFFIXES as readonly string[]).includes(x);
 }
@@ -61,11 +58,7 @@ export class ScanFramer {
   readonly suffix: ScanSuffix;
   readonly maxCodeBytes: number;
   readonly encoding: string;
-  private readonly decoder: TextDecoder;
-  private readonly buf: Buffer;
-  private len = 0;
-  /** Inside a code that already overflowed: drop bytes up to its suffix. */
-  private skipping = false;
+  private readonly frame: FrameBuffer;
   /** `crlf` only: the last byte kept was a CR that may start the suffix. */
   private pendingCR = false;
   private damage: string | undefined;
@@ -82,9 +75,9 @@ export class ScanFramer {
     }
     this.suffix = suffix;
     this.maxCodeBytes = max;
-    this.decoder = lineDecoder(options.encoding ?? 'utf-8');
-    this.encoding = this.decoder.encoding;
-    this.buf = Buffer.alloc(max);
+    const decoder = lineDecoder(options.encoding ?? 'utf-8');
+    this.encoding = decoder.encoding;
+    this.frame = new FrameBuffer(max, decoder);
   }
 
   /** Feed one chunk; returns the codes (and problems) it completed, in stream order. */
@@ -123,19 +116,19 @@ export class ScanFramer {
   flush(): ScanItem[] {
     const out: ScanItem[] = [];
     if (this.pendingCR) this.keep(CR, out);
-    if (this.len > 0 && !this.skipping) {
-      out.push({ kind: 'incomplete', text: this.text() });
+    const had = this.frame.pending > 0;
+    const text = this.frame.end();
+    if (had && text !== undefined) {
+      out.push({ kind: 'incomplete', text });
       this.counts.incomplete++;
     }
-    this.len = 0;
-    this.skipping = false;
     this.pendingCR = false;
     this.damage = undefined;
     return out;
   }
 
   get pendingBytes(): number {
-    return this.len + (this.pendingCR ? 1 : 0);
+    return this.frame.pending + (this.pendingCR ? 1 : 0);
   }
 
   get stats(): Readonly<ScanFramerStats> {
@@ -158,26 +151,17 @@ export class ScanFramer {
   }
 
   private keep(byte: number, out: ScanItem[]): void {
-    if (this.skipping) return;
-    if (this.len < this.maxCodeBytes) {
-      this.buf[this.len++] = byte;
-      return;
-    }
-    out.push({ kind: 'overflow', head: this.text() });
+    const head = this.frame.append(Uint8Array.of(byte));
+    if (head === undefined) return;
+    out.push({ kind: 'overflow', head });
     this.counts.overflows++;
-    this.len = 0;
-    this.skipping = true;
   }
 
   private end(out: ScanItem[]): void {
     const damage = this.damage;
     this.damage = undefined;
-    if (this.skipping) {
-      this.skipping = false;
-      return;
-    }
-    const text = this.text();
-    this.len = 0;
+    const text = this.frame.end();
+    if (text === undefined) return; // it overflowed: reported already
     if (damage !== undefined) {
       out.push({ kind: 'damaged', text, reason: damage });
       this.counts.damaged++;
@@ -186,9 +170,5 @@ export class ScanFramer {
     if (text.length === 0) return;
     out.push({ kind: 'code', text });
     this.counts.codes++;
-  }
-
-  private text(): string {
-    return this.decoder.decode(this.buf.subarray(0, this.len));
   }
 }

@@ -15,6 +15,7 @@
 // driver reports it as damaged instead of passing on a code with a hole in it.
 
 import { GatewayError } from '../../vocabulary/errors.js';
+import { CR, ESC, TAB } from '../transport/control-bytes.js';
 import { ALT_KEYS, CTRL_KEYS, FUNCTION_KEYS, IGNORED_KEYS, KEY, KEYPAD, keyName, SHIFT_KEYS, US_KEYMAP } from './hid-keymap.js';
 import { EV_KEY, EV_SYN, type InputEvent, KEY_AUTOREPEAT, KEY_PRESS, KEY_RELEASE, SYN_DROPPED } from './input-event.js';
 
@@ -30,10 +31,6 @@ export interface KeyboardWedgeStats {
   repeats: number;
   lost: number;
 }
-
-const CR = 0x0d;
-const TAB = 0x09;
-const ESC = 0x1b;
 
 export class KeyboardWedgeDecoder {
   private readonly fkeys = new Map<number, Buffer>();

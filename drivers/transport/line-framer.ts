@@ -10,6 +10,8 @@
 
 import { TextDecoder } from 'node:util';
 import { GatewayError } from '../../vocabulary/errors.js';
+import { CR, LF } from './control-bytes.js';
+import { FrameBuffer } from './frame-buffer.js';
 
 export const DEFAULT_MAX_LINE_BYTES = 4096;
 /** As the config's `encoding` default. For machines printing an 8-bit code page use `latin1` (WHATWG's
@@ -36,8 +38,6 @@ export interface LineFramerStats {
   droppedBytes: number;
 }
 
-const CR = 0x0d;
-const LF = 0x0a;
 const NOT_ASCII_COMPATIBLE = new Set(['utf-16le', 'utf-16be', 'replacement']);
 
 /** The decoder for `encoding`, or a GatewayError saying why it cannot frame lines. */
@@ -57,14 +57,10 @@ export function lineDecoder(encoding: string): TextDecoder {
 export class LineFramer {
   readonly maxLineBytes: number;
   readonly encoding: string;
-  private readonly decoder: TextDecoder;
-  private readonly buf: Buffer;
-  private len = 0;
-  /** Inside a line that already overflowed: drop bytes until its terminator. */
-  private skipping = false;
+  private readonly frame: FrameBuffer;
   /** The previous byte was a CR, so an LF right after it completes the same terminator. */
   private afterCR = false;
-  private readonly counts: LineFramerStats = { bytes: 0, lines: 0, overflows: 0, droppedBytes: 0 };
+  private readonly counts: Omit<LineFramerStats, 'droppedBytes'> = { bytes: 0, lines: 0, overflows: 0 };
 
   constructor(options: LineFramerOptions = {}) {
     const max = options.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES;
@@ -72,9 +68,9 @@ export class LineFramer {
       throw new GatewayError('device.framer.max-line', `maxLineBytes must be a positive integer, found ${max}`, { maxLineBytes: max });
     }
     this.maxLineBytes = max;
-    this.decoder = lineDecoder(options.encoding ?? DEFAULT_LINE_ENCODING);
-    this.encoding = this.decoder.encoding;
-    this.buf = Buffer.alloc(max);
+    const decoder = lineDecoder(options.encoding ?? DEFAULT_LINE_ENCODING);
+    this.encoding = decoder.encoding;
+    this.frame = new FrameBuffer(max, decoder);
   }
 
   /** Feed one chunk; returns the lines (and overflow notices) it completed, in stream order. */
@@ -93,7 +89,11 @@ export class LineFramer {
       }
       let j = i;
       while (j < n && chunk[j] !== CR && chunk[j] !== LF) j++;
-      this.append(chunk, i, j, out);
+      const head = this.frame.append(chunk, i, j);
+      if (head !== undefined) {
+        out.push({ kind: 'overflow', head });
+        this.counts.overflows++;
+      }
       if (j === n) break;
       this.endLine(out);
       this.afterCR = chunk[j] === CR;
@@ -105,50 +105,25 @@ export class LineFramer {
   /** Ends the pending partial line (e.g. when the link drops) and returns it; resets the framer. */
   flush(): FramedItem[] {
     const out: FramedItem[] = [];
-    if (this.len > 0 && !this.skipping) this.endLine(out);
-    this.len = 0;
-    this.skipping = false;
+    if (this.frame.pending > 0) this.endLine(out);
+    else this.frame.end();
     this.afterCR = false;
     return out;
   }
 
   /** Bytes waiting for their terminator. */
   get pendingBytes(): number {
-    return this.len;
+    return this.frame.pending;
   }
 
   get stats(): Readonly<LineFramerStats> {
-    return { ...this.counts };
-  }
-
-  private append(chunk: Uint8Array, from: number, to: number, out: FramedItem[]): void {
-    const count = to - from;
-    if (count === 0) return;
-    if (this.skipping) {
-      this.counts.droppedBytes += count;
-      return;
-    }
-    const room = this.maxLineBytes - this.len;
-    if (count <= room) {
-      this.buf.set(chunk.subarray(from, to), this.len);
-      this.len += count;
-      return;
-    }
-    this.buf.set(chunk.subarray(from, from + room), this.len);
-    out.push({ kind: 'overflow', head: this.decoder.decode(this.buf) });
-    this.counts.overflows++;
-    this.counts.droppedBytes += count - room;
-    this.len = 0;
-    this.skipping = true;
+    return { ...this.counts, droppedBytes: this.frame.droppedBytes };
   }
 
   private endLine(out: FramedItem[]): void {
-    if (this.skipping) {
-      this.skipping = false;
-      return;
-    }
-    out.push({ kind: 'line', text: this.decoder.decode(this.buf.subarray(0, this.len)) });
+    const text = this.frame.end();
+    if (text === undefined) return;
+    out.push({ kind: 'line', text });
     this.counts.lines++;
-    this.len = 0;
   }
 }

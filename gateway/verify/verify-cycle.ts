@@ -23,53 +23,34 @@ import { a0Criterion, analyzeWasher, disinfectTemp, disinfectTime, prewashTemp }
 
 const holdOf = (r: Run | null): HoldPeriod | null => (r ? { start: r.start, end: r.end, seconds: r.seconds } : null);
 
+/** The criteria judged on a steam cycle's analysis, and on a washer cycle's, in their order in the record. */
+const STEAM_CRITERIA = [holdTime, tempBand, saturatedSteam, equilibrationTime, sensorAgreement, tempStability] as const;
+const WASHER_CRITERIA = [a0Criterion, disinfectTemp, disinfectTime, prewashTemp] as const;
+
+function resultOf(p: Program, criteria: CriterionResult[], hold: HoldPeriod | null, stats: VerificationResult['stats']): VerificationResult {
+  return { verdict: verdictOf(criteria), program: p.id, hold, criteria, stats };
+}
+
 function verifySteam(trace: CycleTrace, p: SteamProgram): VerificationResult {
   const v = buildView(trace, p.maxGapS);
   const a = analyzeSteam(v, p);
-  const criteria: CriterionResult[] = [
-    holdTime(a),
-    tempBand(a),
-    saturatedSteam(a),
-    equilibrationTime(a),
-    sensorAgreement(a),
-    tempStability(a),
-    dataComplete(v, a.plateau, v.hasPhases ? "the 'sterilizing' phase" : 'the plateau', 'temperature'),
-    deviceResult(v),
-  ];
+  const plateau = v.hasPhases ? "the 'sterilizing' phase" : 'the plateau';
+  const criteria = [...STEAM_CRITERIA.map((criterion) => criterion(a)), dataComplete(v, a.plateau, plateau, 'temperature'), deviceResult(v)];
   if (p.kind === 'bowie-dick') criteria.push(bowieDick(trace));
-  return {
-    verdict: verdictOf(criteria),
-    program: p.id,
-    hold: holdOf(a.hold),
-    criteria,
-    stats: cycleStats(v, a.band, { f0Min: f0Minutes(v) }),
-  };
+  return resultOf(p, criteria, holdOf(a.hold), cycleStats(v, a.band, { f0Min: f0Minutes(v) }));
 }
 
 function verifyLeakTest(trace: CycleTrace, p: SteamProgram): VerificationResult {
   const v = buildView(trace, p.maxGapS);
-  const criteria: CriterionResult[] = [leakRate(v, p), dataComplete(v, phaseMask(v, 'leak-measure'), "the 'leak-measure' phase", 'pressure'), deviceResult(v)];
-  return { verdict: verdictOf(criteria), program: p.id, hold: null, criteria, stats: cycleStats(v, null, {}) };
+  const criteria = [leakRate(v, p), dataComplete(v, phaseMask(v, 'leak-measure'), "the 'leak-measure' phase", 'pressure'), deviceResult(v)];
+  return resultOf(p, criteria, null, cycleStats(v, null, {}));
 }
 
 function verifyWasher(trace: CycleTrace, p: WasherProgram): VerificationResult {
   const v = buildView(trace, p.maxGapS);
   const a = analyzeWasher(v, p);
-  const criteria: CriterionResult[] = [
-    a0Criterion(a),
-    disinfectTemp(a),
-    disinfectTime(a),
-    prewashTemp(a),
-    dataComplete(v, a.disinfect, "the 'disinfect' phase", 'temperature'),
-    deviceResult(v),
-  ];
-  return {
-    verdict: verdictOf(criteria),
-    program: p.id,
-    hold: holdOf(a.atTemp),
-    criteria,
-    stats: cycleStats(v, a.band, { a0: a.a0 }),
-  };
+  const criteria = [...WASHER_CRITERIA.map((criterion) => criterion(a)), dataComplete(v, a.disinfect, "the 'disinfect' phase", 'temperature'), deviceResult(v)];
+  return resultOf(p, criteria, holdOf(a.atTemp), cycleStats(v, a.band, { a0: a.a0 }));
 }
 
 /** Verify a finished cycle against its program; the logic follows `program.kind`. */

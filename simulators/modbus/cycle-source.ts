@@ -51,52 +51,67 @@ export function cycleSource(kind: MachineKind, programId: string, opts: { seed: 
   return kind === 'washer' ? washerSource(programId, opts) : steamSource(programId, opts);
 }
 
+/** A model's cycle as far as every kind has it; the rest of a ModbusCycle comes from `readings`. */
+interface ModelCycle {
+  programId: string;
+  alarms: ModbusCycle['alarms'];
+  result: ModbusCycle['result'];
+  durationS: number;
+}
+
+/** The source of `program`'s cycles: cycle `index` is `generate(seed + index)`, its samples and registers from `readings`. */
+function modelSource<C extends ModelCycle>(
+  kind: MachineKind,
+  program: { id: string; programNo: number },
+  generate: (seed: number) => C,
+  readings: (c: C) => Pick<ModbusCycle, 'samples' | 'lethality' | 'jacketKpa'> & { programNo?: number },
+  seed: number,
+): CycleSource {
+  return {
+    kind,
+    programId: program.id,
+    programNo: program.programNo,
+    cycle(index) {
+      const c = generate(seed + index);
+      const { alarms, result, durationS } = c;
+      return { programId: c.programId, programNo: program.programNo, alarms, result, durationS, ...readings(c) };
+    },
+  };
+}
+
 function steamSource(programId: string, opts: { seed: number; modelFault?: string }): CycleSource {
   const program = steamProgram(programId);
   const fault = checkFault(opts.modelFault, program);
   if (fault === 'garbage') throw new Error("fault 'garbage' is a printer-line fault; over Modbus use timeout, exception, bad-crc, frozen or disconnect");
   const jacketKpa = Math.round(psatKpa((program.setTempC ?? 134) + 2) * 10) / 10;
-  return {
-    kind: 'autoclave',
-    programId: program.id,
-    programNo: program.programNo,
-    cycle(index) {
-      const c = generateSteamCycle(program, { seed: opts.seed + index, ...(fault !== undefined && { fault }) });
-      return {
-        programId: c.programId,
-        programNo: program.programNo,
-        samples: c.samples.map((s) => ({ t: s.t, temp_c: s.temp_c, pressure_kpa: s.pressure_kpa, phase: s.phase })),
-        alarms: c.alarms,
-        result: c.result,
-        durationS: c.durationS,
-        lethality: runningF0x10(c.samples),
-        jacketKpa,
-      };
-    },
-  };
+  return modelSource(
+    'autoclave',
+    program,
+    (seed) => generateSteamCycle(program, { seed, ...(fault !== undefined && { fault }) }),
+    (c) => ({
+      samples: c.samples.map((s) => ({ t: s.t, temp_c: s.temp_c, pressure_kpa: s.pressure_kpa, phase: s.phase })),
+      lethality: runningF0x10(c.samples),
+      jacketKpa,
+    }),
+    opts.seed,
+  );
 }
 
 function washerSource(programId: string, opts: { seed: number; modelFault?: string }): CycleSource {
   const program = washerProgram(programId);
   const fault = checkWasherFault(opts.modelFault);
-  return {
-    kind: 'washer',
-    programId: program.id,
-    programNo: program.programNo,
-    cycle(index) {
-      const c = generateWasherCycle(program, { seed: opts.seed + index, ...(fault !== undefined && { fault }) });
-      return {
-        programId: c.programId,
-        programNo: c.programNo,
-        samples: c.samples.map((s) => ({ t: s.t, temp_c: s.temp_c, ...(s.temp2_c !== undefined && { temp2_c: s.temp2_c }), phase: s.phase })),
-        alarms: c.alarms,
-        result: c.result,
-        durationS: c.durationS,
-        lethality: runningA0(c.samples).map((a0) => Math.round(a0)),
-        jacketKpa: null,
-      };
-    },
-  };
+  return modelSource(
+    'washer',
+    program,
+    (seed) => generateWasherCycle(program, { seed, ...(fault !== undefined && { fault }) }),
+    (c) => ({
+      programNo: c.programNo,
+      samples: c.samples.map((s) => ({ t: s.t, temp_c: s.temp_c, ...(s.temp2_c !== undefined && { temp2_c: s.temp2_c }), phase: s.phase })),
+      lethality: runningA0(c.samples).map((a0) => Math.round(a0)),
+      jacketKpa: null,
+    }),
+    opts.seed,
+  );
 }
 
 /** The sterilizer's own running F0 (z = 10 K, 121.1 °C), in min × 10 as register 8 carries it. */

@@ -19,6 +19,18 @@ export interface LineOutputTargets {
   tcpHost?: string;
 }
 
+/** How a simulator writing line outputs runs: where to, its log, its stop, when it is ready, whether it waits for a client. */
+export interface LineRunOptions<Ready extends object = object> extends LineOutputTargets {
+  log?: (line: string) => void;
+  /** Stops the run: the promise resolves after the outputs are closed. */
+  signal?: AbortSignal;
+  /** Called once the outputs are open/listening (with what the simulator offers in-process); the first byte goes
+   * out after it returns (or its promise settles), so a harness can connect its readers first. */
+  onReady?: (info: { tcpPort?: number; outputs: string[] } & Ready) => void | Promise<void>;
+  /** With `tcpPort`: start (the first cycle, the reader's clock, the codes) only once a client (the gateway) is connected. */
+  waitForClient?: boolean;
+}
+
 export interface LineOutputs {
   /** E.g. `serial /dev/pts/4 @ 9600`, `tcp 127.0.0.1:4001`. */
   readonly descriptions: string[];

@@ -5,22 +5,14 @@
 // schedule; this only paces and sends them.
 
 import { sleepUntil } from '../shared/pace.js';
-import { checkLineOutputTargets, createLineOutputs, FLUSH_TIMEOUT_MS, type LineOutputTargets } from './line-outputs.js';
+import { checkLineOutputTargets, createLineOutputs, FLUSH_TIMEOUT_MS, type LineRunOptions } from './line-outputs.js';
 import type { TimedChunk } from './timed-chunk.js';
 
-export interface TicketRunOptions extends LineOutputTargets {
+export interface TicketRunOptions extends LineRunOptions {
   /** Simulated seconds per real second, e.g. 60. */
   speed: number;
   /** Cycles to run; 0 runs until `signal` aborts. */
   cycles: number;
-  log?: (line: string) => void;
-  /** Stops the run: the promise resolves after the outputs are closed. */
-  signal?: AbortSignal;
-  /** Called once the outputs are open/listening; the first byte goes out after it returns (or its promise
-   * settles), so a harness can connect its readers first. */
-  onReady?: (info: { tcpPort?: number; outputs: string[] }) => void | Promise<void>;
-  /** With `tcpPort`: start the first cycle only once a client (the gateway) is connected. */
-  waitForClient?: boolean;
 }
 
 /** What the run loop needs of a planned cycle. */

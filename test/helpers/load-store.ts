@@ -81,19 +81,37 @@ export function loadStore(policy: LoadPolicy, opts: { start?: number; logger?: L
       );
       return { contents, state };
     },
-    bi: (e) =>
-      h.life((w) => {
-        h.clock += MIN;
-        return w.onBiResult('BI-01', { kind: 'bi-result', deviceId: 'BI-01', ts: h.clock, readAt: h.clock, incubationMin: 24, ...e });
-      }),
+    bi: (e) => biResultIn(h, e),
     status: (loadId) => h.life((w) => w.releaseOf(loadId)?.status),
-    records: (type) => h.life((_w, s) => s.records.range(1).filter((r) => !type || r.type === type)),
-    schemaProblems: (types) =>
-      h
-        .records()
-        .filter((r) => types.includes(r.type))
-        .flatMap((r) => checkPayload(`sterilink/v1/h1/gw1/records/${r.type}`, r).errors.map((e) => `${r.type} seq ${r.seq}: ${e}`)),
+    records: (type) => recordsIn(h, type),
+    schemaProblems: (types) => schemaProblemsIn(h, types),
     close: () => fs.rmSync(h.dataDir, { recursive: true, force: true }),
   };
   return h;
+}
+
+/** What the load and loaner harnesses share: a clock, and the workflow and store of one gateway life. */
+export interface WorkflowLives {
+  clock: number;
+  life<T>(fn: (w: LoadWorkflow, store: Store) => T): T;
+}
+
+/** A BI-01 result a minute later, in its own gateway life. */
+export function biResultIn(h: WorkflowLives, e: Partial<BiResultEvent> & Pick<BiResultEvent, 'well' | 'lot' | 'result'>): SignedRecord {
+  return h.life((w) => {
+    h.clock += MIN;
+    return w.onBiResult('BI-01', { kind: 'bi-result', deviceId: 'BI-01', ts: h.clock, readAt: h.clock, incubationMin: 24, ...e });
+  });
+}
+
+/** The records in the store (of one type, or all). */
+export function recordsIn(h: WorkflowLives, type?: string): SignedRecord[] {
+  return h.life((_w, s) => s.records.range(1).filter((r) => !type || r.type === type));
+}
+
+/** Every record of these types against its published JSON Schema (docs/schemas): the violations. */
+export function schemaProblemsIn(h: WorkflowLives, types: readonly string[]): string[] {
+  return recordsIn(h)
+    .filter((r) => types.includes(r.type))
+    .flatMap((r) => checkPayload(`sterilink/v1/h1/gw1/records/${r.type}`, r).errors.map((e) => `${r.type} seq ${r.seq}: ${e}`));
 }

@@ -13,7 +13,7 @@ import type { LoanerStatePayload } from '../../gateway/load/loaner-record.js';
 import type { SignedRecord } from '../../gateway/store/record.js';
 import { Store } from '../../gateway/store/store.js';
 import type { BiResultEvent } from '../../vocabulary/device-event.js';
-import { checkPayload } from './payload-schemas.js';
+import { biResultIn, recordsIn, schemaProblemsIn } from './load-store.js';
 
 export const MIN = 60_000;
 export const H = 60 * MIN;
@@ -125,19 +125,11 @@ export function loanerStore(policy: LoadPolicy = loanerPolicy(), start = Date.pa
         ),
       );
     },
-    bi: (e) =>
-      h.life((w) => {
-        h.clock += MIN;
-        return w.onBiResult('BI-01', { kind: 'bi-result', deviceId: 'BI-01', ts: h.clock, readAt: h.clock, incubationMin: 24, ...e });
-      }),
+    bi: (e) => biResultIn(h, e),
     tick: () => h.life((w) => w.tick(h.clock)),
-    records: (type) => h.life((_w, s) => s.records.range(1).filter((r) => !type || r.type === type)),
+    records: (type) => recordsIn(h, type),
     bodies: <T>(type: string) => h.records(type).map((r) => r.body as T),
-    schemaProblems: (types) =>
-      h
-        .records()
-        .filter((r) => types.includes(r.type))
-        .flatMap((r) => checkPayload(`sterilink/v1/h1/gw1/records/${r.type}`, r).errors.map((e) => `${r.type} seq ${r.seq}: ${e}`)),
+    schemaProblems: (types) => schemaProblemsIn(h, types),
     close: () => fs.rmSync(h.dataDir, { recursive: true, force: true }),
   };
   return h;

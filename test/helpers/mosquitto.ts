@@ -5,6 +5,7 @@
 import { EventEmitter } from 'node:events';
 import net from 'node:net';
 import mqtt from 'mqtt';
+import { firstMessage, type Subscribe } from './first-message.js';
 
 export { canConnect, freePort, Mosquitto, type MosquittoOptions } from '../../bench/mosquitto.js';
 
@@ -116,21 +117,8 @@ export class MqttTap extends EventEmitter<{ packet: [TapPacket] }> {
 
   /** Resolves with the first recorded packet (past or future) that matches; rejects after timeoutMs. */
   async waitFor(match: (p: TapPacket) => boolean, timeoutMs = 10_000): Promise<TapPacket> {
-    const seen = this.packets.find(match);
-    if (seen) return seen;
-    return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => {
-        this.off('packet', onPacket);
-        reject(new Error(`tap: no matching packet within ${timeoutMs} ms`));
-      }, timeoutMs);
-      const onPacket = (p: TapPacket) => {
-        if (!match(p)) return;
-        clearTimeout(timer);
-        this.off('packet', onPacket);
-        resolve(p);
-      };
-      this.on('packet', onPacket);
-    });
+    const subscribe: Subscribe<TapPacket> = (on) => (this.on('packet', on), () => this.off('packet', on));
+    return firstMessage(this.packets, subscribe, match, timeoutMs, () => `tap: no matching packet within ${timeoutMs} ms`);
   }
 
   private accept(client: net.Socket): void {
@@ -305,21 +293,9 @@ export class MqttCollector {
 
   /** Resolves with the first message (past or future) that matches; rejects after timeoutMs. */
   async waitFor(match: (m: Received) => boolean, timeoutMs = 10_000): Promise<Received> {
-    const seen = this.messages.find(match);
-    if (seen) return seen;
-    return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => {
-        this.events.off('message', on);
-        reject(new Error(`collector: no matching message within ${timeoutMs} ms (${this.messages.length} received)`));
-      }, timeoutMs);
-      const on = (m: Received) => {
-        if (!match(m)) return;
-        clearTimeout(timer);
-        this.events.off('message', on);
-        resolve(m);
-      };
-      this.events.on('message', on);
-    });
+    const subscribe: Subscribe<Received> = (on) => (this.events.on('message', on), () => this.events.off('message', on));
+    const failure = () => `collector: no matching message within ${timeoutMs} ms (${this.messages.length} received)`;
+    return firstMessage(this.messages, subscribe, match, timeoutMs, failure);
   }
 
   async close(): Promise<void> {

@@ -4,6 +4,7 @@
 import { spawn } from 'node:child_process';
 import { EventEmitter } from 'node:events';
 import path from 'node:path';
+import { firstMessage, type Subscribe } from './first-message.js';
 
 const RECEIVER = `
 import json, socket, sys, time
@@ -66,21 +67,9 @@ export class NotifySocket {
 
   /** Resolves with the first notification (past or future) that matches; rejects after timeoutMs. */
   async waitFor(match: (n: Notification) => boolean, timeoutMs = 15_000, what = 'notification'): Promise<Notification> {
-    const seen = this.messages.find(match);
-    if (seen) return seen;
-    return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => {
-        this.events.off('message', on);
-        reject(new Error(`no ${what} within ${timeoutMs} ms; got ${JSON.stringify(this.messages.map((m) => m.fields))}`));
-      }, timeoutMs);
-      const on = (n: Notification) => {
-        if (!match(n)) return;
-        clearTimeout(timer);
-        this.events.off('message', on);
-        resolve(n);
-      };
-      this.events.on('message', on);
-    });
+    const got = () => JSON.stringify(this.messages.map((m) => m.fields));
+    const subscribe: Subscribe<Notification> = (on) => (this.events.on('message', on), () => this.events.off('message', on));
+    return firstMessage(this.messages, subscribe, match, timeoutMs, () => `no ${what} within ${timeoutMs} ms; got ${got()}`);
   }
 
   close(): Promise<void> {

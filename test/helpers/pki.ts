@@ -4,15 +4,8 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 
-export interface LeafCert {
-  /** Files `<name>.pem` and `<name>.key`. */
-  name: string;
-  cn: string;
-  /** The CA's name. */
-  ca: string;
-  /** One X.509 v3 extension line, e.g. `extendedKeyUsage=clientAuth`. */
-  ext: string;
-}
+/** A leaf certificate: files `<name>.pem` and `.key`, its CN, the CA that signs it, one X.509 v3 extension line. */
+export type LeafCert = Readonly<Record<'name' | 'cn' | 'ca' | 'ext', string>>;
 
 /** The extension of a broker's certificate on this machine, and of a client's. */
 export const SERVER_EXT = 'subjectAltName=DNS:localhost,IP:127.0.0.1';

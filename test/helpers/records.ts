@@ -1,6 +1,7 @@
 // Synthetic signed records and a publisher around a MemoryOutbox, for the tests (and the bench) that are
 // about moving records through brokers, not about what a record says. No vitest imports.
 import { randomUUID } from 'node:crypto';
+import { once } from 'node:events';
 import pino from 'pino';
 import { MemoryOutbox } from '../../gateway/publish/memory-outbox.js';
 import { MqttPublisher, type PublisherContext } from '../../gateway/publish/mqtt-publisher.js';
@@ -58,6 +59,22 @@ export function fakePublisher(o: Pick<PublisherContext, 'url' | 'site' | 'gatewa
     reconnect: { initialMs: 100, maxMs: 1000 },
     ...o,
   });
+}
+
+/**
+ * A fake outbox and its publisher to `url`, started and online; `stopLater` is handed the publisher's stop
+ * (the test's cleanup list).
+ */
+export async function onlineFakePublisher(
+  o: { url: string; site: string; gateway: string },
+  stopLater: (stop: () => Promise<void>) => void,
+): Promise<{ pub: MqttPublisher; outbox: FakeOutbox }> {
+  const outbox = new FakeOutbox(o);
+  const pub = fakePublisher({ ...o, outbox });
+  stopLater(() => pub.stop());
+  await pub.start();
+  await once(pub, 'online');
+  return { pub, outbox };
 }
 
 /** The records among received messages, by seq (the last copy of each). */

@@ -41,20 +41,18 @@ export const cycle = (c: Partial<CycleFacts> = {}): CycleFacts => ({
   leakRate: null,
   ...c,
 });
-export const bd = (startedAt: number, result: DailyTest['result']): DailyTest => ({
-  kind: 'bowie-dick',
-  cycleId: `bd-${startedAt}`,
-  startedAt,
-  endedAt: startedAt + 20 * 60_000,
-  result,
-});
-export const leak = (startedAt: number, result: DailyTest['result']): DailyTest => ({
-  kind: 'leak-test',
-  cycleId: `lt-${startedAt}`,
-  startedAt,
-  endedAt: startedAt + 20 * 60_000,
-  result,
-});
+/** A daily test of `kind` (cycle id `<prefix>-<start>`), twenty minutes long from `startedAt`, with its result. */
+const dailyTest =
+  (kind: DailyTest['kind'], prefix: string) =>
+  (startedAt: number, result: DailyTest['result']): DailyTest => ({
+    kind,
+    cycleId: `${prefix}-${startedAt}`,
+    startedAt,
+    endedAt: startedAt + 20 * 60_000,
+    result,
+  });
+export const bd = dailyTest('bowie-dick', 'bd');
+export const leak = dailyTest('leak-test', 'lt');
 
 export type Facts = Partial<Pick<ReleaseFacts, 'implant' | 'biVial' | 'kind'>>;
 let seq = 0;

@@ -2,12 +2,10 @@
 // SerialTransport: the default demo script (a positive control, a negative vial, an early removal)
 // played twice, each record arriving as its event.
 import { afterEach, describe, expect, it } from 'vitest';
-import { BiReaderDriver } from '../../drivers/bi-reader/index.js';
 import { SerialTransport } from '../../drivers/transport/serial-transport.js';
 import { runBiReaderSimulator } from '../../simulators/bi-reader-simulator.js';
 import { Cleanups, tempDir, tempPtyPair } from '../helpers/cleanups.js';
-import { Events } from '../helpers/events.js';
-import { captureLogger, FAST } from './scanner-bi-harness.js';
+import { FAST, startBiDriver } from './scanner-bi-harness.js';
 
 const cleanups = new Cleanups();
 afterEach(() => cleanups.run());
@@ -18,18 +16,7 @@ describe('BI reader simulator -> driver on a PTY (socat)', () => {
   it('plays the default script twice: start, control, result and caution records in order', async () => {
     const dir = await tempDir(cleanups, 'bi-pty-');
     const pty = await tempPtyPair(cleanups, dir, 'reader');
-    const events = new Events();
-    const { logger } = captureLogger();
-    const driver = new BiReaderDriver({
-      deviceId: 'BI-01',
-      transport: new SerialTransport({ path: pty.gw, baudRate: 9600, backoff: FAST }),
-      logger,
-      now: Date.now,
-      onEvent: events.push,
-    });
-    cleanups.add(() => driver.stop());
-    await driver.start();
-    await events.link(true);
+    const { events } = await startBiDriver(cleanups, new SerialTransport({ path: pty.gw, baudRate: 9600, backoff: FAST }));
     const logs: string[] = [];
     await runBiReaderSimulator({ serial: pty.dev, speed: 3000, startTime: START, rounds: 2, pauseBetweenS: 60, log: (l) => logs.push(l) });
     await events.until((all) => all.filter((e) => e.kind === 'bi-result').length === 6, 'six results');

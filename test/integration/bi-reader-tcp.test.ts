@@ -7,7 +7,7 @@ import { TcpTransport } from '../../drivers/transport/tcp-transport.js';
 import { type BiReaderControl, type BiReaderSimulatorOptions, runBiReaderSimulator } from '../../simulators/bi-reader-simulator.js';
 import { Cleanups } from '../helpers/cleanups.js';
 import { Events } from '../helpers/events.js';
-import { captureLogger, FAST } from './scanner-bi-harness.js';
+import { captureLogger, FAST, startBiDriver } from './scanner-bi-harness.js';
 
 const cleanups = new Cleanups();
 afterEach(() => cleanups.run());
@@ -34,18 +34,7 @@ async function setup(extra: Partial<BiReaderSimulatorOptions> = {}) {
     await sim;
   });
   const { port, reader } = await readyP;
-  const events = new Events();
-  const { logger, logs } = captureLogger();
-  const driver = new BiReaderDriver({
-    deviceId: 'BI-01',
-    transport: new TcpTransport({ host: '127.0.0.1', port, backoff: FAST }),
-    logger,
-    now: Date.now,
-    onEvent: events.push,
-  });
-  cleanups.add(() => driver.stop());
-  await driver.start();
-  await events.link(true);
+  const { driver, events, logs } = await startBiDriver(cleanups, new TcpTransport({ host: '127.0.0.1', port, backoff: FAST }));
   return { reader, events, driver, logs, sim, ac };
 }
 

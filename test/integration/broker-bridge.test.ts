@@ -3,14 +3,13 @@
 // gateway keeps publishing to the room broker; when it is back, a consumer with a persistent session on
 // the hospital side has every record, and a replay request from the hospital side gets its answer.
 
-import { once } from 'node:events';
 import fs from 'node:fs';
 import path from 'node:path';
 import mqtt from 'mqtt';
 import { afterEach, describe, expect, it } from 'vitest';
 import { Mosquitto, MqttCollector } from '../helpers/mosquitto.js';
 import { ROOT as REPO } from '../helpers/process.js';
-import { FakeOutbox, fakePublisher, missingSeqs, recordsBySeq } from '../helpers/records.js';
+import { missingSeqs, onlineFakePublisher, recordsBySeq } from '../helpers/records.js';
 import { until } from '../helpers/until.js';
 
 const SITE = 'bridge-site';
@@ -46,11 +45,7 @@ describe('room broker bridged to the hospital (deploy/mosquitto/room-bridge.conf
     cleanups.push(() => room.dispose());
     await bridgeUp.waitFor((m) => m.payload.toString() === '1', 15_000);
 
-    const outbox = new FakeOutbox({ site: SITE, gateway: GW });
-    const pub = fakePublisher({ url: room.url, site: SITE, gateway: GW, outbox });
-    cleanups.push(() => pub.stop());
-    await pub.start();
-    await once(pub, 'online');
+    const { pub, outbox } = await onlineFakePublisher({ url: room.url, site: SITE, gateway: GW }, (stop) => cleanups.push(stop));
     outbox.fill(100);
     pub.notifyRecords();
     await until(() => recordsBySeq(consumer.messages).size === 100, 15_000, '100 records across the bridge');

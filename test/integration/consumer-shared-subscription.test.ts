@@ -3,12 +3,11 @@
 // one of them, and together they have every one. When an instance dies with records in flight to it,
 // the gap in seq shows (the instances keep seq in a common store) and `cmd/replay` fills it.
 import { randomUUID } from 'node:crypto';
-import { once } from 'node:events';
 import mqtt from 'mqtt';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { SignedRecord } from '../../gateway/store/record.js';
 import { Mosquitto, MqttCollector, MqttTap } from '../helpers/mosquitto.js';
-import { FakeOutbox, fakePublisher, missingSeqs } from '../helpers/records.js';
+import { missingSeqs, onlineFakePublisher } from '../helpers/records.js';
 import { until } from '../helpers/until.js';
 
 const SITE = 'shared-site';
@@ -36,11 +35,7 @@ describe('shared subscriptions for consumers (Mosquitto, MQTT 5)', () => {
     const b = await MqttCollector.connect(tap.url, SHARED, { clientId: 'lis-b' });
     cleanups.push(() => b.close());
 
-    const outbox = new FakeOutbox({ site: SITE, gateway: GW });
-    const pub = fakePublisher({ url: broker.url, site: SITE, gateway: GW, outbox });
-    cleanups.push(() => pub.stop());
-    await pub.start();
-    await once(pub, 'online');
+    const { pub, outbox } = await onlineFakePublisher({ url: broker.url, site: SITE, gateway: GW }, (stop) => cleanups.push(stop));
 
     // 1. Shared: each record once, both instances working.
     outbox.fill(300);

@@ -15,6 +15,7 @@ import {
   type Ymd,
 } from '../../drivers/scanner/barcode/index.js';
 import { STATION_COMMANDS } from '../../gateway/load/load-assembler.js';
+import { UDI_DECODED } from '../helpers/barcodes.js';
 
 const today: Ymd = { year: 2026, month: 11, day: 27 };
 const decode = (text: string) => decodeBarcode(text, { today });
@@ -130,14 +131,7 @@ describe('sterilink decode-barcode', () => {
   it('prints JSON with --json and exits 0 for a valid code', async () => {
     const r = await run(']d201095060001343521720123110ABC123<GS>2112345', '--json', '--today', '2026-11-27');
     expect(r.code).toBe(0);
-    expect(JSON.parse(r.out)).toEqual({
-      kind: 'gs1',
-      valid: true,
-      symbology: ']d2',
-      errors: [],
-      fields: { gtin: '09506000134352', expiry: '2020-12-31', lot: 'ABC123', serial: '12345' },
-      raw: `]d201095060001343521720123110ABC123${GS}2112345`,
-    });
+    expect(JSON.parse(r.out)).toEqual(UDI_DECODED);
   });
 
   it('prints a readable table and exits 1 for an invalid or unknown code', async () => {

@@ -1,20 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { AI_TABLE, centuryYear, decodeBarcode, GS, gs1CheckDigit, isValidGtin, parseYymmdd, type Ymd } from '../../drivers/scanner/barcode/index.js';
+import { UDI_DECODED, UDI_SCAN } from '../helpers/barcodes.js';
 
 const today: Ymd = { year: 2026, month: 11, day: 27 };
 const decode = (text: string) => decodeBarcode(text, { today });
 
 describe('GS1 element strings as scanners send them', () => {
   it('reads a GS1 DataMatrix UDI with AIM identifier and a GS after the lot', () => {
-    const d = decode(`]d201095060001343521720123110ABC123${GS}2112345`);
-    expect(d).toEqual({
-      kind: 'gs1',
-      valid: true,
-      symbology: ']d2',
-      errors: [],
-      fields: { gtin: '09506000134352', expiry: '2020-12-31', lot: 'ABC123', serial: '12345' },
-      raw: `]d201095060001343521720123110ABC123${GS}2112345`,
-    });
+    expect(decode(UDI_SCAN)).toEqual(UDI_DECODED);
   });
 
   it('strips ]C1, ]Q3, ]e0 and reports them as the symbology', () => {

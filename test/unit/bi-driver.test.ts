@@ -1,4 +1,3 @@
-import { pino } from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
   BI_CUT_LINE_REASON,
@@ -8,17 +7,12 @@ import {
   type BiReaderDriverOptions,
 } from '../../drivers/bi-reader/index.js';
 import { createMemoryPair } from '../../drivers/transport/memory-pair.js';
+import { Cleanups } from '../helpers/cleanups.js';
 import { Events } from '../helpers/events.js';
+import { captureLogger } from '../helpers/log-capture.js';
 
-interface LogLine {
-  level: number;
-  msg: string;
-  reason?: string;
-}
-const running: BiReaderDriver[] = [];
-afterEach(async () => {
-  await Promise.all(running.splice(0).map((d) => d.stop()));
-});
+const cleanups = new Cleanups();
+afterEach(() => cleanups.run());
 
 function setup(extra: Partial<BiReaderDriverOptions> = {}) {
   const pair = createMemoryPair('bi');
@@ -26,8 +20,7 @@ function setup(extra: Partial<BiReaderDriverOptions> = {}) {
   const all = events.all;
   /** Resolves once `check` holds, now or after a later event (Events.until, with its ceiling). */
   const until = (check: () => boolean): Promise<void> => events.until(check, 'the driver counters');
-  const logs: LogLine[] = [];
-  const logger = pino({ level: 'debug' }, { write: (s: string) => void logs.push(JSON.parse(s) as LogLine) });
+  const { logger, logs } = captureLogger();
   const driver = new BiReaderDriver({
     deviceId: 'BI-01',
     transport: pair.a,
@@ -36,7 +29,7 @@ function setup(extra: Partial<BiReaderDriverOptions> = {}) {
     onEvent: events.push,
     ...extra,
   });
-  running.push(driver);
+  cleanups.add(() => driver.stop());
   const kinds = (): string[] =>
     all.filter((e) => e.kind !== 'raw' && e.kind !== 'link').map((e) => (e.kind === 'parse-error' ? `parse-error:${e.reason}` : e.kind));
   return { pair, all, until, logs, driver, kinds };

@@ -2,7 +2,8 @@
 // the loaner rules hollow (no desk, no vendor, a representative of two vendors, a desk named like a machine) or when
 // implant loads are not held for their BI (loaner sets are implant loads, WS 310.3).
 import { describe, expect, it } from 'vitest';
-import { ConfigError, parseConfigText } from '../../config/load-config.js';
+import { parseConfigText } from '../../config/load-config.js';
+import { configProblems } from '../helpers/config-problems.js';
 
 const base = (loaner: string, release = 'implants: { gtinPrefixes: ["0761234"] }') => `
 site: demo
@@ -17,15 +18,7 @@ ${loaner}
 `;
 const GOOD = 'loaner: { desks: [LOANER-DESK], vendors: { MEDI: { name: MediOrtho, representatives: [V-1] } } }';
 
-function problems(text: string): string[] {
-  try {
-    parseConfigText(text, '/etc/sterilink/gw.yaml', { env: {} });
-  } catch (e) {
-    if (e instanceof ConfigError) return e.problems.map((p) => `${p.path}: ${p.message}`);
-    throw e;
-  }
-  return [];
-}
+const problems = (text: string): string[] => configProblems(text);
 
 describe('config loaner:', () => {
   it('binds a scanner to a loaner desk and fills the defaults', () => {

@@ -1,9 +1,10 @@
 // `mqtt.urls` (docs/deployment.md): the nodes of one clustered broker. Exactly one of `url` and `urls`.
 import { describe, expect, it } from 'vitest';
-import { ConfigError, parseConfigText } from '../../config/load-config.js';
+import { parseConfigText } from '../../config/load-config.js';
 import { brokerUrls } from '../../config/schema.js';
 import { buildClientOptions } from '../../gateway/publish/client-options.js';
 import { isGatewayError } from '../../vocabulary/errors.js';
+import { configProblems } from '../helpers/config-problems.js';
 
 const known = new Set(['steam-134-4']);
 const withMqtt = (mqtt: string) => `
@@ -13,15 +14,7 @@ mqtt: ${mqtt}
 devices: []
 `;
 
-function problems(text: string, env: NodeJS.ProcessEnv = {}): string[] {
-  try {
-    parseConfigText(text, '/etc/sterilink/site.yaml', { env, knownPrograms: known });
-  } catch (e) {
-    if (e instanceof ConfigError) return e.problems.map((p) => `${p.path}: ${p.message}`);
-    throw e;
-  }
-  return [];
-}
+const problems = (text: string, env: NodeJS.ProcessEnv = {}): string[] => configProblems(text, { env, knownPrograms: known }, '/etc/sterilink/site.yaml');
 
 describe('config: mqtt.urls', () => {
   it('takes a list of broker nodes, in order', () => {

@@ -7,11 +7,12 @@ import path from 'node:path';
 import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { checkConfigCommand } from '../../cli/commands/check-config.js';
-import { ConfigError, loadConfigFile, parseConfigText } from '../../config/load-config.js';
+import { loadConfigFile } from '../../config/load-config.js';
 import { decodeBarcode, gs1CheckDigit } from '../../drivers/scanner/barcode/index.js';
 import { isImplant } from '../../gateway/load/item-classifier.js';
 import { type DeviceInput, loadPolicyFrom } from '../../gateway/load/load-policy.js';
 import { knownProgramIds } from '../../gateway/verify/index.js';
+import { configProblems } from '../helpers/config-problems.js';
 
 const base = `
 site: demo
@@ -21,15 +22,7 @@ devices:
   - { id: AC-01, type: steam-sterilizer, driver: printer-line, serial: { path: /dev/ttyUSB0 }, program: steam-134-4 }
   - { id: SC-01, type: scanner, driver: scanner-line, serial: { path: /dev/ttyACM0 }, station: AC-01 }
 `;
-function problems(text: string): string[] {
-  try {
-    parseConfigText(text, '/etc/sterilink/gw.yaml', { env: {}, knownPrograms: knownProgramIds() });
-  } catch (e) {
-    if (e instanceof ConfigError) return e.problems.map((p) => `${p.path}: ${p.message}`);
-    throw e;
-  }
-  return [];
-}
+const problems = (text: string): string[] => configProblems(text, { knownPrograms: knownProgramIds() });
 const sterilizer: DeviceInput = { id: 'AC-01', type: 'steam-sterilizer' };
 const scanner: DeviceInput = { id: 'SC-01', type: 'scanner', station: 'AC-01' };
 

@@ -2,8 +2,9 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ConfigError, loadConfigFile, parseConfigText } from '../../config/load-config.js';
+import { loadConfigFile, parseConfigText } from '../../config/load-config.js';
 import { knownProgramIds } from '../../gateway/verify/index.js';
+import { configProblems } from '../helpers/config-problems.js';
 
 const known = new Set(['steam-134-4', 'steam-121-20']);
 const good = `
@@ -19,15 +20,7 @@ devices:
     program: steam-134-4
 `;
 
-function problems(text: string, env: NodeJS.ProcessEnv = {}): string[] {
-  try {
-    parseConfigText(text, '/etc/sterilink/gw.yaml', { env, knownPrograms: known });
-  } catch (e) {
-    if (e instanceof ConfigError) return e.problems.map((p) => `${p.path}: ${p.message}`);
-    throw e;
-  }
-  return [];
-}
+const problems = (text: string, env: NodeJS.ProcessEnv = {}): string[] => configProblems(text, { env, knownPrograms: known });
 
 describe('config', () => {
   it('accepts a valid file, fills defaults and resolves paths against the file', () => {
@@ -166,12 +159,12 @@ describe('config programs', () => {
     expect(
       problems(
         withPrograms(
-          [
+          `${[
             '  - { id: steam-134-4, pressureChannel: false, maxFluctuationK: 1.5 }',
             '  - { id: bowie-dick-134, maxHoldS: 270 }',
             '  - { id: leak-test, leakMaxStartKpa: 5, leakStabilizeMinS: 240 }',
             '  - { id: washer-a0-600, a0Min: 600, disinfectTempC: 80, disinfectMinS: 600 }',
-          ].join('\n') + '\n',
+          ].join('\n')}\n`,
         ),
       ),
     ).toEqual([]);

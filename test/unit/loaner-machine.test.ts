@@ -120,14 +120,14 @@ const ONE_IMPLANT_SHORT: ItemCount[] = [
   { item: 'DRILL-3', count: 2, implant: false },
 ];
 
+/** The set's basket washed, packed as counted at receipt, and in sterilizer load S1. */
+const washedPackedLoaded = (): LoanerEvent[] => [washer(), washed(), pack(), sterilizer()];
+
 describe('loaner machine: the whole timeline', () => {
   it('receipt -> washer -> packing -> sterilizer -> early release -> BI negative -> released -> return, one record per step', () => {
     const { results, st } = run(
       receive(),
-      washer(),
-      washed(),
-      pack(),
-      sterilizer(),
+      ...washedPackedLoaded(),
       release('awaiting-bi', 'S1', 'bi-required'),
       release('released_early', 'S1', 'early-release'),
       bi('negative'),
@@ -223,10 +223,7 @@ describe('loaner machine: holds and their alarms', () => {
   it('a positive BI after an early release recalls the set: hold and alarm for the operating room', () => {
     const { results, st } = run(
       receive(),
-      washer(),
-      washed(),
-      pack(),
-      sterilizer(),
+      ...washedPackedLoaded(),
       release('released_early', 'S1', 'early-release'),
       bi('positive'),
       release('recalled', 'S1', 'bi-positive'),
@@ -245,7 +242,7 @@ describe('loaner machine: holds and their alarms', () => {
   });
 
   it('a quarantined sterilizer load holds the set; a wash after it starts a new round', () => {
-    const { results, st } = run(receive(), washer(), washed(), pack(), sterilizer(), release('quarantined', 'S1', 'cycle-failed'), washer('W2'));
+    const { results, st } = run(receive(), ...washedPackedLoaded(), release('quarantined', 'S1', 'cycle-failed'), washer('W2'));
     expect(results[5]?.record).toMatchObject({ status: 'quarantined', holds: ['quarantined'] });
     expect(results[5]?.alarms.map((a) => a.code)).toEqual(['loaner-quarantined']);
     expect(results[6]?.record).toMatchObject({ step: 'washing', status: 'washing', holds: [] });

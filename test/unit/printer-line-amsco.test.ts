@@ -11,6 +11,9 @@ import {
 } from '../../drivers/printer-line/index.js';
 import { feeder, fixtureLines, ofKind } from '../helpers/printer-line.js';
 
+/** Samples' phases written as runs: `[phase, how many in a row]`. */
+const runs = (...rs: [string | undefined, number][]): (string | undefined)[] => rs.flatMap(([phase, n]) => Array<string | undefined>(n).fill(phase));
+
 const CET = 60;
 /** Receive time of a line printed at CET wall time `hhmmss` on 2025-03-14 (+ `days`), a second late. */
 const recvAt = (iso: string): number => Date.parse(`${iso}+01:00`) + 1000;
@@ -50,18 +53,7 @@ describe('amsco-ls on the hand-written stream', () => {
       ['exhaust', '2025-03-14T09:42:02.000Z'],
     ]);
     const samples = ofKind(f.events, 'sample');
-    expect(samples.slice(0, 10).map((s) => s.phase)).toEqual([
-      'conditioning',
-      'conditioning',
-      'conditioning',
-      'conditioning',
-      'sterilizing',
-      'sterilizing',
-      'sterilizing',
-      'exhaust',
-      'exhaust',
-      'exhaust',
-    ]);
+    expect(samples.slice(0, 10).map((s) => s.phase)).toEqual(runs(['conditioning', 4], ['sterilizing', 3], ['exhaust', 3]));
   });
 
   it("closes the first cycle after idleGapS of silence, before the next cycle's first line; inferred and ok (the flag rose and fell)", () => {
@@ -171,17 +163,7 @@ describe('amsco-ls joining a stream that is already running (gateway start)', ()
     const f = feeder(AMSCO_LS, { tzOffsetMinutes: CET }, initialParserState({ since: t0 - 500 }));
     CYCLE1.slice(1).forEach((l, i) => f.line(l, t0 + 1000 + i * 1000));
     expect(ofKind(f.events, 'cycle-start')).toEqual([]);
-    expect(ofKind(f.events, 'sample').map((s) => s.phase)).toEqual([
-      undefined,
-      undefined,
-      undefined,
-      'sterilizing',
-      'sterilizing',
-      'sterilizing',
-      'exhaust',
-      'exhaust',
-      'exhaust',
-    ]);
+    expect(ofKind(f.events, 'sample').map((s) => s.phase)).toEqual(runs([undefined, 3], ['sterilizing', 3], ['exhaust', 3]));
     expect(ofKind(f.tick(t0 + 9000 + 60_000), 'cycle-end')).toMatchObject([{ status: 'ok', inferred: true }]);
     // now the stream is known to be quiet: the next cycle opens with a cycle-start
     f.line(CYCLE1[0] ?? '', t0 + 3_600_000);

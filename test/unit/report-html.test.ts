@@ -67,10 +67,8 @@ describe('cycle report', () => {
     expect(html).toMatch(/data-verdict="fail"/);
     expect(html).toContain('FAIL');
     const row = /<tr class="crit bad" data-criterion="saturated_steam">([\s\S]*?)<\/tr>/.exec(html)?.[1] ?? '';
-    expect(row).toContain('Saturated steam (T − T_sat)');
-    expect(row).toContain('≤ 2 K');
-    expect(row).toContain('air or non-condensable gas');
-    expect(row).toContain('>fail<');
+    // the criterion in words, its limit, the detail and the outcome
+    for (const text of ['Saturated steam (T − T_sat)', '≤ 2 K', 'air or non-condensable gas', '>fail<']) expect(row).toContain(text);
     expect(html).toContain('<tr class="crit ok" data-criterion="hold_time">');
     expect(html).toContain('Sterilization cycle report');
     expect(html).toContain('2026-03-02 09:00:00'); // 08:00 UTC in Berlin (CET)
@@ -130,12 +128,8 @@ describe('cycle report', () => {
 
   it('renders in Simplified Chinese', () => {
     const html = renderCycleReport(input(air, { locale: 'zh-CN' }));
-    expect(html).toContain('<html lang="zh-Hans">');
-    expect(html).toContain('压力蒸汽灭菌循环报告');
-    expect(html).toContain('不合格');
-    expect(html).toContain('维持时间');
-    expect(html).toContain('灭菌温度');
-    expect(html).toContain('饱和蒸汽');
+    // the page's language, its title, the verdict and the criteria in Chinese
+    for (const text of ['<html lang="zh-Hans">', '压力蒸汽灭菌循环报告', '不合格', '维持时间', '灭菌温度', '饱和蒸汽']) expect(html).toContain(text);
   });
 
   it('escapes what devices and operators typed', () => {

@@ -1,30 +1,23 @@
-import { pino } from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
 import { SCAN_ERROR_REASONS, ScannerDriver, type ScannerDriverOptions } from '../../drivers/scanner/index.js';
 import { createMemoryPair } from '../../drivers/transport/memory-pair.js';
 import { typeScan } from '../../simulators/scanner/keyboard-wedge-encoder.js';
+import { Cleanups } from '../helpers/cleanups.js';
 import { Events } from '../helpers/events.js';
+import { captureLogger } from '../helpers/log-capture.js';
 
 const GS1 = ']d201040123456789011727123110LOT123\u001d21SN0001';
 
-interface LogLine {
-  level: number;
-  msg: string;
-  reason?: string;
-}
-const running: ScannerDriver[] = [];
-afterEach(async () => {
-  await Promise.all(running.splice(0).map((d) => d.stop()));
-});
+const cleanups = new Cleanups();
+afterEach(() => cleanups.run());
 
 function setup(extra: Partial<ScannerDriverOptions> = {}) {
   const pair = createMemoryPair('scanner');
   const events = new Events();
-  const logs: LogLine[] = [];
-  const logger = pino({ level: 'debug' }, { write: (s: string) => void logs.push(JSON.parse(s) as LogLine) });
+  const { logger, logs } = captureLogger();
   let clock = 1_764_230_000_000;
   const driver = new ScannerDriver({ deviceId: 'SC-01', transport: pair.a, logger, now: () => clock++, onEvent: events.push, ...extra });
-  running.push(driver);
+  cleanups.add(() => driver.stop());
   return { pair, events, logs, driver };
 }
 

@@ -1,9 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { resolveWasherSettings, washerCyclePlans } from '../../simulators/washer/washer-schedule.js';
+import { resolveWasherSettings, type WasherScheduleOptions, washerCyclePlans } from '../../simulators/washer/washer-schedule.js';
 import { runWasherSimulator, WASHER_FAULT_DESCRIPTIONS, WASHER_FAULTS, WASHER_PROGRAM_NUMBERS, WASHER_PROGRAMS } from '../../simulators/washer-simulator.js';
 import { expectSequentialPlans, take } from '../helpers/sim-plans.js';
 
 const START = Date.UTC(2025, 2, 14, 6, 0, 0);
+
+/** The first cycle the schedule plans with these settings. */
+const firstPlan = (opts: WasherScheduleOptions) => take(washerCyclePlans(resolveWasherSettings(opts)), 1)[0]!;
 
 describe('washer schedule', () => {
   it('numbers cycles upwards and starts each one a pause after the previous ended', () => {
@@ -16,12 +19,12 @@ describe('washer schedule', () => {
 
   it('is reproducible, and a fault changes only what it injects', () => {
     const opts = { program: 'washer-a0-600', startTime: START, seed: 11 };
-    const [clean] = take(washerCyclePlans(resolveWasherSettings(opts)), 1);
-    const [again] = take(washerCyclePlans(resolveWasherSettings(opts)), 1);
-    const [hot] = take(washerCyclePlans(resolveWasherSettings({ ...opts, fault: 'hot-prewash' })), 1);
-    expect(again).toEqual(clean);
-    expect(hot?.header).toEqual(clean?.header);
-    expect(hot?.cycle.samples.filter((s) => s.phase === 'prewash')).not.toEqual(clean?.cycle.samples.filter((s) => s.phase === 'prewash'));
+    const clean = firstPlan(opts);
+    expect(firstPlan(opts)).toEqual(clean);
+    const hot = firstPlan({ ...opts, fault: 'hot-prewash' });
+    expect(hot.header).toEqual(clean.header);
+    const prewash = (p: typeof clean) => p.cycle.samples.filter((s) => s.phase === 'prewash');
+    expect(prewash(hot)).not.toEqual(prewash(clean));
   });
 
   it('defaults: SIM-WD01, seed 1, five minutes between loads, "none" means no fault', () => {

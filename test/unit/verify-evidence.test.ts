@@ -3,7 +3,7 @@
 // docs/verification.md.
 import { describe, expect, it } from 'vitest';
 import { type CycleTrace, mergeProgram, type Program, psatKpa, type TraceSample, verifyCycle } from '../../gateway/verify/index.js';
-import { crit, failed, golden, program } from '../helpers/verify.js';
+import { crit, failed, golden, program, steamDrainTrace } from '../helpers/verify.js';
 
 type Phase = NonNullable<TraceSample['phase']>;
 
@@ -12,20 +12,7 @@ type Phase = NonNullable<TraceSample['phase']>;
  * complete; saturated steam throughout. `probe(t, drain)` gives the load probe when set.
  */
 function steam(o: { set?: number; holdS?: number; probe?: (t: number, drain: number) => number; end?: Phase } = {}): TraceSample[] {
-  const set = o.set ?? 134;
-  const level = set + 1;
-  const rows: Array<[number, Phase]> = [];
-  for (let k = 0; k < 60; k++) rows.push([100, 'conditioning']);
-  for (let k = 0; k < 60; k++) rows.push([100 + ((level - 100) * k) / 60, 'heating']);
-  for (let k = 0; k <= (o.holdS ?? 300); k++) rows.push([level, 'sterilizing']);
-  for (let k = 0; k < 60; k++) rows.push([level - ((level - 100) * k) / 60, 'exhaust']);
-  for (let k = 0; k < 60; k++) rows.push([90, 'drying']);
-  rows.push([90, 'complete']);
-  const out = rows.map(([temp, phase], t) => {
-    const s: TraceSample = { t, temp_c: temp, pressure_kpa: psatKpa(temp), phase };
-    if (o.probe) s.temp2_c = o.probe(t, temp);
-    return s;
-  });
+  const out = steamDrainTrace(o);
   if (o.end === undefined) return out;
   const last = out.map((s) => s.phase).lastIndexOf(o.end);
   return out.slice(0, last + 1);

@@ -11,27 +11,16 @@ import {
   tsatC,
   verifyCycle,
 } from '../../gateway/verify/index.js';
-import { crit, failed, golden, loadGoldens, program } from '../helpers/verify.js';
+import { crit, failed, golden, loadGoldens, program, steamDrainTrace } from '../helpers/verify.js';
 
 const goldens = loadGoldens();
 const edit = (samples: TraceSample[], at: number, patch: Partial<TraceSample>): TraceSample[] => samples.map((s) => (s.t === at ? { ...s, ...patch } : s));
 
 /** A small steam cycle: conditioning, ramp, flat plateau at set + 1 K, exhaust, drying, complete. */
 function steamTrace(o: { set?: number; holdS?: number; probeLagS?: number; probeOffsetK?: number } = {}): TraceSample[] {
-  const set = o.set ?? 134;
-  const level = set + 1;
-  const drain: Array<[number, TraceSample['phase']]> = [];
-  for (let k = 0; k < 60; k++) drain.push([100, 'conditioning']);
-  for (let k = 0; k < 60; k++) drain.push([100 + ((level - 100) * k) / 60, 'heating']);
-  for (let k = 0; k <= (o.holdS ?? 300); k++) drain.push([level, 'sterilizing']);
-  for (let k = 0; k < 60; k++) drain.push([level - ((level - 100) * k) / 60, 'exhaust']);
-  for (let k = 0; k < 60; k++) drain.push([90, 'drying']);
-  drain.push([90, 'complete']);
-  return drain.map(([temp, phase], t) => {
-    const s: TraceSample = { t, temp_c: temp, pressure_kpa: psatKpa(temp), phase };
-    if (o.probeLagS !== undefined) s.temp2_c = (drain[Math.max(0, t - o.probeLagS)]?.[0] ?? temp) + (o.probeOffsetK ?? 0);
-    return s;
-  });
+  const lag = o.probeLagS;
+  if (lag === undefined) return steamDrainTrace(o);
+  return steamDrainTrace({ ...o, probe: (t, drain, drainAt) => (drainAt(Math.max(0, t - lag)) ?? drain) + (o.probeOffsetK ?? 0) });
 }
 
 describe('golden traces (test/fixtures/traces, copied from the public reference set)', () => {

@@ -4,10 +4,11 @@ import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { httpSecretsFrom, isLoopbackHost, parseListen } from '../../config/http-config.js';
-import { ConfigError, parseConfigText } from '../../config/load-config.js';
+import { parseConfigText } from '../../config/load-config.js';
 import { HttpAuth } from '../../gateway/http/http-auth.js';
 import { RouteTable } from '../../gateway/http/route-table.js';
 import { hashSecret, parseScryptHash, verifySecret } from '../../gateway/http/secret-hash.js';
+import { configProblems } from '../helpers/config-problems.js';
 
 const FAST = { N: 1024, r: 8, p: 1 };
 const basic = (user: string, pw: string) => `Basic ${Buffer.from(`${user}:${pw}`).toString('base64')}`;
@@ -87,15 +88,7 @@ describe('http auth', () => {
 describe('http config', () => {
   const base = 'site: s\ngateway: g\nmqtt: { url: "mqtt://127.0.0.1:1883" }\n';
   const load = (yaml: string, env: NodeJS.ProcessEnv = {}) => parseConfigText(base + yaml, '/tmp/x.yaml', { env });
-  const problems = (yaml: string, env: NodeJS.ProcessEnv = {}) => {
-    try {
-      load(yaml, env);
-      return [];
-    } catch (e) {
-      if (e instanceof ConfigError) return e.problems.map((p) => `${p.path}: ${p.message}`);
-      throw e;
-    }
-  };
+  const problems = (yaml: string, env: NodeJS.ProcessEnv = {}) => configProblems(base + yaml, { env }, '/tmp/x.yaml');
 
   it('is off when absent, English by default; loopback needs no auth', () => {
     const c = load('');
