@@ -24,6 +24,23 @@ const logLines = (out: string): LogLine[] =>
     .filter((l) => l.startsWith('{'))
     .map((l) => JSON.parse(l) as LogLine);
 
+/**
+ * A subscription made right after a node died can be refused (SUBACK 0x80, "Unspecified error") while
+ * JetStream elects new leaders for the MQTT streams the dead node led (retained messages, sessions): a
+ * hospital system retries, and so does this newcomer, for up to 20 s. Any other error is thrown at once.
+ */
+async function afterFailover<T>(connect: () => Promise<T>): Promise<T> {
+  const deadline = Date.now() + 20_000;
+  for (;;) {
+    try {
+      return await connect();
+    } catch (e) {
+      if (!/Subscribe error/.test((e as Error).message) || Date.now() > deadline) throw e;
+      await new Promise((r) => setTimeout(r, 250));
+    }
+  }
+}
+
 describe('gateway on a 3-node NATS cluster (mqtt.urls)', () => {
   const cleanup: Array<() => Promise<unknown>> = [];
   afterAll(async () => {
@@ -70,14 +87,14 @@ describe('gateway on a 3-node NATS cluster (mqtt.urls)', () => {
     expect(await sim.exited).toBe(0);
 
     // Retained, as a newcomer on node 3 sees them after the failover.
-    const viewer = await MqttCollector.connect(n3.url, `${ROOT}/+`, { protocolVersion: 4 });
+    const viewer = await afterFailover(() => MqttCollector.connect(n3.url, `${ROOT}/+`, { protocolVersion: 4 }));
     cleanup.push(() => viewer.close());
     const status = await viewer.waitFor((m) => m.topic === `${ROOT}/status`);
     expect(status.retain).toBe(true);
     expect(status.json).toMatchObject({ online: true });
     // The simulator has ended: the gateway's last word on AC-01 is "disconnected", and that is what is retained.
     const last = await live.waitFor((m) => m.topic === `${ROOT}/device/AC-01/state` && (m.json as { connected: boolean }).connected === false);
-    const stateViewer = await MqttCollector.connect(n3.url, `${ROOT}/device/+/state`, { protocolVersion: 4 });
+    const stateViewer = await afterFailover(() => MqttCollector.connect(n3.url, `${ROOT}/device/+/state`, { protocolVersion: 4 }));
     cleanup.push(() => stateViewer.close());
     const state = await stateViewer.waitFor((m) => m.topic === `${ROOT}/device/AC-01/state`);
     expect(state.retain).toBe(true);

@@ -282,7 +282,12 @@ export class MqttCollector {
       };
       client.on('connect', onConnect);
     });
-    await subscribed;
+    try {
+      await subscribed;
+    } catch (e) {
+      client.end(true); // a refused subscription leaves no client reconnecting behind the caller's back
+      throw e;
+    }
     return c;
   }
 
