@@ -7,12 +7,10 @@
 // `write_bytes` (pages the kernel sent to the block layer). Run alone: `node dist/bench/sd-writes.js`.
 import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import pino from 'pino';
-import { FLUSH_INTERVAL_MS, Store } from '../gateway/store/store.js';
+import { FLUSH_INTERVAL_MS } from '../gateway/store/store.js';
 import type { Phase } from '../vocabulary/phases.js';
+import { withBenchStore } from './bench-store.js';
 
 const CYCLE_S = 1157;
 const IDLE_S = 90;
@@ -28,10 +26,7 @@ function io(): { wchar: number; writeBytes: number } {
 export function benchSdWrites(opts: { devices?: number; seconds?: number } = {}): Record<string, number> {
   const devices = opts.devices ?? 16;
   const seconds = opts.seconds ?? 7200;
-  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'sterilink-bench-sd-'));
-  const store = new Store({ dataDir, site: 'bench', gateway: 'gw', logger: pino({ level: 'silent' }), flushIntervalMs: 3_600_000 });
-  try {
-    store.start();
+  return withBenchStore({ prefix: 'sterilink-bench-sd-', flushIntervalMs: 3_600_000 }, (store) => {
     const ids = Array.from({ length: devices }, (_, i) => `D${i + 1}`);
     const cycles = ids.map(() => randomUUID());
     const t0 = Date.UTC(2026, 0, 5, 8);
@@ -72,10 +67,7 @@ export function benchSdWrites(opts: { devices?: number; seconds?: number } = {})
       sdBytesPerSample: Math.round((after.wchar - before.wchar) / stored),
       sdBlockBytesPerSample: Math.round((after.writeBytes - before.writeBytes) / stored),
     };
-  } finally {
-    store.close();
-    fs.rmSync(dataDir, { recursive: true, force: true });
-  }
+  });
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {

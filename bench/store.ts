@@ -1,14 +1,7 @@
-// Store throughput (docs/performance.md): chained sample ingestion (budget ≥ 100 000 samples/s), signed record
-// appends at synchronous=FULL, a cycle record with a 2-hour 1 Hz curve, and the audit's pace.
-// Run alone: `node dist/bench/store.js` prints the JSON object.
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import pino from 'pino';
 import { verifyStore } from '../gateway/store/audit.js';
 import type { SampleInput } from '../gateway/store/sample-log.js';
-import { Store } from '../gateway/store/store.js';
+import { withBenchStore } from './bench-store.js';
 
 function rate(n: number, ms: number): number {
   return Math.round((n / ms) * 1000);
@@ -18,10 +11,7 @@ export function benchStore(opts: { samples?: number; devices?: number; records?:
   const total = opts.samples ?? 200_000;
   const devices = opts.devices ?? 4;
   const recordCount = opts.records ?? 300;
-  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'sterilink-bench-store-'));
-  const store = new Store({ dataDir, site: 'bench', gateway: 'gw', logger: pino({ level: 'silent' }), flushIntervalMs: 250 });
-  try {
-    store.start();
+  return withBenchStore({ prefix: 'sterilink-bench-store-', flushIntervalMs: 250 }, (store) => {
     const ids = Array.from({ length: devices }, (_, i) => `AC-${String(i + 1).padStart(2, '0')}`);
     const t0 = 1_750_000_000_000;
     const sample = (i: number): SampleInput => ({
@@ -61,10 +51,7 @@ export function benchStore(opts: { samples?: number; devices?: number; records?:
       cycleRecord7200Ms: Math.round(cycleMs * 10) / 10,
       auditRowsPerSec: rate(report.samples + report.records, auditMs),
     };
-  } finally {
-    store.close();
-    fs.rmSync(dataDir, { recursive: true, force: true });
-  }
+  });
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {

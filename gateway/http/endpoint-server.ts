@@ -1,11 +1,10 @@
 // The listener without the page (`http.page: false`): only the routes it is given (/metrics, /healthz,
 // /readyz), with the same Host check, security headers and auth as the page. Nothing of the page (board
 // model, live hub, assets, queries) is loaded or kept in memory.
-import { isLoopbackHost, parseListen } from '../../config/http-config.js';
 import type { GatewayConfig } from '../../config/schema.js';
 import { GatewayError } from '../../vocabulary/errors.js';
 import type { Logger } from '../logger.js';
-import { HttpAuth } from './http-auth.js';
+import { listenerAuth } from './listener-auth.js';
 import { RouteTable } from './route-table.js';
 import { type WebHandler, WebServer } from './web-server.js';
 
@@ -26,17 +25,7 @@ export interface EndpointHandle {
 }
 
 export async function startEndpointServer(ctx: EndpointContext): Promise<EndpointHandle> {
-  const http = ctx.config.http;
-  if (!http) throw new GatewayError('http.config', 'startEndpointServer called without an http section');
-  const listen = parseListen(http.listen);
-  if (!listen) throw new GatewayError('http.config', `http.listen: expected HOST:PORT, found "${http.listen}"`);
-  const auth = new HttpAuth({
-    required: !isLoopbackHost(listen.host),
-    token: ctx.httpToken,
-    tokenHash: http.auth?.token,
-    users: http.auth?.users,
-    now: ctx.now,
-  });
+  const { http, listen, auth } = listenerAuth(ctx.config, ctx.httpToken, ctx.now, 'startEndpointServer');
   const routes = new RouteTable<WebHandler>();
   ctx.addRoutes(routes);
   const server = new WebServer({ listen, auth, routes, logger: ctx.logger, defaultLocale: ctx.config.ui.locale });

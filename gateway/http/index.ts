@@ -3,7 +3,6 @@
 // board model and live hub, the record queries, the route table (issue 12 adds /metrics, /healthz and
 // /readyz to `routes`), and starts listening. Read-only.
 
-import { isLoopbackHost, parseListen } from '../../config/http-config.js';
 import type { GatewayConfig } from '../../config/schema.js';
 import { GatewayError } from '../../vocabulary/errors.js';
 import { systemTimeZone } from '../../vocabulary/local-day.js';
@@ -11,7 +10,7 @@ import type { Logger } from '../logger.js';
 import type { Store } from '../store/index.js';
 import type { Program } from '../verify/index.js';
 import { BoardModel } from './board-model.js';
-import { HttpAuth } from './http-auth.js';
+import { listenerAuth } from './listener-auth.js';
 import { LiveHub, type OpenCycleSeed } from './live-hub.js';
 import { LoanerQueries } from './loaner-queries.js';
 import { addPageRoutes } from './page-routes.js';
@@ -57,17 +56,7 @@ function openCycleSeed(store: Store, deviceId: string): OpenCycleSeed | null {
 
 export async function startWebServer(ctx: WebContext): Promise<WebHandle> {
   const { config, logger, store } = ctx;
-  const http = config.http;
-  if (!http) throw new GatewayError('http.config', 'startWebServer called without an http section');
-  const listen = parseListen(http.listen);
-  if (!listen) throw new GatewayError('http.config', `http.listen: expected HOST:PORT, found "${http.listen}"`);
-  const auth = new HttpAuth({
-    required: !isLoopbackHost(listen.host),
-    token: ctx.httpToken,
-    tokenHash: http.auth?.token,
-    users: http.auth?.users,
-    now: ctx.now,
-  });
+  const { http, listen, auth } = listenerAuth(config, ctx.httpToken, ctx.now, 'startWebServer');
   const assets = loadAssets();
   const model = new BoardModel(
     config.devices.map((d) => ({ id: d.id, type: d.type, program: d.program })),

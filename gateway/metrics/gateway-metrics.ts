@@ -109,31 +109,17 @@ export class GatewayMetrics {
     });
 
     // devices
+    const counter = <L extends string>(name: string, help: string, labelNames: readonly L[]) => new Counter<L>({ name, help, labelNames, registers });
     this.linkUp = new Gauge({
       name: 'sterilink_device_link_up',
       help: "1 while the device's line or Modbus link is up, else 0 (0 until it first connects).",
       labelNames: ['device', 'type', 'driver'],
       registers,
     });
-    this.samples = new Counter({
-      name: 'sterilink_device_samples_total',
-      help: 'Samples (temperature/pressure readings) received.',
-      labelNames: ['device'],
-      registers,
-    });
-    this.lines = new Counter({
-      name: 'sterilink_device_lines_total',
-      help: "Lines of the device's own text received (printer or reader lines).",
-      labelNames: ['device'],
-      registers,
-    });
-    this.parseErrors = new Counter({
-      name: 'sterilink_device_parse_errors_total',
-      help: 'Lines or registers that could not be read, by reason.',
-      labelNames: ['device', 'reason'],
-      registers,
-    });
-    this.scans = new Counter({ name: 'sterilink_device_scans_total', help: 'Barcodes scanned.', labelNames: ['device'], registers });
+    this.samples = counter('sterilink_device_samples_total', 'Samples (temperature/pressure readings) received.', ['device']);
+    this.lines = counter('sterilink_device_lines_total', "Lines of the device's own text received (printer or reader lines).", ['device']);
+    this.parseErrors = counter('sterilink_device_parse_errors_total', 'Lines or registers that could not be read, by reason.', ['device', 'reason']);
+    this.scans = counter('sterilink_device_scans_total', 'Barcodes scanned.', ['device']);
     this.pollSeconds = new Histogram({
       name: 'sterilink_modbus_poll_duration_seconds',
       help: 'Duration of answered Modbus polls (every request of the read plan).',
@@ -141,18 +127,11 @@ export class GatewayMetrics {
       buckets: POLL_BUCKETS_S,
       registers,
     });
-    this.pollsFailed = new Counter({
-      name: 'sterilink_modbus_polls_failed_total',
-      help: 'Modbus polls that failed, by reason (timeout, crc, exception, not-connected, io, …).',
-      labelNames: ['device', 'reason'],
-      registers,
-    });
-    this.cycles = new Counter({
-      name: 'sterilink_cycles_total',
-      help: 'Cycles recorded, by verdict (pass, fail).',
-      labelNames: ['device', 'verdict'],
-      registers,
-    });
+    this.pollsFailed = counter('sterilink_modbus_polls_failed_total', 'Modbus polls that failed, by reason (timeout, crc, exception, not-connected, io, …).', [
+      'device',
+      'reason',
+    ]);
+    this.cycles = counter('sterilink_cycles_total', 'Cycles recorded, by verdict (pass, fail).', ['device', 'verdict']);
     this.bowieDickPass = new Gauge({
       name: 'sterilink_bowie_dick_last_pass_timestamp_seconds',
       help: 'End of the last passed Bowie–Dick test per steam sterilizer (Unix time; 0 when the store has none).',
@@ -187,45 +166,31 @@ export class GatewayMetrics {
           this.inc(read(publisher.stats()));
         },
       });
+    /** A gauge read at each scrape. */
+    const gauge = (name: string, help: string, read: () => number) =>
+      new Gauge({
+        name,
+        help,
+        registers,
+        collect() {
+          this.set(read());
+        },
+      });
     total('sterilink_records_published_total', 'Record publishes handed to the MQTT client (resends after a reconnect included).', (s) => s.sent);
     total('sterilink_records_acknowledged_total', 'Record publishes the broker acknowledged (PUBACK).', (s) => s.delivered);
     total('sterilink_records_refused_total', 'Record publishes the broker refused or that could not be sent.', (s) => s.refused);
     total('sterilink_mqtt_reconnects_total', 'Connections to the broker made again after a loss.', (s) => s.reconnects);
     total('sterilink_telemetry_dropped_total', 'Telemetry messages dropped (offline or the socket backed up).', (s) => s.telemetryDropped);
-    new Gauge({
-      name: 'sterilink_mqtt_connected',
-      help: '1 while the gateway is connected to the broker.',
-      registers,
-      collect() {
-        this.set(publisher.stats().online ? 1 : 0);
-      },
-    });
+    gauge('sterilink_mqtt_connected', '1 while the gateway is connected to the broker.', () => (publisher.stats().online ? 1 : 0));
     // one readiness check per scrape (made in metrics()) feeds the outbox gauges and the ready flag alike
     const ready = () => (this.readiness ??= health.readiness());
-    new Gauge({
-      name: 'sterilink_outbox_records',
-      help: 'Records stored but not yet acknowledged by the broker.',
-      registers,
-      collect() {
-        this.set(ready().outbox.depth);
-      },
-    });
-    new Gauge({
-      name: 'sterilink_outbox_oldest_age_seconds',
-      help: 'Age of the oldest record not yet acknowledged by the broker (0 when none waits).',
-      registers,
-      collect() {
-        this.set(ready().outbox.oldestAgeS);
-      },
-    });
-    new Gauge({
-      name: 'sterilink_ready',
-      help: '1 when /readyz says ready (store writable, outbox younger than http.readyMaxOutboxAgeS).',
-      registers,
-      collect() {
-        this.set(ready().ready ? 1 : 0);
-      },
-    });
+    gauge('sterilink_outbox_records', 'Records stored but not yet acknowledged by the broker.', () => ready().outbox.depth);
+    gauge(
+      'sterilink_outbox_oldest_age_seconds',
+      'Age of the oldest record not yet acknowledged by the broker (0 when none waits).',
+      () => ready().outbox.oldestAgeS,
+    );
+    gauge('sterilink_ready', '1 when /readyz says ready (store writable, outbox younger than http.readyMaxOutboxAgeS).', () => (ready().ready ? 1 : 0));
 
     // store, disk, process
     const sizer = this.sizer;
@@ -251,23 +216,13 @@ export class GatewayMetrics {
       },
     });
     const disk = () => fs.statfsSync(config.dataDir);
-    new Gauge({
-      name: 'sterilink_disk_free_bytes',
-      help: "Bytes free for the gateway's user on the data folder's file system.",
-      registers,
-      collect() {
-        const s = disk();
-        this.set(s.bavail * s.bsize);
-      },
+    gauge('sterilink_disk_free_bytes', "Bytes free for the gateway's user on the data folder's file system.", () => {
+      const s = disk();
+      return s.bavail * s.bsize;
     });
-    new Gauge({
-      name: 'sterilink_disk_size_bytes',
-      help: "Size of the data folder's file system.",
-      registers,
-      collect() {
-        const s = disk();
-        this.set(s.blocks * s.bsize);
-      },
+    gauge('sterilink_disk_size_bytes', "Size of the data folder's file system.", () => {
+      const s = disk();
+      return s.blocks * s.bsize;
     });
     const self = this;
     new Gauge({
@@ -286,14 +241,7 @@ export class GatewayMetrics {
         this.set({ quantile: '1' }, lag(Math.max(now.max, prev.max)));
       },
     });
-    new Gauge({
-      name: 'sterilink_process_resident_memory_bytes',
-      help: 'Resident memory (RSS) of the gateway process.',
-      registers,
-      collect() {
-        this.set(process.memoryUsage.rss());
-      },
-    });
+    gauge('sterilink_process_resident_memory_bytes', 'Resident memory (RSS) of the gateway process.', () => process.memoryUsage.rss());
   }
 
   get contentType(): string {

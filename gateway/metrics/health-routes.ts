@@ -5,35 +5,40 @@ import type { RouteTable, WebHandler } from '../http/index.js';
 import { sendJson } from '../http/respond.js';
 import type { HealthMonitor } from './health-monitor.js';
 
+/** A probe: its path, its status words when the gateway is (200) and is not (503) what it asks, and its reading. */
+interface Probe {
+  path: string;
+  words: readonly [string, string];
+  read: () => { ok: boolean; details: object };
+}
+
 export function addHealthRoutes(routes: RouteTable<WebHandler>, health: HealthMonitor): void {
-  routes.add(
-    'GET',
-    '/healthz',
-    (_req, res) => {
-      const l = health.liveness();
-      sendJson(res, l.alive ? 200 : 503, {
-        status: l.alive ? 'alive' : 'not alive',
-        phase: l.phase,
-        lastTickAgoS: round(l.lastTickAgoS),
-        ...(l.reason ? { reason: l.reason } : {}),
-      });
+  const probes: readonly Probe[] = [
+    {
+      path: '/healthz',
+      words: ['alive', 'not alive'],
+      read: () => {
+        const l = health.liveness();
+        return { ok: l.alive, details: { phase: l.phase, lastTickAgoS: round(l.lastTickAgoS), ...(l.reason ? { reason: l.reason } : {}) } };
+      },
     },
-    { public: true },
-  );
-  routes.add(
-    'GET',
-    '/readyz',
-    (_req, res) => {
-      const r = health.readiness();
-      sendJson(res, r.ready ? 200 : 503, {
-        status: r.ready ? 'ready' : 'not ready',
-        ...(r.ready ? {} : { reason: r.reasons.join('; '), reasons: r.reasons }),
-        store: r.store,
-        outbox: { ...r.outbox, oldestAgeS: round(r.outbox.oldestAgeS) },
-      });
+    {
+      path: '/readyz',
+      words: ['ready', 'not ready'],
+      read: () => {
+        const r = health.readiness();
+        const why = r.ready ? {} : { reason: r.reasons.join('; '), reasons: r.reasons };
+        return { ok: r.ready, details: { ...why, store: r.store, outbox: { ...r.outbox, oldestAgeS: round(r.outbox.oldestAgeS) } } };
+      },
     },
-    { public: true },
-  );
+  ];
+  for (const { path, words, read } of probes) {
+    const answer: WebHandler = (_req, res) => {
+      const { ok, details } = read();
+      sendJson(res, ok ? 200 : 503, { status: ok ? words[0] : words[1], ...details });
+    };
+    routes.add('GET', path, answer, { public: true });
+  }
 }
 
 const round = (x: number) => Math.round(x * 10) / 10;

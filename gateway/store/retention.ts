@@ -12,6 +12,7 @@
 // samples and raw lines, no open cycle still needs them (its samples come after the positions a
 // checkpoint signs). Records are never deleted younger than the legal minimum (WS 310: 3 years).
 
+import { retentionSchema } from '../../config/retention-config.js';
 import { chainDevices } from './audit-chains.js';
 import type { ChainRef } from './audit-types.js';
 import { CHECKPOINT, type CheckpointBody, isCheckpoint, META_CHECKPOINT, NOTHING_PRUNED, type PrunedPrefix } from './checkpoint.js';
@@ -38,14 +39,8 @@ export interface RetentionPolicy {
   records: TableRetention;
 }
 
-export const DEFAULT_RETENTION: RetentionPolicy = {
-  intervalMinutes: 60,
-  batchRows: 1000,
-  checkpointHours: 24,
-  samples: { maxAgeDays: 90 },
-  raw_lines: { maxAgeDays: 90 },
-  records: { maxAgeDays: 1096 },
-};
+/** The policy of a config without `retention:`: the config schema's defaults, so the two cannot drift apart. */
+export const DEFAULT_RETENTION: RetentionPolicy = retentionSchema.parse({});
 
 type ChainTable = 'samples' | 'raw_lines';
 const CHAIN_TABLES: readonly ChainTable[] = ['samples', 'raw_lines'];

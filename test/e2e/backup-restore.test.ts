@@ -6,10 +6,10 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { SignedRecord } from '../../gateway/store/index.js';
-import { Cleanups, tempDir } from '../helpers/cleanups.js';
-import { type Proc, ROOT, runCli, startCli, startProcess, sterilinkBin, writeConfig } from '../helpers/cli.js';
+import { Cleanups, tempBinDir, tempBroker } from '../helpers/cleanups.js';
+import { type Proc, ROOT, runCli, startCli, startProcess, writeConfig } from '../helpers/cli.js';
 import { tcpAutoclave, tcpAutoclaveSimulator } from '../helpers/gateway-rig.js';
-import { freePort, Mosquitto, MqttCollector } from '../helpers/mosquitto.js';
+import { freePort, MqttCollector } from '../helpers/mosquitto.js';
 
 const SITE = 'bk';
 const TOPIC = `sterilink/v1/${SITE}/gw1`;
@@ -28,11 +28,9 @@ describe('online backup and restore', () => {
   afterAll(() => cleanup.run());
 
   it('backs up while cycles are written; a gateway on the restored backup continues its chain from there', async () => {
-    const dir = await tempDir(cleanup, 'sterilink-backup-');
-    const bin = sterilinkBin(dir);
+    const { dir, bin } = await tempBinDir(cleanup, 'sterilink-backup-');
     const env = { PATH: `${bin}:${path.dirname(process.execPath)}:/usr/bin:/bin` };
-    const broker = await Mosquitto.start();
-    cleanup.add(() => broker.dispose());
+    const broker = await tempBroker(cleanup);
     const sub = await MqttCollector.connect(broker.url, `${TOPIC}/#`);
     cleanup.add(() => sub.close());
     const cycles = () => sub.filter((m) => m.topic === `${TOPIC}/records/cycle`).length;

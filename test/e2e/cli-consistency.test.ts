@@ -4,11 +4,10 @@
 // mistake is pointed at by line and column.
 import fs from 'node:fs';
 import path from 'node:path';
-import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Store } from '../../gateway/store/index.js';
 import { runCli, tempDir, writeConfig } from '../helpers/cli.js';
 import { goldenCycleBody } from '../helpers/cycle-records.js';
+import { seedStore } from '../helpers/seeded-store.js';
 
 const HELP_OF = [
   ['run'],
@@ -75,12 +74,9 @@ describe('sterilink db, keys, report, loaner: the store where run has it', () =>
   let config: string;
 
   beforeAll(() => {
-    dir = tempDir('sl-cli-store-');
-    dataDir = path.join(dir, 'var-data');
-    const store = new Store({ dataDir, site: 'st-marien', gateway: 'gw1', logger: pino({ level: 'silent' }) });
-    store.start();
-    store.append({ type: 'cycle', device: 'AC-01', body: goldenCycleBody({ file: 'steam-134-4-pass.csv', programId: 'steam-134-4', cycleNo: 7 }) });
-    store.close();
+    ({ dir, dataDir } = seedStore('sl-cli-store-', 'var-data', (store) => {
+      store.append({ type: 'cycle', device: 'AC-01', body: goldenCycleBody({ file: 'steam-134-4-pass.csv', programId: 'steam-134-4', cycleNo: 7 }) });
+    }));
     // the config names the store relative to itself, as a site config does
     config = writeConfig(dir, { site: 'st-marien', gateway: 'gw1', dataDir: './var-data', mqtt: { url: 'mqtt://127.0.0.1:1883' } });
   });

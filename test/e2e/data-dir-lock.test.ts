@@ -4,30 +4,25 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { startCli, tempDir, writeConfig } from '../helpers/cli.js';
-import { Mosquitto } from '../helpers/mosquitto.js';
+import { Cleanups, tempGatewayFolder } from '../helpers/cleanups.js';
+import { startCli, writeGatewayConfig } from '../helpers/cli.js';
 
 describe('the data-folder lock', () => {
-  const cleanup: (() => Promise<unknown>)[] = [];
-  afterAll(async () => {
-    for (const c of cleanup.reverse()) await c();
-  });
+  const cleanup = new Cleanups();
+  afterAll(() => cleanup.run());
 
   it('refuses a second gateway on the same data folder and frees the folder when the holder dies', async () => {
-    const dir = tempDir();
-    const dataDir = path.join(dir, 'data');
-    const broker = await Mosquitto.start();
-    cleanup.push(() => broker.dispose());
-    const cfg = writeConfig(dir, { site: 'lk', gateway: 'gw1', dataDir, mqtt: { url: broker.url }, devices: [] });
+    const { dir, dataDir, broker } = await tempGatewayFolder(cleanup);
+    const cfg = writeGatewayConfig(dir, { site: 'lk', mqtt: { url: broker.url }, devices: [] });
 
     const first = startCli(['run', '--config', cfg]);
-    cleanup.push(() => first.kill('SIGKILL'));
+    cleanup.add(() => first.kill('SIGKILL'));
     await first.waitForOutput('gateway running');
     const firstPid = first.child.pid as number;
     expect(JSON.parse(fs.readFileSync(path.join(dataDir, 'gateway.pid'), 'utf8'))).toMatchObject({ pid: firstPid });
 
     const second = startCli(['run', '--config', cfg]);
-    cleanup.push(() => second.kill('SIGKILL'));
+    cleanup.add(() => second.kill('SIGKILL'));
     expect(await second.exited).toBe(2);
     expect(second.output()).toContain(`the data folder ${dataDir} is in use by another gateway (pid ${firstPid}`);
     expect(second.output()).not.toContain('gateway running');
@@ -36,7 +31,7 @@ describe('the data-folder lock', () => {
     await first.kill('SIGKILL'); // its pid file stays behind, its lock does not
     expect(fs.existsSync(path.join(dataDir, 'gateway.pid'))).toBe(true);
     const third = startCli(['run', '--config', cfg]);
-    cleanup.push(() => third.kill('SIGKILL'));
+    cleanup.add(() => third.kill('SIGKILL'));
     await third.waitForOutput('gateway running');
     expect(JSON.parse(fs.readFileSync(path.join(dataDir, 'gateway.pid'), 'utf8'))).toMatchObject({ pid: third.child.pid });
     expect(await third.kill('SIGTERM')).toBe(0);

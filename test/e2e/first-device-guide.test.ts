@@ -5,10 +5,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { Cleanups, tempDir } from '../helpers/cleanups.js';
-import { sterilinkBin } from '../helpers/cli.js';
+import { Cleanups, tempBinDir, tempBroker } from '../helpers/cleanups.js';
 import { guideBlocks, guideScript } from '../helpers/doc-blocks.js';
-import { Mosquitto, MqttCollector } from '../helpers/mosquitto.js';
+import { MqttCollector } from '../helpers/mosquitto.js';
 import { ROOT, startProcess } from '../helpers/process.js';
 
 const md = fs.readFileSync(path.join(ROOT, 'docs/first-device.md'), 'utf8');
@@ -18,10 +17,8 @@ describe('docs/first-device.md', () => {
   afterAll(() => cleanup.run());
 
   it('the dry run with socat and a trial config works as written', async () => {
-    const work = await tempDir(cleanup, 'sterilink-first-device-');
-    const bin = sterilinkBin(work);
-    const broker = await Mosquitto.start();
-    cleanup.add(() => broker.dispose());
+    const { dir: work, bin } = await tempBinDir(cleanup, 'sterilink-first-device-');
+    const broker = await tempBroker(cleanup);
     const watch = await MqttCollector.connect(broker.url, 'sterilink/v1/trial/#');
     cleanup.add(() => watch.close());
 

@@ -5,41 +5,31 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
 import { type SignedRecord, verifyRecord } from '../../gateway/store/index.js';
-import { type Proc, ptyPair, runCli, startCli, tempDir, writeConfig } from '../helpers/cli.js';
-import { Mosquitto, MqttCollector } from '../helpers/mosquitto.js';
+import { Cleanups, tempGatewayFolder, tempPtyPair } from '../helpers/cleanups.js';
+import { type Proc, runCli, startCli, writeGatewayConfig } from '../helpers/cli.js';
+import { serialPrinterLine } from '../helpers/gateway-rig.js';
+import { MqttCollector } from '../helpers/mosquitto.js';
 
 const ROOT_TOPIC = 'sterilink/v1/k9/gw1';
 
 describe('SIGKILL during ingestion', () => {
-  const cleanup: (() => Promise<unknown>)[] = [];
-  afterAll(async () => {
-    for (const c of cleanup.reverse()) await c();
-  });
+  const cleanup = new Cleanups();
+  afterAll(() => cleanup.run());
 
   it('keeps every committed record, verifiable and without seq holes', async () => {
-    const dir = tempDir();
-    const dataDir = path.join(dir, 'data');
-    const broker = await Mosquitto.start();
-    cleanup.push(() => broker.dispose());
+    const { dir, dataDir, broker } = await tempGatewayFolder(cleanup);
     const sub = await MqttCollector.connect(broker.url, `${ROOT_TOPIC}/#`, { clean: false });
-    cleanup.push(() => sub.client.endAsync(true));
-    const pty = await ptyPair(dir, 'k9');
-    cleanup.push(() => pty.proc.kill('SIGKILL'));
-    const cfg = writeConfig(dir, {
-      site: 'k9',
-      gateway: 'gw1',
-      dataDir,
-      mqtt: { url: broker.url },
-      devices: [{ id: 'AC-01', type: 'steam-sterilizer', driver: 'printer-line', serial: { path: pty.gw }, program: 'steam-134-4' }],
-    });
+    cleanup.add(() => sub.client.endAsync(true));
+    const pty = await tempPtyPair(cleanup, dir, 'k9');
+    const cfg = writeGatewayConfig(dir, { site: 'k9', mqtt: { url: broker.url }, devices: [serialPrinterLine(pty.gw)] });
     let gw: Proc = startCli(['run', '--config', cfg]);
-    cleanup.push(() => gw.kill('SIGKILL'));
+    cleanup.add(() => gw.kill('SIGKILL'));
     await gw.waitForOutput('gateway running');
     const telemetry = () => sub.filter((m) => m.topic.endsWith('/telemetry')).length;
     const cycles = () => sub.filter((m) => m.topic === `${ROOT_TOPIC}/records/cycle`).map((m) => m.json as SignedRecord);
 
     const sim = startCli(['simulate', 'autoclave', '--serial', pty.dev, '--program', 'steam-134-4', '--speed', '100', '--cycles', '3']);
-    cleanup.push(() => sim.kill('SIGKILL'));
+    cleanup.add(() => sim.kill('SIGKILL'));
     // first kill: in the middle of cycle 1
     await sub.waitFor(() => telemetry() > 300, 30_000);
     await gw.kill('SIGKILL');

@@ -6,9 +6,10 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { type Proc, startCli, tempDir, writeConfig } from '../helpers/cli.js';
+import { Cleanups, tempGatewayFolder } from '../helpers/cleanups.js';
+import { type Proc, startCli, writeConfig } from '../helpers/cli.js';
 import { get } from '../helpers/http-client.js';
-import { freePort, Mosquitto } from '../helpers/mosquitto.js';
+import { freePort } from '../helpers/mosquitto.js';
 import { parseExposition, sampleValue } from '../helpers/prom-text.js';
 import { until } from '../helpers/until.js';
 
@@ -28,16 +29,11 @@ process.on('SIGWINCH', () => {
 `;
 
 describe('prom-client is loaded only with http; the event-loop lag shows a stall', () => {
-  const cleanup: Array<() => Promise<unknown>> = [];
-  afterAll(async () => {
-    for (const c of cleanup.reverse()) await c();
-  });
+  const cleanup = new Cleanups();
+  afterAll(() => cleanup.run());
 
   it('not without http; with http and page: false, prom-client but not the page, and a 1.5 s stall in the lag', async () => {
-    const dir = tempDir();
-    cleanup.push(async () => fs.rmSync(dir, { recursive: true, force: true }));
-    const broker = await Mosquitto.start();
-    cleanup.push(() => broker.dispose());
+    const { dir, broker } = await tempGatewayFolder(cleanup);
     const probe = path.join(dir, 'probe.mjs');
     fs.writeFileSync(probe, PROBE);
 
@@ -58,7 +54,7 @@ describe('prom-client is loaded only with http; the event-loop lag shows a stall
       });
       const out = path.join(d, 'modules.json');
       const gw = startCli(['run', '--config', cfg], { NODE_OPTIONS: `--import=${probe}`, X_MODULES_OUT: out });
-      cleanup.push(() => gw.kill('SIGKILL'));
+      cleanup.add(() => gw.kill('SIGKILL'));
       await gw.waitForOutput('gateway running', 30_000);
       gw.child.kill('SIGUSR2');
       await until(() => fs.existsSync(out), 10_000, 'the module list');

@@ -3,11 +3,11 @@
 // record is still reported, marked, and the exit code says so.
 import fs from 'node:fs';
 import path from 'node:path';
-import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type SignedRecord, Store } from '../../gateway/store/index.js';
-import { runCli, tempDir, writeConfig } from '../helpers/cli.js';
+import type { SignedRecord } from '../../gateway/store/index.js';
+import { runCli, writeConfig } from '../helpers/cli.js';
 import { goldenCycleBody, releaseBody } from '../helpers/cycle-records.js';
+import { seedStore } from '../helpers/seeded-store.js';
 
 describe('sterilink report', () => {
   let dir: string;
@@ -16,40 +16,37 @@ describe('sterilink report', () => {
   let second: SignedRecord;
 
   beforeAll(() => {
-    dir = tempDir('sl-report-');
-    dataDir = path.join(dir, 'data');
-    const store = new Store({ dataDir, site: 'st-marien', gateway: 'gw1', logger: pino({ level: 'silent' }) });
-    store.start();
-    cycle = store.append({
-      type: 'cycle',
-      device: 'AC-01',
-      body: goldenCycleBody({
-        file: 'steam-134-4-air.csv',
-        programId: 'steam-134-4',
-        cycleNo: 1042,
-        cycleId: 'cyc-1042',
-        loadId: 'L-1',
-        items: [{ raw: 'TRAY-1', code: 'TRAY-1', kind: 'internal' }],
-      }),
-    });
-    store.append({
-      type: 'release',
-      device: 'AC-01',
-      body: releaseBody({
-        loadId: 'L-1',
-        cycleId: 'cyc-1042',
-        status: 'quarantined',
-        reasonCode: 'cycle-failed',
-        reason: 'cycle verification failed: saturated_steam',
-        at: '2026-03-02T08:40:00Z',
-      }),
-    });
-    second = store.append({
-      type: 'cycle',
-      device: 'AC-01',
-      body: goldenCycleBody({ file: 'steam-134-4-pass.csv', programId: 'steam-134-4', cycleNo: 1043, cycleId: 'cyc-1043' }),
-    });
-    store.close();
+    ({ dir, dataDir } = seedStore('sl-report-', 'data', (store) => {
+      cycle = store.append({
+        type: 'cycle',
+        device: 'AC-01',
+        body: goldenCycleBody({
+          file: 'steam-134-4-air.csv',
+          programId: 'steam-134-4',
+          cycleNo: 1042,
+          cycleId: 'cyc-1042',
+          loadId: 'L-1',
+          items: [{ raw: 'TRAY-1', code: 'TRAY-1', kind: 'internal' }],
+        }),
+      });
+      store.append({
+        type: 'release',
+        device: 'AC-01',
+        body: releaseBody({
+          loadId: 'L-1',
+          cycleId: 'cyc-1042',
+          status: 'quarantined',
+          reasonCode: 'cycle-failed',
+          reason: 'cycle verification failed: saturated_steam',
+          at: '2026-03-02T08:40:00Z',
+        }),
+      });
+      second = store.append({
+        type: 'cycle',
+        device: 'AC-01',
+        body: goldenCycleBody({ file: 'steam-134-4-pass.csv', programId: 'steam-134-4', cycleNo: 1043, cycleId: 'cyc-1043' }),
+      });
+    }));
   });
 
   afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));

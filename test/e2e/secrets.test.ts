@@ -11,7 +11,8 @@ import os from 'node:os';
 import path from 'node:path';
 import mqtt from 'mqtt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Proc, ptyPair, runCli, startCli, tempDir, writeConfig } from '../helpers/cli.js';
+import { type Proc, ptyPair, runCli, startCli, tempDir, writeConfig, writeGatewayConfig } from '../helpers/cli.js';
+import { serialPrinterLine } from '../helpers/gateway-rig.js';
 import { Mosquitto, MqttCollector } from '../helpers/mosquitto.js';
 import { assertPayloadValid } from '../helpers/payload-schemas.js';
 
@@ -72,13 +73,7 @@ describe('secrets stay secret', () => {
     cleanup.push(() => sub.close());
     const pty = await ptyPair(dir, 'sec');
     cleanup.push(() => pty.proc.kill('SIGKILL'));
-    const cfg = writeConfig(dir, {
-      site: 'sec',
-      gateway: 'gw1',
-      dataDir,
-      mqtt: { url: broker.url, username: 'gw' },
-      devices: [{ id: 'AC-01', type: 'steam-sterilizer', driver: 'printer-line', serial: { path: pty.gw, baudRate: 9600 }, program: 'steam-134-4' }],
-    });
+    const cfg = writeGatewayConfig(dir, { site: 'sec', mqtt: { url: broker.url, username: 'gw' }, devices: [serialPrinterLine(pty.gw)] });
     const env = { STERILINK_MQTT_PASSWORD: PASSWORD };
     const gw = startCli(['run', '--config', cfg, '--log-level', 'debug'], env);
     cleanup.push(() => gw.kill('SIGKILL'));

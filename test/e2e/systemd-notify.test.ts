@@ -5,8 +5,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { startCli, tempDir, writeConfig } from '../helpers/cli.js';
-import { Mosquitto } from '../helpers/mosquitto.js';
+import { Cleanups, tempGatewayFolder } from '../helpers/cleanups.js';
+import { startCli, writeGatewayConfig } from '../helpers/cli.js';
 import { NotifySocket } from '../helpers/notify-socket.js';
 
 // Test code injected with --import: on SIGUSR2 the gateway's event loop is held for 1.5 s, between two
@@ -23,24 +23,19 @@ process.on('SIGUSR2', () => {
 `;
 
 describe('systemd notifications (sd_notify)', () => {
-  const cleanup: Array<() => Promise<unknown>> = [];
-  afterAll(async () => {
-    for (const c of cleanup.reverse()) await c();
-  });
+  const cleanup = new Cleanups();
+  afterAll(() => cleanup.run());
 
   it('READY=1 once running, WATCHDOG=1 while the loop turns and not while it hangs, STOPPING=1 on SIGTERM', async () => {
-    const dir = tempDir();
-    cleanup.push(async () => fs.rmSync(dir, { recursive: true, force: true }));
-    const broker = await Mosquitto.start();
-    cleanup.push(() => broker.dispose());
+    const { dir, broker } = await tempGatewayFolder(cleanup);
     const sock = await NotifySocket.open(dir);
-    cleanup.push(() => sock.close());
+    cleanup.add(() => sock.close());
     const hang = path.join(dir, 'hang.mjs');
     fs.writeFileSync(hang, HANG);
-    const cfg = writeConfig(dir, { site: 'sd', gateway: 'gw1', dataDir: path.join(dir, 'data'), mqtt: { url: broker.url }, devices: [] });
+    const cfg = writeGatewayConfig(dir, { site: 'sd', mqtt: { url: broker.url }, devices: [] });
     // WatchdogSec=0.2 s: a ping every 100 ms
     const gw = startCli(['run', '--config', cfg], { NOTIFY_SOCKET: sock.path, WATCHDOG_USEC: '200000', NODE_OPTIONS: `--import=${hang}` });
-    cleanup.push(() => gw.kill('SIGKILL'));
+    cleanup.add(() => gw.kill('SIGKILL'));
 
     const ready = await sock.waitFor((n) => n.fields.READY === '1', 20_000, 'READY=1');
     await gw.waitForOutput('"gateway running"');

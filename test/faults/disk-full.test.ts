@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SignedRecord } from '../../gateway/store/record.js';
 import { runCli, tempDir } from '../helpers/cli.js';
 import { reportFault } from '../helpers/fault-report.js';
-import { type GatewayRig, startGatewayRig } from '../helpers/gateway-rig.js';
+import { type GatewayRig, serialAutoclave, startGatewayRig } from '../helpers/gateway-rig.js';
 import type { Received } from '../helpers/mosquitto.js';
 import { assertPayloadValid } from '../helpers/payload-schemas.js';
 import { type PtyPair, ptyPair } from '../helpers/process.js';
@@ -57,17 +57,8 @@ describe('fault: the disk of the data folder fills up', () => {
       dir,
       site: SITE,
       devices: [
-        {
-          id: 'AC-01',
-          type: 'steam-sterilizer',
-          driver: 'printer-line',
-          serial: { path: pty.gw, baudRate: 9600 },
-          program: 'steam-134-4',
-          chamberLitres: 300,
-          clockDriftAlarmS: 0,
-          // the resumed cycle ends at its result line, or (should the parser not follow a resumed ticket) by this timeout: either way it is recorded
-          idleTimeoutS: 8,
-        },
+        // the resumed cycle ends at its result line, or (should the parser not follow a resumed ticket) by the idle timeout: either way it is recorded
+        serialAutoclave(pty.gw, { clockDriftAlarmS: 0, idleTimeoutS: 8 }),
       ],
       // a generous noise sample: here the full disk, not the daily sample, is what refuses noise
       extra: { storage: { reserveMiB: 2, noiseSamplePerDay: 100_000, sampleFlushS: 0.25 } }, // batches scaled to the accelerated simulator

@@ -8,9 +8,10 @@
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
-import { type Proc, ptyPair, runCli, startCli, tempDir, writeConfig } from '../helpers/cli.js';
+import { Cleanups, tempGatewayFolder, tempPtyPair } from '../helpers/cleanups.js';
+import { type Proc, runCli, startCli, writeGatewayConfig } from '../helpers/cli.js';
 import { repetitions, reportFault } from '../helpers/fault-report.js';
-import { Mosquitto } from '../helpers/mosquitto.js';
+import { serialPrinterLine } from '../helpers/gateway-rig.js';
 import { until } from '../helpers/until.js';
 
 const SPEED = 120;
@@ -45,31 +46,23 @@ const pause = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 const between = ([lo, hi]: [number, number]) => lo + Math.random() * (hi - lo);
 
 describe('fault: SIGKILL of the gateway at random moments', () => {
-  const cleanup: (() => Promise<unknown>)[] = [];
-  afterAll(async () => {
-    for (const c of cleanup.reverse()) await c();
-  });
+  const cleanup = new Cleanups();
+  afterAll(() => cleanup.run());
 
   it(`every cycle the gateway saw running has one record (${KILLS} kills)`, async () => {
-    const dir = tempDir();
-    const dataDir = path.join(dir, 'data');
-    const broker = await Mosquitto.start();
-    cleanup.push(() => broker.dispose());
-    const pty = await ptyPair(dir, 'ac');
-    cleanup.push(() => pty.close());
-    const cfg = writeConfig(dir, {
+    const { dir, dataDir, broker } = await tempGatewayFolder(cleanup);
+    const pty = await tempPtyPair(cleanup, dir, 'ac');
+    const cfg = writeGatewayConfig(dir, {
       site: 'fk',
-      gateway: 'gw1',
-      dataDir,
       mqtt: { url: broker.url },
-      devices: [{ id: 'AC-01', type: 'steam-sterilizer', driver: 'printer-line', serial: { path: pty.gw }, program: 'steam-134-4' }],
+      devices: [serialPrinterLine(pty.gw)],
       // The batch window scaled to the simulator's speed: 30 s of wall time (the default) is an hour of a cycle
       // at 120x, so a kill would take every sample of a cycle; at real speed it is 30 s of one.
       storage: { sampleFlushS: 0.25 },
     });
     const start = async (): Promise<Proc> => {
       const p = startCli(['run', '--config', cfg]);
-      cleanup.push(() => p.kill('SIGKILL'));
+      cleanup.add(() => p.kill('SIGKILL'));
       return p;
     };
     let gw = await start();
@@ -78,7 +71,7 @@ describe('fault: SIGKILL of the gateway at random moments', () => {
     const meanUpS = (UP_MS[0] + UP_MS[1]) / 2000 + DOWN_MS / 2000 + 1;
     const cycles = Math.ceil((KILLS * meanUpS * 1.25) / CYCLE_REAL_S) + 1; // a margin: a slow start must not leave kills undone
     const sim = startCli(['simulate', 'autoclave', '--serial', pty.dev, '--program', 'steam-134-4', '--speed', String(SPEED), '--cycles', String(cycles)]);
-    cleanup.push(() => sim.kill('SIGKILL'));
+    cleanup.add(() => sim.kill('SIGKILL'));
     await sim.waitForOutput('cycle 1 starts', 20_000);
 
     let kills = 0;

@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SignedRecord } from '../../gateway/store/record.js';
 import { tempDir } from '../helpers/cli.js';
 import { repetitions, reportFault } from '../helpers/fault-report.js';
-import { type GatewayRig, startGatewayRig } from '../helpers/gateway-rig.js';
+import { type GatewayRig, serialPrinterLine, startGatewayRig } from '../helpers/gateway-rig.js';
 import { type PtyPair, ptyPair } from '../helpers/process.js';
 import { until } from '../helpers/until.js';
 
@@ -51,16 +51,7 @@ describe('fault: noise on a printer line (wrong baud rate)', () => {
     rig = await startGatewayRig({
       dir,
       site: SITE,
-      devices: [
-        {
-          id: 'AC-01',
-          type: 'steam-sterilizer',
-          driver: 'printer-line',
-          serial: { path: pty.gw, baudRate: 9600 },
-          program: 'steam-134-4',
-          clockDriftAlarmS: 0,
-        },
-      ],
+      devices: [serialPrinterLine(pty.gw, { clockDriftAlarmS: 0 })],
       extra: { storage: { reserveMiB: 0, noiseSamplePerDay: SAMPLE_PER_DAY } },
     });
   }, 60_000);

@@ -52,3 +52,8 @@ export function writeConfig(dir: string, config: object): string {
   fs.writeFileSync(file, stringify(config));
   return file;
 }
+
+/** A gateway's config in `dir` (writeConfig): gateway `gw1` and the store in `dir/data`, unless `config` says otherwise. */
+export function writeGatewayConfig(dir: string, config: { site: string; mqtt: object } & Record<string, unknown>): string {
+  return writeConfig(dir, { gateway: 'gw1', dataDir: path.join(dir, 'data'), ...config });
+}

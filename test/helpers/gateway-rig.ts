@@ -70,9 +70,14 @@ export async function startGatewayRig(o: GatewayRigOptions): Promise<GatewayRig>
   };
 }
 
-/** AC-01 as the serial end-to-end tests have it: a steam sterilizer printing on the serial port `path`. */
-export function serialAutoclave(path: string): object {
-  return { id: 'AC-01', type: 'steam-sterilizer', driver: 'printer-line', serial: { path, baudRate: 9600 }, program: 'steam-134-4', chamberLitres: 300 };
+/** AC-01, a steam sterilizer printing steam-134-4 tickets at 9600 baud on the serial port `path`; `more` adds or overrides keys. */
+export function serialPrinterLine(path: string, more: Record<string, unknown> = {}): object {
+  return { id: 'AC-01', type: 'steam-sterilizer', driver: 'printer-line', serial: { path, baudRate: 9600 }, program: 'steam-134-4', ...more };
+}
+
+/** AC-01 as the serial end-to-end tests have it: a 300-litre steam sterilizer printing on the serial port `path`. */
+export function serialAutoclave(path: string, more: Record<string, unknown> = {}): object {
+  return serialPrinterLine(path, { chamberLitres: 300, ...more });
 }
 
 /** A rig whose AC-01 reads the gateway end of a socat PTY pair; `pty.dev` is the simulator's end. */

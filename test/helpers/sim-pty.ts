@@ -6,6 +6,9 @@ import type { PtyPaths } from './process.js';
 import { ptyWithReader, type SerialReader } from './serial-reader.js';
 import { type PlannedCycle, planBytes, resultCount } from './sim-plans.js';
 
+/** The simulator options of the one-ticket PTY tests (beside the port, program and names): 9600 baud, one cycle at 600x, seed 21. */
+export const ONE_PACED_TICKET = { baudRate: 9600, speed: 600, cycles: 1, seed: 21 } as const;
+
 /**
  * Runs the simulator (writing the PTY end `reader` does not read) through one cycle: what arrives is the
  * planned ticket byte for byte, it took at least 90 % of the cycle's time at `speed` (paced, not dumped),

@@ -7,7 +7,7 @@ import { Cleanups, tempDir } from '../helpers/cleanups.js';
 import { ptyPaths } from '../helpers/process.js';
 import { ptyWithReader } from '../helpers/serial-reader.js';
 import { planBytes as bytesOf, take } from '../helpers/sim-plans.js';
-import { expectLatePortGetsTail, expectOnePacedTicket } from '../helpers/sim-pty.js';
+import { expectLatePortGetsTail, expectOnePacedTicket, ONE_PACED_TICKET } from '../helpers/sim-pty.js';
 
 const cleanups = new Cleanups();
 afterEach(() => cleanups.run());
@@ -20,17 +20,14 @@ describe('autoclave simulator on a PTY (socat)', () => {
     const { dev: simPath, reader } = await ptyWithReader(cleanups, ptyPaths(await tempDir(cleanups, 'sim-pty-'), 'sterilizer'));
     const opts: AutoclaveSimulatorOptions = {
       serial: simPath,
-      baudRate: 9600,
+      ...ONE_PACED_TICKET,
       program: 'steam-134-4',
-      speed: 600,
-      cycles: 1,
-      seed: 21,
       name: 'SZ-03',
       startTime: START,
       firstCycleNo: 4217,
     };
     // paced, not dumped: a ~21 min cycle at 600x takes about 2 s
-    const text = await expectOnePacedTicket(reader, (log) => runAutoclaveSimulator({ ...opts, log }), plans(opts, 1)[0]!, 600);
+    const text = await expectOnePacedTicket(reader, (log) => runAutoclaveSimulator({ ...opts, log }), plans(opts, 1)[0]!, ONE_PACED_TICKET.speed);
     expect(text.split('\r\n')[0]).toBe('==== STERILIZER SZ-03  PROG 1: 134C INSTR ====');
   });
 

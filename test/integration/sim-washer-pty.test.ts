@@ -11,7 +11,7 @@ import { parseTicketLines } from '../helpers/printer-line.js';
 import { ptyPaths } from '../helpers/process.js';
 import { ptyWithReader } from '../helpers/serial-reader.js';
 import { take } from '../helpers/sim-plans.js';
-import { expectLatePortGetsTail, expectOnePacedTicket } from '../helpers/sim-pty.js';
+import { expectLatePortGetsTail, expectOnePacedTicket, ONE_PACED_TICKET } from '../helpers/sim-pty.js';
 
 const cleanups = new Cleanups();
 afterEach(() => cleanups.run());
@@ -22,19 +22,9 @@ const plans = (opts: WasherSimulatorOptions, n: number): WasherCyclePlan[] => ta
 describe('washer simulator on a PTY (socat)', () => {
   it('prints a whole washer-a0-3000 ticket, byte for byte, paced at 600x, that parses and verifies', async () => {
     const { dev: simPath, reader } = await ptyWithReader(cleanups, ptyPaths(await tempDir(cleanups, 'sim-washer-pty-'), 'washer'));
-    const opts: WasherSimulatorOptions = {
-      serial: simPath,
-      baudRate: 9600,
-      program: 'washer-a0-3000',
-      speed: 600,
-      cycles: 1,
-      seed: 21,
-      name: 'WD-01',
-      startTime: START,
-      firstCycleNo: 42,
-    };
+    const opts: WasherSimulatorOptions = { serial: simPath, ...ONE_PACED_TICKET, program: 'washer-a0-3000', name: 'WD-01', startTime: START, firstCycleNo: 42 };
     // paced, not dumped: a ~30 min cycle at 600x takes about 3 s
-    const text = await expectOnePacedTicket(reader, (log) => runWasherSimulator({ ...opts, log }), plans(opts, 1)[0]!, 600);
+    const text = await expectOnePacedTicket(reader, (log) => runWasherSimulator({ ...opts, log }), plans(opts, 1)[0]!, ONE_PACED_TICKET.speed);
     expect(text.split('\r\n')[0]).toBe('==== WASHER WD-01  PROG 12: A0 3000 INSTR ====');
 
     const { events, trace } = parseTicketLines(

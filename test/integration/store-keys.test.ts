@@ -21,6 +21,7 @@ import {
 import { verifyRecord } from '../../gateway/store/record-crypto.js';
 import { Store } from '../../gateway/store/store.js';
 import { isGatewayError } from '../../vocabulary/errors.js';
+import { thrown } from '../helpers/thrown.js';
 
 const logger = pino({ level: 'silent' });
 let dataDir: string;
@@ -58,12 +59,7 @@ describe.skipIf(process.platform === 'win32')('signing key files', () => {
     loadOrCreateKey(dataDir);
     const file = path.join(keysDir(dataDir), PRIVATE_KEY_FILE);
     fs.chmodSync(file, 0o644);
-    let err: unknown;
-    try {
-      loadOrCreateKey(dataDir);
-    } catch (e) {
-      err = e;
-    }
+    const err = thrown(() => loadOrCreateKey(dataDir));
     expect(isGatewayError(err, 'store.key.permissions')).toBe(true);
     expect((err as Error).message).toMatch(/chmod 600/);
     expect(() => new Store({ dataDir, site: 'h', gateway: 'g', logger }).start()).toThrow(/mode 644/);

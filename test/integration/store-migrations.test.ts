@@ -11,6 +11,7 @@ import { LATEST_VERSION, MIGRATIONS, migrate, schemaVersion } from '../../gatewa
 import { RecordLog } from '../../gateway/store/record-log.js';
 import { Store } from '../../gateway/store/store.js';
 import { isGatewayError } from '../../vocabulary/errors.js';
+import { thrown } from '../helpers/thrown.js';
 
 let dataDir: string;
 beforeEach(() => {
@@ -79,12 +80,7 @@ describe('migrations', () => {
       MIGRATIONS[0]!,
       { version: 2, description: 'broken', up: (d: Database.Database) => d.exec('CREATE TABLE half (x); SELECT * FROM no_such_table;') },
     ];
-    let err: unknown;
-    try {
-      migrate(db, broken);
-    } catch (e) {
-      err = e;
-    }
+    const err = thrown(() => migrate(db, broken));
     expect(isGatewayError(err, 'store.migrate')).toBe(true);
     expect((err as Error).message).toMatch(/migration 2 \(broken\)/);
     expect(schemaVersion(db)).toBe(1);

@@ -11,6 +11,7 @@ import { GENESIS_HASH } from '../../gateway/store/record.js';
 import { type SampleInput, SampleLog } from '../../gateway/store/sample-log.js';
 import { Store, type StoreContext } from '../../gateway/store/store.js';
 import { isGatewayError } from '../../vocabulary/errors.js';
+import { thrown } from '../helpers/thrown.js';
 
 const logger = pino({ level: 'silent' });
 let dataDir: string;
@@ -111,12 +112,7 @@ describe('sample chains', () => {
     s.db.exec("CREATE TRIGGER fail BEFORE INSERT ON samples BEGIN SELECT RAISE(ABORT, 'disk trouble'); END");
     s.samples.add('AC-01', sample(2));
     s.raw.add('AC-01', { ts: 2, cycleId: 'c1', line: 'x' });
-    let err: unknown;
-    try {
-      s.flush();
-    } catch (e) {
-      err = e;
-    }
+    const err = thrown(() => s.flush());
     expect(isGatewayError(err, 'store.flush')).toBe(true);
     expect([s.samples.buffered, s.raw.buffered, count(s, 'raw_lines')]).toEqual([1, 1, 0]);
     s.db.exec('DROP TRIGGER fail');

@@ -1,7 +1,8 @@
 // `retention:` in the config (config/retention-config.ts): defaults when absent, sizes with units, and
 // every wrong value named by its field.
 import { describe, expect, it } from 'vitest';
-import { ConfigError, parseConfigText } from '../../config/load-config.js';
+import { parseConfigText } from '../../config/load-config.js';
+import { configProblems } from '../helpers/config-problems.js';
 
 const base = `
 site: demo
@@ -13,15 +14,7 @@ function parse(extra: string) {
   return parseConfigText(base + extra, '/etc/sterilink/gw.yaml', { env: {}, knownPrograms: new Set() }).config;
 }
 
-function problems(extra: string): string[] {
-  try {
-    parse(extra);
-  } catch (e) {
-    if (e instanceof ConfigError) return e.problems.map((p) => `${p.path}: ${p.message}`);
-    throw e;
-  }
-  return [];
-}
+const problems = (extra: string): string[] => configProblems(base + extra, { knownPrograms: new Set() });
 
 describe('retention config', () => {
   it('keeps samples and raw lines 90 days and records 3 years when absent', () => {

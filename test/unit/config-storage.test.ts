@@ -1,7 +1,8 @@
 // `storage:` (docs/operations.md, "A full disk" and "Line noise"): the reserve file's size and the day's noise
 // sample, with defaults, and errors that name the field.
 import { describe, expect, it } from 'vitest';
-import { ConfigError, parseConfigText } from '../../config/load-config.js';
+import { parseConfigText } from '../../config/load-config.js';
+import { configProblems } from '../helpers/config-problems.js';
 
 const known = new Set(['steam-134-4']);
 const withStorage = (storage: string) => `
@@ -12,21 +13,16 @@ devices: []
 ${storage}
 `;
 
-function problems(text: string): string[] {
-  try {
-    parseConfigText(text, '/etc/sterilink/site.yaml', { env: {}, knownPrograms: known });
-  } catch (e) {
-    if (e instanceof ConfigError) return e.problems.map((p) => `${p.path}: ${p.message}`);
-    throw e;
-  }
-  return [];
-}
+const problems = (text: string): string[] => configProblems(text, { knownPrograms: known }, '/etc/sterilink/site.yaml');
 
 describe('config: storage', () => {
   it('defaults to a 16 MiB reserve, 100 noise lines a day per device and 30 s sample batches', () => {
     const { config } = parseConfigText(withStorage(''), '/x/site.yaml', { env: {}, knownPrograms: known });
     expect(config.storage).toEqual({ reserveMiB: 16, noiseSamplePerDay: 100, sampleFlushS: 30 });
-    const set = parseConfigText(withStorage('storage: { reserveMiB: 0, noiseSamplePerDay: 5, sampleFlushS: 1 }'), '/x/site.yaml', { env: {}, knownPrograms: known });
+    const set = parseConfigText(withStorage('storage: { reserveMiB: 0, noiseSamplePerDay: 5, sampleFlushS: 1 }'), '/x/site.yaml', {
+      env: {},
+      knownPrograms: known,
+    });
     expect(set.config.storage).toEqual({ reserveMiB: 0, noiseSamplePerDay: 5, sampleFlushS: 1 });
   });
 

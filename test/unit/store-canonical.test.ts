@@ -5,6 +5,7 @@ import { canonicalRawLine } from '../../gateway/store/raw-log.js';
 import { type ChainedSample, canonicalSample, normalizeSample } from '../../gateway/store/sample-log.js';
 import { isGatewayError } from '../../vocabulary/errors.js';
 import { ALL_PHASES } from '../../vocabulary/phases.js';
+import { thrown } from '../helpers/thrown.js';
 
 describe('canonical JSON (RFC 8785)', () => {
   it('sorts keys by UTF-16 code units and writes numbers the ECMAScript way', () => {
@@ -19,12 +20,7 @@ describe('canonical JSON (RFC 8785)', () => {
 
   it('refuses what JSON cannot carry exactly, with store.canonical', () => {
     for (const bad of [NaN, { x: Infinity }, '\ud800', undefined]) {
-      let err: unknown;
-      try {
-        canonicalJson(bad);
-      } catch (e) {
-        err = e;
-      }
+      const err = thrown(() => canonicalJson(bad));
       expect(isGatewayError(err, 'store.canonical')).toBe(true);
     }
   });

@@ -9,6 +9,7 @@ import {
   type SteamProgram,
   type WasherProgram,
 } from '../../gateway/verify/index.js';
+import { thrown } from '../helpers/thrown.js';
 
 describe('program presets', () => {
   it('has exactly the preset programs, each usable', () => {
@@ -79,12 +80,7 @@ describe('site overrides', () => {
 
   it('rejects settings of the other family and impossible numbers, listing every problem', () => {
     const base = getProgram('steam-134-4') as SteamProgram;
-    let err: unknown;
-    try {
-      mergeProgram(base, { id: 'steam-134-4', a0Min: 600, minHoldS: -1, bandK: Number.NaN });
-    } catch (e) {
-      err = e;
-    }
+    const err = thrown(() => mergeProgram(base, { id: 'steam-134-4', a0Min: 600, minHoldS: -1, bandK: Number.NaN }));
     expect(err).toBeInstanceOf(ProgramError);
     const problems = (err as ProgramError).problems;
     expect(problems).toHaveLength(3);
