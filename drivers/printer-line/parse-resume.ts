@@ -37,7 +37,7 @@ export function resumedParserState(
     ...(resume.cycleNo !== undefined && { cycleNo: resume.cycleNo }),
     ...(needsIdleTick(profile) && { lastLineTs: opts.since }),
   };
-  if (segmentationOf(profile) !== 'flag') return { ...base, headerless: true };
+  if (segmentationOf(profile) !== 'flag') return base;
   const flag = profile.flag;
   const flagSeen = flag !== undefined && (resume.phase === flag.during || resume.phase === flag.after);
   return { ...base, quiet: false, joined: true, flagSeen };

@@ -73,8 +73,7 @@ export function onTicketSample(
   events.push(sampleEvent(g, p, ctx, ts, open ? phase : undefined));
   events.push(...after);
   if (!open) return s;
-  const headerless = s.cycleOpen ? {} : { headerless: true as const };
-  return { ...s, cycleOpen: true, ...headerless, phase, day, lastSecondOfDay: sod, lastDeviceTs: ts };
+  return { ...s, cycleOpen: true, phase, day, lastSecondOfDay: sod, lastDeviceTs: ts };
 }
 
 /**

@@ -84,9 +84,6 @@ export interface PrinterParserState {
   /** The previous non-empty line as the patterns saw it (summary rules with `after`). */
   readonly prevText?: string;
   readonly heldEnd?: HeldEnd;
-  /** A ticket profile's cycle opened without its header: by a running-phase label outside a ticket, or
-   * resumed after a gateway restart (resumedParserState). Its result line closes it as usual. */
-  readonly headerless?: true;
 }
 
 export interface PrinterParseResult {
