@@ -6,7 +6,7 @@ import fs from 'node:fs';
 import { type AuditReport, dbPath, formatProblem, openDatabaseFile, verifyStore } from '../../gateway/store/index.js';
 import { CommandFailed, type CommandIo, println } from './command.js';
 import { commandSpec, parseCommand } from './options.js';
-import { STORE_HELP, STORE_OPTIONS, storeLocation } from './store-location.js';
+import { existingStore, STORE_HELP, STORE_OPTIONS } from './store-location.js';
 
 export const DB_VERIFY_USAGE = 'usage: sterilink db verify [--data-dir DIR | --config FILE | --db FILE] [--full] [--json]';
 
@@ -35,9 +35,7 @@ export async function dbVerify(io: CommandIo): Promise<number> {
     file = values.db;
     if (!fs.existsSync(file)) throw new CommandFailed(`no such file: ${file}`);
   } else {
-    const { dataDir } = storeLocation(values, io.env);
-    file = dbPath(dataDir);
-    if (!fs.existsSync(file)) throw new CommandFailed(`no SteriLink database in ${dataDir} (expected ${file})`);
+    file = dbPath(existingStore(values, io.env).dataDir);
   }
   const db = openDatabaseFile(file, { readonly: true });
   let report: AuditReport;
