@@ -15,6 +15,7 @@ import { DEFAULT_READY_MAX_OUTBOX_AGE_S, type GatewayPhase, HealthMonitor } from
 import type { GatewayMetrics } from './metrics/index.js';
 import { MqttPublisher } from './publish/mqtt-publisher.js';
 import { DataDirLock, Store } from './store/index.js';
+import { SecondTicker } from './system/second-ticker.js';
 import { STORAGE_ALARM_META, StorageAlarms } from './system/storage-alarms.js';
 import { type ProgramOverride, resolvePrograms } from './verify/index.js';
 import { VERSION } from './version.js';
@@ -48,7 +49,8 @@ export class GatewayApp {
   private health: HealthMonitor | null = null;
   private metrics: GatewayMetrics | null = null;
   private phase: GatewayPhase = 'starting';
-  private loadTicker: NodeJS.Timeout | null = null;
+  /** The one timer a second shared by the clock monitor, the load workflow and every device session. */
+  private ticker: SecondTicker | null = null;
   private storageAlarms: StorageAlarms | null = null;
   private stopping: Promise<void> | null = null;
   readonly startedAt: number;
@@ -61,7 +63,9 @@ export class GatewayApp {
 
   async start(): Promise<void> {
     const { config, logger } = this.ctx;
-    this.clock = new ClockMonitor({ logger });
+    this.ticker = new SecondTicker(this.now, (err) => logger.error({ err: errorMessage(err) }, 'gateway timer failed'));
+    const ticker = this.ticker;
+    this.clock = new ClockMonitor({ logger, ticker });
     await this.clock.start();
     const clock = this.clock;
     const storageAlarms = new StorageAlarms({
@@ -154,16 +158,16 @@ export class GatewayApp {
     for (const { set, state } of loads.loanerStates(this.now())) publisher.setLoanerState(set, state);
     this.decideUndecidedCycles(loads, store);
     let ticks = 0;
-    this.loadTicker = setInterval(() => {
+    ticker.add(() => {
+      if (++ticks % 10 !== 0) return; // every 10 s
       try {
         loads.tick(this.now());
         // a decision that failed after its cycle record was committed is retried here
-        if (++ticks % 6 === 0) this.decideUndecidedCycles(loads, store);
+        if (ticks % 60 === 0) this.decideUndecidedCycles(loads, store);
       } catch (e) {
         logger.error({ err: errorMessage(e) }, 'load workflow tick failed');
       }
-    }, 10_000);
-    this.loadTicker.unref();
+    });
 
     const scanReading = scanReadingOf(policy);
     const metrics = this.metrics;
@@ -178,7 +182,7 @@ export class GatewayApp {
           userOnCycle?.(c);
         }
       : userOnCycle;
-    const links = new DeviceLinks(); // one per gateway: its devices share the Modbus buses
+    const links = new DeviceLinks({ modbusDevices: config.devices.filter((d) => d.driver === 'modbus').length }); // one per gateway: its devices share the Modbus buses and poll clock
     for (const device of config.devices) {
       const session = new DeviceSession({
         device,
@@ -191,6 +195,7 @@ export class GatewayApp {
         programs,
         scanReading,
         links,
+        ticker,
         ...(onCycle ? { onCycle } : {}),
         ...(this.metrics ? { observer: this.metrics.observerFor(device.id) } : {}),
         noiseSamplePerDay: config.storage.noiseSamplePerDay,
@@ -282,7 +287,7 @@ export class GatewayApp {
     const { logger } = this.ctx;
     this.phase = 'stopping';
     await this.web?.stop().catch((e: unknown) => logger.error({ err: errorMessage(e) }, 'web page stop failed'));
-    if (this.loadTicker) clearInterval(this.loadTicker);
+    this.ticker?.stop();
     for (const s of [...this.sessions].reverse()) {
       await s.stop().catch((e: unknown) => logger.error({ deviceId: s.id, err: errorMessage(e) }, 'device stop failed'));
     }

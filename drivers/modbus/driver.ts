@@ -8,7 +8,6 @@
 // there: it is logged, the link stays up and polling keeps its rate. Every change of health is logged
 // once, not once per failed poll; the first good poll after trouble says so and reports the link up.
 
-import { setTimeout as delay } from 'node:timers/promises';
 import type { Logger } from 'pino';
 import { type BackoffPolicy, backoffDelay } from '../../vocabulary/backoff.js';
 import type { DeviceEvent } from '../../vocabulary/device-event.js';
@@ -20,6 +19,7 @@ import type { ModbusConnection } from './client.js';
 import { decodeSnapshot } from './decode.js';
 import { describeLink, type ModbusLinkSettings } from './link-settings.js';
 import { DEFAULT_STALE_AFTER, DEFAULT_STALE_PHASES, initialTrackState, type ModbusTrackState, markGap, trackSnapshot } from './parse.js';
+import { PollClock } from './poll-clock.js';
 import { buildReadPlan, type ReadPlanOptions, type ReadRequestSpec, registerLookup } from './read-plan.js';
 import { DEFAULT_REGISTER_MAP, type RegisterMap, validateRegisterMap } from './register-map.js';
 import { isModbusRequestError } from './request-errors.js';
@@ -31,9 +31,12 @@ export interface ModbusDriverOptions {
   /** Modbus unit (slave) id, 0..255. */
   unitId: number;
   pollMs: number;
-  /** Delay of the first poll (default 0). The gateway spreads its devices over the poll interval with it, so
-   * that devices polled at the same rate are not all answered, decoded and published in the same instant. */
+  /** Where in the poll interval this device is polled (default 0): polls happen at startOffsetMs + k·pollMs on
+   * the pollClock's grid. The gateway spreads large fleets over a few such slots with it (device-link.ts). */
   startOffsetMs?: number;
+  /** Wakes the devices due at one instant with one timer; the gateway shares one among its Modbus drivers.
+   * Default: one of this driver's own. */
+  pollClock?: PollClock;
   /** Per request, from when it goes on the wire. */
   timeoutMs: number;
   /** Default DEFAULT_REGISTER_MAP (docs/devices.md). */
@@ -161,7 +164,12 @@ export class ModbusDriver {
     const { pollMs } = this.opts;
     // Say nothing about the link before the first connection attempt has had its chance.
     await Promise.race([conn.firstAttempt, new Promise<void>((resolve) => signal.addEventListener('abort', () => resolve(), { once: true }))]);
-    let nextAt = performance.now() + Math.max(0, this.opts.startOffsetMs ?? 0);
+    const clock = this.opts.pollClock ?? new PollClock();
+    // The grid's step is the interval, or one second for longer ones: a 60 s device starts within a second, not a minute.
+    const step = Math.min(pollMs, 1000);
+    const offset = Math.max(0, this.opts.startOffsetMs ?? 0) % step;
+    const onGrid = (at: number): number => PollClock.gridAtOrAfter(at, step, offset);
+    let nextAt = onGrid(performance.now());
     while (!signal.aborted) {
       if (!conn.online) {
         this.gap();
@@ -169,14 +177,14 @@ export class ModbusDriver {
         if (this.health === 'ok' || this.health === undefined) this.setHealth('offline', 'warn', `${conn.description} is down; waiting for it`);
         this.setLink(false, `${conn.description} down`);
         if (!(await conn.whenOnline(signal))) break;
-        nextAt = performance.now();
+        nextAt = onGrid(performance.now());
       }
-      if (!(await sleepUntil(nextAt, signal))) break;
+      if (!(await clock.wait(nextAt, signal))) break;
       const outcome = await this.pollOnce(conn);
       if (signal.aborted) break;
       const now = performance.now();
       if (outcome === 'silent') {
-        nextAt = now + backoffDelay(this.silentPolicy(), this.silentAttempt++, this.opts.random);
+        nextAt = onGrid(now + backoffDelay(this.silentPolicy(), this.silentAttempt++, this.opts.random));
         continue;
       }
       if (outcome === 'ok') this.silentAttempt = 0;
@@ -284,18 +292,5 @@ export class ModbusDriver {
 
   private emit(event: DeviceEvent): void {
     if (!this.abort.signal.aborted) this.send(event);
-  }
-}
-
-/** Waits until performance.now() >= at; false if `signal` aborts first. */
-async function sleepUntil(at: number, signal: AbortSignal): Promise<boolean> {
-  if (signal.aborted) return false;
-  const ms = at - performance.now();
-  if (ms <= 0) return true;
-  try {
-    await delay(Math.ceil(ms), undefined, { signal });
-    return true;
-  } catch {
-    return false; // aborted by stop()
   }
 }

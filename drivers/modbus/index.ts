@@ -16,6 +16,7 @@ export {
   type TrackNote,
   trackSnapshot,
 } from './parse.js';
+export { PollClock } from './poll-clock.js';
 export { buildReadPlan, planRanges, type ReadPlanOptions, type ReadRequestSpec, type RegisterLookup, registerLookup } from './read-plan.js';
 export {
   DEFAULT_REGISTER_MAP,

@@ -4,6 +4,7 @@
 // corrects a Raspberry Pi that booted without a real-time clock.
 import { execFile } from 'node:child_process';
 import type { Logger } from '../logger.js';
+import type { SecondTicker } from '../system/second-ticker.js';
 
 export interface ClockQuality {
   /** true/false from the OS; null when the gateway cannot tell (no timedatectl). */
@@ -22,6 +23,8 @@ export interface ClockMonitorOptions {
   probe?: () => Promise<boolean | null>;
   wallNow?: () => number;
   monoNow?: () => number;
+  /** The gateway's one-a-second timer for the step check; default a timer of the monitor's own. */
+  ticker?: SecondTicker;
 }
 
 export function timedatectlProbe(): Promise<boolean | null> {
@@ -35,22 +38,27 @@ export function timedatectlProbe(): Promise<boolean | null> {
 }
 
 export class ClockMonitor {
-  private readonly opts: Required<Omit<ClockMonitorOptions, 'logger'>> & { logger: Logger };
+  private readonly opts: Required<Omit<ClockMonitorOptions, 'logger' | 'ticker'>> & { logger: Logger };
   private synchronized: boolean | null = null;
   private lastStep: { atMs: number; ms: number } | null = null;
   private lastWall = 0;
   private lastMono = 0;
   private timer: NodeJS.Timeout | null = null;
+  private untick: (() => void) | null = null;
   private probeTimer: NodeJS.Timeout | null = null;
 
+  private readonly ticker: SecondTicker | undefined;
+
   constructor(opts: ClockMonitorOptions) {
+    const { ticker, ...rest } = opts;
+    this.ticker = ticker;
     this.opts = {
       stepThresholdMs: 1000,
       stepWindowMs: 600_000,
       probe: timedatectlProbe,
       wallNow: Date.now,
       monoNow: () => performance.now(),
-      ...opts,
+      ...rest,
     };
   }
 
@@ -58,14 +66,19 @@ export class ClockMonitor {
     this.lastWall = this.opts.wallNow();
     this.lastMono = this.opts.monoNow();
     await this.refreshSync();
-    this.timer = setInterval(() => this.checkStep(), 1000);
-    this.timer.unref();
+    if (this.ticker) this.untick = this.ticker.add(() => this.checkStep());
+    else {
+      this.timer = setInterval(() => this.checkStep(), 1000);
+      this.timer.unref();
+    }
     this.probeTimer = setInterval(() => void this.refreshSync(), 60_000);
     this.probeTimer.unref();
   }
 
   stop(): void {
     if (this.timer) clearInterval(this.timer);
+    this.untick?.();
+    this.untick = null;
     if (this.probeTimer) clearInterval(this.probeTimer);
     this.timer = this.probeTimer = null;
   }

@@ -5,7 +5,7 @@
 
 import type { DeviceConfig } from '../../config/schema.js';
 import { BiReaderDriver } from '../../drivers/bi-reader/index.js';
-import type { ModbusBusRegistry, ModbusPollReport } from '../../drivers/modbus/index.js';
+import type { ModbusBusRegistry, ModbusPollReport, PollClock } from '../../drivers/modbus/index.js';
 import { loadPrinterProfile, PrinterLineDriver, type ResumedCycle } from '../../drivers/printer-line/index.js';
 import { HidTransport, ScannerDriver, type ScanReading } from '../../drivers/scanner/index.js';
 import { SerialTransport, TcpTransport, type Transport } from '../../drivers/transport/index.js';
@@ -44,8 +44,17 @@ export interface DriverRequest {
 export class DeviceLinks {
   /** The gateway's Modbus buses, made when the first Modbus device starts. */
   private buses: ModbusBusRegistry | undefined;
+  /** The instants the Modbus devices are polled at, shared so that devices due together wake the loop once. */
+  private pollClock: PollClock | undefined;
   /** Modbus drivers made so far: the next one's place in the poll spread. */
   private modbusDevices = 0;
+  /** Poll slots in each interval, from the number of Modbus devices the gateway will run. */
+  private readonly pollSlots: number;
+
+  /** `modbusDevices`: how many Modbus devices the gateway runs (their poll spread depends on it). */
+  constructor(opts: { modbusDevices?: number } = {}) {
+    this.pollSlots = pollSlotsFor(opts.modbusDevices ?? 1);
+  }
 
   /** The open Modbus connections and how many devices use each, for diagnostics. */
   get modbusBuses(): { link: string; users: number }[] {
@@ -79,7 +88,7 @@ export class DeviceLinks {
       case 'modbus': {
         const m = device.modbus;
         if (!m) throw new GatewayError('config.device', `device ${device.id}: driver modbus needs a modbus section`, { deviceId: device.id });
-        const { ModbusDriver, ModbusBusRegistry, parseRegisterMap } = await import('../../drivers/modbus/index.js');
+        const { ModbusDriver, ModbusBusRegistry, PollClock, parseRegisterMap } = await import('../../drivers/modbus/index.js');
         const link =
           m.mode === 'rtu'
             ? { mode: 'rtu' as const, path: m.path as string, baudRate: m.baudRate, dataBits: m.dataBits, parity: m.parity, stopBits: m.stopBits }
@@ -89,7 +98,8 @@ export class DeviceLinks {
           link,
           unitId: m.unitId,
           pollMs: m.pollMs,
-          startOffsetMs: pollSpread(this.modbusDevices++, m.pollMs),
+          startOffsetMs: pollSpread(this.modbusDevices++, m.pollMs, this.pollSlots),
+          pollClock: (this.pollClock ??= new PollClock()),
           timeoutMs: m.timeoutMs,
           ...(m.map !== undefined ? { map: parseRegisterMap(m.map) } : {}),
           ...(m.staleAfter !== undefined ? { staleAfter: m.staleAfter } : {}),
@@ -146,15 +156,22 @@ export class DeviceLinks {
   }
 }
 
-/** Where in its poll interval the k-th Modbus device of the gateway is polled (k from 0): one of POLL_SLOTS
+/** Where in its poll interval the k-th Modbus device of the gateway is polled (k from 0): one of `slots`
  * evenly spaced instants of the interval's first second, dealt by the golden-ratio sequence (even for any
- * number of devices). Devices started together would otherwise all be polled, answered and published in the
- * same instant, and the last of a burst waits for all the others (the telemetry latency's 99th percentile,
- * docs/performance.md). A few slots rather than one instant per device: every wake-up of the event loop
- * costs system calls, and 64 wake-ups a second cost 2.5× the CPU of 64 polls in one burst (measured). */
-export const POLL_SLOTS = 8;
+ * number of devices). All devices of a slot are polled, answered and published in one burst, and the last of
+ * a burst waits for the others (the telemetry latency's 99th percentile); every slot is one more wake-up of
+ * the event loop a second, which is what costs CPU (docs/performance.md "CPU"). */
+export function pollSpread(k: number, pollMs: number, slots: number): number {
+  const slot = Math.floor(((k * 0.6180339887498949) % 1) * slots);
+  return Math.floor((slot * Math.min(pollMs, 1000)) / slots);
+}
 
-export function pollSpread(k: number, pollMs: number): number {
-  const slot = Math.floor(((k * 0.6180339887498949) % 1) * POLL_SLOTS);
-  return Math.floor((slot * Math.min(pollMs, 1000)) / POLL_SLOTS);
+/** Devices one poll slot takes before the gateway opens another. */
+export const DEVICES_PER_SLOT = 16;
+/** Slots at most in one interval. */
+export const MAX_POLL_SLOTS = 8;
+
+/** One slot up to DEVICES_PER_SLOT Modbus devices, one more per DEVICES_PER_SLOT after that, MAX_POLL_SLOTS at most. */
+export function pollSlotsFor(modbusDevices: number): number {
+  return Math.min(MAX_POLL_SLOTS, Math.max(1, Math.ceil(modbusDevices / DEVICES_PER_SLOT)));
 }

@@ -17,6 +17,7 @@ import type { ClockQuality } from '../clock/clock-monitor.js';
 import type { LoadWorkflow } from '../load/index.js';
 import type { Logger } from '../logger.js';
 import type { Store } from '../store/index.js';
+import { SecondTicker } from '../system/second-ticker.js';
 import type { Program } from '../verify/index.js';
 import { CycleRecorder, type CycleSummary } from './cycle-recorder.js';
 import { DeviceAlarms } from './device-alarms.js';
@@ -52,6 +53,8 @@ export interface DeviceSessionContext {
   noiseSamplePerDay?: number;
   /** The site's time zone for the noise sample's day; default the system's. */
   timeZone?: string;
+  /** The gateway's one-a-second timer; default a timer of this session's own. */
+  ticker?: SecondTicker;
   /** Replaces the configured driver (tests, and sources other than a line). */
   driver?: (onEvent: (e: DeviceEvent) => void) => DeviceDriver;
 }
@@ -65,7 +68,7 @@ export class DeviceSession {
   private readonly alarms: DeviceAlarms;
   private readonly noise: LineNoise;
   private driver: DeviceDriver | null = null;
-  private ticker: NodeJS.Timeout | null = null;
+  private untick: (() => void) | null = null;
   private connected = false;
   private stateSince: number;
   private stopped = false;
@@ -131,16 +134,15 @@ export class DeviceSession {
           ...(onPoll ? { onPoll: (r) => this.observe(() => onPoll(r)) } : {}),
           resume,
         });
-    this.ticker = setInterval(() => {
+    const ticker = this.ctx.ticker ?? new SecondTicker(this.ctx.now, (err) => this.log.error({ err: errorMessage(err) }, 'device timer failed'));
+    this.untick = ticker.add((now) => {
       try {
-        const now = this.ctx.now();
         this.noise.tick(now);
         this.cycles.tick(now);
       } catch (err) {
         this.log.error({ err: errorMessage(err) }, 'device timer failed');
       }
-    }, 1000);
-    this.ticker.unref();
+    });
     await this.driver.start();
   }
 
@@ -148,7 +150,8 @@ export class DeviceSession {
   async stop(): Promise<void> {
     if (this.stopped) return;
     this.stopped = true;
-    if (this.ticker) clearInterval(this.ticker);
+    this.untick?.();
+    this.untick = null;
     await this.driver?.stop();
     try {
       this.noise.stop(this.ctx.now());

@@ -2,6 +2,7 @@
 // transaction (one transaction per interval: what an SD card pays for is pages written per
 // transaction, docs/performance.md). A log that fills its batch asks for an early flush. A failure is logged once per change of state and retried on the next tick.
 import type { Logger } from 'pino';
+import { msUntilPhase, TICK_PHASE_MS } from '../system/second-ticker.js';
 import { type Flushable, flushAll } from './chained-log.js';
 import type { Db } from './database.js';
 import type { WriteGuard } from './record-log.js';
@@ -19,6 +20,7 @@ export interface FlusherContext {
 
 export class BatchFlusher {
   private timer: NodeJS.Timeout | null = null;
+  private starter: NodeJS.Timeout | null = null;
   private failing = false;
   /** Batches written (transactions), for metrics. */
   flushes = 0;
@@ -31,14 +33,31 @@ export class BatchFlusher {
   }
 
   start(): void {
-    if (this.timer) return;
-    this.timer = setInterval(() => this.flushSafely(), this.ctx.intervalMs);
-    this.timer.unref(); // never keeps the process alive on its own; close() flushes
+    if (this.timer || this.starter) return;
+    const run = (): void => {
+      this.timer = setInterval(() => this.flushSafely(), this.ctx.intervalMs);
+      this.timer.unref(); // never keeps the process alive on its own; close() flushes
+    };
+    if (this.ctx.intervalMs < 1000) {
+      run();
+      return;
+    }
+    // Batches are written at the gateway's tick phase, between the Modbus poll bursts (system/second-ticker.ts):
+    // a batch takes milliseconds, and a burst's telemetry should not wait for it.
+    this.starter = setTimeout(
+      () => {
+        this.starter = null;
+        run();
+      },
+      msUntilPhase(TICK_PHASE_MS, 1000),
+    );
+    this.starter.unref();
   }
 
   stop(): void {
+    if (this.starter) clearTimeout(this.starter);
     if (this.timer) clearInterval(this.timer);
-    this.timer = null;
+    this.timer = this.starter = null;
   }
 
   /** Writes everything buffered now; throws store.flush (the data stays buffered). */
