@@ -21,7 +21,9 @@ const db = new Database(workerData.file, { readonly: true, fileMustExist: true }
 try {
   db.pragma('busy_timeout = 5000');
   const owner = new Map();
-  for (const r of db.prepare("SELECT name, tbl_name FROM sqlite_schema WHERE type IN ('table', 'index')").all()) owner.set(r.name, r.tbl_name);
+  // the samples' rows and lookup tables (migration 7) count as the table they were: samples
+  const as = { sample_rows: 'samples', sample_cycles: 'samples', sample_phases: 'samples' };
+  for (const r of db.prepare("SELECT name, tbl_name FROM sqlite_schema WHERE type IN ('table', 'index')").all()) owner.set(r.name, as[r.tbl_name] ?? r.tbl_name);
   const tables = new Map();
   for (const r of db.prepare('SELECT name, pgsize FROM dbstat WHERE aggregate = TRUE').all()) {
     const t = owner.get(r.name) ?? r.name;

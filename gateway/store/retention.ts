@@ -20,6 +20,7 @@ import type { Db } from './database.js';
 import { META_CREATED_AT, type MetaTable } from './meta.js';
 import type { SignedRecord } from './record.js';
 import type { RecordLog } from './record-log.js';
+import { CHAIN_STORAGE } from './sample-rows.js';
 
 export const DAY_MS = 86_400_000;
 /** WS 310: monitoring records are kept at least 3 years; no setting deletes a younger record. */
@@ -144,9 +145,10 @@ export class Retention {
 
   /** Bytes a table and its indexes take in the file (dbstat; reads every page of them). */
   tableBytes(table: string): number {
-    const names = this.ctx.db.prepare("SELECT name FROM sqlite_master WHERE tbl_name = ? AND type IN ('table', 'index')").pluck().all(table) as string[];
+    const list = this.ctx.db.prepare("SELECT name FROM sqlite_master WHERE tbl_name = ? AND type IN ('table', 'index')").pluck();
     const size = this.ctx.db.prepare('SELECT coalesce(sum(pgsize), 0) FROM dbstat WHERE name = ? AND aggregate = 1').pluck();
-    return names.reduce((n, name) => n + (size.get(name) as number), 0);
+    const tables: readonly string[] = table in CHAIN_STORAGE ? CHAIN_STORAGE[table as ChainTable].tables : [table];
+    return tables.flatMap((t) => list.all(t) as string[]).reduce((n, name) => n + (size.get(name) as number), 0);
   }
 
   /** The newest checkpoint whose position a table may be cut at now, or null. */
@@ -191,7 +193,7 @@ export class Retention {
     const cut = c ? new Map(c.body[BODY_KEY[table]].map((h) => [h.deviceId, h.seq])) : new Map<string, number>();
     let n = 0;
     for (const d of chainDevices(db, table)) {
-      const r = seqRange(db, table, d);
+      const r = seqRange(db, CHAIN_STORAGE[table].rows, d);
       if (r) n += r.hi - Math.max(r.lo - 1, cut.get(d) ?? 0);
     }
     return n;
@@ -252,10 +254,11 @@ export class Retention {
     let budget = this.policy.batchRows;
     db.transaction(() => {
       for (const table of CHAIN_TABLES) {
-        const del = db.prepare(`DELETE FROM ${table} WHERE device_id = ? AND seq <= ?`);
+        // the rows themselves, not through the view `samples` and its per-row trigger (sample-rows.ts)
+        const del = db.prepare(`DELETE FROM ${CHAIN_STORAGE[table].rows} WHERE device_id = ? AND seq <= ?`);
         for (const p of latest.body.pruned[BODY_KEY[table]]) {
           if (budget <= 0) return;
-          const r = seqRange(db, table, p.deviceId);
+          const r = seqRange(db, CHAIN_STORAGE[table].rows, p.deviceId);
           if (!r) continue;
           const upTo = Math.min(p.seq, r.hi - 1, r.lo + budget - 1);
           if (upTo < r.lo) continue;

@@ -114,6 +114,20 @@ export function sampleFromRow(r: SampleRow): StoredSample {
   };
 }
 
+/** recv_ts / device_time as sample_rows stores them (sample-rows.ts): a BigInt (stored as INTEGER) is the
+ * difference from ts; a number is bound as a REAL and is the value itself. */
+export function packDelta(v: number, ts: number): bigint | number {
+  return Number.isSafeInteger(v) && Number.isSafeInteger(ts) && Number.isSafeInteger(v - ts) ? BigInt(v - ts) : v;
+}
+
+/** A reading as sample_rows stores it: a BigInt is hundredths, exact (n / 100 is the very number);
+ * anything else stays the number (a REAL). */
+export function packCenti(v: number | null): bigint | number | null {
+  if (v === null || Object.is(v, -0) || Math.abs(v) >= 1e13) return v;
+  const n = Math.round(v * 100);
+  return n / 100 === v ? BigInt(n) : v;
+}
+
 export const SAMPLE_COLUMNS = 'device_id, seq, ts, recv_ts, cycle_id, temp_c, temp2_c, pressure_kpa, phase, device_time, hash';
 
 /** How far back from a device's chain head samplesOfCycle looks for the cycle (rows): days at 1 Hz. */
@@ -124,13 +138,29 @@ export class SampleLog extends ChainedLog<Normalized> {
   private readonly lastOfCycle;
   private readonly lastBefore;
   private readonly range;
+  private readonly ids;
+  /** sample_phases ids by name (a handful). */
+  private readonly phaseIds = new Map<string, number>();
+  /** Per device, the sample_cycles id of its last cycle: a device's samples come in runs of one cycle. */
+  private readonly cycleIds = new Map<string, { cycleId: string; id: number }>();
 
   constructor(db: Db, opts: ChainedLogOptions = {}, logger?: Logger) {
     super(db, 'samples', opts, logger ?? opts.logger);
-    this.insert = db.prepare(`INSERT INTO samples (${SAMPLE_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
-    // No index on cycle_id (migration 6): these walk samples_chain (device_id, seq) backwards from the head.
-    this.lastOfCycle = db.prepare('SELECT seq FROM samples WHERE device_id = ? AND seq > ? AND cycle_id = ? ORDER BY seq DESC LIMIT 1').pluck();
-    this.lastBefore = db.prepare('SELECT seq FROM samples WHERE device_id = ? AND seq > ? AND seq < ? AND cycle_id IS NOT ? ORDER BY seq DESC LIMIT 1').pluck();
+    // Rows go to sample_rows in their compact form (sample-rows.ts); reads go through the view `samples`.
+    this.insert = db.prepare(
+      'INSERT INTO sample_rows (device_id, seq, ts, recv_ts, cycle, temp_c, temp2_c, pressure_kpa, phase, device_time, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+    );
+    this.ids = {
+      cycle: db.prepare('SELECT id FROM sample_cycles WHERE cycle_id = ?').pluck(),
+      newCycle: db.prepare('INSERT INTO sample_cycles (cycle_id) VALUES (?) RETURNING id').pluck(),
+      phase: db.prepare('SELECT id FROM sample_phases WHERE phase = ?').pluck(),
+      newPhase: db.prepare('INSERT INTO sample_phases (phase) VALUES (?) RETURNING id').pluck(),
+    };
+    // No index on the cycle (migration 6): these walk samples_chain (device_id, seq) backwards from the head.
+    this.lastOfCycle = db.prepare('SELECT seq FROM sample_rows WHERE device_id = ? AND seq > ? AND cycle = ? ORDER BY seq DESC LIMIT 1').pluck();
+    this.lastBefore = db
+      .prepare('SELECT seq FROM sample_rows WHERE device_id = ? AND seq > ? AND seq < ? AND cycle IS NOT ? ORDER BY seq DESC LIMIT 1')
+      .pluck();
     this.range = db.prepare(`SELECT ${SAMPLE_COLUMNS} FROM samples WHERE device_id = ? AND seq > ? AND seq <= ? ORDER BY seq`);
   }
 
@@ -146,7 +176,52 @@ export class SampleLog extends ChainedLog<Normalized> {
   }
 
   protected insertRow(deviceId: string, seq: number, s: Normalized, hash: string): void {
-    this.insert.run(deviceId, seq, s.ts, s.recvTs, s.cycleId, s.temp_c, s.temp2_c, s.pressure_kpa, s.phase, s.deviceTime, hash);
+    const cycle = s.cycleId === null ? null : this.cycleId(deviceId, s.cycleId, true);
+    const phase = s.phase === null ? null : this.phaseId(s.phase);
+    // chainHash gives 64 lowercase hex digits: the view gives them back from these 32 bytes.
+    this.insert.run(
+      deviceId,
+      seq,
+      s.ts,
+      packDelta(s.recvTs, s.ts),
+      cycle,
+      packCenti(s.temp_c),
+      packCenti(s.temp2_c),
+      packCenti(s.pressure_kpa),
+      phase,
+      s.deviceTime === null ? null : packDelta(s.deviceTime, s.ts),
+      Buffer.from(hash, 'hex'),
+    );
+  }
+
+  /** The batch's transaction rolled back: ids it inserted are gone. */
+  protected override rolledBack(): void {
+    this.phaseIds.clear();
+    this.cycleIds.clear();
+  }
+
+  private phaseId(phase: string): number {
+    let id = this.phaseIds.get(phase);
+    if (id === undefined) {
+      id = ((this.ids.phase.get(phase) as number | undefined) ?? this.ids.newPhase.get(phase)) as number;
+      this.phaseIds.set(phase, id);
+    }
+    return id;
+  }
+
+  /** sample_cycles id of `cycleId`; with `create`, inserted when new, else undefined when unknown. */
+  private cycleId(deviceId: string, cycleId: string, create: true): number;
+  private cycleId(deviceId: string, cycleId: string, create: false): number | undefined;
+  private cycleId(deviceId: string, cycleId: string, create: boolean): number | undefined {
+    const last = this.cycleIds.get(deviceId);
+    if (last?.cycleId === cycleId) return last.id;
+    let id = this.ids.cycle.get(cycleId) as number | undefined;
+    if (id === undefined) {
+      if (!create) return undefined;
+      id = this.ids.newCycle.get(cycleId) as number;
+    }
+    this.cycleIds.set(deviceId, { cycleId, id });
+    return id;
   }
 
   /** Every stored sample of a device's cycle in chain order (writes the buffer first): resumes an open
@@ -154,10 +229,12 @@ export class SampleLog extends ChainedLog<Normalized> {
    * sample with the cycle open at the time), found from the head backwards within CYCLE_SCAN_LIMIT rows. */
   samplesOfCycle(deviceId: string, cycleId: string): StoredSample[] {
     const head = this.head(deviceId).seq;
+    const cycle = this.cycleId(deviceId, cycleId, false);
+    if (cycle === undefined) return [];
     const floor = Math.max(0, head - CYCLE_SCAN_LIMIT);
-    const last = this.lastOfCycle.get(deviceId, floor, cycleId) as number | undefined;
+    const last = this.lastOfCycle.get(deviceId, floor, cycle) as number | undefined;
     if (last === undefined) return [];
-    const before = (this.lastBefore.get(deviceId, floor, last, cycleId) as number | undefined) ?? floor;
+    const before = (this.lastBefore.get(deviceId, floor, last, cycle) as number | undefined) ?? floor;
     return (this.range.all(deviceId, before, last) as SampleRow[]).map(sampleFromRow);
   }
 }

@@ -50,8 +50,11 @@ describe('migrations', () => {
       'release_index',
       'release_latest',
       'releases',
-      'samples',
+      'sample_cycles',
+      'sample_phases',
+      'sample_rows',
     ]);
+    expect(db.prepare("SELECT type FROM sqlite_master WHERE name = 'samples'").pluck().get()).toBe('view');
     db.close();
   });
 
