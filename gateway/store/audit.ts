@@ -48,7 +48,7 @@ export function verifyStore(target: string | Db, opts: AuditOptions = {}): Audit
       perTable.set(p.table, c + 1);
       problems.push(p);
     };
-    // `samples` is a view over sample_rows since migration 7 (sample-rows.ts), a table before it.
+    // `samples` is a view over sample_rows since migration 7 (chain-rows.ts), a table before it.
     const tables = new Set(db.prepare("SELECT name FROM sqlite_master WHERE type IN ('table', 'view')").pluck().all() as string[]);
     const began = !db.inTransaction;
     if (began) db.exec('BEGIN');

@@ -15,12 +15,12 @@
 import { retentionSchema } from '../../config/retention-config.js';
 import { chainDevices } from './audit-chains.js';
 import type { ChainRef } from './audit-types.js';
+import { CHAIN_STORAGE } from './chain-rows.js';
 import { CHECKPOINT, type CheckpointBody, isCheckpoint, META_CHECKPOINT, NOTHING_PRUNED, type PrunedPrefix } from './checkpoint.js';
 import type { Db } from './database.js';
 import { META_CREATED_AT, type MetaTable } from './meta.js';
 import type { SignedRecord } from './record.js';
 import type { RecordLog } from './record-log.js';
-import { CHAIN_STORAGE } from './sample-rows.js';
 
 export const DAY_MS = 86_400_000;
 /** WS 310: monitoring records are kept at least 3 years; no setting deletes a younger record. */
@@ -254,7 +254,7 @@ export class Retention {
     let budget = this.policy.batchRows;
     db.transaction(() => {
       for (const table of CHAIN_TABLES) {
-        // the rows themselves, not through the view `samples` and its per-row trigger (sample-rows.ts)
+        // the rows themselves, not through the view `samples` and its per-row trigger (chain-rows.ts)
         const del = db.prepare(`DELETE FROM ${CHAIN_STORAGE[table].rows} WHERE device_id = ? AND seq <= ?`);
         for (const p of latest.body.pruned[BODY_KEY[table]]) {
           if (budget <= 0) return;

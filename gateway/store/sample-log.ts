@@ -5,6 +5,7 @@ import type { Logger } from 'pino';
 import { GatewayError } from '../../vocabulary/errors.js';
 import { isPhase, type Phase } from '../../vocabulary/phases.js';
 import { canonicalJson } from './canonical-json.js';
+import { CycleIds } from './chain-rows.js';
 import { ChainedLog, type ChainedLogOptions } from './chained-log.js';
 import type { Db } from './database.js';
 
@@ -114,7 +115,7 @@ export function sampleFromRow(r: SampleRow): StoredSample {
   };
 }
 
-/** recv_ts / device_time as sample_rows stores them (sample-rows.ts): a BigInt (stored as INTEGER) is the
+/** recv_ts / device_time as sample_rows stores them (chain-rows.ts): a BigInt (stored as INTEGER) is the
  * difference from ts; a number is bound as a REAL and is the value itself. */
 export function packDelta(v: number, ts: number): bigint | number {
   return Number.isSafeInteger(v) && Number.isSafeInteger(ts) && Number.isSafeInteger(v - ts) ? BigInt(v - ts) : v;
@@ -141,18 +142,16 @@ export class SampleLog extends ChainedLog<Normalized> {
   private readonly ids;
   /** sample_phases ids by name (a handful). */
   private readonly phaseIds = new Map<string, number>();
-  /** Per device, the sample_cycles id of its last cycle: a device's samples come in runs of one cycle. */
-  private readonly cycleIds = new Map<string, { cycleId: string; id: number }>();
+  private readonly cycles;
 
   constructor(db: Db, opts: ChainedLogOptions = {}, logger?: Logger) {
     super(db, 'samples', opts, logger ?? opts.logger);
-    // Rows go to sample_rows in their compact form (sample-rows.ts); reads go through the view `samples`.
+    // Rows go to sample_rows in their compact form (chain-rows.ts); reads go through the view `samples`.
     this.insert = db.prepare(
       'INSERT INTO sample_rows (device_id, seq, ts, recv_ts, cycle, temp_c, temp2_c, pressure_kpa, phase, device_time, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
     );
+    this.cycles = new CycleIds(db);
     this.ids = {
-      cycle: db.prepare('SELECT id FROM sample_cycles WHERE cycle_id = ?').pluck(),
-      newCycle: db.prepare('INSERT INTO sample_cycles (cycle_id) VALUES (?) RETURNING id').pluck(),
       phase: db.prepare('SELECT id FROM sample_phases WHERE phase = ?').pluck(),
       newPhase: db.prepare('INSERT INTO sample_phases (phase) VALUES (?) RETURNING id').pluck(),
     };
@@ -176,7 +175,7 @@ export class SampleLog extends ChainedLog<Normalized> {
   }
 
   protected insertRow(deviceId: string, seq: number, s: Normalized, hash: string): void {
-    const cycle = s.cycleId === null ? null : this.cycleId(deviceId, s.cycleId, true);
+    const cycle = s.cycleId === null ? null : this.cycles.id(deviceId, s.cycleId, true);
     const phase = s.phase === null ? null : this.phaseId(s.phase);
     // chainHash gives 64 lowercase hex digits: the view gives them back from these 32 bytes.
     this.insert.run(
@@ -197,7 +196,7 @@ export class SampleLog extends ChainedLog<Normalized> {
   /** The batch's transaction rolled back: ids it inserted are gone. */
   protected override rolledBack(): void {
     this.phaseIds.clear();
-    this.cycleIds.clear();
+    this.cycles.forget();
   }
 
   private phaseId(phase: string): number {
@@ -209,27 +208,12 @@ export class SampleLog extends ChainedLog<Normalized> {
     return id;
   }
 
-  /** sample_cycles id of `cycleId`; with `create`, inserted when new, else undefined when unknown. */
-  private cycleId(deviceId: string, cycleId: string, create: true): number;
-  private cycleId(deviceId: string, cycleId: string, create: false): number | undefined;
-  private cycleId(deviceId: string, cycleId: string, create: boolean): number | undefined {
-    const last = this.cycleIds.get(deviceId);
-    if (last?.cycleId === cycleId) return last.id;
-    let id = this.ids.cycle.get(cycleId) as number | undefined;
-    if (id === undefined) {
-      if (!create) return undefined;
-      id = this.ids.newCycle.get(cycleId) as number;
-    }
-    this.cycleIds.set(deviceId, { cycleId, id });
-    return id;
-  }
-
   /** Every stored sample of a device's cycle in chain order (writes the buffer first): resumes an open
    * cycle after a restart. A cycle's samples are one run of the device's chain (the sink stamps every
    * sample with the cycle open at the time), found from the head backwards within CYCLE_SCAN_LIMIT rows. */
   samplesOfCycle(deviceId: string, cycleId: string): StoredSample[] {
     const head = this.head(deviceId).seq;
-    const cycle = this.cycleId(deviceId, cycleId, false);
+    const cycle = this.cycles.id(deviceId, cycleId, false);
     if (cycle === undefined) return [];
     const floor = Math.max(0, head - CYCLE_SCAN_LIMIT);
     const last = this.lastOfCycle.get(deviceId, floor, cycle) as number | undefined;

@@ -32,6 +32,7 @@ describe('migrations', () => {
       'bi_controls',
       'bi_index',
       'bi_links',
+      'cycle_ids',
       'cycle_index',
       'cycle_items',
       'keys',
@@ -45,16 +46,15 @@ describe('migrations', () => {
       'loaner_visits',
       'meta',
       'open_cycles',
-      'raw_lines',
+      'raw_line_rows',
       'records',
       'release_index',
       'release_latest',
       'releases',
-      'sample_cycles',
       'sample_phases',
       'sample_rows',
     ]);
-    expect(db.prepare("SELECT type FROM sqlite_master WHERE name = 'samples'").pluck().get()).toBe('view');
+    expect(db.prepare("SELECT name FROM sqlite_master WHERE type = 'view' ORDER BY name").pluck().all()).toEqual(['raw_lines', 'samples']);
     db.close();
   });
 

@@ -1,6 +1,6 @@
-// Migration 7 (sample-rows.ts): a store whose samples were written by the previous schema keeps every
-// value and hash exactly, passes db verify after it, and its chains go on; edits made before it are still
-// caught; and what the gateway writes now reads back as the very numbers it was given.
+// Migrations 7 and 8 (chain-rows.ts): a store whose samples and raw lines were written by the previous
+// schema keeps every value and hash exactly, passes db verify after them, and its chains go on; edits made
+// before them are still caught; and what the gateway writes now reads back as the very numbers it was given.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -9,7 +9,8 @@ import pino from 'pino';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { chainHash } from '../../gateway/store/chained-log.js';
 import { openDatabase } from '../../gateway/store/database.js';
-import { schemaVersion } from '../../gateway/store/migrations.js';
+import { LATEST_VERSION, schemaVersion } from '../../gateway/store/migrations.js';
+import { canonicalRawLine, RAW_COLUMNS, type RawLineInput } from '../../gateway/store/raw-log.js';
 import { GENESIS_HASH } from '../../gateway/store/record.js';
 import { type ChainedSample, canonicalSample, packCenti, SAMPLE_COLUMNS } from '../../gateway/store/sample-log.js';
 import { Store } from '../../gateway/store/store.js';
@@ -67,6 +68,22 @@ function writeOldRows(db: Database.Database, device: string, values: readonly Va
   return prev;
 }
 
+/** Raw lines as the previous schema's RawLog wrote them. */
+function writeOldLines(db: Database.Database, device: string, lines: readonly RawLineInput[]): void {
+  let prev = GENESIS_HASH;
+  lines.forEach((l, i) => {
+    const hash = chainHash(prev, canonicalRawLine(device, i + 1, l));
+    db.prepare(`INSERT INTO raw_lines (${RAW_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?)`).run(device, i + 1, l.ts, l.cycleId, l.line, hash);
+    prev = hash;
+  });
+}
+const LINES: RawLineInput[] = [
+  { ts: T0, cycleId: CYCLE_A, line: '08:00:00  134.1 C  304 kPa' },
+  { ts: T0 + 1000, cycleId: null, line: 'ünïcode \u0007 "quoted"' },
+  { ts: 2.5, cycleId: CYCLE_B, line: '' },
+];
+
+const allLines = (db: Database.Database) => db.prepare(`SELECT ${RAW_COLUMNS} FROM raw_lines ORDER BY device_id, seq`).all();
 const allRows = (db: Database.Database) => db.prepare(`SELECT ${SAMPLE_COLUMNS} FROM samples ORDER BY device_id, seq`).all();
 const store = () => new Store({ dataDir, site: 'h1', gateway: 'gw1', logger: pino({ level: 'silent' }) });
 
@@ -75,21 +92,29 @@ describe('compact sample rows (migration 7)', () => {
     const v6 = openDatabase(dataDir, { targetVersion: 6 });
     writeOldRows(v6, 'AC-01', VALUES);
     const wdHead = writeOldRows(v6, 'WD-01', VALUES.slice(0, 3));
+    writeOldLines(v6, 'AC-01', LINES);
     const before = allRows(v6);
+    const linesBefore = allLines(v6);
     v6.close();
 
     const s = store();
     s.start();
-    expect(schemaVersion(s.db)).toBe(7);
+    expect(schemaVersion(s.db)).toBe(LATEST_VERSION);
     expect(allRows(s.db)).toEqual(before);
+    expect(allLines(s.db)).toEqual(linesBefore);
+    expect(s.db.prepare("SELECT count(*) FROM raw_line_rows WHERE typeof(hash) = 'blob' AND length(hash) = 32").pluck().get()).toBe(3);
+    expect(s.raw.linesOfCycle(CYCLE_B).map((l) => l.line)).toEqual(['']);
     expect(s.db.prepare("SELECT count(*) FROM sample_rows WHERE typeof(hash) = 'blob' AND length(hash) = 32").pluck().get()).toBe(8);
-    expect(s.db.prepare('SELECT cycle_id FROM sample_cycles ORDER BY id').pluck().all()).toEqual([CYCLE_A, CYCLE_B]);
+    expect(s.db.prepare('SELECT cycle_id FROM cycle_ids ORDER BY id').pluck().all()).toEqual([CYCLE_A, CYCLE_B]);
     expect(s.sampleChainRef('WD-01')).toEqual({ deviceId: 'WD-01', seq: 3, hash: wdHead });
     expect(s.samples.samplesOfCycle('AC-01', CYCLE_B).map((x) => x.seq)).toEqual([4, 5]);
     s.samples.add('WD-01', { ...VALUES[0]!, cycleId: CYCLE_B });
     s.samples.add('AC-01', VALUES[1]!);
+    s.raw.add('AC-01', { ts: T0 + 9000, cycleId: CYCLE_A, line: 'after' });
+    s.raw.add('WD-01', { ts: T0 + 9000, cycleId: '7c1e2f3a-0000-4000-8000-000000000001', line: 'new cycle' });
     s.append({ type: 'scan', body: { sampleChain: s.sampleChainRef('AC-01') } });
-    expect(s.verify()).toMatchObject({ ok: true, problems: [], samples: 10 });
+    expect(s.verify()).toMatchObject({ ok: true, problems: [], samples: 10, rawLines: 5 });
+    expect(s.raw.linesOfCycle(CYCLE_A).map((l) => l.line)).toEqual([LINES[0]!.line, 'after']);
     s.close();
 
     const cli = runCli(['db', 'verify', '--full', '--data-dir', dataDir]);
@@ -102,6 +127,8 @@ describe('compact sample rows (migration 7)', () => {
     // an uppercase hash is not what chainHash writes: it must not come back lowercase (and so "right")
     v6.prepare('UPDATE samples SET hash = upper(hash) WHERE seq = 2').run();
     v6.prepare("UPDATE samples SET temp_c = 'hot' WHERE seq = 4").run();
+    writeOldLines(v6, 'AC-01', LINES);
+    v6.prepare('UPDATE raw_lines SET hash = upper(hash) WHERE seq = 3').run();
     const before = allRows(v6);
     v6.close();
 
@@ -109,7 +136,7 @@ describe('compact sample rows (migration 7)', () => {
     s.start();
     expect(allRows(s.db)).toEqual(before);
     const problems = s.verify().problems.map((p) => `${p.table}:${p.seq}:${p.kind}`);
-    expect(problems).toEqual(['samples:2:hash', 'samples:3:hash', 'samples:4:hash']);
+    expect(problems).toEqual(['samples:2:hash', 'samples:3:hash', 'samples:4:hash', 'raw_lines:3:hash']);
     s.close();
   });
 
