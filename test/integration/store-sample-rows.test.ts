@@ -5,6 +5,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type Database from 'better-sqlite3';
+import fc from 'fast-check';
 import pino from 'pino';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { chainHash } from '../../gateway/store/chained-log.js';
@@ -157,6 +158,48 @@ describe('compact sample rows (migration 7)', () => {
     s.db.prepare("UPDATE samples SET temp_c = 134.0 WHERE device_id = 'AC-01' AND seq = 3").run();
     expect(s.db.prepare('SELECT temp_c FROM samples WHERE seq = 3').pluck().get()).toBe(134);
     expect(s.verify().problems.map((p) => `${p.seq}:${p.kind}`)).toEqual(['3:hash']);
+    s.close();
+  });
+
+  it("any finite numbers come back exactly (the JS forms and the migration's SQL forms alike), so the hashes hold", () => {
+    const v6 = openDatabase(dataDir, { targetVersion: 6 });
+    const finite = fc.oneof(
+      fc.double({ noNaN: true, noDefaultInfinity: true }),
+      fc.integer({ min: -50_000, max: 50_000 }).map((n) => n / 100),
+    );
+    const time = fc.oneof(fc.integer({ min: 0, max: 4_102_444_800_000 }), fc.double({ min: 0, max: 4e12, noNaN: true }));
+    const values = fc.array(
+      fc.record({
+        ts: time,
+        recvTs: time,
+        temp_c: fc.option(finite),
+        temp2_c: fc.option(finite),
+        pressure_kpa: fc.option(finite),
+        deviceTime: fc.option(time),
+      }),
+      { minLength: 1, maxLength: 200 },
+    );
+    const sampled = fc.sample(values, { numRuns: 5, seed: 42 }).flat();
+    const all: Values[] = sampled.map((v) => ({ ...v, cycleId: CYCLE_A, phase: 'heating' }));
+    writeOldRows(v6, 'OLD', all);
+    v6.close();
+    const s = store();
+    s.start();
+    for (const v of all) s.samples.add('NEW', v);
+    s.flush();
+    const back = (device: string) =>
+      (s.db.prepare(`SELECT ${SAMPLE_COLUMNS} FROM samples WHERE device_id = ? ORDER BY seq`).all(device) as Record<string, unknown>[]).map((r) => [
+        r.ts,
+        r.recv_ts,
+        r.temp_c,
+        r.temp2_c,
+        r.pressure_kpa,
+        r.device_time,
+      ]);
+    const want = all.map((v) => [v.ts, v.recvTs, v.temp_c, v.temp2_c, v.pressure_kpa, v.deviceTime].map((x) => (Object.is(x, -0) ? 0 : x)));
+    expect(back('NEW')).toEqual(want);
+    expect(back('OLD')).toEqual(want);
+    expect(s.verify()).toMatchObject({ ok: true, problems: [], samples: 2 * all.length });
     s.close();
   });
 
