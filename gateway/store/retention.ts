@@ -193,7 +193,7 @@ export class Retention {
     const cut = c ? new Map(c.body[BODY_KEY[table]].map((h) => [h.deviceId, h.seq])) : new Map<string, number>();
     let n = 0;
     for (const d of chainDevices(db, table)) {
-      const r = seqRange(db, CHAIN_STORAGE[table].rows, d);
+      const r = seqRange(db, table, d);
       if (r) n += r.hi - Math.max(r.lo - 1, cut.get(d) ?? 0);
     }
     return n;
@@ -255,10 +255,10 @@ export class Retention {
     db.transaction(() => {
       for (const table of CHAIN_TABLES) {
         // the rows themselves, not through the view `samples` and its per-row trigger (chain-rows.ts)
-        const del = db.prepare(`DELETE FROM ${CHAIN_STORAGE[table].rows} WHERE device_id = ? AND seq <= ?`);
+        const del = db.prepare(`DELETE FROM ${CHAIN_STORAGE[table].rows} WHERE device = (SELECT id FROM chain_devices WHERE device_id = ?) AND seq <= ?`);
         for (const p of latest.body.pruned[BODY_KEY[table]]) {
           if (budget <= 0) return;
-          const r = seqRange(db, CHAIN_STORAGE[table].rows, p.deviceId);
+          const r = seqRange(db, table, p.deviceId);
           if (!r) continue;
           const upTo = Math.min(p.seq, r.hi - 1, r.lo + budget - 1);
           if (upTo < r.lo) continue;

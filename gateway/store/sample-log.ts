@@ -5,7 +5,7 @@ import type { Logger } from 'pino';
 import { GatewayError } from '../../vocabulary/errors.js';
 import { isPhase, type Phase } from '../../vocabulary/phases.js';
 import { canonicalJson } from './canonical-json.js';
-import { CycleIds } from './chain-rows.js';
+import { CycleIds, NameIds } from './chain-rows.js';
 import { ChainedLog, type ChainedLogOptions } from './chained-log.js';
 import type { Db } from './database.js';
 
@@ -139,27 +139,22 @@ export class SampleLog extends ChainedLog<Normalized> {
   private readonly lastOfCycle;
   private readonly lastBefore;
   private readonly range;
-  private readonly ids;
-  /** sample_phases ids by name (a handful). */
-  private readonly phaseIds = new Map<string, number>();
+  private readonly devices;
+  private readonly phases;
   private readonly cycles;
 
   constructor(db: Db, opts: ChainedLogOptions = {}, logger?: Logger) {
     super(db, 'samples', opts, logger ?? opts.logger);
     // Rows go to sample_rows in their compact form (chain-rows.ts); reads go through the view `samples`.
     this.insert = db.prepare(
-      'INSERT INTO sample_rows (device_id, seq, ts, recv_ts, cycle, temp_c, temp2_c, pressure_kpa, phase, device_time, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+      'INSERT INTO sample_rows (device, seq, ts, recv_ts, cycle, temp_c, temp2_c, pressure_kpa, phase, device_time, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
     );
+    this.devices = new NameIds(db, 'chain_devices', 'device_id');
+    this.phases = new NameIds(db, 'sample_phases', 'phase');
     this.cycles = new CycleIds(db);
-    this.ids = {
-      phase: db.prepare('SELECT id FROM sample_phases WHERE phase = ?').pluck(),
-      newPhase: db.prepare('INSERT INTO sample_phases (phase) VALUES (?) RETURNING id').pluck(),
-    };
-    // No index on the cycle (migration 6): these walk samples_chain (device_id, seq) backwards from the head.
-    this.lastOfCycle = db.prepare('SELECT seq FROM sample_rows WHERE device_id = ? AND seq > ? AND cycle = ? ORDER BY seq DESC LIMIT 1').pluck();
-    this.lastBefore = db
-      .prepare('SELECT seq FROM sample_rows WHERE device_id = ? AND seq > ? AND seq < ? AND cycle IS NOT ? ORDER BY seq DESC LIMIT 1')
-      .pluck();
+    // No index on the cycle (migration 6): these walk samples_chain (device, seq) backwards from the head.
+    this.lastOfCycle = db.prepare('SELECT seq FROM sample_rows WHERE device = ? AND seq > ? AND cycle = ? ORDER BY seq DESC LIMIT 1').pluck();
+    this.lastBefore = db.prepare('SELECT seq FROM sample_rows WHERE device = ? AND seq > ? AND seq < ? AND cycle IS NOT ? ORDER BY seq DESC LIMIT 1').pluck();
     this.range = db.prepare(`SELECT ${SAMPLE_COLUMNS} FROM samples WHERE device_id = ? AND seq > ? AND seq <= ? ORDER BY seq`);
   }
 
@@ -176,10 +171,10 @@ export class SampleLog extends ChainedLog<Normalized> {
 
   protected insertRow(deviceId: string, seq: number, s: Normalized, hash: string): void {
     const cycle = s.cycleId === null ? null : this.cycles.id(deviceId, s.cycleId, true);
-    const phase = s.phase === null ? null : this.phaseId(s.phase);
+    const phase = s.phase === null ? null : this.phases.id(s.phase, true);
     // chainHash gives 64 lowercase hex digits: the view gives them back from these 32 bytes.
     this.insert.run(
-      deviceId,
+      this.devices.id(deviceId, true),
       seq,
       s.ts,
       packDelta(s.recvTs, s.ts),
@@ -195,17 +190,9 @@ export class SampleLog extends ChainedLog<Normalized> {
 
   /** The batch's transaction rolled back: ids it inserted are gone. */
   protected override rolledBack(): void {
-    this.phaseIds.clear();
+    this.devices.forget();
+    this.phases.forget();
     this.cycles.forget();
-  }
-
-  private phaseId(phase: string): number {
-    let id = this.phaseIds.get(phase);
-    if (id === undefined) {
-      id = ((this.ids.phase.get(phase) as number | undefined) ?? this.ids.newPhase.get(phase)) as number;
-      this.phaseIds.set(phase, id);
-    }
-    return id;
   }
 
   /** Every stored sample of a device's cycle in chain order (writes the buffer first): resumes an open
@@ -213,12 +200,13 @@ export class SampleLog extends ChainedLog<Normalized> {
    * sample with the cycle open at the time), found from the head backwards within CYCLE_SCAN_LIMIT rows. */
   samplesOfCycle(deviceId: string, cycleId: string): StoredSample[] {
     const head = this.head(deviceId).seq;
+    const device = this.devices.id(deviceId, false);
     const cycle = this.cycles.id(deviceId, cycleId, false);
-    if (cycle === undefined) return [];
+    if (device === undefined || cycle === undefined) return [];
     const floor = Math.max(0, head - CYCLE_SCAN_LIMIT);
-    const last = this.lastOfCycle.get(deviceId, floor, cycle) as number | undefined;
+    const last = this.lastOfCycle.get(device, floor, cycle) as number | undefined;
     if (last === undefined) return [];
-    const before = (this.lastBefore.get(deviceId, floor, last, cycle) as number | undefined) ?? floor;
+    const before = (this.lastBefore.get(device, floor, last, cycle) as number | undefined) ?? floor;
     return (this.range.all(deviceId, before, last) as SampleRow[]).map(sampleFromRow);
   }
 }

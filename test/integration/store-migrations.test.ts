@@ -32,6 +32,7 @@ describe('migrations', () => {
       'bi_controls',
       'bi_index',
       'bi_links',
+      'chain_devices',
       'cycle_ids',
       'cycle_index',
       'cycle_items',

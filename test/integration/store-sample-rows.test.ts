@@ -94,6 +94,7 @@ describe('compact sample rows (migration 7)', () => {
     writeOldRows(v6, 'AC-01', VALUES);
     const wdHead = writeOldRows(v6, 'WD-01', VALUES.slice(0, 3));
     writeOldLines(v6, 'AC-01', LINES);
+    writeOldLines(v6, 'PR-09', LINES.slice(0, 2)); // a device with raw lines and no samples
     const before = allRows(v6);
     const linesBefore = allLines(v6);
     v6.close();
@@ -103,7 +104,8 @@ describe('compact sample rows (migration 7)', () => {
     expect(schemaVersion(s.db)).toBe(LATEST_VERSION);
     expect(allRows(s.db)).toEqual(before);
     expect(allLines(s.db)).toEqual(linesBefore);
-    expect(s.db.prepare("SELECT count(*) FROM raw_line_rows WHERE typeof(hash) = 'blob' AND length(hash) = 32").pluck().get()).toBe(3);
+    expect(s.db.prepare("SELECT count(*) FROM raw_line_rows WHERE typeof(hash) = 'blob' AND length(hash) = 32").pluck().get()).toBe(5);
+    expect(s.db.prepare('SELECT device_id FROM chain_devices ORDER BY id').pluck().all()).toEqual(['AC-01', 'WD-01', 'PR-09']);
     expect(s.raw.linesOfCycle(CYCLE_B).map((l) => l.line)).toEqual(['']);
     expect(s.db.prepare("SELECT count(*) FROM sample_rows WHERE typeof(hash) = 'blob' AND length(hash) = 32").pluck().get()).toBe(8);
     expect(s.db.prepare('SELECT cycle_id FROM cycle_ids ORDER BY id').pluck().all()).toEqual([CYCLE_A, CYCLE_B]);
@@ -114,8 +116,8 @@ describe('compact sample rows (migration 7)', () => {
     s.raw.add('AC-01', { ts: T0 + 9000, cycleId: CYCLE_A, line: 'after' });
     s.raw.add('WD-01', { ts: T0 + 9000, cycleId: '7c1e2f3a-0000-4000-8000-000000000001', line: 'new cycle' });
     s.append({ type: 'scan', body: { sampleChain: s.sampleChainRef('AC-01') } });
-    expect(s.verify()).toMatchObject({ ok: true, problems: [], samples: 10, rawLines: 5 });
-    expect(s.raw.linesOfCycle(CYCLE_A).map((l) => l.line)).toEqual([LINES[0]!.line, 'after']);
+    expect(s.verify()).toMatchObject({ ok: true, problems: [], samples: 10, rawLines: 7 });
+    expect(s.raw.linesOfCycle(CYCLE_A).map((l) => `${l.deviceId}:${l.line}`)).toEqual([`AC-01:${LINES[0]!.line}`, 'AC-01:after', `PR-09:${LINES[0]!.line}`]);
     s.close();
 
     const cli = runCli(['db', 'verify', '--full', '--data-dir', dataDir]);
