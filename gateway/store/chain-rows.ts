@@ -1,6 +1,6 @@
-// How samples (migration 7) and raw lines (migration 8) are stored. Samples since migration 7 (docs/performance.md, "SD card"): every byte of a sample row
-// is written to the SD card about twice (WAL, then checkpoint), so the row holds compact forms and a
-// view named `samples` gives back exactly the columns and values of the old table:
+// How samples (migration 7) and raw lines (migration 8) are stored (docs/performance.md, "SD card"). Every
+// byte of a row is written to the SD card about twice (WAL, then checkpoint), so the row holds compact
+// forms and a view named `samples` gives back exactly the columns and values of the old table:
 //   sample_rows.hash   the 32 bytes of the hash (BLOB) instead of 64 hex characters; a stored hash that
 //                      is not 64 lowercase hex digits (only a damaged or edited store has one) stays the
 //                      text it was, so the audit still sees what was there.
@@ -19,8 +19,9 @@
 // INSERT on `samples` by hand (an operator, a test editing a row) to sample_rows.
 //
 // Raw lines since migration 8, the same way: raw_line_rows holds the hash as 32 bytes, the device as a
-// chain_devices id and the cycle as a cycle_ids id (its index raw_lines_cycle is on that id: new cycles get rising ids, so a batch appends near
-// the index's end instead of at random UUID keys); the view `raw_lines` gives back the old columns.
+// chain_devices id and the cycle as a cycle_ids id (its index raw_lines_cycle is on that id: new cycles get
+// rising ids, so a batch appends near the index's end instead of at random UUID keys); the view
+// `raw_lines` gives back the old columns.
 //
 // SAMPLE_ROWS_SQL is migration 7's and RAW_LINE_ROWS_SQL migration 8's: never edit them, add a migration.
 

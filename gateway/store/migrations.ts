@@ -181,15 +181,15 @@ export const MIGRATIONS: readonly Migration[] = [
   },
   {
     version: 7,
-    description: 'samples: compact rows (hash as 32 bytes, cycle id and phase as small ids) behind a view with the old columns',
-    // ~75 bytes less per row, written twice to the SD card (WAL, checkpoint). The view `samples` gives the
+    description: 'samples: compact rows (hash as 32 bytes; device id, cycle id and phase as small ids) behind a view with the old columns',
+    // ~95 bytes less per row, written twice to the SD card (WAL, checkpoint). The view `samples` gives the
     // old columns and values, so the chains' canonical text and hashes are rebuilt as before. chain-rows.ts,
     // docs/performance.md "SD card".
     up: (db) => db.exec(SAMPLE_ROWS_SQL),
   },
   {
     version: 8,
-    description: 'raw lines: compact rows (hash as 32 bytes, cycle id as a small id) behind a view with the old columns',
+    description: 'raw lines: compact rows (hash as 32 bytes; device id and cycle id as small ids) behind a view with the old columns',
     // As migration 7 for samples; the cycle index is now on rising integer ids, not random UUIDs. chain-rows.ts.
     up: (db) => db.exec(RAW_LINE_ROWS_SQL),
   },
