@@ -21,7 +21,9 @@ const db = new Database(workerData.file, { readonly: true, fileMustExist: true }
 try {
   db.pragma('busy_timeout = 5000');
   const owner = new Map();
-  for (const r of db.prepare("SELECT name, tbl_name FROM sqlite_schema WHERE type IN ('table', 'index')").all()) owner.set(r.name, r.tbl_name);
+  // the chains' rows and lookup tables (migrations 7, 8) count as the tables they were: samples, raw_lines
+  const as = { sample_rows: 'samples', chain_devices: 'samples', cycle_ids: 'samples', sample_phases: 'samples', raw_line_rows: 'raw_lines' };
+  for (const r of db.prepare("SELECT name, tbl_name FROM sqlite_schema WHERE type IN ('table', 'index')").all()) owner.set(r.name, as[r.tbl_name] ?? r.tbl_name);
   const tables = new Map();
   for (const r of db.prepare('SELECT name, pgsize FROM dbstat WHERE aggregate = TRUE').all()) {
     const t = owner.get(r.name) ?? r.name;

@@ -48,7 +48,8 @@ export function verifyStore(target: string | Db, opts: AuditOptions = {}): Audit
       perTable.set(p.table, c + 1);
       problems.push(p);
     };
-    const tables = new Set(db.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").pluck().all() as string[]);
+    // `samples` is a view over sample_rows since migration 7 (chain-rows.ts), a table before it.
+    const tables = new Set(db.prepare("SELECT name FROM sqlite_master WHERE type IN ('table', 'view')").pluck().all() as string[]);
     const began = !db.inTransaction;
     if (began) db.exec('BEGIN');
     const counts = { records: 0, keys: 0, samples: 0, rawLines: 0 };

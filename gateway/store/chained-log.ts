@@ -93,6 +93,8 @@ export abstract class ChainedLog<T> implements Flushable {
   /** Canonical text of one entry as chained (must include deviceId and seq). */
   protected abstract canonical(deviceId: string, seq: number, item: T): string;
   protected abstract insertRow(deviceId: string, seq: number, item: T, hash: string): void;
+  /** A batch's transaction rolled back: forget what was cached from rows it wrote. */
+  protected rolledBack(): void {}
 
   protected enqueue(deviceId: string, item: T): void {
     this.buffer.push({ deviceId, item });
@@ -168,6 +170,7 @@ export abstract class ChainedLog<T> implements Flushable {
       },
       restore: () => {
         this.heads.clear(); // the transaction rolled back: re-read heads from the database
+        this.rolledBack();
         this.buffer = batch.concat(this.buffer);
         this.trim();
       },

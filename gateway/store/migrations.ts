@@ -6,6 +6,7 @@
 // `rowid` from every table.
 import type { Database } from 'better-sqlite3';
 import { GatewayError } from '../../vocabulary/errors.js';
+import { RAW_LINE_ROWS_SQL, SAMPLE_ROWS_SQL } from './chain-rows.js';
 import { LOANER_SQL } from './loaner-index.js';
 import { RECORD_INDEX_SQL } from './record-index.js';
 
@@ -177,6 +178,20 @@ export const MIGRATIONS: readonly Migration[] = [
     // served one query: the samples of a device's open cycle, which are the tail of that device's chain
     // and are now read backwards through samples_chain (sample-log.ts). docs/performance.md, "SD card".
     up: (db) => db.exec('DROP INDEX IF EXISTS samples_cycle'),
+  },
+  {
+    version: 7,
+    description: 'samples: compact rows (hash as 32 bytes; device id, cycle id and phase as small ids) behind a view with the old columns',
+    // ~95 bytes less per row, written twice to the SD card (WAL, checkpoint). The view `samples` gives the
+    // old columns and values, so the chains' canonical text and hashes are rebuilt as before. chain-rows.ts,
+    // docs/performance.md "SD card".
+    up: (db) => db.exec(SAMPLE_ROWS_SQL),
+  },
+  {
+    version: 8,
+    description: 'raw lines: compact rows (hash as 32 bytes; device id and cycle id as small ids) behind a view with the old columns',
+    // As migration 7 for samples; the cycle index is now on rising integer ids, not random UUIDs. chain-rows.ts.
+    up: (db) => db.exec(RAW_LINE_ROWS_SQL),
   },
 ];
 

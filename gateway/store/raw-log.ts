@@ -4,6 +4,7 @@ import { createHash } from 'node:crypto';
 import type { Logger } from 'pino';
 import { GatewayError } from '../../vocabulary/errors.js';
 import { canonicalJson } from './canonical-json.js';
+import { CycleIds, NameIds } from './chain-rows.js';
 import { ChainedLog, type ChainedLogOptions } from './chained-log.js';
 import type { Db } from './database.js';
 
@@ -48,10 +49,15 @@ const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[
 export class RawLog extends ChainedLog<RawLineInput> {
   private readonly insert;
   private readonly ofCycle;
+  private readonly devices;
+  private readonly cycles;
 
   constructor(db: Db, opts: ChainedLogOptions = {}, logger?: Logger) {
     super(db, 'raw_lines', opts, logger ?? opts.logger);
-    this.insert = db.prepare(`INSERT INTO raw_lines (${RAW_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?)`);
+    // Rows go to raw_line_rows in their compact form (chain-rows.ts); reads go through the view `raw_lines`.
+    this.insert = db.prepare('INSERT INTO raw_line_rows (device, seq, ts, cycle, line, hash) VALUES (?, ?, ?, ?, ?, ?)');
+    this.devices = new NameIds(db, 'chain_devices', 'device_id');
+    this.cycles = new CycleIds(db);
     this.ofCycle = db.prepare(`SELECT ${RAW_COLUMNS} FROM raw_lines WHERE cycle_id = ? ORDER BY device_id, seq`);
   }
 
@@ -67,7 +73,14 @@ export class RawLog extends ChainedLog<RawLineInput> {
   }
 
   protected insertRow(deviceId: string, seq: number, l: RawLineInput, hash: string): void {
-    this.insert.run(deviceId, seq, l.ts, l.cycleId, l.line, hash);
+    const cycle = l.cycleId === null ? null : this.cycles.id(deviceId, l.cycleId, true);
+    this.insert.run(this.devices.id(deviceId, true), seq, l.ts, cycle, l.line, Buffer.from(hash, 'hex'));
+  }
+
+  /** The batch's transaction rolled back: cycle ids it inserted are gone. */
+  protected override rolledBack(): void {
+    this.devices.forget();
+    this.cycles.forget();
   }
 
   /** The cycle's lines in the order received (writes the buffer first). */

@@ -15,6 +15,7 @@
 import { retentionSchema } from '../../config/retention-config.js';
 import { chainDevices } from './audit-chains.js';
 import type { ChainRef } from './audit-types.js';
+import { CHAIN_STORAGE } from './chain-rows.js';
 import { CHECKPOINT, type CheckpointBody, isCheckpoint, META_CHECKPOINT, NOTHING_PRUNED, type PrunedPrefix } from './checkpoint.js';
 import type { Db } from './database.js';
 import { META_CREATED_AT, type MetaTable } from './meta.js';
@@ -144,9 +145,10 @@ export class Retention {
 
   /** Bytes a table and its indexes take in the file (dbstat; reads every page of them). */
   tableBytes(table: string): number {
-    const names = this.ctx.db.prepare("SELECT name FROM sqlite_master WHERE tbl_name = ? AND type IN ('table', 'index')").pluck().all(table) as string[];
+    const list = this.ctx.db.prepare("SELECT name FROM sqlite_master WHERE tbl_name = ? AND type IN ('table', 'index')").pluck();
     const size = this.ctx.db.prepare('SELECT coalesce(sum(pgsize), 0) FROM dbstat WHERE name = ? AND aggregate = 1').pluck();
-    return names.reduce((n, name) => n + (size.get(name) as number), 0);
+    const tables: readonly string[] = table in CHAIN_STORAGE ? CHAIN_STORAGE[table as ChainTable].tables : [table];
+    return tables.flatMap((t) => list.all(t) as string[]).reduce((n, name) => n + (size.get(name) as number), 0);
   }
 
   /** The newest checkpoint whose position a table may be cut at now, or null. */
@@ -252,7 +254,8 @@ export class Retention {
     let budget = this.policy.batchRows;
     db.transaction(() => {
       for (const table of CHAIN_TABLES) {
-        const del = db.prepare(`DELETE FROM ${table} WHERE device_id = ? AND seq <= ?`);
+        // the rows themselves, not through the view `samples` and its per-row trigger (chain-rows.ts)
+        const del = db.prepare(`DELETE FROM ${CHAIN_STORAGE[table].rows} WHERE device = (SELECT id FROM chain_devices WHERE device_id = ?) AND seq <= ?`);
         for (const p of latest.body.pruned[BODY_KEY[table]]) {
           if (budget <= 0) return;
           const r = seqRange(db, table, p.deviceId);

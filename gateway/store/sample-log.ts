@@ -5,6 +5,7 @@ import type { Logger } from 'pino';
 import { GatewayError } from '../../vocabulary/errors.js';
 import { isPhase, type Phase } from '../../vocabulary/phases.js';
 import { canonicalJson } from './canonical-json.js';
+import { CycleIds, NameIds } from './chain-rows.js';
 import { ChainedLog, type ChainedLogOptions } from './chained-log.js';
 import type { Db } from './database.js';
 
@@ -114,6 +115,20 @@ export function sampleFromRow(r: SampleRow): StoredSample {
   };
 }
 
+/** recv_ts / device_time as sample_rows stores them (chain-rows.ts): a BigInt (stored as INTEGER) is the
+ * difference from ts; a number is bound as a REAL and is the value itself. */
+export function packDelta(v: number, ts: number): bigint | number {
+  return Number.isSafeInteger(v) && Number.isSafeInteger(ts) && Number.isSafeInteger(v - ts) ? BigInt(v - ts) : v;
+}
+
+/** A reading as sample_rows stores it: a BigInt is hundredths, exact (n / 100 is the very number);
+ * anything else stays the number (a REAL). */
+export function packCenti(v: number | null): bigint | number | null {
+  if (v === null || Object.is(v, -0) || Math.abs(v) >= 1e13) return v;
+  const n = Math.round(v * 100);
+  return n / 100 === v ? BigInt(n) : v;
+}
+
 export const SAMPLE_COLUMNS = 'device_id, seq, ts, recv_ts, cycle_id, temp_c, temp2_c, pressure_kpa, phase, device_time, hash';
 
 /** How far back from a device's chain head samplesOfCycle looks for the cycle (rows): days at 1 Hz. */
@@ -124,13 +139,22 @@ export class SampleLog extends ChainedLog<Normalized> {
   private readonly lastOfCycle;
   private readonly lastBefore;
   private readonly range;
+  private readonly devices;
+  private readonly phases;
+  private readonly cycles;
 
   constructor(db: Db, opts: ChainedLogOptions = {}, logger?: Logger) {
     super(db, 'samples', opts, logger ?? opts.logger);
-    this.insert = db.prepare(`INSERT INTO samples (${SAMPLE_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
-    // No index on cycle_id (migration 6): these walk samples_chain (device_id, seq) backwards from the head.
-    this.lastOfCycle = db.prepare('SELECT seq FROM samples WHERE device_id = ? AND seq > ? AND cycle_id = ? ORDER BY seq DESC LIMIT 1').pluck();
-    this.lastBefore = db.prepare('SELECT seq FROM samples WHERE device_id = ? AND seq > ? AND seq < ? AND cycle_id IS NOT ? ORDER BY seq DESC LIMIT 1').pluck();
+    // Rows go to sample_rows in their compact form (chain-rows.ts); reads go through the view `samples`.
+    this.insert = db.prepare(
+      'INSERT INTO sample_rows (device, seq, ts, recv_ts, cycle, temp_c, temp2_c, pressure_kpa, phase, device_time, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+    );
+    this.devices = new NameIds(db, 'chain_devices', 'device_id');
+    this.phases = new NameIds(db, 'sample_phases', 'phase');
+    this.cycles = new CycleIds(db);
+    // No index on the cycle (migration 6): these walk samples_chain (device, seq) backwards from the head.
+    this.lastOfCycle = db.prepare('SELECT seq FROM sample_rows WHERE device = ? AND seq > ? AND cycle = ? ORDER BY seq DESC LIMIT 1').pluck();
+    this.lastBefore = db.prepare('SELECT seq FROM sample_rows WHERE device = ? AND seq > ? AND seq < ? AND cycle IS NOT ? ORDER BY seq DESC LIMIT 1').pluck();
     this.range = db.prepare(`SELECT ${SAMPLE_COLUMNS} FROM samples WHERE device_id = ? AND seq > ? AND seq <= ? ORDER BY seq`);
   }
 
@@ -146,7 +170,29 @@ export class SampleLog extends ChainedLog<Normalized> {
   }
 
   protected insertRow(deviceId: string, seq: number, s: Normalized, hash: string): void {
-    this.insert.run(deviceId, seq, s.ts, s.recvTs, s.cycleId, s.temp_c, s.temp2_c, s.pressure_kpa, s.phase, s.deviceTime, hash);
+    const cycle = s.cycleId === null ? null : this.cycles.id(deviceId, s.cycleId, true);
+    const phase = s.phase === null ? null : this.phases.id(s.phase, true);
+    // chainHash gives 64 lowercase hex digits: the view gives them back from these 32 bytes.
+    this.insert.run(
+      this.devices.id(deviceId, true),
+      seq,
+      s.ts,
+      packDelta(s.recvTs, s.ts),
+      cycle,
+      packCenti(s.temp_c),
+      packCenti(s.temp2_c),
+      packCenti(s.pressure_kpa),
+      phase,
+      s.deviceTime === null ? null : packDelta(s.deviceTime, s.ts),
+      Buffer.from(hash, 'hex'),
+    );
+  }
+
+  /** The batch's transaction rolled back: ids it inserted are gone. */
+  protected override rolledBack(): void {
+    this.devices.forget();
+    this.phases.forget();
+    this.cycles.forget();
   }
 
   /** Every stored sample of a device's cycle in chain order (writes the buffer first): resumes an open
@@ -154,10 +200,13 @@ export class SampleLog extends ChainedLog<Normalized> {
    * sample with the cycle open at the time), found from the head backwards within CYCLE_SCAN_LIMIT rows. */
   samplesOfCycle(deviceId: string, cycleId: string): StoredSample[] {
     const head = this.head(deviceId).seq;
+    const device = this.devices.id(deviceId, false);
+    const cycle = this.cycles.id(deviceId, cycleId, false);
+    if (device === undefined || cycle === undefined) return [];
     const floor = Math.max(0, head - CYCLE_SCAN_LIMIT);
-    const last = this.lastOfCycle.get(deviceId, floor, cycleId) as number | undefined;
+    const last = this.lastOfCycle.get(device, floor, cycle) as number | undefined;
     if (last === undefined) return [];
-    const before = (this.lastBefore.get(deviceId, floor, last, cycleId) as number | undefined) ?? floor;
+    const before = (this.lastBefore.get(device, floor, last, cycle) as number | undefined) ?? floor;
     return (this.range.all(deviceId, before, last) as SampleRow[]).map(sampleFromRow);
   }
 }

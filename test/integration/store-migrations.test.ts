@@ -32,6 +32,8 @@ describe('migrations', () => {
       'bi_controls',
       'bi_index',
       'bi_links',
+      'chain_devices',
+      'cycle_ids',
       'cycle_index',
       'cycle_items',
       'keys',
@@ -45,13 +47,15 @@ describe('migrations', () => {
       'loaner_visits',
       'meta',
       'open_cycles',
-      'raw_lines',
+      'raw_line_rows',
       'records',
       'release_index',
       'release_latest',
       'releases',
-      'samples',
+      'sample_phases',
+      'sample_rows',
     ]);
+    expect(db.prepare("SELECT name FROM sqlite_master WHERE type = 'view' ORDER BY name").pluck().all()).toEqual(['raw_lines', 'samples']);
     db.close();
   });
 

@@ -109,7 +109,7 @@ describe('sample chains', () => {
     const s = open();
     s.samples.add('AC-01', sample(1));
     s.flush();
-    s.db.exec("CREATE TRIGGER fail BEFORE INSERT ON samples BEGIN SELECT RAISE(ABORT, 'disk trouble'); END");
+    s.db.exec("CREATE TRIGGER fail BEFORE INSERT ON sample_rows BEGIN SELECT RAISE(ABORT, 'disk trouble'); END");
     s.samples.add('AC-01', sample(2));
     s.raw.add('AC-01', { ts: 2, cycleId: 'c1', line: 'x' });
     const err = thrown(() => s.flush());
@@ -125,7 +125,7 @@ describe('sample chains', () => {
   it('while writes fail, a full buffer drops its oldest entries and counts them', () => {
     const db = openDatabase(dataDir);
     const log = new SampleLog(db, { maxBatch: 2, maxBuffered: 4 }, logger);
-    db.exec("CREATE TRIGGER fail BEFORE INSERT ON samples BEGIN SELECT RAISE(ABORT, 'full'); END");
+    db.exec("CREATE TRIGGER fail BEFORE INSERT ON sample_rows BEGIN SELECT RAISE(ABORT, 'full'); END");
     for (let i = 1; i <= 7; i++) log.add('AC-01', sample(i));
     expect([log.buffered, log.dropped]).toEqual([4, 3]);
     db.exec('DROP TRIGGER fail');
