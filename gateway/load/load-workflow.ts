@@ -192,16 +192,24 @@ export class LoadWorkflow {
   /** Signs out idle operators (and representatives at loaner desks), drops stale vial placements and idle hand-overs
    * (no records); raises the alarm of a loaner set not returned in time (a `loaner` record and an `alarm`). */
   tick(now: number = this.ctx.now()): void {
+    // Most ticks have nothing to do: look first, outside a transaction. A step commits with synchronous=FULL
+    // and writes the buffered samples before it, which every 10 s would undo the sample batching (SD writes).
+    const expired = this.ctx.stations.stations().filter((id) => this.expiry(id, now).notes.length > 0);
+    if (expired.length === 0 && (this.loaners?.overdue(now).length ?? 0) === 0) return;
     this.ctx.commit(() => {
       for (const id of this.ctx.stations.stations()) {
-        const s = this.ctx.stations.session(id);
-        const { session, notes } = this.loaners?.isDesk(id) ? this.loaners.expire(s, now) : expireSession(s, now, this.ctx.policy.station);
+        const { session, notes } = this.expiry(id, now);
         if (notes.length === 0) continue;
         this.ctx.stations.saveSession(session, now);
         this.ctx.log.info({ station: id, notes }, 'station session expired');
       }
       this.loaners?.tick(now);
     });
+  }
+
+  private expiry(station: string, now: number): { session: StationSession; notes: string[] } {
+    const s = this.ctx.stations.session(station);
+    return this.loaners?.isDesk(station) ? this.loaners.expire(s, now) : expireSession(s, now, this.ctx.policy.station);
   }
 
   /** The retained state of each loaner set that is at the CSSD or was returned lately (to publish again at start). */

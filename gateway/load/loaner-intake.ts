@@ -290,10 +290,12 @@ export class LoanerIntake {
 
   /** Sets not returned in time: one alarm each (and a hold until the return). */
   tick(now: number): void {
-    for (const st of this.table.openVisits()) {
-      if (st.facts.overdueAt !== null || st.facts.returned) continue;
-      if (now > st.facts.dueAt + this.policy.returnWithinMs) this.apply(st, { type: 'overdue', at: now });
-    }
+    for (const st of this.overdue(now)) this.apply(st, { type: 'overdue', at: now });
+  }
+
+  /** Open visits that became overdue and are not marked yet (what tick() marks). */
+  overdue(now: number): LoanerState[] {
+    return this.table.openVisits().filter((st) => st.facts.overdueAt === null && !st.facts.returned && now > st.facts.dueAt + this.policy.returnWithinMs);
   }
 
   /** The retained state of every open visit and of those closed recently (published again at start). */

@@ -373,6 +373,22 @@ describe('load workflow on a real store, restarting between every step', () => {
     expect(verifyStore(dataDir).ok).toBe(true);
   });
 
+  it('a tick with nothing expired writes nothing: no step, so buffered samples stay buffered (SD-card batching)', () => {
+    scan('OP:OP7');
+    let flushes = 0;
+    const store = new Store({ dataDir, site: 'h1', gateway: 'gw1', logger, now: () => clock });
+    store.start();
+    try {
+      const w = new LoadWorkflow({ db: store.db, append: (r) => store.records.append(r), policy, logger, now: () => clock, flush: () => flushes++ });
+      w.tick(clock + MIN); // the operator is still signed in
+      expect(flushes).toBe(0);
+      w.tick(clock + 31 * MIN); // now the sign-out is due: one step
+      expect(flushes).toBe(1);
+    } finally {
+      store.close();
+    }
+  });
+
   it('the operator signs out after idle time (tick); a cycle without hand-off still takes the load scanned before it', () => {
     scan('OP:OP7');
     life((w) => w.tick(clock + 31 * MIN));
