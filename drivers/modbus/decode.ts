@@ -25,6 +25,9 @@ const BYTE_POSITIONS: Record<WordOrder, readonly [number, number, number, number
   DCBA: [3, 2, 1, 0],
 };
 
+/** Four bytes of scratch for 32-bit values (decodeRaw is synchronous: no call sees another's bytes). */
+const SCRATCH = new DataView(new ArrayBuffer(4));
+
 const isByteSwapped = (order: WordOrder): boolean => order === 'BADC' || order === 'DCBA';
 
 /** The raw value of `words` (1 or 2 registers) as `type`, before scale and offset. */
@@ -40,20 +43,22 @@ export function decodeRaw(words: readonly number[], type: RegisterType, order: W
     const word = isByteSwapped(order) ? ((w & 0xff) << 8) | (w >> 8) : w;
     return type === 'int16' ? (word << 16) >> 16 : word;
   }
-  const wire = Buffer.alloc(4);
-  wire.writeUInt16BE(words[0] as number, 0);
-  wire.writeUInt16BE(words[1] as number, 2);
-  const value = Buffer.alloc(4);
-  BYTE_POSITIONS[order].forEach((pos, wireIndex) => {
-    value[pos] = wire[wireIndex] as number;
-  });
+  // Bytes in wire order (A of the first register first), put where `order` says they belong; no allocation
+  // per call (this runs for every 32-bit field of every poll).
+  const w0 = words[0] as number;
+  const w1 = words[1] as number;
+  const [p0, p1, p2, p3] = BYTE_POSITIONS[order];
+  SCRATCH.setUint8(p0, w0 >> 8);
+  SCRATCH.setUint8(p1, w0 & 0xff);
+  SCRATCH.setUint8(p2, w1 >> 8);
+  SCRATCH.setUint8(p3, w1 & 0xff);
   switch (type) {
     case 'int32':
-      return value.readInt32BE(0);
+      return SCRATCH.getInt32(0);
     case 'uint32':
-      return value.readUInt32BE(0);
+      return SCRATCH.getUint32(0);
     default:
-      return value.readFloatBE(0);
+      return SCRATCH.getFloat32(0);
   }
 }
 
