@@ -198,7 +198,7 @@ export async function benchRecordCommit(opts: { cycles?: number; dir?: string } 
       finish(store, c, steps);
       // when would the drain see it? (the outbox's pending() is what the publisher reads)
       for (;;) {
-        if (store.records.pending(seqBefore, 1).length > 0) break;
+        if (store.records.outbox.pending(seqBefore, 1).length > 0) break;
         await sleep(1);
       }
       publishAfter.push(performance.now() - tEnd);

@@ -2,6 +2,7 @@
 // The constructor only assigns; start() opens, migrates, loads or makes the key and starts the flush
 // timer; close() stops the timer, writes what is buffered and closes (idempotent). All data calls
 // are synchronous (better-sqlite3).
+import fs from 'node:fs';
 import type { Logger } from 'pino';
 import { GatewayError } from '../../vocabulary/errors.js';
 import { type AuditReport, type ChainRef, verifyStore } from './audit.js';
@@ -20,7 +21,7 @@ import { Retention, type RetentionPolicy } from './retention.js';
 import { RetentionRunner } from './retention-runner.js';
 import { SampleLog } from './sample-log.js';
 import { StorageGuard, type StorageStatus } from './storage-guard.js';
-import { WalSyncer } from './wal-sync.js';
+import { WalSyncer, type WalSyncerOptions } from './wal-sync.js';
 
 export interface StoreContext {
   dataDir: string;
@@ -41,6 +42,8 @@ export interface StoreContext {
   onStorageChange?: (s: StorageStatus) => void;
   /** How often the free space is looked at, ms (default 5000). */
   storageCheckMs?: number;
+  /** The WAL's fsync (default: FileHandle.sync). Tests hold it to show that records wait for it. */
+  walFsync?: WalSyncerOptions['fsync'];
 }
 
 /** Samples and raw lines are written every 30 s (or MAX_BATCH rows), and a cycle record or key
@@ -99,18 +102,22 @@ export class Store {
       throw e;
     }
     try {
+      // What a killed process left committed but not fsynced is in the page cache: make it durable before
+      // the outbox counts it as such (and publishes it).
+      fsyncIfPresent(`${dbPath(dataDir)}-wal`);
+      fsyncIfPresent(dbPath(dataDir));
+      const walSync = new WalSyncer(`${dbPath(dataDir)}-wal`, logger, this.ctx.walFsync ? { fsync: this.ctx.walFsync } : {});
       const registry = new KeyRegistry(db);
       const recovered = recoverPendingKey(dataDir, registry);
       if (recovered !== 'none') logger.warn({ recovered }, `store: finished an interrupted key rotation (${recovered} the pending key)`);
       const key = loadOrCreateKey(dataDir);
       const meta = new MetaTable(db);
-      const records = new RecordLog({ db, site: this.ctx.site, gateway: this.ctx.gateway, key, now: this.now, guard });
+      const records = new RecordLog({ db, site: this.ctx.site, gateway: this.ctx.gateway, key, now: this.now, guard, durability: walSync, logger });
       this.registerKey(db, registry, key, key.created, records.count());
       this.checkIdentity(meta);
       const opts = { maxBatch: this.ctx.maxBatch ?? MAX_BATCH, maxBuffered: this.ctx.maxBuffered ?? 50_000 };
       const samples = new SampleLog(db, opts, logger);
       const raw = new RawLog(db, opts, logger);
-      const walSync = new WalSyncer(`${dbPath(dataDir)}-wal`, logger);
       const flusher = new BatchFlusher({
         db,
         logs: [samples, raw],
@@ -216,8 +223,8 @@ export class Store {
     return this.p.flusher.flush();
   }
 
-  /** Signs, chains and durably stores a record. Buffered samples and raw lines are written first, so
-   * a record is never stored before the device data it refers to. */
+  /** Signs, chains and stores a record (published once durable: record-log.ts). Buffered samples and raw
+   * lines are written first, so a record is never stored before the device data it refers to. */
   append(rec: NewRecord): SignedRecord {
     this.flush();
     return this.p.records.append(rec);
@@ -313,6 +320,24 @@ export class Store {
     } catch (e) {
       this.ctx.logger.error({ err: e, lost: p.samples.buffered + p.raw.buffered }, 'store: could not write buffered device data at close');
     }
-    p.db.close();
+    p.records.close();
+    p.db.close(); // the last connection's close checkpoints and fsyncs: what was committed is durable
+    p.walSync.close();
+  }
+}
+
+/** fsync of a file that may not exist (the WAL of a store closed cleanly). */
+function fsyncIfPresent(file: string): void {
+  let fd: number;
+  try {
+    fd = fs.openSync(file, 'r');
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return;
+    throw e;
+  }
+  try {
+    fs.fsyncSync(fd);
+  } finally {
+    fs.closeSync(fd);
   }
 }
