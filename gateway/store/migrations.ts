@@ -7,7 +7,7 @@
 import type { Database } from 'better-sqlite3';
 import { GatewayError } from '../../vocabulary/errors.js';
 import { LOANER_SQL } from './loaner-index.js';
-import { RECORD_INDEX_SQL } from './record-index.js';
+import { CYCLE_TRIGGER_V7_SQL, RECORD_INDEX_SQL } from './record-index.js';
 
 export interface Migration {
   version: number;
@@ -177,6 +177,12 @@ export const MIGRATIONS: readonly Migration[] = [
     // served one query: the samples of a device's open cycle, which are the tail of that device's chain
     // and are now read backwards through samples_chain (sample-log.ts). docs/performance.md, "SD card".
     up: (db) => db.exec('DROP INDEX IF EXISTS samples_cycle'),
+  },
+  {
+    version: 7,
+    description: 'the cycle lookup trigger parses a cycle record once, not once per field (~16 ms less per 2-hour cycle record)',
+    // record-index.ts CYCLE_TRIGGER_V7_SQL: the same rows, read from the stored row instead of `new.json`.
+    up: (db) => db.exec(CYCLE_TRIGGER_V7_SQL),
   },
 ];
 
