@@ -6,7 +6,7 @@ import fs from 'node:fs';
 import type { Logger } from 'pino';
 import { GatewayError } from '../../vocabulary/errors.js';
 import { type AuditReport, type ChainRef, verifyStore } from './audit.js';
-import { type Db, dbPath, openDatabase, withSynchronous } from './database.js';
+import { type Db, dbPath, openDatabase, WAL_CHECKPOINT_BYTES, withSynchronous } from './database.js';
 import { type ExportFilter, exportRecords } from './export.js';
 import { BatchFlusher } from './flusher.js';
 import { KeyRegistry } from './key-registry.js';
@@ -21,6 +21,7 @@ import { Retention, type RetentionPolicy } from './retention.js';
 import { RetentionRunner } from './retention-runner.js';
 import { SampleLog } from './sample-log.js';
 import { StorageGuard, type StorageStatus } from './storage-guard.js';
+import { WalCheckpointer } from './wal-checkpoint.js';
 import { WalSyncer, type WalSyncerOptions } from './wal-sync.js';
 
 export interface StoreContext {
@@ -65,6 +66,7 @@ interface Parts {
   retention: RetentionRunner | null;
   guard: StorageGuard;
   walSync: WalSyncer;
+  checkpointer: WalCheckpointer;
 }
 
 export class Store {
@@ -106,7 +108,19 @@ export class Store {
       // the outbox counts it as such (and publishes it).
       fsyncIfPresent(`${dbPath(dataDir)}-wal`);
       fsyncIfPresent(dbPath(dataDir));
-      const walSync = new WalSyncer(`${dbPath(dataDir)}-wal`, logger, this.ctx.walFsync ? { fsync: this.ctx.walFsync } : {});
+      // SQLite's automatic checkpoint would run inside a commit, on the event loop: a worker thread does it (wal-checkpoint.ts)
+      db.pragma('wal_autocheckpoint = 0');
+      const checkpointer = new WalCheckpointer({ db, file: dbPath(dataDir), thresholdBytes: WAL_CHECKPOINT_BYTES, logger });
+      const walSync = new WalSyncer(`${dbPath(dataDir)}-wal`, logger, {
+        ...(this.ctx.walFsync ? { fsync: this.ctx.walFsync } : {}),
+        onSynced: () => {
+          try {
+            checkpointer.check();
+          } catch (e) {
+            logger.warn({ err: e }, 'store: could not look at the WAL for a checkpoint');
+          }
+        },
+      });
       const registry = new KeyRegistry(db);
       const recovered = recoverPendingKey(dataDir, registry);
       if (recovered !== 'none') logger.warn({ recovered }, `store: finished an interrupted key rotation (${recovered} the pending key)`);
@@ -129,7 +143,7 @@ export class Store {
       samples.onFull = () => flusher.flushSafely();
       raw.onFull = () => flusher.flushSafely();
       const openCycles = new OpenCycleTable(db, this.now, guard);
-      this.parts = { db, key, registry, meta, records, samples, raw, openCycles, flusher, retention: null, guard, walSync };
+      this.parts = { db, key, registry, meta, records, samples, raw, openCycles, flusher, retention: null, guard, walSync, checkpointer };
       flusher.start();
       logger.info({ dataDir, keyId: key.keyId, records: records.count() }, 'store: open');
     } catch (e) {
@@ -188,6 +202,10 @@ export class Store {
   }
   get meta(): MetaTable {
     return this.p.meta;
+  }
+  /** The WAL checkpoint's runner (a worker thread per checkpoint): for tests and metrics. */
+  get checkpointer(): WalCheckpointer {
+    return this.p.checkpointer;
   }
   get keys(): KeyRegistry {
     return this.p.registry;
@@ -321,6 +339,7 @@ export class Store {
       this.ctx.logger.error({ err: e, lost: p.samples.buffered + p.raw.buffered }, 'store: could not write buffered device data at close');
     }
     p.records.close();
+    p.checkpointer.close();
     p.db.close(); // the last connection's close checkpoints and fsyncs: what was committed is durable
     p.walSync.close();
   }

@@ -19,6 +19,8 @@ export interface WalSyncerOptions {
   /** The fsync itself; default `fh.sync()`. Tests hold it to show what waits for it. */
   fsync?: (fh: fs.FileHandle) => Promise<void>;
   retryMs?: number;
+  /** Called after each successful fsync (the Store's checkpointer looks whether the WAL wants one). */
+  onSynced?: () => void;
 }
 
 export class WalSyncer {
@@ -101,6 +103,7 @@ export class WalSyncer {
       if (this.failing) this.logger.info({ file: this.walFile }, 'store: WAL fsync works again');
       this.failing = false;
       this.cover(ticket);
+      this.opts.onSynced?.();
     } catch (e) {
       // No WAL file: the database was closed, which checkpointed and fsynced it: nothing is pending.
       if ((e as NodeJS.ErrnoException).code === 'ENOENT') {
