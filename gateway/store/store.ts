@@ -203,6 +203,14 @@ export class Store {
   get meta(): MetaTable {
     return this.p.meta;
   }
+  /** Resolves when the WAL fsyncs asked for so far, and the checkpoint they may have started, are done
+   * (benches and tests that write faster than the event loop turns). */
+  async settleWrites(): Promise<void> {
+    const p = this.p;
+    await p.walSync.settle();
+    await p.checkpointer.settle();
+  }
+
   /** The WAL checkpoint's runner (a worker thread per checkpoint): for tests and metrics. */
   get checkpointer(): WalCheckpointer {
     return this.p.checkpointer;
