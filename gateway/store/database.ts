@@ -19,7 +19,8 @@ export type Db = Database.Database;
 export const DB_FILE = 'sterilink.db';
 /** Page size of a store made from now on (bytes). */
 export const NEW_PAGE_SIZE = 1024;
-/** WAL size at which SQLite checkpoints it into the database file. */
+/** WAL size at which it is checkpointed into the database file: by SQLite inside a commit for a connection
+ * opened here, by a worker thread for the Store (wal-checkpoint.ts turns the automatic one off). */
 export const WAL_CHECKPOINT_BYTES = 4 * 1024 * 1024;
 
 export interface OpenOptions {
