@@ -113,13 +113,7 @@ export class Store {
       const checkpointer = new WalCheckpointer({ db, file: dbPath(dataDir), thresholdBytes: WAL_CHECKPOINT_BYTES, logger });
       const walSync = new WalSyncer(`${dbPath(dataDir)}-wal`, logger, {
         ...(this.ctx.walFsync ? { fsync: this.ctx.walFsync } : {}),
-        onSynced: () => {
-          try {
-            checkpointer.check();
-          } catch (e) {
-            logger.warn({ err: e }, 'store: could not look at the WAL for a checkpoint');
-          }
-        },
+        onSynced: () => checkpointer.checkSafely(),
       });
       const registry = new KeyRegistry(db);
       const recovered = recoverPendingKey(dataDir, registry);
@@ -145,6 +139,7 @@ export class Store {
       const openCycles = new OpenCycleTable(db, this.now, guard);
       this.parts = { db, key, registry, meta, records, samples, raw, openCycles, flusher, retention: null, guard, walSync, checkpointer };
       flusher.start();
+      checkpointer.start();
       logger.info({ dataDir, keyId: key.keyId, records: records.count() }, 'store: open');
     } catch (e) {
       guard.stop();

@@ -35,6 +35,9 @@ parentPort.postMessage(out);
 `;
 const SQLITE = createRequire(import.meta.url).resolve('better-sqlite3');
 
+/** How often the WAL is looked at besides after each fsync (a NOOP checkpoint: no I/O). */
+export const CHECK_INTERVAL_MS = 5000;
+
 /** WAL size, as a multiple of the threshold, from which the main connection checkpoints itself. */
 export const MAIN_THREAD_FACTOR = 4;
 
@@ -52,6 +55,7 @@ export class WalCheckpointer {
   private readonly pageSize: number;
   private closed = false;
   private failing = false;
+  private timer: NodeJS.Timeout | null = null;
   /** Checkpoints run by a worker / by the main connection, for tests and metrics. */
   byWorker = 0;
   onMain = 0;
@@ -66,6 +70,22 @@ export class WalCheckpointer {
     return r ? Math.max(0, r.log - r.checkpointed) * this.pageSize : 0;
   }
 
+  /** Also looks every `intervalMs` (writes that ask for no fsync, such as retention's deletions, fill the WAL too). */
+  start(intervalMs = CHECK_INTERVAL_MS): void {
+    if (this.timer || this.closed) return;
+    this.timer = setInterval(() => this.checkSafely(), intervalMs);
+    this.timer.unref();
+  }
+
+  /** check() for callbacks and timers: a failure is logged, not thrown. */
+  checkSafely(): void {
+    try {
+      this.check();
+    } catch (e) {
+      this.ctx.logger.warn({ err: (e as Error).message }, 'store: could not look at the WAL for a checkpoint');
+    }
+  }
+
   /** Called after the WAL was fsynced: starts a checkpoint when enough waits. */
   check(): void {
     if (this.closed || this.ctx.db.inTransaction) return;
@@ -76,7 +96,7 @@ export class WalCheckpointer {
       this.ctx.db.pragma('wal_checkpoint(PASSIVE)');
       return;
     }
-    if (waiting >= this.ctx.thresholdBytes && !this.worker) this.start();
+    if (waiting >= this.ctx.thresholdBytes && !this.worker) this.startWorker();
   }
 
   /** Whether a worker is checkpointing now. */
@@ -92,10 +112,12 @@ export class WalCheckpointer {
 
   close(): void {
     this.closed = true;
+    if (this.timer) clearInterval(this.timer);
+    this.timer = null;
     this.worker?.unref(); // a checkpoint in progress finishes (it is crash-safe anyway); it does not hold the process
   }
 
-  private start(): void {
+  private startWorker(): void {
     const worker = new Worker(WORKER_SOURCE, {
       eval: true,
       workerData: { file: this.ctx.file, sqlite: SQLITE },

@@ -58,6 +58,21 @@ describe('the WAL checkpoint', () => {
     expect(verifyStore(store.db).ok).toBe(true);
   });
 
+  it('is also looked for on a timer, for writes that ask for no fsync (retention deleting)', async () => {
+    const store = openStore();
+    const file = path.join(dirs[0]!, 'sterilink.db');
+    const timed = new WalCheckpointer({ db: store.db, file, thresholdBytes: 64 * 1024, logger: silent });
+    let k = 0;
+    while (timed.waitingBytes() < 64 * 1024) batch(store, k++);
+    timed.start(20);
+    try {
+      await until(() => timed.byWorker >= 1, 10_000, 'a checkpoint started by the timer');
+    } finally {
+      timed.close();
+      await timed.settle();
+    }
+  });
+
   it('falls back to the main connection when the worker cannot do it', async () => {
     const store = openStore();
     const logs: string[] = [];
