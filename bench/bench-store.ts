@@ -24,3 +24,17 @@ export function withBenchStore<T>(o: BenchStoreOptions, body: (store: Store) => 
     fs.rmSync(dataDir, { recursive: true, force: true });
   }
 }
+
+/** withBenchStore() for a body that awaits (the store's WAL fsyncs and checkpoints run off the event loop). */
+export async function withBenchStoreAsync<T>(o: BenchStoreOptions, body: (store: Store) => Promise<T>): Promise<T> {
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), o.prefix));
+  const store = new Store({ dataDir, site: 'bench', gateway: 'gw', logger: pino({ level: 'silent' }), flushIntervalMs: o.flushIntervalMs });
+  try {
+    store.start();
+    return await body(store);
+  } finally {
+    if (store.started) await store.settleWrites();
+    store.close();
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  }
+}

@@ -6,6 +6,7 @@ import { benchFleet } from './fleet.js';
 import { benchGateway } from './gateway.js';
 import { benchModbus } from './modbus.js';
 import { benchPublish } from './publish.js';
+import { benchRecordCommit } from './record-commit.js';
 import { benchRetentionYear } from './retention.js';
 import { benchSdWrites } from './sd-writes.js';
 import { benchStore } from './store.js';
@@ -19,6 +20,7 @@ const step = async (name: string, fn: () => Record<string, number> | Promise<Rec
 };
 await step('verify', () => benchVerify());
 await step('store', () => benchStore());
+await step('cycle end: the event loop while 2-hour cycle records are committed', () => benchRecordCommit());
 await step('SD-card writes: 16 sterilizers, 2 simulated hours', () => benchSdWrites());
 await step('publish', () => benchPublish());
 await step('modbus', () => benchModbus());

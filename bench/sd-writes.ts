@@ -10,7 +10,7 @@ import fs from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import { FLUSH_INTERVAL_MS } from '../gateway/store/store.js';
 import type { Phase } from '../vocabulary/phases.js';
-import { withBenchStore } from './bench-store.js';
+import { withBenchStoreAsync } from './bench-store.js';
 
 const CYCLE_S = 1157;
 const IDLE_S = 90;
@@ -23,10 +23,10 @@ function io(): { wchar: number; writeBytes: number } {
   return { wchar: field('wchar'), writeBytes: field('write_bytes') };
 }
 
-export function benchSdWrites(opts: { devices?: number; seconds?: number } = {}): Record<string, number> {
+export async function benchSdWrites(opts: { devices?: number; seconds?: number } = {}): Promise<Record<string, number>> {
   const devices = opts.devices ?? 16;
   const seconds = opts.seconds ?? 7200;
-  return withBenchStore({ prefix: 'sterilink-bench-sd-', flushIntervalMs: 3_600_000 }, (store) => {
+  return withBenchStoreAsync({ prefix: 'sterilink-bench-sd-', flushIntervalMs: 3_600_000 }, async (store) => {
     const ids = Array.from({ length: devices }, (_, i) => `D${i + 1}`);
     const cycles = ids.map(() => randomUUID());
     const t0 = Date.UTC(2026, 0, 5, 8);
@@ -56,9 +56,13 @@ export function benchSdWrites(opts: { devices?: number; seconds?: number } = {})
         });
         stored++;
       });
-      if (((s + 1) * 1000) % FLUSH_INTERVAL_MS === 0) store.flush(); // the flush timer, on the simulated clock
+      if (((s + 1) * 1000) % FLUSH_INTERVAL_MS === 0) {
+        store.flush(); // the flush timer, on the simulated clock
+        await store.settleWrites(); // its WAL fsync, and the checkpoint it may start on a worker thread, as in the gateway
+      }
     }
     store.flush();
+    await store.settleWrites();
     const after = io();
     return {
       sdSimDevices: devices,
@@ -71,5 +75,5 @@ export function benchSdWrites(opts: { devices?: number; seconds?: number } = {})
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
-  process.stdout.write(`${JSON.stringify(benchSdWrites(), null, 2)}\n`);
+  process.stdout.write(`${JSON.stringify(await benchSdWrites(), null, 2)}\n`);
 }

@@ -124,7 +124,7 @@ export class GatewayApp {
       site: config.site,
       gateway: config.gateway,
       logger,
-      outbox: store.records,
+      outbox: store.records.outbox, // durable records only (record-log.ts)
       status: () => ({ version: VERSION, startedAt, keyId: key.keyId, publicKey: key.publicKey, storage: storageOf(store) }),
       health: () => health.statusHealth(),
       window: config.mqtt.window,
@@ -150,7 +150,9 @@ export class GatewayApp {
       now: this.now,
       onRecords: () => output.notifyRecords(),
       flush: () => store.flush(),
-      onLoanerState: (set, state) => publisher.setLoanerState(set, state),
+      commitSync: 'NORMAL', // the record log fsyncs off the event loop and publishes only durable records
+      // the retained state goes out once the records it comes from are durable, as they are published
+      onLoanerState: (set, state) => store.records.afterDurable(() => publisher.setLoanerState(set, state)),
     });
     // retention: checkpoints and deletion of old rows, a pass 5 minutes after start then every intervalMinutes
     store.startRetention(config.retention, () => output.notifyRecords());

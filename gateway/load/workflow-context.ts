@@ -1,6 +1,8 @@
 // What the load workflow's parts share: the tables, the clock, ids, and one way to write: commit()
-// runs a step in one SQLite transaction committed at synchronous=FULL, records included, so a crash
-// leaves the step wholly done (records and state) or not at all.
+// runs a step in one SQLite transaction, records included, so a crash leaves the step wholly done
+// (records and state) or not at all. The transaction commits at synchronous=FULL unless the deps say
+// the record log makes its records durable itself before they are published (the gateway's Store:
+// NORMAL, then an fsync off the event loop; record-log.ts).
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import { type Db, withSynchronous } from '../store/database.js';
@@ -26,6 +28,9 @@ export interface LoadWorkflowDeps {
   flush?: () => void;
   /** A loaner set's state changed (after the step committed): the publisher's retained …/loaner/{set}/state. */
   onLoanerState?: (set: string, state: LoanerStatePayload) => void;
+  /** The commit's synchronous level: 'FULL' (default, the fsync in the commit) or 'NORMAL' when `append`'s
+   * record log fsyncs off the event loop and publishes only what is durable (the Store's). */
+  commitSync?: 'FULL' | 'NORMAL';
 }
 
 export class WorkflowContext {
@@ -65,7 +70,7 @@ export class WorkflowContext {
     this.afterCommit = later;
     let out: T;
     try {
-      out = withSynchronous(this.db, 'FULL', () => this.db.transaction(fn).immediate());
+      out = withSynchronous(this.db, this.deps.commitSync ?? 'FULL', () => this.db.transaction(fn).immediate());
     } finally {
       this.afterCommit = null;
     }

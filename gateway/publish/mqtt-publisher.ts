@@ -94,6 +94,8 @@ export class MqttPublisher extends EventEmitter<PublisherEvents> {
       publishRecord: (record: HistoricalRecord) => this.publishJson(this.topics.records(record.type), JSON.stringify(record), false),
       reply: (reply, correlationData) => this.sendReplayReply(reply, correlationData),
     });
+    // a record committed earlier became durable (its fsync ran on the thread pool): it may go out now
+    ctx.outbox.onDurable?.(() => this.drain.notify());
   }
 
   get online(): boolean {

@@ -2,7 +2,8 @@
 import type { SignedRecord } from '../store/record.js';
 
 /**
- * The durable queue of signed records awaiting delivery. A record is on disk before it is visible here.
+ * The durable queue of signed records awaiting delivery. A record is on disk before it is visible here
+ * (pending() and range() never return one that is not).
  * All methods are synchronous (better-sqlite3); any of them may throw, and the publisher copes.
  */
 export interface OutboxSource {
@@ -15,4 +16,9 @@ export interface OutboxSource {
   markDelivered(seq: number): void;
   /** All records (delivered or not) with `fromSeq <= seq <= toSeq`, ascending, at most `limit`: for replay. */
   range(fromSeq: number, toSeq: number, limit: number): SignedRecord[];
+  /**
+   * Optional: calls `listener` when records become visible here after the commit that made them (the
+   * store's record log shows a record once an fsync off the event loop made it durable).
+   */
+  onDurable?(listener: () => void): void;
 }

@@ -1,12 +1,13 @@
 // Opening the store's one SQLite file (dataDir/sterilink.db): WAL, pragmas, migrations.
 //
-// Durability: the connection runs at synchronous=NORMAL, and every write that must survive a power
-// cut before anything is published (records, key registration) is committed inside
-// withSynchronous('FULL'), which fsyncs the WAL at commit. Sample and raw-line batches and open-cycle
-// states commit at NORMAL: they survive a process crash (SIGKILL) at once, and a power cut once the
-// Store's WAL fsync that follows them (wal-sync.ts, off the event loop) is done. The WAL is one
-// sequential file, so a FULL commit also makes every earlier NORMAL commit durable: a cycle record is
-// never durable without the samples it binds.
+// Durability: the connection runs at synchronous=NORMAL, and no commit of the running gateway fsyncs on
+// the event loop. Sample and raw-line batches, open-cycle states and records commit at NORMAL: they survive
+// a process crash (SIGKILL) at once, and a power cut once the Store's WAL fsync that follows them
+// (wal-sync.ts, on libuv's thread pool) is done. A record is published only after that fsync (the record
+// log's durable mark, record-log.ts). The WAL is one sequential file and a power cut keeps a prefix of its
+// commits, so the fsync that makes a cycle record durable makes every earlier commit durable too: a cycle
+// record is never durable without the samples it binds. What must be on disk before the next step (a key
+// registration before the key file is promoted) is committed inside withSynchronous('FULL').
 
 import fs from 'node:fs';
 import path from 'node:path';
@@ -18,7 +19,8 @@ export type Db = Database.Database;
 export const DB_FILE = 'sterilink.db';
 /** Page size of a store made from now on (bytes). */
 export const NEW_PAGE_SIZE = 1024;
-/** WAL size at which SQLite checkpoints it into the database file. */
+/** WAL size at which it is checkpointed into the database file: by SQLite inside a commit for a connection
+ * opened here, by a worker thread for the Store (wal-checkpoint.ts turns the automatic one off). */
 export const WAL_CHECKPOINT_BYTES = 4 * 1024 * 1024;
 
 export interface OpenOptions {

@@ -45,10 +45,15 @@ export function rotateStoreKey(ctx: RotationContext): { previousKeyId: string; k
     keyId: key.keyId,
     publicKey: key.publicKeyRaw.toString('base64'),
   };
-  const record = ctx.records.appendWith({ type: 'audit', body: { ...body } }, () => {
-    ctx.registry.register(key, at);
-    ctx.registry.retire(ctx.current.keyId, at);
-  });
+  // FULL: the new key is registered on disk before its file replaces the old one
+  const record = ctx.records.appendWith(
+    { type: 'audit', body: { ...body } },
+    () => {
+      ctx.registry.register(key, at);
+      ctx.registry.retire(ctx.current.keyId, at);
+    },
+    { sync: 'full' },
+  );
   const promoted = promotePendingKey(ctx.dataDir);
   if (promoted.keyId !== key.keyId) throw new GatewayError('store.key', 'rotated key changed on disk during rotation', { keyId: key.keyId });
   ctx.records.useKey(key);

@@ -8,7 +8,7 @@ import type { Database } from 'better-sqlite3';
 import { GatewayError } from '../../vocabulary/errors.js';
 import { RAW_LINE_ROWS_SQL, SAMPLE_ROWS_SQL } from './chain-rows.js';
 import { LOANER_SQL } from './loaner-index.js';
-import { RECORD_INDEX_SQL } from './record-index.js';
+import { CYCLE_TRIGGER_V9_SQL, RECORD_INDEX_SQL } from './record-index.js';
 
 export interface Migration {
   version: number;
@@ -192,6 +192,12 @@ export const MIGRATIONS: readonly Migration[] = [
     description: 'raw lines: compact rows (hash as 32 bytes; device id and cycle id as small ids) behind a view with the old columns',
     // As migration 7 for samples; the cycle index is now on rising integer ids, not random UUIDs. chain-rows.ts.
     up: (db) => db.exec(RAW_LINE_ROWS_SQL),
+  },
+  {
+    version: 9,
+    description: 'the cycle lookup trigger parses a cycle record once, not once per field (~16 ms less per 2-hour cycle record)',
+    // record-index.ts CYCLE_TRIGGER_V9_SQL: the same rows, read from the stored row instead of `new.json`.
+    up: (db) => db.exec(CYCLE_TRIGGER_V9_SQL),
   },
 ];
 

@@ -1,7 +1,7 @@
 // The cycle tracker's state for a cycle still running, one row per device, so a restart resumes
 // the cycle (with samplesOfCycle) instead of losing it. Written at once, at synchronous=NORMAL (it
 // survives a crash at once; the Store then fsyncs the WAL off the event loop, so a power cut loses at
-// most a state that was being synced); cleared with synchronous=FULL. Call it on cycle start and phase
+// most a state that was being synced); cleared in the cycle record's transaction (alone: synchronous=FULL). Call it on cycle start and phase
 // changes, not per sample.
 import { GatewayError } from '../../vocabulary/errors.js';
 import { type Db, withSynchronous } from './database.js';
@@ -45,8 +45,10 @@ export class OpenCycleTable {
     return json === undefined ? null : (JSON.parse(json) as unknown);
   }
 
+  /** Inside a transaction (a cycle record's), it goes with that commit: on disk exactly when the record is. */
   clear(deviceId: string): void {
-    this.guard.write(() => withSynchronous(this.db, 'FULL', () => this.stmt.clear.run(deviceId)));
+    if (this.db.inTransaction) this.stmt.clear.run(deviceId);
+    else this.guard.write(() => withSynchronous(this.db, 'FULL', () => this.stmt.clear.run(deviceId)));
   }
 
   /** Devices with a saved open cycle (what to resume at start). */

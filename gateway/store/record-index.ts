@@ -121,6 +121,19 @@ INSERT OR REPLACE INTO release_latest (${RELEASE_COLUMNS}) SELECT ${releaseRow('
 INSERT OR REPLACE INTO bi_index (${BI_COLUMNS}) SELECT ${biRow('r')} FROM records AS r WHERE r.type = 'bi' ORDER BY r.seq;
 `;
 
+/** Migration 9: the cycle trigger reads the new row back by its seq instead of through `new.json`. SQLite
+ * caches a parsed JSON text only for a value read from a table, not for `new.*`, so each of the trigger's
+ * ~14 JSON functions parsed the whole record again: ~18 ms on the event loop for a 2-hour cycle with its
+ * curve (~180 KB), against ~2 ms now (docs/performance.md, "Cycle end"). Same rows, same columns. */
+export const CYCLE_TRIGGER_V9_SQL = `
+DROP TRIGGER IF EXISTS records_index_cycle;
+CREATE TRIGGER records_index_cycle AFTER INSERT ON records WHEN new.type = 'cycle' BEGIN
+  INSERT OR REPLACE INTO cycle_index (${CYCLE_COLUMNS}) SELECT ${cycleRow('r')} FROM records AS r WHERE r.seq = new.seq;
+  INSERT INTO cycle_items (${ITEM_COLUMNS}) SELECT ${itemValues('r')}
+    FROM records AS r, json_each(r.json, '$.body.load.items') AS i WHERE r.seq = new.seq AND i.type = 'object';
+END;
+`;
+
 /** Migration 4: the tables, their triggers, and the backfill of what is already stored. */
 export const RECORD_INDEX_SQL = `${TABLES}\n${TRIGGERS}\n${BACKFILL}`;
 

@@ -1,7 +1,13 @@
-// The gateway-wide, signed record chain and its outbox (docs/architecture.md, docs/mqtt.md). A record is committed with
-// synchronous=FULL before append() returns, so it is on disk before anything can publish it.
+// The gateway-wide, signed record chain and its outbox (docs/architecture.md, docs/mqtt.md). A record is never
+// published before it is on disk. With a Durability (the Store's WalSyncer), append() commits at
+// synchronous=NORMAL (no fsync on the event loop) and the record becomes *durable* when an fsync of the WAL
+// that began after its commit has completed on the thread pool. `outbox`, what the publisher drains and
+// replays, shows records only up to that mark, and onDurable() listeners hear when it moves. Without a
+// Durability, every append commits with synchronous=FULL and is durable when append() returns.
 import { randomUUID } from 'node:crypto';
-import { GatewayError } from '../../vocabulary/errors.js';
+import type { Logger } from 'pino';
+import { errorMessage, GatewayError } from '../../vocabulary/errors.js';
+import type { OutboxSource } from '../publish/outbox-source.js';
 import { canonicalFromMembers, canonicalJson } from './canonical-json.js';
 import { chainHash } from './chained-log.js';
 import { type Db, withSynchronous } from './database.js';
@@ -23,6 +29,23 @@ export interface RecordLogContext {
   now: () => number;
   /** Runs each commit (the store's StorageGuard: a full disk releases the reserve and retries once). */
   guard?: WriteGuard;
+  /** Makes NORMAL commits durable off the event loop. Whoever passes it must have made what the store
+   * already holds durable (the Store fsyncs the WAL at start), since every record present counts as durable. */
+  durability?: Durability;
+  /** For a listener that throws. */
+  logger?: Pick<Logger, 'error'>;
+}
+
+/** What makes commits durable after the fact (wal-sync.ts). */
+export interface Durability {
+  /** Resolves once everything committed before the call is on disk; never rejects (a failure is retried). */
+  whenSynced(): Promise<void>;
+}
+
+export interface AppendOptions {
+  /** 'full': commit with synchronous=FULL (fsync in the commit, on the event loop) and be durable at once,
+   * for a step that must not go on before its record is on disk (a key rotation promotes the key file). */
+  sync?: 'full';
 }
 
 /** What runs a write on the store's behalf (storage-guard.ts). */
@@ -44,6 +67,14 @@ export class RecordLog {
   private readonly db: Db;
   private key: GatewayKey;
   private readonly stmt;
+  /** Highest seq committed by this log (or found at open). */
+  private committed: number;
+  /** Highest seq known to be on disk: the outbox shows records up to here. */
+  private durable: number;
+  private readonly durableListeners: (() => void)[] = [];
+  private afterDurableQueue: { seq: number; fn: () => void }[] = [];
+  private closed = false;
+  private outboxView: OutboxSource | undefined;
 
   constructor(private readonly ctx: RecordLogContext) {
     this.db = ctx.db;
@@ -54,14 +85,55 @@ export class RecordLog {
         'INSERT INTO records (seq, id, type, device, ts, json, hash, prev_hash, sig, key_id, delivered_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL)',
       ),
       setHead: this.db.prepare('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value'),
-      pending: this.db.prepare('SELECT json FROM records WHERE delivered_at IS NULL AND seq > ? ORDER BY seq LIMIT ?').pluck(),
+      pending: this.db.prepare('SELECT json FROM records WHERE delivered_at IS NULL AND seq > ? AND seq <= ? ORDER BY seq LIMIT ?').pluck(),
       range: this.db.prepare('SELECT json FROM records WHERE seq >= ? AND seq <= ? ORDER BY seq LIMIT ?').pluck(),
       get: this.db.prepare('SELECT json FROM records WHERE seq = ?').pluck(),
+      idAt: this.db.prepare('SELECT id FROM records WHERE seq = ?').pluck(),
       delivered: this.db.prepare('UPDATE records SET delivered_at = ? WHERE seq = ? AND delivered_at IS NULL'),
       count: this.db.prepare('SELECT count(*) FROM records').pluck(),
       pendingCount: this.db.prepare('SELECT count(*) FROM records WHERE delivered_at IS NULL').pluck(),
       oldestPending: this.db.prepare('SELECT seq, ts FROM records WHERE delivered_at IS NULL ORDER BY seq LIMIT 1'),
     };
+    this.committed = this.head().seq;
+    this.durable = this.committed;
+  }
+
+  /** The highest seq known to be on disk (fsynced); the outbox shows records up to it. */
+  get durableSeq(): number {
+    return this.durable;
+  }
+
+  /** Calls `listener` each time records become durable (the publisher drains them then). */
+  onDurable(listener: () => void): void {
+    this.durableListeners.push(listener);
+  }
+
+  /** Runs `fn` once every record committed so far is durable: at once if it is already. For what is
+   * published beside the records (a loaner set's retained state) and must not run ahead of them. */
+  afterDurable(fn: () => void): void {
+    if (this.durable >= this.committed) fn();
+    else this.afterDurableQueue.push({ seq: this.committed, fn });
+  }
+
+  /** Stops telling listeners (the store is closing: what is committed is made durable by the close). */
+  close(): void {
+    this.closed = true;
+    this.durableListeners.length = 0;
+    this.afterDurableQueue = [];
+  }
+
+  private advance(seq: number): void {
+    if (seq <= this.durable || this.closed) return;
+    this.durable = seq;
+    const due = this.afterDurableQueue.filter((a) => a.seq <= seq);
+    if (due.length) this.afterDurableQueue = this.afterDurableQueue.filter((a) => a.seq > seq);
+    for (const fn of [...this.durableListeners, ...due.map((a) => a.fn)]) {
+      try {
+        fn();
+      } catch (e) {
+        this.ctx.logger?.error({ seq, err: errorMessage(e) }, 'store: a listener of durable records threw');
+      }
+    }
   }
 
   /** Signs every later record with `key` (after a rotation). */
@@ -73,30 +145,55 @@ export class RecordLog {
     return this.key.keyId;
   }
 
-  /** Signs, chains and durably stores one record; returns it as stored and as it will be published. */
+  /** Signs, chains and stores one record; returns it as stored and as it will be published (once durable). */
   append(rec: NewRecord): SignedRecord {
     return this.appendWith(rec, () => undefined);
   }
 
   /** append(), running `also` in the same transaction (e.g. registering a rotated key). */
-  appendWith(rec: NewRecord, also: (record: SignedRecord) => void): SignedRecord {
+  appendWith(rec: NewRecord, also: (record: SignedRecord) => void, opts: AppendOptions = {}): SignedRecord {
     const input = this.validate(rec);
-    const commit = () =>
-      withSynchronous(this.db, 'FULL', () =>
-        this.db
-          .transaction(() => {
-            const record = this.insert(input);
-            also(record);
-            return record;
-          })
-          .immediate(),
-      );
+    const durability = opts.sync === 'full' ? undefined : this.ctx.durability;
+    const tx = () =>
+      this.db
+        .transaction(() => {
+          const record = this.insert(input);
+          also(record);
+          return record;
+        })
+        .immediate();
+    // At NORMAL (the connection's level) when a Durability fsyncs afterwards; else the commit fsyncs.
+    const commit = durability ? tx : () => withSynchronous(this.db, 'FULL', tx);
+    let record: SignedRecord;
     try {
-      return this.ctx.guard ? this.ctx.guard.write(commit) : commit();
+      record = this.ctx.guard ? this.ctx.guard.write(commit) : commit();
     } catch (e) {
       if (e instanceof GatewayError) throw e;
       throw new GatewayError('store.append', `cannot store ${rec.type} record: ${(e as Error).message}`, { type: rec.type }, { cause: e });
     }
+    if (record.seq > this.committed) this.committed = record.seq;
+    if (this.db.inTransaction)
+      queueMicrotask(() => this.settle(record, durability, true)); // a caller's transaction commits first
+    else this.settle(record, durability, false);
+    return record;
+  }
+
+  /** After the commit: durable now (FULL) or once the fsync that follows has completed. */
+  private settle(record: SignedRecord, durability: Durability | undefined, nested: boolean): void {
+    if (nested) {
+      if (this.closed) return;
+      if (this.db.inTransaction) {
+        setImmediate(() => this.settle(record, durability, true)); // the caller's transaction spans turns: wait for it
+        return;
+      }
+      if (this.stmt.idAt.get(record.seq) !== record.id) {
+        this.committed = this.head().seq; // the caller's transaction rolled back: this record never was
+        return;
+      }
+    }
+    // A FULL commit fsyncs the WAL, which holds every earlier commit too: all up to seq is durable.
+    if (!durability) this.advance(record.seq);
+    else void durability.whenSynced().then(() => this.advance(record.seq));
   }
 
   /** Checks the new record; its body is canonicalized here once (text for the hash, parsed value
@@ -170,9 +267,21 @@ export class RecordLog {
     return r ?? { seq: 0, hash: GENESIS_HASH };
   }
 
-  /** Outbox: undelivered records with seq > afterSeq, in seq order. */
-  pending(afterSeq = 0, limit = 100): SignedRecord[] {
-    return (this.stmt.pending.all(afterSeq, limit) as string[]).map(parse);
+  /** Undelivered records with afterSeq < seq <= upTo, in seq order (committed, durable or not: the
+   * publisher reads `outbox`, which stops at the durable mark). */
+  pending(afterSeq = 0, limit = 100, upTo = MAX_SEQ): SignedRecord[] {
+    return (this.stmt.pending.all(afterSeq, upTo, limit) as string[]).map(parse);
+  }
+
+  /** What the publisher drains and replays: the records up to the durable mark only, and a listener for
+   * when it moves. A record is never handed to the publisher before it is on disk. */
+  get outbox(): OutboxSource {
+    return (this.outboxView ??= {
+      pending: (afterSeq, limit) => this.pending(afterSeq, limit, this.durable),
+      markDelivered: (seq) => void this.markDelivered(seq),
+      range: (fromSeq, toSeq, limit) => this.range(fromSeq, Math.min(toSeq, this.durable), limit),
+      onDurable: (listener) => this.onDurable(listener),
+    });
   }
 
   /** Records the broker's acknowledgement; idempotent. true when this call marked it. */
@@ -196,7 +305,7 @@ export class RecordLog {
     return this.ctx.guard ? this.ctx.guard.write(fn) : fn();
   }
 
-  /** Replay: records with fromSeq <= seq <= toSeq, delivered or not, in seq order. */
+  /** Records with fromSeq <= seq <= toSeq, delivered or not, in seq order (replay reads it through `outbox`). */
   range(fromSeq: number, toSeq: number = MAX_SEQ, limit = 1000): SignedRecord[] {
     return (this.stmt.range.all(fromSeq, toSeq, limit) as string[]).map(parse);
   }

@@ -2,10 +2,11 @@
 // The constructor only assigns; start() opens, migrates, loads or makes the key and starts the flush
 // timer; close() stops the timer, writes what is buffered and closes (idempotent). All data calls
 // are synchronous (better-sqlite3).
+import fs from 'node:fs';
 import type { Logger } from 'pino';
 import { GatewayError } from '../../vocabulary/errors.js';
 import { type AuditReport, type ChainRef, verifyStore } from './audit.js';
-import { type Db, dbPath, openDatabase, withSynchronous } from './database.js';
+import { type Db, dbPath, openDatabase, WAL_CHECKPOINT_BYTES, withSynchronous } from './database.js';
 import { type ExportFilter, exportRecords } from './export.js';
 import { BatchFlusher } from './flusher.js';
 import { KeyRegistry } from './key-registry.js';
@@ -20,7 +21,8 @@ import { Retention, type RetentionPolicy } from './retention.js';
 import { RetentionRunner } from './retention-runner.js';
 import { SampleLog } from './sample-log.js';
 import { StorageGuard, type StorageStatus } from './storage-guard.js';
-import { WalSyncer } from './wal-sync.js';
+import { WalCheckpointer } from './wal-checkpoint.js';
+import { WalSyncer, type WalSyncerOptions } from './wal-sync.js';
 
 export interface StoreContext {
   dataDir: string;
@@ -41,6 +43,8 @@ export interface StoreContext {
   onStorageChange?: (s: StorageStatus) => void;
   /** How often the free space is looked at, ms (default 5000). */
   storageCheckMs?: number;
+  /** The WAL's fsync (default: FileHandle.sync). Tests hold it to show that records wait for it. */
+  walFsync?: WalSyncerOptions['fsync'];
 }
 
 /** Samples and raw lines are written every 30 s (or MAX_BATCH rows), and a cycle record or key
@@ -62,6 +66,7 @@ interface Parts {
   retention: RetentionRunner | null;
   guard: StorageGuard;
   walSync: WalSyncer;
+  checkpointer: WalCheckpointer;
 }
 
 export class Store {
@@ -99,18 +104,28 @@ export class Store {
       throw e;
     }
     try {
+      // What a killed process left committed but not fsynced is in the page cache: make it durable before
+      // the outbox counts it as such (and publishes it).
+      fsyncIfPresent(`${dbPath(dataDir)}-wal`);
+      fsyncIfPresent(dbPath(dataDir));
+      // SQLite's automatic checkpoint would run inside a commit, on the event loop: a worker thread does it (wal-checkpoint.ts)
+      db.pragma('wal_autocheckpoint = 0');
+      const checkpointer = new WalCheckpointer({ db, file: dbPath(dataDir), thresholdBytes: WAL_CHECKPOINT_BYTES, logger });
+      const walSync = new WalSyncer(`${dbPath(dataDir)}-wal`, logger, {
+        ...(this.ctx.walFsync ? { fsync: this.ctx.walFsync } : {}),
+        onSynced: () => checkpointer.checkSafely(),
+      });
       const registry = new KeyRegistry(db);
       const recovered = recoverPendingKey(dataDir, registry);
       if (recovered !== 'none') logger.warn({ recovered }, `store: finished an interrupted key rotation (${recovered} the pending key)`);
       const key = loadOrCreateKey(dataDir);
       const meta = new MetaTable(db);
-      const records = new RecordLog({ db, site: this.ctx.site, gateway: this.ctx.gateway, key, now: this.now, guard });
+      const records = new RecordLog({ db, site: this.ctx.site, gateway: this.ctx.gateway, key, now: this.now, guard, durability: walSync, logger });
       this.registerKey(db, registry, key, key.created, records.count());
       this.checkIdentity(meta);
       const opts = { maxBatch: this.ctx.maxBatch ?? MAX_BATCH, maxBuffered: this.ctx.maxBuffered ?? 50_000 };
       const samples = new SampleLog(db, opts, logger);
       const raw = new RawLog(db, opts, logger);
-      const walSync = new WalSyncer(`${dbPath(dataDir)}-wal`, logger);
       const flusher = new BatchFlusher({
         db,
         logs: [samples, raw],
@@ -122,8 +137,9 @@ export class Store {
       samples.onFull = () => flusher.flushSafely();
       raw.onFull = () => flusher.flushSafely();
       const openCycles = new OpenCycleTable(db, this.now, guard);
-      this.parts = { db, key, registry, meta, records, samples, raw, openCycles, flusher, retention: null, guard, walSync };
+      this.parts = { db, key, registry, meta, records, samples, raw, openCycles, flusher, retention: null, guard, walSync, checkpointer };
       flusher.start();
+      checkpointer.start();
       logger.info({ dataDir, keyId: key.keyId, records: records.count() }, 'store: open');
     } catch (e) {
       guard.stop();
@@ -182,6 +198,18 @@ export class Store {
   get meta(): MetaTable {
     return this.p.meta;
   }
+  /** Resolves when the WAL fsyncs asked for so far, and the checkpoint they may have started, are done
+   * (benches and tests that write faster than the event loop turns). */
+  async settleWrites(): Promise<void> {
+    const p = this.p;
+    await p.walSync.settle();
+    await p.checkpointer.settle();
+  }
+
+  /** The WAL checkpoint's runner (a worker thread per checkpoint): for tests and metrics. */
+  get checkpointer(): WalCheckpointer {
+    return this.p.checkpointer;
+  }
   get keys(): KeyRegistry {
     return this.p.registry;
   }
@@ -216,8 +244,8 @@ export class Store {
     return this.p.flusher.flush();
   }
 
-  /** Signs, chains and durably stores a record. Buffered samples and raw lines are written first, so
-   * a record is never stored before the device data it refers to. */
+  /** Signs, chains and stores a record (published once durable: record-log.ts). Buffered samples and raw
+   * lines are written first, so a record is never stored before the device data it refers to. */
   append(rec: NewRecord): SignedRecord {
     this.flush();
     return this.p.records.append(rec);
@@ -313,6 +341,25 @@ export class Store {
     } catch (e) {
       this.ctx.logger.error({ err: e, lost: p.samples.buffered + p.raw.buffered }, 'store: could not write buffered device data at close');
     }
-    p.db.close();
+    p.records.close();
+    p.checkpointer.close();
+    p.db.close(); // the last connection's close checkpoints and fsyncs: what was committed is durable
+    p.walSync.close();
+  }
+}
+
+/** fsync of a file that may not exist (the WAL of a store closed cleanly). */
+function fsyncIfPresent(file: string): void {
+  let fd: number;
+  try {
+    fd = fs.openSync(file, 'r');
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return;
+    throw e;
+  }
+  try {
+    fs.fsyncSync(fd);
+  } finally {
+    fs.closeSync(fd);
   }
 }

@@ -1,7 +1,7 @@
 // Every outbox the publisher can drain, behind one face, so that the publisher's integration tests are one
 // contract run over each OutboxSource (as transport-contract.test.ts is for transports): MemoryOutbox, the
 // reference, and the store's SQLite record log, which is what the gateway drains (real signed records,
-// delivered state in the database).
+// delivered state in the database; its outbox view, which shows a record once an fsync made it durable).
 import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -83,7 +83,7 @@ function sqliteOutbox(opts: OutboxOptions, body: (seq: number) => Record<string,
   const records = store.records;
   return {
     kind: 'sqlite',
-    source: records,
+    source: records.outbox, // what the gateway drains: durable records only
     fill: (from, to) => {
       // One transaction per burst, as a busy gateway commits them; each record signed and chained.
       withSynchronous(store.db, 'FULL', () =>

@@ -33,6 +33,9 @@ class WatchedOutbox implements OutboxSource {
   range(fromSeq: number, toSeq: number, limit: number): SignedRecord[] {
     return this.box.source.range(fromSeq, toSeq, limit);
   }
+  onDurable(listener: () => void): void {
+    this.box.source.onDurable?.(listener);
+  }
   fill(from: number, to: number): void {
     this.box.fill(from, to);
   }
