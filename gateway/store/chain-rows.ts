@@ -25,7 +25,8 @@
 //
 // SAMPLE_ROWS_SQL is migration 7's and RAW_LINE_ROWS_SQL migration 8's: never edit them, add a migration.
 
-import type { Db } from './database.js';
+// The connection type from better-sqlite3 itself: database.ts imports this file's SQL through migrations.ts.
+import type { Database as Db } from 'better-sqlite3';
 
 /** Where a chained table's rows are (retention deletes there) and the tables its bytes are in. */
 export const CHAIN_STORAGE = {
