@@ -4,7 +4,7 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import pino from 'pino';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { dbPath, openDatabase } from '../../gateway/store/database.js';
+import { CACHE_KIB, dbPath, openDatabase } from '../../gateway/store/database.js';
 import { KeyRegistry } from '../../gateway/store/key-registry.js';
 import { loadOrCreateKey } from '../../gateway/store/keys.js';
 import { LATEST_VERSION, MIGRATIONS, migrate, schemaVersion } from '../../gateway/store/migrations.js';
@@ -27,6 +27,7 @@ describe('migrations', () => {
     expect(fs.existsSync(dbPath(nested))).toBe(true);
     expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
     expect(db.pragma('busy_timeout', { simple: true })).toBe(5000);
+    expect(db.pragma('cache_size', { simple: true })).toBe(-CACHE_KIB); // not better-sqlite3's 16 MB
     expect(schemaVersion(db)).toBe(LATEST_VERSION);
     expect(tables(db)).toEqual([
       'bi_controls',
