@@ -1,7 +1,7 @@
 // Where each Modbus device of a gateway is polled in its interval (gateway/device/device-link.ts pollSpread,
 // pollSlotsFor): a few evenly spaced slots, evenly filled, never past the interval or one second.
 import { describe, expect, it } from 'vitest';
-import { DEVICES_PER_SLOT, MAX_POLL_SLOTS, pollSlotsFor, pollSpread } from '../../gateway/device/device-link.js';
+import { DEVICES_PER_SLOT, MAX_POLL_SLOTS, ONE_BURST_MAX, pollSlotsFor, pollSpread } from '../../gateway/device/device-link.js';
 
 describe('pollSpread', () => {
   it('deals devices evenly over the slots, evenly spaced in the first second of the interval', () => {
@@ -30,12 +30,14 @@ describe('pollSpread', () => {
 });
 
 describe('pollSlotsFor', () => {
-  it('keeps up to DEVICES_PER_SLOT devices in one burst, opens a slot per DEVICES_PER_SLOT more, up to MAX_POLL_SLOTS', () => {
+  it('polls up to ONE_BURST_MAX devices in one burst, beyond that one slot per DEVICES_PER_SLOT devices, up to MAX_POLL_SLOTS', () => {
     expect(pollSlotsFor(0)).toBe(1);
     expect(pollSlotsFor(1)).toBe(1);
-    expect(pollSlotsFor(DEVICES_PER_SLOT)).toBe(1);
-    expect(pollSlotsFor(DEVICES_PER_SLOT + 1)).toBe(2);
-    expect(pollSlotsFor(4 * DEVICES_PER_SLOT)).toBe(4);
+    expect(pollSlotsFor(ONE_BURST_MAX)).toBe(1);
+    expect(pollSlotsFor(ONE_BURST_MAX + 1)).toBe(Math.ceil((ONE_BURST_MAX + 1) / DEVICES_PER_SLOT));
+    expect(pollSlotsFor(64)).toBe(Math.min(MAX_POLL_SLOTS, 64 / DEVICES_PER_SLOT));
     expect(pollSlotsFor(1000)).toBe(MAX_POLL_SLOTS);
+    // no burst is larger than one burst's limit for any fleet up to MAX_POLL_SLOTS × DEVICES_PER_SLOT
+    for (let n = 1; n <= MAX_POLL_SLOTS * DEVICES_PER_SLOT; n++) expect(Math.ceil(n / pollSlotsFor(n))).toBeLessThanOrEqual(ONE_BURST_MAX);
   });
 });
