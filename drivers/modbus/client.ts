@@ -56,6 +56,7 @@ interface Job {
 }
 
 const REOPENED = 're-opened after requests went unanswered';
+const LOST = 'connection lost';
 
 export class ModbusConnection {
   readonly key: string;
@@ -68,7 +69,8 @@ export class ModbusConnection {
   private abortInflight: ((e: Error) => void) | undefined;
   private pumping = false;
   private client: ModbusRTU | undefined;
-  private clientClosed: (() => void) | undefined;
+  /** Ends serve() for the current client, with why. */
+  private endClient: ((why: string) => void) | undefined;
   private state: ConnectionState = { online: false };
   private reported: boolean | undefined;
   private quietDown = false;
@@ -154,7 +156,7 @@ export class ModbusConnection {
     this.abort.abort();
     this.firstAttemptDone();
     this.failQueued('is closed');
-    this.clientClosed?.();
+    this.endClient?.('stopped');
     await this.loop;
   }
 
@@ -207,8 +209,18 @@ export class ModbusConnection {
       job.resolve(outcome.words);
       return;
     }
+    let error = outcome.error;
+    if (!client.isOpen) {
+      // The socket is gone though no 'close' came: modbus-serial's TCP port clears its open flag on a socket
+      // 'error' (a reset, a broken pipe) and then relays 'close' only while that flag is set, so a connection
+      // reset by the device never reports its close. Its requests fail at once ("Port Not Open"), or, for the
+      // one on the wire, by our timer. Either way the connection has ended: end it, so it goes down and
+      // reconnects, and fail the request as not sent rather than as a silent unit.
+      if (this.client === client) this.endClient?.(LOST);
+      if (isModbusRequestError(error, 'timeout')) error = notConnectedError(req, this.description, `went down (${LOST})`);
+    }
     this.counts.failures++;
-    const kind = isModbusRequestError(outcome.error) ? outcome.error.kind : 'io';
+    const kind = isModbusRequestError(error) ? error.kind : 'io';
     if (kind === 'timeout') {
       this.counts.timeouts++;
       this.timeoutsInARow++;
@@ -216,12 +228,12 @@ export class ModbusConnection {
       if (this.opts.settings.mode !== 'rtu' && this.timeoutsInARow >= limit) {
         this.log?.warn({ timeouts: this.timeoutsInARow }, 'no reply to several requests in a row; re-opening the connection');
         this.timeoutsInARow = 0;
-        this.clientClosed?.();
+        this.endClient?.(REOPENED);
       }
     } else if (kind !== 'not-connected') {
       this.timeoutsInARow = 0; // something answered
     }
-    job.reject(outcome.error);
+    job.reject(error);
   }
 
   private async connectLoop(): Promise<void> {
@@ -268,7 +280,7 @@ export class ModbusConnection {
         this.log?.debug({ err: errorMessage(e) }, 'link error');
         if (!client.isOpen) finish(errorMessage(e));
       });
-      this.clientClosed = () => finish(REOPENED);
+      this.endClient = finish;
     });
     if (this.abort.signal.aborted) {
       await closeQuietly(client, this.opts.settings.mode);
@@ -279,7 +291,7 @@ export class ModbusConnection {
     this.setState({ online: true });
     const why = await closed;
     this.client = undefined;
-    this.clientClosed = undefined;
+    this.endClient = undefined;
     this.failQueued(`went down (${why})`);
     await closeQuietly(client, this.opts.settings.mode);
     return why;

@@ -1,6 +1,8 @@
 // Helpers for the Modbus integration tests: awaitable driver events, a captured pino logger, socat PTY
 // pairs and simulators run in-process, all cleaned up by `cleanup()` (call it in afterEach).
+import { once } from 'node:events';
 import { mkdtemp, rm } from 'node:fs/promises';
+import { type AddressInfo, createServer, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type Logger, pino } from 'pino';
@@ -141,3 +143,67 @@ export const isLink =
   (connected: boolean) =>
   (e: DeviceEvent): boolean =>
     e.kind === 'link' && e.connected === connected;
+
+/** What a bare device does with a request: answer it, or reset its connection. */
+export type BareRequestAction = 'answer' | 'reset';
+
+/** A bare Modbus TCP device on a real socket, for connection faults the simulator cannot place exactly: it answers
+ * function 3 and 4 with register a = a (mod 65536), or resets the connection (TCP RST, the way a device that
+ * reboots or a firewall drops it) when `decide` says so (`connection` counts accepted connections from 1, `request`
+ * the requests on that connection from 1). `resetAll()` resets every open connection now. Closed at cleanup. */
+export async function bareModbusTcpDevice(
+  decide: (at: { connection: number; request: number }) => BareRequestAction = () => 'answer',
+): Promise<{ port: number; readonly connections: number; readonly requests: number; resetAll(): void }> {
+  const sockets = new Set<Socket>();
+  let connections = 0;
+  let requests = 0;
+  const server = createServer((socket) => {
+    const connection = ++connections;
+    let onThis = 0;
+    sockets.add(socket);
+    socket.on('error', () => undefined);
+    socket.on('close', () => sockets.delete(socket));
+    let buf = Buffer.alloc(0);
+    socket.on('data', (chunk: Buffer) => {
+      buf = Buffer.concat([buf, chunk]);
+      while (buf.length >= 12) {
+        const frame = buf.subarray(0, 6 + buf.readUInt16BE(4));
+        if (buf.length < frame.length) return;
+        buf = buf.subarray(frame.length);
+        requests++;
+        if (decide({ connection, request: ++onThis }) === 'reset') {
+          socket.resetAndDestroy();
+          return;
+        }
+        const fn = frame[7] as number;
+        const address = frame.readUInt16BE(8);
+        const count = frame.readUInt16BE(10);
+        const pdu = Buffer.alloc(2 + 2 * count);
+        pdu[0] = fn;
+        pdu[1] = 2 * count;
+        for (let k = 0; k < count; k++) pdu.writeUInt16BE((address + k) & 0xffff, 2 + 2 * k);
+        const head = Buffer.from(frame.subarray(0, 7));
+        head.writeUInt16BE(pdu.length + 1, 4);
+        socket.write(Buffer.concat([head, pdu]));
+      }
+    });
+  });
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  onCleanup(async () => {
+    for (const socket of sockets) socket.destroy();
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+  });
+  return {
+    port: (server.address() as AddressInfo).port,
+    get connections() {
+      return connections;
+    },
+    get requests() {
+      return requests;
+    },
+    resetAll() {
+      for (const socket of sockets) socket.resetAndDestroy();
+    },
+  };
+}

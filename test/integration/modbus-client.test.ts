@@ -7,7 +7,8 @@ import { type ConnectionState, ModbusConnection } from '../../drivers/modbus/cli
 import { isModbusRequestError } from '../../drivers/modbus/request-errors.js';
 import { type ModbusServer, startModbusServer } from '../../simulators/modbus/modbus-server.js';
 import { isGatewayError } from '../../vocabulary/errors.js';
-import { cleanup, onCleanup } from '../helpers/modbus.js';
+import { bareModbusTcpDevice, cleanup, onCleanup } from '../helpers/modbus.js';
+import { until } from '../helpers/until.js';
 
 afterEach(cleanup);
 
@@ -96,6 +97,40 @@ describe('ModbusConnection', () => {
     expect(await c.whenOnline(AbortSignal.timeout(5000))).toBe(true);
     expect(states.map((st) => st.online)).toEqual([false, true]);
     expect(await c.read({ unitId: 1, function: 'input', address: 5, count: 1, timeoutMs: 500 })).toEqual([1005]);
+    expect(c.counters.connects).toBe(2);
+  });
+
+  // modbus-serial's TCP port relays no 'close' when its socket failed first (ECONNRESET, EPIPE): without a
+  // check of its open flag the connection stayed "online" on a dead socket, every read failing "not open", forever.
+  it('a connection the device resets mid-request goes down (not a timeout), reconnects and reads again', async () => {
+    const d = await bareModbusTcpDevice(({ connection, request }) => (connection === 1 && request === 2 ? 'reset' : 'answer'));
+    const c = await connection(d.port);
+    const states: ConnectionState[] = [];
+    c.onState((st) => states.push(st));
+    expect(await c.read({ unitId: 1, function: 'input', address: 3, count: 2, timeoutMs: 300 })).toEqual([3, 4]);
+    await expect(c.read({ unitId: 1, function: 'holding', address: 0, count: 2, timeoutMs: 300 })).rejects.toSatisfy(
+      (e: unknown) => isModbusRequestError(e, 'not-connected') && /went down \(connection lost\)/.test(e.message),
+    );
+    await until(() => states.length >= 2, 5000, 'the link down and up again');
+    expect(states).toEqual([{ online: false, error: 'connection lost' }, { online: true }]);
+    expect(await c.read({ unitId: 1, function: 'input', address: 7, count: 2, timeoutMs: 300 })).toEqual([7, 8]);
+    expect(c.counters).toMatchObject({ connects: 2, timeouts: 0 });
+    expect(d.connections).toBe(2);
+  });
+
+  it('a connection the device resets while idle goes down at the next read, reconnects and reads again', async () => {
+    const d = await bareModbusTcpDevice();
+    const c = await connection(d.port);
+    const states: ConnectionState[] = [];
+    c.onState((st) => states.push(st));
+    expect(await c.read({ unitId: 1, function: 'input', address: 1, count: 1, timeoutMs: 300 })).toEqual([1]);
+    d.resetAll();
+    await expect(c.read({ unitId: 1, function: 'input', address: 1, count: 1, timeoutMs: 300 })).rejects.toSatisfy((e: unknown) =>
+      isModbusRequestError(e, 'not-connected'),
+    );
+    await until(() => states.length >= 2, 5000, 'the link down and up again');
+    expect(states.map((st) => st.online)).toEqual([false, true]);
+    expect(await c.read({ unitId: 1, function: 'input', address: 2, count: 1, timeoutMs: 300 })).toEqual([2]);
     expect(c.counters.connects).toBe(2);
   });
 
