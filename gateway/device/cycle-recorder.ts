@@ -45,6 +45,10 @@ export interface CycleRecorderContext {
   /** After a cycle opened, changed phase or was recorded (the device state is published again). */
   onChange?: ((kind: TrackerChange['kind']) => void) | undefined;
   newId?: () => string;
+  /** Runs the verification and record of a finished cycle a little later: the gateway passes setImmediate, so
+   * the other devices' answers read in the same turn of the event loop, and their telemetry, go first (a
+   * cycle record takes tens of ms to build; docs/performance.md "Cycle end"). Default: at once. */
+  defer?: (run: () => void) => void;
 }
 
 /** The device events that make or change a cycle. */
@@ -54,6 +58,8 @@ export class CycleRecorder {
   private readonly tracker: CycleTracker;
   /** Finished cycles whose record could not be committed: retried at every tick. */
   private readonly unrecorded: FinishedCycle[] = [];
+  /** Finished cycles waiting for their deferred record (ctx.defer). */
+  private readonly finishing: FinishedCycle[] = [];
   /** The open cycle's snapshot could not be saved: saved again at every tick. */
   private snapshotPending = false;
   /** A store write of this recorder failed and has not worked since (logged once per episode). */
@@ -113,6 +119,7 @@ export class CycleRecorder {
 
   /** Retries the unrecorded cycles and a snapshot not saved, then closes a cycle whose device went silent for too long. */
   tick(now: number): void {
+    this.finishDeferred();
     this.retryUnrecorded();
     if (this.snapshotPending) {
       const c = this.tracker.current;
@@ -124,6 +131,7 @@ export class CycleRecorder {
 
   /** At stop: one more try for what is still unsaved (a snapshot, unrecorded cycles); what stays unsaved is logged. */
   flushPending(): void {
+    this.finishDeferred();
     this.retryUnrecorded();
     const c = this.tracker.current;
     if (this.snapshotPending && c) this.saveSnapshot(c);
@@ -163,6 +171,10 @@ export class CycleRecorder {
 
   private apply(changes: TrackerChange[]): void {
     for (const ch of changes) {
+      if (ch.kind === 'finished' && this.ctx.defer) {
+        if (this.finishing.push(ch.cycle) === 1) this.ctx.defer(() => this.finishDeferred());
+        continue;
+      }
       try {
         this.applyOne(ch);
       } catch (err) {
@@ -196,6 +208,25 @@ export class CycleRecorder {
       case 'finished':
         this.finish(ch.cycle);
         break;
+    }
+  }
+
+  /** Records the finished cycles waiting for it, in order; a refused one joins the retried ones. */
+  private finishDeferred(): void {
+    while (this.finishing.length) {
+      const c = this.finishing.shift() as FinishedCycle;
+      try {
+        this.finish(c);
+      } catch (err) {
+        this.unrecorded.push(c);
+        this.storeFailed(err, c.cycleId, 'could not store a cycle change (finished); retrying every second');
+        continue;
+      }
+      try {
+        this.ctx.onChange?.('finished');
+      } catch (err) {
+        this.ctx.log.error({ cycleId: c.cycleId, change: 'finished', err: errorMessage(err) }, 'cycle change listener failed');
+      }
     }
   }
 

@@ -93,6 +93,8 @@ export class DeviceSession {
         if (kind !== 'finished') this.stateSince = ctx.now();
         this.publishState();
       },
+      // after the rest of this turn's answers and their telemetry (a record takes tens of ms to build)
+      defer: (run) => setImmediate(run),
     });
     this.sink = new SampleSink({ deviceId: device.id, store, output });
     this.alarms = new DeviceAlarms({ clockDriftAlarmS: device.clockDriftAlarmS, records: this.records, log: this.log });

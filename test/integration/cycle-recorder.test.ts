@@ -25,7 +25,7 @@ afterEach(() => {
   for (const d of dirs.splice(0)) fs.rmSync(d, { recursive: true, force: true });
 });
 
-function rig(dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'sl-recorder-'))) {
+function rig(dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'sl-recorder-')), defer?: (run: () => void) => void) {
   dirs.push(dataDir);
   const store = new Store({ dataDir, site: 's', gateway: 'g', logger: silent });
   store.start();
@@ -44,6 +44,7 @@ function rig(dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'sl-recorder-'))) {
     records: new DeviceRecords({ deviceId: 'AC-01', store, output, clock: () => ({ synchronized: true, step: null }) }),
     onChange: (kind) => changes.push(kind),
     onCycle: (c) => cycles.push(c),
+    ...(defer ? { defer } : {}),
   });
   const sink = new SampleSink({ deviceId: 'AC-01', store, output: { publishTelemetry: () => undefined } });
   return { store, recorder, sink, changes, cycles, dataDir, notified: () => notified };
@@ -63,6 +64,29 @@ function run({ recorder, sink }: { recorder: CycleRecorder; sink: SampleSink }, 
 }
 
 describe('cycle recorder', () => {
+  it('with a defer, records a finished cycle when the deferred run comes (or at stop), not inside the event that ended it', () => {
+    const later: Array<() => void> = [];
+    const r = rig(undefined, (run) => later.push(run));
+    const t0 = Date.now() - 3_600_000;
+    run(r, t0);
+    r.recorder.handle({ kind: 'cycle-end', deviceId: 'AC-01', ts: t0 + 400_000, status: 'ok' }, t0 + 400_000);
+    expect(r.recorder.current).toBeNull(); // the tracker moved on at once
+    expect(r.store.records.get(1)).toBeUndefined(); // the record waits for the deferred run
+    expect(r.changes.at(-1)).not.toBe('finished');
+    expect(later).toHaveLength(1);
+    later[0]!();
+    expect(r.store.records.get(1)).toMatchObject({ type: 'cycle', body: { cycleId: 'cycle-1' } });
+    expect(r.changes.at(-1)).toBe('finished');
+    expect(r.store.loadOpenCycle('AC-01')).toBeNull();
+    // a second cycle ending right before a stop: flushPending records it without the deferred run
+    run(r, t0 + 500_000);
+    r.recorder.handle({ kind: 'cycle-end', deviceId: 'AC-01', ts: t0 + 900_000, status: 'ok' }, t0 + 900_000);
+    r.recorder.flushPending();
+    expect(r.store.records.get(2)).toMatchObject({ type: 'cycle', body: { cycleId: 'cycle-2' } });
+    later[1]!(); // the late deferred run finds nothing left to do
+    expect(r.store.records.get(3)).toBeUndefined();
+  });
+
   it('keeps the open cycle in the store while it runs and records it, verified and stamped, when it ends', () => {
     const r = rig();
     const t0 = Date.now() - 3_600_000;
