@@ -33,8 +33,11 @@ describe('SecondTicker', () => {
     });
     await twoTicks;
     expect(seen.map((s) => s.now)).toEqual([42, 42]);
-    // setTimeout fires at or a little after its instant (a loaded machine may be late by more)
-    for (const s of seen) expect((s.phase - TICK_PHASE_MS + 1000) % 1000).toBeLessThan(400);
+    // near the phase: a timer fires up to a millisecond early (libuv's clock is in whole ms) or late on a loaded machine
+    for (const s of seen) {
+      const off = (s.phase - TICK_PHASE_MS + 1000) % 1000;
+      expect(Math.min(off, 1000 - off)).toBeLessThan(400);
+    }
     expect(errors.length).toBeGreaterThanOrEqual(2);
     removeBad();
     removeGood();
