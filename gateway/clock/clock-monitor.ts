@@ -3,8 +3,9 @@
 // the wall clock stepped (jumped against the monotonic clock) recently, as it does when NTP first
 // corrects a Raspberry Pi that booted without a real-time clock.
 import { execFile } from 'node:child_process';
+import { errorMessage } from '../../vocabulary/errors.js';
 import type { Logger } from '../logger.js';
-import type { SecondTicker } from '../system/second-ticker.js';
+import { SecondTicker } from '../system/second-ticker.js';
 
 export interface ClockQuality {
   /** true/false from the OS; null when the gateway cannot tell (no timedatectl). */
@@ -43,7 +44,6 @@ export class ClockMonitor {
   private lastStep: { atMs: number; ms: number } | null = null;
   private lastWall = 0;
   private lastMono = 0;
-  private timer: NodeJS.Timeout | null = null;
   private untick: (() => void) | null = null;
   private probeTimer: NodeJS.Timeout | null = null;
 
@@ -66,21 +66,17 @@ export class ClockMonitor {
     this.lastWall = this.opts.wallNow();
     this.lastMono = this.opts.monoNow();
     await this.refreshSync();
-    if (this.ticker) this.untick = this.ticker.add(() => this.checkStep());
-    else {
-      this.timer = setInterval(() => this.checkStep(), 1000);
-      this.timer.unref();
-    }
+    const ticker = this.ticker ?? new SecondTicker(this.opts.wallNow, (err) => this.opts.logger.error({ err: errorMessage(err) }, 'clock check failed'));
+    this.untick = ticker.add(() => this.checkStep());
     this.probeTimer = setInterval(() => void this.refreshSync(), 60_000);
     this.probeTimer.unref();
   }
 
   stop(): void {
-    if (this.timer) clearInterval(this.timer);
     this.untick?.();
     this.untick = null;
     if (this.probeTimer) clearInterval(this.probeTimer);
-    this.timer = this.probeTimer = null;
+    this.probeTimer = null;
   }
 
   /** Compares wall and monotonic clocks since the last check; exposed for tests. */
