@@ -19,7 +19,12 @@ export interface ByteOutput {
   readonly droppedBytes: number;
 }
 
-/** Per-destination bytes that may wait in user space before further chunks are dropped (a stalled reader). */
-export const DEFAULT_MAX_PENDING_BYTES = 64 * 1024;
+/**
+ * Per-destination bytes that may wait in user space before further chunks are dropped (a stalled reader).
+ * It bounds memory, and it must hold a catch-up burst: when the simulator's own process stalls (a busy CI
+ * machine), every chunk that fell due meanwhile is written at once, and at 1200x a washer prints ~60 KB a
+ * simulated-real second. 64 KiB dropped the end of a ticket after a one-second stall; 1 MiB holds ~17 s.
+ */
+export const DEFAULT_MAX_PENDING_BYTES = 1024 * 1024;
 
 export type OutputLog = (line: string) => void;

@@ -1,0 +1,50 @@
+// The simulators' serial output over a real socat PTY pair: a catch-up burst (every chunk that fell due
+// while the simulator's process stalled, written at once) reaches a reader whole, while a peer that does not
+// read at all costs bounded memory: past the pending limit, chunks are dropped, counted and logged once.
+import { afterEach, describe, expect, it } from 'vitest';
+import { DEFAULT_MAX_PENDING_BYTES } from '../../simulators/output/byte-output.js';
+import { createSerialOutput } from '../../simulators/output/serial-output.js';
+import { Cleanups, tempDir } from '../helpers/cleanups.js';
+import { ptyPaths, startPty } from '../helpers/process.js';
+import { openSerialReader } from '../helpers/serial-reader.js';
+
+const cleanups = new Cleanups();
+afterEach(() => cleanups.run());
+
+const LINE = Buffer.from('  00:12:34  134.2 C  3.04 bar  STERILIZING\r\n', 'latin1');
+const linesOf = (bytes: number): Buffer[] => Array.from({ length: Math.ceil(bytes / LINE.length) }, () => LINE);
+
+async function openOutput(): Promise<{ out: ReturnType<typeof createSerialOutput>; logs: string[]; gw: string }> {
+  const pty = await startPty(ptyPaths(await tempDir(cleanups, 'serial-output-'), 'out'));
+  cleanups.add(pty.close);
+  const logs: string[] = [];
+  const out = createSerialOutput({ path: pty.dev, baudRate: 9600, log: (l) => logs.push(l) });
+  await out.start();
+  cleanups.add(() => out.close());
+  return { out, logs, gw: pty.gw };
+}
+
+describe('serial output on a PTY', () => {
+  it('delivers a 512 KiB catch-up burst whole to a reader', async () => {
+    const { out, logs, gw } = await openOutput();
+    const reader = await openSerialReader(gw);
+    cleanups.add(reader.close);
+    const chunks = linesOf(512 * 1024);
+    for (const c of chunks) out.write(c);
+    const total = chunks.length * LINE.length;
+    await reader.waitFor((b) => b.length >= total, `${total} bytes`);
+    expect(reader.bytes().equals(Buffer.concat(chunks))).toBe(true);
+    expect(out.droppedBytes).toBe(0);
+    expect(logs.filter((l) => l.includes('not reading'))).toEqual([]);
+  });
+
+  it('drops, counts and logs once what a peer that never reads would pile up past the limit', async () => {
+    const { out, logs } = await openOutput();
+    const total = 3 * DEFAULT_MAX_PENDING_BYTES;
+    for (const c of linesOf(total)) out.write(c);
+    // what the kernel's two PTY buffers and socat took is not pending; everything past the limit is dropped
+    expect(out.droppedBytes).toBeGreaterThan(total - DEFAULT_MAX_PENDING_BYTES - 256 * 1024);
+    expect(out.droppedBytes % LINE.length).toBe(0);
+    expect(logs.filter((l) => l.includes('peer not reading, dropping output'))).toHaveLength(1);
+  });
+});
