@@ -38,6 +38,11 @@ export function timedatectlProbe(): Promise<boolean | null> {
   });
 }
 
+/** Seconds between two sync probes. The probe forks a process, which blocks the event loop for the fork
+ * (15–20 ms measured with an 80 MB gateway on a 2-core VM), so it runs on the gateway's SecondTicker, at its
+ * phase between the Modbus poll slots, never in the middle of a burst (docs/performance.md "Third pass"). */
+export const SYNC_PROBE_EVERY_S = 60;
+
 export class ClockMonitor {
   private readonly opts: Required<Omit<ClockMonitorOptions, 'logger' | 'ticker'>> & { logger: Logger };
   private synchronized: boolean | null = null;
@@ -45,7 +50,7 @@ export class ClockMonitor {
   private lastWall = 0;
   private lastMono = 0;
   private untick: (() => void) | null = null;
-  private probeTimer: NodeJS.Timeout | null = null;
+  private seconds = 0;
 
   private readonly ticker: SecondTicker | undefined;
 
@@ -67,16 +72,18 @@ export class ClockMonitor {
     this.lastMono = this.opts.monoNow();
     await this.refreshSync();
     const ticker = this.ticker ?? new SecondTicker(this.opts.wallNow, (err) => this.opts.logger.error({ err: errorMessage(err) }, 'clock check failed'));
-    this.untick = ticker.add(() => this.checkStep());
-    this.probeTimer = setInterval(() => void this.refreshSync(), 60_000);
-    this.probeTimer.unref();
+    this.untick = ticker.add(() => this.onSecond());
   }
 
   stop(): void {
     this.untick?.();
     this.untick = null;
-    if (this.probeTimer) clearInterval(this.probeTimer);
-    this.probeTimer = null;
+  }
+
+  /** The once-a-second work: the step check, and every SYNC_PROBE_EVERY_S seconds the sync probe; exposed for tests. */
+  onSecond(): void {
+    this.checkStep();
+    if (++this.seconds % SYNC_PROBE_EVERY_S === 0) void this.refreshSync();
   }
 
   /** Compares wall and monotonic clocks since the last check; exposed for tests. */

@@ -1,6 +1,6 @@
 import pino from 'pino';
 import { describe, expect, it } from 'vitest';
-import { ClockMonitor } from '../../gateway/clock/clock-monitor.js';
+import { ClockMonitor, SYNC_PROBE_EVERY_S } from '../../gateway/clock/clock-monitor.js';
 
 describe('clock monitor', () => {
   it('reports a wall-clock step against the monotonic clock for a while, then forgets it', async () => {
@@ -29,5 +29,29 @@ describe('clock monitor', () => {
     await m.start();
     m.stop();
     expect(m.quality().synchronized).toBeNull();
+  });
+
+  it('probes the sync state at start and then once every SYNC_PROBE_EVERY_S seconds of its ticker, and logs a change', async () => {
+    let probes = 0;
+    let answer: boolean | null = false;
+    const m = new ClockMonitor({
+      logger: pino({ level: 'silent' }),
+      probe: async () => {
+        probes++;
+        return answer;
+      },
+    });
+    await m.start();
+    m.stop();
+    expect(probes).toBe(1);
+    for (let i = 0; i < SYNC_PROBE_EVERY_S - 1; i++) m.onSecond();
+    expect(probes).toBe(1);
+    answer = true;
+    m.onSecond();
+    expect(probes).toBe(2);
+    await new Promise((r) => setImmediate(r));
+    expect(m.quality().synchronized).toBe(true);
+    for (let i = 0; i < SYNC_PROBE_EVERY_S; i++) m.onSecond();
+    expect(probes).toBe(3);
   });
 });
