@@ -2,12 +2,11 @@
 // `path.to.field: expected …, found …`.
 import type { z } from 'zod';
 import { closestMatch, didYouMean } from '../vocabulary/did-you-mean.js';
+import type { ConfigProblem } from './config-error.js';
 import { keysAt } from './schema-keys.js';
 
-export interface ConfigProblem {
-  path: string;
-  message: string;
-}
+export type { ConfigProblem } from './config-error.js';
+export { formatProblems } from './config-error.js';
 
 export function pathString(path: readonly PropertyKey[]): string {
   if (!path.length) return '(top level)';
@@ -59,8 +58,4 @@ export function problemFromIssue(issue: z.core.$ZodIssue, schema?: z.ZodType): C
     default:
       return { path, message: `${issue.message}, found ${found}` };
   }
-}
-
-export function formatProblems(problems: readonly ConfigProblem[]): string {
-  return problems.map((p) => `${p.path}: ${p.message}`).join('\n');
 }

@@ -9,19 +9,13 @@ import { loadPolicyFrom } from '../gateway/load/load-policy.js';
 import { ProgramError, type ProgramOverride, resolvePrograms } from '../gateway/verify/index.js';
 import { didYouMean } from '../vocabulary/did-you-mean.js';
 import { redactUrl } from '../vocabulary/redact-url.js';
-import { type ConfigProblem, formatProblems, problemFromIssue } from './config-problem.js';
+import { ConfigError } from './config-error.js';
+import { type ConfigProblem, problemFromIssue } from './config-problem.js';
 import { httpSecretsFrom } from './http-config.js';
 import { brokerUrls, configSchema, type GatewayConfig } from './schema.js';
 import { yamlProblems } from './yaml-problem.js';
 
-export class ConfigError extends Error {
-  readonly problems: ConfigProblem[];
-  constructor(file: string, problems: ConfigProblem[]) {
-    super(`${file}: ${problems.length} problem${problems.length === 1 ? '' : 's'}\n${formatProblems(problems)}`);
-    this.name = 'ConfigError';
-    this.problems = problems;
-  }
-}
+export { ConfigError } from './config-error.js';
 
 export interface LoadOptions {
   env?: NodeJS.ProcessEnv;

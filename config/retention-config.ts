@@ -4,6 +4,7 @@
 // never deleted younger than 3 years, whatever the size limit, and nothing is deleted before the
 // broker acknowledged the records that bind it. The store applies it (gateway/store/retention.ts).
 import { z } from 'zod';
+import { RETENTION_DEFAULTS as D } from './retention-defaults.js';
 
 /** WS 310: monitoring records are kept at least 3 years (the store enforces it too). */
 export const RECORDS_MIN_DAYS = 1095;
@@ -29,17 +30,17 @@ const tableRetention = z.strictObject({
 
 export const retentionSchema = z.strictObject({
   /** Minutes between two retention passes in the running gateway (the first comes 5 minutes after start). */
-  intervalMinutes: z.number().positive().max(1440).default(60),
+  intervalMinutes: z.number().positive().max(1440).default(D.intervalMinutes),
   /** Rows deleted per transaction; the event loop runs between two. */
-  batchRows: z.number().int().min(10).max(100_000).default(1000),
+  batchRows: z.number().int().min(10).max(100_000).default(D.batchRows),
   /** Hours between two signed checkpoints (when something was stored in between). */
   checkpointHours: z
     .number()
     .positive()
     .max(24 * 31)
-    .default(24),
-  samples: tableRetention.default({ maxAgeDays: 90 }),
-  raw_lines: tableRetention.default({ maxAgeDays: 90 }),
+    .default(D.checkpointHours),
+  samples: tableRetention.default({ ...D.samples }),
+  raw_lines: tableRetention.default({ ...D.raw_lines }),
   records: z
     .strictObject({
       maxAgeDays: z
@@ -48,7 +49,7 @@ export const retentionSchema = z.strictObject({
         .optional(),
       maxBytes: byteSize.optional(),
     })
-    .default({ maxAgeDays: 1096 }),
+    .default({ ...D.records }),
 });
 
 export type RetentionConfig = z.output<typeof retentionSchema>;

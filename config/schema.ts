@@ -121,9 +121,7 @@ export const mqttSchema = z
   });
 
 /** The broker URLs to try, in order: `urls`, or `url` alone. */
-export function brokerUrls(mqtt: Pick<MqttConfig, 'url' | 'urls'>): string[] {
-  return mqtt.urls ?? (mqtt.url === undefined ? [] : [mqtt.url]);
-}
+export { brokerUrls } from './broker-urls.js';
 
 /** The CSSD release rules (gateway/load/README.md). Every key optional. */
 export const releaseSchema = z.strictObject({

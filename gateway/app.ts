@@ -1,6 +1,7 @@
 // Wiring from config: store -> publisher -> device sessions, started in dependency order and stopped in
 // reverse. One device failing to start is logged and isolated; the others run.
-import { brokerUrls, type GatewayConfig } from '../config/schema.js';
+import { brokerUrls } from '../config/broker-urls.js';
+import type { GatewayConfig } from '../config/schema.js';
 import { errorMessage, GatewayError } from '../vocabulary/errors.js';
 import { redactUrl } from '../vocabulary/redact-url.js';
 import type { BrokerHandle } from './broker/embedded-broker.js';

@@ -1,11 +1,11 @@
 // `sterilink run --config FILE`: the gateway. A bad config is refused before any device is touched.
-import { ConfigError, loadConfigFile } from '../../config/load-config.js';
+import { ConfigError } from '../../config/config-error.js';
 import { GatewayApp } from '../../gateway/app.js';
 import { createLogger } from '../../gateway/logger.js';
 import { ServiceNotifier, takeServiceEnvironment } from '../../gateway/system/service-notifier.js';
-import { knownProgramIds } from '../../gateway/verify/index.js';
 import { didYouMean } from '../../vocabulary/did-you-mean.js';
 import { errorMessage } from '../../vocabulary/errors.js';
+import { loadConfigIsolated } from '../load-config-isolated.js';
 import { currentUser, probeDeployment } from '../preflight/deployment-probe.js';
 import { type CommandIo, println } from './command.js';
 import { commandSpec, parseCommand, usageError } from './options.js';
@@ -34,7 +34,8 @@ export async function runCommand(io: CommandIo): Promise<number> {
     throw usageError(RUN, `--log-level: expected one of ${LOG_LEVELS.join(', ')}, found "${level}"${didYouMean(level, LOG_LEVELS)}`);
   let loaded;
   try {
-    loaded = loadConfigFile(values.config, { env: io.env, knownPrograms: knownProgramIds() });
+    // checked in a child process: the gateway never loads the YAML parser and the schema library
+    loaded = await loadConfigIsolated(values.config, io.env);
   } catch (e) {
     if (e instanceof ConfigError) {
       println(io.stderr, `refusing to start: ${e.message}`);

@@ -1,7 +1,8 @@
 // What a deployment must have on the machine before the gateway writes anything (issue 12): the data folder,
 // the serial lines, the broker's name in DNS, the TLS files. This file only lists them from a validated config
 // (pure); deployment-probe.ts looks at each on this machine.
-import { brokerUrls, type GatewayConfig } from '../../config/schema.js';
+import { brokerUrls } from '../../config/broker-urls.js';
+import type { GatewayConfig } from '../../config/schema.js';
 
 /** What `run` does when a target fails: refuse to start, or start and log a warning (the gateway retries it). */
 export type AtRun = 'refuse' | 'warn';

@@ -5,8 +5,9 @@
 // Synchronous on purpose: profiles are read once, when the gateway builds its devices.
 
 import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { isAbsolute, resolve } from 'node:path';
-import { parseDocument } from 'yaml';
+import type * as Yaml from 'yaml';
 import { GatewayError } from '../../vocabulary/errors.js';
 import { type PrinterLineProfile, validateProfile } from './profile.js';
 import { BUILTIN_PRINTER_PROFILES } from './profiles/index.js';
@@ -46,6 +47,14 @@ export function loadPrinterProfile(fileOrName: string, opts: LoadProfileOptions 
   }
   return parsePrinterProfileText(text, file);
 }
+
+// The YAML parser is loaded on the first profile file only: a gateway whose devices use built-in profiles
+// (most) never holds it in memory (docs/performance.md, "Memory"). yaml ships CommonJS beside ESM.
+let yaml: typeof Yaml | undefined;
+const parseDocument: typeof Yaml.parseDocument = (...args) => {
+  yaml ??= createRequire(import.meta.url)('yaml') as typeof Yaml;
+  return yaml.parseDocument(...args);
+};
 
 /** A profile from YAML (or JSON) text; `source` names it in errors. */
 export function parsePrinterProfileText(text: string, source: string): PrinterLineProfile {

@@ -12,7 +12,7 @@
 // samples and raw lines, no open cycle still needs them (its samples come after the positions a
 // checkpoint signs). Records are never deleted younger than the legal minimum (WS 310: 3 years).
 
-import { retentionSchema } from '../../config/retention-config.js';
+import { RETENTION_DEFAULTS } from '../../config/retention-defaults.js';
 import { chainDevices } from './audit-chains.js';
 import type { ChainRef } from './audit-types.js';
 import { CHAIN_STORAGE } from './chain-rows.js';
@@ -40,8 +40,9 @@ export interface RetentionPolicy {
   records: TableRetention;
 }
 
-/** The policy of a config without `retention:`: the config schema's defaults, so the two cannot drift apart. */
-export const DEFAULT_RETENTION: RetentionPolicy = retentionSchema.parse({});
+/** The policy of a config without `retention:`: the values the config schema uses as its defaults
+ * (config/retention-defaults.ts), so the two cannot drift apart; a test parses `{}` to be sure. */
+export const DEFAULT_RETENTION: RetentionPolicy = structuredClone(RETENTION_DEFAULTS) as RetentionPolicy;
 
 type ChainTable = 'samples' | 'raw_lines';
 const CHAIN_TABLES: readonly ChainTable[] = ['samples', 'raw_lines'];

@@ -2,6 +2,7 @@
 // every wrong value named by its field.
 import { describe, expect, it } from 'vitest';
 import { parseConfigText } from '../../config/load-config.js';
+import { DEFAULT_RETENTION } from '../../gateway/store/retention.js';
 import { configProblems } from '../helpers/config-problems.js';
 
 const base = `
@@ -26,6 +27,8 @@ describe('retention config', () => {
       raw_lines: { maxAgeDays: 90 },
       records: { maxAgeDays: 1096 },
     });
+    // the store's policy for a config without `retention:` is the same (it does not load the schema)
+    expect(DEFAULT_RETENTION).toEqual(parse('').retention);
   });
 
   it('reads sizes with units and numbers of bytes', () => {
