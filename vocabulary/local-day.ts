@@ -15,9 +15,12 @@ UTC_ALIASES.add('Etc/Greenwich').add('Greenwich');
 
 const pad2 = (n: number) => (n < 10 ? `0${n}` : String(n));
 
+/** Whether `ms` is an instant a Date can hold; Intl answers the others (with the RangeError it always threw). */
+const isInstant = (ms: number) => Math.abs(ms) <= 8.64e15;
+
 /** The local calendar date (YYYY-MM-DD) of the instant `ms` in `timeZone` (an IANA name, e.g. Europe/Berlin). */
 export function localDate(ms: number, timeZone: string): string {
-  const zone = sourceZone(timeZone);
+  const zone = isInstant(ms) ? sourceZone(timeZone) : undefined;
   if (!zone) return intlLocalDate(ms, timeZone);
   const local = new Date(ms + zone.offsetAt(ms));
   return `${local.getUTCFullYear()}-${pad2(local.getUTCMonth() + 1)}-${pad2(local.getUTCDate())}`;
@@ -37,7 +40,7 @@ export function systemTimeZone(): string {
 
 /** Offset of `timeZone` from UTC at the instant `ms`, in ms (east positive). */
 export function zoneOffsetMs(ms: number, timeZone: string): number {
-  const zone = sourceZone(timeZone);
+  const zone = isInstant(ms) ? sourceZone(timeZone) : undefined;
   return zone ? zone.offsetAt(ms) : intlZoneOffsetMs(ms, timeZone);
 }
 

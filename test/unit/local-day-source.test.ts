@@ -40,6 +40,12 @@ describe('local-day with a zone-file source', () => {
     expect(spy).not.toHaveBeenCalled();
   });
 
+  it('an instant no Date can hold throws as it did through Intl', () => {
+    setTimeZoneSource(real);
+    expect(() => localDate(Number.NaN, 'Europe/Berlin')).toThrow(RangeError);
+    expect(() => zoneOffsetMs(9e15, 'Europe/Berlin')).toThrow(RangeError);
+  });
+
   it('reads each zone file once', () => {
     const read = vi.fn(real.read);
     setTimeZoneSource({ read, systemZone: () => undefined });
