@@ -1,53 +1,47 @@
 // Calendar days in the site's time zone: "since local midnight" for the daily Bowie–Dick gate and
 // "read that day" for a BI's positive control (reference/standards.md §1.5, §4.1). Pure.
+//
+// Zones come from the system's compiled zone files when the program installed a source for them
+// (time-zone-source.ts; the CLI does, gateway/system/zoneinfo-files.ts), and from Intl otherwise: with no source,
+// for a name without a zone file, or when the machine's zone cannot be told. Intl gives the same answers but
+// costs ~6 MB of resident ICU data (docs/performance.md, "Memory").
+import { intlIsTimeZone, intlLocalDate, intlSystemTimeZone, intlZoneOffsetMs } from './intl-time-zone.js';
+import { sourceSystemZone, sourceZone } from './time-zone-source.js';
 
-const formats = new Map<string, Intl.DateTimeFormat>();
+/** The names of UTC that Intl reports as `UTC`; a machine set to one of them says `UTC`, as it did through Intl. */
+const UTC_ALIASES = new Set(['Etc/UTC', 'Etc/UCT', 'Etc/Universal', 'Etc/Zulu', 'Etc/GMT', 'Etc/GMT0', 'Etc/GMT+0', 'Etc/GMT-0']);
+for (const n of [...UTC_ALIASES]) UTC_ALIASES.add(n.slice(4));
+UTC_ALIASES.add('Etc/Greenwich').add('Greenwich');
 
-function formatFor(timeZone: string): Intl.DateTimeFormat {
-  let f = formats.get(timeZone);
-  if (!f) {
-    f = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' });
-    formats.set(timeZone, f);
-  }
-  return f;
-}
+const pad2 = (n: number) => (n < 10 ? `0${n}` : String(n));
+
+/** Whether `ms` is an instant a Date can hold; Intl answers the others (with the RangeError it always threw). */
+const isInstant = (ms: number) => Math.abs(ms) <= 8.64e15;
 
 /** The local calendar date (YYYY-MM-DD) of the instant `ms` in `timeZone` (an IANA name, e.g. Europe/Berlin). */
 export function localDate(ms: number, timeZone: string): string {
-  const parts = formatFor(timeZone).formatToParts(new Date(ms));
-  const get = (t: string) => parts.find((p) => p.type === t)?.value ?? '';
-  return `${get('year')}-${get('month')}-${get('day')}`;
+  const zone = isInstant(ms) ? sourceZone(timeZone) : undefined;
+  if (!zone) return intlLocalDate(ms, timeZone);
+  const local = new Date(ms + zone.offsetAt(ms));
+  return `${local.getUTCFullYear()}-${pad2(local.getUTCMonth() + 1)}-${pad2(local.getUTCDate())}`;
 }
 
-/** Whether `timeZone` is a zone this runtime knows. */
+/** Whether `timeZone` is a zone this runtime knows: one with a zone file, or else one Intl knows. */
 export function isTimeZone(timeZone: string): boolean {
-  try {
-    formatFor(timeZone);
-    return true;
-  } catch {
-    return false;
-  }
+  return sourceZone(timeZone) !== undefined || intlIsTimeZone(timeZone);
 }
 
 /** The zone of the machine the gateway runs on (used when the config names none). */
 export function systemTimeZone(): string {
-  return Intl.DateTimeFormat().resolvedOptions().timeZone;
+  const name = sourceSystemZone();
+  if (name === undefined) return intlSystemTimeZone();
+  return UTC_ALIASES.has(name) ? 'UTC' : name;
 }
 
 /** Offset of `timeZone` from UTC at the instant `ms`, in ms (east positive). */
 export function zoneOffsetMs(ms: number, timeZone: string): number {
-  const parts = new Intl.DateTimeFormat('en-US', {
-    timeZone,
-    hourCycle: 'h23',
-    year: 'numeric',
-    month: 'numeric',
-    day: 'numeric',
-    hour: 'numeric',
-    minute: 'numeric',
-    second: 'numeric',
-  }).formatToParts(new Date(ms));
-  const get = (t: string) => Number(parts.find((p) => p.type === t)?.value);
-  return Date.UTC(get('year'), get('month') - 1, get('day'), get('hour'), get('minute'), get('second')) - Math.floor(ms / 1000) * 1000;
+  const zone = isInstant(ms) ? sourceZone(timeZone) : undefined;
+  return zone ? zone.offsetAt(ms) : intlZoneOffsetMs(ms, timeZone);
 }
 
 /** The UTC instant of the local wall time `ymd` (YYYY-MM-DD) `hour`:`minute` in `timeZone`; null for a date or time that does not exist. */
