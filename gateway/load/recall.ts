@@ -5,6 +5,8 @@
 // After an indicator (CI, class-5) read as failed on a released load (standards §1.7: a failed indicator
 // means the load is not used): that load alone, since the indicator speaks for its load, not for the
 // sterilizer. Pure.
+
+import { compareText } from '../../vocabulary/compare-text.js';
 import type { LoadItem } from './load-contents.js';
 import type { ReleaseStatus } from './release-status.js';
 
@@ -66,7 +68,7 @@ export function planRecall(opts: {
   }
   const scope = opts.loads
     .filter((l) => l.loadId === trigger.loadId || since === null || l.startedAt > since.startedAt)
-    .sort((a, b) => a.startedAt - b.startedAt || a.loadId.localeCompare(b.loadId));
+    .sort((a, b) => a.startedAt - b.startedAt || compareText(a.loadId, b.loadId));
   const items: RecalledItem[] = [];
   for (const l of scope) {
     for (const { scanRecordId: _s, at: _a, ...item } of l.items) items.push({ ...item, loadId: l.loadId, cycleId: l.cycleId, cycleNo: l.cycleNo });

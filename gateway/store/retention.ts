@@ -13,6 +13,7 @@
 // checkpoint signs). Records are never deleted younger than the legal minimum (WS 310: 3 years).
 
 import { RETENTION_DEFAULTS } from '../../config/retention-defaults.js';
+import { compareText } from '../../vocabulary/compare-text.js';
 import { chainDevices } from './audit-chains.js';
 import type { ChainRef } from './audit-types.js';
 import { CHAIN_STORAGE } from './chain-rows.js';
@@ -221,7 +222,7 @@ export class Retention {
           moved = true;
         }
       }
-      pruned[key] = [...cur.values()].sort((a, b) => a.deviceId.localeCompare(b.deviceId));
+      pruned[key] = [...cur.values()].sort((a, b) => compareText(a.deviceId, b.deviceId));
     }
     const rc = this.boundaryCheckpoint('records', cps);
     if (rc && rc.seq > 1 && (!pruned.records || rc.seq - 1 > pruned.records.seq)) {
