@@ -83,7 +83,8 @@ export class ClockMonitor {
   /** The once-a-second work: the step check, and every SYNC_PROBE_EVERY_S seconds the sync probe; exposed for tests. */
   onSecond(): void {
     this.checkStep();
-    if (++this.seconds % SYNC_PROBE_EVERY_S === 0) void this.refreshSync();
+    if (++this.seconds % SYNC_PROBE_EVERY_S === 0)
+      this.refreshSync().catch((err: unknown) => this.opts.logger.error({ err: errorMessage(err) }, 'clock sync probe failed'));
   }
 
   /** Compares wall and monotonic clocks since the last check; exposed for tests. */

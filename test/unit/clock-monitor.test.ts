@@ -54,4 +54,24 @@ describe('clock monitor', () => {
     for (let i = 0; i < SYNC_PROBE_EVERY_S; i++) m.onSecond();
     expect(probes).toBe(3);
   });
+
+  it('logs a failing sync probe instead of leaving its rejection unhandled', async () => {
+    const lines: string[] = [];
+    const logger = pino({ level: 'error' }, { write: (l: string) => void lines.push(l) });
+    let calls = 0;
+    const m = new ClockMonitor({
+      logger,
+      probe: async () => {
+        if (++calls > 1) throw new Error('probe broke');
+        return null;
+      },
+    });
+    await m.start();
+    m.stop();
+    for (let i = 0; i < SYNC_PROBE_EVERY_S; i++) m.onSecond();
+    await new Promise((r) => setImmediate(r));
+    expect(lines.map((l) => JSON.parse(l) as { msg: string; err: string })).toEqual([
+      expect.objectContaining({ msg: 'clock sync probe failed', err: 'probe broke' }),
+    ]);
+  });
 });
