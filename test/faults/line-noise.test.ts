@@ -24,7 +24,10 @@ interface NoiseBody {
   noise?: { day: string; noiseLines: number; stored: number; dropped: number; unparsed: number };
 }
 
-/** Bytes a 9600-baud line read at the wrong rate looks like: random bytes with the odd line end, NULs and blank lines. */
+/** Bytes a 9600-baud line read at the wrong rate looks like: random bytes with the odd line end, NULs and blank lines.
+ * Each random line starts with a byte with the high bit set (as framing errors mostly give): a random line that
+ * happens to start with text a profile knows is rightly not noise, e.g. one starting `F0`, which the Prevac
+ * profile ignores (its F0 summary line). Unprefixed, 3 in 240 000 random lines did, so now and then a run counted 1999 of 2000. */
 function garbage(lines: number): Buffer {
   const parts: Buffer[] = [];
   for (let i = 0; i < lines; i++) {
@@ -33,6 +36,7 @@ function garbage(lines: number): Buffer {
     else if (kind === 4) parts.push(Buffer.from('\n'));
     else {
       const b = Buffer.from(crypto.randomBytes(40 + (i % 60)).map((x) => (x === 0x0a || x === 0x0d ? 0x7e : x)));
+      b[0] = 0x80 | (b[0] as number);
       parts.push(b, Buffer.from('\n'));
     }
   }
@@ -90,7 +94,7 @@ describe('fault: noise on a printer line (wrong baud rate)', () => {
     await until(() => alarms('line-noise-cleared').length === 1, 60_000, 'the line-noise-cleared alarm', 200);
     const cleared = alarms('line-noise-cleared')[0]!.body as unknown as NoiseBody;
     const sent = bursts * perBurst;
-    // every line was seen: the blank and NUL lines and the random ones (an odd random line may hold a valid-looking text: none do here)
+    // every line was seen: the blank and NUL lines and the random ones (none can start with text a profile knows, see garbage())
     expect(cleared.noise?.noiseLines).toBe(sent);
     expect(cleared.noise?.stored).toBe(SAMPLE_PER_DAY);
     expect(cleared.noise?.dropped).toBe(sent - SAMPLE_PER_DAY);
