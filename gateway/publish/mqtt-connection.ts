@@ -19,6 +19,7 @@ import type { Logger } from 'pino';
 import { Backoff } from '../../vocabulary/backoff.js';
 import { errorMessage, GatewayError } from '../../vocabulary/errors.js';
 import { redactUrl } from '../../vocabulary/redact-url.js';
+import { socketFor } from './broker-socket.js';
 import { brokerUrlList, buildClientOptions, type ConnectionSettings } from './client-options.js';
 
 export interface OnlineInfo {
@@ -173,7 +174,9 @@ export class MqttConnection extends EventEmitter<ConnectionEvents> {
 
   private createClient(): void {
     const opts: IClientOptions = { ...this.baseOptions, protocolVersion: this.version, will: this.willOption() };
-    const client = mqtt.connect(this.currentUrl(), opts);
+    const socket = socketFor(this.currentUrl(), opts);
+    // mqtt.connect() for the rest: it loads every transport it knows (broker-socket.ts)
+    const client = socket ? new mqtt.MqttClient(() => socket.open((err) => client.emit('error', err)), socket.options) : mqtt.connect(this.currentUrl(), opts);
     this.client = client;
     client.on('connect', (connack) => {
       if (client !== this.client) return;

@@ -32,7 +32,7 @@ describe('sterilink run', () => {
   const cleanup = new Cleanups();
   afterAll(() => cleanup.run());
 
-  it('runs the gateway without loading zod or yaml (the config is checked in a child process)', async () => {
+  it('runs the gateway without loading zod, yaml (the config is checked in a child process) or mqtt.js transports it does not use', async () => {
     const { dir, broker } = await tempGatewayFolder(cleanup);
     const cfg = writeGatewayConfig(dir, { site: 'mods', mqtt: { url: broker.url }, devices: [] });
     const hook = path.join(dir, 'module-trace.mjs');
@@ -51,5 +51,9 @@ describe('sterilink run', () => {
     expect(loaded).not.toMatch(/node_modules\/zod\//);
     expect(loaded).not.toMatch(/node_modules\/yaml\/|^cjs yaml /m);
     expect(loaded).not.toMatch(/\/dist\/config\/(load-config|schema|retention-config)\.js/);
+    // the gateway opens its own socket for mqtt:// (gateway/publish/broker-socket.ts): mqtt.connect() would
+    // load every transport mqtt.js knows, WebSocket (ws, http, https, zlib) and SOCKS (socks, dns) included
+    expect(loaded).toMatch(/^esm file:.*\/dist\/gateway\/publish\/broker-socket\.js$/m);
+    expect(loaded).not.toMatch(/^cjs (ws|socks|\.\/ws|\.\/socks|http|https|zlib|dns) /m);
   }, 60_000);
 });
