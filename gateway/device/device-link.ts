@@ -157,25 +157,24 @@ export class DeviceLinks {
 }
 
 /** Where in its poll interval the k-th Modbus device of the gateway is polled (k from 0): one of `slots`
- * evenly spaced instants of the interval's first second, dealt by the golden-ratio sequence (even for any
- * number of devices). All devices of a slot are polled, answered and published in one burst, and the last of
- * a burst waits for the others (the telemetry latency's 99th percentile); every slot is one more wake-up of
- * the event loop a second, which is what costs CPU (docs/performance.md "CPU"). */
+ * evenly spaced instants of the interval's first second, dealt in turn, so slot sizes differ by one at most.
+ * All devices of a slot are polled, answered and published in one burst, and the last of a burst waits for
+ * the others; every slot is one more wake-up of the event loop a second, which is what costs CPU
+ * (docs/performance.md "Poll slots and wake-ups"). */
 export function pollSpread(k: number, pollMs: number, slots: number): number {
-  const slot = Math.floor(((k * 0.6180339887498949) % 1) * slots);
-  return Math.floor((slot * Math.min(pollMs, 1000)) / slots);
+  return Math.floor(((k % slots) * Math.min(pollMs, 1000)) / slots);
 }
 
-/** Up to this many Modbus devices are polled in one burst a second: one wake-up, and the burst's telemetry
- * leaves within a few ms (docs/performance.md, "Poll slots and wake-ups"). */
-export const ONE_BURST_MAX = 16;
-/** Beyond one burst, devices per slot: 64 devices in 8 slots measured p99 14 ms at 2.6 % CPU, in 4 slots 35 ms at 2.3 %. */
-export const DEVICES_PER_SLOT = 8;
-/** Slots at most in one interval. */
+/** Modbus devices polled together at most, while there are slots left. Small bursts keep telemetry prompt
+ * when a broker holds a burst's messages behind one unacknowledged packet (Nagle's algorithm on its socket
+ * to a subscriber, Mosquitto's default): the messages of one burst wait for the subscriber's delayed ACK,
+ * up to 40 ms, so a burst of 4 delays at most 3 samples, where one burst of 16 delayed 15
+ * (docs/performance.md, "Poll slots and a broker's Nagle timer"). */
+export const DEVICES_PER_SLOT = 4;
+/** Slots at most in one interval: beyond 32 devices the bursts grow instead (64 devices: 8 slots of 8). */
 export const MAX_POLL_SLOTS = 8;
 
-/** One slot up to ONE_BURST_MAX Modbus devices; beyond, one per DEVICES_PER_SLOT devices, MAX_POLL_SLOTS at most. */
+/** One slot per DEVICES_PER_SLOT Modbus devices, between 1 and MAX_POLL_SLOTS. */
 export function pollSlotsFor(modbusDevices: number): number {
-  if (modbusDevices <= ONE_BURST_MAX) return 1;
-  return Math.min(MAX_POLL_SLOTS, Math.ceil(modbusDevices / DEVICES_PER_SLOT));
+  return Math.max(1, Math.min(MAX_POLL_SLOTS, Math.ceil(modbusDevices / DEVICES_PER_SLOT)));
 }
