@@ -1,4 +1,4 @@
-#!/usr/bin/env -S MALLOC_MMAP_THRESHOLD_=16384 node --max-semi-space-size=1 --v8-pool-size=1
+#!/usr/bin/env -S MALLOC_MMAP_THRESHOLD_=69632 node --max-semi-space-size=1 --v8-pool-size=1
 import { errorMessage, isGatewayError } from '../vocabulary/errors.js';
 // The `sterilink` command. Every verb lives in cli/commands/ and is loaded on demand, so `--help` and
 // `verify-trace` start fast on a Raspberry Pi (and only `simulate` and `demo` load the simulators).

@@ -43,8 +43,8 @@ describe('the V8 flags of the gateway', () => {
       fs.writeFileSync(script, `${read('cli/sterilink.ts').split('\n')[0]}\n${probe}\n`, { mode: 0o755 });
       const r = spawnSync(script, [], { encoding: 'utf8', env: { PATH: process.env.PATH ?? '' } });
       expect(r.status, r.stderr).toBe(0);
-      expect(JSON.parse(r.stdout)).toEqual({ env: '16384', flags: [...NODE_FLAGS] });
-      expect(NODE_ENV_SETTINGS).toEqual(['MALLOC_MMAP_THRESHOLD_=16384']);
+      expect(JSON.parse(r.stdout)).toEqual({ env: '69632', flags: [...NODE_FLAGS] });
+      expect(NODE_ENV_SETTINGS).toEqual(['MALLOC_MMAP_THRESHOLD_=69632']);
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }
