@@ -52,7 +52,7 @@ VOLUME ["/var/lib/sterilink"]
 HEALTHCHECK --interval=30s --timeout=5s --start-period=60s --retries=3 \
   CMD ["node", "-e", "fetch(process.env.STERILINK_HEALTHZ_URL).then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
 # The V8 flags of the bin's #! line (cli/node-flags.ts, docs/performance.md "Memory").
-# glibc malloc: 16 KiB and larger allocations in pages of their own (cli/node-flags.ts)
+# glibc malloc: 68 KiB and larger allocations in pages of their own (cli/node-flags.ts)
 ENV MALLOC_MMAP_THRESHOLD_=69632
 ENTRYPOINT ["node", "--max-semi-space-size=1", "--v8-pool-size=1", "dist/cli/sterilink.js"]
 CMD ["run", "--config", "/etc/sterilink/site.yaml"]

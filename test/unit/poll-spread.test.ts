@@ -1,7 +1,7 @@
 // Where each Modbus device of a gateway is polled in its interval (gateway/device/device-link.ts pollSpread,
 // pollSlotsFor): a few evenly spaced slots, evenly filled, never past the interval or one second.
 import { describe, expect, it } from 'vitest';
-import { DEVICES_PER_SLOT, MAX_POLL_SLOTS, pollSlotsFor, pollSpread } from '../../gateway/device/device-link.js';
+import { DEVICES_PER_SLOT, MAX_POLL_SLOTS, ONE_BURST_MAX, pollSlotsFor, pollSpread } from '../../gateway/device/device-link.js';
 
 describe('pollSpread', () => {
   it('deals devices evenly over the slots, evenly spaced in the first second of the interval', () => {
@@ -32,22 +32,20 @@ describe('pollSpread', () => {
 });
 
 describe('pollSlotsFor', () => {
-  it('gives one slot per DEVICES_PER_SLOT devices, at least one and at most MAX_POLL_SLOTS', () => {
-    expect(DEVICES_PER_SLOT).toBe(4);
+  it('polls up to ONE_BURST_MAX devices in one burst, beyond that one slot per DEVICES_PER_SLOT devices, up to MAX_POLL_SLOTS', () => {
     expect(pollSlotsFor(0)).toBe(1);
     expect(pollSlotsFor(1)).toBe(1);
-    expect(pollSlotsFor(4)).toBe(1);
-    expect(pollSlotsFor(5)).toBe(2);
-    expect(pollSlotsFor(16)).toBe(4);
-    expect(pollSlotsFor(64)).toBe(MAX_POLL_SLOTS);
+    expect(pollSlotsFor(ONE_BURST_MAX)).toBe(1);
+    expect(pollSlotsFor(ONE_BURST_MAX + 1)).toBe(Math.ceil((ONE_BURST_MAX + 1) / DEVICES_PER_SLOT));
+    expect(pollSlotsFor(64)).toBe(Math.min(MAX_POLL_SLOTS, 64 / DEVICES_PER_SLOT));
     expect(pollSlotsFor(1000)).toBe(MAX_POLL_SLOTS);
-    // no burst larger than DEVICES_PER_SLOT while there are slots left; beyond, the bursts grow evenly
+    // no burst larger than one burst's limit up to MAX_POLL_SLOTS × DEVICES_PER_SLOT, and slot sizes within one of each other
     for (let n = 1; n <= 200; n++) {
       const slots = pollSlotsFor(n);
       const sizes = new Map<number, number>();
       for (let k = 0; k < n; k++) sizes.set(pollSpread(k, 1000, slots), (sizes.get(pollSpread(k, 1000, slots)) ?? 0) + 1);
       const largest = Math.max(...sizes.values());
-      if (n <= MAX_POLL_SLOTS * DEVICES_PER_SLOT) expect(largest).toBeLessThanOrEqual(DEVICES_PER_SLOT);
+      if (n <= MAX_POLL_SLOTS * DEVICES_PER_SLOT) expect(largest).toBeLessThanOrEqual(ONE_BURST_MAX);
       expect(largest - Math.min(...sizes.values())).toBeLessThanOrEqual(1);
     }
   });
