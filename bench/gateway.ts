@@ -11,7 +11,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import { stringify } from 'yaml';
-import { NODE_FLAGS } from '../cli/node-flags.js';
+import { NODE_ENV_SETTINGS, NODE_FLAGS } from '../cli/node-flags.js';
 import { DB_FILE } from '../gateway/store/database.js';
 import { runAutoclaveSimulator } from '../simulators/index.js';
 import { freePort, Mosquitto } from './mosquitto.js';
@@ -39,8 +39,21 @@ function storedRows(dataDir: string): number {
   }
 }
 
-/** `http`: the web page on, with `liveClients` browsers' live feeds connected (bench/web.ts). */
-export async function benchGateway(opts: { devices?: number; seconds?: number; http?: boolean; liveClients?: number } = {}): Promise<Record<string, number>> {
+/** The gateway's environment as the bin's #! line gives it (cli/node-flags.ts). */
+function launchEnv(): NodeJS.ProcessEnv {
+  return { ...process.env, ...Object.fromEntries(NODE_ENV_SETTINGS.map((s) => s.split('=', 2) as [string, string])) };
+}
+
+function median(xs: readonly number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length === 0 ? Number.NaN : (s[Math.floor((s.length - 1) / 2)] as number);
+}
+
+/** `http`: the web page on, with `liveClients` browsers' live feeds connected (bench/web.ts). `rssEveryMinutes`:
+ * also report the RSS median of each such stretch of the window (`steadyRssAtMin<M>Mb`, M its end), for long runs. */
+export async function benchGateway(
+  opts: { devices?: number; seconds?: number; http?: boolean; liveClients?: number; rssEveryMinutes?: number } = {},
+): Promise<Record<string, number>> {
   const devices = opts.devices ?? 16;
   const seconds = opts.seconds ?? 30;
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sterilink-bench-gw-'));
@@ -72,7 +85,7 @@ export async function benchGateway(opts: { devices?: number; seconds?: number; h
       })),
     }),
   );
-  const gw = spawn(process.execPath, [...NODE_FLAGS, CLI, 'run', '--config', cfg, '--log-level', 'warn'], { stdio: 'ignore' });
+  const gw = spawn(process.execPath, [...NODE_FLAGS, CLI, 'run', '--config', cfg, '--log-level', 'warn'], { stdio: 'ignore', env: launchEnv() });
   const feeds: http.ClientRequest[] = [];
   try {
     await new Promise((r) => setTimeout(r, 5000)); // start-up and connections settle
@@ -85,10 +98,15 @@ export async function benchGateway(opts: { devices?: number; seconds?: number; h
     const a = procStat(gw.pid as number);
     const rowsA = storedRows(dataDir);
     const t0 = performance.now();
-    let peakRss = a.rssMb;
+    const rss: number[] = [];
     for (let s = 0; s < seconds; s++) {
       await new Promise((r) => setTimeout(r, 1000));
-      peakRss = Math.max(peakRss, procStat(gw.pid as number).rssMb);
+      rss.push(procStat(gw.pid as number).rssMb);
+    }
+    const series: Record<string, number> = {};
+    const stretch = (opts.rssEveryMinutes ?? 0) * 60;
+    for (let end = stretch; stretch > 0 && end <= rss.length; end += stretch) {
+      series[`steadyRssAtMin${end / 60}Mb`] = Math.round(median(rss.slice(end - stretch, end)) * 10) / 10;
     }
     const b = procStat(gw.pid as number);
     const rowsB = storedRows(dataDir);
@@ -98,7 +116,8 @@ export async function benchGateway(opts: { devices?: number; seconds?: number; h
       steadySeconds: Math.round(wallS),
       steadyCpuPctOfOneCore: Math.round(((b.cpuTicks - a.cpuTicks) / hz / wallS) * 1000) / 10,
       steadyRssMb: Math.round(b.rssMb * 10) / 10,
-      steadyPeakRssMb: Math.round(peakRss * 10) / 10,
+      steadyPeakRssMb: Math.round(Math.max(a.rssMb, ...rss) * 10) / 10,
+      ...series,
       // Over the window, by whole flushes (every 30 s): what reached the block layer per sample or raw line
       // stored. Checkpoints come every few minutes, so this is mostly the WAL; sdBytesPerSample has them.
       steadyDiskKbPerMin: Math.round(((b.writeBytes - a.writeBytes) / 1024 / wallS) * 60),
