@@ -17,8 +17,9 @@ import { chooseProgram, type ProgramChoice } from '../cycle/program-choice.js';
 import type { LoadWorkflow } from '../load/index.js';
 import type { Logger } from '../logger.js';
 import type { Store } from '../store/index.js';
-import type { SignedRecord } from '../store/record.js';
-import { type Program, verifyCycle, verifySummary } from '../verify/index.js';
+import type { NewRecord, SignedRecord } from '../store/record.js';
+import type { PreparedRecord } from '../store/record-log.js';
+import { type Program, type VerificationResult, verifyCycle, verifySummary } from '../verify/index.js';
 import type { DeviceOutput, DeviceRecords } from './device-records.js';
 
 export interface CycleSummary {
@@ -45,10 +46,25 @@ export interface CycleRecorderContext {
   /** After a cycle opened, changed phase or was recorded (the device state is published again). */
   onChange?: ((kind: TrackerChange['kind']) => void) | undefined;
   newId?: () => string;
-  /** Runs the verification and record of a finished cycle a little later: the gateway passes setImmediate, so
-   * the other devices' answers read in the same turn of the event loop, and their telemetry, go first (a
-   * cycle record takes tens of ms to build; docs/performance.md "Cycle end"). Default: at once. */
+  /** Runs the record of a finished cycle a little later, in three deferred runs (verify and build the body;
+   * canonicalize it; sign and commit): the gateway passes setImmediate, so the other devices' answers read in
+   * the same turn of the event loop, and their telemetry, go first, and answers that arrive meanwhile wait
+   * for one step, not the whole record (tens of ms here; docs/performance.md "Cycle end"). Default: at once. */
   defer?: (run: () => void) => void;
+}
+
+/** A finished cycle's record, verified and built, not yet canonicalized. */
+interface BuiltRecord {
+  record: NewRecord;
+  program: string | null;
+  result: VerificationResult;
+}
+
+/** A finished cycle on its way to its record (ctx.defer): built, then prepared, then committed. */
+interface Finishing {
+  cycle: FinishedCycle;
+  built?: BuiltRecord;
+  prepared?: PreparedRecord;
 }
 
 /** The device events that make or change a cycle. */
@@ -58,8 +74,10 @@ export class CycleRecorder {
   private readonly tracker: CycleTracker;
   /** Finished cycles whose record could not be committed: retried at every tick. */
   private readonly unrecorded: FinishedCycle[] = [];
-  /** Finished cycles waiting for their deferred record (ctx.defer). */
-  private readonly finishing: FinishedCycle[] = [];
+  /** Finished cycles waiting for their deferred record (ctx.defer), oldest first. */
+  private readonly finishing: Finishing[] = [];
+  /** A deferred run is due (ctx.defer was called and has not run yet). */
+  private deferred = false;
   /** The open cycle's snapshot could not be saved: saved again at every tick. */
   private snapshotPending = false;
   /** A store write of this recorder failed and has not worked since (logged once per episode). */
@@ -172,7 +190,8 @@ export class CycleRecorder {
   private apply(changes: TrackerChange[]): void {
     for (const ch of changes) {
       if (ch.kind === 'finished' && this.ctx.defer) {
-        if (this.finishing.push(ch.cycle) === 1) this.ctx.defer(() => this.finishDeferred());
+        this.finishing.push({ cycle: ch.cycle });
+        this.scheduleStep();
         continue;
       }
       try {
@@ -211,23 +230,55 @@ export class CycleRecorder {
     }
   }
 
-  /** Records the finished cycles waiting for it, in order; a refused one joins the retried ones. */
-  private finishDeferred(): void {
+  private scheduleStep(): void {
+    if (this.deferred || !this.ctx.defer || !this.finishing.length) return;
+    this.deferred = true;
+    this.ctx.defer(() => {
+      this.deferred = false;
+      this.finishDeferred(true);
+      this.scheduleStep();
+    });
+  }
+
+  /** Takes the finished cycles waiting for their record a step further, in order: all the way (at a tick, at
+   * stop), or one step of the oldest (`oneStep`, a deferred run). A refused one joins the retried ones. */
+  private finishDeferred(oneStep = false): void {
     while (this.finishing.length) {
-      const c = this.finishing.shift() as FinishedCycle;
+      const f = this.finishing[0] as Finishing;
+      let recorded: boolean;
       try {
-        this.finish(c);
+        recorded = this.step(f);
       } catch (err) {
-        this.unrecorded.push(c);
-        this.storeFailed(err, c.cycleId, 'could not store a cycle change (finished); retrying every second');
+        this.finishing.shift();
+        this.unrecorded.push(f.cycle);
+        this.storeFailed(err, f.cycle.cycleId, 'could not store a cycle change (finished); retrying every second');
+        if (oneStep) return;
         continue;
       }
-      try {
-        this.ctx.onChange?.('finished');
-      } catch (err) {
-        this.ctx.log.error({ cycleId: c.cycleId, change: 'finished', err: errorMessage(err) }, 'cycle change listener failed');
+      if (recorded) {
+        this.finishing.shift();
+        try {
+          this.ctx.onChange?.('finished');
+        } catch (err) {
+          this.ctx.log.error({ cycleId: f.cycle.cycleId, change: 'finished', err: errorMessage(err) }, 'cycle change listener failed');
+        }
       }
+      if (oneStep) return;
     }
+  }
+
+  /** One step of a finished cycle's record; true once it is committed. */
+  private step(f: Finishing): boolean {
+    if (!f.built) {
+      f.built = this.build(f.cycle);
+      return false;
+    }
+    if (!f.prepared) {
+      f.prepared = this.ctx.store.records.prepare(f.built.record);
+      return false;
+    }
+    this.commit(f.cycle, f.built, f.prepared);
+    return true;
   }
 
   private retryUnrecorded(): void {
@@ -258,7 +309,13 @@ export class CycleRecorder {
 
   /** Verifies a finished cycle and commits its record (clearing its open-cycle state in the same transaction). */
   private finish(c: FinishedCycle): void {
-    const { store, device, log } = this.ctx;
+    const built = this.build(c);
+    this.commit(c, built, this.ctx.store.records.prepare(built.record));
+  }
+
+  /** Verifies a finished cycle and builds its record (not yet canonicalized, signed or stored). */
+  private build(c: FinishedCycle): BuiltRecord {
+    const { store, device } = this.ctx;
     store.flush(); // the record binds the sample chain head and the raw text: both must be on disk first
     const choice = this.choose(c);
     const trace = traceOf(c, device.chamberLitres);
@@ -282,7 +339,15 @@ export class CycleRecorder {
       load: this.ctx.loads?.contentsOfCycle(c.cycleId) ?? null,
       binding: { sampleChain: store.samples.head(device.id), raw: { lines: rawLines.length, sha256: store.raw.digestOfCycle(c.cycleId) } },
     });
-    const record = store.records.appendWith({ type: 'cycle', device: device.id, body: this.ctx.records.stamp(body) }, () => {
+    return { record: { type: 'cycle', device: device.id, body: this.ctx.records.stamp(body) }, program: choice.id ?? null, result };
+  }
+
+  /** Commits a built and prepared record, clearing the cycle's open state in the same transaction; then tells
+   * the log, the outbox, the load workflow and the listener. */
+  private commit(c: FinishedCycle, built: BuiltRecord, prepared: PreparedRecord): void {
+    const { store, device, log } = this.ctx;
+    const { result, program } = built;
+    const record = store.records.appendPrepared(prepared, () => {
       // Clear the open-cycle state only if it is this cycle's (a retried record must not clear its successor's).
       const open = store.loadOpenCycle(device.id) as { cycleId?: string } | null | undefined;
       if (!open || open.cycleId === c.cycleId) store.openCycles.clear(device.id);
@@ -290,7 +355,7 @@ export class CycleRecorder {
     const failed = result.criteria.filter((x) => x.pass === false).map((x) => x.id);
     // a failed cycle is news for the engineer reading the log (its load is held): warn, not info
     log[result.verdict === 'pass' ? 'info' : 'warn'](
-      { cycleId: c.cycleId, cycleNo: c.cycleNo, program: choice.id, verdict: result.verdict, failed, seq: record.seq },
+      { cycleId: c.cycleId, cycleNo: c.cycleNo, program, verdict: result.verdict, failed, seq: record.seq },
       'cycle verified and recorded',
     );
     this.ctx.output.notifyRecords();
@@ -302,6 +367,11 @@ export class CycleRecorder {
         'release decision failed; the cycle record is stored and the gateway retries the decision every minute',
       );
     }
-    this.ctx.onCycle?.({ deviceId: device.id, record, program: choice.id ?? null, cycleNo: c.cycleNo ?? null, verdict: result.verdict, failed });
+    try {
+      this.ctx.onCycle?.({ deviceId: device.id, record, program, cycleNo: c.cycleNo ?? null, verdict: result.verdict, failed });
+    } catch (err) {
+      // The record is committed: a listener's failure must not make it look unrecorded (it would be recorded twice).
+      log.error({ cycleId: c.cycleId, err: errorMessage(err) }, 'cycle listener failed; the cycle record is stored');
+    }
   }
 }

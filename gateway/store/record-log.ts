@@ -55,7 +55,9 @@ export interface WriteGuard {
 
 const MAX_SEQ = Number.MAX_SAFE_INTEGER;
 
-interface Validated {
+/** A record checked and its body canonicalized, not yet chained, signed or stored (RecordLog.prepare): a large
+ * record's canonical text can be built in one turn of the event loop and committed in the next. */
+export interface PreparedRecord {
   type: SignedRecord['type'];
   device?: string;
   body: Record<string, unknown>;
@@ -152,7 +154,11 @@ export class RecordLog {
 
   /** append(), running `also` in the same transaction (e.g. registering a rotated key). */
   appendWith(rec: NewRecord, also: (record: SignedRecord) => void, opts: AppendOptions = {}): SignedRecord {
-    const input = this.validate(rec);
+    return this.appendPrepared(this.prepare(rec), also, opts);
+  }
+
+  /** The second half of appendWith(): chains, signs and commits a prepared record. */
+  appendPrepared(input: PreparedRecord, also: (record: SignedRecord) => void, opts: AppendOptions = {}): SignedRecord {
     const durability = opts.sync === 'full' ? undefined : this.ctx.durability;
     const tx = () =>
       this.db
@@ -169,7 +175,7 @@ export class RecordLog {
       record = this.ctx.guard ? this.ctx.guard.write(commit) : commit();
     } catch (e) {
       if (e instanceof GatewayError) throw e;
-      throw new GatewayError('store.append', `cannot store ${rec.type} record: ${(e as Error).message}`, { type: rec.type }, { cause: e });
+      throw new GatewayError('store.append', `cannot store ${input.type} record: ${(e as Error).message}`, { type: input.type }, { cause: e });
     }
     if (record.seq > this.committed) this.committed = record.seq;
     if (this.db.inTransaction)
@@ -196,9 +202,9 @@ export class RecordLog {
     else void durability.whenSynced().then(() => this.advance(record.seq));
   }
 
-  /** Checks the new record; its body is canonicalized here once (text for the hash, parsed value
-   * for the returned record, so it is exactly what a consumer will parse). */
-  private validate(rec: NewRecord): Validated {
+  /** The first half of appendWith(): checks the new record (throws as append does); its body is canonicalized
+   * here once (text for the hash, parsed value for the returned record, so it is exactly what a consumer will parse). */
+  prepare(rec: NewRecord): PreparedRecord {
     if (!(RECORD_TYPES as readonly string[]).includes(rec.type))
       throw new GatewayError('store.append', `unknown record type ${String(rec.type)}`, { type: rec.type });
     if (rec.body === null || typeof rec.body !== 'object' || Array.isArray(rec.body))
@@ -216,7 +222,7 @@ export class RecordLog {
     return { type: rec.type, body, bodyText, ...(rec.device !== undefined ? { device: rec.device } : {}), ...(ts ? { ts } : {}) };
   }
 
-  private insert(input: Validated): SignedRecord {
+  private insert(input: PreparedRecord): SignedRecord {
     const head = this.head();
     const seq = head.seq + 1;
     const id = randomUUID();

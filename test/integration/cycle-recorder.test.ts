@@ -25,7 +25,7 @@ afterEach(() => {
   for (const d of dirs.splice(0)) fs.rmSync(d, { recursive: true, force: true });
 });
 
-function rig(dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'sl-recorder-')), defer?: (run: () => void) => void) {
+function rig(dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'sl-recorder-')), defer?: (run: () => void) => void, onCycle?: () => void) {
   dirs.push(dataDir);
   const store = new Store({ dataDir, site: 's', gateway: 'g', logger: silent });
   store.start();
@@ -43,7 +43,10 @@ function rig(dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'sl-recorder-')), d
     newId: () => `cycle-${++n}`,
     records: new DeviceRecords({ deviceId: 'AC-01', store, output, clock: () => ({ synchronized: true, step: null }) }),
     onChange: (kind) => changes.push(kind),
-    onCycle: (c) => cycles.push(c),
+    onCycle: (c) => {
+      cycles.push(c);
+      onCycle?.();
+    },
     ...(defer ? { defer } : {}),
   });
   const sink = new SampleSink({ deviceId: 'AC-01', store, output: { publishTelemetry: () => undefined } });
@@ -64,27 +67,71 @@ function run({ recorder, sink }: { recorder: CycleRecorder; sink: SampleSink }, 
 }
 
 describe('cycle recorder', () => {
-  it('with a defer, records a finished cycle when the deferred run comes (or at stop), not inside the event that ended it', () => {
+  it('with a defer, records a finished cycle in three deferred runs (or at stop), not inside the event that ended it', () => {
     const later: Array<() => void> = [];
     const r = rig(undefined, (run) => later.push(run));
     const t0 = Date.now() - 3_600_000;
     run(r, t0);
     r.recorder.handle({ kind: 'cycle-end', deviceId: 'AC-01', ts: t0 + 400_000, status: 'ok' }, t0 + 400_000);
     expect(r.recorder.current).toBeNull(); // the tracker moved on at once
-    expect(r.store.records.get(1)).toBeUndefined(); // the record waits for the deferred run
+    expect(r.store.records.get(1)).toBeUndefined(); // the record waits for the deferred runs
     expect(r.changes.at(-1)).not.toBe('finished');
     expect(later).toHaveLength(1);
+    // verify and build, then canonicalize: each its own run, each asking for the next; nothing stored yet
     later[0]!();
-    expect(r.store.records.get(1)).toMatchObject({ type: 'cycle', body: { cycleId: 'cycle-1' } });
+    expect(later).toHaveLength(2);
+    later[1]!();
+    expect(later).toHaveLength(3);
+    expect(r.store.records.get(1)).toBeUndefined();
+    expect(r.changes.at(-1)).not.toBe('finished');
+    // the third commits, and asks for no more
+    later[2]!();
+    expect(later).toHaveLength(3);
+    expect(r.store.records.get(1)).toMatchObject({ type: 'cycle', body: { cycleId: 'cycle-1', verdict: 'pass' } });
+    expect(r.store.verify().ok).toBe(true);
     expect(r.changes.at(-1)).toBe('finished');
+    expect(r.cycles).toEqual([expect.objectContaining({ program: 'steam-134-4', verdict: 'pass', failed: [] })]);
     expect(r.store.loadOpenCycle('AC-01')).toBeNull();
-    // a second cycle ending right before a stop: flushPending records it without the deferred run
+    // a second cycle ending right before a stop: flushPending records it without the deferred runs, even
+    // half-way through them
     run(r, t0 + 500_000);
     r.recorder.handle({ kind: 'cycle-end', deviceId: 'AC-01', ts: t0 + 900_000, status: 'ok' }, t0 + 900_000);
+    later[3]!(); // built, not yet stored
+    expect(r.store.records.get(2)).toBeUndefined();
     r.recorder.flushPending();
     expect(r.store.records.get(2)).toMatchObject({ type: 'cycle', body: { cycleId: 'cycle-2' } });
-    later[1]!(); // the late deferred run finds nothing left to do
+    later[4]!(); // the late deferred run finds nothing left to do
     expect(r.store.records.get(3)).toBeUndefined();
+    expect(later).toHaveLength(5);
+  });
+
+  it('a cycle listener that throws does not make a recorded cycle look unrecorded (it is recorded once)', () => {
+    const r = rig(undefined, undefined, () => {
+      throw new Error('listener broke');
+    });
+    const t0 = Date.now() - 3_600_000;
+    run(r, t0);
+    r.recorder.handle({ kind: 'cycle-end', deviceId: 'AC-01', ts: t0 + 400_000, status: 'ok' }, t0 + 400_000);
+    expect(r.store.records.get(1)).toMatchObject({ type: 'cycle', body: { cycleId: 'cycle-1' } });
+    r.recorder.tick(t0 + 401_000); // a retry would record it again
+    r.recorder.tick(t0 + 402_000);
+    expect(r.store.records.count()).toBe(1);
+    expect(r.cycles).toHaveLength(1);
+  });
+
+  it('with a defer, a new cycle opening between the steps keeps its open state when the old record commits', () => {
+    const later: Array<() => void> = [];
+    const r = rig(undefined, (run) => later.push(run));
+    const t0 = Date.now() - 3_600_000;
+    run(r, t0);
+    r.recorder.handle({ kind: 'cycle-end', deviceId: 'AC-01', ts: t0 + 400_000, status: 'ok' }, t0 + 400_000);
+    later[0]!();
+    run(r, t0 + 500_000, 0, 10); // the next cycle starts before the first one's record is committed
+    expect(r.store.loadOpenCycle('AC-01')).toMatchObject({ cycleId: 'cycle-2' });
+    later[1]!();
+    later[2]!();
+    expect(r.store.records.get(1)).toMatchObject({ type: 'cycle', body: { cycleId: 'cycle-1' } });
+    expect(r.store.loadOpenCycle('AC-01')).toMatchObject({ cycleId: 'cycle-2' });
   });
 
   it('keeps the open cycle in the store while it runs and records it, verified and stamped, when it ends', () => {

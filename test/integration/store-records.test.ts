@@ -54,6 +54,23 @@ describe('record log', () => {
     s.close();
   });
 
+  it('a record prepared before other records were appended chains onto the head it finds at its commit', () => {
+    const s = open();
+    const prepared = s.records.prepare({ type: 'cycle', device: 'AC-01', body: { verdict: 'pass', when: new Date(clock), gone: undefined } });
+    expect(s.records.count()).toBe(0); // preparing stores nothing
+    const between = s.append({ type: 'alarm', device: 'AC-02', body: { code: 'E1' } });
+    const rec = s.records.appendPrepared(prepared, () => undefined);
+    expect(rec.seq).toBe(2);
+    expect(rec.prevHash).toBe(between.hash);
+    expect(rec.body).toEqual({ verdict: 'pass', when: '2026-01-02T03:04:05.678Z' }); // as a consumer parses it
+    expect(computeRecordHash(rec)).toBe(rec.hash);
+    expect(verifyRecord(rec, s.publicKeyInfo().publicKey)).toEqual({ ok: true });
+    expect(s.records.get(2)).toEqual(rec);
+    expect(s.verify().ok).toBe(true);
+    expect(() => s.records.prepare({ type: 'cycle', body: { t: Number.NaN } })).toThrow(/canonicalized/);
+    s.close();
+  });
+
   it('continues the chain after a restart', () => {
     let s = open();
     const first = [1, 2, 3].map((i) => s.append({ type: 'alarm', device: 'AC-01', body: { code: `E${i}` } }));
