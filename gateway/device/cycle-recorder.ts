@@ -137,8 +137,8 @@ export class CycleRecorder {
 
   /** Retries the unrecorded cycles and a snapshot not saved, then closes a cycle whose device went silent for too long. */
   tick(now: number): void {
-    this.finishDeferred();
     this.retryUnrecorded();
+    this.finishDeferred();
     if (this.snapshotPending) {
       const c = this.tracker.current;
       if (c) this.saveSnapshot(c);
@@ -149,8 +149,8 @@ export class CycleRecorder {
 
   /** At stop: one more try for what is still unsaved (a snapshot, unrecorded cycles); what stays unsaved is logged. */
   flushPending(): void {
-    this.finishDeferred();
     this.retryUnrecorded();
+    this.finishDeferred();
     const c = this.tracker.current;
     if (this.snapshotPending && c) this.saveSnapshot(c);
     if (this.snapshotPending || this.unrecorded.length)
@@ -194,6 +194,9 @@ export class CycleRecorder {
         this.scheduleStep();
         continue;
       }
+      // The finishing cycles' open state is their only trace until their records commit (a crash resumes them
+      // from it): record them before a new cycle's snapshot takes its place.
+      if (ch.kind === 'opened') this.finishDeferred();
       try {
         this.applyOne(ch);
       } catch (err) {
@@ -203,12 +206,16 @@ export class CycleRecorder {
         this.storeFailed(err, ch.cycle.cycleId, `could not store a cycle change (${ch.kind}); retrying every second`);
         continue;
       }
-      try {
-        this.ctx.onChange?.(ch.kind);
-      } catch (err) {
-        // A listener's failure must not make a recorded cycle look unrecorded (it would be recorded twice).
-        this.ctx.log.error({ cycleId: ch.cycle.cycleId, change: ch.kind, err: errorMessage(err) }, 'cycle change listener failed');
-      }
+      this.changed(ch.kind, ch.cycle.cycleId);
+    }
+  }
+
+  /** Tells the listener; its failure is logged, never thrown (it must not make a recorded cycle look unrecorded). */
+  private changed(kind: TrackerChange['kind'], cycleId: string): void {
+    try {
+      this.ctx.onChange?.(kind);
+    } catch (err) {
+      this.ctx.log.error({ cycleId, change: kind, err: errorMessage(err) }, 'cycle change listener failed');
     }
   }
 
@@ -244,6 +251,11 @@ export class CycleRecorder {
    * stop), or one step of the oldest (`oneStep`, a deferred run). A refused one joins the retried ones. */
   private finishDeferred(oneStep = false): void {
     while (this.finishing.length) {
+      if (this.unrecorded.length) {
+        // A device's records stay in the order its cycles ended: behind a refused one, the rest wait in the retries.
+        for (const w of this.finishing.splice(0)) this.unrecorded.push(w.cycle);
+        return;
+      }
       const f = this.finishing[0] as Finishing;
       let recorded: boolean;
       try {
@@ -257,11 +269,7 @@ export class CycleRecorder {
       }
       if (recorded) {
         this.finishing.shift();
-        try {
-          this.ctx.onChange?.('finished');
-        } catch (err) {
-          this.ctx.log.error({ cycleId: f.cycle.cycleId, change: 'finished', err: errorMessage(err) }, 'cycle change listener failed');
-        }
+        this.changed('finished', f.cycle.cycleId);
       }
       if (oneStep) return;
     }
@@ -293,6 +301,7 @@ export class CycleRecorder {
       this.unrecorded.shift();
       this.ctx.log.warn({ cycleId: c.cycleId }, 'cycle recorded after a retry');
       this.storeWorks();
+      this.changed('finished', c.cycleId);
     }
   }
 
@@ -346,12 +355,23 @@ export class CycleRecorder {
    * the log, the outbox, the load workflow and the listener. */
   private commit(c: FinishedCycle, built: BuiltRecord, prepared: PreparedRecord): void {
     const { store, device, log } = this.ctx;
-    const { result, program } = built;
     const record = store.records.appendPrepared(prepared, () => {
       // Clear the open-cycle state only if it is this cycle's (a retried record must not clear its successor's).
       const open = store.loadOpenCycle(device.id) as { cycleId?: string } | null | undefined;
       if (!open || open.cycleId === c.cycleId) store.openCycles.clear(device.id);
     });
+    // The record is committed: from here on, a failure must not make it look unrecorded (it would be recorded twice).
+    try {
+      this.afterCommit(c, built, record);
+    } catch (err) {
+      log.error({ cycleId: c.cycleId, seq: record.seq, err: errorMessage(err) }, 'after a cycle record: a listener failed; the record is stored');
+    }
+  }
+
+  /** The log line, the outbox, the release decision and the listener, after a cycle's record is committed. */
+  private afterCommit(c: FinishedCycle, built: BuiltRecord, record: SignedRecord): void {
+    const { device, log } = this.ctx;
+    const { result, program } = built;
     const failed = result.criteria.filter((x) => x.pass === false).map((x) => x.id);
     // a failed cycle is news for the engineer reading the log (its load is held): warn, not info
     log[result.verdict === 'pass' ? 'info' : 'warn'](
@@ -367,11 +387,6 @@ export class CycleRecorder {
         'release decision failed; the cycle record is stored and the gateway retries the decision every minute',
       );
     }
-    try {
-      this.ctx.onCycle?.({ deviceId: device.id, record, program, cycleNo: c.cycleNo ?? null, verdict: result.verdict, failed });
-    } catch (err) {
-      // The record is committed: a listener's failure must not make it look unrecorded (it would be recorded twice).
-      log.error({ cycleId: c.cycleId, err: errorMessage(err) }, 'cycle listener failed; the cycle record is stored');
-    }
+    this.ctx.onCycle?.({ deviceId: device.id, record, program, cycleNo: c.cycleNo ?? null, verdict: result.verdict, failed });
   }
 }

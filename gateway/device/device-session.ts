@@ -155,11 +155,16 @@ export class DeviceSession {
     this.untick?.();
     this.untick = null;
     await this.driver?.stop();
+    // each on its own: a noise counter that cannot be saved must not keep the cycles from being saved
     try {
       this.noise.stop(this.ctx.now());
+    } catch (err) {
+      this.log.error({ err: errorMessage(err) }, 'could not save the line-noise counts at stop');
+    }
+    try {
       this.cycles.flushPending();
     } catch (err) {
-      this.log.error({ err: errorMessage(err) }, 'could not save the device state at stop');
+      this.log.error({ err: errorMessage(err) }, 'could not save the cycle state at stop');
     }
   }
 

@@ -105,13 +105,18 @@ describe('cycle recorder', () => {
     expect(later).toHaveLength(5);
   });
 
-  it('a cycle listener that throws does not make a recorded cycle look unrecorded (it is recorded once)', () => {
-    const r = rig(undefined, undefined, () => {
+  it.each([
+    ['at once', false],
+    ['with a defer', true],
+  ])('a cycle listener that throws does not make a recorded cycle look unrecorded (it is recorded once): %s', (_, deferred) => {
+    const later: Array<() => void> = [];
+    const r = rig(undefined, deferred ? (run) => later.push(run) : undefined, () => {
       throw new Error('listener broke');
     });
     const t0 = Date.now() - 3_600_000;
     run(r, t0);
     r.recorder.handle({ kind: 'cycle-end', deviceId: 'AC-01', ts: t0 + 400_000, status: 'ok' }, t0 + 400_000);
+    for (let i = 0; i < later.length; i++) later[i]!();
     expect(r.store.records.get(1)).toMatchObject({ type: 'cycle', body: { cycleId: 'cycle-1' } });
     r.recorder.tick(t0 + 401_000); // a retry would record it again
     r.recorder.tick(t0 + 402_000);
@@ -119,19 +124,46 @@ describe('cycle recorder', () => {
     expect(r.cycles).toHaveLength(1);
   });
 
-  it('with a defer, a new cycle opening between the steps keeps its open state when the old record commits', () => {
+  it('with a defer, a new cycle opening before the record is done: the record is committed first, then the new open state saved', () => {
     const later: Array<() => void> = [];
     const r = rig(undefined, (run) => later.push(run));
     const t0 = Date.now() - 3_600_000;
     run(r, t0);
     r.recorder.handle({ kind: 'cycle-end', deviceId: 'AC-01', ts: t0 + 400_000, status: 'ok' }, t0 + 400_000);
-    later[0]!();
-    run(r, t0 + 500_000, 0, 10); // the next cycle starts before the first one's record is committed
-    expect(r.store.loadOpenCycle('AC-01')).toMatchObject({ cycleId: 'cycle-2' });
-    later[1]!();
-    later[2]!();
+    later[0]!(); // built, not stored: the open state in the store is still the first cycle's
+    expect(r.store.loadOpenCycle('AC-01')).toMatchObject({ cycleId: 'cycle-1' });
+    run(r, t0 + 500_000, 0, 10); // the next cycle starts: a crash from here on would find no trace of the first one otherwise
     expect(r.store.records.get(1)).toMatchObject({ type: 'cycle', body: { cycleId: 'cycle-1' } });
     expect(r.store.loadOpenCycle('AC-01')).toMatchObject({ cycleId: 'cycle-2' });
+    for (let i = 1; i < later.length; i++) later[i]!(); // the late runs find nothing to do
+    expect(r.store.records.count()).toBe(1);
+    expect(r.store.loadOpenCycle('AC-01')).toMatchObject({ cycleId: 'cycle-2' });
+  });
+
+  it('with a defer, a refused commit is retried, and the device cycle after it is not recorded ahead of it', () => {
+    const later: Array<() => void> = [];
+    const r = rig(undefined, (run) => later.push(run));
+    const t0 = Date.now() - 3_600_000;
+    const commit = r.store.records.appendPrepared.bind(r.store.records);
+    let refuse = 1;
+    // stands for a store that refuses one write (SQLITE_BUSY, a full disk: test/faults has the real ones)
+    r.store.records.appendPrepared = (...args) => {
+      if (refuse-- > 0) throw new Error('database is locked');
+      return commit(...args);
+    };
+    run(r, t0);
+    r.recorder.handle({ kind: 'cycle-end', deviceId: 'AC-01', ts: t0 + 400_000, status: 'ok' }, t0 + 400_000);
+    for (let i = 0; i < 3; i++) later[i]!(); // the third step is refused
+    expect(r.store.records.count()).toBe(0);
+    // the next cycle runs and ends, its steps come before the next tick
+    run(r, t0 + 500_000, 0, 400);
+    r.recorder.handle({ kind: 'cycle-end', deviceId: 'AC-01', ts: t0 + 900_000, status: 'ok' }, t0 + 900_000);
+    for (let i = 3; i < later.length; i++) later[i]!();
+    expect(r.store.records.count()).toBe(0); // it waits behind the refused one
+    r.recorder.tick(t0 + 901_000);
+    expect(r.store.records.range(1).map((x) => x.body.cycleId)).toEqual(['cycle-1', 'cycle-2']);
+    expect(r.store.loadOpenCycle('AC-01')).toBeNull();
+    expect(r.changes.filter((c) => c === 'finished')).toHaveLength(2); // each once, when recorded: the device state is published again
   });
 
   it('keeps the open cycle in the store while it runs and records it, verified and stamped, when it ends', () => {
