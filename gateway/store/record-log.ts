@@ -55,9 +55,12 @@ export interface WriteGuard {
 
 const MAX_SEQ = Number.MAX_SAFE_INTEGER;
 
+declare const prepared: unique symbol;
 /** A record checked and its body canonicalized, not yet chained, signed or stored (RecordLog.prepare): a large
- * record's canonical text can be built in one turn of the event loop and committed in the next. */
+ * record's canonical text can be built in one turn of the event loop and committed in the next. Only prepare()
+ * makes one (the brand), so `bodyText` is always the canonical text of `body`. */
 export interface PreparedRecord {
+  readonly [prepared]: true;
   type: SignedRecord['type'];
   device?: string;
   body: Record<string, unknown>;
@@ -219,7 +222,7 @@ export class RecordLog {
     }
     const bodyText = canonicalJson(rec.body);
     const body = JSON.parse(bodyText) as Record<string, unknown>;
-    return { type: rec.type, body, bodyText, ...(rec.device !== undefined ? { device: rec.device } : {}), ...(ts ? { ts } : {}) };
+    return { type: rec.type, body, bodyText, ...(rec.device !== undefined ? { device: rec.device } : {}), ...(ts ? { ts } : {}) } as PreparedRecord;
   }
 
   private insert(input: PreparedRecord): SignedRecord {
