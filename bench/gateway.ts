@@ -50,11 +50,14 @@ function median(xs: readonly number[]): number {
 }
 
 /** `http`: the web page on, with `liveClients` browsers' live feeds connected (bench/web.ts). `rssEveryMinutes`:
- * also report the RSS median of each such stretch of the window (`steadyRssAtMin<M>Mb`, M its end), for long runs. */
+ * also report the RSS median of each such stretch of the window (`steadyRssAtMin<M>Mb`, M its end), for long runs.
+ * `speed`: the simulators' speed (default 1, real time; more runs more cycles, and lines, per minute).
+ * `extraNodeFlags`: node flags after the shipped ones (cli/node-flags.ts), to measure one before shipping it. */
 export async function benchGateway(
-  opts: { devices?: number; seconds?: number; http?: boolean; liveClients?: number; rssEveryMinutes?: number } = {},
+  opts: { devices?: number; seconds?: number; http?: boolean; liveClients?: number; rssEveryMinutes?: number; speed?: number; extraNodeFlags?: readonly string[] } = {},
 ): Promise<Record<string, number>> {
   const devices = opts.devices ?? 16;
+  const speed = opts.speed ?? 1;
   const seconds = opts.seconds ?? 30;
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'sterilink-bench-gw-'));
   const broker = await Mosquitto.start();
@@ -62,7 +65,7 @@ export async function benchGateway(
   const sims = new AbortController();
   setMaxListeners(devices * 4, sims.signal); // one listener per simulator and output: expected, not a leak
   const runs = ports.map((port, i) =>
-    runAutoclaveSimulator({ tcpPort: port, program: 'steam-134-4', speed: 1, cycles: 0, name: `B-${i}`, seed: i + 1, signal: sims.signal }).catch(
+    runAutoclaveSimulator({ tcpPort: port, program: 'steam-134-4', speed, cycles: 0, name: `B-${i}`, seed: i + 1, signal: sims.signal }).catch(
       () => undefined,
     ),
   );
@@ -85,7 +88,7 @@ export async function benchGateway(
       })),
     }),
   );
-  const gw = spawn(process.execPath, [...NODE_FLAGS, CLI, 'run', '--config', cfg, '--log-level', 'warn'], { stdio: 'ignore', env: launchEnv() });
+  const gw = spawn(process.execPath, [...NODE_FLAGS, ...(opts.extraNodeFlags ?? []), CLI, 'run', '--config', cfg, '--log-level', 'warn'], { stdio: 'ignore', env: launchEnv() });
   const feeds: http.ClientRequest[] = [];
   try {
     await new Promise((r) => setTimeout(r, 5000)); // start-up and connections settle
@@ -113,6 +116,7 @@ export async function benchGateway(
     const wallS = (performance.now() - t0) / 1000;
     return {
       steadyDevices: devices,
+      ...(speed !== 1 ? { steadySimSpeed: speed } : {}),
       steadySeconds: Math.round(wallS),
       steadyCpuPctOfOneCore: Math.round(((b.cpuTicks - a.cpuTicks) / hz / wallS) * 1000) / 10,
       steadyRssMb: Math.round(b.rssMb * 10) / 10,

@@ -1,6 +1,7 @@
-// `npm run bench:rss [MINUTES] [DEVICES]`: the gateway's RSS over a long steady run (default an hour, 16
+// `npm run bench:rss [MINUTES] [DEVICES] [SPEED]`: the gateway's RSS over a long steady run (default an hour, 16
 // simulated sterilizers at 1 Hz, real time, cycles running and records built), one median per 5 minutes, so a
-// slow growth shows. Separate from `npm run bench`, which measures 30 s. docs/performance.md has the figures.
+// slow growth shows; SPEED > 1 runs the simulators faster (more cycles per hour). Separate from `npm run bench`,
+// which measures 30 s. docs/performance.md has the figures.
 
 import { benchGateway } from './gateway.js';
 
@@ -16,7 +17,8 @@ function positiveInt(arg: string | undefined, fallback: number, name: string): n
 
 const minutes = positiveInt(process.argv[2], 60, 'MINUTES');
 const devices = positiveInt(process.argv[3], 16, 'DEVICES');
-process.stderr.write(`bench:rss: ${devices} devices for ${minutes} min...\n`);
-const figures = await benchGateway({ devices, seconds: minutes * 60, rssEveryMinutes: Math.min(5, minutes) });
+const speed = positiveInt(process.argv[4], 1, 'SPEED');
+process.stderr.write(`bench:rss: ${devices} devices at ${speed}x for ${minutes} min...\n`);
+const figures = await benchGateway({ devices, seconds: minutes * 60, rssEveryMinutes: Math.min(5, minutes), speed });
 process.stdout.write(`${JSON.stringify({ node: process.version, at: new Date().toISOString(), ...figures }, null, 2)}\n`);
 process.exit(0);
