@@ -189,6 +189,10 @@ export class CycleRecorder {
 
   private apply(changes: TrackerChange[]): void {
     for (const ch of changes) {
+      if (ch.kind === 'finished' && this.unrecorded.length) {
+        this.unrecorded.push(ch.cycle); // behind a refused record: in the order the cycles ended
+        continue;
+      }
       if (ch.kind === 'finished' && this.ctx.defer) {
         this.finishing.push({ cycle: ch.cycle });
         this.scheduleStep();
