@@ -54,7 +54,15 @@ function median(xs: readonly number[]): number {
  * `speed`: the simulators' speed (default 1, real time; more runs more cycles, and lines, per minute).
  * `extraNodeFlags`: node flags after the shipped ones (cli/node-flags.ts), to measure one before shipping it. */
 export async function benchGateway(
-  opts: { devices?: number; seconds?: number; http?: boolean; liveClients?: number; rssEveryMinutes?: number; speed?: number; extraNodeFlags?: readonly string[] } = {},
+  opts: {
+    devices?: number;
+    seconds?: number;
+    http?: boolean;
+    liveClients?: number;
+    rssEveryMinutes?: number;
+    speed?: number;
+    extraNodeFlags?: readonly string[];
+  } = {},
 ): Promise<Record<string, number>> {
   const devices = opts.devices ?? 16;
   const speed = opts.speed ?? 1;
@@ -65,9 +73,7 @@ export async function benchGateway(
   const sims = new AbortController();
   setMaxListeners(devices * 4, sims.signal); // one listener per simulator and output: expected, not a leak
   const runs = ports.map((port, i) =>
-    runAutoclaveSimulator({ tcpPort: port, program: 'steam-134-4', speed, cycles: 0, name: `B-${i}`, seed: i + 1, signal: sims.signal }).catch(
-      () => undefined,
-    ),
+    runAutoclaveSimulator({ tcpPort: port, program: 'steam-134-4', speed, cycles: 0, name: `B-${i}`, seed: i + 1, signal: sims.signal }).catch(() => undefined),
   );
   const cfg = path.join(dir, 'gw.yaml');
   const webPort = opts.http ? await freePort() : 0;
@@ -88,7 +94,10 @@ export async function benchGateway(
       })),
     }),
   );
-  const gw = spawn(process.execPath, [...NODE_FLAGS, ...(opts.extraNodeFlags ?? []), CLI, 'run', '--config', cfg, '--log-level', 'warn'], { stdio: 'ignore', env: launchEnv() });
+  const gw = spawn(process.execPath, [...NODE_FLAGS, ...(opts.extraNodeFlags ?? []), CLI, 'run', '--config', cfg, '--log-level', 'warn'], {
+    stdio: 'ignore',
+    env: launchEnv(),
+  });
   const feeds: http.ClientRequest[] = [];
   try {
     await new Promise((r) => setTimeout(r, 5000)); // start-up and connections settle
