@@ -23,6 +23,7 @@ import { stringify } from 'yaml';
 import { NODE_FLAGS } from '../cli/node-flags.js';
 import { runAutoclaveSimulator, runWasherSimulator } from '../simulators/index.js';
 import { freePort, Mosquitto } from './mosquitto.js';
+import { percentile } from './stats.js';
 
 const CLI = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../cli/sterilink.js');
 
@@ -30,11 +31,6 @@ export interface FleetBenchOptions {
   gateways?: number;
   speed?: number;
   seconds?: number;
-}
-
-function percentile(sorted: number[], p: number): number {
-  if (sorted.length === 0) return NaN;
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
 }
 
 function rssMb(pid: number): number {
@@ -120,7 +116,6 @@ export async function benchFleet(opts: FleetBenchOptions = {}): Promise<Record<s
     await new Promise((r) => setTimeout(r, seconds * 1000));
     measuring = false;
     const wallS = (performance.now() - t0) / 1000;
-    const sorted = latencies.sort((a, b) => a - b);
     const rss = gws.map((p) => rssMb(p.pid!)).filter((x) => Number.isFinite(x));
     const round = (x: number, d = 1) => Number(x.toFixed(d));
     return {
@@ -130,9 +125,9 @@ export async function benchFleet(opts: FleetBenchOptions = {}): Promise<Record<s
       fleetSeconds: round(wallS, 0),
       fleetRecords: records,
       fleetRecordsPerSec: round(records / wallS),
-      fleetRecordLatencyP50Ms: percentile(sorted, 50),
-      fleetRecordLatencyP99Ms: percentile(sorted, 99),
-      fleetRecordLatencyMaxMs: sorted.at(-1) ?? NaN,
+      fleetRecordLatencyP50Ms: percentile(latencies, 50),
+      fleetRecordLatencyP99Ms: percentile(latencies, 99),
+      fleetRecordLatencyMaxMs: percentile(latencies, 100),
       fleetRecordMeanBytes: Math.round(sizes.reduce((a, b) => a + b, 0) / Math.max(1, sizes.length)),
       fleetRecordMaxBytes: Math.max(0, ...sizes),
       fleetTelemetryPerSec: round(telemetry / wallS),

@@ -15,6 +15,7 @@ import { NODE_ENV_SETTINGS, NODE_FLAGS } from '../cli/node-flags.js';
 import { DB_FILE } from '../gateway/store/database.js';
 import { runAutoclaveSimulator } from '../simulators/index.js';
 import { freePort, Mosquitto } from './mosquitto.js';
+import { median } from './stats.js';
 
 const CLI = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../cli/sterilink.js');
 
@@ -42,11 +43,6 @@ function storedRows(dataDir: string): number {
 /** The gateway's environment as the bin's #! line gives it (cli/node-flags.ts). */
 function launchEnv(): NodeJS.ProcessEnv {
   return { ...process.env, ...Object.fromEntries(NODE_ENV_SETTINGS.map((s) => s.split('=', 2) as [string, string])) };
-}
-
-function median(xs: readonly number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length === 0 ? Number.NaN : (s[Math.floor((s.length - 1) / 2)] as number);
 }
 
 /** `http`: the web page on, with `liveClients` browsers' live feeds connected (bench/web.ts). `rssEveryMinutes`:

@@ -15,6 +15,7 @@ import { MemoryOutbox } from '../gateway/publish/memory-outbox.js';
 import { MqttPublisher } from '../gateway/publish/mqtt-publisher.js';
 import { RECORD_SCHEMA, type SignedRecord } from '../gateway/store/record.js';
 import { Mosquitto } from './mosquitto.js';
+import { percentile } from './stats.js';
 
 export interface PublishBenchOptions {
   records?: number;
@@ -39,11 +40,6 @@ function record(seq: number): SignedRecord {
     sig: 'A'.repeat(88),
     keyId: '0123456789abcdef',
   };
-}
-
-function percentile(sorted: number[], p: number): number {
-  if (sorted.length === 0) return NaN;
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
 }
 
 const round = (x: number, digits = 3) => Number(x.toFixed(digits));
@@ -113,8 +109,6 @@ export async function benchPublish(opts: PublishBenchOptions = {}): Promise<Reco
       await new Promise((r) => setTimeout(r, 2));
     }
     await Promise.race([arrived, timeout]);
-    latencies.sort((a, b) => a - b);
-    calls.sort((a, b) => a - b);
     const stats = publisher.stats();
 
     return {

@@ -18,14 +18,11 @@ import { WAL_CHECKPOINT_BYTES, withSynchronous } from '../gateway/store/database
 import { signHash } from '../gateway/store/record-crypto.js';
 import { Store } from '../gateway/store/store.js';
 import { getProgram, type SteamProgram, verifyCycle } from '../gateway/verify/index.js';
+import { median } from './stats.js';
 import { twoHourSteamTrace } from './verify.js';
 
 const DEVICES = 16;
 const round = (x: number, d = 2) => Math.round(x * 10 ** d) / 10 ** d;
-const median = (xs: number[]) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)] ?? 0;
-};
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 function finishedCycle(deviceId: string, cycleNo: number, t0: number): FinishedCycle {

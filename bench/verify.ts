@@ -1,6 +1,7 @@
 // Budget (docs/performance.md): verify a 2-hour, 1 Hz steam trace in ≤ 5 ms (Raspberry Pi headroom: 10–20×).
 
 import { type CycleTrace, getProgram, psatKpa, type SteamProgram, type TraceSample, verifyCycle } from '../gateway/verify/index.js';
+import { median } from './stats.js';
 
 /** 7200 samples at 1 Hz: pulsed conditioning, heat-up, a 1 h plateau at 134 °C with a load probe, exhaust, drying. */
 export function twoHourSteamTrace(): CycleTrace {
@@ -44,6 +45,5 @@ export function benchVerify(runs = 51): Record<string, number> {
           .join(', ')}`,
       );
   }
-  times.sort((a, b) => a - b);
-  return { verify2hTraceMs: Number((times[Math.floor(times.length / 2)] as number).toFixed(3)) };
+  return { verify2hTraceMs: Number(median(times).toFixed(3)) };
 }

@@ -12,6 +12,7 @@ import path from 'node:path';
 import { RecordQueries } from '../gateway/http/record-queries.js';
 import { openDatabase } from '../gateway/store/index.js';
 import { benchGateway } from './gateway.js';
+import { median } from './stats.js';
 
 const GS = '\u001d';
 const DEVICES = 16;
@@ -70,8 +71,7 @@ function time<T>(fn: () => T, repeat = 15): { firstMs: number; medianMs: number;
     fn();
     runs.push(performance.now() - a);
   }
-  runs.sort((a, b) => a - b);
-  return { firstMs, medianMs: runs[Math.floor(runs.length / 2)] as number, result };
+  return { firstMs, medianMs: median(runs), result };
 }
 
 const ms = (x: number) => Math.round(x * 100) / 100;
