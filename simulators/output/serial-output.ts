@@ -2,6 +2,7 @@
 // serialport and writes to it. Tolerant like a printer port: if the path cannot be opened, or the link
 // goes away (adapter unplugged, PTY closed), it keeps retrying every `retryMs` and drops output meanwhile.
 
+import type { SerialPort } from 'serialport';
 import { ReopeningSerialPort } from '../shared/reopening-serial-port.js';
 import { type ByteOutput, DEFAULT_MAX_PENDING_BYTES, type OutputLog } from './byte-output.js';
 
@@ -30,6 +31,8 @@ export function createSerialOutput(opts: SerialOutputOptions): ByteOutput {
   });
   let dropped = 0;
   let overrun = false;
+  /** The last chunk written, on the port it went to (a reopened port starts afresh). */
+  let lastWrite: { port: SerialPort; done: Promise<void> } | undefined;
 
   return {
     description,
@@ -52,7 +55,9 @@ export function createSerialOutput(opts: SerialOutputOptions): ByteOutput {
         return;
       }
       overrun = false;
-      p.write(chunk);
+      // The callback fires once the chunk has reached the OS (stream callbacks fire in order): flush waits for it.
+      if (lastWrite?.port !== p) lastWrite = undefined;
+      lastWrite = { port: p, done: new Promise<void>((resolve) => p.write(chunk, () => resolve())) };
     },
     async flush(timeoutMs) {
       const p = serial.port;
@@ -61,8 +66,11 @@ export function createSerialOutput(opts: SerialOutputOptions): ByteOutput {
       const timeout = new Promise<boolean>((resolve) => {
         timer = setTimeout(() => resolve(false), timeoutMs);
       });
-      // drain() waits for pending writes, then tcdrain: every byte has left the UART (or the PTY).
-      const drained = new Promise<boolean>((resolve) => p.drain((err) => resolve(!err)));
+      // serialport's drain() waits only for the write in progress, not for the chunks queued behind it in the
+      // stream (then close() discards them, or races their write on a busy machine): wait for the last chunk's
+      // callback first, then drain (tcdrain: every byte has left the UART, or the PTY).
+      const last = lastWrite?.port === p ? lastWrite.done : Promise.resolve();
+      const drained = last.then(() => new Promise<boolean>((resolve) => p.drain((err) => resolve(!err))));
       try {
         return await Promise.race([drained, timeout]);
       } finally {

@@ -8,21 +8,32 @@ export interface SerialReader {
   bytes(): Buffer;
   /** Resolves once `pred` holds for the bytes so far (now or later); rejects after `timeoutMs`. */
   waitFor(pred: (b: Buffer) => boolean, what: string, timeoutMs?: number): Promise<void>;
+  /** Starts reading, for a reader opened `paused`. Idempotent. */
+  resume(): void;
   /** Idempotent. */
   close(): Promise<void>;
 }
 
-export async function openSerialReader(path: string, baudRate = 9600): Promise<SerialReader> {
+/** `paused`: open (serialport's open discards what the PTY holds, so a late open would lose bytes) but read only
+ * from `resume()` on, like a peer that stops reading: the kernel's buffers fill and the writer waits. */
+export async function openSerialReader(path: string, baudRate = 9600, { paused = false } = {}): Promise<SerialReader> {
   const port = new SerialPort({ path, baudRate, autoOpen: false });
   await new Promise<void>((resolve, reject) => port.open((e) => (e ? reject(e) : resolve())));
   let buf = Buffer.alloc(0);
   const waiters = new Set<() => void>();
-  port.on('data', (d: Buffer) => {
-    buf = Buffer.concat([buf, d]);
-    for (const w of [...waiters]) w();
-  });
+  let reading = false;
+  const resume = (): void => {
+    if (reading) return;
+    reading = true;
+    port.on('data', (d: Buffer) => {
+      buf = Buffer.concat([buf, d]);
+      for (const w of [...waiters]) w();
+    });
+  };
+  if (!paused) resume();
   return {
     bytes: () => buf,
+    resume,
     waitFor: (pred, what, timeoutMs = 20_000) =>
       new Promise<void>((resolve, reject) => {
         const check = (): void => {

@@ -1,6 +1,7 @@
 // The simulators' serial output over a real socat PTY pair: a catch-up burst (every chunk that fell due
 // while the simulator's process stalled, written at once) reaches a reader whole, while a peer that does not
-// read at all costs bounded memory: past the pending limit, chunks are dropped, counted and logged once.
+// read at all costs bounded memory: past the pending limit, chunks are dropped, counted and logged once; and a
+// flush says "done" only when the last chunk has reached the PTY, so a simulator that closes after it loses nothing.
 import { afterEach, describe, expect, it } from 'vitest';
 import { DEFAULT_MAX_PENDING_BYTES } from '../../simulators/output/byte-output.js';
 import { createSerialOutput } from '../../simulators/output/serial-output.js';
@@ -46,5 +47,23 @@ describe('serial output on a PTY', () => {
     expect(out.droppedBytes).toBeGreaterThan(total - DEFAULT_MAX_PENDING_BYTES - 256 * 1024);
     expect(out.droppedBytes % LINE.length).toBe(0);
     expect(logs.filter((l) => l.includes('peer not reading, dropping output'))).toHaveLength(1);
+  });
+
+  it('flushes only once every chunk has reached the PTY: not before a peer that does not read takes them, then all of them', async () => {
+    const { out, gw } = await openOutput();
+    const reader = await openSerialReader(gw, 9600, { paused: true });
+    cleanups.add(reader.close);
+    // More than the PTYs and socat hold: the tail waits in the serial stream until the reader reads.
+    const chunks = linesOf(512 * 1024);
+    for (const c of chunks) out.write(c);
+    // serialport's drain alone would say "drained" after the first chunk; the flush must not.
+    expect(await out.flush(300)).toBe(false);
+    reader.resume();
+    expect(await out.flush(20_000)).toBe(true);
+    // Closed right after the flush (as a simulator does at the end of its run): nothing is lost.
+    await out.close();
+    const total = chunks.length * LINE.length;
+    await reader.waitFor((b) => b.length >= total, `${total} bytes`);
+    expect(reader.bytes().equals(Buffer.concat(chunks))).toBe(true);
   });
 });
