@@ -53,7 +53,11 @@ describe('docs/examples/consumer.mjs', () => {
       const sim = startCli(['simulate', 'autoclave', '--serial', pty.dev, '--program', 'steam-134-4', '--speed', '300', '--cycles', '1', ...extra]);
       cleanup.push(() => sim.kill('SIGKILL'));
       expect(await sim.exited).toBe(0);
-      await watch.waitFor(() => live().filter((r) => r.type === 'cycle').length > before, 30_000);
+      await watch
+        .waitFor(() => live().filter((r) => r.type === 'cycle').length > before, 30_000)
+        .catch((e: Error) => {
+          throw new Error(`${e.message}\n--- simulator:\n${sim.output().slice(-1500)}\n--- gateway:\n${gw.output().slice(-6000)}`);
+        });
       return maxSeq();
     };
     let consumer: Proc | null = null;

@@ -45,8 +45,12 @@ async function overPty(profile: string, sim: Omit<AutoclaveSimulatorOptions, 'sp
   const pty = await tempPtyPair(cleanups, await tempDir(cleanups, 'sim-profiles-'), 'sterilizer');
   const events = new Events();
   await startDriver(profile, new SerialTransport({ path: pty.gw, baudRate, backoff: FAST }), events);
-  await runAutoclaveSimulator({ serial: pty.dev, baudRate, speed: SPEED, cycles: 1, profile, startTime: Date.now(), ...sim });
-  await events.atLeast('cycle-end', sim.cycles ?? 1);
+  const simLog: string[] = [];
+  const log = (line: string): number => simLog.push(line);
+  await runAutoclaveSimulator({ serial: pty.dev, baudRate, speed: SPEED, cycles: 1, profile, startTime: Date.now(), log, ...sim });
+  await events.atLeast('cycle-end', sim.cycles ?? 1).catch((e: Error) => {
+    throw new Error(`${e.message}\n--- simulator:\n${simLog.join('\n')}`);
+  });
   return events;
 }
 
