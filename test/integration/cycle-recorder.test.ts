@@ -3,12 +3,14 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import Database from 'better-sqlite3';
 import pino from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
 import { configSchema } from '../../config/schema.js';
 import { CycleRecorder, type CycleSummary } from '../../gateway/device/cycle-recorder.js';
 import { DeviceRecords } from '../../gateway/device/device-records.js';
 import { SampleSink } from '../../gateway/device/sample-sink.js';
+import { DB_FILE } from '../../gateway/store/database.js';
 import { Store } from '../../gateway/store/index.js';
 import { psatKpa } from '../../gateway/verify/steam-table.js';
 
@@ -151,13 +153,10 @@ describe('cycle recorder', () => {
       while (next < later.length) later[next++]!(); // each deferred run once, as setImmediate would
     };
     const t0 = Date.now() - 3_600_000;
-    const commit = r.store.records.appendPrepared.bind(r.store.records);
-    let refuse = 1;
-    // stands for a store that refuses one write (SQLITE_BUSY, a full disk: test/faults has the real ones)
-    r.store.records.appendPrepared = (...args) => {
-      if (refuse-- > 0) throw new Error('database is locked');
-      return commit(...args);
-    };
+    // SQLite itself refuses the record's insert (as it would on a full disk or a lock): a trigger put in the store's
+    // file by a second connection, removed before the tick (test/faults has the full disk and the lock for real).
+    const other = new Database(path.join(r.dataDir, DB_FILE));
+    other.exec(`CREATE TRIGGER refuse_records BEFORE INSERT ON records BEGIN SELECT RAISE(ABORT, 'refused by the test'); END`);
     run(r, t0);
     r.recorder.handle({ kind: 'cycle-end', deviceId: 'AC-01', ts: t0 + 400_000, status: 'ok' }, t0 + 400_000);
     drain(); // the commit is refused
@@ -167,6 +166,8 @@ describe('cycle recorder', () => {
     r.recorder.handle({ kind: 'cycle-end', deviceId: 'AC-01', ts: t0 + 900_000, status: 'ok' }, t0 + 900_000);
     drain();
     expect(r.store.records.count()).toBe(0); // it waits behind the refused one
+    other.exec('DROP TRIGGER refuse_records');
+    other.close();
     r.recorder.tick(t0 + 901_000);
     expect(r.store.records.range(1).map((x) => x.body.cycleId)).toEqual(['cycle-1', 'cycle-2']);
     expect(r.store.loadOpenCycle('AC-01')).toBeNull();
