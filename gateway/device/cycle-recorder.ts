@@ -160,8 +160,15 @@ export class CycleRecorder {
       );
   }
 
-  /** Saves the open cycle's snapshot; a refusal is kept (saved again at every tick), never thrown. */
+  /** Saves the open cycle's snapshot; a refusal is kept (saved again at every tick), never thrown. Held back while
+   * an ended cycle's record is refused: the store keeps one open state a device, and until that record commits,
+   * the ended cycle's state is its only trace (a crash resumes it from there and records it as interrupted). */
   private saveSnapshot(c: Readonly<OpenCycle>): void {
+    if (this.unrecorded.length) {
+      if (!this.snapshotPending) this.ctx.log.debug({ cycleId: c.cycleId }, 'open cycle state held back until the refused record before it is stored');
+      this.snapshotPending = true;
+      return;
+    }
     try {
       this.ctx.store.saveOpenCycle(this.ctx.device.id, snapshotOf(c as OpenCycle));
       this.snapshotPending = false;

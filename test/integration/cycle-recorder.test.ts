@@ -174,6 +174,51 @@ describe('cycle recorder', () => {
     expect(r.changes.filter((c) => c === 'finished')).toHaveLength(2); // each once, when recorded: the device state is published again
   });
 
+  it('while a record is refused, the ended cycle keeps its open state in the store until the record commits: the next cycle waits, a crash resumes the ended one', () => {
+    const refuse = (dataDir: string) => {
+      const other = new Database(path.join(dataDir, DB_FILE));
+      other.exec(`CREATE TRIGGER refuse_records BEFORE INSERT ON records BEGIN SELECT RAISE(ABORT, 'refused by the test'); END`);
+      return () => {
+        other.exec('DROP TRIGGER refuse_records');
+        other.close();
+      };
+    };
+    const t0 = Date.now() - 3_600_000;
+    const end = (r: ReturnType<typeof rig>, at: number) => r.recorder.handle({ kind: 'cycle-end', deviceId: 'AC-01', ts: at, status: 'ok' }, at);
+
+    // The store comes back: the ended cycle is recorded first, then the running one's state is saved.
+    const r = rig();
+    const allow = refuse(r.dataDir);
+    run(r, t0);
+    end(r, t0 + 400_000);
+    run(r, t0 + 500_000, 0, 200); // the next cycle opens and runs
+    expect(r.store.loadOpenCycle('AC-01')).toMatchObject({ cycleId: 'cycle-1' });
+    r.recorder.tick(t0 + 701_000);
+    expect(r.store.loadOpenCycle('AC-01')).toMatchObject({ cycleId: 'cycle-1' });
+    allow();
+    r.recorder.tick(t0 + 702_000);
+    expect(r.store.records.range(1).map((x) => x.body.cycleId)).toEqual(['cycle-1']);
+    expect(r.store.loadOpenCycle('AC-01')).toMatchObject({ cycleId: 'cycle-2' });
+    r.store.close();
+
+    // The gateway dies while the record is refused: the next start resumes the ended cycle and records it.
+    const first = rig();
+    const allowFirst = refuse(first.dataDir);
+    run(first, t0);
+    end(first, t0 + 400_000);
+    run(first, t0 + 500_000, 0, 200);
+    first.store.close(); // a crash: nothing more is tried
+    allowFirst();
+    const second = rig(first.dataDir);
+    second.recorder.resume();
+    expect(second.recorder.current).toMatchObject({ cycleId: 'cycle-1' });
+    second.recorder.tick(Date.now() + device.idleTimeoutS * 1000 + 1000); // the device says no more of it: it ends at the idle timeout
+    const body = second.store.records.get(1)?.body as { cycleId: string; interruptions: unknown[]; verdict: string } | undefined;
+    expect(body).toMatchObject({ cycleId: 'cycle-1', verdict: 'fail' });
+    expect(body?.interruptions).toHaveLength(1);
+    second.store.close();
+  });
+
   it('keeps the open cycle in the store while it runs and records it, verified and stamped, when it ends', () => {
     const r = rig();
     const t0 = Date.now() - 3_600_000;
