@@ -32,7 +32,7 @@ export function createSerialOutput(opts: SerialOutputOptions): ByteOutput {
   let dropped = 0;
   let overrun = false;
   /** The last chunk written, on the port it went to (a reopened port starts afresh). */
-  let lastWrite: { port: SerialPort; done: Promise<void> } | undefined;
+  let lastWrite: { port: SerialPort; done: Promise<boolean> } | undefined;
 
   return {
     description,
@@ -55,9 +55,9 @@ export function createSerialOutput(opts: SerialOutputOptions): ByteOutput {
         return;
       }
       overrun = false;
-      // The callback fires once the chunk has reached the OS (stream callbacks fire in order): flush waits for it.
-      if (lastWrite?.port !== p) lastWrite = undefined;
-      lastWrite = { port: p, done: new Promise<void>((resolve) => p.write(chunk, () => resolve())) };
+      // The callback fires once the chunk has reached the OS (stream callbacks fire in order), or with an error
+      // once the port is gone (then for every chunk still queued): flush waits for it.
+      lastWrite = { port: p, done: new Promise<boolean>((resolve) => p.write(chunk, (err) => resolve(!err))) };
     },
     async flush(timeoutMs) {
       const p = serial.port;
@@ -69,8 +69,10 @@ export function createSerialOutput(opts: SerialOutputOptions): ByteOutput {
       // serialport's drain() waits only for the write in progress, not for the chunks queued behind it in the
       // stream (then close() discards them, or races their write on a busy machine): wait for the last chunk's
       // callback first, then drain (tcdrain: every byte has left the UART, or the PTY).
-      const last = lastWrite?.port === p ? lastWrite.done : Promise.resolve();
-      const drained = last.then(() => new Promise<boolean>((resolve) => p.drain((err) => resolve(!err))));
+      // A write that failed (the link went away) is not drained: false at once, not after the timeout (serialport's
+      // drain on a closed port would wait for an 'open' that never comes).
+      const last = lastWrite?.port === p ? lastWrite.done : Promise.resolve(true);
+      const drained = last.then((written) => (written && p.isOpen ? new Promise<boolean>((resolve) => p.drain((err) => resolve(!err))) : false));
       try {
         return await Promise.race([drained, timeout]);
       } finally {

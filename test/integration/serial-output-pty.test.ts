@@ -15,14 +15,14 @@ afterEach(() => cleanups.run());
 const LINE = Buffer.from('  00:12:34  134.2 C  3.04 bar  STERILIZING\r\n', 'latin1');
 const linesOf = (bytes: number): Buffer[] => Array.from({ length: Math.ceil(bytes / LINE.length) }, () => LINE);
 
-async function openOutput(): Promise<{ out: ReturnType<typeof createSerialOutput>; logs: string[]; gw: string }> {
+async function openOutput(): Promise<{ out: ReturnType<typeof createSerialOutput>; logs: string[]; gw: string; closePty: () => Promise<void> }> {
   const pty = await startPty(ptyPaths(await tempDir(cleanups, 'serial-output-'), 'out'));
   cleanups.add(pty.close);
   const logs: string[] = [];
   const out = createSerialOutput({ path: pty.dev, baudRate: 9600, log: (l) => logs.push(l) });
   await out.start();
   cleanups.add(() => out.close());
-  return { out, logs, gw: pty.gw };
+  return { out, logs, gw: pty.gw, closePty: pty.close };
 }
 
 describe('serial output on a PTY', () => {
@@ -65,5 +65,16 @@ describe('serial output on a PTY', () => {
     const total = chunks.length * LINE.length;
     await reader.waitFor((b) => b.length >= total, `${total} bytes`);
     expect(reader.bytes().equals(Buffer.concat(chunks))).toBe(true);
+  });
+
+  it('a flush that loses its link on the way says false as soon as the link is gone, not at its timeout', async () => {
+    const { out, gw, closePty } = await openOutput();
+    const reader = await openSerialReader(gw, 9600, { paused: true });
+    cleanups.add(reader.close);
+    for (const c of linesOf(512 * 1024)) out.write(c);
+    // The timeout is longer than the test's: a flush that waited for it would fail the test.
+    const flushed = out.flush(120_000);
+    await closePty(); // socat ends: the PTY is gone under the queued chunks
+    expect(await flushed).toBe(false);
   });
 });
