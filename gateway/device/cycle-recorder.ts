@@ -142,7 +142,10 @@ export class CycleRecorder {
     if (this.snapshotPending) {
       const c = this.tracker.current;
       if (c) this.saveSnapshot(c);
-      else this.snapshotPending = false;
+      else {
+        this.snapshotPending = false; // a held snapshot whose cycle has ended since: nothing left to save
+        this.storeWorks();
+      }
     }
     this.apply(this.tracker.tick(now));
   }
@@ -156,7 +159,7 @@ export class CycleRecorder {
     if (this.snapshotPending || this.unrecorded.length)
       this.ctx.log.error(
         { snapshotPending: this.snapshotPending, unrecorded: this.unrecorded.map((c) => c.cycleId) },
-        'stopping with cycle state the store refused; the stored snapshot and samples resume the cycle at the next start',
+        'stopping with cycle state the store refused; the stored open-cycle state and samples resume a cycle at the next start',
       );
   }
 

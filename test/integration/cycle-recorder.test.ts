@@ -27,7 +27,12 @@ afterEach(() => {
   for (const d of dirs.splice(0)) fs.rmSync(d, { recursive: true, force: true });
 });
 
-function rig(dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'sl-recorder-')), defer?: (run: () => void) => void, onCycle?: () => void) {
+function rig(
+  dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'sl-recorder-')),
+  defer?: (run: () => void) => void,
+  onCycle?: () => void,
+  log: pino.Logger = silent,
+) {
   dirs.push(dataDir);
   const store = new Store({ dataDir, site: 's', gateway: 'g', logger: silent });
   store.start();
@@ -40,7 +45,7 @@ function rig(dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'sl-recorder-')), d
     device,
     store,
     output,
-    log: silent,
+    log,
     now: Date.now,
     newId: () => `cycle-${++n}`,
     records: new DeviceRecords({ deviceId: 'AC-01', store, output, clock: () => ({ synchronized: true, step: null }) }),
@@ -217,6 +222,27 @@ describe('cycle recorder', () => {
     expect(body).toMatchObject({ cycleId: 'cycle-1', verdict: 'fail' });
     expect(body?.interruptions).toHaveLength(1);
     second.store.close();
+  });
+
+  it('a held state whose cycle ended meanwhile: once both records commit, the recovery is logged (once)', () => {
+    const lines: string[] = [];
+    const log = pino({ level: 'debug' }, { write: (line: string) => void lines.push(line) });
+    const r = rig(undefined, undefined, undefined, log);
+    const other = new Database(path.join(r.dataDir, DB_FILE));
+    other.exec(`CREATE TRIGGER refuse_records BEFORE INSERT ON records BEGIN SELECT RAISE(ABORT, 'refused by the test'); END`);
+    const t0 = Date.now() - 3_600_000;
+    run(r, t0);
+    r.recorder.handle({ kind: 'cycle-end', deviceId: 'AC-01', ts: t0 + 400_000, status: 'ok' }, t0 + 400_000);
+    run(r, t0 + 500_000, 0, 400); // its state is held behind the refused record
+    r.recorder.handle({ kind: 'cycle-end', deviceId: 'AC-01', ts: t0 + 900_000, status: 'ok' }, t0 + 900_000);
+    other.exec('DROP TRIGGER refuse_records');
+    other.close();
+    r.recorder.tick(t0 + 901_000);
+    r.recorder.tick(t0 + 902_000);
+    expect(r.store.records.range(1).map((x) => x.body.cycleId)).toEqual(['cycle-1', 'cycle-2']);
+    const messages = lines.map((l) => (JSON.parse(l) as { msg: string }).msg);
+    expect(messages.filter((m) => m === 'cycle state and records are stored again')).toHaveLength(1);
+    r.store.close();
   });
 
   it('keeps the open cycle in the store while it runs and records it, verified and stamped, when it ends', () => {
