@@ -23,9 +23,24 @@ const device = configSchema.parse({
 }).devices[0]!;
 
 const dirs: string[] = [];
+const connections: Database.Database[] = [];
 afterEach(() => {
+  for (const c of connections.splice(0)) if (c.open) c.close();
   for (const d of dirs.splice(0)) fs.rmSync(d, { recursive: true, force: true });
 });
+
+/** SQLite itself refuses every record insert in the store at `dataDir` (as it would on a full disk or a lock): a
+ * trigger put in by a second connection, until the returned function removes it (test/faults has the full disk
+ * and the lock for real). */
+function refuseRecords(dataDir: string): () => void {
+  const other = new Database(path.join(dataDir, DB_FILE));
+  connections.push(other);
+  other.exec(`CREATE TRIGGER refuse_records BEFORE INSERT ON records BEGIN SELECT RAISE(ABORT, 'refused by the test'); END`);
+  return () => {
+    other.exec('DROP TRIGGER refuse_records');
+    other.close();
+  };
+}
 
 function rig(
   dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'sl-recorder-')),
@@ -158,10 +173,7 @@ describe('cycle recorder', () => {
       while (next < later.length) later[next++]!(); // each deferred run once, as setImmediate would
     };
     const t0 = Date.now() - 3_600_000;
-    // SQLite itself refuses the record's insert (as it would on a full disk or a lock): a trigger put in the store's
-    // file by a second connection, removed before the tick (test/faults has the full disk and the lock for real).
-    const other = new Database(path.join(r.dataDir, DB_FILE));
-    other.exec(`CREATE TRIGGER refuse_records BEFORE INSERT ON records BEGIN SELECT RAISE(ABORT, 'refused by the test'); END`);
+    const allow = refuseRecords(r.dataDir); // until before the tick
     run(r, t0);
     r.recorder.handle({ kind: 'cycle-end', deviceId: 'AC-01', ts: t0 + 400_000, status: 'ok' }, t0 + 400_000);
     drain(); // the commit is refused
@@ -171,8 +183,7 @@ describe('cycle recorder', () => {
     r.recorder.handle({ kind: 'cycle-end', deviceId: 'AC-01', ts: t0 + 900_000, status: 'ok' }, t0 + 900_000);
     drain();
     expect(r.store.records.count()).toBe(0); // it waits behind the refused one
-    other.exec('DROP TRIGGER refuse_records');
-    other.close();
+    allow();
     r.recorder.tick(t0 + 901_000);
     expect(r.store.records.range(1).map((x) => x.body.cycleId)).toEqual(['cycle-1', 'cycle-2']);
     expect(r.store.loadOpenCycle('AC-01')).toBeNull();
@@ -180,20 +191,12 @@ describe('cycle recorder', () => {
   });
 
   it('while a record is refused, the ended cycle keeps its open state in the store until the record commits: the next cycle waits, a crash resumes the ended one', () => {
-    const refuse = (dataDir: string) => {
-      const other = new Database(path.join(dataDir, DB_FILE));
-      other.exec(`CREATE TRIGGER refuse_records BEFORE INSERT ON records BEGIN SELECT RAISE(ABORT, 'refused by the test'); END`);
-      return () => {
-        other.exec('DROP TRIGGER refuse_records');
-        other.close();
-      };
-    };
     const t0 = Date.now() - 3_600_000;
     const end = (r: ReturnType<typeof rig>, at: number) => r.recorder.handle({ kind: 'cycle-end', deviceId: 'AC-01', ts: at, status: 'ok' }, at);
 
     // The store comes back: the ended cycle is recorded first, then the running one's state is saved.
     const r = rig();
-    const allow = refuse(r.dataDir);
+    const allow = refuseRecords(r.dataDir);
     run(r, t0);
     end(r, t0 + 400_000);
     run(r, t0 + 500_000, 0, 200); // the next cycle opens and runs
@@ -208,7 +211,7 @@ describe('cycle recorder', () => {
 
     // The gateway dies while the record is refused: the next start resumes the ended cycle and records it.
     const first = rig();
-    const allowFirst = refuse(first.dataDir);
+    const allowFirst = refuseRecords(first.dataDir);
     run(first, t0);
     end(first, t0 + 400_000);
     run(first, t0 + 500_000, 0, 200);
@@ -228,15 +231,13 @@ describe('cycle recorder', () => {
     const lines: string[] = [];
     const log = pino({ level: 'debug' }, { write: (line: string) => void lines.push(line) });
     const r = rig(undefined, undefined, undefined, log);
-    const other = new Database(path.join(r.dataDir, DB_FILE));
-    other.exec(`CREATE TRIGGER refuse_records BEFORE INSERT ON records BEGIN SELECT RAISE(ABORT, 'refused by the test'); END`);
+    const allow = refuseRecords(r.dataDir);
     const t0 = Date.now() - 3_600_000;
     run(r, t0);
     r.recorder.handle({ kind: 'cycle-end', deviceId: 'AC-01', ts: t0 + 400_000, status: 'ok' }, t0 + 400_000);
     run(r, t0 + 500_000, 0, 400); // its state is held behind the refused record
     r.recorder.handle({ kind: 'cycle-end', deviceId: 'AC-01', ts: t0 + 900_000, status: 'ok' }, t0 + 900_000);
-    other.exec('DROP TRIGGER refuse_records');
-    other.close();
+    allow();
     r.recorder.tick(t0 + 901_000);
     r.recorder.tick(t0 + 902_000);
     expect(r.store.records.range(1).map((x) => x.body.cycleId)).toEqual(['cycle-1', 'cycle-2']);
