@@ -11,7 +11,8 @@ export interface ByteOutput {
   start(): Promise<void>;
   /** Sends the chunk now, or drops it (see the file comment). Never throws, never blocks. */
   write(chunk: Buffer): void;
-  /** Resolves true once every accepted chunk was handed to the OS (and drained, for a serial port), false after `timeoutMs`. */
+  /** Resolves true once every accepted chunk was handed to the OS (and drained, for a serial port); false if the
+   * link went away first (serial), or after `timeoutMs`. */
   flush(timeoutMs: number): Promise<boolean>;
   /** Idempotent. */
   close(): Promise<void>;
@@ -28,3 +29,16 @@ export interface ByteOutput {
 export const DEFAULT_MAX_PENDING_BYTES = 1024 * 1024;
 
 export type OutputLog = (line: string) => void;
+
+/** What a flush's `result` says, or false if it has not said within `timeoutMs` (the timer is cleared either way). */
+export async function resultWithin(result: Promise<boolean>, timeoutMs: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<boolean>((resolve) => {
+    timer = setTimeout(() => resolve(false), timeoutMs);
+  });
+  try {
+    return await Promise.race([result, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}

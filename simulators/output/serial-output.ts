@@ -4,7 +4,7 @@
 
 import type { SerialPort } from 'serialport';
 import { ReopeningSerialPort } from '../shared/reopening-serial-port.js';
-import { type ByteOutput, DEFAULT_MAX_PENDING_BYTES, type OutputLog } from './byte-output.js';
+import { type ByteOutput, DEFAULT_MAX_PENDING_BYTES, type OutputLog, resultWithin } from './byte-output.js';
 
 export interface SerialOutputOptions {
   path: string;
@@ -62,22 +62,14 @@ export function createSerialOutput(opts: SerialOutputOptions): ByteOutput {
     async flush(timeoutMs) {
       const p = serial.port;
       if (!p) return true;
-      let timer: NodeJS.Timeout | undefined;
-      const timeout = new Promise<boolean>((resolve) => {
-        timer = setTimeout(() => resolve(false), timeoutMs);
-      });
       // serialport's drain() waits only for the write in progress, not for the chunks queued behind it in the
       // stream (then close() discards them, or races their write on a busy machine): wait for the last chunk's
-      // callback first, then drain (tcdrain: every byte has left the UART, or the PTY).
-      // A write that failed (the link went away) is not drained: false at once, not after the timeout (serialport's
-      // drain on a closed port would wait for an 'open' that never comes).
+      // callback first, then drain (tcdrain: every byte has left the UART, or the PTY). A write that failed (the
+      // link went away) is not drained: false at once (serialport's drain on a closed port would wait for an
+      // 'open' that never comes).
       const last = lastWrite?.port === p ? lastWrite.done : Promise.resolve(true);
       const drained = last.then((written) => (written && p.isOpen ? new Promise<boolean>((resolve) => p.drain((err) => resolve(!err))) : false));
-      try {
-        return await Promise.race([drained, timeout]);
-      } finally {
-        clearTimeout(timer);
-      }
+      return resultWithin(drained, timeoutMs);
     },
     async close() {
       await serial.close();

@@ -5,7 +5,7 @@
 
 import { once } from 'node:events';
 import { createServer, type Server, type Socket } from 'node:net';
-import { type ByteOutput, DEFAULT_MAX_PENDING_BYTES, type OutputLog } from './byte-output.js';
+import { type ByteOutput, DEFAULT_MAX_PENDING_BYTES, type OutputLog, resultWithin } from './byte-output.js';
 
 export interface TcpOutputOptions {
   /** 0 picks a free port; read it from `port` after `start()`. */
@@ -116,15 +116,10 @@ export function createTcpOutput(opts: TcpOutputOptions): TcpOutput {
     async flush(timeoutMs) {
       const pending = [...clients].map((c) => lastWrite.get(c)).filter((w): w is Promise<void> => w !== undefined);
       if (pending.length === 0) return true;
-      let timer: NodeJS.Timeout | undefined;
-      const timeout = new Promise<boolean>((resolve) => {
-        timer = setTimeout(() => resolve(false), timeoutMs);
-      });
-      try {
-        return await Promise.race([Promise.all(pending).then(() => true), timeout]);
-      } finally {
-        clearTimeout(timer);
-      }
+      return resultWithin(
+        Promise.all(pending).then(() => true),
+        timeoutMs,
+      );
     },
     async close() {
       const s = server;
